@@ -1,0 +1,209 @@
+/**
+ * A small A/B benchmark harness: each case pits one subject ("ours") against a baseline
+ * measured in the same process, in interleaved rounds, and reports the ratio of their median
+ * per-operation times. Absolute times mean little on a shared 2-core machine; a ratio measured
+ * under the same noise does.
+ *
+ * How one case is measured:
+ * 1. Calibrate: double the operation count until one baseline sample takes `sampleMs`; that
+ *    count is then used for every sample of both subjects (the same work, so the same GC load
+ *    per op is attributed to whoever allocates it). Calibration doubles as JIT warm-up.
+ * 2. Warm up: `warmupRounds` untimed rounds of both subjects.
+ * 3. Measure: `rounds` rounds; each round takes one sample of each subject, alternating which
+ *    goes first (A B, B A, A B …) so that a drift within a round does not always favour one.
+ * 4. Report the median ns/op of each, `ratio = median(ours) / median(baseline)`, and the
+ *    quartiles of the per-round paired ratios as the spread.
+ *
+ * Before every sample a full GC runs (when it can be exposed, see `collectGarbage`) so one
+ * subject's garbage is not collected during the other's sample.
+ */
+import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { median, pairedRatios, spread, type Spread } from './stats.ts';
+
+/** One side of a comparison. */
+export interface Subject {
+  /** What this side is, as the table shows it, e.g. "async-mutex Mutex.acquire". */
+  readonly label: string;
+  /** Performs `ops` operations; the harness times this call as a whole. */
+  run(ops: number): void | Promise<void>;
+  /** Untimed, before each sample of this subject (e.g. enable the detector). */
+  before?(): void | Promise<void>;
+  /** Untimed, after each sample of this subject (e.g. disable the detector). */
+  after?(): void | Promise<void>;
+}
+
+/** An A/B comparison: `ours` measured against `baseline` in the same run. */
+export interface BenchCase {
+  /** Short, unique, stable: the table's first column and the `--filter` key. */
+  readonly name: string;
+  /** One sentence on what is measured, for `--list` and the docs. */
+  readonly measures: string;
+  readonly ours: Subject;
+  readonly baseline: Subject;
+  /** Largest acceptable `ours / baseline` ratio; absent = informational only. */
+  readonly target?: number;
+  /** Set when the case cannot run here (e.g. the primitive is not built yet): the reason. */
+  readonly skip?: string;
+}
+
+export interface HarnessOptions {
+  /** Timed rounds per case. @default 15 */
+  readonly rounds: number;
+  /** Untimed rounds after calibration. @default 3 */
+  readonly warmupRounds: number;
+  /** Wall time one baseline sample should take, in ms. @default 25 */
+  readonly sampleMs: number;
+  /** Called with a line of progress (to stderr, so `--json` stays clean). */
+  readonly progress?: (line: string) => void;
+}
+
+export const defaultHarnessOptions: HarnessOptions = { rounds: 15, warmupRounds: 3, sampleMs: 25 };
+
+export interface SubjectResult {
+  readonly label: string;
+  /** Median nanoseconds per operation over the timed rounds. */
+  readonly nsPerOp: number;
+  /** Spread of ns/op over the timed rounds. */
+  readonly spread: Spread;
+}
+
+export type Verdict = 'pass' | 'miss' | 'info' | 'skipped' | 'error';
+
+export interface CaseResult {
+  readonly name: string;
+  readonly measures: string;
+  readonly verdict: Verdict;
+  readonly target?: number;
+  /** Present when the case ran. */
+  readonly ours?: SubjectResult;
+  readonly baseline?: SubjectResult;
+  /** `median(ours) / median(baseline)`. */
+  readonly ratio?: number;
+  /** Quartiles of the per-round `ours / baseline` ratios. */
+  readonly ratioSpread?: Spread;
+  /** Operations per sample, after calibration. */
+  readonly opsPerSample?: number;
+  readonly rounds?: number;
+  /** Why it was skipped, or the error that stopped it. */
+  readonly reason?: string;
+}
+
+const maxCalibrationOps = 1 << 24;
+
+/** Measures one case. Never throws: a failing case comes back with verdict `error`. */
+export async function runCase(benchCase: BenchCase, options: HarnessOptions = defaultHarnessOptions): Promise<CaseResult> {
+  const { name, measures, target } = benchCase;
+  if (benchCase.skip !== undefined) return { name, measures, target, verdict: 'skipped', reason: benchCase.skip };
+  try {
+    return await measure(benchCase, options);
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { name, measures, target, verdict: 'error', reason };
+  }
+}
+
+/** Measures the cases one after the other. */
+export async function runCases(cases: readonly BenchCase[], options: HarnessOptions = defaultHarnessOptions): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  for (const benchCase of cases) {
+    options.progress?.(`• ${benchCase.name}`);
+    results.push(await runCase(benchCase, options));
+  }
+  return results;
+}
+
+async function measure(benchCase: BenchCase, options: HarnessOptions): Promise<CaseResult> {
+  const { ours, baseline } = benchCase;
+  const ops = await calibrate(baseline, options.sampleMs);
+  // One untimed sample of ours at the calibrated size surfaces a broken subject before the rounds.
+  await sample(ours, ops);
+  for (let round = 0; round < options.warmupRounds; round++) {
+    await sample(ours, ops);
+    await sample(baseline, ops);
+  }
+  const oursNs: number[] = [];
+  const baselineNs: number[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    if (round % 2 === 0) {
+      oursNs.push((await sample(ours, ops)) / ops);
+      baselineNs.push((await sample(baseline, ops)) / ops);
+    } else {
+      baselineNs.push((await sample(baseline, ops)) / ops);
+      oursNs.push((await sample(ours, ops)) / ops);
+    }
+  }
+  const oursResult = { label: ours.label, nsPerOp: median(oursNs), spread: spread(oursNs) };
+  const baselineResult = { label: baseline.label, nsPerOp: median(baselineNs), spread: spread(baselineNs) };
+  const ratio = oursResult.nsPerOp / baselineResult.nsPerOp;
+  return {
+    name: benchCase.name,
+    measures: benchCase.measures,
+    target: benchCase.target,
+    verdict: verdictOf(ratio, benchCase.target),
+    ours: oursResult,
+    baseline: baselineResult,
+    ratio,
+    ratioSpread: spread(pairedRatios(oursNs, baselineNs)),
+    opsPerSample: ops,
+    rounds: options.rounds,
+  };
+}
+
+export function verdictOf(ratio: number, target: number | undefined): Verdict {
+  if (target === undefined) return 'info';
+  return ratio <= target ? 'pass' : 'miss';
+}
+
+/** Doubles the op count until one sample of `subject` takes `sampleMs`, then scales to fit. */
+async function calibrate(subject: Subject, sampleMs: number): Promise<number> {
+  let ops = 16;
+  for (;;) {
+    const elapsedNs = await sample(subject, ops);
+    const elapsedMs = elapsedNs / 1e6;
+    if (elapsedMs >= sampleMs / 4 || ops >= maxCalibrationOps) {
+      const scaled = Math.ceil((ops * sampleMs) / Math.max(elapsedMs, 1e-3));
+      return Math.min(Math.max(scaled, 1), maxCalibrationOps);
+    }
+    ops *= 2;
+  }
+}
+
+/** One timed run of `subject`; returns elapsed nanoseconds. */
+async function sample(subject: Subject, ops: number): Promise<number> {
+  collectGarbage();
+  await subject.before?.();
+  const start = performance.now();
+  await subject.run(ops);
+  const elapsedMs = performance.now() - start;
+  await subject.after?.();
+  return elapsedMs * 1e6;
+}
+
+/**
+ * A full GC, obtained without `--expose-gc` on the command line (so `node bench/run.ts` works as
+ * is): the flag is switched on at run time and `gc` is read from a fresh context, where V8 installs it.
+ * Without it the numbers are noisier, not wrong; `forcedGc` says which we got.
+ */
+function exposeGc(): (() => void) | undefined {
+  const exposed = (globalThis as { gc?: unknown }).gc;
+  if (typeof exposed === 'function') return exposed as () => void;
+  try {
+    setFlagsFromString('--expose-gc');
+    const fromContext: unknown = runInNewContext('gc');
+    if (typeof fromContext === 'function') return fromContext as () => void;
+  } catch {
+    // Some embedders forbid flag changes; measure without forced GC then.
+  }
+  return undefined;
+}
+
+const gc = exposeGc();
+
+/** Whether every sample starts from a freshly collected heap. */
+export const forcedGc: boolean = gc !== undefined;
+
+function collectGarbage(): void {
+  gc?.();
+}
