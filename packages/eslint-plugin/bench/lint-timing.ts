@@ -1,0 +1,151 @@
+/**
+ * What do our rules cost? Lints the never-crash corpus (rxjs's `src/`) type-aware with every
+ * rule of the plugin plus typescript-eslint's `no-floating-promises`, and compares the time of
+ * all our rules together against that one rule, in the same run. Target: ratio < 1.
+ *
+ *   pnpm exec node packages/eslint-plugin/bench/lint-timing.ts [--runs=N] [--check]
+ *
+ * Times come from ESLint's `stats` (the numbers `TIMING=all` prints): rule creation plus every
+ * listener call. The type checker is lazy, so whichever rule asks about a declaration first
+ * pays for checking it; each run therefore happens in both orders (ours first, theirs first),
+ * each in a fresh process with a fresh program, and the worse ratio is the one we report.
+ * `--check` exits 1 when that ratio misses the target.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Linter } from 'eslint';
+import tseslint from 'typescript-eslint';
+import plugin from '../src/index.ts';
+import { CORPUS_NAME, corpusFiles, corpusSourceDir, writeCorpusTsconfig } from '../test/support/corpus.ts';
+import { createTypeAwareESLint, harnessProblems, lintFilesOneByOne, PLUGIN_NAMESPACE } from '../test/support/lint-harness.ts';
+import { totalTimes } from '../test/support/rule-times.ts';
+
+const BASELINE_RULE = '@typescript-eslint/no-floating-promises';
+const ORDERS = ['ours-first', 'baseline-first'] as const;
+type Order = (typeof ORDERS)[number];
+
+/** What one measuring process reports back, as JSON on its stdout. */
+type Measurement = {
+  order: Order;
+  files: number;
+  parseMs: number;
+  ruleMs: Record<string, number>;
+  findings: Record<string, number>;
+};
+
+function ourRuleIds(): string[] {
+  return Object.keys(plugin.rules).map((name) => `${PLUGIN_NAMESPACE}/${name}`);
+}
+
+/** Rules in the order ESLint should create (and so call) them: config key order. */
+function rulesInOrder(order: Order): Linter.RulesRecord {
+  const ours = ourRuleIds();
+  const ids = order === 'ours-first' ? [...ours, BASELINE_RULE] : [BASELINE_RULE, ...ours];
+  return Object.fromEntries(ids.map((id) => [id, 'warn' as const]));
+}
+
+async function measure(order: Order): Promise<Measurement> {
+  const sourceDir = corpusSourceDir();
+  const files = corpusFiles(sourceDir);
+  const project = await writeCorpusTsconfig(sourceDir, files);
+  try {
+    const eslint = createTypeAwareESLint({
+      cwd: sourceDir,
+      tsconfigPath: project.path,
+      stats: true,
+      configs: [
+        {
+          files: ['**/*.ts'],
+          plugins: {
+            [PLUGIN_NAMESPACE]: plugin as never,
+            '@typescript-eslint': tseslint.plugin as never,
+          },
+          rules: rulesInOrder(order),
+        },
+      ],
+    });
+    const { results, crashes } = await lintFilesOneByOne(eslint, files);
+    const problems = [...crashes.map((crash) => `${crash.file}: ${crash.error}`), ...harnessProblems(results)];
+    if (problems.length > 0) throw new Error(`the corpus did not lint cleanly:\n${problems.join('\n')}`);
+    const { rules, parse } = totalTimes(results);
+    const findings: Record<string, number> = {};
+    for (const message of results.flatMap((result) => result.messages)) {
+      if (message.ruleId !== null) findings[message.ruleId] = (findings[message.ruleId] ?? 0) + 1;
+    }
+    return { order, files: results.length, parseMs: parse, ruleMs: Object.fromEntries(rules), findings };
+  } finally {
+    await project.remove();
+  }
+}
+
+/** Runs one measurement in a child process, so each starts with a cold program and checker. */
+function measureInFreshProcess(order: Order): Measurement {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), `--measure=${order}`], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (child.status !== 0) throw new Error(`measuring ${order} failed with exit code ${child.status}`);
+  const lastLine = child.stdout.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(lastLine) as Measurement;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+function report(runs: Measurement[]): number {
+  const ours = ourRuleIds();
+  const ourTotal = (run: Measurement) => ours.reduce((sum, id) => sum + (run.ruleMs[id] ?? 0), 0);
+  const first = runs[0]!;
+  const perOrder = runs.length / ORDERS.length;
+  console.log(`corpus: ${CORPUS_NAME}, ${first.files} files, type-aware; ${perOrder} run(s) per order, medians shown\n`);
+
+  const ratios: number[] = [];
+  for (const order of ORDERS) {
+    const ofOrder = runs.filter((run) => run.order === order);
+    const rows: [string, number, number][] = [...ours, BASELINE_RULE].map((id) => [
+      id,
+      median(ofOrder.map((run) => run.ruleMs[id] ?? 0)),
+      ofOrder[0]?.findings[id] ?? 0,
+    ]);
+    const oursMs = median(ofOrder.map(ourTotal));
+    const baselineMs = median(ofOrder.map((run) => run.ruleMs[BASELINE_RULE] ?? 0));
+    const ratio = oursMs / baselineMs;
+    ratios.push(ratio);
+
+    console.log(`order: ${order}  (parse + program: ${ms(median(ofOrder.map((run) => run.parseMs)))})`);
+    const width = Math.max(...rows.map(([id]) => id.length), 'all @interlock rules'.length);
+    console.log(`  ${'rule'.padEnd(width)}  ${'time'.padStart(11)}  findings`);
+    for (const [id, time, found] of rows) console.log(`  ${id.padEnd(width)}  ${ms(time).padStart(11)}  ${found}`);
+    console.log(`  ${'all @interlock rules'.padEnd(width)}  ${ms(oursMs).padStart(11)}`);
+    console.log(`  ratio (all ours / ${BASELINE_RULE}): ${ratio.toFixed(3)}\n`);
+  }
+  const worst = Math.max(...ratios);
+  const verdict = worst < 1 ? 'met' : 'MISSED';
+  console.log(`worst ratio over both orders: ${worst.toFixed(3)} (target < 1: ${verdict})`);
+  return worst;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const measureArg = argv.find((arg) => arg.startsWith('--measure='));
+  if (measureArg !== undefined) {
+    const order = measureArg.slice('--measure='.length) as Order;
+    if (!ORDERS.includes(order)) throw new Error(`unknown order ${order}`);
+    console.log(JSON.stringify(await measure(order)));
+    return;
+  }
+  const runsArg = argv.find((arg) => arg.startsWith('--runs='));
+  const runCount = runsArg === undefined ? 1 : Number(runsArg.slice('--runs='.length));
+  if (!Number.isInteger(runCount) || runCount < 1) throw new Error(`Expected \`--runs\` to be a positive integer, got ${runsArg}`);
+  const runs: Measurement[] = [];
+  for (let index = 0; index < runCount; index += 1) for (const order of ORDERS) runs.push(measureInFreshProcess(order));
+  const worst = report(runs);
+  if (argv.includes('--check') && !(worst < 1)) process.exitCode = 1;
+}
+
+await main(process.argv.slice(2));
