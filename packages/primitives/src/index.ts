@@ -1,0 +1,23 @@
+/**
+ * `@interlock/primitives`: Python's `threading` primitives for the event loop.
+ * See docs/primitives.md.
+ */
+export { Lock } from './lock.ts';
+export { RLock } from './rlock.ts';
+export type { AcquireOptions, LockOptions } from './internal/exclusive-lock.ts';
+export { Semaphore, BoundedSemaphore, type SemaphoreOptions } from './semaphore.ts';
+export { Event } from './event.ts';
+export { Condition, type ConditionOptions } from './condition.ts';
+export { Barrier, type BarrierOptions } from './barrier.ts';
+export { Queue } from './queue.ts';
+export type { Guard } from './guard.ts';
+export type { WaitOptions } from './internal/waiter-queue.ts';
+export { detached } from './internal/task-context.ts';
+export {
+  BrokenBarrierError,
+  LockStateError,
+  QueueEmptyError,
+  QueueFullError,
+  TimeoutError,
+  type InterlockErrorOptions,
+} from './errors.ts';

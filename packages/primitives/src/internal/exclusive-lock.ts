@@ -1,0 +1,263 @@
+/**
+ * The shared implementation of Lock and RLock: one holder at a time, FIFO hand-off, and (for
+ * RLock) re-entry by the task whose frame holds the current hold.
+ */
+import { LockStateError, TimeoutError } from '../errors.ts';
+import { HoldGuard, type Guard } from '../guard.ts';
+import { defaultName, LockIdentity, probe, type LockKind } from './probe.ts';
+import { frameHas, frameWith, Hold, taskContext } from './task-context.ts';
+import { validateName, validateWaitOptions } from './validate.ts';
+import { WaiterQueue, type WaitOptions, type Waiter } from './waiter-queue.ts';
+
+/** Options of {@link Lock.acquire}, {@link Semaphore.acquire} and the like. */
+export type AcquireOptions = WaitOptions;
+
+/** Options of a lock's constructor. */
+export interface LockOptions {
+  /**
+   * What reports and error messages call this lock.
+   * @default `${kind}#${n}`, unique in the process
+   */
+  name?: string;
+}
+
+/**
+ * A queued acquire resolves with its guard; a Condition re-acquire (payload = the Hold to
+ * restore) resolves with undefined.
+ */
+type Grant = HoldGuard | undefined;
+
+function lockTimeout(waiter: Waiter<Grant>): void {
+  const lock = waiter.payload as LockIdentity;
+  waiter.reject(new TimeoutError(`Timed out after ${waiter.timeout} ms waiting for ${lock.kind} ${lock.name}`, waiter.timeout));
+}
+
+/** Condition's access to a lock's internals (assigned in the class's static block). */
+export let releaseSave!: (lock: ExclusiveLock) => Hold;
+export let acquireRestore!: (lock: ExclusiveLock, hold: Hold) => Promise<void>;
+export let ownedByCaller!: (lock: ExclusiveLock) => boolean;
+
+export class ExclusiveLock {
+  // Identity the detector and holds see; fixed at construction.
+  readonly #id: LockIdentity;
+  // The current holder's record; undefined exactly when unlocked. Hand-off replaces it without a gap.
+  #hold: Hold | undefined = undefined;
+  // Queued acquires. Invariant: non-empty only while locked (release hands off directly).
+  readonly #waiters = new WaiterQueue<Grant>({ onTimeout: lockTimeout });
+
+  constructor(kind: LockKind, reentrant: boolean, options: LockOptions | undefined) {
+    validateName(options?.name);
+    this.#id = new LockIdentity(options?.name ?? defaultName(kind), kind, reentrant, (hold) => this.#releaseHold(hold));
+  }
+
+  /** What reports and error messages call this lock. */
+  get name(): string {
+    return this.#id.name;
+  }
+
+  /** True while some task holds the lock. */
+  get locked(): boolean {
+    return this.#hold !== undefined;
+  }
+
+  /**
+   * Wait for the lock, first come first served. Resolves with a {@link Guard}; bind it with
+   * `using` so it is released on every path and the hold is tracked for this task.
+   * Rejects with a TimeoutError after `timeout` ms, with `signal.reason` on abort; a waiter that
+   * gave up never takes the lock later.
+   *
+   * @example
+   * ```ts
+   * using guard = await lock.acquire({ timeout: 1000 });
+   * ```
+   */
+  acquire(options?: AcquireOptions): Promise<Guard> {
+    if (options !== undefined) {
+      validateWaitOptions(options);
+      if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+    }
+    const hold = this.#hold;
+    if (probe !== undefined) return this.#acquireProbed(options);
+    if (hold === undefined) {
+      const granted = new Hold(this.#id);
+      this.#hold = granted;
+      return Promise.resolve(new HoldGuard(granted, true));
+    }
+    if (this.#id.reentrant && hold.claimed && frameHas(taskContext.getStore(), hold)) {
+      hold.count += 1;
+      return Promise.resolve(new HoldGuard(hold, true));
+    }
+    return this.#enqueue(options, undefined);
+  }
+
+  #acquireProbed(options: AcquireOptions | undefined): Promise<Guard> {
+    const frame = taskContext.getStore();
+    const hold = this.#hold;
+    const reentry = this.#id.reentrant && hold !== undefined && hold.claimed && frameHas(frame, hold);
+    try {
+      probe?.beforeAcquire(this.#id, frame, reentry);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (reentry) {
+      hold.count += 1;
+      return Promise.resolve(new HoldGuard(hold, true));
+    }
+    if (this.#hold === undefined) {
+      const granted = new Hold(this.#id);
+      this.#hold = granted;
+      probe?.acquired(this.#id, granted, frame);
+      return Promise.resolve(new HoldGuard(granted, true));
+    }
+    return this.#enqueue(options, frame);
+  }
+
+  #enqueue(options: AcquireOptions | undefined, frame: ReturnType<typeof taskContext.getStore>): Promise<Guard> {
+    const { promise, waiter } = this.#waiters.wait(options, frame, this.#id);
+    this.#watch(waiter);
+    return promise as Promise<Guard>;
+  }
+
+  /** Tell the probe a waiter is waiting, and let it fail the waiter to break a deadlock. */
+  #watch(waiter: Waiter<Grant>): void {
+    if (probe === undefined || waiter.settled) return;
+    const waiters = this.#waiters;
+    waiter.onEnd = probe.waiting(this.#id, waiter.frame, (error) => {
+      waiters.fail(waiter, error);
+    });
+  }
+
+  /**
+   * Take the lock only if that needs no waiting (Python's `acquire(blocking=False)`): never
+   * while others are queued. The hold is anonymous — see docs/primitives.md.
+   *
+   * @example
+   * ```ts
+   * const guard = lock.tryAcquire();
+   * if (guard) try { … } finally { guard.release(); }
+   * ```
+   */
+  tryAcquire(): Guard | undefined {
+    const hold = this.#hold;
+    let frame = probe === undefined ? undefined : taskContext.getStore();
+    if (hold !== undefined) {
+      if (!this.#id.reentrant || !hold.claimed) return undefined;
+      frame ??= taskContext.getStore();
+      if (!frameHas(frame, hold)) return undefined;
+      probe?.beforeAcquire(this.#id, frame, true);
+      hold.count += 1;
+      return new HoldGuard(hold, false);
+    }
+    probe?.beforeAcquire(this.#id, frame, false);
+    const granted = new Hold(this.#id);
+    this.#hold = granted;
+    probe?.acquired(this.#id, granted, frame);
+    return new HoldGuard(granted, false);
+  }
+
+  /**
+   * Release the lock (one level of an RLock). Throws LockStateError when it is not locked, and
+   * for an RLock when the current hold belongs to another task's frame.
+   */
+  release(): void {
+    const hold = this.#hold;
+    if (hold === undefined) throw new LockStateError(`Cannot release ${this.#id.kind} ${this.#id.name}: it is not locked`);
+    if (this.#id.reentrant && hold.claimed && !frameHas(taskContext.getStore(), hold)) {
+      throw new LockStateError(`Cannot release ${this.#id.kind} ${this.#id.name}: another task owns it`);
+    }
+    this.#releaseOne(hold);
+  }
+
+  /**
+   * Run `fn` holding the lock and release it however `fn` ends. `fn` and everything it awaits
+   * run in a frame that holds the lock (an RLock can be re-entered inside).
+   *
+   * @example
+   * ```ts
+   * const total = await lock.withLock(async () => { balance += 1; return balance; });
+   * ```
+   */
+  async withLock<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T> {
+    const guard = (await this.acquire(options)) as HoldGuard;
+    try {
+      const hold = HoldGuard.holdOf(guard);
+      const frame = taskContext.getStore();
+      if (frameHas(frame, hold)) return await fn();
+      hold.claimed = true;
+      return await taskContext.run(frameWith(frame, hold), fn);
+    } finally {
+      guard.release();
+    }
+  }
+
+  #releaseHold(hold: Hold): void {
+    if (this.#hold !== hold) {
+      throw new LockStateError(`Cannot release ${this.#id.kind} ${this.#id.name}: this acquisition does not hold it now`);
+    }
+    this.#releaseOne(hold);
+  }
+
+  #releaseOne(hold: Hold): void {
+    hold.count -= 1;
+    if (hold.count > 0) return;
+    hold.live = false;
+    probe?.released(this.#id, hold);
+    this.#handOff();
+  }
+
+  /** Give the free lock straight to the oldest waiter (no barging), or leave it unlocked. */
+  #handOff(): void {
+    const waiter = this.#waiters.first;
+    if (waiter === null) {
+      this.#hold = undefined;
+      return;
+    }
+    if (waiter.payload instanceof Hold) {
+      const restored = waiter.payload;
+      restored.live = true;
+      this.#hold = restored;
+      probe?.acquired(this.#id, restored, waiter.frame);
+      this.#waiters.grant(waiter, undefined);
+      return;
+    }
+    const granted = new Hold(this.#id);
+    this.#hold = granted;
+    probe?.acquired(this.#id, granted, waiter.frame);
+    this.#waiters.grant(waiter, new HoldGuard(granted, true));
+  }
+
+  static {
+    ownedByCaller = (lock) => {
+      const hold = lock.#hold;
+      // An anonymous hold cannot be attributed: assume the caller owns it (CPython's fallback).
+      return hold !== undefined && (!hold.claimed || frameHas(taskContext.getStore(), hold));
+    };
+    releaseSave = (lock) => {
+      const hold = lock.#hold;
+      if (hold === undefined) throw new LockStateError(`Cannot release ${lock.#id.kind} ${lock.#id.name}: it is not locked`);
+      hold.live = false;
+      probe?.released(lock.#id, hold);
+      lock.#handOff();
+      return hold;
+    };
+    acquireRestore = (lock, hold) => {
+      if (lock.#hold === undefined) {
+        hold.live = true;
+        lock.#hold = hold;
+        probe?.acquired(lock.#id, hold, taskContext.getStore());
+        return Promise.resolve();
+      }
+      const { promise, waiter } = lock.#waiters.wait(undefined, taskContext.getStore(), hold);
+      lock.#watch(waiter);
+      return promise.then(
+        () => undefined,
+        (error: unknown) => {
+          // The detector broke a deadlock by failing this re-acquire: the hold is gone for good,
+          // so its guards count as released and do not release someone else's hold.
+          hold.count = 0;
+          throw error;
+        },
+      );
+    };
+  }
+}

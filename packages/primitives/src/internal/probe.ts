@@ -1,0 +1,79 @@
+/**
+ * The detector seam. Every lock-like primitive (Lock, RLock, Semaphore, BoundedSemaphore, and
+ * Condition through its lock) reports here, and nothing else here knows about detection. When no
+ * probe is installed (`probe === undefined`) each acquire and release pays one check.
+ */
+import type { Frame, Hold } from './task-context.ts';
+
+/** What kind of primitive a lock is, for reports. */
+export type LockKind = 'Lock' | 'RLock' | 'Semaphore' | 'BoundedSemaphore' | (string & {});
+
+/** What the detector may know of a primitive. */
+export interface ProbedLock {
+  /** What reports show. */
+  readonly name: string;
+  readonly kind: LockKind;
+  /** True when the owning task may acquire it again without blocking (RLock). */
+  readonly reentrant: boolean;
+  /**
+   * An Error built when the primitive was constructed, only if a probe was installed then; its
+   * stack is the creation site, rendered lazily by whoever reads it.
+   */
+  readonly site: Error | undefined;
+  /** Free for the detector to attach its graph node (or anything); primitives never read it. */
+  detectorSlot: unknown;
+}
+
+/** The detector's hooks. Each is called synchronously from inside the primitive. */
+export interface LockProbe {
+  /**
+   * Before an acquire queues or blocks (also before an uncontended acquire succeeds).
+   * `reentry` is true when an RLock is re-entered by its owner. May throw (LockOrderError,
+   * DeadlockError): the acquire then fails with that error and nothing was taken or queued.
+   */
+  beforeAcquire(lock: ProbedLock, frame: Frame | undefined, reentry: boolean): void;
+  /**
+   * The acquire is about to wait. `reject` fails this waiter (as an abort does: it leaves the
+   * queue and takes nothing); it is a no-op once the waiter settled. Returns a callback run once
+   * when the wait ends, however it ends.
+   */
+  waiting(lock: ProbedLock, frame: Frame | undefined, reject: (error: Error) => void): () => void;
+  /** A hold was granted (`frame` is the acquirer's frame at the time it asked). */
+  acquired(lock: ProbedLock, hold: Hold, frame: Frame | undefined): void;
+  /** A hold was fully released (or its lock released by Condition.wait). */
+  released(lock: ProbedLock, hold: Hold): void;
+}
+
+/** The installed probe; undefined = detector disabled. Read it, do not assign: use {@link setProbe}. */
+export let probe: LockProbe | undefined;
+
+/** Install (or with undefined, remove) the probe. Locks built before a probe existed have no `site`. */
+export function setProbe(next: LockProbe | undefined): void {
+  probe = next;
+}
+
+/** The identity of one primitive instance as the detector and holds see it. */
+export class LockIdentity implements ProbedLock {
+  readonly name: string;
+  readonly kind: LockKind;
+  readonly reentrant: boolean;
+  readonly site: Error | undefined;
+  detectorSlot: unknown = undefined;
+  /** Releases one level of `hold` on the owning primitive (what Guard.release calls). */
+  readonly releaseHold: (hold: Hold) => void;
+
+  constructor(name: string, kind: LockKind, reentrant: boolean, releaseHold: (hold: Hold) => void) {
+    this.name = name;
+    this.kind = kind;
+    this.reentrant = reentrant;
+    this.releaseHold = releaseHold;
+    this.site = probe === undefined ? undefined : new Error(`${kind} ${name} created here`);
+  }
+}
+
+let nextId = 0;
+/** A default name, unique in this process: `Lock#3`. */
+export function defaultName(kind: string): string {
+  nextId += 1;
+  return `${kind}#${nextId}`;
+}

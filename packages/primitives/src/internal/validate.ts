@@ -1,0 +1,58 @@
+/**
+ * Argument checks shared by every primitive. Each throws before the primitive changes state, with
+ * the message form "Expected `name` to be <what>, got <value>": TypeError for the wrong type,
+ * RangeError for a value of the right type outside the allowed range.
+ */
+
+/** A short, unambiguous rendering of a value the caller passed. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  return String(value);
+}
+
+function fail(kind: 'type' | 'range', name: string, expected: string, value: unknown): never {
+  const message = `Expected \`${name}\` to be ${expected}, got ${describeValue(value)}`;
+  throw kind === 'type' ? new TypeError(message) : new RangeError(message);
+}
+
+/** A timeout in milliseconds: a non-negative number, `Infinity` allowed, `NaN` not. */
+export function validateTimeout(value: unknown, name = 'timeout'): asserts value is number {
+  if (typeof value !== 'number') fail('type', name, 'a non-negative number', value);
+  if (!(value >= 0)) fail('range', name, 'a non-negative number', value);
+}
+
+/** A count: an integer ≥ `min` (safe integers only; `Infinity` is not a count). */
+export function validateInteger(value: unknown, name: string, min: number): asserts value is number {
+  const expected = min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : `an integer ≥ ${min}`;
+  if (typeof value !== 'number') fail('type', name, expected, value);
+  if (!Number.isSafeInteger(value) || value < min) fail('range', name, expected, value);
+}
+
+/** An optional AbortSignal. */
+export function validateSignal(value: unknown, name = 'signal'): asserts value is AbortSignal | undefined {
+  if (value !== undefined && !(value instanceof AbortSignal)) fail('type', name, 'an AbortSignal', value);
+}
+
+/** An optional function. */
+export function validateFunction(value: unknown, name: string): asserts value is ((...args: never[]) => unknown) | undefined {
+  if (value !== undefined && typeof value !== 'function') fail('type', name, 'a function', value);
+}
+
+/** An optional string. */
+export function validateName(value: unknown, name = 'name'): asserts value is string | undefined {
+  if (value !== undefined && typeof value !== 'string') fail('type', name, 'a string', value);
+}
+
+/** The options bag of a wait: an object (or undefined) whose `timeout` and `signal` are valid. */
+export function validateWaitOptions(options: unknown): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null) fail('type', 'options', 'an object', options);
+  const { timeout, signal } = options as { timeout?: unknown; signal?: unknown };
+  if (timeout !== undefined) validateTimeout(timeout);
+  validateSignal(signal);
+}

@@ -1,0 +1,206 @@
+import { TimeoutError } from './errors.ts';
+import { HoldGuard, type Guard } from './guard.ts';
+import type { AcquireOptions, LockOptions } from './internal/exclusive-lock.ts';
+import { defaultName, LockIdentity, probe } from './internal/probe.ts';
+import { frameWith, Hold, taskContext, type Frame } from './internal/task-context.ts';
+import { validateInteger, validateName, validateWaitOptions } from './internal/validate.ts';
+import { WaiterQueue, type Waiter } from './internal/waiter-queue.ts';
+
+/** Options of a semaphore's constructor. */
+export type SemaphoreOptions = LockOptions;
+
+/** Marks a BoundedSemaphore's construction; not exported, so only BoundedSemaphore can pass it. */
+const bounded = Symbol('bounded');
+
+function semaphoreTimeout(waiter: Waiter<HoldGuard>): void {
+  const id = waiter.payload as LockIdentity;
+  waiter.reject(new TimeoutError(`Timed out after ${waiter.timeout} ms waiting for ${id.kind} ${id.name}`, waiter.timeout));
+}
+
+/**
+ * A counter of permits (Python's `threading.Semaphore`): `acquire` takes one, waiting FIFO while
+ * none is left; `release(n)` returns `n`. Anyone may release, and releasing more than was
+ * acquired raises the count (use {@link BoundedSemaphore} to forbid that).
+ *
+ * @example
+ * ```ts
+ * const pool = new Semaphore(3, { name: 'db-connections' });
+ * await pool.withLock(() => query(sql)); // at most 3 queries at once
+ * ```
+ */
+export class Semaphore {
+  // Identity the detector and holds see; fixed at construction.
+  readonly #id: LockIdentity;
+  // Free permits. Invariant: > 0 only while no waiter is queued (release hands off directly).
+  #value: number;
+  // Upper bound on #value + outstanding permits: Infinity, or the initial value for BoundedSemaphore.
+  readonly #bound: number;
+  // Queued acquires, oldest first.
+  readonly #waiters = new WaiterQueue<HoldGuard>({ onTimeout: semaphoreTimeout });
+
+  /**
+   * @param value the initial number of permits.
+   * @default value 1
+   */
+  constructor(value = 1, options?: SemaphoreOptions) {
+    validateInteger(value, 'value', 0);
+    validateName(options?.name);
+    const isBounded = (options as { [bounded]?: boolean } | undefined)?.[bounded] === true;
+    const kind = isBounded ? 'BoundedSemaphore' : 'Semaphore';
+    this.#value = value;
+    this.#bound = isBounded ? value : Infinity;
+    this.#id = new LockIdentity(options?.name ?? defaultName(kind), kind, false, (hold) => this.#releaseHold(hold));
+  }
+
+  /** What reports and error messages call this semaphore. */
+  get name(): string {
+    return this.#id.name;
+  }
+
+  /** Free permits now. */
+  get value(): number {
+    return this.#value;
+  }
+
+  /** True when no permit is free (an acquire would wait). */
+  get locked(): boolean {
+    return this.#value === 0;
+  }
+
+  /**
+   * Wait for one permit, first come first served. Resolves with a {@link Guard} that gives it
+   * back. Rejects with a TimeoutError after `timeout` ms, with `signal.reason` on abort; a waiter
+   * that gave up never takes a permit later.
+   *
+   * @example
+   * ```ts
+   * using permit = await semaphore.acquire({ signal });
+   * ```
+   */
+  acquire(options?: AcquireOptions): Promise<Guard> {
+    if (options !== undefined) {
+      validateWaitOptions(options);
+      if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+    }
+    let frame: Frame | undefined;
+    if (probe !== undefined) {
+      frame = taskContext.getStore();
+      try {
+        probe.beforeAcquire(this.#id, frame, false);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    if (this.#value > 0) {
+      this.#value -= 1;
+      return Promise.resolve(new HoldGuard(this.#grantHold(frame), true));
+    }
+    const { promise, waiter } = this.#waiters.wait(options, frame, this.#id);
+    if (probe !== undefined && !waiter.settled) {
+      const waiters = this.#waiters;
+      waiter.onEnd = probe.waiting(this.#id, frame, (error) => {
+        waiters.fail(waiter, error);
+      });
+    }
+    return promise;
+  }
+
+  /** Take a permit only if one is free and nobody is queued (Python's `acquire(blocking=False)`). */
+  tryAcquire(): Guard | undefined {
+    if (this.#value === 0) return undefined;
+    const frame = probe === undefined ? undefined : taskContext.getStore();
+    probe?.beforeAcquire(this.#id, frame, false);
+    this.#value -= 1;
+    return new HoldGuard(this.#grantHold(frame), false);
+  }
+
+  /**
+   * Return `n` permits, waking up to `n` waiters in order.
+   * @default n 1
+   * @throws RangeError on a BoundedSemaphore when that would exceed the initial value (nothing changes).
+   */
+  release(n = 1): void {
+    validateInteger(n, 'n', 1);
+    this.#checkBound(n);
+    // If the caller holds a tracked permit, this release ends it (for its frame and the detector).
+    const frame = taskContext.getStore();
+    if (frame !== undefined) {
+      const own = frame.holds.findLast((h) => h.lock === this.#id && h.live);
+      if (own !== undefined) this.#endHold(own);
+    }
+    for (let i = 0; i < n; i += 1) this.#returnPermit();
+  }
+
+  /**
+   * Run `fn` holding a permit and give it back however `fn` ends.
+   *
+   * @example
+   * ```ts
+   * const rows = await pool.withLock(() => db.query(sql), { timeout: 5000 });
+   * ```
+   */
+  async withLock<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T> {
+    const guard = (await this.acquire(options)) as HoldGuard;
+    try {
+      const hold = HoldGuard.holdOf(guard);
+      hold.claimed = true;
+      return await taskContext.run(frameWith(taskContext.getStore(), hold), fn);
+    } finally {
+      guard.release();
+    }
+  }
+
+  #grantHold(frame: Frame | undefined): Hold {
+    const hold = new Hold(this.#id);
+    probe?.acquired(this.#id, hold, frame);
+    return hold;
+  }
+
+  #checkBound(n: number): void {
+    // Outstanding permits = bound − value when bounded; a release may not push value past it.
+    if (this.#value + n > this.#bound) {
+      throw new RangeError(
+        `Expected \`n\` to be at most ${this.#bound - this.#value} (permits outstanding on ${this.#id.kind} ${this.#id.name}), got ${n}`,
+      );
+    }
+  }
+
+  #endHold(hold: Hold): void {
+    hold.count = 0;
+    hold.live = false;
+    probe?.released(this.#id, hold);
+  }
+
+  #releaseHold(hold: Hold): void {
+    this.#checkBound(1);
+    this.#endHold(hold);
+    this.#returnPermit();
+  }
+
+  /** Hand one permit straight to the oldest waiter (no barging), or add it to the free count. */
+  #returnPermit(): void {
+    const waiter = this.#waiters.first;
+    if (waiter === null) {
+      this.#value += 1;
+      return;
+    }
+    this.#waiters.grant(waiter, new HoldGuard(this.#grantHold(waiter.frame), true));
+  }
+}
+
+/**
+ * A Semaphore that refuses to be released more often than it was acquired (Python's
+ * `threading.BoundedSemaphore`): such a release throws RangeError and changes nothing.
+ *
+ * @example
+ * ```ts
+ * const slots = new BoundedSemaphore(2);
+ * slots.release(); // RangeError: nothing was acquired
+ * ```
+ */
+export class BoundedSemaphore extends Semaphore {
+  /** @default value 1 */
+  constructor(value = 1, options?: SemaphoreOptions) {
+    super(value, { ...options, [bounded]: true } as SemaphoreOptions);
+  }
+}
