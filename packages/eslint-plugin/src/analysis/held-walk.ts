@@ -1,0 +1,404 @@
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { awaitedCall, calledMethodName, isFunction, skipTypeWrappers, type FunctionNode } from './estree.ts';
+import type { FileLockModel } from './lock-model.ts';
+import { immediateCallbackMethods } from './ts-ast.ts';
+import { canonicalId, type HeldSet, type Hold, type LockOp } from './types.ts';
+
+/** A lock operation with the locks held just before it. */
+export interface OpFact {
+  readonly op: LockOp;
+  readonly held: HeldSet;
+}
+
+/** A call of something that is not a lock method, made while at least one lock is held for sure. */
+export interface CallFact {
+  readonly call: TSESTree.CallExpression;
+  readonly held: HeldSet;
+}
+
+/** A write (`x = …`, `x += …`, `x++`) and the locks held at it; for the shared-write rules. */
+export interface WriteFact {
+  readonly node: TSESTree.AssignmentExpression | TSESTree.UpdateExpression;
+  readonly held: HeldSet;
+}
+
+/** What the held-lock walk learnt about one file. */
+export interface FileFacts {
+  readonly ops: readonly OpFact[];
+  readonly callsWhileHeld: readonly CallFact[];
+  readonly writes: readonly WriteFact[];
+}
+
+interface Flow {
+  readonly held: HeldSet;
+  /** False when control cannot reach the next statement (return, throw, break, continue). */
+  readonly completes: boolean;
+}
+
+const none: HeldSet = [];
+const factsBySource = new WeakMap<object, FileFacts>();
+
+/** The held-lock facts of the linted file; the walk runs once per file whatever the rules. */
+export function fileFactsFor(sourceCode: Readonly<TSESLint.SourceCode>, model: FileLockModel): FileFacts {
+  const cached = factsBySource.get(sourceCode);
+  if (cached) return cached;
+  const walker = new HeldLockWalker(model, sourceCode.visitorKeys);
+  walker.walkProgram(sourceCode.ast);
+  const facts = walker.facts();
+  factsBySource.set(sourceCode, facts);
+  return facts;
+}
+
+/**
+ * Walks every function of a file and tracks which locks are held at each point: `using` guards
+ * to the end of their block, statement acquires to their release (a `finally` ends them on every
+ * path), callback forms inside the callback. Branches merge (a lock held on only one side is only
+ * conditionally held), code after `return`/`throw` does not leak into the merge, loops may run
+ * zero times, and `await` changes nothing (an async lock stays held across it). Callbacks that run
+ * at once (array methods, promise executors, lock callbacks) see the caller's locks; any other
+ * function starts with nothing held.
+ */
+export class HeldLockWalker {
+  readonly #model: FileLockModel;
+  readonly #keys: TSESLint.SourceCode.VisitorKeys;
+  readonly #ops: OpFact[] = [];
+  readonly #calls: CallFact[] = [];
+  readonly #writes: WriteFact[] = [];
+
+  constructor(model: FileLockModel, keys: TSESLint.SourceCode.VisitorKeys) {
+    this.#model = model;
+    this.#keys = keys;
+  }
+
+  facts(): FileFacts {
+    return { ops: this.#ops, callsWhileHeld: this.#calls, writes: this.#writes };
+  }
+
+  walkProgram(program: TSESTree.Program): void {
+    this.#statements(program.body, none);
+  }
+
+  #function(fn: FunctionNode, held: HeldSet): void {
+    for (const param of fn.params) this.#expression(param, none);
+    if (fn.body.type === AST_NODE_TYPES.BlockStatement) this.#statements(fn.body.body, held);
+    else this.#expression(fn.body, held);
+  }
+
+  #statements(statements: readonly TSESTree.Node[], held: HeldSet): Flow {
+    let flow: Flow = { held, completes: true };
+    const scoped: Hold[] = [];
+    for (const statement of statements) {
+      if (!flow.completes) {
+        // Unreachable code still gets its facts, with the locks held before the jump.
+        this.#statement(statement, flow.held);
+        continue;
+      }
+      const before = flow.held;
+      flow = this.#statement(statement, flow.held);
+      for (const hold of flow.held) if (hold.style === 'using' && !before.includes(hold)) scoped.push(hold);
+    }
+    // `using` guards are disposed at the end of their block.
+    return scoped.length === 0 ? flow : { ...flow, held: flow.held.filter((hold) => !scoped.some((s) => s.site === hold.site)) };
+  }
+
+  #statement(node: TSESTree.Node, held: HeldSet): Flow {
+    switch (node.type) {
+      case AST_NODE_TYPES.VariableDeclaration:
+        return { held: this.#declaration(node, held), completes: true };
+      case AST_NODE_TYPES.ExpressionStatement:
+        return { held: this.#expressionStatement(node, held), completes: true };
+      case AST_NODE_TYPES.BlockStatement:
+        return this.#statements(node.body, held);
+      case AST_NODE_TYPES.IfStatement:
+        return this.#if(node, held);
+      case AST_NODE_TYPES.TryStatement:
+        return this.#try(node, held);
+      case AST_NODE_TYPES.ReturnStatement:
+      case AST_NODE_TYPES.ThrowStatement:
+        if (node.argument) this.#expression(node.argument, held);
+        return { held, completes: false };
+      case AST_NODE_TYPES.BreakStatement:
+      case AST_NODE_TYPES.ContinueStatement:
+        return { held, completes: false };
+      case AST_NODE_TYPES.WhileStatement:
+      case AST_NODE_TYPES.DoWhileStatement:
+        this.#expression(node.test, held);
+        this.#statement(node.body, held);
+        return { held, completes: true };
+      case AST_NODE_TYPES.ForStatement: {
+        const start = node.init ? this.#statementOrExpression(node.init, held) : held;
+        if (node.test) this.#expression(node.test, start);
+        if (node.update) this.#expression(node.update, start);
+        this.#statement(node.body, start);
+        return { held, completes: true };
+      }
+      case AST_NODE_TYPES.ForInStatement:
+      case AST_NODE_TYPES.ForOfStatement:
+        this.#expression(node.right, held);
+        this.#statement(node.body, held);
+        return { held, completes: true };
+      case AST_NODE_TYPES.SwitchStatement:
+        this.#expression(node.discriminant, held);
+        for (const branch of node.cases) {
+          if (branch.test) this.#expression(branch.test, held);
+          this.#statements(branch.consequent, held);
+        }
+        return { held, completes: true };
+      case AST_NODE_TYPES.LabeledStatement: {
+        const flow = this.#statement(node.body, held);
+        return { held: flow.held, completes: true };
+      }
+      case AST_NODE_TYPES.FunctionDeclaration:
+        this.#function(node, none);
+        return { held, completes: true };
+      case AST_NODE_TYPES.ExportNamedDeclaration:
+      case AST_NODE_TYPES.ExportDefaultDeclaration:
+        if (node.declaration) return this.#statement(node.declaration, held);
+        return { held, completes: true };
+      default:
+        this.#children(node, held);
+        return { held, completes: true };
+    }
+  }
+
+  #statementOrExpression(node: TSESTree.Node, held: HeldSet): HeldSet {
+    if (node.type === AST_NODE_TYPES.VariableDeclaration) return this.#declaration(node, held);
+    this.#expression(node, held);
+    return held;
+  }
+
+  #declaration(node: TSESTree.VariableDeclaration, held: HeldSet): HeldSet {
+    let current = held;
+    for (const declarator of node.declarations) {
+      if (!declarator.init) continue;
+      this.#expression(declarator.init, current);
+      const hold = this.#holdOfDeclarator(node, declarator);
+      if (hold) current = [...current, hold];
+    }
+    return current;
+  }
+
+  #holdOfDeclarator(node: TSESTree.VariableDeclaration, declarator: TSESTree.VariableDeclarator): Hold | undefined {
+    const found = awaitedCall(declarator.init);
+    const op = found && this.#model.classify(found.call);
+    if (!found || !op || (op.kind !== 'acquire' && op.kind !== 'tryAcquire')) return undefined;
+    if (op.kind === 'acquire' && !found.awaited) return undefined;
+    const binding = bindingName(declarator.id);
+    const isUsing = node.kind === 'using' || node.kind === 'await using';
+    return {
+      lock: op.lock,
+      definite: op.kind === 'acquire' && !op.lock.tryWrapper,
+      style: isUsing ? 'using' : 'binding',
+      site: found.call,
+      ...(binding ? { binding } : {}),
+    };
+  }
+
+  #expressionStatement(node: TSESTree.ExpressionStatement, held: HeldSet): HeldSet {
+    this.#expression(node.expression, held);
+    const found = awaitedCall(node.expression);
+    if (!found) return held;
+    const op = this.#model.classify(found.call);
+    if (op?.kind === 'acquire' && found.awaited) {
+      return [...held, { lock: op.lock, definite: !op.lock.tryWrapper, style: 'statement', site: found.call }];
+    }
+    return this.#released(found.call, op, held);
+  }
+
+  /** The held set after a call that may release a hold: `lock.release()`, `release()`, `guard.release()`. */
+  #released(call: TSESTree.CallExpression, op: LockOp | undefined, held: HeldSet): HeldSet {
+    let index = -1;
+    if (op?.kind === 'release') {
+      const id = canonicalId(op.lock);
+      if (id !== undefined) index = findLastIndex(held, (hold) => canonicalId(hold.lock) === id);
+    } else {
+      const name = releasedBinding(call);
+      if (name !== undefined) index = findLastIndex(held, (hold) => hold.binding === name);
+    }
+    return index < 0 ? held : [...held.slice(0, index), ...held.slice(index + 1)];
+  }
+
+  #if(node: TSESTree.IfStatement, held: HeldSet): Flow {
+    this.#expression(node.test, held);
+    const [whenTrue, whenFalse] = this.#narrow(node.test, held);
+    const consequent = this.#statement(node.consequent, whenTrue);
+    const alternate = node.alternate ? this.#statement(node.alternate, whenFalse) : { held: whenFalse, completes: true };
+    return mergeFlows(consequent, alternate);
+  }
+
+  /** Held sets in the two branches of a test: a checked try-acquire result is held where truthy. */
+  #narrow(test: TSESTree.Expression, held: HeldSet): [HeldSet, HeldSet] {
+    let inner = skipTypeWrappers(test);
+    let negated = false;
+    while (inner.type === AST_NODE_TYPES.UnaryExpression && inner.operator === '!') {
+      negated = !negated;
+      inner = skipTypeWrappers(inner.argument);
+    }
+    let whenTruthy = held;
+    let whenFalsy = held;
+    if (inner.type === AST_NODE_TYPES.Identifier) {
+      const index = findLastIndex(held, (hold) => hold.binding === inner.name && !hold.definite);
+      const hold = held[index];
+      if (hold) {
+        whenTruthy = held.map((h) => (h === hold ? { ...h, definite: true } : h));
+        whenFalsy = held.filter((h) => h !== hold);
+      }
+    } else if (inner.type === AST_NODE_TYPES.CallExpression) {
+      // await-lock's `if (lock.tryAcquire())`: held inside the branch.
+      const op = this.#model.classify(inner);
+      if (op?.kind === 'tryAcquire' && op.lock.kind.acquireResult === 'nothing') {
+        whenTruthy = [...held, { lock: op.lock, definite: true, style: 'statement', site: inner }];
+      }
+    }
+    return negated ? [whenFalsy, whenTruthy] : [whenTruthy, whenFalsy];
+  }
+
+  #try(node: TSESTree.TryStatement, held: HeldSet): Flow {
+    const block = this.#statements(node.block.body, held);
+    let flow = block;
+    if (node.handler) {
+      if (node.handler.param) this.#expression(node.handler.param, held);
+      const handler = this.#statements(node.handler.body.body, held);
+      flow = mergeFlows(block, handler);
+    }
+    if (!node.finalizer) return flow;
+    // The finally block runs on every path; what it releases is released after the statement.
+    const finalizer = this.#statements(node.finalizer.body, flow.completes ? flow.held : held);
+    return { held: finalizer.held, completes: flow.completes && finalizer.completes };
+  }
+
+  #expression(node: TSESTree.Node, held: HeldSet): void {
+    if (isFunction(node)) {
+      // A function value that is not a known callback runs later, with nothing held.
+      this.#function(node, none);
+      return;
+    }
+    switch (node.type) {
+      case AST_NODE_TYPES.CallExpression:
+        this.#call(node, held);
+        return;
+      case AST_NODE_TYPES.NewExpression:
+        this.#new(node, held);
+        return;
+      case AST_NODE_TYPES.AssignmentExpression:
+      case AST_NODE_TYPES.UpdateExpression:
+        this.#writes.push({ node, held });
+        break;
+      case AST_NODE_TYPES.ClassBody:
+        // Methods and field initialisers run later, on their own.
+        for (const member of node.body) this.#children(member, none);
+        return;
+      default:
+        break;
+    }
+    this.#children(node, held);
+  }
+
+  #call(call: TSESTree.CallExpression, held: HeldSet): void {
+    const op = this.#model.classify(call);
+    if (op) {
+      this.#ops.push({ op, held });
+      this.#expression(call.callee, held);
+      for (const argument of call.arguments) {
+        if (argument === op.callback && isFunction(argument)) {
+          const hold: Hold = { lock: op.lock, definite: op.exclusive, style: 'callback', site: call };
+          this.#function(argument, [...held, hold]);
+        } else {
+          this.#expression(argument, held);
+        }
+      }
+      return;
+    }
+    if (held.some((hold) => hold.definite)) this.#calls.push({ call, held });
+    this.#expression(call.callee, held);
+    const method = calledMethodName(call);
+    const immediate = method !== undefined && immediateCallbackMethods.has(method);
+    for (const argument of call.arguments) {
+      if (immediate && isFunction(argument) && !argument.async) this.#function(argument, held);
+      else this.#expression(argument, held);
+    }
+  }
+
+  #new(node: TSESTree.NewExpression, held: HeldSet): void {
+    this.#expression(node.callee, held);
+    const executor = node.arguments[0];
+    const isPromise = node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === 'Promise';
+    for (const argument of node.arguments) {
+      if (isPromise && argument === executor && isFunction(argument) && !argument.async) this.#function(argument, held);
+      else this.#expression(argument, held);
+    }
+  }
+
+  #children(node: TSESTree.Node, held: HeldSet): void {
+    for (const key of this.#keys[node.type] ?? []) {
+      const value = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(value)) {
+        for (const child of value) if (isNode(child)) this.#expressionOrStatement(child, held);
+      } else if (isNode(value)) {
+        this.#expressionOrStatement(value, held);
+      }
+    }
+  }
+
+  #expressionOrStatement(node: TSESTree.Node, held: HeldSet): void {
+    if (node.type.endsWith('Statement') || node.type.endsWith('Declaration')) {
+      if (node.type !== AST_NODE_TYPES.ClassDeclaration) {
+        this.#statement(node, held);
+        return;
+      }
+    }
+    this.#expression(node, held);
+  }
+}
+
+function isNode(value: unknown): value is TSESTree.Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+/** The variable a guard or releaser is bound to: `g`, or the releaser in `[, release]`. */
+function bindingName(pattern: TSESTree.Node): string | undefined {
+  if (pattern.type === AST_NODE_TYPES.Identifier) return pattern.name;
+  if (pattern.type === AST_NODE_TYPES.ArrayPattern) {
+    const releaser = pattern.elements[1];
+    return releaser?.type === AST_NODE_TYPES.Identifier ? releaser.name : undefined;
+  }
+  return undefined;
+}
+
+/** `release()`, `guard.release()`, `guard[Symbol.dispose]()` → the variable released. */
+export function releasedBinding(call: TSESTree.CallExpression): string | undefined {
+  const callee = call.callee;
+  if (callee.type === AST_NODE_TYPES.Identifier) return callee.name;
+  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.object.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const method = calledMethodName(call);
+  if (method === 'release') return callee.object.name;
+  const property = callee.property;
+  const isDispose =
+    callee.computed &&
+    property.type === AST_NODE_TYPES.MemberExpression &&
+    property.object.type === AST_NODE_TYPES.Identifier &&
+    property.object.name === 'Symbol' &&
+    property.property.type === AST_NODE_TYPES.Identifier &&
+    property.property.name === 'dispose';
+  return isDispose ? callee.object.name : undefined;
+}
+
+/** Joins two paths: code that cannot continue does not vote; a lock held on one side only is conditional. */
+function mergeFlows(a: Flow, b: Flow): Flow {
+  if (!a.completes) return b.completes ? b : { held: b.held, completes: false };
+  if (!b.completes) return a;
+  const merged: Hold[] = [];
+  for (const hold of a.held) {
+    const other = b.held.find((candidate) => candidate.site === hold.site);
+    merged.push(other ? (other.definite === hold.definite ? hold : { ...hold, definite: hold.definite && other.definite }) : { ...hold, definite: false });
+  }
+  for (const hold of b.held) {
+    if (!a.held.some((candidate) => candidate.site === hold.site)) merged.push({ ...hold, definite: false });
+  }
+  return { held: merged, completes: true };
+}
+
+function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {
+  for (let index = items.length - 1; index >= 0; index--) if (predicate(items[index] as T)) return index;
+  return -1;
+}

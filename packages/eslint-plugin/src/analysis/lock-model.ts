@@ -1,0 +1,105 @@
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type ts from 'typescript';
+import { ProgramModel } from './program-model.ts';
+import { readSettings, type InterlockSettings } from './settings.ts';
+import { AcquisitionSummaries, type AcquisitionSummary } from './summaries.ts';
+import { SyntacticModel } from './syntactic-model.ts';
+import type { LockOp } from './types.ts';
+
+/** The lock model as the rules of one file see it. */
+export interface FileLockModel {
+  /** True when type information is available (the type-aware model is used). */
+  readonly typed: boolean;
+  /** The lock operation a call performs, or undefined. Memoised per node. */
+  classify(call: TSESTree.CallExpression): LockOp | undefined;
+  /** Locks a call of a program function may take (through further calls); empty without types. */
+  acquisitionsOfCall(call: TSESTree.CallExpression): readonly AcquisitionSummary[];
+}
+
+interface ProgramEntry {
+  readonly settings: InterlockSettings;
+  readonly model: ProgramModel;
+  readonly summaries: AcquisitionSummaries;
+}
+
+// One model per program (and settings): lock types, identities and call summaries are shared by
+// every file and rule of a lint run.
+const programEntries = new WeakMap<ts.Program, ProgramEntry>();
+// One facade per linted file, shared by the rules that lint it.
+const fileModels = new WeakMap<object, FileLockModel>();
+
+type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
+
+/** The lock model for the file a rule is linting. */
+export function lockModelFor(context: AnyContext): FileLockModel {
+  const sourceCode = context.sourceCode;
+  const cached = fileModels.get(sourceCode);
+  if (cached) return cached;
+  const settings = readSettings(context.settings);
+  // Read the services directly: getParserServices throws for parsers without them, and a
+  // missing program is the documented no-type-information fallback, not an error.
+  const services = sourceCode.parserServices;
+  const program = services?.program ?? undefined;
+  const model =
+    program && services?.esTreeNodeToTSNodeMap
+      ? typedFileModel(programEntry(program, settings), services.esTreeNodeToTSNodeMap)
+      : syntacticFileModel(new SyntacticModel(sourceCode, settings));
+  fileModels.set(sourceCode, model);
+  return model;
+}
+
+function programEntry(program: ts.Program, settings: InterlockSettings): ProgramEntry {
+  const existing = programEntries.get(program);
+  if (existing && existing.settings === settings) return existing;
+  const model = new ProgramModel(program, settings);
+  const entry = { settings, model, summaries: new AcquisitionSummaries(model) };
+  programEntries.set(program, entry);
+  return entry;
+}
+
+interface NodeMap {
+  get(node: TSESTree.Node): ts.Node | undefined;
+}
+
+function typedFileModel(entry: ProgramEntry, nodeMap: NodeMap): FileLockModel {
+  const ops = new WeakMap<TSESTree.CallExpression, LockOp | null>();
+  return {
+    typed: true,
+    classify(call) {
+      const memo = ops.get(call);
+      if (memo !== undefined) return memo ?? undefined;
+      const tsCall = nodeMap.get(call) as ts.CallExpression | undefined;
+      const found = tsCall ? entry.model.classify(tsCall) : undefined;
+      const callback = found?.callbackIndex === undefined ? undefined : call.arguments[found.callbackIndex];
+      const op: LockOp | undefined = found && {
+        kind: found.kind,
+        call,
+        method: found.method,
+        lock: found.lock,
+        exclusive: found.exclusive,
+        ...(callback ? { callback } : {}),
+      };
+      ops.set(call, op ?? null);
+      return op;
+    },
+    acquisitionsOfCall(call) {
+      const tsCall = nodeMap.get(call) as ts.CallExpression | undefined;
+      return tsCall ? entry.summaries.ofCall(tsCall) : [];
+    },
+  };
+}
+
+function syntacticFileModel(model: SyntacticModel): FileLockModel {
+  const ops = new WeakMap<TSESTree.CallExpression, LockOp | null>();
+  return {
+    typed: false,
+    classify(call) {
+      const memo = ops.get(call);
+      if (memo !== undefined) return memo ?? undefined;
+      const op = model.classify(call);
+      ops.set(call, op ?? null);
+      return op;
+    },
+    acquisitionsOfCall: () => [],
+  };
+}

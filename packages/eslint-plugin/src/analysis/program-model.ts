@@ -1,0 +1,172 @@
+import ts from 'typescript';
+import { knownLockTypes, methodNamesOf, webLockKind } from './known-locks.ts';
+import { TypeRecogniser } from './recognise-type.ts';
+import type { InterlockSettings } from './settings.ts';
+import { calledMemberName, constantString, skipOuter } from './ts-ast.ts';
+import { IdentityResolver } from './ts-identity.ts';
+import type { LockKind, LockOpKind, LockRef } from './types.ts';
+
+/** A lock operation found in the TypeScript AST. */
+export interface TsLockOp {
+  readonly kind: LockOpKind;
+  readonly method: string;
+  readonly lock: LockRef;
+  /** Index of the argument run with the lock held (callback forms). */
+  readonly callbackIndex?: number;
+  readonly exclusive: boolean;
+}
+
+/**
+ * The type-aware half of the lock model for one `ts.Program`: lock types, identities and lock
+ * operations. Built once per program (see `programModelFor`) and shared by every rule and file.
+ */
+export class ProgramModel {
+  readonly program: ts.Program;
+  readonly checker: ts.TypeChecker;
+  readonly identities: IdentityResolver;
+  readonly #types: TypeRecogniser;
+  // Method names any recognised lock type reacts to: calls of other names never ask the checker.
+  readonly #methodNames: ReadonlySet<string>;
+  // Per call node; undefined results stored as null.
+  readonly #ops = new WeakMap<ts.CallExpression, TsLockOp | null>();
+
+  constructor(program: ts.Program, settings: InterlockSettings) {
+    this.program = program;
+    this.checker = program.getTypeChecker();
+    this.identities = new IdentityResolver(this.checker);
+    this.#types = new TypeRecogniser(program, settings);
+    this.#methodNames = new Set([
+      ...[...knownLockTypes.values()].flatMap((kinds) => [...kinds.values()].flatMap(methodNamesOf)),
+      ...methodNamesOf(webLockKind),
+      ...settings.locks.flatMap((lock) => methodNamesOf(lock.kind)),
+    ]);
+  }
+
+  /** The lock kind of an expression's type. */
+  kindOfExpression(expression: ts.Expression): LockKind | undefined {
+    return this.#types.kindOf(this.checker.getTypeAtLocation(expression));
+  }
+
+  /** Classifies a call as a lock operation, or undefined. */
+  classify(call: ts.CallExpression): TsLockOp | undefined {
+    const memo = this.#ops.get(call);
+    if (memo !== undefined) return memo ?? undefined;
+    const op = this.#classify(call);
+    this.#ops.set(call, op ?? null);
+    return op;
+  }
+
+  #classify(call: ts.CallExpression): TsLockOp | undefined {
+    const member = calledMemberName(call);
+    if (!member || !this.#methodNames.has(member.name)) return undefined;
+    const kind = this.kindOfExpression(member.receiver);
+    if (!kind) return undefined;
+    if (kind === webLockKind) return member.name === 'request' ? this.#webLockRequest(call) : undefined;
+    const opKind = operationKind(kind, member.name);
+    if (!opKind) return undefined;
+    const lock = this.lockRef(member.receiver, kind);
+    return {
+      kind: opKind,
+      method: member.name,
+      lock,
+      ...(opKind === 'callback' ? { callbackIndex: 0 } : {}),
+      exclusive: !lock.tryWrapper,
+    };
+  }
+
+  /** A LockRef for an expression already known to be a lock of `kind`. */
+  lockRef(expression: ts.Expression, kind: LockKind): LockRef {
+    const identity = this.identities.of(expression);
+    const display = identity?.display ?? skipOuter(expression).getText();
+    const underlying = kind.category === 'condition' ? this.#conditionLock(expression) : undefined;
+    return {
+      kind,
+      id: identity?.id,
+      display,
+      ...(underlying ? { underlying } : {}),
+      ...(identity?.tryWrapper ? { tryWrapper: true } : {}),
+    };
+  }
+
+  /** `navigator.locks.request(name, [options], callback)`: identity is the name when constant. */
+  #webLockRequest(call: ts.CallExpression): TsLockOp | undefined {
+    const [nameArgument, second] = call.arguments;
+    if (!nameArgument || call.arguments.length < 2) return undefined;
+    const name = constantString(nameArgument, this.checker);
+    const hasOptions = call.arguments.length >= 3;
+    return {
+      kind: 'callback',
+      method: 'request',
+      lock: {
+        kind: webLockKind,
+        id: name === undefined ? undefined : `weblock:${name}`,
+        display: name === undefined ? nameArgument.getText() : `'${name}'`,
+      },
+      callbackIndex: call.arguments.length - 1,
+      exclusive: !hasOptions || (second !== undefined && isExclusiveWebLockOptions(second)),
+    };
+  }
+
+  /** The lock a Condition was built on (`new Condition(lock)`), when it can be seen. */
+  #conditionLock(expression: ts.Expression): LockRef | undefined {
+    const inner = skipOuter(expression);
+    const symbol = this.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(inner) ? inner.name : inner);
+    const declaration = symbol?.valueDeclaration;
+    if (!declaration) return undefined;
+    const construction = constructionOf(declaration);
+    const argument = construction?.arguments?.[0];
+    if (!argument) return undefined;
+    const kind = this.kindOfExpression(argument);
+    if (!kind || kind.category === 'condition') return undefined;
+    const identity = this.identities.of(argument);
+    return { kind, id: identity?.id, display: identity?.display ?? argument.getText() };
+  }
+}
+
+/** Which operation a method of a lock kind performs. */
+export function operationKind(kind: LockKind, method: string): LockOpKind | undefined {
+  if (kind.callback.has(method)) return 'callback';
+  if (kind.acquire.has(method)) return 'acquire';
+  if (kind.tryAcquire.has(method)) return 'tryAcquire';
+  if (kind.release.has(method)) return 'release';
+  if (kind.waitFor.has(method)) return 'waitFor';
+  if (kind.wait.has(method)) return 'wait';
+  if (kind.notify.has(method)) return 'notify';
+  return undefined;
+}
+
+/**
+ * Web Locks options that still make an exclusive, waiting request: no `mode: 'shared'`, no
+ * `ifAvailable` and no `steal`. Options we cannot read count as not exclusive (no finding).
+ */
+function isExclusiveWebLockOptions(options: ts.Expression): boolean {
+  const literal = skipOuter(options);
+  if (!ts.isObjectLiteralExpression(literal)) return false;
+  for (const property of literal.properties) {
+    if (!ts.isPropertyAssignment(property)) return false;
+    const name = property.name.getText();
+    const value = skipOuter(property.initializer);
+    if (name === 'mode' && !(ts.isStringLiteralLike(value) && value.text === 'exclusive')) return false;
+    if ((name === 'ifAvailable' || name === 'steal') && value.kind !== ts.SyntaxKind.FalseKeyword) return false;
+  }
+  return true;
+}
+
+/** `new X(…)` that initialises a variable or property, here or in the class constructor. */
+function constructionOf(declaration: ts.Declaration): ts.NewExpression | undefined {
+  if ((ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.initializer) {
+    const initializer = skipOuter(declaration.initializer);
+    if (ts.isNewExpression(initializer)) return initializer;
+  }
+  if (!ts.isPropertyDeclaration(declaration) || !ts.isClassLike(declaration.parent)) return undefined;
+  const name = declaration.name.getText();
+  const constructor = declaration.parent.members.find(ts.isConstructorDeclaration);
+  for (const statement of constructor?.body?.statements ?? []) {
+    if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) continue;
+    const { left, operatorToken, right } = statement.expression;
+    if (operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+    if (!ts.isPropertyAccessExpression(left) || left.expression.kind !== ts.SyntaxKind.ThisKeyword) continue;
+    if (left.name.text === name && ts.isNewExpression(skipOuter(right))) return skipOuter(right) as ts.NewExpression;
+  }
+  return undefined;
+}

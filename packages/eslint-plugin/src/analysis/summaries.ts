@@ -1,0 +1,139 @@
+import ts from 'typescript';
+import type { ProgramModel } from './program-model.ts';
+import { calledMemberName, immediateCallbackMethods, skipOuter } from './ts-ast.ts';
+import type { LockRef } from './types.ts';
+
+/** A blocking, exclusive acquisition a function may perform, directly or through calls. */
+export interface AcquisitionSummary {
+  readonly lock: LockRef;
+  /** Names of the functions called on the way, outermost first (empty when direct). */
+  readonly path: readonly string[];
+}
+
+// How deep calls are followed; deeper chains are not summarised (a missed finding, never a wrong one).
+const maxCallDepth = 5;
+// Bounds the work per function on generated or pathological code.
+const maxSitesPerFunction = 32;
+
+/**
+ * Which locks each function of the program may take and wait for, followed through calls of
+ * functions declared in the program's own files. Computed lazily and memoised per function, once
+ * per program. Acquisitions in callbacks that run later (timers, `.then`, handlers) do not count.
+ */
+export class AcquisitionSummaries {
+  readonly #model: ProgramModel;
+  // Function declaration → its summary; an entry under construction is the empty list, which
+  // ends recursion through cycles of calls.
+  readonly #byFunction = new Map<ts.Node, readonly AcquisitionSummary[]>();
+
+  constructor(model: ProgramModel) {
+    this.#model = model;
+  }
+
+  /** What a call may acquire: the callee's summary, with `this` rebased on the receiver. */
+  ofCall(call: ts.CallExpression, depth = 0): readonly AcquisitionSummary[] {
+    if (depth > maxCallDepth) return [];
+    const callee = this.#calleeDeclaration(call);
+    if (!callee) return [];
+    const name = calleeName(call);
+    const rebase = this.#rebaser(call);
+    const result: AcquisitionSummary[] = [];
+    for (const summary of this.#ofFunction(callee, depth)) {
+      const lock = rebase(summary.lock);
+      if (lock) result.push({ lock, path: [name, ...summary.path] });
+    }
+    return result;
+  }
+
+  #ofFunction(declaration: ts.FunctionLikeDeclaration, depth: number): readonly AcquisitionSummary[] {
+    const known = this.#byFunction.get(declaration);
+    if (known) return known;
+    this.#byFunction.set(declaration, []);
+    const found: AcquisitionSummary[] = [];
+    const visit = (node: ts.Node): void => {
+      if (found.length >= maxSitesPerFunction) return;
+      if (ts.isFunctionLike(node) && node !== declaration) {
+        if (this.#runsNow(node)) ts.forEachChild(node, visit);
+        return;
+      }
+      if (ts.isClassLike(node)) return;
+      if (ts.isCallExpression(node)) this.#collectCall(node, depth, found);
+      ts.forEachChild(node, visit);
+    };
+    if (declaration.body) visit(declaration.body);
+    this.#byFunction.set(declaration, found);
+    return found;
+  }
+
+  #collectCall(call: ts.CallExpression, depth: number, found: AcquisitionSummary[]): void {
+    const op = this.#model.classify(call);
+    if (op) {
+      if ((op.kind === 'acquire' || op.kind === 'callback') && op.exclusive && !op.lock.tryWrapper) {
+        found.push({ lock: op.lock, path: [] });
+      }
+      return;
+    }
+    found.push(...this.ofCall(call, depth + 1));
+  }
+
+  /** A nested function runs during the enclosing one: a lock callback or a sync array callback. */
+  #runsNow(fn: ts.SignatureDeclaration): boolean {
+    const call = fn.parent;
+    if (!ts.isCallExpression(call) || !call.arguments.includes(fn as ts.Expression)) return false;
+    const op = this.#model.classify(call);
+    if (op) return op.kind === 'callback' && call.arguments[op.callbackIndex ?? -1] === fn;
+    const member = calledMemberName(call);
+    const isAsync = ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async;
+    return !!member && immediateCallbackMethods.has(member.name) && !isAsync;
+  }
+
+  #calleeDeclaration(call: ts.CallExpression): ts.FunctionLikeDeclaration | undefined {
+    const callee = skipOuter(call.expression);
+    const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+    let symbol = this.#model.checker.getSymbolAtLocation(nameNode);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = this.#model.checker.getAliasedSymbol(symbol);
+    const declaration = symbol?.valueDeclaration;
+    if (!declaration) return undefined;
+    const fn = functionOf(declaration);
+    if (!fn?.body) return undefined;
+    const sourceFile = fn.getSourceFile();
+    if (sourceFile.isDeclarationFile || this.#model.program.isSourceFileFromExternalLibrary(sourceFile)) return undefined;
+    return fn;
+  }
+
+  /**
+   * Locks named through `this` in the callee are the receiver's: `this.m()` keeps them,
+   * `other.m()` renames them onto `other`, and a receiver without identity drops them.
+   */
+  #rebaser(call: ts.CallExpression): (lock: LockRef) => LockRef | undefined {
+    const member = calledMemberName(call);
+    const receiver = member ? skipOuter(member.receiver) : undefined;
+    const receiverIsThis = receiver?.kind === ts.SyntaxKind.ThisKeyword;
+    const identity = receiver && !receiverIsThis ? this.#model.identities.of(receiver) : undefined;
+    return (lock) => {
+      if (!lock.id?.startsWith('this:') || receiverIsThis) return lock;
+      if (!identity) return undefined;
+      const rest = lock.id.replace(thisPrefix, '');
+      const displayRest = lock.display.includes('.') ? lock.display.slice(lock.display.indexOf('.')) : '';
+      return { ...lock, id: `${identity.id}${rest}`, display: `${identity.display}${displayRest}` };
+    };
+  }
+}
+
+// `this:<file>:<pos>` — the class part of an identity rooted at `this`.
+const thisPrefix = /^this:.*:\d+(?=\.|$)/;
+
+function functionOf(declaration: ts.Declaration): ts.FunctionLikeDeclaration | undefined {
+  if (ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration)) return declaration;
+  if ((ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.initializer) {
+    const initializer = skipOuter(declaration.initializer);
+    if (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) return initializer;
+  }
+  return undefined;
+}
+
+function calleeName(call: ts.CallExpression): string {
+  const callee = skipOuter(call.expression);
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  return ts.isIdentifier(callee) ? callee.text : 'function';
+}

@@ -1,0 +1,100 @@
+import ts from 'typescript';
+import { asyncMutexWrappers } from './known-locks.ts';
+import { classOfThis, skipOuter } from './ts-ast.ts';
+
+/** Identity of an expression: equal `id`s name the same object. */
+export interface Identity {
+  readonly id: string;
+  readonly display: string;
+  /** Reached through async-mutex's `tryAcquire(m)`: acquiring may fail instead of waiting. */
+  readonly tryWrapper?: boolean;
+}
+
+// A chain of `const a = b` aliases longer than this is not followed.
+const maxAliasDepth = 8;
+
+/**
+ * Lock identity through the type checker. A binding is named by its declaration (so an imported
+ * binding, aliased or not, is the exporting module's binding); `this.x` by the class and member
+ * (`ClassName.x`); `a.b` by the identity of `a` plus `b`, so two instances are never confused;
+ * `const l = other` by `other`.
+ */
+export class IdentityResolver {
+  readonly #checker: ts.TypeChecker;
+  // Per-node memo; nodes of one program never change.
+  readonly #memo = new WeakMap<ts.Node, Identity | null>();
+
+  constructor(checker: ts.TypeChecker) {
+    this.#checker = checker;
+  }
+
+  of(expression: ts.Expression, depth = 0): Identity | undefined {
+    const memo = this.#memo.get(expression);
+    if (memo !== undefined) return memo ?? undefined;
+    const identity = depth > maxAliasDepth ? undefined : this.#compute(skipOuter(expression), depth);
+    this.#memo.set(expression, identity ?? null);
+    return identity;
+  }
+
+  /** Identity of a declared symbol (a variable, parameter, class, member). */
+  ofSymbol(symbol: ts.Symbol, depth = 0): Identity | undefined {
+    const resolved = symbol.flags & ts.SymbolFlags.Alias ? this.#checker.getAliasedSymbol(symbol) : symbol;
+    const declaration = resolved.valueDeclaration ?? resolved.declarations?.[0];
+    if (!declaration) return undefined;
+    if (
+      ts.isVariableDeclaration(declaration) &&
+      declaration.initializer &&
+      ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const &&
+      !ts.isNewExpression(skipOuter(declaration.initializer))
+    ) {
+      // `const lock = this.lock` and friends are the same lock as their initializer.
+      const traced = this.of(declaration.initializer, depth + 1);
+      if (traced) return traced;
+    }
+    return { id: declarationKey(declaration), display: resolved.getName() };
+  }
+
+  #compute(expression: ts.Expression, depth: number): Identity | undefined {
+    if (expression.kind === ts.SyntaxKind.ThisKeyword) {
+      const owner = classOfThis(expression);
+      return owner ? { id: `this:${declarationKey(owner)}`, display: owner.name?.text ?? 'this' } : undefined;
+    }
+    if (ts.isIdentifier(expression)) {
+      const symbol = this.#checker.getSymbolAtLocation(expression);
+      return symbol ? this.ofSymbol(symbol, depth) : undefined;
+    }
+    if (ts.isPropertyAccessExpression(expression) && ts.isIdentifier(expression.name)) {
+      return this.#member(expression.expression, expression.name.text, depth);
+    }
+    if (ts.isElementAccessExpression(expression) && ts.isStringLiteralLike(expression.argumentExpression)) {
+      return this.#member(expression.expression, expression.argumentExpression.text, depth);
+    }
+    if (ts.isCallExpression(expression)) return this.#wrapper(expression, depth);
+    return undefined;
+  }
+
+  #member(object: ts.Expression, name: string, depth: number): Identity | undefined {
+    const base = this.of(object, depth + 1);
+    return base ? { id: `${base.id}.${name}`, display: `${base.display}.${name}` } : undefined;
+  }
+
+  /** async-mutex's `withTimeout(m, ms)` and `tryAcquire(m)` wrap the same lock `m`. */
+  #wrapper(call: ts.CallExpression, depth: number): Identity | undefined {
+    const callee = skipOuter(call.expression);
+    const first = call.arguments[0];
+    if (!ts.isIdentifier(callee) || !first) return undefined;
+    const symbol = this.#checker.getSymbolAtLocation(callee);
+    const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? this.#checker.getAliasedSymbol(symbol) : symbol;
+    if (!target || !asyncMutexWrappers.has(target.getName())) return undefined;
+    const fileName = target.declarations?.[0]?.getSourceFile().fileName ?? '';
+    if (!fileName.includes('async-mutex')) return undefined;
+    const inner = this.of(first, depth + 1);
+    if (!inner) return undefined;
+    return target.getName() === 'tryAcquire' ? { ...inner, tryWrapper: true } : inner;
+  }
+}
+
+/** A stable key for a declaration: its file and position. */
+export function declarationKey(node: ts.Node): string {
+  return `${node.getSourceFile().fileName}:${node.pos}`;
+}

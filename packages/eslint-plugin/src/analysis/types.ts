@@ -1,0 +1,102 @@
+import type { TSESTree } from '@typescript-eslint/utils';
+
+/** What kind of primitive a lock type is; decides which rules apply to it. */
+export type LockCategory = 'lock' | 'rlock' | 'semaphore' | 'condition' | 'weblock';
+
+/** What an acquire method resolves to, which decides how the lock is released. */
+export type AcquireResult =
+  /** interlock: a Disposable Guard with release(); `using` works. */
+  | 'guard'
+  /** async-mutex Mutex: a releaser function. */
+  | 'releaser'
+  /** async-mutex Semaphore: `[value, releaser]`. */
+  | 'value-and-releaser'
+  /** await-lock / custom: nothing; release on the lock itself. */
+  | 'nothing';
+
+/** One recognised lock type: where it comes from and its method names. */
+export interface LockKind {
+  /** Display name of the type, e.g. `Lock`, `Mutex`. */
+  readonly typeName: string;
+  readonly category: LockCategory;
+  /** Re-acquiring while held is fine for the owning task. */
+  readonly reentrant: boolean;
+  readonly acquireResult: AcquireResult;
+  /** Blocking acquire methods (return a promise or block). */
+  readonly acquire: ReadonlySet<string>;
+  /** Non-blocking acquire methods; the result says whether the lock was taken. */
+  readonly tryAcquire: ReadonlySet<string>;
+  readonly release: ReadonlySet<string>;
+  /** Methods that run their first function argument with the lock held. */
+  readonly callback: ReadonlySet<string>;
+  /** Condition methods that need the lock: wait-like ones. */
+  readonly wait: ReadonlySet<string>;
+  /** Condition wait-with-predicate methods (loop built in). */
+  readonly waitFor: ReadonlySet<string>;
+  readonly notify: ReadonlySet<string>;
+}
+
+/**
+ * A lock as the rules see it: its kind and its identity. Two references with the same `id` are
+ * the same lock. `id` is undefined when identity is unknown; unknown locks never match anything
+ * (we prefer a missed finding to an invented one).
+ */
+export interface LockRef {
+  readonly kind: LockKind;
+  readonly id: string | undefined;
+  /** How to name the lock in a message: `sharedLock`, `Account.lock`, `'cache'`. */
+  readonly display: string;
+  /** For a Condition built on a known lock (`new Condition(lock)`): that lock. */
+  readonly underlying?: LockRef;
+  /** Acquired through a wrapper that may give up (async-mutex `tryAcquire(m)`). */
+  readonly tryWrapper?: boolean;
+}
+
+export type LockOpKind =
+  | 'acquire'
+  | 'tryAcquire'
+  | 'release'
+  | 'callback'
+  | 'wait'
+  | 'waitFor'
+  | 'notify';
+
+/** A call recognised as an operation on a lock. */
+export interface LockOp {
+  readonly kind: LockOpKind;
+  readonly call: TSESTree.CallExpression;
+  readonly method: string;
+  readonly lock: LockRef;
+  /** The function argument run with the lock held (callback forms). */
+  readonly callback?: TSESTree.CallExpressionArgument;
+  /** False for Web Locks shared-mode, `ifAvailable` or `steal` requests. */
+  readonly exclusive: boolean;
+}
+
+/** How a hold was taken; decides how it ends. */
+export type HoldStyle = 'using' | 'statement' | 'binding' | 'callback';
+
+/** One lock held at a point of a function. */
+export interface Hold {
+  readonly lock: LockRef;
+  /** False when only conditionally held (a try-acquire not yet checked, one branch of an if). */
+  readonly definite: boolean;
+  readonly style: HoldStyle;
+  /** The acquiring call. */
+  readonly site: TSESTree.Node;
+  /** The variable bound to the guard or releaser, when there is one. */
+  readonly binding?: string;
+}
+
+export type HeldSet = readonly Hold[];
+
+/** The identity that decides whether two references name the same underlying lock. */
+export function canonicalId(lock: LockRef): string | undefined {
+  return lock.underlying?.id ?? lock.id;
+}
+
+/** Reentrancy of the lock actually taken (a Condition delegates to its lock). */
+export function isReentrant(lock: LockRef): boolean {
+  if (lock.underlying) return lock.underlying.kind.reentrant;
+  return lock.kind.reentrant;
+}
