@@ -2,7 +2,7 @@ import { LockStateError } from './errors.ts';
 import type { Guard } from './guard.ts';
 import { acquireRestore, ownedByCaller, releaseSave, type AcquireOptions, type ExclusiveLock } from './internal/exclusive-lock.ts';
 import { taskContext } from './internal/task-context.ts';
-import { validateInteger, validateName, validateWaitOptions } from './internal/validate.ts';
+import { validateFunction, validateInteger, validateName, validateWaitOptions } from './internal/validate.ts';
 import { WaiterQueue, type WaitOptions, type Waiter } from './internal/waiter-queue.ts';
 import type { Lock } from './lock.ts';
 import { RLock } from './rlock.ts';
@@ -124,9 +124,14 @@ export class Condition {
    * const item = await cond.waitFor(() => queue.shift(), { timeout: 1000 });
    * ```
    */
-  async waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<T> {
+  waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<T> {
+    validateFunction(predicate, 'predicate');
     validateWaitOptions(options);
     this.#assertOwned('wait on');
+    return this.#waitFor(predicate, options);
+  }
+
+  async #waitFor<T>(predicate: () => T, options: WaitOptions | undefined): Promise<T> {
     let result = predicate();
     if (result) return result;
     const timeout = options?.timeout ?? Infinity;

@@ -1,0 +1,3 @@
+import { describeConditionContract } from './contract/condition.contract.ts';
+
+describeConditionContract('detector off');

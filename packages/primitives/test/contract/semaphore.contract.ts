@@ -1,0 +1,186 @@
+/**
+ * Contract suite for Semaphore and BoundedSemaphore: CPython's BaseSemaphoreTests,
+ * SemaphoreTests and BoundedSemaphoreTests in async form.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BoundedSemaphore, Semaphore, TimeoutError } from '../../src/index.ts';
+import { settle, track, type ContractHooks } from '../support/async.ts';
+
+function describeBaseSemaphoreTests(Kind: typeof Semaphore): void {
+  describe(`${Kind.name}: BaseSemaphoreTests`, () => {
+    it('BaseSemaphoreTests.test_constructor: a negative or fractional value is a RangeError', () => {
+      expect(() => new Kind(-1)).toThrow(new RangeError('Expected `value` to be a non-negative integer, got -1'));
+      expect(() => new Kind(-Number.MAX_SAFE_INTEGER)).toThrow(RangeError);
+      expect(() => new Kind(1.5)).toThrow(RangeError);
+      expect(new Kind(0).value).toBe(0);
+    });
+
+    it('BaseSemaphoreTests.test_acquire: acquire takes permits and release returns them', async () => {
+      const one = new Kind(1);
+      (await one.acquire()).release();
+      expect(one.value).toBe(1);
+      const two = new Kind(2);
+      const a = await two.acquire();
+      const b = await two.acquire();
+      expect(two.value).toBe(0);
+      a.release();
+      b.release();
+      expect(two.value).toBe(2);
+    });
+
+    it('BaseSemaphoreTests.test_acquire_destroy: an unreleased guard keeps its permit (no finaliser gives it back)', async () => {
+      const sem = new Kind();
+      await sem.acquire();
+      expect(sem.value).toBe(0);
+    });
+
+    it('BaseSemaphoreTests.test_acquire_contended: waiters proceed exactly as permits are released', async () => {
+      const sem = new Kind(7);
+      await sem.acquire();
+      let phase = 0;
+      const first: number[] = [];
+      const second: number[] = [];
+      const tasks = Array.from({ length: 10 }, async () => {
+        await sem.acquire();
+        first.push(phase);
+        await sem.acquire();
+        second.push(phase);
+      });
+      await settle();
+      expect([...first, ...second]).toEqual([0, 0, 0, 0, 0, 0]);
+      phase = 1;
+      for (let i = 0; i < 7; i += 1) sem.release();
+      await settle();
+      expect([...first, ...second].sort()).toEqual([...Array(6).fill(0), ...Array(7).fill(1)]);
+      phase = 2;
+      for (let i = 0; i < 6; i += 1) sem.release();
+      await settle();
+      expect([...first, ...second].sort()).toEqual([...Array(6).fill(0), ...Array(7).fill(1), ...Array(6).fill(2)]);
+      expect(sem.tryAcquire()).toBeUndefined();
+      sem.release();
+      await Promise.all(tasks);
+    });
+
+    it('BaseSemaphoreTests.test_try_acquire: tryAcquire succeeds while permits remain', () => {
+      const sem = new Kind(2);
+      expect(sem.tryAcquire()).toBeDefined();
+      const second = sem.tryAcquire();
+      expect(second).toBeDefined();
+      expect(sem.tryAcquire()).toBeUndefined();
+      second?.release();
+      expect(sem.tryAcquire()).toBeDefined();
+    });
+
+    it('BaseSemaphoreTests.test_try_acquire_contended: of ten tryAcquire calls from five tasks, three succeed', async () => {
+      const sem = new Kind(4);
+      await sem.acquire();
+      const results = await Promise.all(
+        Array.from({ length: 5 }, async () => [sem.tryAcquire() !== undefined, sem.tryAcquire() !== undefined]),
+      );
+      expect(results.flat().sort()).toEqual([...Array(7).fill(false), ...Array(3).fill(true)]);
+    });
+
+    it('BaseSemaphoreTests.test_acquire_timeout: an acquire with no permit left times out', async () => {
+      vi.useFakeTimers();
+      try {
+        const sem = new Kind(2);
+        await sem.acquire({ timeout: 5 });
+        await sem.acquire({ timeout: 5 });
+        const third = track(sem.acquire({ timeout: 5 }));
+        await vi.advanceTimersByTimeAsync(5);
+        expect(third.error).toBeInstanceOf(TimeoutError);
+        sem.release();
+        await sem.acquire({ timeout: 5 });
+        const late = track(sem.acquire({ timeout: 500 }));
+        await vi.advanceTimersByTimeAsync(499);
+        expect(late.state).toBe('pending');
+        await vi.advanceTimersByTimeAsync(1);
+        expect(late.error).toBeInstanceOf(TimeoutError);
+        expect(sem.value).toBe(0);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('BaseSemaphoreTests.test_default_value: the default value is 1', async () => {
+      const sem = new Kind();
+      await sem.acquire();
+      let finished = false;
+      const task = (async () => {
+        (await sem.acquire()).release();
+        finished = true;
+      })();
+      await settle();
+      expect(finished).toBe(false);
+      sem.release();
+      await task;
+      expect(finished).toBe(true);
+    });
+
+    it('BaseSemaphoreTests.test_with: nested `using` and withLock release on normal exit and on throw', async () => {
+      const sem = new Kind(2);
+      async function nested(error?: Error): Promise<void> {
+        using _outer = await sem.acquire();
+        const spare = sem.tryAcquire();
+        expect(spare).toBeDefined();
+        spare?.release();
+        await sem.withLock(() => {
+          expect(sem.tryAcquire()).toBeUndefined();
+          if (error) throw error;
+        });
+      }
+      await nested();
+      expect(sem.value).toBe(2);
+      await expect(nested(new TypeError('boom'))).rejects.toThrow(TypeError);
+      expect(sem.value).toBe(2);
+    });
+  });
+}
+
+/** Semaphore and BoundedSemaphore contract (CPython BaseSemaphoreTests and its two subclasses). */
+export function describeSemaphoreContract(label: string, hooks: ContractHooks = {}): void {
+  describe(`semaphore contract (${label})`, () => {
+    if (hooks.beforeEach) beforeEach(hooks.beforeEach);
+    if (hooks.afterEach) afterEach(hooks.afterEach);
+    describeBaseSemaphoreTests(Semaphore);
+    describeBaseSemaphoreTests(BoundedSemaphore);
+
+    it('SemaphoreTests.test_release_unacquired: an unbounded release raises the value', async () => {
+      const sem = new Semaphore(1);
+      sem.release();
+      expect(sem.value).toBe(2);
+      await sem.acquire();
+      await sem.acquire();
+      sem.release(2);
+      expect(sem.value).toBe(2);
+    });
+
+    it('BoundedSemaphoreTests.test_release_unacquired: release past the initial value is a RangeError and changes nothing', async () => {
+      const sem = new BoundedSemaphore();
+      expect(() => sem.release()).toThrow(RangeError);
+      expect(sem.value).toBe(1);
+      const guard = await sem.acquire();
+      expect(() => sem.release(2)).toThrow(RangeError);
+      expect(sem.value).toBe(0);
+      guard.release();
+      expect(() => sem.release()).toThrow(RangeError);
+      expect(sem.value).toBe(1);
+    });
+
+    it('Semaphore.release(n) wakes n waiters in arrival order', async () => {
+      const sem = new Semaphore(0);
+      const order: number[] = [];
+      const tasks = [0, 1, 2].map(async (i) => {
+        await sem.acquire();
+        order.push(i);
+      });
+      sem.release(2);
+      await settle();
+      expect(order).toEqual([0, 1]);
+      sem.release();
+      await Promise.all(tasks);
+      expect(order).toEqual([0, 1, 2]);
+      expect(sem.value).toBe(0);
+    });
+  });
+}

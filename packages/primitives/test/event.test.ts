@@ -1,0 +1,3 @@
+import { describeEventContract } from './contract/event.contract.ts';
+
+describeEventContract('detector off');

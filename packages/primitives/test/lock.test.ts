@@ -1,0 +1,3 @@
+import { describeLockContract } from './contract/lock.contract.ts';
+
+describeLockContract('detector off');

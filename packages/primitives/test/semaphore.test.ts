@@ -1,0 +1,3 @@
+import { describeSemaphoreContract } from './contract/semaphore.contract.ts';
+
+describeSemaphoreContract('detector off');
