@@ -1,0 +1,443 @@
+/**
+ * The detector engine: what primitives call around every acquisition. It knows nothing of the
+ * primitives; a lock is a {@link LockNode}, a hold is any object the primitive chooses (its own
+ * hold record), and the holds a task has are passed in as an array each time.
+ */
+import { DeadlockError, LockOrderError, LongHoldWarning, LongWaitWarning } from './errors.ts';
+import { buildCycle, Findings, type PendingEdge } from './findings.ts';
+import { LockOrderGraph } from './graph.ts';
+import { LockNode, type HoldState, type LockInfo } from './lock-node.ts';
+import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './options.ts';
+import { REPORT_VERSION, formatSite, type Cycle, type LockGraphReport, type ReportEdge, type ReportLock } from './report.ts';
+import { SiteCapture } from './sites.ts';
+import { WaitForGraph } from './wait-for.ts';
+
+/** The payload of a lock-order edge. */
+interface EdgeRecord {
+  /** Where the held lock was taken, when known. */
+  readonly holder: SiteCapture | undefined;
+  /** Where the next lock was requested. */
+  readonly acquirer: SiteCapture | undefined;
+  /** Acquisitions that followed this edge. */
+  count: number;
+}
+
+/** An edge refused because it closes a cycle, remembered so a repeat costs a lookup. */
+interface BadEdge {
+  readonly record: EdgeRecord;
+  readonly cycle: Cycle;
+  /** Lock ids of the cycle, to drop the memo when one of them is forgotten. */
+  readonly lockIds: ReadonlySet<string>;
+  /** The acquisition went ahead (`warn`/`record`), so the edge exists in the program's history. */
+  taken: boolean;
+}
+
+/** A blocked acquisition. Opaque to primitives: hand it back to {@link Detector.waitEnd}. */
+export interface WaitTicket {
+  readonly lock: LockNode;
+}
+
+interface Waiter<H extends object> extends WaitTicket {
+  readonly lock: LockNode<H>;
+  readonly held: readonly H[];
+  readonly site: SiteCapture | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  active: boolean;
+}
+
+/**
+ * How the detector reads the primitive's hold records. The defaults read `hold.node` and
+ * `hold.live`, i.e. holds shaped like {@link HeldEntry}.
+ */
+export interface HoldAccess<H extends object> {
+  /** The lock a hold is of; `undefined` to ignore the hold (e.g. a lock unknown to the detector). */
+  readonly nodeOf: (hold: H) => LockNode<H> | undefined;
+  /** `false` while a hold is suspended (a Condition waiting) — it is then ignored. */
+  readonly isLive: (hold: H) => boolean;
+}
+
+/** The default hold shape. */
+export interface HeldEntry {
+  readonly node: LockNode<HeldEntry> | undefined;
+  readonly live: boolean;
+}
+
+const defaultAccess: HoldAccess<HeldEntry> = { nodeOf: (hold) => hold.node, isLive: (hold) => hold.live };
+
+/**
+ * A lockdep-style detector: a lock-order graph checked before every blocking acquisition, a
+ * wait-for graph of blocked acquisitions, and `holdTimeout` watchdogs.
+ *
+ * Call order for one acquisition (see `docs/detector.md`):
+ * 1. `beforeAcquire(held, node, reentry)` before queueing; may throw `LockOrderError` or
+ *    `DeadlockError` (then take and queue nothing). Returns a site capture, or `undefined`.
+ * 2. If it must wait: `ticket = waitStart(held, node, reject, site)`; `waitEnd(ticket)` when the
+ *    wait ends in any way. `reject` may be called (synchronously, even before `waitStart`
+ *    returns) with a `DeadlockError`: fail that waiter as if aborted.
+ * 3. `holdAcquired(node, hold, site)` when the hold exists; `holdReleased(node, hold)` when it ends.
+ *
+ * @example
+ * ```ts
+ * const detector = new Detector({ onCycle: 'record' });
+ * const a = detector.lockNode({ name: 'a', kind: 'Lock', reentrant: false });
+ * const b = detector.lockNode({ name: 'b', kind: 'Lock', reentrant: false });
+ * const holdA = { node: a, live: true };
+ * detector.beforeAcquire([], a, false);
+ * detector.holdAcquired(a, holdA);
+ * detector.beforeAcquire([holdA], b, false); // edge a → b
+ * ```
+ */
+export class Detector<H extends object = HeldEntry> {
+  #options: ResolvedOptions;
+  readonly #nodeOf: (hold: H) => LockNode<H> | undefined;
+  readonly #isLive: (hold: H) => boolean;
+  /** Lock order among live nodes; never holds a cycle. */
+  readonly #graph = new LockOrderGraph<LockNode<H>, EdgeRecord>();
+  /** Refused edges by source then target; only live nodes, only cycles through live nodes. */
+  readonly #bad = new Map<LockNode<H>, Map<LockNode<H>, BadEdge>>();
+  /** Every registered, not forgotten node. */
+  readonly #nodes = new Set<LockNode<H>>();
+  /** Blocked waiters only. */
+  readonly #waits: WaitForGraph<LockNode<H>, H, Waiter<H>>;
+  readonly #findings = new Findings();
+
+  constructor(options?: DetectorOptions, access?: HoldAccess<H>) {
+    this.#options = resolveOptions(options);
+    const resolved = access ?? (defaultAccess as unknown as HoldAccess<H>);
+    this.#nodeOf = resolved.nodeOf;
+    this.#isLive = resolved.isLive;
+    this.#waits = new WaitForGraph((lock) => lock.holds.keys());
+  }
+
+  /** The options in force. */
+  get options(): ResolvedOptions {
+    return this.#options;
+  }
+
+  /** Changes some options; the others keep their values. Findings are kept. */
+  configure(options: DetectorOptions): void {
+    this.#options = resolveOptions(options, this.#options);
+  }
+
+  /**
+   * Registers a lock. Cheap (no stack capture here: pass `info.site`, possibly a lazy
+   * {@link SiteCapture}, for the creation site). Keep the node with the lock.
+   */
+  lockNode(info: LockInfo): LockNode<H> {
+    const node = new LockNode<H>(info);
+    this.#nodes.add(node);
+    return node;
+  }
+
+  /**
+   * Call before an acquisition that may block, in the acquiring task's own synchronous stack
+   * (the site is captured here), with the task's holds. Adds an edge from every live held lock to
+   * `node`. Does nothing for a re-entry (`reentry`: the task re-takes a reentrant lock it owns).
+   * Not for try-acquires: they cannot block, so no edge leads to them.
+   *
+   * Cost: with every edge known, one lookup per held lock and no allocation. A new edge costs a
+   * bounded graph search and one stack capture.
+   *
+   * @throws {DeadlockError} the task holds `node`, which is exclusive and not reentrant.
+   * @throws {LockOrderError} with `onCycle: 'throw'`, an edge would close a cycle; nothing was recorded.
+   * @returns a site capture to hand to {@link holdAcquired} (and {@link waitStart}) when one was
+   *   taken, otherwise `undefined`.
+   */
+  beforeAcquire(held: readonly H[], node: LockNode<H>, reentry: boolean): SiteCapture | undefined {
+    const options = this.#options;
+    let capture: SiteCapture | undefined;
+    if (options.stacks && (node.firstSite === undefined || options.holdTimeout > 0)) {
+      capture = new SiteCapture(options.frameFilters);
+      node.firstSite ??= capture;
+    }
+    if (reentry || held.length === 0 || node.forgotten) return capture;
+    let known = true;
+    for (let index = 0; index < held.length; index++) {
+      const hold = held[index]!;
+      const from = this.#nodeOf(hold);
+      if (from === undefined || from.forgotten || !this.#isLive(hold)) continue;
+      if (from === node) {
+        if (node.exclusive && !node.reentrant) this.#selfDeadlock(hold, node, capture);
+        continue;
+      }
+      if (this.#graph.edge(from, node) === undefined) known = false;
+    }
+    if (known) {
+      for (let index = 0; index < held.length; index++) {
+        const hold = held[index]!;
+        const from = this.#nodeOf(hold);
+        if (from !== undefined && from !== node && this.#isLive(hold)) {
+          const record = this.#graph.edge(from, node);
+          if (record !== undefined) record.count++;
+        }
+      }
+      return capture;
+    }
+    return this.#addEdges(held, node, capture);
+  }
+
+  /**
+   * A hold of `node` now exists (the lock or a permit was granted): `hold` joins R_L, the set the
+   * wait-for graph consults. Call once per hold record (not per re-entry). `site` is what
+   * `beforeAcquire` returned. With `holdTimeout`, starts an unref'd watchdog timer.
+   */
+  holdAcquired(node: LockNode<H>, hold: H, site?: SiteCapture): void {
+    const limit = this.#options.holdTimeout;
+    if (site === undefined && limit === 0) {
+      node.holds.set(hold, undefined);
+      return;
+    }
+    const state: HoldState = { site, timer: undefined };
+    if (limit > 0) {
+      state.timer = unrefTimer(() => {
+        state.timer = undefined;
+        this.#long('hold', node, site, limit);
+      }, limit);
+    }
+    node.holds.set(hold, state);
+  }
+
+  /** The hold ended (released, or suspended by a Condition wait). Clears its watchdog. */
+  holdReleased(node: LockNode<H>, hold: H): void {
+    const state = node.holds.get(hold);
+    if (state?.timer !== undefined) clearTimeout(state.timer);
+    node.holds.delete(hold);
+  }
+
+  /**
+   * The acquisition is about to block (after `beforeAcquire` allowed it). Registers the waiter
+   * in the wait-for graph; when it closes a wait-for cycle, records the deadlock and calls
+   * `reject(new DeadlockError(cycle))` synchronously, before returning — the primitive must then
+   * fail this waiter as if aborted. Call `waitEnd(ticket)` when the wait ends, however it ends
+   * (calling it after a rejection is harmless).
+   *
+   * Cost: O(held) plus, only when every holder of `node` is itself blocked, a search over the
+   * blocked waiters reachable from this one.
+   */
+  waitStart(held: readonly H[], node: LockNode<H>, reject: (error: DeadlockError) => void, site?: SiteCapture): WaitTicket {
+    const options = this.#options;
+    const live: H[] = [];
+    for (const hold of held) {
+      const from = this.#nodeOf(hold);
+      if (from !== undefined && this.#isLive(hold)) live.push(hold);
+    }
+    const where = site ?? (options.stacks ? new SiteCapture(options.frameFilters) : undefined);
+    const waiter: Waiter<H> = { lock: node, held: live, site: where, timer: undefined, active: true };
+    this.#waits.add(waiter);
+    const steps = this.#waits.deadlockThrough(waiter);
+    if (steps !== undefined) {
+      this.#waits.remove(waiter);
+      waiter.active = false;
+      const pending: PendingEdge[] = [];
+      let previous: Waiter<H> = waiter;
+      for (const step of steps) {
+        pending.push({
+          from: previous.lock,
+          to: step.waiter.lock,
+          holder: this.#holdSite(previous.lock, step.hold),
+          acquirer: step.waiter.site,
+        });
+        previous = step.waiter;
+      }
+      const cycle = buildCycle(pending);
+      this.#findings.addDeadlock(cycle, pending.map((edge) => edge.from));
+      reject(new DeadlockError(cycle));
+      return waiter;
+    }
+    const limit = options.holdTimeout;
+    if (limit > 0) {
+      waiter.timer = unrefTimer(() => {
+        waiter.timer = undefined;
+        this.#long('wait', node, where, limit);
+      }, limit);
+    }
+    return waiter;
+  }
+
+  /** The wait ended (granted, timed out, aborted or rejected). Idempotent. */
+  waitEnd(ticket: WaitTicket): void {
+    const waiter = ticket as Waiter<H>;
+    if (!waiter.active) return;
+    waiter.active = false;
+    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+    this.#waits.remove(waiter);
+  }
+
+  /**
+   * Removes a lock from the live graph (call it when the lock is garbage-collected, e.g. from a
+   * `FinalizationRegistry`). Findings that name it stay in reports. O(degree + refused edges).
+   */
+  forgetLock(node: LockNode<H>): void {
+    if (node.forgotten) return;
+    node.forgotten = true;
+    this.#nodes.delete(node);
+    this.#graph.removeNode(node);
+    this.#bad.delete(node);
+    for (const [from, targets] of this.#bad) {
+      for (const [to, bad] of targets) if (to === node || bad.lockIds.has(node.id)) targets.delete(to);
+      if (targets.size === 0) this.#bad.delete(from);
+    }
+    for (const state of node.holds.values()) if (state?.timer !== undefined) clearTimeout(state.timer);
+    node.holds.clear();
+  }
+
+  /** Lock-order cycles found so far, each once, in the order found. */
+  cycles(): Cycle[] {
+    return this.#findings.cycles();
+  }
+
+  /** Real deadlocks broken so far, each once. */
+  deadlocks(): Cycle[] {
+    return this.#findings.deadlocks();
+  }
+
+  /** Sizes of the live structures; for tests, benchmarks and memory checks. */
+  stats(): { locks: number; edges: number; refusedEdges: number; blockedWaiters: number; holds: number } {
+    let holds = 0;
+    for (const node of this.#nodes) holds += node.holds.size;
+    let refusedEdges = 0;
+    for (const targets of this.#bad.values()) refusedEdges += targets.size;
+    return {
+      locks: this.#nodes.size,
+      edges: this.#graph.edgeCount,
+      refusedEdges,
+      blockedWaiters: this.#waits.size,
+      holds,
+    };
+  }
+
+  /** Everything seen so far as a plain-JSON {@link LockGraphReport}. O(locks + edges + findings). */
+  snapshot(): LockGraphReport {
+    const locks = new Map<string, ReportLock>();
+    for (const node of this.#nodes) locks.set(node.id, node.toReport());
+    for (const lock of this.#findings.locks()) if (!locks.has(lock.id)) locks.set(lock.id, lock);
+    const edges: ReportEdge[] = [];
+    for (const [from, to, record] of this.#graph.edges()) edges.push(reportEdge(from, to, record));
+    for (const [from, targets] of this.#bad) {
+      for (const [to, bad] of targets) if (bad.taken) edges.push(reportEdge(from, to, bad.record));
+    }
+    const longHolds = this.#findings.longHolds();
+    const longWaits = this.#findings.longWaits();
+    return {
+      version: REPORT_VERSION,
+      generatedAt: new Date().toISOString(),
+      locks: [...locks.values()],
+      edges,
+      cycles: this.#findings.cycles(),
+      deadlocks: this.#findings.deadlocks(),
+      ...(longHolds.length > 0 ? { longHolds } : {}),
+      ...(longWaits.length > 0 ? { longWaits } : {}),
+    };
+  }
+
+  /**
+   * Forgets every edge and finding. Registered locks, live holds and blocked waiters stay: they
+   * describe the present, not the history.
+   */
+  reset(): void {
+    this.#graph.clear();
+    this.#bad.clear();
+    this.#findings.clear();
+  }
+
+  /** Slow path of `beforeAcquire`: at least one edge is not in the graph. */
+  #addEdges(held: readonly H[], node: LockNode<H>, first: SiteCapture | undefined): SiteCapture | undefined {
+    const options = this.#options;
+    let capture = first;
+    const acquirerSite = (): SiteCapture | undefined =>
+      (capture ??= options.stacks ? new SiteCapture(options.frameFilters) : undefined);
+    const inserted: LockNode<H>[] = [];
+    // Counted only once the acquisition is allowed: a refused one records nothing.
+    const followed: EdgeRecord[] = [];
+    for (const hold of held) {
+      const from = this.#nodeOf(hold);
+      if (from === undefined || from === node || from.forgotten || !this.#isLive(hold)) continue;
+      const known = this.#graph.edge(from, node);
+      if (known !== undefined) {
+        followed.push(known);
+        continue;
+      }
+      const bad = this.#bad.get(from)?.get(node);
+      if (bad !== undefined) {
+        if (options.onCycle === 'throw') this.#refuse(inserted, node, new LockOrderError(bad.cycle));
+        followed.push(bad.record);
+        bad.taken = true;
+        continue;
+      }
+      const newRecord = (): EdgeRecord => ({ holder: this.#holdSite(from, hold), acquirer: acquirerSite(), count: 1 });
+      const path = this.#graph.addEdge(from, node, newRecord);
+      if (path === undefined) {
+        inserted.push(from);
+        continue;
+      }
+      const record = newRecord();
+      const cycle = this.#cycleOf(path, from, node, record);
+      const taken = options.onCycle !== 'throw';
+      let targets = this.#bad.get(from);
+      if (targets === undefined) this.#bad.set(from, (targets = new Map()));
+      targets.set(node, { record, cycle, lockIds: new Set(path.map((lock) => lock.id)), taken });
+      const isNew = this.#findings.addCycle(cycle, path);
+      if (!taken) this.#refuse(inserted, node, new LockOrderError(cycle));
+      if (isNew && options.onCycle === 'warn') options.onWarning?.(new LockOrderError(cycle));
+    }
+    for (const record of followed) record.count++;
+    return capture;
+  }
+
+  /** Undoes this acquisition's new edges, then throws: a refused acquisition records nothing. */
+  #refuse(inserted: readonly LockNode<H>[], node: LockNode<H>, error: Error): never {
+    for (const from of inserted) this.#graph.removeEdge(from, node);
+    throw error;
+  }
+
+  /** The cycle `path` (`[to, …, from]`) plus the refused edge `from → to`, as a report cycle. */
+  #cycleOf(path: readonly LockNode<H>[], from: LockNode<H>, to: LockNode<H>, closing: EdgeRecord): Cycle {
+    const pending: PendingEdge[] = [];
+    for (let index = 0; index + 1 < path.length; index++) {
+      const record = this.#graph.edge(path[index]!, path[index + 1]!);
+      pending.push({ from: path[index]!, to: path[index + 1]!, holder: record?.holder, acquirer: record?.acquirer });
+    }
+    pending.push({ from, to, holder: closing.holder, acquirer: closing.acquirer });
+    return buildCycle(pending);
+  }
+
+  #selfDeadlock(hold: H, node: LockNode<H>, first: SiteCapture | undefined): never {
+    const options = this.#options;
+    const acquirer = first ?? (options.stacks ? new SiteCapture(options.frameFilters) : undefined);
+    const cycle = buildCycle([{ from: node, to: node, holder: this.#holdSite(node, hold), acquirer }]);
+    this.#findings.addDeadlock(cycle, [node]);
+    throw new DeadlockError(cycle);
+  }
+
+  /** Where `hold` of `node` was taken: its own capture, else the lock's first requested site. */
+  #holdSite(node: LockNode<H>, hold: H): SiteCapture | undefined {
+    return node.holds.get(hold)?.site ?? node.firstSite;
+  }
+
+  #long(kind: 'hold' | 'wait', node: LockNode<H>, site: SiteCapture | undefined, limit: number): void {
+    const resolved = site?.site;
+    this.#findings.addLong(kind, node, resolved, limit);
+    const where = resolved === undefined ? undefined : formatSite(resolved);
+    const lock = { id: node.id, name: node.name };
+    this.#options.onWarning?.(kind === 'hold' ? new LongHoldWarning(lock, limit, where) : new LongWaitWarning(lock, limit, where));
+  }
+}
+
+function reportEdge(from: LockNode, to: LockNode, record: EdgeRecord): ReportEdge {
+  const holder = record.holder?.site;
+  const acquirer = record.acquirer?.site;
+  return {
+    from: from.id,
+    to: to.id,
+    ...(holder === undefined ? {} : { holder }),
+    ...(acquirer === undefined ? {} : { acquirer }),
+    count: record.count,
+  };
+}
+
+/** A timer that does not keep the process alive. Looked up on `globalThis` at call time (fake timers). */
+function unrefTimer(callback: () => void, ms: number): ReturnType<typeof setTimeout> {
+  const timer = setTimeout(callback, ms);
+  if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') timer.unref();
+  return timer;
+}

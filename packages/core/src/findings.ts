@@ -1,0 +1,116 @@
+/** What the detector has found so far: cycles, deadlocks, long holds. Bounded by distinct findings. */
+import type { LockNode } from './lock-node.ts';
+import { cycleKey, formatSite, type Cycle, type CycleEdge, type LongHold, type ReportLock, type Site } from './report.ts';
+import type { SiteCapture } from './sites.ts';
+
+/** One edge of a cycle before its sites are resolved. */
+export interface PendingEdge {
+  readonly from: LockNode;
+  readonly to: LockNode;
+  readonly holder: SiteCapture | undefined;
+  readonly acquirer: SiteCapture | undefined;
+}
+
+/** Resolves sites and builds a plain-JSON {@link Cycle} (locks in the order of `edges`' sources). */
+export function buildCycle(edges: readonly PendingEdge[]): Cycle {
+  return {
+    locks: edges.map((edge) => ({ id: edge.from.id, name: edge.from.name })),
+    edges: edges.map((edge): CycleEdge => {
+      const holder = edge.holder?.site;
+      const acquirer = edge.acquirer?.site;
+      return {
+        from: edge.from.id,
+        to: edge.to.id,
+        ...(holder === undefined ? {} : { holder }),
+        ...(acquirer === undefined ? {} : { acquirer }),
+      };
+    }),
+  };
+}
+
+interface LongEntry {
+  readonly lock: string;
+  readonly site: Site | undefined;
+  readonly limit: number;
+  count: number;
+}
+
+/** Findings, each recorded once. */
+export class Findings {
+  /** Cycles in the order found; `#cycleKeys` holds the key of each. */
+  readonly #cycles: Cycle[] = [];
+  readonly #cycleKeys = new Set<string>();
+  readonly #deadlocks: Cycle[] = [];
+  readonly #deadlockKeys = new Set<string>();
+  /** Report entries of every lock a finding names, kept after the lock is forgotten. */
+  readonly #locks = new Map<string, ReportLock>();
+  readonly #longHolds = new Map<string, LongEntry>();
+  readonly #longWaits = new Map<string, LongEntry>();
+
+  /** Records a lock-order cycle; `false` when the same cycle was recorded before. */
+  addCycle(cycle: Cycle, nodes: readonly LockNode[]): boolean {
+    return this.#add(this.#cycles, this.#cycleKeys, cycle, nodes);
+  }
+
+  /** Records a broken deadlock; `false` when the same cycle was recorded before. */
+  addDeadlock(cycle: Cycle, nodes: readonly LockNode[]): boolean {
+    return this.#add(this.#deadlocks, this.#deadlockKeys, cycle, nodes);
+  }
+
+  addLong(kind: 'hold' | 'wait', node: LockNode, site: Site | undefined, limit: number): void {
+    const entries = kind === 'hold' ? this.#longHolds : this.#longWaits;
+    const key = `${node.id} ${site === undefined ? '' : formatSite(site)} ${limit}`;
+    const entry = entries.get(key);
+    if (entry !== undefined) {
+      entry.count++;
+      return;
+    }
+    entries.set(key, { lock: node.id, site, limit, count: 1 });
+    this.#locks.set(node.id, node.toReport());
+  }
+
+  cycles(): Cycle[] {
+    return [...this.#cycles];
+  }
+
+  deadlocks(): Cycle[] {
+    return [...this.#deadlocks];
+  }
+
+  /** Report entries of locks named by findings. */
+  locks(): IterableIterator<ReportLock> {
+    return this.#locks.values();
+  }
+
+  longHolds(): LongHold[] {
+    return [...this.#longHolds.values()].map(toLongHold);
+  }
+
+  longWaits(): LongHold[] {
+    return [...this.#longWaits.values()].map(toLongHold);
+  }
+
+  clear(): void {
+    this.#cycles.length = 0;
+    this.#cycleKeys.clear();
+    this.#deadlocks.length = 0;
+    this.#deadlockKeys.clear();
+    this.#locks.clear();
+    this.#longHolds.clear();
+    this.#longWaits.clear();
+  }
+
+  #add(list: Cycle[], keys: Set<string>, cycle: Cycle, nodes: readonly LockNode[]): boolean {
+    const key = cycleKey(cycle);
+    if (keys.has(key)) return false;
+    keys.add(key);
+    list.push(cycle);
+    for (const node of nodes) this.#locks.set(node.id, node.toReport());
+    return true;
+  }
+}
+
+function toLongHold(entry: LongEntry): LongHold {
+  const base = { lock: entry.lock, limit: entry.limit, count: entry.count };
+  return entry.site === undefined ? base : { lock: entry.lock, site: entry.site, limit: entry.limit, count: entry.count };
+}

@@ -1,0 +1,89 @@
+/** The detector's identity for one lock instance, and the live holds of it. */
+import { formatSite, type ReportLock, type Site } from './report.ts';
+import { SiteCapture } from './sites.ts';
+
+/** What a primitive tells the detector about a lock when it registers it. */
+export interface LockInfo {
+  /** Display name (reports show it). */
+  readonly name: string;
+  /** The primitive's kind: `'Lock'`, `'RLock'`, `'Semaphore'`, … (shown in reports). */
+  readonly kind: string;
+  /** The owning task may take it again without blocking (RLock). */
+  readonly reentrant: boolean;
+  /**
+   * At most one holder at a time, so a task that holds it and asks again (without re-entry)
+   * blocks forever: {@link Detector.beforeAcquire} throws `DeadlockError` at once. `false` for
+   * counting semaphores, whose self-deadlocks only the wait-for graph can decide.
+   * @default true
+   */
+  readonly exclusive?: boolean;
+  /** Where the lock was created: part of its cross-process {@link LockNode.key}. */
+  readonly site?: Site | SiteCapture;
+}
+
+/** Per-hold detector state; allocated only when there is something to keep. */
+export interface HoldState {
+  /** Where the hold was taken, when a stack was captured for it. */
+  readonly site: SiteCapture | undefined;
+  /** Pending `holdTimeout` timer. */
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+let lastId = 0;
+
+/**
+ * A lock as the detector sees it: an opaque node of the lock-order graph. Obtain one with
+ * {@link Detector.lockNode}, keep it with the primitive, pass it to every detector call.
+ */
+export class LockNode<H extends object = object> {
+  /** Unique among all nodes created in this process (`"L1"`, `"L2"`, …). */
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly reentrant: boolean;
+  readonly exclusive: boolean;
+  /** Creation site (resolved lazily). */
+  readonly #site: Site | SiteCapture | undefined;
+  /**
+   * Live holds of this lock (R_L): every hold passed to `holdAcquired` and not yet to
+   * `holdReleased`. Internal to the detector.
+   * @internal
+   */
+  readonly holds = new Map<H, HoldState | undefined>();
+  /**
+   * Where this lock was first requested with stacks on: the fallback holder site for an edge
+   * whose holder's own acquisition captured no stack.
+   * @internal
+   */
+  firstSite: SiteCapture | undefined;
+  /** Set by `forgetLock`; a forgotten node takes no part in the graph any more. @internal */
+  forgotten = false;
+
+  constructor(info: LockInfo) {
+    this.id = `L${++lastId}`;
+    this.name = info.name;
+    this.kind = info.kind;
+    this.reentrant = info.reentrant;
+    this.exclusive = info.exclusive ?? true;
+    this.#site = info.site;
+  }
+
+  /** Where the lock was created, if known. */
+  get site(): Site | undefined {
+    const site = this.#site;
+    return site instanceof SiteCapture ? site.site : site;
+  }
+
+  /** Cross-process identity: `name@file:line:column`, or the name alone without a site. */
+  get key(): string {
+    const site = this.site;
+    return site === undefined ? this.name : `${this.name}@${formatSite(site)}`;
+  }
+
+  /** The report entry for this lock. */
+  toReport(): ReportLock {
+    const site = this.site;
+    const entry = { id: this.id, key: this.key, name: this.name, kind: this.kind };
+    return site === undefined ? entry : { ...entry, site };
+  }
+}

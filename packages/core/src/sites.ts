@@ -1,0 +1,133 @@
+/**
+ * Acquisition sites: capture a stack cheaply now, turn it into the user's `file:line:column` only
+ * when a report needs it.
+ */
+import type { Site } from './report.ts';
+
+/** One parsed V8 stack frame. */
+export interface StackFrame extends Site {
+  /** `true` for `at async fn (…)` frames (V8's zero-cost async stack traces). */
+  readonly async: boolean;
+}
+
+/**
+ * A frame matches a filter when its file contains the string, or matches the RegExp.
+ * Filters name code whose frames a report should skip: the detector's and the primitives' own.
+ */
+export type FrameFilter = string | RegExp;
+
+/**
+ * Frames a report skips by default: interlock's own sources (in the workspace and installed),
+ * Node's internals. Paths are compared with `/` separators.
+ */
+export const defaultFrameFilters: readonly FrameFilter[] = Object.freeze([
+  '/packages/core/src/',
+  '/packages/primitives/src/',
+  '/node_modules/@interlock/',
+  'node:internal',
+]);
+
+// `at fn (location)` or `at location`, optionally `async `; location is `file:line:col`.
+const FRAME = /^\s*at (?:(async )?(.*?) \((.+):(\d+):(\d+)\)|(async )?(.+):(\d+):(\d+))$/;
+
+/** Parses one line of a V8 stack; `undefined` for frames without a source position. */
+export function parseFrame(line: string): StackFrame | undefined {
+  const match = FRAME.exec(line);
+  if (match === null) return undefined;
+  const [, asyncNamed, fn, namedFile, namedLine, namedColumn, asyncBare, bareFile, bareLine, bareColumn] = match;
+  const file = namedFile ?? bareFile!;
+  // `eval at …` and other composite locations carry no usable position.
+  if (file.includes('(') || file.startsWith('eval at')) return undefined;
+  const frame = {
+    file: fileFromUrl(file),
+    line: Number(namedLine ?? bareLine),
+    column: Number(namedColumn ?? bareColumn),
+    async: (asyncNamed ?? asyncBare) !== undefined,
+  };
+  return fn === undefined || fn === '' ? frame : { ...frame, function: fn };
+}
+
+/** Every frame of a V8 `Error.stack` that has a source position, top first. */
+export function parseStack(stack: string): StackFrame[] {
+  const frames: StackFrame[] = [];
+  for (const line of stack.split('\n')) {
+    const frame = parseFrame(line);
+    if (frame !== undefined) frames.push(frame);
+  }
+  return frames;
+}
+
+/** Whether any filter matches the frame's file. */
+export function isFiltered(file: string, filters: readonly FrameFilter[]): boolean {
+  const path = file.replaceAll('\\', '/');
+  for (const filter of filters) {
+    if (typeof filter === 'string' ? path.includes(filter) : filter.test(path)) return true;
+  }
+  return false;
+}
+
+/** The first frame of `stack` outside the filtered code, as a {@link Site}. */
+export function userSite(stack: string, filters: readonly FrameFilter[] = defaultFrameFilters): Site | undefined {
+  for (const line of stack.split('\n')) {
+    const frame = parseFrame(line);
+    if (frame === undefined || isFiltered(frame.file, filters)) continue;
+    return frame.function === undefined
+      ? { file: frame.file, line: frame.line, column: frame.column }
+      : { file: frame.file, line: frame.line, column: frame.column, function: frame.function };
+  }
+  return undefined;
+}
+
+function fileFromUrl(file: string): string {
+  if (!file.startsWith('file://')) return file;
+  try {
+    return decodeURIComponent(new URL(file).pathname);
+  } catch {
+    return file;
+  }
+}
+
+/** Frames recorded per capture: interlock's own (about 6) plus the user's nearest. */
+const CAPTURE_DEPTH = 24;
+
+/**
+ * A stack captured now and resolved to a {@link Site} on first read. Capturing costs what
+ * `new Error()` costs (V8 records the frames; a few µs); resolving formats and parses the stack
+ * once, then the `Error` is dropped.
+ */
+export class SiteCapture {
+  /** Present until the site is first read. */
+  #error: Error | undefined;
+  /** Filters applied when resolving. */
+  readonly #filters: readonly FrameFilter[];
+  #site: Site | undefined;
+
+  constructor(filters: readonly FrameFilter[] = defaultFrameFilters) {
+    // interlock's own frames sit on top of the stack; keep enough below them to reach the user's.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = CAPTURE_DEPTH;
+    try {
+      this.#error = new Error('site');
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    this.#filters = filters;
+  }
+
+  /** A capture whose site is already known (for tests and for sites from elsewhere). */
+  static of(site: Site | undefined): SiteCapture {
+    const capture = new SiteCapture([]);
+    capture.#error = undefined;
+    capture.#site = site;
+    return capture;
+  }
+
+  /** The first user frame of the captured stack, or `undefined` when none is outside the filters. */
+  get site(): Site | undefined {
+    if (this.#error !== undefined) {
+      this.#site = userSite(this.#error.stack ?? '', this.#filters);
+      this.#error = undefined;
+    }
+    return this.#site;
+  }
+}
