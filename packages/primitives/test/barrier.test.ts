@@ -1,0 +1,3 @@
+import { describeBarrierContract } from './contract/barrier.contract.ts';
+
+describeBarrierContract('detector off');

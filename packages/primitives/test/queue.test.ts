@@ -1,0 +1,3 @@
+import { describeQueueContract } from './contract/queue.contract.ts';
+
+describeQueueContract('detector off');
