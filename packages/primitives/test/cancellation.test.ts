@@ -1,0 +1,3 @@
+import { describeCancellationContract } from './contract/cancellation.contract.ts';
+
+describeCancellationContract('detector off');
