@@ -6,6 +6,7 @@ import { compareFindings, formatMismatches } from './compare-findings.ts';
 import { parseExpectations } from './expectations.ts';
 import {
   createTypeAwareESLint,
+  createUntypedESLint,
   everyRuleOn,
   harnessProblems,
   lintFilesOneByOne,
@@ -91,5 +92,14 @@ describe('the lint harness on a toy plugin', () => {
     expect([...rules.keys()].sort()).toEqual(['@interlock/crash-on-boom', '@interlock/no-debugger', '@interlock/number-const']);
     for (const time of rules.values()) expect(time).toBeGreaterThanOrEqual(0);
     expect(parse).toBeGreaterThan(0);
+  });
+});
+
+describe('the lint harness without type information', () => {
+  it('gives rules no program, so a rule that insists on one crashes (and is collected)', async () => {
+    const eslint = createUntypedESLint({ cwd: project.dir, configs: [everyRuleOn(toyPlugin)] });
+    const untyped = await lintFilesOneByOne(eslint, [file('expected.ts')]);
+    expect(untyped.results).toEqual([]);
+    expect(untyped.crashes.map((crash) => crash.error)).toEqual([expect.stringMatching(/numberConst needs type information/)]);
   });
 });

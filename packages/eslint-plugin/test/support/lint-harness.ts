@@ -22,24 +22,16 @@ export type TypeAwareLintOptions = {
 /** The namespace our rules are registered under in every config the harness builds. */
 export const PLUGIN_NAMESPACE = '@interlock';
 
-/**
- * An ESLint instance that parses TypeScript with type information from `tsconfigPath`.
- *
- * The parser settings come last so a plugin config cannot swap in another project: both the
- * corpus and the fixtures need the program the harness built for them.
- */
-export function createTypeAwareESLint(options: TypeAwareLintOptions): ESLint {
+const TS_FILES = ['**/*.ts', '**/*.mts', '**/*.cts'];
+
+function createTypeScriptESLint(
+  options: Omit<TypeAwareLintOptions, 'tsconfigPath'>,
+  parserOptions: Linter.ParserOptions,
+): ESLint {
   const parserConfig: Linter.Config = {
-    name: 'interlock-harness/type-aware-parser',
-    files: ['**/*.ts', '**/*.mts', '**/*.cts'],
-    languageOptions: {
-      parser: tseslint.parser as Linter.Parser,
-      parserOptions: {
-        projectService: false,
-        project: options.tsconfigPath,
-        tsconfigRootDir: path.dirname(options.tsconfigPath),
-      },
-    },
+    name: 'interlock-harness/typescript-parser',
+    files: TS_FILES,
+    languageOptions: { parser: tseslint.parser as Linter.Parser, parserOptions },
   };
   return new ESLint({
     cwd: options.cwd,
@@ -51,13 +43,35 @@ export function createTypeAwareESLint(options: TypeAwareLintOptions): ESLint {
   });
 }
 
+/**
+ * An ESLint instance that parses TypeScript with type information from `tsconfigPath`.
+ *
+ * The parser settings come last so a plugin config cannot swap in another project: both the
+ * corpus and the fixtures need the program the harness built for them.
+ */
+export function createTypeAwareESLint(options: TypeAwareLintOptions): ESLint {
+  return createTypeScriptESLint(options, {
+    projectService: false,
+    project: options.tsconfigPath,
+    tsconfigRootDir: path.dirname(options.tsconfigPath),
+  });
+}
+
+/**
+ * An ESLint instance that parses TypeScript without a program, as a user who has not set up
+ * type-aware linting would: rules must fall back (or stay silent), never throw.
+ */
+export function createUntypedESLint(options: Omit<TypeAwareLintOptions, 'tsconfigPath'>): ESLint {
+  return createTypeScriptESLint(options, { projectService: false, project: null });
+}
+
 /** A config that registers `plugin` and turns every one of its rules on. */
 export function everyRuleOn(plugin: PluginUnderTest, severity: Linter.RuleSeverity = 'error'): Linter.Config {
   const rules: Linter.RulesRecord = {};
   for (const name of Object.keys(plugin.rules ?? {})) rules[`${PLUGIN_NAMESPACE}/${name}`] = severity;
   return {
     name: 'interlock-harness/every-rule',
-    files: ['**/*.ts', '**/*.mts', '**/*.cts'],
+    files: TS_FILES,
     plugins: { [PLUGIN_NAMESPACE]: plugin as ESLint.Plugin },
     rules,
   };
