@@ -1,0 +1,3 @@
+import { describeStylesContract } from './contract/styles.contract.ts';
+
+describeStylesContract('detector off');

@@ -1,0 +1,3 @@
+import { describeTaskTrackingContract } from './contract/task-tracking.contract.ts';
+
+describeTaskTrackingContract('detector off');
