@@ -4,7 +4,7 @@
  * not tests — and 1 only when a case crashed (a broken benchmark is a bug, a slow one is data).
  */
 import { parseArgs } from 'node:util';
-import { defaultHarnessOptions, forcedGc, runCases, type BenchCase, type HarnessOptions } from './harness.ts';
+import { defaultHarnessOptions, gcAvailable, runCases, type BenchCase, type GcMode, type HarnessOptions } from './harness.ts';
 import { buildReport, describeEnvironment, formatEnvironment, formatNotes, formatTable } from './report.ts';
 
 const usage = `Usage: node bench/run.ts [options]
@@ -14,6 +14,7 @@ const usage = `Usage: node bench/run.ts [options]
   --rounds <n>       timed rounds per case            (default ${defaultHarnessOptions.rounds})
   --warmup <n>       untimed rounds per case           (default ${defaultHarnessOptions.warmupRounds})
   --sample-ms <ms>   length of one baseline sample     (default ${defaultHarnessOptions.sampleMs})
+  --gc <mode>        GC before each sample: none, minor, full (default ${defaultHarnessOptions.gc})
   --list             list the cases and what each measures
   --help             this text`;
 
@@ -39,6 +40,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       rounds: { type: 'string' },
       warmup: { type: 'string' },
       'sample-ms': { type: 'string' },
+      gc: { type: 'string' },
     },
   });
   return {
@@ -50,6 +52,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       rounds: positiveInteger('rounds', values.rounds, defaultHarnessOptions.rounds),
       warmupRounds: nonNegativeInteger('warmup', values.warmup, defaultHarnessOptions.warmupRounds),
       sampleMs: positiveNumber('sample-ms', values['sample-ms'], defaultHarnessOptions.sampleMs),
+      gc: gcMode(values.gc),
     },
   };
 }
@@ -84,7 +87,7 @@ export async function main(title: string, cases: readonly BenchCase[], argv: rea
   }
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   const options: HarnessOptions = { ...cli.harness, progress };
-  const environment = describeEnvironment(forcedGc);
+  const environment = describeEnvironment(gcAvailable);
   progress(`${title}: ${selected.length} case(s); ${formatEnvironment(environment, options)}`);
   const results = await runCases(selected, options);
   const report = buildReport(results, options, environment);
@@ -112,4 +115,12 @@ function positiveNumber(flag: string, raw: string | undefined, fallback: number)
   const value = raw === undefined ? fallback : Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new TypeError(`Expected \`--${flag}\` to be a positive number, got ${raw}`);
   return value;
+}
+
+const gcModes: readonly GcMode[] = ['none', 'minor', 'full'];
+
+function gcMode(raw: string | undefined): GcMode {
+  if (raw === undefined) return defaultHarnessOptions.gc;
+  if (!(gcModes as readonly string[]).includes(raw)) throw new TypeError(`Expected \`--gc\` to be one of ${gcModes.join(', ')}, got ${raw}`);
+  return raw as GcMode;
 }

@@ -1,7 +1,7 @@
 /**
  * A small A/B benchmark harness: each case pits one subject ("ours") against a baseline
- * measured in the same process, in interleaved rounds, and reports the ratio of their median
- * per-operation times. Absolute times mean little on a shared 2-core machine; a ratio measured
+ * measured in the same process, in interleaved rounds, and reports how many times slower or
+ * faster ours is. Absolute times mean little on a shared 2-core machine; a ratio measured
  * under the same noise does.
  *
  * How one case is measured:
@@ -11,11 +11,17 @@
  * 2. Warm up: `warmupRounds` untimed rounds of both subjects.
  * 3. Measure: `rounds` rounds; each round takes one sample of each subject, alternating which
  *    goes first (A B, B A, A B …) so that a drift within a round does not always favour one.
- * 4. Report the median ns/op of each, `ratio = median(ours) / median(baseline)`, and the
- *    quartiles of the per-round paired ratios as the spread.
+ * 4. Report the median ns/op of each and the ratio: the median of the per-round paired ratios
+ *    `ours[r] / baseline[r]`, with their quartiles as the spread. Pairing by round makes the
+ *    ratio robust to drift (a neighbour's job slowing a stretch of rounds hits both samples of
+ *    a round); the ratio of the two medians is not, and on a shared machine it can swing by 20%
+ *    in an A/A run whose paired ratios all sit within ±5% (see self-check.ts).
  *
- * Before every sample a full GC runs (when it can be exposed, see `collectGarbage`) so one
- * subject's garbage is not collected during the other's sample.
+ * Before every sample a minor GC (scavenge) empties the young generation, so each sample pays
+ * for its own allocations only (`gc: 'minor'`, the default). A *full* GC before each sample is
+ * available (`--gc full`) but distorts: measured here, the first ~40k ops after a forced
+ * mark-compact run up to 3.5× slower for allocation-heavy code (our Lock's `release()` style went
+ * from 56 to 197 ns/op, async-mutex far less), so it penalises whichever side allocates more.
  */
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -49,17 +55,21 @@ export interface BenchCase {
 }
 
 export interface HarnessOptions {
-  /** Timed rounds per case. @default 15 */
+  /** Timed rounds per case (odd, so the median is one real round). @default 21 */
   readonly rounds: number;
   /** Untimed rounds after calibration. @default 3 */
   readonly warmupRounds: number;
-  /** Wall time one baseline sample should take, in ms. @default 25 */
+  /** Wall time one baseline sample should take, in ms. @default 20 */
   readonly sampleMs: number;
+  /** Garbage collection forced before each sample (untimed); see the note at the top. @default 'minor' */
+  readonly gc: GcMode;
   /** Called with a line of progress (to stderr, so `--json` stays clean). */
   readonly progress?: (line: string) => void;
 }
 
-export const defaultHarnessOptions: HarnessOptions = { rounds: 15, warmupRounds: 3, sampleMs: 25 };
+export type GcMode = 'none' | 'minor' | 'full';
+
+export const defaultHarnessOptions: HarnessOptions = { rounds: 21, warmupRounds: 3, sampleMs: 20, gc: 'minor' };
 
 export interface SubjectResult {
   readonly label: string;
@@ -79,7 +89,7 @@ export interface CaseResult {
   /** Present when the case ran. */
   readonly ours?: SubjectResult;
   readonly baseline?: SubjectResult;
-  /** `median(ours) / median(baseline)`. */
+  /** Median over rounds of `ours[r] / baseline[r]` (paired by round). */
   readonly ratio?: number;
   /** Quartiles of the per-round `ours / baseline` ratios. */
   readonly ratioSpread?: Spread;
@@ -116,27 +126,28 @@ export async function runCases(cases: readonly BenchCase[], options: HarnessOpti
 
 async function measure(benchCase: BenchCase, options: HarnessOptions): Promise<CaseResult> {
   const { ours, baseline } = benchCase;
-  const ops = await calibrate(baseline, options.sampleMs);
+  const ops = await calibrate(baseline, options);
   // One untimed sample of ours at the calibrated size surfaces a broken subject before the rounds.
-  await sample(ours, ops);
+  await sample(ours, ops, options.gc);
   for (let round = 0; round < options.warmupRounds; round++) {
-    await sample(ours, ops);
-    await sample(baseline, ops);
+    await sample(ours, ops, options.gc);
+    await sample(baseline, ops, options.gc);
   }
   const oursNs: number[] = [];
   const baselineNs: number[] = [];
   for (let round = 0; round < options.rounds; round++) {
     if (round % 2 === 0) {
-      oursNs.push((await sample(ours, ops)) / ops);
-      baselineNs.push((await sample(baseline, ops)) / ops);
+      oursNs.push((await sample(ours, ops, options.gc)) / ops);
+      baselineNs.push((await sample(baseline, ops, options.gc)) / ops);
     } else {
-      baselineNs.push((await sample(baseline, ops)) / ops);
-      oursNs.push((await sample(ours, ops)) / ops);
+      baselineNs.push((await sample(baseline, ops, options.gc)) / ops);
+      oursNs.push((await sample(ours, ops, options.gc)) / ops);
     }
   }
   const oursResult = { label: ours.label, nsPerOp: median(oursNs), spread: spread(oursNs) };
   const baselineResult = { label: baseline.label, nsPerOp: median(baselineNs), spread: spread(baselineNs) };
-  const ratio = oursResult.nsPerOp / baselineResult.nsPerOp;
+  const ratios = pairedRatios(oursNs, baselineNs);
+  const ratio = median(ratios);
   return {
     name: benchCase.name,
     measures: benchCase.measures,
@@ -145,7 +156,7 @@ async function measure(benchCase: BenchCase, options: HarnessOptions): Promise<C
     ours: oursResult,
     baseline: baselineResult,
     ratio,
-    ratioSpread: spread(pairedRatios(oursNs, baselineNs)),
+    ratioSpread: spread(ratios),
     opsPerSample: ops,
     rounds: options.rounds,
   };
@@ -157,10 +168,11 @@ export function verdictOf(ratio: number, target: number | undefined): Verdict {
 }
 
 /** Doubles the op count until one sample of `subject` takes `sampleMs`, then scales to fit. */
-async function calibrate(subject: Subject, sampleMs: number): Promise<number> {
+async function calibrate(subject: Subject, options: HarnessOptions): Promise<number> {
+  const { sampleMs } = options;
   let ops = 16;
   for (;;) {
-    const elapsedNs = await sample(subject, ops);
+    const elapsedNs = await sample(subject, ops, options.gc);
     const elapsedMs = elapsedNs / 1e6;
     if (elapsedMs >= sampleMs / 4 || ops >= maxCalibrationOps) {
       const scaled = Math.ceil((ops * sampleMs) / Math.max(elapsedMs, 1e-3));
@@ -171,8 +183,8 @@ async function calibrate(subject: Subject, sampleMs: number): Promise<number> {
 }
 
 /** One timed run of `subject`; returns elapsed nanoseconds. */
-async function sample(subject: Subject, ops: number): Promise<number> {
-  collectGarbage();
+async function sample(subject: Subject, ops: number, gcMode: GcMode): Promise<number> {
+  collectGarbage(gcMode);
   await subject.before?.();
   const start = performance.now();
   await subject.run(ops);
@@ -181,18 +193,20 @@ async function sample(subject: Subject, ops: number): Promise<number> {
   return elapsedMs * 1e6;
 }
 
+type GcFunction = (options?: { type?: 'minor' | 'major' }) => void;
+
 /**
- * A full GC, obtained without `--expose-gc` on the command line (so `node bench/run.ts` works as
- * is): the flag is switched on at run time and `gc` is read from a fresh context, where V8 installs it.
- * Without it the numbers are noisier, not wrong; `forcedGc` says which we got.
+ * V8's `gc`, obtained without `--expose-gc` on the command line (so `node bench/run.ts` works as
+ * is): the flag is switched on at run time and `gc` is read from a fresh context, where V8 installs
+ * it. Without it the numbers are noisier, not wrong; `gcAvailable` says which we got.
  */
-function exposeGc(): (() => void) | undefined {
+function exposeGc(): GcFunction | undefined {
   const exposed = (globalThis as { gc?: unknown }).gc;
-  if (typeof exposed === 'function') return exposed as () => void;
+  if (typeof exposed === 'function') return exposed as GcFunction;
   try {
     setFlagsFromString('--expose-gc');
     const fromContext: unknown = runInNewContext('gc');
-    if (typeof fromContext === 'function') return fromContext as () => void;
+    if (typeof fromContext === 'function') return fromContext as GcFunction;
   } catch {
     // Some embedders forbid flag changes; measure without forced GC then.
   }
@@ -201,9 +215,10 @@ function exposeGc(): (() => void) | undefined {
 
 const gc = exposeGc();
 
-/** Whether every sample starts from a freshly collected heap. */
-export const forcedGc: boolean = gc !== undefined;
+/** Whether the harness can force a GC between samples. */
+export const gcAvailable: boolean = gc !== undefined;
 
-function collectGarbage(): void {
-  gc?.();
+function collectGarbage(mode: GcMode): void {
+  if (mode === 'minor') gc?.({ type: 'minor' });
+  else if (mode === 'full') gc?.();
 }

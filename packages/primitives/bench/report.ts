@@ -12,18 +12,19 @@ export interface Environment {
   readonly cpu: string;
   /** What `nproc` reports: the CPUs this process may use. */
   readonly nproc: number;
-  readonly forcedGc: boolean;
+  /** Whether V8's gc could be exposed (else `--gc` has no effect). */
+  readonly gcAvailable: boolean;
   readonly date: string;
 }
 
-export function describeEnvironment(forcedGc: boolean): Environment {
+export function describeEnvironment(gcAvailable: boolean): Environment {
   return {
     node: process.version,
     v8: process.versions.v8,
     platform: `${platform()} ${release()}`,
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
     nproc: availableParallelism(),
-    forcedGc,
+    gcAvailable,
     date: new Date().toISOString(),
   };
 }
@@ -39,11 +40,11 @@ export interface BenchReport {
 }
 
 export function buildReport(results: readonly CaseResult[], options: HarnessOptions, environment: Environment): BenchReport {
-  const { rounds, warmupRounds, sampleMs } = options;
+  const { rounds, warmupRounds, sampleMs, gc } = options;
   return {
     version: 1,
     environment,
-    options: { rounds, warmupRounds, sampleMs },
+    options: { rounds, warmupRounds, sampleMs, gc },
     results,
     missed: results.filter((result) => result.verdict === 'miss').map((result) => result.name),
   };
@@ -51,7 +52,7 @@ export function buildReport(results: readonly CaseResult[], options: HarnessOpti
 
 const headers = ['case', 'ours (ns/op)', 'baseline (ns/op)', 'ratio', 'ratio IQR', 'target', 'result'] as const;
 
-/** One row per case; numbers are medians, the IQR is over the per-round paired ratios. */
+/** One row per case; times are medians, the ratio and its IQR are over the per-round paired ratios. */
 export function formatTable(results: readonly CaseResult[]): string {
   const rows = results.map((result) => [
     result.name,
@@ -100,7 +101,7 @@ export function formatEnvironment(environment: Environment, options: HarnessOpti
   return (
     `node ${environment.node} (V8 ${environment.v8}), ${environment.platform}, ${environment.cpu}, nproc ${environment.nproc}; ` +
     `${options.rounds} rounds × ${options.sampleMs} ms samples, ${options.warmupRounds} warm-up rounds, ` +
-    `forced GC before each sample: ${environment.forcedGc ? 'yes' : 'no'}`
+    `GC before each sample: ${environment.gcAvailable ? options.gc : 'none (gc unavailable)'}`
   );
 }
 

@@ -12,7 +12,7 @@
  */
 import { Mutex } from 'async-mutex';
 import { parseCli } from './cli.ts';
-import { forcedGc, runCases, type BenchCase, type Subject } from './harness.ts';
+import { gcAvailable, runCases, type BenchCase, type Subject } from './harness.ts';
 import { describeEnvironment, formatEnvironment, formatTable } from './report.ts';
 import { resolved, splitAmong } from './cases/load.ts';
 
@@ -76,7 +76,7 @@ const checks: Check[] = [
 
 const { harness } = parseCli(process.argv.slice(2));
 const options = { ...harness, progress: (line: string) => process.stderr.write(`${line}\n`) };
-const environment = describeEnvironment(forcedGc);
+const environment = describeEnvironment(gcAvailable);
 const results = await runCases(checks.map((check) => check.benchCase), options);
 process.stdout.write(`Harness self-check\n${formatEnvironment(environment, options)}\n\n${formatTable(results)}\n\n`);
 let healthy = true;

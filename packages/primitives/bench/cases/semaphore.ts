@@ -34,6 +34,18 @@ export function semaphoreCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
       },
     };
   });
+  const releaseStyle = ours('Semaphore: await acquire(); release()', (Semaphore) => {
+    const semaphore = new Semaphore(permits, { name: 'bench' });
+    return {
+      label: `Semaphore(${permits}): await sem.acquire(); sem.release()`,
+      async run(ops) {
+        for (let i = 0; i < ops; i++) {
+          await semaphore.acquire();
+          semaphore.release();
+        }
+      },
+    };
+  });
   const contended = ours('Semaphore: contended using', (Semaphore) => {
     const semaphore = new Semaphore(permits, { name: 'bench' });
     return {
@@ -65,6 +77,13 @@ export function semaphoreCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
       ours: withLockStyle.subject,
       skip: withLockStyle.skip,
       baseline: mutexSemaphoreRunExclusive(),
+    },
+    {
+      name: 'semaphore uncontended: release()',
+      measures: `One \`await sem.acquire(); sem.release()\` (the try/finally style, no task tracking) vs async-mutex acquire + releaser.`,
+      ours: releaseStyle.subject,
+      skip: releaseStyle.skip,
+      baseline: mutexSemaphoreAcquireRelease(),
     },
     {
       name: 'semaphore contended: using',

@@ -12,10 +12,10 @@ describe('parseCli', () => {
   });
 
   it('reads --json, repeated --filter and the numeric options', () => {
-    const cli = parseCli(['--json', '--filter', 'lock', '--filter=semaphore', '--rounds', '5', '--warmup', '0', '--sample-ms', '12.5']);
+    const cli = parseCli(['--json', '--filter', 'lock', '--filter=semaphore', '--rounds', '5', '--warmup', '0', '--sample-ms', '12.5', '--gc', 'full']);
     expect(cli.json).toBe(true);
     expect(cli.filters).toEqual(['lock', 'semaphore']);
-    expect(cli.harness).toEqual({ rounds: 5, warmupRounds: 0, sampleMs: 12.5 });
+    expect(cli.harness).toEqual({ rounds: 5, warmupRounds: 0, sampleMs: 12.5, gc: 'full' });
   });
 
   it('rejects values that would make a meaningless run', () => {
@@ -23,6 +23,7 @@ describe('parseCli', () => {
     expect(() => parseCli(['--rounds', '2.5'])).toThrow(TypeError);
     expect(() => parseCli(['--warmup=-1'])).toThrow('Expected `--warmup` to be a non-negative integer, got -1');
     expect(() => parseCli(['--sample-ms', 'soon'])).toThrow('Expected `--sample-ms` to be a positive number, got soon');
+    expect(() => parseCli(['--gc', 'sometimes'])).toThrow('Expected `--gc` to be one of none, minor, full, got sometimes');
     expect(() => parseCli(['--bogus'])).toThrow();
   });
 });

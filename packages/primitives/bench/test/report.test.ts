@@ -37,7 +37,7 @@ describe('runCase', () => {
   it('reports a subject that throws as an error instead of throwing', async () => {
     const broken = { label: 'broken', run: () => Promise.reject(new TypeError('boom')) };
     const fine = { label: 'fine', run() {} };
-    const result = await runCase({ name: 'e', measures: 'e', ours: broken, baseline: fine }, { rounds: 1, warmupRounds: 0, sampleMs: 0.01 });
+    const result = await runCase({ name: 'e', measures: 'e', ours: broken, baseline: fine }, { rounds: 1, warmupRounds: 0, sampleMs: 0.01, gc: 'none' });
     expect(result).toMatchObject({ verdict: 'error', reason: 'TypeError: boom' });
   });
 
@@ -45,7 +45,7 @@ describe('runCase', () => {
     const calls: string[] = [];
     const ours = { label: 'o', before: () => void calls.push('before'), run: () => void calls.push('ours'), after: () => void calls.push('after') };
     const baseline = { label: 'b', run: () => void calls.push('base') };
-    await runCase({ name: 'h', measures: 'h', ours, baseline }, { rounds: 2, warmupRounds: 0, sampleMs: 0.000001 });
+    await runCase({ name: 'h', measures: 'h', ours, baseline }, { rounds: 2, warmupRounds: 0, sampleMs: 0.000001, gc: 'none' });
     const oursSamples = calls.filter((call) => call === 'ours').length;
     expect(oursSamples).toBeGreaterThan(0);
     expect(calls.filter((call) => call === 'before')).toHaveLength(oursSamples);
@@ -82,8 +82,8 @@ describe('formatTable and formatNotes', () => {
   });
 
   it('lists the missed cases in the JSON report', () => {
-    const environment = { node: 'v24', v8: '13', platform: 'linux', cpu: 'cpu', nproc: 2, forcedGc: true, date: 'now' };
-    const report = buildReport(results, { rounds: 1, warmupRounds: 0, sampleMs: 1 }, environment);
+    const environment = { node: 'v24', v8: '13', platform: 'linux', cpu: 'cpu', nproc: 2, gcAvailable: true, date: 'now' };
+    const report = buildReport(results, { rounds: 1, warmupRounds: 0, sampleMs: 1, gc: 'minor' }, environment);
     expect(report.missed).toEqual(['slow']);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
