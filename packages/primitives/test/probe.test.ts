@@ -1,0 +1,185 @@
+/**
+ * The detector seam (src/internal/probe.ts), tested with a recording fake probe: the order of
+ * calls for each acquisition style, a throwing beforeAcquire, and a waiter rejected by the probe.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Condition, Lock, RLock, Semaphore } from '../src/index.ts';
+import { setProbe, type LockProbe, type ProbedLock } from '../src/internal/probe.ts';
+import type { Frame, Hold } from '../src/internal/task-context.ts';
+import { settle, track } from './support/async.ts';
+
+interface Recorder extends LockProbe {
+  readonly calls: string[];
+  readonly rejectors: ((error: Error) => void)[];
+  readonly frames: (Frame | undefined)[];
+  throwOnBefore?: (lock: ProbedLock) => Error | undefined;
+}
+
+function recorder(): Recorder {
+  const calls: string[] = [];
+  const rejectors: ((error: Error) => void)[] = [];
+  const frames: (Frame | undefined)[] = [];
+  const self: Recorder = {
+    calls,
+    rejectors,
+    frames,
+    beforeAcquire(lock, frame, reentry) {
+      calls.push(`before ${lock.name}${reentry ? ' reentry' : ''} holding [${(frame?.holds ?? []).map((h) => h.lock.name).join(',')}]`);
+      const error = self.throwOnBefore?.(lock);
+      if (error) throw error;
+    },
+    waiting(lock, _frame, reject) {
+      calls.push(`waiting ${lock.name}`);
+      rejectors.push(reject);
+      return () => calls.push(`wait ended ${lock.name}`);
+    },
+    acquired(lock: ProbedLock, hold: Hold, frame) {
+      frames.push(frame);
+      calls.push(`acquired ${lock.name} count=${hold.count}`);
+    },
+    released(lock: ProbedLock, hold: Hold) {
+      calls.push(`released ${lock.name} live=${hold.live}`);
+    },
+  };
+  return self;
+}
+
+afterEach(() => setProbe(undefined));
+
+describe('probe seam', () => {
+  it('uncontended `using`: before → acquired → released', async () => {
+    const probe = recorder();
+    setProbe(probe);
+    const a = new Lock({ name: 'A' });
+    {
+      using _guard = await a.acquire();
+    }
+    expect(probe.calls).toEqual(['before A holding []', 'acquired A count=1', 'released A live=false']);
+  });
+
+  it('nested withLock: the inner acquire sees the outer hold in its frame', async () => {
+    const probe = recorder();
+    setProbe(probe);
+    const a = new Lock({ name: 'A' });
+    const b = new Lock({ name: 'B' });
+    await a.withLock(() => b.withLock(() => undefined));
+    expect(probe.calls).toEqual([
+      'before A holding []',
+      'acquired A count=1',
+      'before B holding [A]',
+      'acquired B count=1',
+      'released B live=false',
+      'released A live=false',
+    ]);
+  });
+
+  it('contended acquire: before → waiting → (grant) wait ended → acquired', async () => {
+    const probe = recorder();
+    setProbe(probe);
+    const a = new Lock({ name: 'A' });
+    const holder = await a.acquire();
+    probe.calls.length = 0;
+    const waiter = track(a.acquire());
+    expect(probe.calls).toEqual(['before A holding []', 'waiting A']);
+    holder.release();
+    expect(probe.calls).toEqual(['before A holding []', 'waiting A', 'released A live=false', 'acquired A count=1', 'wait ended A']);
+    await settle();
+    waiter.value?.release();
+  });
+
+  it('RLock re-entry is reported as reentry and takes no new hold', async () => {
+    const probe = recorder();
+    setProbe(probe);
+    const r = new RLock({ name: 'R' });
+    await r.withLock(async () => {
+      using _again = await r.acquire();
+    });
+    expect(probe.calls).toEqual(['before R holding []', 'acquired R count=1', 'before R reentry holding [R]', 'released R live=false']);
+  });
+
+  it('tryAcquire and plain release go through the same pair', () => {
+    const probe = recorder();
+    setProbe(probe);
+    const s = new Semaphore(1, { name: 'S' });
+    const guard = s.tryAcquire();
+    guard?.release();
+    expect(probe.calls).toEqual(['before S holding []', 'acquired S count=1', 'released S live=false']);
+  });
+
+  it('a throwing beforeAcquire rejects the acquire and leaves the lock untouched (free and contended)', async () => {
+    const probe = recorder();
+    setProbe(probe);
+    const a = new Lock({ name: 'A' });
+    const failure = new Error('lock order');
+    probe.throwOnBefore = () => failure;
+    await expect(a.acquire()).rejects.toBe(failure);
+    expect(() => a.tryAcquire()).toThrow(failure);
+    expect(a.locked).toBe(false);
+    probe.throwOnBefore = undefined;
+    const holder = await a.acquire();
+    probe.throwOnBefore = () => failure;
+    await expect(a.acquire()).rejects.toBe(failure);
+    await expect(new Semaphore(0).acquire()).rejects.toBe(failure);
+    probe.throwOnBefore = undefined;
+    holder.release();
+    expect(a.locked).toBe(false); // no waiter had been queued
+  });
+
+  it("the probe's reject fails the waiter, dequeues it, and the lock stays consistent", async () => {
+    const probe = recorder();
+    setProbe(probe);
+    const a = new Lock({ name: 'A' });
+    const holder = await a.acquire();
+    const doomed = track(a.acquire());
+    const next = track(a.acquire());
+    const deadlock = new Error('deadlock');
+    probe.rejectors[0]?.(deadlock);
+    probe.rejectors[0]?.(new Error('ignored: already settled'));
+    await settle();
+    expect(doomed.error).toBe(deadlock);
+    holder.release();
+    await settle();
+    expect(next.state).toBe('fulfilled');
+    next.value?.release();
+    expect(a.locked).toBe(false);
+  });
+
+  it('Condition.wait: released then re-acquired with the same hold; the waiter frame is kept', async () => {
+    const probe = recorder();
+    setProbe(probe);
+    const cond = new Condition(new RLock({ name: 'C' }));
+    const waiting = cond.withLock(() => cond.wait());
+    await settle();
+    await cond.withLock(() => cond.notify());
+    await waiting;
+    expect(probe.calls).toEqual([
+      'before C holding []',
+      'acquired C count=1',
+      'released C live=false', // wait releases it
+      'before C holding []', // the notifier
+      'acquired C count=1',
+      'waiting C', // notified: the waiter needs the lock back, the notifier still has it
+      'released C live=false',
+      'acquired C count=1', // the waiter's hold restored
+      'wait ended C',
+      'released C live=false',
+    ]);
+    // The restore is reported with the waiter's own frame, which still lists its (restored) hold.
+    expect(probe.frames[2]?.holds.map((h) => h.lock.name)).toEqual(['C']);
+  });
+
+  it('locks capture a creation site only while a probe is installed', () => {
+    expect((new Lock() as unknown as { site?: unknown }).site).toBeUndefined();
+    const probe = recorder();
+    setProbe(probe);
+    const a = new Lock({ name: 'A' });
+    let site: Error | undefined;
+    probe.throwOnBefore = (lock) => {
+      site = lock.site;
+      return undefined;
+    };
+    a.tryAcquire();
+    expect(site).toBeInstanceOf(Error);
+    expect(site?.stack).toContain('probe.test.ts');
+  });
+});
