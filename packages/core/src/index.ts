@@ -38,3 +38,5 @@ export {
   type FrameFilter,
   type StackFrame,
 } from './sites.ts';
+export { formatReport, type FormatOptions, type ReportFormat } from './format-text.ts';
+export { parseReport, validateReport } from './validate-report.ts';

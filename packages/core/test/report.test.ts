@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { ReportFormatError } from '../src/errors.ts';
+import { formatReport } from '../src/format-text.ts';
+import { parseReport, validateReport } from '../src/validate-report.ts';
+import { nest, setup } from './harness.ts';
+
+function recordedReport() {
+  const { detector, lock, task } = setup({ onCycle: 'record' });
+  const a = detector.lockNode({ name: 'a', kind: 'Lock', reentrant: false, site: { file: '/app/a.ts', line: 1, column: 11 } });
+  const b = lock('b');
+  nest(task, a, b);
+  nest(task, b, a);
+  const t = task();
+  t.acquire(a);
+  try {
+    t.acquire(a);
+  } catch {
+    // self-deadlock, recorded
+  }
+  return detector.snapshot();
+}
+
+/** Expects `parseReport` to fail with exactly `message`. */
+function expectProblem(value: unknown, message: string): void {
+  let error: unknown;
+  try {
+    parseReport(JSON.stringify(value), 'shard-1.json');
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error).toBeInstanceOf(ReportFormatError);
+  expect((error as ReportFormatError).code).toBe('ERR_REPORT_FORMAT');
+  expect((error as ReportFormatError).fileName).toBe('shard-1.json');
+  expect((error as Error).message).toBe(`shard-1.json: ${message}`);
+}
+
+describe('LockGraphReport', () => {
+  it('round-trips through JSON and validates', () => {
+    const report = recordedReport();
+    expect(report.version).toBe(1);
+    expect(report.cycles).toHaveLength(1);
+    expect(report.deadlocks).toHaveLength(1);
+    expect(report.locks.find((lock) => lock.name === 'a')?.key).toBe('a@/app/a.ts:1:11');
+    expect(report.locks.find((lock) => lock.name === 'b')?.key).toBe('b');
+    const text = formatReport(report, 'json');
+    expect(parseReport(text, 'report.json')).toEqual(report);
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report); // plain JSON: nothing lost
+  });
+
+  it('points every site at the user’s code, never at interlock’s own frames', () => {
+    const report = recordedReport();
+    const sites = [
+      ...report.edges.flatMap((edge) => [edge.holder, edge.acquirer]),
+      ...report.cycles.flatMap((cycle) => cycle.edges.flatMap((edge) => [edge.holder, edge.acquirer])),
+    ];
+    expect(sites.length).toBeGreaterThan(0);
+    for (const found of sites) {
+      expect(found?.file).toMatch(/packages\/core\/test\/harness\.ts$/);
+      expect(found?.file).not.toMatch(/packages\/core\/src\//);
+    }
+  });
+
+  it('rejects text that is not JSON, keeping the parser error as the cause', () => {
+    let error: unknown;
+    try {
+      parseReport('{"version": 1,', 'broken.json');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ReportFormatError);
+    expect((error as Error).message).toMatch(/^broken\.json: not valid JSON \(/);
+    expect((error as Error).cause).toBeInstanceOf(SyntaxError);
+  });
+
+  it('names the file and the field that is wrong', () => {
+    const report = recordedReport();
+    const a = report.locks[0]!.id;
+    expectProblem([], '`report` must be an object, got an array');
+    expectProblem({ ...report, version: 2 }, 'unsupported report version 2 (this interlock reads version 1)');
+    expectProblem({ ...report, version: '1' }, '`version` must be 1, got "1"');
+    expectProblem({ ...report, locks: {} }, '`locks` must be an array, got an object');
+    expectProblem({ ...report, locks: [{ ...report.locks[0], name: 7 }] }, '`locks[0].name` must be a string, got 7');
+    expectProblem({ ...report, locks: [report.locks[0], report.locks[0]] }, `\`locks[1].id\` repeats lock id "${a}"`);
+    expectProblem(
+      { ...report, edges: [{ from: a, to: 'L999999' }] },
+      '`edges[0].to` names lock "L999999", which `locks` does not list',
+    );
+    expectProblem({ ...report, edges: [{ ...report.edges[0], count: 0 }] }, '`edges[0].count` must be a positive integer, got 0');
+    expectProblem(
+      { ...report, edges: [{ ...report.edges[0], holder: { file: 'x.ts', line: '3', column: 1 } }] },
+      '`edges[0].holder.line` must be a non-negative number, got "3"',
+    );
+    expectProblem({ ...report, cycles: [{ ...report.cycles[0], locks: [] }] }, '`cycles[0].locks` must be a non-empty array, got an array');
+    expectProblem(
+      { ...report, cycles: [{ ...report.cycles[0], edges: [] }] },
+      '`cycles[0].edges` must have one edge per lock (2), got 0',
+    );
+    expectProblem({ ...report, deadlocks: null }, '`deadlocks` must be an array, got null');
+    expectProblem({ ...report, longHolds: [{ lock: a, limit: 5, count: 1.5 }] }, '`longHolds[0].count` must be a positive integer, got 1.5');
+  });
+
+  it('validateReport accepts a minimal report', () => {
+    expect(validateReport({ version: 1, locks: [], edges: [], cycles: [], deadlocks: [] }, 'empty.json')).toEqual({
+      version: 1,
+      locks: [],
+      edges: [],
+      cycles: [],
+      deadlocks: [],
+    });
+  });
+});
