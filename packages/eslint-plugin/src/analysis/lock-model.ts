@@ -14,6 +14,8 @@ export interface FileLockModel {
   classify(call: TSESTree.CallExpression): LockOp | undefined;
   /** Locks a call of a program function may take (through further calls); empty without types. */
   acquisitionsOfCall(call: TSESTree.CallExpression): readonly AcquisitionSummary[];
+  /** Whether a call returns a promise; true when that cannot be known (no type information). */
+  returnsPromise(call: TSESTree.CallExpression): boolean;
 }
 
 interface ProgramEntry {
@@ -86,6 +88,12 @@ function typedFileModel(entry: ProgramEntry, nodeMap: NodeMap): FileLockModel {
       const tsCall = nodeMap.get(call) as ts.CallExpression | undefined;
       return tsCall ? entry.summaries.ofCall(tsCall) : [];
     },
+    returnsPromise(call) {
+      const tsCall = nodeMap.get(call);
+      if (!tsCall) return true;
+      const type = entry.model.checker.getTypeAtLocation(tsCall);
+      return type.getNonNullableType().getProperty('then') !== undefined;
+    },
   };
 }
 
@@ -101,5 +109,6 @@ function syntacticFileModel(model: SyntacticModel): FileLockModel {
       return op;
     },
     acquisitionsOfCall: () => [],
+    returnsPromise: () => true,
   };
 }

@@ -57,7 +57,7 @@ export class TypeRecogniser {
   #kindOfSymbol(symbol: ts.Symbol): LockKind | undefined {
     const declaration = symbol.declarations?.[0];
     if (!declaration) return undefined;
-    const name = symbol.getName();
+    const name = declaredName(symbol, declaration);
     const origin = originOf(declaration, this.#program);
     const builtin = origin.package === undefined ? undefined : knownLockTypes.get(origin.package)?.get(name);
     if (builtin) return builtin;
@@ -78,6 +78,14 @@ export class TypeRecogniser {
     }
     return undefined;
   }
+}
+
+/** A symbol's name; `export default class X` has the symbol name `default`, so ask the declaration. */
+function declaredName(symbol: ts.Symbol, declaration: ts.Declaration): string {
+  const name = symbol.getName();
+  if (name !== 'default') return name;
+  const declaredAs = (declaration as { name?: ts.Node }).name;
+  return declaredAs && ts.isIdentifier(declaredAs) ? declaredAs.text : name;
 }
 
 function isTypeReference(type: ts.Type): type is ts.TypeReference {

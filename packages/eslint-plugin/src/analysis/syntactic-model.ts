@@ -25,6 +25,10 @@ export class SyntacticModel {
     for (const statement of sourceCode.ast.body) {
       if (statement.type !== AST_NODE_TYPES.ImportDeclaration) continue;
       for (const specifier of statement.specifiers) {
+        if (specifier.type === AST_NODE_TYPES.ImportDefaultSpecifier) {
+          // `import AwaitLock from 'await-lock'`: a default export is known by its local name.
+          this.#imports.set(specifier.local.name, { source: statement.source.value, imported: specifier.local.name });
+        }
         if (specifier.type !== AST_NODE_TYPES.ImportSpecifier) continue;
         const imported = specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
         this.#imports.set(specifier.local.name, { source: statement.source.value, imported });

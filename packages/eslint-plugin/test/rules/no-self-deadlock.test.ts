@@ -1,29 +1,335 @@
 import rule from '../../src/rules/no-self-deadlock.ts';
-import { typedRuleTester } from './rule-tester.ts';
+import { typedRuleTester, untypedRuleTester } from './rule-tester.ts';
 
-const ruleTester = typedRuleTester();
+const imports = `import { Lock, RLock, Semaphore, Condition } from '@interlock/primitives';
+import { Mutex, Semaphore as MutexSemaphore, withTimeout, tryAcquire } from 'async-mutex';
+import AwaitLock from 'await-lock';
+import { sharedLock, sharedRLock, sharedMutex, updateShared, updateSharedMutex, updateSharedLater, updateSharedIndirect } from './shared-locks.ts';
+`;
 
-ruleTester.run('no-self-deadlock', rule, {
+typedRuleTester().run('no-self-deadlock', rule, {
   valid: [
-    `
-import { Lock } from '@interlock/primitives';
+    // Sequential acquisitions: the first guard is disposed at the end of its block.
+    `${imports}
+const lock = new Lock();
+export async function f() {
+  { using g = await lock.acquire(); }
+  using h = await lock.acquire();
+}`,
+    // An RLock is re-entrant.
+    `${imports}
+const lock = new RLock();
+export async function f() {
+  using g = await lock.acquire();
+  using h = await lock.acquire();
+}`,
+    // Two different locks.
+    `${imports}
+const a = new Lock();
+const b = new Lock();
+export async function f() {
+  using g = await a.acquire();
+  using h = await b.acquire();
+}`,
+    // Released in finally before re-acquiring.
+    `${imports}
+const lock = new Lock();
+export async function f() {
+  await lock.acquire();
+  try { work(); } finally { lock.release(); }
+  await lock.withLock(() => work());
+}
+declare function work(): void;`,
+    // A try-acquire never waits.
+    `${imports}
 const lock = new Lock();
 export async function f() {
   using g = await lock.acquire();
-}
-`,
+  using h = lock.tryAcquire();
+}`,
+    // A callback that runs later does not run under the lock.
+    `${imports}
+const lock = new Lock();
+export async function f() {
+  await lock.withLock(() => {
+    setTimeout(() => void lock.withLock(() => undefined), 0);
+  });
+}`,
+    // async-mutex: runExclusive after the releaser was called.
+    `${imports}
+const mutex = new Mutex();
+export async function f() {
+  const release = await mutex.acquire();
+  release();
+  await mutex.runExclusive(() => undefined);
+}`,
+    // async-mutex: tryAcquire(m) rejects instead of waiting.
+    `${imports}
+const mutex = new Mutex();
+export async function f() {
+  await mutex.runExclusive(async () => {
+    await tryAcquire(mutex).acquire().catch(() => undefined);
+  });
+}`,
+    // A semaphore may have permits left.
+    `${imports}
+const sem = new Semaphore(2);
+export async function f() {
+  using a = await sem.acquire();
+  using b = await sem.acquire();
+}`,
+    // Web Locks: two different names.
+    `${imports}
+export async function f() {
+  await navigator.locks.request('a', async () => {
+    await navigator.locks.request('b', async () => undefined);
+  });
+}`,
+    // Web Locks: shared requests of one name do not exclude each other.
+    `${imports}
+export async function f() {
+  await navigator.locks.request('cache', { mode: 'shared' }, async () => {
+    await navigator.locks.request('cache', { mode: 'shared' }, async () => undefined);
+  });
+}`,
+    // Web Locks: ifAvailable never waits.
+    `${imports}
+export async function f() {
+  await navigator.locks.request('cache', async () => {
+    await navigator.locks.request('cache', { ifAvailable: true }, async () => undefined);
+  });
+}`,
+    // Two instances of one class are different locks.
+    `${imports}
+class Account { readonly lock = new Lock(); }
+export async function transfer(a: Account, b: Account) {
+  using g = await a.lock.acquire();
+  using h = await b.lock.acquire();
+}`,
+    // A lock taken in only one branch is not held for sure after the if.
+    `${imports}
+const lock = new Lock();
+export async function f(flag: boolean) {
+  if (flag) await lock.acquire();
+  await lock.withLock(() => undefined);
+}`,
+    // Calls: the callee takes the lock only in a timer callback.
+    `${imports}
+export async function f() {
+  await sharedLock.withLock(async () => {
+    await updateSharedLater();
+  });
+}`,
+    // Calls: the callee's lock is reached through another instance.
+    `${imports}
+class Store {
+  readonly lock = new Lock();
+  async save() { await this.lock.withLock(() => undefined); }
+  async copyTo(other: Store) {
+    await this.lock.withLock(async () => { await other.save(); });
+  }
+}`,
+    // A shared RLock imported from another file.
+    `${imports}
+export async function f() {
+  await sharedRLock.withLock(async () => {
+    using g = await sharedRLock.acquire();
+  });
+}`,
+    // A Condition on its default RLock is re-entrant.
+    `${imports}
+const cond = new Condition();
+export async function f() {
+  await cond.withLock(async () => {
+    using g = await cond.acquire();
+  });
+}`,
+    // await-lock: released before acquiring again.
+    `${imports}
+const lock = new AwaitLock();
+export async function f() {
+  await lock.acquireAsync();
+  lock.release();
+  await lock.acquireAsync();
+  lock.release();
+}`,
   ],
   invalid: [
     {
-      code: `
-import { Lock } from '@interlock/primitives';
+      code: `${imports}
 const lock = new Lock();
 export async function f() {
   using g = await lock.acquire();
   using h = await lock.acquire();
-}
-`,
-      errors: [{ messageId: 'selfDeadlock', line: 6, column: 19 }],
+}`,
+      errors: [{ messageId: 'selfDeadlock', line: 9, column: 19, data: { lock: 'lock', line: 8 } }],
+    },
+    {
+      code: `${imports}
+const lock = new Lock();
+export async function f() {
+  await lock.withLock(async () => {
+    await lock.withLock(() => undefined);
+  });
+}`,
+      errors: [{ messageId: 'selfDeadlock', line: 9, column: 11 }],
+    },
+    {
+      code: `${imports}
+const mutex = new Mutex();
+export async function f() {
+  const release = await mutex.acquire();
+  try {
+    await mutex.runExclusive(() => undefined);
+  } finally {
+    release();
+  }
+}`,
+      errors: [{ messageId: 'selfDeadlock', line: 10, column: 11 }],
+    },
+    {
+      code: `${imports}
+export async function f() {
+  await navigator.locks.request('cache', async () => {
+    await navigator.locks.request('cache', async () => undefined);
+  });
+}`,
+      errors: [{ messageId: 'selfDeadlock', line: 8, column: 11, data: { lock: "'cache'", line: 7 } }],
+    },
+    {
+      code: `${imports}
+const lock = new AwaitLock();
+export async function f() {
+  await lock.acquireAsync();
+  try {
+    await lock.acquireAsync();
+  } finally {
+    lock.release();
+  }
+}`,
+      errors: [{ messageId: 'selfDeadlock', line: 10, column: 11 }],
+    },
+    {
+      code: `${imports}
+class Account {
+  readonly lock = new Lock();
+  async deposit() {
+    using g = await this.lock.acquire();
+    await this.audit();
+  }
+  async audit() {
+    await this.lock.withLock(() => undefined);
+  }
+}`,
+      errors: [{ messageId: 'selfDeadlockViaCall', line: 10, column: 11, data: { callee: 'audit', lock: 'Account.lock', via: '', line: 9 } }],
+    },
+    {
+      code: `${imports}
+export async function f() {
+  using g = await sharedLock.acquire();
+  await updateShared();
+}`,
+      errors: [{ messageId: 'selfDeadlockViaCall', line: 8, column: 9 }],
+    },
+    {
+      code: `${imports}
+export async function f() {
+  await sharedLock.withLock(async () => {
+    await updateSharedIndirect();
+  });
+}`,
+      errors: [{ messageId: 'selfDeadlockViaCall', line: 8, column: 11, data: { callee: 'updateSharedIndirect', lock: 'sharedLock', via: ' (through `updateShared()`)', line: 7 } }],
+    },
+    {
+      code: `${imports}
+export async function f() {
+  await sharedMutex.runExclusive(async () => {
+    await updateSharedMutex();
+  });
+}`,
+      errors: [{ messageId: 'selfDeadlockViaCall', line: 8, column: 11 }],
+    },
+    {
+      code: `${imports}
+const lock = new Lock();
+const alias = lock;
+export async function f(items: number[]) {
+  using g = await lock.acquire();
+  items.forEach(() => { void alias.withLock(() => undefined); });
+}`,
+      errors: [{ messageId: 'selfDeadlock', line: 10, column: 30 }],
+    },
+    {
+      code: `${imports}
+const lock = new Lock();
+const cond = new Condition(lock);
+export async function f() {
+  await cond.withLock(async () => {
+    using g = await lock.acquire();
+  });
+}`,
+      errors: [{ messageId: 'selfDeadlock', line: 10, column: 21 }],
+    },
+    {
+      code: `${imports}
+const lock = new Lock();
+export async function f() {
+  const g = lock.tryAcquire();
+  if (!g) return;
+  try {
+    await lock.acquire();
+  } finally {
+    g.release();
+  }
+}`,
+      errors: [{ messageId: 'selfDeadlock', line: 11, column: 11 }],
+    },
+    {
+      code: `${imports}
+const mutex = new Mutex();
+export async function f() {
+  await mutex.runExclusive(async () => {
+    await withTimeout(mutex, 100).acquire();
+  });
+}`,
+      errors: [{ messageId: 'selfDeadlock', line: 9, column: 11 }],
+    },
+  ],
+});
+
+// Without type information only same-file declarations are known, and calls are not followed.
+untypedRuleTester().run('no-self-deadlock (no type information)', rule, {
+  valid: [
+    `${imports}
+export async function f() {
+  using g = await sharedLock.acquire();
+  await updateShared();
+}`,
+    `${imports}
+export async function f(lock: Lock) {
+  using g = await lock.acquire();
+  using h = await lock.acquire();
+}`,
+  ],
+  invalid: [
+    {
+      code: `${imports}
+const lock = new Lock();
+export async function f() {
+  using g = await lock.acquire();
+  await lock.withLock(() => undefined);
+}`,
+      errors: [{ messageId: 'selfDeadlock', line: 9, column: 9 }],
+    },
+    {
+      code: `${imports}
+class Store {
+  readonly mutex = new Mutex();
+  async f() {
+    await this.mutex.runExclusive(() => this.mutex.runExclusive(() => undefined));
+  }
+}`,
+      errors: [{ messageId: 'selfDeadlock', line: 9, column: 41, data: { lock: 'Store.mutex', line: 9 } }],
     },
   ],
 });

@@ -1,0 +1,110 @@
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+
+/**
+ * Builds the `using` rewrite of an acquisition, when it is safe:
+ * - the lock's acquire resolves to a Disposable guard (interlock's primitives);
+ * - the acquisition and its release sit directly in one block (not a `case`, not module level);
+ * - unwrapping the `try` body into the block redeclares no name of that block.
+ * The new guard is released at the end of the block — exactly where the old `finally` (or the
+ * trailing release) ran, and also on the early exits that used to leak it.
+ */
+export interface UsingRewrite {
+  /** `await lock.acquire(…)` as written. */
+  readonly acquireText: string;
+  /** The existing `const` name, or undefined to pick a fresh one. */
+  readonly binding: string | undefined;
+  /** First node to replace (the acquire statement, or the `try` when the acquire is inside it). */
+  readonly from: TSESTree.Node;
+  /** The `try` whose body is unwrapped, if any. */
+  readonly tryStatement: TSESTree.TryStatement | undefined;
+  /** Statements of the try body to keep (the acquire itself is dropped when it was inside). */
+  readonly body: readonly TSESTree.Node[];
+  /** A trailing release statement to delete (the non-`finally` form). */
+  readonly trailingRelease: TSESTree.Node | undefined;
+}
+
+export function usingFix(
+  rewrite: UsingRewrite,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[]) | undefined {
+  const block = rewrite.from.parent;
+  if (block?.type !== AST_NODE_TYPES.BlockStatement) return undefined;
+  if (rewrite.tryStatement && !unwrapIsSafe(block, rewrite.tryStatement, rewrite.body)) return undefined;
+  const name = rewrite.binding ?? freshName(sourceCode.getText(block));
+  const declaration = `using ${name} = ${rewrite.acquireText};`;
+  return (fixer) => {
+    const fixes: TSESLint.RuleFix[] = [];
+    if (rewrite.tryStatement) {
+      const indent = ' '.repeat(rewrite.from.loc.start.column);
+      const body = rewrite.body.length === 0 ? '' : `\n${indent}${dedentedBody(rewrite.tryStatement, rewrite.body, sourceCode)}`;
+      fixes.push(fixer.replaceTextRange([rewrite.from.range[0], rewrite.tryStatement.range[1]], `${declaration}${body}`));
+    } else {
+      fixes.push(fixer.replaceText(rewrite.from, declaration));
+    }
+    if (rewrite.trailingRelease) {
+      const before = sourceCode.getTokenBefore(rewrite.trailingRelease);
+      fixes.push(fixer.removeRange([before ? before.range[1] : rewrite.trailingRelease.range[0], rewrite.trailingRelease.range[1]]));
+    }
+    return fixes;
+  };
+}
+
+function freshName(text: string): string {
+  for (let index = 0; ; index++) {
+    const name = index === 0 ? 'guard' : `guard${index + 1}`;
+    if (!new RegExp(`\\b${name}\\b`).test(text)) return name;
+  }
+}
+
+/** The try body's statements with one level of indentation removed. */
+function dedentedBody(
+  tryStatement: TSESTree.TryStatement,
+  body: readonly TSESTree.Node[],
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): string {
+  const first = body[0];
+  const last = body.at(-1);
+  if (!first || !last) return '';
+  const extra = Math.max(0, first.loc.start.column - tryStatement.loc.start.column);
+  const text = sourceCode.text.slice(first.range[0], last.range[1]);
+  const strip = new RegExp(`^ {1,${extra}}`);
+  return text
+    .split('\n')
+    .map((line, index) => (index === 0 || extra === 0 ? line : line.replace(strip, '')))
+    .join('\n');
+}
+
+/** Names declared at the top of the try body must not clash with names of the block it joins. */
+function unwrapIsSafe(block: TSESTree.BlockStatement, tryStatement: TSESTree.TryStatement, body: readonly TSESTree.Node[]): boolean {
+  if (tryStatement.handler) return false;
+  const inner = new Set(body.flatMap(declaredNames));
+  if (inner.size === 0) return true;
+  return !block.body.some((statement) => statement !== tryStatement && declaredNames(statement).some((name) => inner.has(name)));
+}
+
+function declaredNames(statement: TSESTree.Node): string[] {
+  if (statement.type === AST_NODE_TYPES.VariableDeclaration) {
+    return statement.declarations.flatMap((declarator) => patternNames(declarator.id));
+  }
+  if ((statement.type === AST_NODE_TYPES.FunctionDeclaration || statement.type === AST_NODE_TYPES.ClassDeclaration) && statement.id) {
+    return [statement.id.name];
+  }
+  return [];
+}
+
+function patternNames(pattern: TSESTree.Node): string[] {
+  switch (pattern.type) {
+    case AST_NODE_TYPES.Identifier:
+      return [pattern.name];
+    case AST_NODE_TYPES.ArrayPattern:
+      return pattern.elements.flatMap((element) => (element ? patternNames(element) : []));
+    case AST_NODE_TYPES.ObjectPattern:
+      return pattern.properties.flatMap((property) => patternNames(property.type === AST_NODE_TYPES.Property ? property.value : property));
+    case AST_NODE_TYPES.RestElement:
+      return patternNames(pattern.argument);
+    case AST_NODE_TYPES.AssignmentPattern:
+      return patternNames(pattern.left);
+    default:
+      return [];
+  }
+}
