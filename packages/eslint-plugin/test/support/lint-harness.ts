@@ -36,10 +36,10 @@ function createTypeScriptESLint(
   return new ESLint({
     cwd: options.cwd,
     overrideConfigFile: true,
-    // The corpus sits in node_modules, which ESLint ignores by default.
-    ignore: false,
     stats: options.stats ?? false,
-    overrideConfig: [...options.configs, parserConfig],
+    // Corpora live in node_modules, which ESLint ignores by default (`ignore: false` does not
+    // lift that default); un-ignoring it is the documented way.
+    overrideConfig: [{ ignores: ['!**/node_modules/'] }, ...options.configs, parserConfig],
   });
 }
 
