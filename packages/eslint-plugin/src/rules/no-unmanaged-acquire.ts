@@ -97,7 +97,7 @@ export default createRule<Options, MessageIds>({
       const acquireText = sourceCode.getText(outer);
       const constBinding = site.form === 'binding' && site.constant ? binding : undefined;
       if (finallyReleases(following, target, model, sourceCode)) {
-        if (preferUsing && isOnlyRelease(following.finalizer, target)) {
+        if (preferUsing && op.lock.kind.acquireResult === 'guard' && isOnlyRelease(following.finalizer, target)) {
           const rewritable = site.form === 'statement' || constBinding !== undefined;
           report(
             op,

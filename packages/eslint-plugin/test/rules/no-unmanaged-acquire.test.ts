@@ -1,0 +1,518 @@
+import rule from '../../src/rules/no-unmanaged-acquire.ts';
+import { typedRuleTester, untypedRuleTester } from './rule-tester.ts';
+
+const imports = `import { Lock, Semaphore, Condition } from '@interlock/primitives';
+import { Mutex, Semaphore as MutexSemaphore } from 'async-mutex';
+import AwaitLock from 'await-lock';
+declare function work(): void;
+`;
+
+// A user's own lock type, declared through settings.interlock.locks.
+const customLock = `
+declare class SpinLock { lock(): Promise<void>; unlock(): void; }
+const spin = new SpinLock();
+`;
+const customSettings = {
+  interlock: { locks: [{ type: { from: 'file', name: 'SpinLock' }, acquire: ['lock'], release: ['unlock'] }] },
+};
+
+typedRuleTester().run('no-unmanaged-acquire', rule, {
+  valid: [
+    `${imports}const lock = new Lock();
+export async function f() {
+  using g = await lock.acquire();
+  work();
+}`,
+    `${imports}const lock = new Lock();
+export async function f() {
+  await using g = await lock.acquire();
+  work();
+}`,
+    `${imports}const lock = new Lock();
+export async function f() {
+  await lock.acquire();
+  try {
+    work();
+  } finally {
+    lock.release();
+  }
+}`,
+    `${imports}const lock = new Lock();
+export async function f() {
+  const g = await lock.acquire();
+  try {
+    work();
+  } finally {
+    g.release();
+  }
+}`,
+    `${imports}const mutex = new Mutex();
+export async function f() {
+  const release = await mutex.acquire();
+  try {
+    work();
+  } finally {
+    release();
+  }
+}`,
+    `${imports}const sem = new MutexSemaphore(3);
+export async function f() {
+  const [, release] = await sem.acquire();
+  try {
+    work();
+  } finally {
+    release();
+  }
+}`,
+    `${imports}const mutex = new Mutex();
+export async function f() {
+  await mutex.runExclusive(() => work());
+}`,
+    `${imports}const lock = new Lock();
+export async function f() {
+  await lock.withLock(() => work());
+}`,
+    `${imports}export async function f() {
+  await navigator.locks.request('cache', async () => work());
+}`,
+    `${imports}const lock = new AwaitLock();
+export async function f() {
+  await lock.acquireAsync();
+  try {
+    work();
+  } finally {
+    lock.release();
+  }
+}`,
+    `${imports}const lock = new Lock();
+export function f() {
+  const g = lock.tryAcquire();
+  if (g) {
+    try {
+      work();
+    } finally {
+      g.release();
+    }
+  }
+}`,
+    `${imports}const lock = new Lock();
+export function f() {
+  using g = lock.tryAcquire();
+  if (g) work();
+}`,
+    `${imports}const lock = new AwaitLock();
+export function f() {
+  if (lock.tryAcquire()) {
+    try {
+      work();
+    } finally {
+      lock.release();
+    }
+  }
+}`,
+    // The caller manages what is returned or passed on.
+    `${imports}const lock = new Lock();
+export function take() {
+  return lock.acquire();
+}`,
+    `${imports}const lock = new Lock();
+declare function register(guard: Disposable): void;
+export async function f() {
+  const g = await lock.acquire();
+  register(g);
+}`,
+    `${imports}const a = new Lock();
+const b = new Lock();
+export async function f() {
+  const [ga, gb] = await Promise.all([a.acquire(), b.acquire()]);
+  using both = new DisposableStack();
+  both.use(ga);
+  both.use(gb);
+}`,
+    // Not a lock: a look-alike is not recognised by its method names.
+    `${imports}class Pool { async acquire() { return 1; } release() {} }
+const pool = new Pool();
+export async function f() {
+  await pool.acquire();
+  work();
+  pool.release();
+}`,
+    // async-mutex has no Disposable guard: preferUsing leaves it alone.
+    {
+      code: `${imports}const mutex = new Mutex();
+export async function f() {
+  const release = await mutex.acquire();
+  try {
+    work();
+  } finally {
+    release();
+  }
+}`,
+      options: [{ preferUsing: true }],
+    },
+    {
+      code: `${imports}${customLock}
+export async function f() {
+  await spin.lock();
+  try {
+    work();
+  } finally {
+    spin.unlock();
+  }
+}`,
+      settings: customSettings,
+    },
+  ],
+  invalid: [
+    {
+      code: `${imports}const lock = new Lock();
+export async function f() {
+  await lock.acquire();
+  work();
+  lock.release();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'unmanaged',
+          line: 7,
+          column: 9,
+          data: { lock: 'lock', method: 'acquire' },
+          suggestions: [
+            {
+              messageId: 'useUsing',
+              output: `${imports}const lock = new Lock();
+export async function f() {
+  using guard = await lock.acquire();
+  work();
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      code: `${imports}const lock = new Lock();
+export async function f() {
+  const g = await lock.acquire();
+  work();
+  g.release();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'unmanaged',
+          line: 7,
+          column: 19,
+          suggestions: [
+            {
+              messageId: 'useUsing',
+              output: `${imports}const lock = new Lock();
+export async function f() {
+  using g = await lock.acquire();
+  work();
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      code: `${imports}const mutex = new Mutex();
+export async function f() {
+  const release = await mutex.acquire();
+  work();
+  release();
+}`,
+      output: null,
+      errors: [{ messageId: 'unmanaged', line: 7, column: 25, data: { lock: 'mutex', method: 'acquire' }, suggestions: [] }],
+    },
+    {
+      code: `${imports}const sem = new MutexSemaphore(2);
+export async function f() {
+  const [, release] = await sem.acquire();
+  work();
+  release();
+}`,
+      output: null,
+      errors: [{ messageId: 'unmanaged', line: 7, column: 29, suggestions: [] }],
+    },
+    {
+      code: `${imports}const lock = new AwaitLock();
+export async function f() {
+  await lock.acquireAsync();
+  work();
+  lock.release();
+}`,
+      output: null,
+      errors: [{ messageId: 'unmanaged', line: 7, column: 9, data: { lock: 'lock', method: 'acquireAsync' }, suggestions: [] }],
+    },
+    {
+      code: `${imports}const lock = new Lock();
+export async function f() {
+  try {
+    await lock.acquire();
+    work();
+  } finally {
+    lock.release();
+  }
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'acquireInsideTry',
+          line: 8,
+          column: 11,
+          suggestions: [
+            {
+              messageId: 'useUsing',
+              output: `${imports}const lock = new Lock();
+export async function f() {
+  using guard = await lock.acquire();
+  work();
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      code: `${imports}const mutex = new Mutex();
+export async function f() {
+  try {
+    await mutex.acquire();
+    work();
+  } finally {
+    mutex.release();
+  }
+}`,
+      output: null,
+      errors: [{ messageId: 'acquireInsideTry', line: 8, column: 11, suggestions: [] }],
+    },
+    {
+      // Something between the acquire and the try can throw and leak the lock.
+      code: `${imports}const lock = new Lock();
+export async function f() {
+  await lock.acquire();
+  work();
+  try {
+    work();
+  } finally {
+    lock.release();
+  }
+}`,
+      output: null,
+      errors: [{ messageId: 'unmanaged', line: 7, column: 9, suggestions: [] }],
+    },
+    {
+      code: `${imports}const lock = new Lock();
+export function f() {
+  const g = lock.tryAcquire();
+  if (g) {
+    work();
+    g.release();
+  }
+}`,
+      output: null,
+      errors: [{ messageId: 'unmanaged', line: 7, column: 13, data: { lock: 'lock', method: 'tryAcquire' }, suggestions: [] }],
+    },
+    {
+      code: `${imports}const lock = new AwaitLock();
+export function f() {
+  if (lock.tryAcquire()) {
+    work();
+    lock.release();
+  }
+}`,
+      output: null,
+      errors: [{ messageId: 'unmanaged', line: 7, column: 7, suggestions: [] }],
+    },
+    {
+      code: `${imports}class Store {
+  readonly lock = new Lock();
+  readonly items: number[] = [];
+  async add(item: number) {
+    await this.lock.acquire();
+    this.items.push(item);
+    this.lock.release();
+  }
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'unmanaged',
+          line: 9,
+          column: 11,
+          data: { lock: 'Store.lock', method: 'acquire' },
+          suggestions: [
+            {
+              messageId: 'useUsing',
+              output: `${imports}class Store {
+  readonly lock = new Lock();
+  readonly items: number[] = [];
+  async add(item: number) {
+    using guard = await this.lock.acquire();
+    this.items.push(item);
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      code: `${imports}const lock = new Lock();
+export async function f() {
+  await lock.acquire();
+  try {
+    work();
+  } finally {
+    lock.release();
+  }
+}`,
+      options: [{ preferUsing: true }],
+      output: null,
+      errors: [
+        {
+          messageId: 'preferUsing',
+          line: 7,
+          column: 9,
+          suggestions: [
+            {
+              messageId: 'useUsing',
+              output: `${imports}const lock = new Lock();
+export async function f() {
+  using guard = await lock.acquire();
+  work();
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      code: `${imports}const lock = new Lock();
+export async function f() {
+  const g = await lock.acquire();
+  work();
+}`,
+      output: null,
+      errors: [{ messageId: 'unmanaged', line: 7, column: 19, suggestions: [] }],
+    },
+    {
+      code: `${imports}const cond = new Condition();
+export async function f() {
+  await cond.acquire();
+  cond.notify();
+  cond.release();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'unmanaged',
+          line: 7,
+          column: 9,
+          suggestions: [
+            {
+              messageId: 'useUsing',
+              output: `${imports}const cond = new Condition();
+export async function f() {
+  using guard = await cond.acquire();
+  cond.notify();
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // The try has a block of its own, so unwrapping it there cannot clash with the outer `value`.
+      code: `${imports}const lock = new Lock();
+export async function f() {
+  const value = 1;
+  {
+    try {
+      await lock.acquire();
+      const value = 2;
+      work();
+    } finally {
+      lock.release();
+    }
+  }
+  return value;
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'acquireInsideTry',
+          line: 10,
+          column: 13,
+          suggestions: [
+            {
+              messageId: 'useUsing',
+              output: `${imports}const lock = new Lock();
+export async function f() {
+  const value = 1;
+  {
+    using guard = await lock.acquire();
+    const value = 2;
+    work();
+  }
+  return value;
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // The try body declares a name its block already has: unwrapping is not safe, no suggestion.
+      code: `${imports}const lock = new Lock();
+export async function f() {
+  const value = 1;
+  try {
+    await lock.acquire();
+    const value = 2;
+    work();
+  } finally {
+    lock.release();
+  }
+  return value;
+}`,
+      output: null,
+      errors: [{ messageId: 'acquireInsideTry', line: 9, column: 11, suggestions: [] }],
+    },
+    {
+      code: `${imports}${customLock}
+export async function f() {
+  await spin.lock();
+  work();
+  spin.unlock();
+}`,
+      settings: customSettings,
+      output: null,
+      errors: [{ messageId: 'unmanaged', line: 10, column: 9, data: { lock: 'spin', method: 'lock' }, suggestions: [] }],
+    },
+  ],
+});
+
+untypedRuleTester().run('no-unmanaged-acquire (no type information)', rule, {
+  valid: [
+    `${imports}export async function f(lock: Lock) {
+  await lock.acquire();
+  work();
+}`,
+  ],
+  invalid: [
+    {
+      code: `${imports}const mutex = new Mutex();
+export async function f() {
+  const release = await mutex.acquire();
+  work();
+  release();
+}`,
+      output: null,
+      errors: [{ messageId: 'unmanaged', line: 7, column: 25, suggestions: [] }],
+    },
+  ],
+});
