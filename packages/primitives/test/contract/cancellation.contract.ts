@@ -16,7 +16,7 @@ export function describeCancellationContract(label: string, hooks: ContractHooks
 
     for (const Kind of [Lock, RLock]) {
       describe(Kind.name, () => {
-        it('LockTests.test_acquire_cancel: an aborted waiter rejects with the reason and never gets the lock', async () => {
+        it('asyncio LockTests.test_acquire_cancel: an aborted waiter rejects with the reason and never gets the lock', async () => {
           const lock = new Kind();
           const holder = await lock.acquire();
           const controller = new AbortController();
@@ -29,7 +29,7 @@ export function describeCancellationContract(label: string, hooks: ContractHooks
           expect(lock.locked).toBe(false);
         });
 
-        it('LockTests.test_cancel_race (abort first): the next waiter gets the lock, nothing stays locked', async () => {
+        it('asyncio LockTests.test_cancel_race (abort first): the next waiter gets the lock, nothing stays locked', async () => {
           const lock = new Kind();
           const holder = await lock.acquire();
           const controller = new AbortController();
@@ -44,7 +44,7 @@ export function describeCancellationContract(label: string, hooks: ContractHooks
           expect(lock.locked).toBe(false);
         });
 
-        it('LockTests.test_cancel_race (release first): the granted waiter keeps the lock despite the late abort', async () => {
+        it('asyncio LockTests.test_cancel_race (release first): the granted waiter keeps the lock despite the late abort', async () => {
           const lock = new Kind();
           const holder = await lock.acquire();
           const controller = new AbortController();
@@ -62,7 +62,7 @@ export function describeCancellationContract(label: string, hooks: ContractHooks
           expect(lock.locked).toBe(false);
         });
 
-        it('LockTests.test_cancel_release_race: abort of the first waiter and a release in one tick grant exactly one lock', async () => {
+        it('asyncio LockTests.test_cancel_release_race: abort of the first waiter and a release in one tick grant exactly one lock', async () => {
           const lock = new Kind();
           const holder = await lock.acquire();
           const controller = new AbortController();
@@ -83,7 +83,7 @@ export function describeCancellationContract(label: string, hooks: ContractHooks
           expect(t3.state).toBe('pending');
         });
 
-        it('LockTests.test_finished_waiter_cancelled: a waiter aborted after its grant holds the lock until it releases', async () => {
+        it('asyncio LockTests.test_finished_waiter_cancelled: a waiter aborted after its grant holds the lock until it releases', async () => {
           const lock = new Kind();
           const holder = await lock.acquire();
           const controller = new AbortController();
@@ -130,7 +130,7 @@ export function describeCancellationContract(label: string, hooks: ContractHooks
     }
 
     describe('Semaphore', () => {
-      it('SemaphoreTests.test_acquire_cancel: an aborted waiter takes no permit', async () => {
+      it('asyncio SemaphoreTests.test_acquire_cancel: an aborted waiter takes no permit', async () => {
         const sem = new Semaphore(0);
         const controller = new AbortController();
         const waiter = track(sem.acquire({ signal: controller.signal }));
@@ -141,7 +141,7 @@ export function describeCancellationContract(label: string, hooks: ContractHooks
         expect(sem.value).toBe(1);
       });
 
-      it('SemaphoreTests.test_acquire_cancel_before_awoken / after_awoken: abort racing release(n) never loses a permit', async () => {
+      it('asyncio SemaphoreTests.test_acquire_cancel_before_awoken / after_awoken: abort racing release(n) never loses a permit', async () => {
         const sem = new Semaphore(0);
         const c1 = new AbortController();
         const c2 = new AbortController();
@@ -164,7 +164,7 @@ export function describeCancellationContract(label: string, hooks: ContractHooks
     });
 
     describe('Condition', () => {
-      it('ConditionTests.test_wait_cancel: an aborted wait rejects only after the lock is held again, and is not notified later', async () => {
+      it('asyncio ConditionTests.test_wait_cancel: an aborted wait rejects only after the lock is held again, and is not notified later', async () => {
         const cond = new Condition();
         const controller = new AbortController();
         const reason = cancelled();
@@ -184,7 +184,7 @@ export function describeCancellationContract(label: string, hooks: ContractHooks
         expect(cond.locked).toBe(false);
       });
 
-      it('ConditionTests.test_wait_cancel_contested: an aborted wait waits for the lock before rejecting', async () => {
+      it('asyncio ConditionTests.test_wait_cancel_contested: an aborted wait waits for the lock before rejecting', async () => {
         const cond = new Condition();
         const controller = new AbortController();
         const waiting = track(cond.withLock(() => cond.wait({ signal: controller.signal })));
@@ -199,7 +199,7 @@ export function describeCancellationContract(label: string, hooks: ContractHooks
         expect(cond.locked).toBe(false);
       });
 
-      it('ConditionTests.test_wait_cancel_after_notify: a wait notified before its abort counts as notified', async () => {
+      it('asyncio ConditionTests.test_wait_cancel_after_notify: a wait notified before its abort counts as notified', async () => {
         const cond = new Condition();
         const controller = new AbortController();
         const first = track(cond.withLock(() => cond.wait({ signal: controller.signal })));

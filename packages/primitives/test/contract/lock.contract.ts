@@ -165,7 +165,7 @@ function describeLockTests(): void {
       }
     });
 
-    it('LockTests: release of an unlocked Lock throws LockStateError and changes nothing', () => {
+    it('Lock: release of an unlocked Lock throws LockStateError and changes nothing', () => {
       const lock = new Lock();
       expect(() => lock.release()).toThrow(LockStateError);
       expect(lock.locked).toBe(false);
