@@ -117,6 +117,7 @@ export class SyntacticModel {
 
 function memberName(member: TSESTree.MemberExpression): string | undefined {
   if (!member.computed && member.property.type === AST_NODE_TYPES.Identifier) return member.property.name;
+  if (member.property.type === AST_NODE_TYPES.PrivateIdentifier) return `#${member.property.name}`;
   if (member.property.type === AST_NODE_TYPES.Literal && typeof member.property.value === 'string') return member.property.value;
   return undefined;
 }
@@ -175,13 +176,17 @@ export function classOfThis(node: TSESTree.Node): TSESTree.ClassDeclaration | TS
   return undefined;
 }
 
+function keyName(key: TSESTree.Node): string | undefined {
+  if (key.type === AST_NODE_TYPES.Identifier) return key.name;
+  return key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${key.name}` : undefined;
+}
+
 /** `x = new L()` as a class field, or `this.x = new L()` in the constructor. */
 function constructionInClass(owner: TSESTree.ClassDeclaration | TSESTree.ClassExpression, name: string): TSESTree.NewExpression | undefined {
   for (const element of owner.body.body) {
     if (
       element.type === AST_NODE_TYPES.PropertyDefinition &&
-      element.key.type === AST_NODE_TYPES.Identifier &&
-      element.key.name === name &&
+      keyName(element.key) === name &&
       element.value?.type === AST_NODE_TYPES.NewExpression
     ) {
       return element.value;

@@ -51,7 +51,9 @@ export class IdentityResolver {
       const traced = this.of(declaration.initializer, depth + 1);
       if (traced) return traced;
     }
-    return { id: declarationKey(declaration), display: resolved.getName() };
+    // Parameters are marked: the caller chose the object, so per-function facts about it are weak.
+    const prefix = ts.isParameter(declaration) ? 'param:' : '';
+    return { id: `${prefix}${declarationKey(declaration)}`, display: resolved.getName() };
   }
 
   #compute(expression: ts.Expression, depth: number): Identity | undefined {
@@ -63,7 +65,7 @@ export class IdentityResolver {
       const symbol = this.#checker.getSymbolAtLocation(expression);
       return symbol ? this.ofSymbol(symbol, depth) : undefined;
     }
-    if (ts.isPropertyAccessExpression(expression) && ts.isIdentifier(expression.name)) {
+    if (ts.isPropertyAccessExpression(expression)) {
       return this.#member(expression.expression, expression.name.text, depth);
     }
     if (ts.isElementAccessExpression(expression) && ts.isStringLiteralLike(expression.argumentExpression)) {

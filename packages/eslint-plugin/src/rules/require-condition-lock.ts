@@ -2,6 +2,7 @@ import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { calledMethodName, enclosingFunction, type FunctionNode } from '../analysis/estree.ts';
 import { fileFactsFor, type OpFact } from '../analysis/held-walk.ts';
 import { lockModelFor } from '../analysis/lock-model.ts';
+import { immediateCallbackMethods } from '../analysis/ts-ast.ts';
 import { canonicalId } from '../analysis/types.ts';
 import { createRule } from '../util/create-rule.ts';
 
@@ -37,8 +38,9 @@ export default createRule<Options, MessageIds>({
       if (fn.type === AST_NODE_TYPES.FunctionDeclaration) return fn.id?.name;
       const parent = fn.parent;
       if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier) return parent.id.name;
-      if ((parent.type === AST_NODE_TYPES.MethodDefinition || parent.type === AST_NODE_TYPES.PropertyDefinition) && parent.key.type === AST_NODE_TYPES.Identifier) {
-        return parent.key.name;
+      if (parent.type === AST_NODE_TYPES.MethodDefinition || parent.type === AST_NODE_TYPES.PropertyDefinition) {
+        if (parent.key.type === AST_NODE_TYPES.Identifier) return parent.key.name;
+        if (parent.key.type === AST_NODE_TYPES.PrivateIdentifier) return `#${parent.key.name}`;
       }
       return undefined;
     }
@@ -55,9 +57,12 @@ export default createRule<Options, MessageIds>({
       if (name !== undefined) return new RegExp(`(?<![\\w$])${escape(name)}\\s*\\(`, 'g').test(textOutside(fn));
       const parent = fn.parent;
       if (parent.type !== AST_NODE_TYPES.CallExpression || !parent.arguments.some((argument) => argument === fn)) return false;
+      // Lock callbacks and callbacks that run at once: the walk already knows what is held there.
+      if (model.classify(parent)) return false;
+      const method = calledMethodName(parent);
+      if (method !== undefined && immediateCallbackMethods.has(method) && !fn.async) return false;
       const callee = parent.callee;
       if (callee.type === AST_NODE_TYPES.Identifier && deferringFunctions.has(callee.name)) return false;
-      const method = calledMethodName(parent);
       return method === undefined || !deferringMethods.has(method);
     }
 
@@ -78,7 +83,8 @@ export default createRule<Options, MessageIds>({
     function check(fact: OpFact, ops: readonly OpFact[]): void {
       const { op, held } = fact;
       const id = canonicalId(op.lock);
-      if (id === undefined || held.some((hold) => canonicalId(hold.lock) === id)) return;
+      // A condition received as a parameter is the caller's to lock.
+      if (id === undefined || id.startsWith('param:') || held.some((hold) => canonicalId(hold.lock) === id)) return;
       const fn = enclosingFunction(op.call);
       if (!acquiresItself(fn, id, ops) && callerMayHold(fn)) return;
       const lock = op.lock.underlying?.display ?? op.lock.display;
