@@ -24,6 +24,7 @@ import { totalTimes } from '../test/support/rule-times.ts';
 const BASELINE_RULE = '@typescript-eslint/no-floating-promises';
 const ORDERS = ['ours-first', 'baseline-first'] as const;
 type Order = (typeof ORDERS)[number];
+const MEASUREMENT_PREFIX = '{"corpus":';
 const CORPORA: Record<string, () => Corpus> = { rxjs: rxjsCorpus, locks: lockCodeCorpus };
 
 /** What one measuring process reports back, as JSON on its stdout. */
@@ -88,8 +89,13 @@ function measureInFreshProcess(corpusKey: string, order: Order): Measurement {
     maxBuffer: 64 * 1024 * 1024,
   });
   if (child.status !== 0) throw new Error(`measuring ${corpusKey} ${order} failed with exit code ${child.status}`);
-  const lastLine = child.stdout.trim().split('\n').at(-1) ?? '';
-  return JSON.parse(lastLine) as Measurement;
+  // With TIMING=all set, ESLint prints its own table as the child exits: pass it on.
+  const lines = child.stdout.trim().split('\n');
+  const json = lines.find((line) => line.startsWith(MEASUREMENT_PREFIX));
+  if (json === undefined) throw new Error(`measuring ${corpusKey} ${order} printed no result`);
+  const rest = lines.filter((line) => line !== json).join('\n');
+  if (rest.trim() !== '') console.log(`[${corpusKey} ${order}, ESLint's own output]\n${rest}\n`);
+  return JSON.parse(json) as Measurement;
 }
 
 const median = (values: number[]): number => {

@@ -12,6 +12,8 @@ export type Corpus = {
   files: string[];
   /** Fewer files than this means the corpus moved or shrank, and a crash test proves little. */
   minFiles: number;
+  /** The corpus uses no lock at all, so every finding on it is a false positive. */
+  lockFree: boolean;
   /** Writes a tsconfig whose program holds exactly `files`; remove it when done. */
   writeTsconfig(): Promise<TempTsconfig>;
 };
@@ -48,6 +50,7 @@ export function rxjsCorpus(): Corpus {
     cwd: sourceDir,
     files,
     minFiles: 200,
+    lockFree: true,
     // rxjs's own tsconfig relies on `baseUrl` and `moduleResolution: node`, both deprecated in
     // TypeScript 6; this states the same thing: its self-imports map to its sources.
     writeTsconfig: () =>
@@ -94,6 +97,7 @@ export function lockCodeCorpus(): Corpus {
     cwd: repoRoot,
     files,
     minFiles: 40,
+    lockFree: false,
     writeTsconfig: () =>
       writeTempTsconfig('interlock-corpus-locks', {
         extends: path.join(repoRoot, 'tsconfig.base.json'),
