@@ -106,7 +106,7 @@ export class Detector<H extends object = HeldEntry> {
     const resolved = access ?? (defaultAccess as unknown as HoldAccess<H>);
     this.#nodeOf = resolved.nodeOf;
     this.#isLive = resolved.isLive;
-    this.#waits = new WaitForGraph((lock) => lock.holds.keys());
+    this.#waits = new WaitForGraph((lock) => lock.holds);
   }
 
   /** The options in force. */
@@ -151,29 +151,23 @@ export class Detector<H extends object = HeldEntry> {
       node.firstSite ??= capture;
     }
     if (reentry || held.length === 0 || node.forgotten) return capture;
-    let known = true;
     for (let index = 0; index < held.length; index++) {
       const hold = held[index]!;
       const from = this.#nodeOf(hold);
       if (from === undefined || from.forgotten || !this.#isLive(hold)) continue;
       if (from === node) {
-        if (node.exclusive && !node.reentrant) this.#selfDeadlock(hold, node, capture);
+        if (node.exclusive && !node.reentrant) {
+          this.#uncount(held, node, index);
+          this.#selfDeadlock(hold, node, capture);
+        }
         continue;
       }
-      if (this.#graph.edge(from, node) === undefined) known = false;
+      const record = this.#graph.edge(from, node);
+      // Counted as we go; a refusal further on takes the counts back (it records nothing).
+      if (record === undefined) return this.#addEdges(held, node, capture, index);
+      record.count++;
     }
-    if (known) {
-      for (let index = 0; index < held.length; index++) {
-        const hold = held[index]!;
-        const from = this.#nodeOf(hold);
-        if (from !== undefined && from !== node && this.#isLive(hold)) {
-          const record = this.#graph.edge(from, node);
-          if (record !== undefined) record.count++;
-        }
-      }
-      return capture;
-    }
-    return this.#addEdges(held, node, capture);
+    return capture;
   }
 
   /**
@@ -182,11 +176,9 @@ export class Detector<H extends object = HeldEntry> {
    * `beforeAcquire` returned. With `holdTimeout`, starts an unref'd watchdog timer.
    */
   holdAcquired(node: LockNode<H>, hold: H, site?: SiteCapture): void {
+    node.holds.push(hold);
     const limit = this.#options.holdTimeout;
-    if (site === undefined && limit === 0) {
-      node.holds.set(hold, undefined);
-      return;
-    }
+    if (site === undefined && limit === 0) return;
     const state: HoldState = { site, timer: undefined };
     if (limit > 0) {
       state.timer = unrefTimer(() => {
@@ -194,14 +186,21 @@ export class Detector<H extends object = HeldEntry> {
         this.#long('hold', node, site, limit);
       }, limit);
     }
-    node.holds.set(hold, state);
+    node.holdStates.set(hold, state);
   }
 
-  /** The hold ended (released, or suspended by a Condition wait). Clears its watchdog. */
+  /** The hold ended (released, or suspended by a Condition wait). Clears its watchdog. O(holds of the lock). */
   holdReleased(node: LockNode<H>, hold: H): void {
-    const state = node.holds.get(hold);
-    if (state?.timer !== undefined) clearTimeout(state.timer);
-    node.holds.delete(hold);
+    const holds = node.holds;
+    const index = holds.lastIndexOf(hold);
+    if (index === -1) return;
+    const last = holds.pop()!;
+    if (index < holds.length) holds[index] = last;
+    if (node.holdStates.size === 0) return;
+    const state = node.holdStates.get(hold);
+    if (state === undefined) return;
+    if (state.timer !== undefined) clearTimeout(state.timer);
+    node.holdStates.delete(hold);
   }
 
   /**
@@ -277,8 +276,9 @@ export class Detector<H extends object = HeldEntry> {
       for (const [to, bad] of targets) if (to === node || bad.lockIds.has(node.id)) targets.delete(to);
       if (targets.size === 0) this.#bad.delete(from);
     }
-    for (const state of node.holds.values()) if (state?.timer !== undefined) clearTimeout(state.timer);
-    node.holds.clear();
+    for (const state of node.holdStates.values()) if (state.timer !== undefined) clearTimeout(state.timer);
+    node.holdStates.clear();
+    node.holds.length = 0;
   }
 
   /** Lock-order cycles found so far, each once, in the order found. */
@@ -294,7 +294,7 @@ export class Detector<H extends object = HeldEntry> {
   /** Sizes of the live structures; for tests, benchmarks and memory checks. */
   stats(): { locks: number; edges: number; refusedEdges: number; blockedWaiters: number; holds: number } {
     let holds = 0;
-    for (const node of this.#nodes) holds += node.holds.size;
+    for (const node of this.#nodes) holds += node.holds.length;
     let refusedEdges = 0;
     for (const targets of this.#bad.values()) refusedEdges += targets.size;
     return {
@@ -341,7 +341,7 @@ export class Detector<H extends object = HeldEntry> {
   }
 
   /** Slow path of `beforeAcquire`: at least one edge is not in the graph. */
-  #addEdges(held: readonly H[], node: LockNode<H>, first: SiteCapture | undefined): SiteCapture | undefined {
+  #addEdges(held: readonly H[], node: LockNode<H>, first: SiteCapture | undefined, begin: number): SiteCapture | undefined {
     const options = this.#options;
     let capture = first;
     const acquirerSite = (): SiteCapture | undefined =>
@@ -349,9 +349,14 @@ export class Detector<H extends object = HeldEntry> {
     const inserted: LockNode<H>[] = [];
     // Counted only once the acquisition is allowed: a refused one records nothing.
     const followed: EdgeRecord[] = [];
-    for (const hold of held) {
+    for (let index = begin; index < held.length; index++) {
+      const hold = held[index]!;
       const from = this.#nodeOf(hold);
-      if (from === undefined || from === node || from.forgotten || !this.#isLive(hold)) continue;
+      if (from === undefined || from.forgotten || !this.#isLive(hold)) continue;
+      if (from === node) {
+        if (node.exclusive && !node.reentrant) this.#refuse(held, begin, inserted, node, () => this.#selfDeadlock(hold, node, capture));
+        continue;
+      }
       const known = this.#graph.edge(from, node);
       if (known !== undefined) {
         followed.push(known);
@@ -359,7 +364,7 @@ export class Detector<H extends object = HeldEntry> {
       }
       const bad = this.#bad.get(from)?.get(node);
       if (bad !== undefined) {
-        if (options.onCycle === 'throw') this.#refuse(inserted, node, new LockOrderError(bad.cycle));
+        if (options.onCycle === 'throw') this.#refuse(held, begin, inserted, node, () => new LockOrderError(bad.cycle));
         followed.push(bad.record);
         bad.taken = true;
         continue;
@@ -377,17 +382,32 @@ export class Detector<H extends object = HeldEntry> {
       if (targets === undefined) this.#bad.set(from, (targets = new Map()));
       targets.set(node, { record, cycle, lockIds: new Set(path.map((lock) => lock.id)), taken });
       const isNew = this.#findings.addCycle(cycle, path);
-      if (!taken) this.#refuse(inserted, node, new LockOrderError(cycle));
+      if (!taken) this.#refuse(held, begin, inserted, node, () => new LockOrderError(cycle));
       if (isNew && options.onCycle === 'warn') options.onWarning?.(new LockOrderError(cycle));
     }
     for (const record of followed) record.count++;
     return capture;
   }
 
-  /** Undoes this acquisition's new edges, then throws: a refused acquisition records nothing. */
-  #refuse(inserted: readonly LockNode<H>[], node: LockNode<H>, error: Error): never {
+  /**
+   * Undoes this acquisition's effects (new edges, counts of known edges before `begin`), then
+   * throws what `error` returns (or throws): a refused acquisition records nothing.
+   */
+  #refuse(held: readonly H[], begin: number, inserted: readonly LockNode<H>[], node: LockNode<H>, error: () => Error): never {
     for (const from of inserted) this.#graph.removeEdge(from, node);
-    throw error;
+    this.#uncount(held, node, begin);
+    throw error();
+  }
+
+  /** Takes back the counts `beforeAcquire` added for `held[0 .. end)`. */
+  #uncount(held: readonly H[], node: LockNode<H>, end: number): void {
+    for (let index = 0; index < end; index++) {
+      const hold = held[index]!;
+      const from = this.#nodeOf(hold);
+      if (from === undefined || from === node || from.forgotten || !this.#isLive(hold)) continue;
+      const record = this.#graph.edge(from, node);
+      if (record !== undefined) record.count--;
+    }
   }
 
   /** The cycle `path` (`[to, …, from]`) plus the refused edge `from → to`, as a report cycle. */
@@ -411,7 +431,7 @@ export class Detector<H extends object = HeldEntry> {
 
   /** Where `hold` of `node` was taken: its own capture, else the lock's first requested site. */
   #holdSite(node: LockNode<H>, hold: H): SiteCapture | undefined {
-    return node.holds.get(hold)?.site ?? node.firstSite;
+    return node.holdStates.get(hold)?.site ?? node.firstSite;
   }
 
   #long(kind: 'hold' | 'wait', node: LockNode<H>, site: SiteCapture | undefined, limit: number): void {

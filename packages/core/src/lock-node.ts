@@ -1,6 +1,6 @@
 /** The detector's identity for one lock instance, and the live holds of it. */
 import { formatSite, type ReportLock, type Site } from './report.ts';
-import { SiteCapture } from './sites.ts';
+import { SiteCapture, userSite } from './sites.ts';
 
 /** What a primitive tells the detector about a lock when it registers it. */
 export interface LockInfo {
@@ -17,8 +17,12 @@ export interface LockInfo {
    * @default true
    */
   readonly exclusive?: boolean;
-  /** Where the lock was created: part of its cross-process {@link LockNode.key}. */
-  readonly site?: Site | SiteCapture;
+  /**
+   * Where the lock was created: part of its cross-process {@link LockNode.key}. A resolved site,
+   * a {@link SiteCapture}, or an `Error` built in the constructor (its stack is read lazily, with
+   * the default frame filters).
+   */
+  readonly site?: Site | SiteCapture | Error;
 }
 
 /** Per-hold detector state; allocated only when there is something to keep. */
@@ -42,14 +46,17 @@ export class LockNode<H extends object = object> {
   readonly kind: string;
   readonly reentrant: boolean;
   readonly exclusive: boolean;
-  /** Creation site (resolved lazily). */
-  readonly #site: Site | SiteCapture | undefined;
+  /** Creation site; a capture or Error until first read, then the resolved site. */
+  #site: Site | SiteCapture | Error | undefined;
   /**
    * Live holds of this lock (R_L): every hold passed to `holdAcquired` and not yet to
-   * `holdReleased`. Internal to the detector.
+   * `holdReleased`. An array, not a Set: holds are fresh objects, and hashing a fresh object into
+   * a Map costs several times more than a push and a short scan (a lock has few holds at once).
    * @internal
    */
-  readonly holds = new Map<H, HoldState | undefined>();
+  readonly holds: H[] = [];
+  /** Extra state of the holds that have some (a captured site, a watchdog timer). @internal */
+  readonly holdStates = new Map<H, HoldState>();
   /**
    * Where this lock was first requested with stacks on: the fallback holder site for an edge
    * whose holder's own acquisition captured no stack.
@@ -71,7 +78,9 @@ export class LockNode<H extends object = object> {
   /** Where the lock was created, if known. */
   get site(): Site | undefined {
     const site = this.#site;
-    return site instanceof SiteCapture ? site.site : site;
+    if (site instanceof SiteCapture) this.#site = site.site;
+    else if (site instanceof Error) this.#site = userSite(site.stack ?? '');
+    return this.#site as Site | undefined;
   }
 
   /** Cross-process identity: `name@file:line:column`, or the name alone without a site. */

@@ -118,6 +118,29 @@ describe('Detector: lock-order cycles', () => {
     expect(before).toHaveLength(2);
   });
 
+  it("'throw': a refused acquisition does not count the known edges it would have followed", () => {
+    const { detector, lock, task } = setup();
+    const [a, b, e] = [lock('a'), lock('b'), lock('e')];
+    nest(task, a, b);
+    nest(task, e, a);
+    const counts = () => detector.snapshot().edges.map((edge) => `${edge.from}>${edge.to}x${edge.count}`);
+    const before = counts();
+    const t = task();
+    t.acquire(e);
+    t.acquire(b); // e → b: new
+    // Holding e (e → a known, counted first) and b (b → a closes a cycle).
+    expect(() => t.acquire(a)).toThrow(LockOrderError);
+    expect(counts()).toEqual([...before, `${e.id}>${b.id}x1`]);
+    // Holding e then a again: the self-deadlock check comes after counting e → a, and takes it back.
+    const t2 = task();
+    t2.acquire(e);
+    const held = t2.acquire(a);
+    const afterNest = counts();
+    t2.held = [t2.held[0]!, held];
+    expect(() => detector.beforeAcquire(t2.held, a, false)).toThrow(DeadlockError);
+    expect(counts()).toEqual(afterNest);
+  });
+
   it('adds an edge from every held lock, and none for a re-entry', () => {
     const { detector, lock, task } = setup();
     const [a, b, r] = [lock('a'), lock('b'), lock('r', 'RLock', true)];
