@@ -43,7 +43,7 @@ export class Barrier {
 
   constructor(parties: number, options?: BarrierOptions) {
     validateInteger(parties, 'parties', 1);
-    validateFunction(options?.action, 'action');
+    validateFunction(options?.action, 'action', true);
     if (options?.timeout !== undefined) validateTimeout(options.timeout);
     validateName(options?.name);
     this.#parties = parties;

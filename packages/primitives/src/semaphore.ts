@@ -3,7 +3,7 @@ import { HoldGuard, type Guard } from './guard.ts';
 import type { AcquireOptions, LockOptions } from './internal/exclusive-lock.ts';
 import { defaultName, LockIdentity, probe } from './internal/probe.ts';
 import { frameWith, Hold, taskContext, type Frame } from './internal/task-context.ts';
-import { validateInteger, validateName, validateWaitOptions } from './internal/validate.ts';
+import { validateFunction, validateInteger, validateName, validateWaitOptions } from './internal/validate.ts';
 import { WaiterQueue, type Waiter } from './internal/waiter-queue.ts';
 
 /** Options of a semaphore's constructor. */
@@ -139,7 +139,13 @@ export class Semaphore {
    * const rows = await pool.withLock(() => db.query(sql), { timeout: 5000 });
    * ```
    */
-  async withLock<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T> {
+  withLock<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T> {
+    validateFunction(fn, 'fn');
+    validateWaitOptions(options);
+    return this.#withLock(fn, options);
+  }
+
+  async #withLock<T>(fn: () => T | PromiseLike<T>, options: AcquireOptions | undefined): Promise<T> {
     const guard = (await this.acquire(options)) as HoldGuard;
     try {
       const hold = HoldGuard.holdOf(guard);

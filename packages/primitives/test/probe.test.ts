@@ -168,6 +168,28 @@ describe('probe seam', () => {
     expect(probe.frames[2]?.holds.map((h) => h.lock.name)).toEqual(['C']);
   });
 
+  it("Condition.wait whose re-acquire the probe rejects: wait rejects without the lock, and its guard's release is a no-op", async () => {
+    const probe = recorder();
+    setProbe(probe);
+    const cond = new Condition(new Lock({ name: 'C' }));
+    const deadlock = new Error('deadlock');
+    let lockedInWaiter: boolean | undefined;
+    const waiting = cond.withLock(async () => {
+      await expect(cond.wait()).rejects.toBe(deadlock);
+      lockedInWaiter = cond.locked; // held by the notifier, not by us
+    });
+    await settle();
+    const notifier = await cond.acquire();
+    cond.notify();
+    await settle(); // the waiter now queues to re-acquire the lock
+    probe.rejectors.at(-1)?.(deadlock);
+    await waiting; // withLock's release must not release the notifier's hold
+    expect(lockedInWaiter).toBe(true);
+    expect(cond.locked).toBe(true);
+    notifier.release();
+    expect(cond.locked).toBe(false);
+  });
+
   it('locks capture a creation site only while a probe is installed', () => {
     expect((new Lock() as unknown as { site?: unknown }).site).toBeUndefined();
     const probe = recorder();

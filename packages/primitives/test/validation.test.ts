@@ -48,10 +48,11 @@ describe('argument validation', () => {
       expect(() => cond.waitFor('x' as unknown as () => boolean)).toThrow(new TypeError('Expected `predicate` to be a function, got "x"'));
       expect(cond.locked).toBe(true);
     });
-    await expect(lockWithBadOptions()).rejects.toThrow(RangeError);
-    async function lockWithBadOptions() {
-      return new Lock().withLock(() => 1, bad);
-    }
+    expect(() => new Lock().withLock(() => 1, bad)).toThrow(RangeError);
+    expect(() => new Semaphore(1).withLock(() => 1, bad)).toThrow(RangeError);
+    expect(() => new Lock().withLock(undefined as unknown as () => void)).toThrow(
+      new TypeError('Expected `fn` to be a function, got undefined'),
+    );
   });
 
   it('constructors: semaphore value, barrier parties, queue maxsize, names, actions', () => {

@@ -6,7 +6,7 @@ import { LockStateError, TimeoutError } from '../errors.ts';
 import { HoldGuard, type Guard } from '../guard.ts';
 import { defaultName, LockIdentity, probe, type LockKind } from './probe.ts';
 import { frameHas, frameWith, Hold, taskContext } from './task-context.ts';
-import { validateName, validateWaitOptions } from './validate.ts';
+import { validateFunction, validateName, validateWaitOptions } from './validate.ts';
 import { WaiterQueue, type WaitOptions, type Waiter } from './waiter-queue.ts';
 
 /** Options of {@link Lock.acquire}, {@link Semaphore.acquire} and the like. */
@@ -177,7 +177,13 @@ export class ExclusiveLock {
    * const total = await lock.withLock(async () => { balance += 1; return balance; });
    * ```
    */
-  async withLock<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T> {
+  withLock<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T> {
+    validateFunction(fn, 'fn');
+    validateWaitOptions(options);
+    return this.#withLock(fn, options);
+  }
+
+  async #withLock<T>(fn: () => T | PromiseLike<T>, options: AcquireOptions | undefined): Promise<T> {
     const guard = (await this.acquire(options)) as HoldGuard;
     try {
       const hold = HoldGuard.holdOf(guard);

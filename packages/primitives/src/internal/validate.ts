@@ -38,9 +38,10 @@ export function validateSignal(value: unknown, name = 'signal'): asserts value i
   if (value !== undefined && !(value instanceof AbortSignal)) fail('type', name, 'an AbortSignal', value);
 }
 
-/** An optional function. */
-export function validateFunction(value: unknown, name: string): asserts value is ((...args: never[]) => unknown) | undefined {
-  if (value !== undefined && typeof value !== 'function') fail('type', name, 'a function', value);
+/** A function (or, with `optional`, undefined). */
+export function validateFunction(value: unknown, name: string, optional = false): asserts value is ((...args: never[]) => unknown) | undefined {
+  if (typeof value === 'function' || (optional && value === undefined)) return;
+  fail('type', name, 'a function', value);
 }
 
 /** An optional string. */

@@ -81,6 +81,46 @@ export function describeQueueContract(label: string, hooks: ContractHooks = {}):
       }
     });
 
+    it('Queue: a getter aborted in the same tick as a put loses nothing (the item goes to the next getter or stays)', async () => {
+      const queue = new Queue<string>();
+      const controller = new AbortController();
+      const aborted = track(queue.get({ signal: controller.signal }));
+      const next = track(queue.get());
+      controller.abort(new Error('stop'));
+      queue.putNowait('a');
+      queue.putNowait('b');
+      await settle();
+      expect(aborted.state).toBe('rejected');
+      expect(next.value).toBe('a');
+      expect(queue.getNowait()).toBe('b');
+    });
+
+    it('Queue: a getter granted before its abort keeps the item', async () => {
+      const queue = new Queue<string>();
+      const controller = new AbortController();
+      const granted = track(queue.get({ signal: controller.signal }));
+      queue.putNowait('a');
+      controller.abort(new Error('too late'));
+      await settle();
+      expect(granted.value).toBe('a');
+      expect(queue.empty()).toBe(true);
+    });
+
+    it('Queue: a putter aborted in the same tick as a get never adds its item; the next putter gets the slot', async () => {
+      const queue = new Queue<string>(1);
+      queue.putNowait('a');
+      const controller = new AbortController();
+      const aborted = track(queue.put('x', { signal: controller.signal }));
+      const next = track(queue.put('b'));
+      controller.abort(new Error('stop'));
+      expect(queue.getNowait()).toBe('a');
+      await settle();
+      expect(aborted.state).toBe('rejected');
+      expect(next.state).toBe('fulfilled');
+      expect(queue.getNowait()).toBe('b');
+      expect(queue.empty()).toBe(true);
+    });
+
     it('Queue: join waits until taskDone was called for every item put', async () => {
       const queue = new Queue<number>();
       await queue.join();
