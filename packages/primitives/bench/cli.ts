@@ -13,7 +13,7 @@ const usage = `Usage: node bench/run.ts [options]
   --filter <text>    run only cases whose name contains <text> (repeatable)
   --rounds <n>       timed rounds per case            (default ${defaultHarnessOptions.rounds})
   --warmup <n>       untimed rounds per case           (default ${defaultHarnessOptions.warmupRounds})
-  --sample-ms <ms>   length of one baseline sample     (default ${defaultHarnessOptions.sampleMs})
+  --sample-ms <ms>   length of one sample              (default ${defaultHarnessOptions.sampleMs})
   --gc <mode>        GC before each sample: none, minor, full (default ${defaultHarnessOptions.gc})
   --list             list the cases and what each measures
   --help             this text`;

@@ -5,10 +5,13 @@
  * under the same noise does.
  *
  * How one case is measured:
- * 1. Calibrate: double the operation count until one baseline sample takes `sampleMs`; that
- *    count is then used for every sample of both subjects (the same work, so the same GC load
- *    per op is attributed to whoever allocates it). Calibration doubles as JIT warm-up.
- * 2. Warm up: `warmupRounds` untimed rounds of both subjects.
+ * 1. Calibrate each subject on its own: double its op count until one sample takes `sampleMs`.
+ *    Both sides then run for the same wall time per sample, so preemption by other processes
+ *    (time slices of a few ms on a loaded machine) hits them alike; with one shared op count a
+ *    subject 2× slower runs samples twice as long and was measured up to 30% off under load.
+ *    Calibration doubles as JIT warm-up.
+ * 2. Warm up: `warmupRounds` untimed rounds of both subjects; the median of those samples
+ *    re-sets each side's op count (a single calibration sample is easily hit by a stall).
  * 3. Measure: `rounds` rounds; each round takes one sample of each subject, alternating which
  *    goes first (A B, B A, A B …) so that a drift within a round does not always favour one.
  * 4. Report the median ns/op of each and the ratio: the median of the per-round paired ratios
@@ -55,11 +58,16 @@ export interface BenchCase {
 }
 
 export interface HarnessOptions {
-  /** Timed rounds per case (odd, so the median is one real round). @default 21 */
+  /** Timed rounds per case (odd, so the median is one real round). @default 61 */
   readonly rounds: number;
-  /** Untimed rounds after calibration. @default 3 */
+  /** Untimed rounds after calibration; their median per-op time refines each side's op count. @default 7 */
   readonly warmupRounds: number;
-  /** Wall time one baseline sample should take, in ms. @default 20 */
+  /**
+   * Wall time one sample (of either side) should take, in ms. Short samples and many rounds beat
+   * long ones on a loaded machine: a 5 ms sample often fits in one scheduler time slice, and the
+   * median keeps those (A/A within ±4% at load 5 on 2 cores, where 20 ms samples swung ±40%).
+   * @default 5
+   */
   readonly sampleMs: number;
   /** Garbage collection forced before each sample (untimed); see the note at the top. @default 'minor' */
   readonly gc: GcMode;
@@ -69,7 +77,7 @@ export interface HarnessOptions {
 
 export type GcMode = 'none' | 'minor' | 'full';
 
-export const defaultHarnessOptions: HarnessOptions = { rounds: 21, warmupRounds: 3, sampleMs: 20, gc: 'minor' };
+export const defaultHarnessOptions: HarnessOptions = { rounds: 61, warmupRounds: 7, sampleMs: 5, gc: 'minor' };
 
 export interface SubjectResult {
   readonly label: string;
@@ -93,8 +101,8 @@ export interface CaseResult {
   readonly ratio?: number;
   /** Quartiles of the per-round `ours / baseline` ratios. */
   readonly ratioSpread?: Spread;
-  /** Operations per sample, after calibration. */
-  readonly opsPerSample?: number;
+  /** Operations per sample of each side, after calibration. */
+  readonly opsPerSample?: { readonly ours: number; readonly baseline: number };
   readonly rounds?: number;
   /** Why it was skipped, or the error that stopped it. */
   readonly reason?: string;
@@ -126,22 +134,29 @@ export async function runCases(cases: readonly BenchCase[], options: HarnessOpti
 
 async function measure(benchCase: BenchCase, options: HarnessOptions): Promise<CaseResult> {
   const { ours, baseline } = benchCase;
-  const ops = await calibrate(baseline, options);
-  // One untimed sample of ours at the calibrated size surfaces a broken subject before the rounds.
-  await sample(ours, ops, options.gc);
-  for (let round = 0; round < options.warmupRounds; round++) {
-    await sample(ours, ops, options.gc);
-    await sample(baseline, ops, options.gc);
+  let oursOps = await calibrate(ours, options);
+  let baselineOps = await calibrate(baseline, options);
+  // Warm-up rounds double as a second calibration over more samples: the median per-op time
+  // of each side sets its final op count, so both sides' samples last about `sampleMs`.
+  if (options.warmupRounds > 0) {
+    const oursWarm: number[] = [];
+    const baselineWarm: number[] = [];
+    for (let round = 0; round < options.warmupRounds; round++) {
+      oursWarm.push((await sample(ours, oursOps, options.gc)) / oursOps);
+      baselineWarm.push((await sample(baseline, baselineOps, options.gc)) / baselineOps);
+    }
+    oursOps = opsFor(median(oursWarm), options.sampleMs);
+    baselineOps = opsFor(median(baselineWarm), options.sampleMs);
   }
   const oursNs: number[] = [];
   const baselineNs: number[] = [];
   for (let round = 0; round < options.rounds; round++) {
     if (round % 2 === 0) {
-      oursNs.push((await sample(ours, ops, options.gc)) / ops);
-      baselineNs.push((await sample(baseline, ops, options.gc)) / ops);
+      oursNs.push((await sample(ours, oursOps, options.gc)) / oursOps);
+      baselineNs.push((await sample(baseline, baselineOps, options.gc)) / baselineOps);
     } else {
-      baselineNs.push((await sample(baseline, ops, options.gc)) / ops);
-      oursNs.push((await sample(ours, ops, options.gc)) / ops);
+      baselineNs.push((await sample(baseline, baselineOps, options.gc)) / baselineOps);
+      oursNs.push((await sample(ours, oursOps, options.gc)) / oursOps);
     }
   }
   const oursResult = { label: ours.label, nsPerOp: median(oursNs), spread: spread(oursNs) };
@@ -157,7 +172,7 @@ async function measure(benchCase: BenchCase, options: HarnessOptions): Promise<C
     baseline: baselineResult,
     ratio,
     ratioSpread: spread(ratios),
-    opsPerSample: ops,
+    opsPerSample: { ours: oursOps, baseline: baselineOps },
     rounds: options.rounds,
   };
 }
@@ -167,19 +182,23 @@ export function verdictOf(ratio: number, target: number | undefined): Verdict {
   return ratio <= target ? 'pass' : 'miss';
 }
 
-/** Doubles the op count until one sample of `subject` takes `sampleMs`, then scales to fit. */
+/**
+ * A first op count for which one sample of `subject` takes about `sampleMs`: double until a sample
+ * takes at least half that, then rescale from the median of three samples at that count. Stalls
+ * on a loaded machine only make samples longer, so this can come out low; {@link measure} refines
+ * it with the warm-up rounds.
+ */
 async function calibrate(subject: Subject, options: HarnessOptions): Promise<number> {
-  const { sampleMs } = options;
   let ops = 16;
-  for (;;) {
-    const elapsedNs = await sample(subject, ops, options.gc);
-    const elapsedMs = elapsedNs / 1e6;
-    if (elapsedMs >= sampleMs / 4 || ops >= maxCalibrationOps) {
-      const scaled = Math.ceil((ops * sampleMs) / Math.max(elapsedMs, 1e-3));
-      return Math.min(Math.max(scaled, 1), maxCalibrationOps);
-    }
-    ops *= 2;
-  }
+  while (ops < maxCalibrationOps && (await sample(subject, ops, options.gc)) / 1e6 < options.sampleMs / 2) ops *= 2;
+  const nsPerOp: number[] = [];
+  for (let i = 0; i < 3; i++) nsPerOp.push((await sample(subject, ops, options.gc)) / ops);
+  return opsFor(median(nsPerOp), options.sampleMs);
+}
+
+/** The op count that makes a sample last `sampleMs` at `nsPerOp`. */
+function opsFor(nsPerOp: number, sampleMs: number): number {
+  return Math.min(Math.max(Math.round((sampleMs * 1e6) / Math.max(nsPerOp, 1e-3)), 1), maxCalibrationOps);
 }
 
 /** One timed run of `subject`; returns elapsed nanoseconds. */

@@ -13,7 +13,7 @@ const measured = (name: string, ours: number, baseline: number, target?: number)
   baseline: { label: 'theirs', nsPerOp: baseline, spread: spreadOf(baseline) },
   ratio: ours / baseline,
   ratioSpread: spreadOf(ours / baseline),
-  opsPerSample: 1000,
+  opsPerSample: { ours: 1000, baseline: 1000 },
   rounds: 1,
 });
 
