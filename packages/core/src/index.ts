@@ -40,3 +40,4 @@ export {
 } from './sites.ts';
 export { formatReport, type FormatOptions, type ReportFormat } from './format-text.ts';
 export { parseReport, validateReport } from './validate-report.ts';
+export { mergeReports } from './merge.ts';

@@ -60,6 +60,13 @@ describe('LockGraphReport', () => {
     }
   });
 
+  it('takes a creation site from an Error built by the primitive, read lazily', () => {
+    const { detector } = setup();
+    const node = detector.lockNode({ name: 'pool', kind: 'Semaphore', reentrant: false, site: new Error('created') }); const line = Number(/:(\d+):\d+\)?$/.exec(new Error().stack!.split('\n')[1]!)![1]);
+    expect(node.site).toMatchObject({ line });
+    expect(node.key).toMatch(new RegExp(`^pool@.*packages/core/test/report\\.test\\.ts:${line}:\\d+$`));
+  });
+
   it('rejects text that is not JSON, keeping the parser error as the cause', () => {
     let error: unknown;
     try {
