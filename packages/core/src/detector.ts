@@ -72,8 +72,8 @@ const defaultAccess: HoldAccess<HeldEntry> = { nodeOf: (hold) => hold.node, isLi
  * 1. `beforeAcquire(held, node, reentry)` before queueing; may throw `LockOrderError` or
  *    `DeadlockError` (then take and queue nothing). Returns a site capture, or `undefined`.
  * 2. If it must wait: `ticket = waitStart(held, node, reject, site)`; `waitEnd(ticket)` when the
- *    wait ends in any way. `reject` may be called (synchronously, even before `waitStart`
- *    returns) with a `DeadlockError`: fail that waiter as if aborted.
+ *    wait ends in any way. `reject` may be called once, in a microtask, with a `DeadlockError`:
+ *    fail that waiter as if aborted.
  * 3. `holdAcquired(node, hold, site)` when the hold exists; `holdReleased(node, hold)` when it ends.
  *
  * @example
@@ -124,7 +124,7 @@ export class Detector<H extends object = HeldEntry> {
    * {@link SiteCapture}, for the creation site). Keep the node with the lock.
    */
   lockNode(info: LockInfo): LockNode<H> {
-    const node = new LockNode<H>(info);
+    const node = new LockNode<H>(info, this.#options.frameFilters);
     this.#nodes.add(node);
     return node;
   }
@@ -205,10 +205,11 @@ export class Detector<H extends object = HeldEntry> {
 
   /**
    * The acquisition is about to block (after `beforeAcquire` allowed it). Registers the waiter
-   * in the wait-for graph; when it closes a wait-for cycle, records the deadlock and calls
-   * `reject(new DeadlockError(cycle))` synchronously, before returning — the primitive must then
-   * fail this waiter as if aborted. Call `waitEnd(ticket)` when the wait ends, however it ends
-   * (calling it after a rejection is harmless).
+   * in the wait-for graph. When this waiter closes a wait-for cycle it is not registered, the
+   * deadlock is recorded, and `reject(new DeadlockError(cycle))` is called once, in a microtask
+   * (never from inside `waitStart`): the primitive must then fail this waiter as if aborted — it
+   * leaves the queue and takes nothing; if it was granted meanwhile, `reject` should do nothing.
+   * Call `waitEnd(ticket)` when the wait ends, however it ends (after a rejection it is a no-op).
    *
    * Cost: O(held) plus, only when every holder of `node` is itself blocked, a search over the
    * blocked waiters reachable from this one.
@@ -240,7 +241,9 @@ export class Detector<H extends object = HeldEntry> {
       }
       const cycle = buildCycle(pending);
       this.#findings.addDeadlock(cycle, pending.map((edge) => edge.from));
-      reject(new DeadlockError(cycle));
+      const error = new DeadlockError(cycle);
+      // Never from inside waitStart: the primitive has not even got its ticket yet.
+      queueMicrotask(() => reject(error));
       return waiter;
     }
     const limit = options.holdTimeout;

@@ -1,6 +1,6 @@
 /** The detector's identity for one lock instance, and the live holds of it. */
 import { formatSite, type ReportLock, type Site } from './report.ts';
-import { SiteCapture, userSite } from './sites.ts';
+import { SiteCapture, defaultFrameFilters, userSite, type FrameFilter } from './sites.ts';
 
 /** What a primitive tells the detector about a lock when it registers it. */
 export interface LockInfo {
@@ -20,7 +20,7 @@ export interface LockInfo {
   /**
    * Where the lock was created: part of its cross-process {@link LockNode.key}. A resolved site,
    * a {@link SiteCapture}, or an `Error` built in the constructor (its stack is read lazily, with
-   * the default frame filters).
+   * the detector's frame filters).
    */
   readonly site?: Site | SiteCapture | Error;
 }
@@ -66,7 +66,11 @@ export class LockNode<H extends object = object> {
   /** Set by `forgetLock`; a forgotten node takes no part in the graph any more. @internal */
   forgotten = false;
 
-  constructor(info: LockInfo) {
+  /** Filters for reading an `Error` creation site. */
+  readonly #filters: readonly FrameFilter[];
+
+  constructor(info: LockInfo, filters: readonly FrameFilter[] = defaultFrameFilters) {
+    this.#filters = filters;
     this.id = `L${++lastId}`;
     this.name = info.name;
     this.kind = info.kind;
@@ -79,7 +83,7 @@ export class LockNode<H extends object = object> {
   get site(): Site | undefined {
     const site = this.#site;
     if (site instanceof SiteCapture) this.#site = site.site;
-    else if (site instanceof Error) this.#site = userSite(site.stack ?? '');
+    else if (site instanceof Error) this.#site = userSite(site.stack ?? '', this.#filters);
     return this.#site as Site | undefined;
   }
 

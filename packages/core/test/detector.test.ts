@@ -3,6 +3,9 @@ import { DeadlockError, LockOrderError, LongHoldWarning, LongWaitWarning } from 
 import type { DetectorWarning } from '../src/options.ts';
 import { nest, setup } from './harness.ts';
 
+/** Lets queued microtasks run (the detector rejects deadlocked waiters in one). */
+const microtasks = () => Promise.resolve();
+
 describe('Detector: lock-order cycles', () => {
   it('throws LockOrderError on an AB-BA inversion, before anything is taken, and records nothing', () => {
     const { detector, lock, task } = setup();
@@ -215,7 +218,7 @@ describe('Detector: self-deadlock', () => {
 });
 
 describe('Detector: wait-for graph', () => {
-  it('AB-BA running concurrently: rejects exactly the waiter that closes the cycle', () => {
+  it('AB-BA running concurrently: rejects exactly the waiter that closes the cycle', async () => {
     const { detector, lock, task } = setup({ onCycle: 'record' });
     const [a, b] = [lock('a'), lock('b')];
     const t1 = task();
@@ -229,6 +232,8 @@ describe('Detector: wait-for graph', () => {
     expect(reject1).not.toHaveBeenCalled();
     const site2 = detector.beforeAcquire(t2.held, a, false); // records the cycle, proceeds
     const ticket2 = detector.waitStart(t2.held, a, reject2, site2);
+    expect(reject2).not.toHaveBeenCalled(); // never from inside waitStart
+    await microtasks();
     expect(reject1).not.toHaveBeenCalled();
     expect(reject2).toHaveBeenCalledTimes(1);
     const error = reject2.mock.calls[0]![0] as DeadlockError;
@@ -249,7 +254,7 @@ describe('Detector: wait-for graph', () => {
     expect(holdA.live).toBe(true);
   });
 
-  it('does not call a wait for a running holder a deadlock', () => {
+  it('does not call a wait for a running holder a deadlock', async () => {
     const { detector, lock, task } = setup();
     const [a, b] = [lock('a'), lock('b')];
     const t1 = task();
@@ -258,12 +263,13 @@ describe('Detector: wait-for graph', () => {
     t2.acquire(b);
     const reject = vi.fn();
     const tickets = [1, 2, 3].map(() => detector.waitStart(t2.held, a, reject));
+    await microtasks();
     expect(reject).not.toHaveBeenCalled();
     for (const ticket of tickets) detector.waitEnd(ticket);
     expect(detector.stats().blockedWaiters).toBe(0);
   });
 
-  it('finds a three-task wait-for cycle and rejects only the last waiter', () => {
+  it('finds a three-task wait-for cycle and rejects only the last waiter', async () => {
     const { detector, lock, task } = setup({ onCycle: 'record' });
     const [a, b, c] = [lock('a'), lock('b'), lock('c')];
     const [t1, t2, t3] = [task(), task(), task()];
@@ -274,12 +280,13 @@ describe('Detector: wait-for graph', () => {
     detector.waitStart(t1.held, b, rejects[0]!);
     detector.waitStart(t2.held, c, rejects[1]!);
     detector.waitStart(t3.held, a, rejects[2]!);
+    await microtasks();
     expect(rejects.map((reject) => reject.mock.calls.length)).toEqual([0, 0, 1]);
     const error = rejects[2]!.mock.calls[0]![0] as DeadlockError;
     expect(error.cycle.locks.map((entry) => entry.name)).toEqual(['a', 'b', 'c']);
   });
 
-  it('a child that inherited its parent’s hold and waits on that lock is a deadlock', () => {
+  it('a child that inherited its parent’s hold and waits on that lock is a deadlock', async () => {
     const { detector, lock, task } = setup();
     const a = lock('a');
     const parent = task();
@@ -287,11 +294,12 @@ describe('Detector: wait-for graph', () => {
     const child = task(parent.held);
     const reject = vi.fn();
     detector.waitStart(child.held, a, reject);
+    await microtasks();
     expect(reject).toHaveBeenCalledTimes(1);
     expect((reject.mock.calls[0]![0] as DeadlockError).cycle.edges).toMatchObject([{ from: a.id, to: a.id }]);
   });
 
-  it('a semaphore wait is a deadlock only when every permit holder is blocked in the cycle', () => {
+  it('a semaphore wait is a deadlock only when every permit holder is blocked in the cycle', async () => {
     const { detector, lock, task } = setup({ onCycle: 'record' });
     const pool = lock('pool', 'Semaphore', false, false);
     const x = lock('x');
@@ -302,8 +310,10 @@ describe('Detector: wait-for graph', () => {
     const rejects = [vi.fn(), vi.fn(), vi.fn()];
     detector.waitStart(t1.held, x, rejects[0]!); // t1 (a permit) waits for x
     detector.waitStart(t3.held, pool, rejects[2]!); // t3 (x) waits for a permit: t2 still runs
+    await microtasks();
     expect(rejects.map((reject) => reject.mock.calls.length)).toEqual([0, 0, 0]);
     detector.waitStart(t2.held, x, rejects[1]!); // now every permit holder is blocked
+    await microtasks();
     expect(rejects.map((reject) => reject.mock.calls.length)).toEqual([0, 1, 0]);
   });
 
@@ -425,7 +435,7 @@ describe('Detector: bounded memory and forgetting', () => {
     expect(detector.stats().edges).toBe(1);
   });
 
-  it('reset forgets edges and findings but keeps locks and live holds', () => {
+  it('reset forgets edges and findings but keeps locks and live holds', async () => {
     const { detector, lock, task } = setup({ onCycle: 'record' });
     const [a, b] = [lock('a'), lock('b')];
     nest(task, a, b);
@@ -437,6 +447,7 @@ describe('Detector: bounded memory and forgetting', () => {
     expect(detector.snapshot()).toMatchObject({ cycles: [], deadlocks: [], edges: [] });
     const reject = vi.fn();
     detector.waitStart(t.held, a, reject);
+    await microtasks();
     expect(reject).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,0 +1,79 @@
+/**
+ * A minimal FIFO lock wired to the engine the way a primitive is (held locks passed explicitly,
+ * no AsyncLocalStorage). Test-only: it shows the call order the primitives follow.
+ */
+import type { Detector, HeldEntry } from '../src/detector.ts';
+import type { LockNode } from '../src/lock-node.ts';
+
+export interface MiniHold extends HeldEntry {
+  readonly node: LockNode<HeldEntry>;
+  live: boolean;
+}
+
+export class MiniLock {
+  readonly node: LockNode<HeldEntry>;
+  readonly #detector: Detector;
+  /** The current hold, or undefined when free. */
+  #hold: MiniHold | undefined;
+  /** FIFO waiters: each is granted by `release` handing the lock over directly. */
+  readonly #queue: { grant: () => void; fail: (error: Error) => void }[] = [];
+
+  constructor(detector: Detector, name: string) {
+    this.#detector = detector;
+    this.node = detector.lockNode({ name, kind: 'Lock', reentrant: false, site: new Error('created') });
+  }
+
+  /** Acquire while the calling task holds `held`; resolves with the new hold. */
+  async acquire(held: readonly MiniHold[]): Promise<MiniHold> {
+    const detector = this.#detector;
+    const site = detector.beforeAcquire(held, this.node, false); // 1. may throw: nothing taken
+    if (this.#hold !== undefined) {
+      await new Promise<void>((resolve, reject) => {
+        const entry = {
+          grant: () => {
+            detector.waitEnd(ticket);
+            resolve();
+          },
+          fail: (error: Error) => {
+            this.#queue.splice(this.#queue.indexOf(entry), 1);
+            detector.waitEnd(ticket);
+            reject(error);
+          },
+        };
+        this.#queue.push(entry);
+        const ticket = detector.waitStart(held, this.node, entry.fail, site); // 2. may reject (in a microtask)
+      });
+    }
+    const hold: MiniHold = { node: this.node, live: true };
+    this.#hold = hold;
+    detector.holdAcquired(this.node, hold, site); // 3.
+    return hold;
+  }
+
+  release(hold: MiniHold): void {
+    hold.live = false;
+    this.#detector.holdReleased(this.node, hold); // 4.
+    this.#hold = undefined;
+    const next = this.#queue.shift();
+    if (next !== undefined) {
+      this.#hold = { node: this.node, live: true }; // reserved for the waiter until it resumes
+      next.grant();
+    }
+  }
+
+  async withLock<T>(held: readonly MiniHold[], body: (held: readonly MiniHold[]) => Promise<T>): Promise<T> {
+    const hold = await this.acquire(held);
+    try {
+      return await body([...held, hold]);
+    } finally {
+      this.release(hold);
+    }
+  }
+}
+
+/** A one-shot event: tasks await `wait()`; `set()` releases them all. */
+export function event(): { wait: Promise<void>; set: () => void } {
+  let set!: () => void;
+  const wait = new Promise<void>((resolve) => (set = resolve));
+  return { wait, set };
+}
