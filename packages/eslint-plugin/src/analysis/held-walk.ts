@@ -64,6 +64,10 @@ export class HeldLockWalker {
   readonly #ops: OpFact[] = [];
   readonly #calls: CallFact[] = [];
   readonly #writes: WriteFact[] = [];
+  // Locks held where each enclosing closure was created, innermost last.
+  readonly #closureOuter: HeldSet[] = [];
+  // Sites of holds that some closure releases: their end is unknown, so they stop being definite.
+  readonly #releasedInClosure = new Set<TSESTree.Node>();
 
   constructor(model: FileLockModel, keys: TSESLint.SourceCode.VisitorKeys) {
     this.#model = model;
@@ -95,6 +99,7 @@ export class HeldLockWalker {
       }
       const before = flow.held;
       flow = this.#statement(statement, flow.held);
+      if (this.#releasedInClosure.size > 0) flow = { ...flow, held: this.#demoteReleasedInClosure(flow.held) };
       for (const hold of flow.held) if (hold.style === 'using' && !before.includes(hold)) scoped.push(hold);
     }
     // `using` guards are disposed at the end of their block.
@@ -158,6 +163,25 @@ export class HeldLockWalker {
       default:
         this.#children(node, held);
         return { held, completes: true };
+    }
+  }
+
+  #demoteReleasedInClosure(held: HeldSet): HeldSet {
+    if (!held.some((hold) => hold.definite && this.#releasedInClosure.has(hold.site))) return held;
+    return held.map((hold) => (hold.definite && this.#releasedInClosure.has(hold.site) ? { ...hold, definite: false } : hold));
+  }
+
+  /** A release inside a closure of a lock held where the closure was made (`setTimeout(() => g.release())`). */
+  #noteClosureRelease(call: TSESTree.CallExpression, op: LockOp | undefined): void {
+    const id = op?.kind === 'release' ? canonicalId(op.lock) : undefined;
+    const name = op ? undefined : releasedBinding(call);
+    if (id === undefined && name === undefined) return;
+    for (const outer of this.#closureOuter) {
+      for (const hold of outer) {
+        if ((id !== undefined && canonicalId(hold.lock) === id) || (name !== undefined && hold.binding === name)) {
+          this.#releasedInClosure.add(hold.site);
+        }
+      }
     }
   }
 
@@ -270,7 +294,9 @@ export class HeldLockWalker {
   #expression(node: TSESTree.Node, held: HeldSet): void {
     if (isFunction(node)) {
       // A function value that is not a known callback runs later, with nothing held.
+      this.#closureOuter.push(held);
       this.#function(node, none);
+      this.#closureOuter.pop();
       return;
     }
     switch (node.type) {
@@ -296,6 +322,7 @@ export class HeldLockWalker {
 
   #call(call: TSESTree.CallExpression, held: HeldSet): void {
     const op = this.#model.classify(call);
+    if (this.#closureOuter.length > 0) this.#noteClosureRelease(call, op);
     if (op) {
       this.#ops.push({ op, held });
       this.#expression(call.callee, held);

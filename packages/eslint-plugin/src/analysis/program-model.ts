@@ -59,6 +59,8 @@ export class ProgramModel {
   #classify(call: ts.CallExpression): TsLockOp | undefined {
     const member = calledMemberName(call);
     if (!member || !this.#methodNames.has(member.name)) return undefined;
+    // Inside a lock class's own implementation `this.acquire()` is plumbing, not a use.
+    if (skipOuter(member.receiver).kind === ts.SyntaxKind.ThisKeyword) return undefined;
     const kind = this.kindOfExpression(member.receiver);
     if (!kind) return undefined;
     if (kind === webLockKind) return member.name === 'request' ? this.#webLockRequest(call) : undefined;

@@ -66,6 +66,8 @@ export class AcquisitionSummaries {
   }
 
   #collectCall(call: ts.CallExpression, depth: number, found: AcquisitionSummary[]): void {
+    // Only what the function waits for can block it: an acquire or call left pending does not.
+    if (!this.#waitedOn(call)) return;
     const op = this.#model.classify(call);
     if (op) {
       if ((op.kind === 'acquire' || op.kind === 'callback') && op.exclusive && !op.lock.tryWrapper) {
@@ -74,6 +76,27 @@ export class AcquisitionSummaries {
       return;
     }
     found.push(...this.ofCall(call, depth + 1));
+  }
+
+  /** Awaited, returned to a lock callback that awaits it, or synchronous (a blocking acquire). */
+  #waitedOn(call: ts.CallExpression): boolean {
+    let node: ts.Node = call;
+    while (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent)) {
+      node = node.parent;
+    }
+    const parent = node.parent;
+    if (ts.isAwaitExpression(parent)) return true;
+    const fn = ts.isReturnStatement(parent) ? ts.findAncestor(parent, ts.isFunctionLike) : ts.isArrowFunction(parent) && parent.body === node ? parent : undefined;
+    if (fn && this.#isLockCallback(fn)) return true;
+    const type = this.#model.checker.getTypeAtLocation(call);
+    return type.getNonNullableType().getProperty('then') === undefined;
+  }
+
+  #isLockCallback(fn: ts.SignatureDeclaration): boolean {
+    const call = fn.parent;
+    if (!ts.isCallExpression(call)) return false;
+    const op = this.#model.classify(call);
+    return op?.kind === 'callback' && call.arguments[op.callbackIndex ?? -1] === fn;
   }
 
   /** A nested function runs during the enclosing one: a lock callback or a sync array callback. */

@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { fileFactsFor } from '../analysis/held-walk.ts';
 import { lockModelFor } from '../analysis/lock-model.ts';
+import { isWaitedOn } from '../analysis/waited-on.ts';
 import { canonicalId, isReentrant, type HeldSet, type Hold, type LockRef } from '../analysis/types.ts';
 import { createRule } from '../util/create-rule.ts';
 
@@ -49,7 +50,7 @@ export default createRule<Options, MessageIds>({
       const facts = fileFactsFor(context.sourceCode, model);
       for (const { op, held } of facts.ops) {
         if (op.kind !== 'acquire' && op.kind !== 'callback') continue;
-        if (!op.exclusive || op.lock.tryWrapper) continue;
+        if (!op.exclusive || op.lock.tryWrapper || !isWaitedOn(op.call, model)) continue;
         const hold = heldAgain(op.lock, held);
         if (hold) {
           context.report({
@@ -60,7 +61,7 @@ export default createRule<Options, MessageIds>({
         }
       }
       if (!checkCalls || !model.typed) return;
-      for (const { call, held } of facts.callsWhileHeld) checkCall(call, held);
+      for (const { call, held } of facts.callsWhileHeld) if (isWaitedOn(call, model)) checkCall(call, held);
     }
 
     function checkCall(call: TSESTree.CallExpression, held: HeldSet): void {

@@ -129,6 +129,37 @@ class Store {
     await this.lock.withLock(async () => { await other.save(); });
   }
 }`,
+    // An acquire left pending cannot block the task that made it.
+    `${imports}
+const lock = new Lock();
+export async function f(items: number[]) {
+  using g = await lock.acquire();
+  items.forEach(() => { void lock.withLock(() => undefined); });
+  const pending = lock.acquire();
+  g.release();
+  (await pending).release();
+}`,
+    // Released by a closure: where the hold ends is unknown, so it is no longer held for sure.
+    `${imports}
+const lock = new Lock();
+export async function f() {
+  const holder = await lock.acquire();
+  setTimeout(() => holder.release(), 100);
+  using next = await lock.acquire();
+}`,
+    `${imports}
+const lock = new Lock();
+export async function f() {
+  await lock.acquire();
+  await (async () => lock.release())();
+  (await lock.acquire()).release();
+}`,
+    // Through a call that is not waited for.
+    `${imports}
+export async function f() {
+  using g = await sharedLock.acquire();
+  void updateShared();
+}`,
     // A shared RLock imported from another file.
     `${imports}
 export async function f() {
@@ -253,11 +284,20 @@ export async function f() {
       code: `${imports}
 const lock = new Lock();
 const alias = lock;
-export async function f(items: number[]) {
+export async function f() {
   using g = await lock.acquire();
-  items.forEach(() => { void alias.withLock(() => undefined); });
+  await alias.withLock(() => undefined);
 }`,
-      errors: [{ messageId: 'selfDeadlock', line: 10, column: 30 }],
+      errors: [{ messageId: 'selfDeadlock', line: 10, column: 9 }],
+    },
+    {
+      // Returned to withLock, which waits for it.
+      code: `${imports}
+const lock = new Lock();
+export function f() {
+  return lock.withLock(() => lock.withLock(() => undefined));
+}`,
+      errors: [{ messageId: 'selfDeadlock', line: 8, column: 30 }],
     },
     {
       code: `${imports}
