@@ -91,5 +91,4 @@ describe.each(ruleEntries)('rule %s', (name, rule) => {
     expect(Object.keys(rule.meta.messages).length).toBeGreaterThan(0);
     expect(rule.meta.hasSuggestions === true).toBe(doc.includes('Has suggestions'));
   });
-
 });
