@@ -3,24 +3,16 @@
  * primitives; a lock is a {@link LockNode}, a hold is any object the primitive chooses (its own
  * hold record), and the holds a task has are passed in as an array each time.
  */
-import { DeadlockError, LockOrderError, LongHoldWarning, LongWaitWarning } from './errors.ts';
+import { reportEdge, type EdgeRecord } from './edge-record.ts';
+import { DeadlockError, LockOrderError } from './errors.ts';
 import { buildCycle, Findings, type PendingEdge } from './findings.ts';
 import { LockOrderGraph } from './graph.ts';
 import { LockNode, type HoldState, type LockInfo } from './lock-node.ts';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './options.ts';
-import { REPORT_VERSION, formatSite, type Cycle, type LockGraphReport, type ReportEdge, type ReportLock } from './report.ts';
+import type { Cycle, LockGraphReport, ReportEdge } from './report.ts';
 import { SiteCapture } from './sites.ts';
 import { WaitForGraph } from './wait-for.ts';
-
-/** The payload of a lock-order edge. */
-interface EdgeRecord {
-  /** Where the held lock was taken, when known. */
-  readonly holder: SiteCapture | undefined;
-  /** Where the next lock was requested. */
-  readonly acquirer: SiteCapture | undefined;
-  /** Acquisitions that followed this edge. */
-  count: number;
-}
+import { longWarning, unrefTimer } from './watchdog.ts';
 
 /** An edge refused because it closes a cycle, remembered so a repeat costs a lookup. */
 interface BadEdge {
@@ -311,26 +303,12 @@ export class Detector<H extends object = HeldEntry> {
 
   /** Everything seen so far as a plain-JSON {@link LockGraphReport}. O(locks + edges + findings). */
   snapshot(): LockGraphReport {
-    const locks = new Map<string, ReportLock>();
-    for (const node of this.#nodes) locks.set(node.id, node.toReport());
-    for (const lock of this.#findings.locks()) if (!locks.has(lock.id)) locks.set(lock.id, lock);
     const edges: ReportEdge[] = [];
     for (const [from, to, record] of this.#graph.edges()) edges.push(reportEdge(from, to, record));
     for (const [from, targets] of this.#bad) {
       for (const [to, bad] of targets) if (bad.taken) edges.push(reportEdge(from, to, bad.record));
     }
-    const longHolds = this.#findings.longHolds();
-    const longWaits = this.#findings.longWaits();
-    return {
-      version: REPORT_VERSION,
-      generatedAt: new Date().toISOString(),
-      locks: [...locks.values()],
-      edges,
-      cycles: this.#findings.cycles(),
-      deadlocks: this.#findings.deadlocks(),
-      ...(longHolds.length > 0 ? { longHolds } : {}),
-      ...(longWaits.length > 0 ? { longWaits } : {}),
-    };
+    return this.#findings.report([...this.#nodes].map((node) => node.toReport()), edges);
   }
 
   /**
@@ -440,27 +418,6 @@ export class Detector<H extends object = HeldEntry> {
   #long(kind: 'hold' | 'wait', node: LockNode<H>, site: SiteCapture | undefined, limit: number): void {
     const resolved = site?.site;
     this.#findings.addLong(kind, node, resolved, limit);
-    const where = resolved === undefined ? undefined : formatSite(resolved);
-    const lock = { id: node.id, name: node.name };
-    this.#options.onWarning?.(kind === 'hold' ? new LongHoldWarning(lock, limit, where) : new LongWaitWarning(lock, limit, where));
+    this.#options.onWarning?.(longWarning(kind, node, resolved, limit));
   }
-}
-
-function reportEdge(from: LockNode, to: LockNode, record: EdgeRecord): ReportEdge {
-  const holder = record.holder?.site;
-  const acquirer = record.acquirer?.site;
-  return {
-    from: from.id,
-    to: to.id,
-    ...(holder === undefined ? {} : { holder }),
-    ...(acquirer === undefined ? {} : { acquirer }),
-    count: record.count,
-  };
-}
-
-/** A timer that does not keep the process alive. Looked up on `globalThis` at call time (fake timers). */
-function unrefTimer(callback: () => void, ms: number): ReturnType<typeof setTimeout> {
-  const timer = setTimeout(callback, ms);
-  if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') timer.unref();
-  return timer;
 }

@@ -1,6 +1,17 @@
 /** What the detector has found so far: cycles, deadlocks, long holds. Bounded by distinct findings. */
 import type { LockNode } from './lock-node.ts';
-import { cycleKey, formatSite, type Cycle, type CycleEdge, type LongHold, type ReportLock, type Site } from './report.ts';
+import {
+  REPORT_VERSION,
+  cycleKey,
+  formatSite,
+  type Cycle,
+  type CycleEdge,
+  type LockGraphReport,
+  type LongHold,
+  type ReportEdge,
+  type ReportLock,
+  type Site,
+} from './report.ts';
 import type { SiteCapture } from './sites.ts';
 
 /** One edge of a cycle before its sites are resolved. */
@@ -88,6 +99,27 @@ export class Findings {
 
   longWaits(): LongHold[] {
     return [...this.#longWaits.values()].map(toLongHold);
+  }
+
+  /**
+   * The report: `live` locks plus every lock a finding names (kept after it was forgotten),
+   * `edges`, and the findings.
+   */
+  report(live: readonly ReportLock[], edges: ReportEdge[]): LockGraphReport {
+    const locks = new Map<string, ReportLock>(live.map((lock) => [lock.id, lock]));
+    for (const lock of this.#locks.values()) if (!locks.has(lock.id)) locks.set(lock.id, lock);
+    const longHolds = this.longHolds();
+    const longWaits = this.longWaits();
+    return {
+      version: REPORT_VERSION,
+      generatedAt: new Date().toISOString(),
+      locks: [...locks.values()],
+      edges,
+      cycles: this.cycles(),
+      deadlocks: this.deadlocks(),
+      ...(longHolds.length > 0 ? { longHolds } : {}),
+      ...(longWaits.length > 0 ? { longWaits } : {}),
+    };
   }
 
   clear(): void {
