@@ -138,9 +138,11 @@ export class Detector<H extends object = HeldEntry> {
   beforeAcquire(held: readonly H[], node: LockNode<H>, reentry: boolean): SiteCapture | undefined {
     const options = this.#options;
     let capture: SiteCapture | undefined;
-    if (options.stacks && (node.firstSite === undefined || options.holdTimeout > 0)) {
+    // The first outermost acquisition of a lock is captured once: the holder site of later edges
+    // from holds that captured nothing themselves (see #holdSite).
+    if (options.stacks && ((held.length === 0 && node.topSite === undefined) || options.holdTimeout > 0)) {
       capture = new SiteCapture(options.frameFilters);
-      node.firstSite ??= capture;
+      if (held.length === 0) node.topSite ??= capture;
     }
     if (reentry || held.length === 0 || node.forgotten) return capture;
     for (let index = 0; index < held.length; index++) {
@@ -150,7 +152,7 @@ export class Detector<H extends object = HeldEntry> {
       if (from === node) {
         if (node.exclusive && !node.reentrant) {
           this.#uncount(held, node, index);
-          this.#selfDeadlock(hold, node, capture);
+          this.#selfDeadlock(held, hold, node, capture);
         }
         continue;
       }
@@ -226,7 +228,7 @@ export class Detector<H extends object = HeldEntry> {
         pending.push({
           from: previous.lock,
           to: step.waiter.lock,
-          holder: this.#holdSite(previous.lock, step.hold),
+          holder: this.#holdSite(previous.lock, step.hold, step.waiter.held),
           acquirer: step.waiter.site,
         });
         previous = step.waiter;
@@ -335,7 +337,7 @@ export class Detector<H extends object = HeldEntry> {
       const from = this.#nodeOf(hold);
       if (from === undefined || from.forgotten || !this.#isLive(hold)) continue;
       if (from === node) {
-        if (node.exclusive && !node.reentrant) this.#refuse(held, begin, inserted, node, () => this.#selfDeadlock(hold, node, capture));
+        if (node.exclusive && !node.reentrant) this.#refuse(held, begin, inserted, node, () => this.#selfDeadlock(held, hold, node, capture));
         continue;
       }
       const known = this.#graph.edge(from, node);
@@ -350,7 +352,7 @@ export class Detector<H extends object = HeldEntry> {
         bad.taken = true;
         continue;
       }
-      const newRecord = (): EdgeRecord => ({ holder: this.#holdSite(from, hold), acquirer: acquirerSite(), count: 1 });
+      const newRecord = (): EdgeRecord => ({ holder: this.#holdSite(from, hold, held), acquirer: acquirerSite(), count: 1 });
       const path = this.#graph.addEdge(from, node, newRecord);
       if (path === undefined) {
         inserted.push(from);
@@ -402,17 +404,30 @@ export class Detector<H extends object = HeldEntry> {
     return buildCycle(pending);
   }
 
-  #selfDeadlock(hold: H, node: LockNode<H>, first: SiteCapture | undefined): never {
+  #selfDeadlock(held: readonly H[], hold: H, node: LockNode<H>, first: SiteCapture | undefined): never {
     const options = this.#options;
     const acquirer = first ?? (options.stacks ? new SiteCapture(options.frameFilters) : undefined);
-    const cycle = buildCycle([{ from: node, to: node, holder: this.#holdSite(node, hold), acquirer }]);
+    const cycle = buildCycle([{ from: node, to: node, holder: this.#holdSite(node, hold, held), acquirer }]);
     this.#findings.addDeadlock(cycle, [node]);
     throw new DeadlockError(cycle);
   }
 
-  /** Where `hold` of `node` was taken: its own capture, else the lock's first requested site. */
-  #holdSite(node: LockNode<H>, hold: H): SiteCapture | undefined {
-    return node.holdStates.get(hold)?.site ?? node.firstSite;
+  /**
+   * Where `hold` (an entry of `held`, a task's holds in acquisition order) was taken. Exact when its
+   * acquisition captured a stack. Otherwise: for a nested hold, where its lock was first requested
+   * under the lock held just before it (that edge's acquirer site); for an outermost hold, the
+   * lock's first outermost acquisition. Slow path only.
+   */
+  #holdSite(node: LockNode<H>, hold: H, held: readonly H[]): SiteCapture | undefined {
+    const exact = node.holdStates.get(hold)?.site;
+    if (exact !== undefined) return exact;
+    for (let index = held.indexOf(hold) - 1; index >= 0; index--) {
+      const outer = held[index]!;
+      const previous = this.#nodeOf(outer);
+      if (previous === undefined || previous === node || !this.#isLive(outer)) continue;
+      return (this.#graph.edge(previous, node) ?? this.#bad.get(previous)?.get(node)?.record)?.acquirer;
+    }
+    return node.topSite;
   }
 
   #long(kind: 'hold' | 'wait', node: LockNode<H>, site: SiteCapture | undefined, limit: number): void {

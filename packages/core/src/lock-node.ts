@@ -58,11 +58,11 @@ export class LockNode<H extends object = object> {
   /** Extra state of the holds that have some (a captured site, a watchdog timer). @internal */
   readonly holdStates = new Map<H, HoldState>();
   /**
-   * Where this lock was first requested with stacks on: the fallback holder site for an edge
-   * whose holder's own acquisition captured no stack.
+   * Where this lock was first taken while its task held nothing (stacks on): the holder site of
+   * edges from outermost holds that captured no stack of their own.
    * @internal
    */
-  firstSite: SiteCapture | undefined;
+  topSite: SiteCapture | undefined;
   /** Set by `forgetLock`; a forgotten node takes no part in the graph any more. @internal */
   forgotten = false;
 

@@ -20,7 +20,7 @@ export interface DetectorOptions {
   readonly onCycle?: OnCycle;
   /**
    * Capture acquisition sites (stack traces) so reports show the user's `file:line:column`.
-   * Stacks are captured only for new edges, a lock's first acquisition, blocked waits, and every
+   * Stacks are captured only for new edges, a lock's first outermost acquisition, blocked waits, and every
    * acquisition while `holdTimeout` is on.
    * @default true
    */
