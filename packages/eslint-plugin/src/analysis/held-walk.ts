@@ -206,7 +206,8 @@ export class HeldLockWalker {
     const found = awaitedCall(declarator.init);
     const op = found && this.#model.classify(found.call);
     if (!found || !op || (op.kind !== 'acquire' && op.kind !== 'tryAcquire')) return undefined;
-    if (op.kind === 'acquire' && !found.awaited) return undefined;
+    // A pending acquire holds nothing yet; a synchronous (blocking) acquire holds at once.
+    if (op.kind === 'acquire' && !found.awaited && this.#model.returnsPromise(found.call)) return undefined;
     const binding = bindingName(declarator.id);
     const isUsing = node.kind === 'using' || node.kind === 'await using';
     return {
@@ -223,7 +224,7 @@ export class HeldLockWalker {
     const found = awaitedCall(node.expression);
     if (!found) return held;
     const op = this.#model.classify(found.call);
-    if (op?.kind === 'acquire' && found.awaited) {
+    if (op?.kind === 'acquire' && (found.awaited || !this.#model.returnsPromise(found.call))) {
       return [...held, { lock: op.lock, definite: !op.lock.tryWrapper, style: 'statement', site: found.call }];
     }
     return this.#released(found.call, op, held);

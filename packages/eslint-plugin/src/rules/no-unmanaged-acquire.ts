@@ -88,7 +88,9 @@ export default createRule<Options, MessageIds>({
 
     function checkBlockingAcquire(op: LockOp): void {
       const { site, awaited, outer } = acquisitionSite(op.call);
-      if (site.form === 'using' || site.form === 'escapes' || site.form === 'condition' || !awaited) return;
+      if (site.form === 'using' || site.form === 'escapes' || site.form === 'condition') return;
+      // A pending promise is no-floating-acquire's; a synchronous (blocking) acquire holds at once.
+      if (!awaited && model.returnsPromise(op.call)) return;
       const binding = site.form === 'binding' ? site.binding : undefined;
       if (site.form === 'binding' && (binding === undefined || bindingEscapes(site.statement, bindingReferences(site.statement)))) return;
       const target = targetOf(op, binding);

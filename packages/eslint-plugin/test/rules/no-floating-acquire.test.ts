@@ -83,6 +83,14 @@ export function f() {
 export function f(pool: Pool) {
   pool.acquire();
 }`,
+    // worker_threads flavour: a blocking acquire that returns the guard, released through the lock.
+    `import { Lock } from '@interlock/primitives/threads';
+declare function work(): void;
+const lock = new Lock();
+export function f() {
+  lock.acquire();
+  try { work(); } finally { lock.release(); }
+}`,
   ],
   invalid: [
     {

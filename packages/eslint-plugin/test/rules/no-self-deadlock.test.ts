@@ -334,6 +334,16 @@ export async function f() {
 }`,
       errors: [{ messageId: 'selfDeadlock', line: 9, column: 11 }],
     },
+    {
+      // worker_threads flavour: acquire() blocks the thread and returns the guard at once.
+      code: `import { Lock } from '@interlock/primitives/threads';
+const lock = new Lock();
+export function f() {
+  using a = lock.acquire();
+  using b = lock.acquire();
+}`,
+      errors: [{ messageId: 'selfDeadlock', line: 5, column: 13 }],
+    },
   ],
 });
 

@@ -493,6 +493,37 @@ export async function f() {
       output: null,
       errors: [{ messageId: 'unmanaged', line: 10, column: 9, data: { lock: 'spin', method: 'lock' }, suggestions: [] }],
     },
+    {
+      // worker_threads flavour: the blocking acquire holds the lock as soon as it returns.
+      code: `import { Lock } from '@interlock/primitives/threads';
+declare function work(): void;
+const lock = new Lock();
+export function f() {
+  const g = lock.acquire();
+  work();
+  g.release();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'unmanaged',
+          line: 5,
+          column: 13,
+          suggestions: [
+            {
+              messageId: 'useUsing',
+              output: `import { Lock } from '@interlock/primitives/threads';
+declare function work(): void;
+const lock = new Lock();
+export function f() {
+  using g = lock.acquire();
+  work();
+}`,
+            },
+          ],
+        },
+      ],
+    },
   ],
 });
 
