@@ -20,8 +20,8 @@ export interface DetectorOptions {
   readonly onCycle?: OnCycle;
   /**
    * Capture acquisition sites (stack traces) so reports show the user's `file:line:column`.
-   * Stacks are captured only for new edges, a lock's first outermost acquisition, blocked waits, and every
-   * acquisition while `holdTimeout` is on.
+   * Stacks are captured only for new edges, a lock's first outermost acquisition, blocked
+   * waits, and every acquisition while `holdTimeout` is on.
    * @default true
    */
   readonly stacks?: boolean;
