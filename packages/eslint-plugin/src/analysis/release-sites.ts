@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { isFunction } from './estree.ts';
-import { releasedBinding } from './held-walk.ts';
+import { releasedBinding } from './held-set.ts';
 import type { FileLockModel } from './lock-model.ts';
 import { canonicalId, type LockRef } from './types.ts';
 
