@@ -1,8 +1,8 @@
 import { LockStateError } from './errors.ts';
 import type { Guard } from './guard.ts';
-import { acquireRestore, ownedByCaller, releaseSave, type AcquireOptions, type ExclusiveLock } from './internal/exclusive-lock.ts';
+import { acquireRestore, ExclusiveLock, ownedByCaller, releaseSave, type AcquireOptions } from './internal/exclusive-lock.ts';
 import { taskContext } from './internal/task-context.ts';
-import { validateFunction, validateInteger, validateName, validateWaitOptions } from './internal/validate.ts';
+import { describeValue, validateFunction, validateInteger, validateName, validateWaitOptions } from './internal/validate.ts';
 import { WaiterQueue, type WaitOptions, type Waiter } from './internal/waiter-queue.ts';
 import type { Lock } from './lock.ts';
 import { RLock } from './rlock.ts';
@@ -49,6 +49,9 @@ export class Condition {
   /** @default lock a new RLock */
   constructor(lock?: Lock | RLock, options?: ConditionOptions) {
     validateName(options?.name);
+    if (lock !== undefined && !(lock instanceof ExclusiveLock)) {
+      throw new TypeError(`Expected \`lock\` to be a Lock or RLock, got ${describeValue(lock)}`);
+    }
     this.#lock = lock ?? new RLock(options?.name === undefined ? undefined : { name: options.name });
   }
 

@@ -22,7 +22,7 @@ describe('argument validation', () => {
     expect(() => lock.acquire({ timeout: -1 })).toThrow(new RangeError('Expected `timeout` to be a non-negative number, got -1'));
     expect(() => lock.acquire({ timeout: Number.NaN })).toThrow(new RangeError('Expected `timeout` to be a non-negative number, got NaN'));
     expect(() => lock.acquire({ timeout: '5' as unknown as number })).toThrow(new TypeError('Expected `timeout` to be a non-negative number, got "5"'));
-    expect(() => lock.acquire({ signal: {} as AbortSignal })).toThrow(new TypeError('Expected `signal` to be an AbortSignal, got an object (Object)'));
+    expect(() => lock.acquire({ signal: {} as AbortSignal })).toThrow(new TypeError('Expected `signal` to be an AbortSignal, got an object'));
     expect(() => lock.acquire(null as unknown as undefined)).toThrow(new TypeError('Expected `options` to be an object, got null'));
     expect(lock.locked).toBe(false);
   });
@@ -66,6 +66,9 @@ describe('argument validation', () => {
     expect(() => new Queue(-1)).toThrow(new RangeError('Expected `maxsize` to be a non-negative integer, got -1'));
     expect(() => new Lock({ name: 3 as unknown as string })).toThrow(new TypeError('Expected `name` to be a string, got 3'));
     expect(() => new RLock({ name: null as unknown as string })).toThrow(TypeError);
+    expect(() => new Condition(new Semaphore() as unknown as Lock)).toThrow(
+      new TypeError('Expected `lock` to be a Lock or RLock, got an instance of Semaphore'),
+    );
   });
 
   it('counts: release(n) and notify(n)', async () => {

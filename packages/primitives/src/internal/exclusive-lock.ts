@@ -5,7 +5,7 @@
 import { LockStateError, TimeoutError } from '../errors.ts';
 import { HoldGuard, type Guard } from '../guard.ts';
 import { defaultName, LockIdentity, probe, type LockKind } from './probe.ts';
-import { frameHas, frameWith, Hold, taskContext } from './task-context.ts';
+import { frameHas, frameWith, Hold, taskContext, type Frame } from './task-context.ts';
 import { validateFunction, validateName, validateWaitOptions } from './validate.ts';
 import { WaiterQueue, type WaitOptions, type Waiter } from './waiter-queue.ts';
 
@@ -76,8 +76,8 @@ export class ExclusiveLock {
       validateWaitOptions(options);
       if (options.signal?.aborted) return Promise.reject(options.signal.reason);
     }
-    const hold = this.#hold;
     if (probe !== undefined) return this.#acquireProbed(options);
+    const hold = this.#hold;
     if (hold === undefined) {
       const granted = new Hold(this.#id);
       this.#hold = granted;
@@ -112,7 +112,7 @@ export class ExclusiveLock {
     return this.#enqueue(options, frame);
   }
 
-  #enqueue(options: AcquireOptions | undefined, frame: ReturnType<typeof taskContext.getStore>): Promise<Guard> {
+  #enqueue(options: AcquireOptions | undefined, frame: Frame | undefined): Promise<Guard> {
     const { promise, waiter } = this.#waiters.wait(options, frame, this.#id);
     this.#watch(waiter);
     return promise as Promise<Guard>;

@@ -11,7 +11,12 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  if (typeof value === 'object') {
+    const constructorName: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof constructorName === 'string' && constructorName !== '' && constructorName !== 'Object'
+      ? `an instance of ${constructorName}`
+      : 'an object';
+  }
   return String(value);
 }
 
