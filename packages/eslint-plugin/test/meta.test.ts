@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Linter } from 'eslint';
+import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 import plugin from '../src/index.ts';
 
@@ -46,6 +48,23 @@ describe('plugin shape', () => {
       for (const name of names) expect(Object.keys(plugin.rules)).toContain(name.replace(/^@interlock\//, ''));
     });
   }
+
+  it('configs.recommended works as a flat config as it is', () => {
+    const linter = new Linter({ configType: 'flat' });
+    const code = `import { Lock } from '@interlock/primitives';
+const lock = new Lock();
+export async function f() {
+  using g = await lock.acquire();
+  await lock.withLock(() => undefined);
+}`;
+    const messages = linter.verify(
+      code,
+      // `files` comes from the user's TypeScript setup (typescript-eslint's configs), as in the README.
+      [plugin.configs.recommended as Linter.Config, { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser as Linter.Parser } }],
+      'file.ts',
+    );
+    expect(messages.map((message) => [message.ruleId, message.line])).toEqual([['@interlock/no-self-deadlock', 5]]);
+  });
 
   it('configs.recommended holds exactly the rules marked recommended; strict holds every rule', () => {
     const recommended = ruleEntries.filter(([, rule]) => rule.meta.docs.recommended === 'recommended').map(([name]) => `@interlock/${name}`);
