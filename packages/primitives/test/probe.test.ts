@@ -191,17 +191,20 @@ describe('probe seam', () => {
   });
 
   it('locks capture a creation site only while a probe is installed', () => {
-    expect((new Lock() as unknown as { site?: unknown }).site).toBeUndefined();
+    const before = new Lock({ name: 'before' }); // built with no probe installed
     const probe = recorder();
     setProbe(probe);
-    const a = new Lock({ name: 'A' });
-    let site: Error | undefined;
+    const after = new Lock({ name: 'after' });
+    const sites = new Map<string, Error | undefined>();
     probe.throwOnBefore = (lock) => {
-      site = lock.site;
+      sites.set(lock.name, lock.site);
       return undefined;
     };
-    a.tryAcquire();
-    expect(site).toBeInstanceOf(Error);
-    expect(site?.stack).toContain('probe.test.ts');
+    before.tryAcquire();
+    after.tryAcquire();
+    expect(sites.has('before')).toBe(true);
+    expect(sites.get('before')).toBeUndefined();
+    expect(sites.get('after')).toBeInstanceOf(Error);
+    expect(sites.get('after')?.stack).toContain('probe.test.ts');
   });
 });
