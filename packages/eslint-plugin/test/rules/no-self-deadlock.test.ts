@@ -335,6 +335,15 @@ export async function f() {
       errors: [{ messageId: 'selfDeadlock', line: 9, column: 11 }],
     },
     {
+      // One lock under two import names.
+      code: `${imports}import { sharedLock as renamed } from './shared-locks.ts';
+export async function f() {
+  using g = await sharedLock.acquire();
+  await renamed.withLock(() => undefined);
+}`,
+      errors: [{ messageId: 'selfDeadlock', line: 8, column: 9, data: { lock: 'sharedLock', line: 7 } }],
+    },
+    {
       // worker_threads flavour: acquire() blocks the thread and returns the guard at once.
       code: `import { Lock } from '@interlock/primitives/threads';
 const lock = new Lock();
