@@ -2,7 +2,9 @@
  * Turns case results into what people read: an aligned Markdown table (pasteable into
  * docs/benchmarks.md as is), a list of the targets that were missed, and a JSON document.
  */
+import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus, platform, release } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { CaseResult, HarnessOptions } from './harness.ts';
 
 export interface Environment {
@@ -12,6 +14,11 @@ export interface Environment {
   readonly cpu: string;
   /** What `nproc` reports: the CPUs this process may use. */
   readonly nproc: number;
+  /**
+   * The code measured: commit, and whether packages/primitives/src differed from it (a run taken
+   * while someone edits the source measures their half-written code, not the commit).
+   */
+  readonly source: string;
   /** Whether V8's gc could be exposed (else `--gc` has no effect). */
   readonly gcAvailable: boolean;
   readonly date: string;
@@ -24,9 +31,23 @@ export function describeEnvironment(gcAvailable: boolean): Environment {
     platform: `${platform()} ${release()}`,
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
     nproc: availableParallelism(),
+    source: describeSource(),
     gcAvailable,
     date: new Date().toISOString(),
   };
+}
+
+const primitivesDir = fileURLToPath(new URL('..', import.meta.url));
+
+function describeSource(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: primitivesDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const commit = git('rev-parse', '--short', 'HEAD');
+    const dirty = git('status', '--porcelain', '--', 'src') !== '';
+    return `${commit}${dirty ? ' + uncommitted changes in packages/primitives/src' : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
 }
 
 /** The JSON document `--json` prints. Field names are stable; add, do not rename. */
@@ -99,7 +120,7 @@ export function formatNotes(results: readonly CaseResult[]): string {
 
 export function formatEnvironment(environment: Environment, options: HarnessOptions): string {
   return (
-    `node ${environment.node} (V8 ${environment.v8}), ${environment.platform}, ${environment.cpu}, nproc ${environment.nproc}; ` +
+    `source ${environment.source}; node ${environment.node} (V8 ${environment.v8}), ${environment.platform}, ${environment.cpu}, nproc ${environment.nproc}; ` +
     `${options.rounds} rounds × ${options.sampleMs} ms samples, ${options.warmupRounds} warm-up rounds, ` +
     `GC before each sample: ${environment.gcAvailable ? options.gc : 'none (gc unavailable)'}`
   );

@@ -82,7 +82,7 @@ describe('formatTable and formatNotes', () => {
   });
 
   it('lists the missed cases in the JSON report', () => {
-    const environment = { node: 'v24', v8: '13', platform: 'linux', cpu: 'cpu', nproc: 2, gcAvailable: true, date: 'now' };
+    const environment = { node: 'v24', v8: '13', platform: 'linux', cpu: 'cpu', nproc: 2, source: 'abc1234', gcAvailable: true, date: 'now' };
     const report = buildReport(results, { rounds: 1, warmupRounds: 0, sampleMs: 1, gc: 'minor' }, environment);
     expect(report.missed).toEqual(['slow']);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
