@@ -28,8 +28,10 @@ export interface CliOptions {
 
 /** Parses argv (without the node and script entries). Throws TypeError on a bad flag or value. */
 export function parseCli(argv: readonly string[]): CliOptions {
+  // `pnpm bench -- --json` passes the `--` through; it separates nothing here.
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
   const { values } = parseArgs({
-    args: [...argv],
+    args,
     strict: true,
     allowPositionals: false,
     options: {

@@ -18,6 +18,10 @@ describe('parseCli', () => {
     expect(cli.harness).toEqual({ rounds: 5, warmupRounds: 0, sampleMs: 12.5, gc: 'full' });
   });
 
+  it('ignores the `--` that `pnpm bench -- --json` passes through', () => {
+    expect(parseCli(['--', '--json']).json).toBe(true);
+  });
+
   it('rejects values that would make a meaningless run', () => {
     expect(() => parseCli(['--rounds', '0'])).toThrow('Expected `--rounds` to be a positive integer, got 0');
     expect(() => parseCli(['--rounds', '2.5'])).toThrow(TypeError);
