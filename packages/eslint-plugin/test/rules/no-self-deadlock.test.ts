@@ -193,6 +193,7 @@ export async function f() {
   using g = await lock.acquire();
   using h = await lock.acquire();
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlock', line: 9, column: 19, data: { lock: 'lock', line: 8 } }],
     },
     {
@@ -203,6 +204,7 @@ export async function f() {
     await lock.withLock(() => undefined);
   });
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlock', line: 9, column: 11 }],
     },
     {
@@ -216,6 +218,7 @@ export async function f() {
     release();
   }
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlock', line: 10, column: 11 }],
     },
     {
@@ -225,6 +228,7 @@ export async function f() {
     await navigator.locks.request('cache', async () => undefined);
   });
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlock', line: 8, column: 11, data: { lock: "'cache'", line: 7 } }],
     },
     {
@@ -238,6 +242,7 @@ export async function f() {
     lock.release();
   }
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlock', line: 10, column: 11 }],
     },
     {
@@ -252,6 +257,7 @@ class Account {
     await this.lock.withLock(() => undefined);
   }
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlockViaCall', line: 10, column: 11, data: { callee: 'audit', lock: 'Account.lock', via: '', line: 9 } }],
     },
     {
@@ -260,6 +266,7 @@ export async function f() {
   using g = await sharedLock.acquire();
   await updateShared();
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlockViaCall', line: 8, column: 9 }],
     },
     {
@@ -269,6 +276,7 @@ export async function f() {
     await updateSharedIndirect();
   });
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlockViaCall', line: 8, column: 11, data: { callee: 'updateSharedIndirect', lock: 'sharedLock', via: ' (through `updateShared()`)', line: 7 } }],
     },
     {
@@ -278,6 +286,7 @@ export async function f() {
     await updateSharedMutex();
   });
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlockViaCall', line: 8, column: 11 }],
     },
     {
@@ -288,6 +297,7 @@ export async function f() {
   using g = await lock.acquire();
   await alias.withLock(() => undefined);
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlock', line: 10, column: 9 }],
     },
     {
@@ -297,6 +307,7 @@ const lock = new Lock();
 export function f() {
   return lock.withLock(() => lock.withLock(() => undefined));
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlock', line: 8, column: 30 }],
     },
     {
@@ -308,6 +319,7 @@ export async function f() {
     using g = await lock.acquire();
   });
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlock', line: 10, column: 21 }],
     },
     {
@@ -322,6 +334,7 @@ export async function f() {
     g.release();
   }
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlock', line: 11, column: 11 }],
     },
     {
@@ -332,6 +345,7 @@ export async function f() {
     await withTimeout(mutex, 100).acquire();
   });
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlock', line: 9, column: 11 }],
     },
     {
@@ -341,6 +355,7 @@ export async function f() {
   using g = await sharedLock.acquire();
   await renamed.withLock(() => undefined);
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlock', line: 8, column: 9, data: { lock: 'sharedLock', line: 7 } }],
     },
     {
@@ -351,6 +366,7 @@ export function f() {
   using a = lock.acquire();
   using b = lock.acquire();
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlock', line: 5, column: 13 }],
     },
   ],
@@ -378,6 +394,7 @@ export async function f() {
   using g = await lock.acquire();
   await lock.withLock(() => undefined);
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlock', line: 9, column: 9 }],
     },
     {
@@ -388,6 +405,7 @@ class Store {
     await this.mutex.runExclusive(() => this.mutex.runExclusive(() => undefined));
   }
 }`,
+      output: null,
       errors: [{ messageId: 'selfDeadlock', line: 9, column: 41, data: { lock: 'Store.mutex', line: 9 } }],
     },
   ],

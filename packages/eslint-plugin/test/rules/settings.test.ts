@@ -125,6 +125,7 @@ export async function f() {
   });
 }`,
       settings,
+      output: null,
       errors: [{ messageId: 'selfDeadlock', line: 9, column: 11, data: { lock: 'm', line: 8 } }],
     },
     {
@@ -135,6 +136,7 @@ export async function f() {
   });
 }`,
       settings,
+      output: null,
       errors: [{ messageId: 'selfDeadlock', line: 9, column: 11 }],
     },
   ],
@@ -151,6 +153,7 @@ export async function f() {
   });
 }`,
       settings,
+      output: null,
       errors: [{ messageId: 'selfDeadlock', line: 9, column: 11 }],
     },
   ],
