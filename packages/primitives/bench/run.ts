@@ -4,12 +4,12 @@
  *   pnpm --filter @interlock/primitives bench [-- --json]
  *   pnpm exec node packages/primitives/bench/run.ts [--json] [--filter lock]
  *
- * To add a comparison (e.g. issue 3's "detection on vs off", "nested pair with a known edge"),
- * write a `cases/<topic>.ts` exporting a function that returns `BenchCase[]` and spread it into
- * `cases` below. A case is `{ name, measures, ours, baseline, target? }`; a `Subject`'s
+ * To add a comparison, write a `cases/<topic>.ts` exporting a function that returns `BenchCase[]`
+ * and spread it into `cases` below (as `cases/detector.ts` does for issue 3's detection on/off). A case is `{ name, measures, ours, baseline, target? }`; a `Subject`'s
  * `before`/`after` hooks run untimed around each of its samples (enable/disable the detector there).
  */
 import { main } from './cli.ts';
+import { detectorCases } from './cases/detector.ts';
 import { loadOurPrimitives } from './cases/load.ts';
 import { lockCases } from './cases/lock.ts';
 import { semaphoreCases } from './cases/semaphore.ts';
@@ -19,6 +19,7 @@ const primitives = await loadOurPrimitives();
 const cases = [
   ...lockCases(primitives),
   ...semaphoreCases(primitives),
+  ...detectorCases(primitives),
 ];
 
 await main('@interlock/primitives vs async-mutex', cases);

@@ -18,9 +18,19 @@ export interface AcquirableLike {
   withLock<T>(fn: () => T | PromiseLike<T>): Promise<T>;
 }
 
+/** The part of the contract's `detector` facade the cases use. */
+export interface DetectorLike {
+  enable(options?: { onCycle?: 'throw' | 'warn' | 'record'; stacks?: boolean; holdTimeout?: number }): void;
+  disable(): void;
+  reset(): void;
+  readonly enabled: boolean;
+}
+
 export interface OurPrimitives {
   readonly Lock: new (options?: { name?: string }) => AcquirableLike;
   readonly Semaphore: new (value?: number, options?: { name?: string }) => AcquirableLike;
+  /** Absent until the detector is wired into the primitives (issue 3). */
+  readonly detector?: DetectorLike;
 }
 
 /** Either the module, or why it cannot be used. */
@@ -37,7 +47,10 @@ export async function loadOurPrimitives(): Promise<Loaded<OurPrimitives>> {
   }
   const missing = ['Lock', 'Semaphore'].filter((name) => typeof module[name] !== 'function');
   if (missing.length > 0) return { ok: false, reason: `@interlock/primitives does not export ${missing.join(', ')} yet` };
-  return { ok: true, value: module as unknown as OurPrimitives };
+  const detector = module['detector'] as Partial<DetectorLike> | undefined;
+  const hasDetector = typeof detector?.enable === 'function' && typeof detector.disable === 'function' && typeof detector.reset === 'function';
+  const { Lock, Semaphore } = module as unknown as OurPrimitives;
+  return { ok: true, value: hasDetector ? { Lock, Semaphore, detector: detector as DetectorLike } : { Lock, Semaphore } };
 }
 
 /** A stand-in for a subject that cannot run; the case carrying it is marked skipped. */
