@@ -21,3 +21,5 @@ export {
   TimeoutError,
   type InterlockErrorOptions,
 } from './errors.ts';
+export { detector, InterlockDetector, type DetectorEnableOptions } from './detector.ts';
+export { DeadlockError, LockOrderError, LongHoldWarning, LongWaitWarning, type Cycle, type LockGraphReport, type Site } from '@interlock/core';

@@ -83,24 +83,31 @@ export class Semaphore {
       if (options.signal?.aborted) return Promise.reject(options.signal.reason);
     }
     let frame: Frame | undefined;
+    let token: unknown;
     if (probe !== undefined) {
       frame = taskContext.getStore();
       try {
-        probe.beforeAcquire(this.#id, frame, false);
+        token = probe.beforeAcquire(this.#id, frame, false, true);
       } catch (error) {
         return Promise.reject(error);
       }
     }
     if (this.#value > 0) {
       this.#value -= 1;
-      return Promise.resolve(new HoldGuard(this.#grantHold(frame), true));
+      return Promise.resolve(new HoldGuard(this.#grantHold(frame, token), true));
     }
     const { promise, waiter } = this.#waiters.wait(options, frame, this.#id);
+    waiter.probeToken = token;
     if (probe !== undefined && !waiter.settled) {
       const waiters = this.#waiters;
-      waiter.onEnd = probe.waiting(this.#id, frame, (error) => {
-        waiters.fail(waiter, error);
-      });
+      waiter.onEnd = probe.waiting(
+        this.#id,
+        frame,
+        (error) => {
+          waiters.fail(waiter, error);
+        },
+        token,
+      );
     }
     return promise;
   }
@@ -109,9 +116,9 @@ export class Semaphore {
   tryAcquire(): Guard | undefined {
     if (this.#value === 0) return undefined;
     const frame = probe === undefined ? undefined : taskContext.getStore();
-    probe?.beforeAcquire(this.#id, frame, false);
+    const token = probe?.beforeAcquire(this.#id, frame, false, false);
     this.#value -= 1;
-    return new HoldGuard(this.#grantHold(frame), false);
+    return new HoldGuard(this.#grantHold(frame, token), false);
   }
 
   /**
@@ -156,9 +163,9 @@ export class Semaphore {
     }
   }
 
-  #grantHold(frame: Frame | undefined): Hold {
+  #grantHold(frame: Frame | undefined, token: unknown): Hold {
     const hold = new Hold(this.#id);
-    probe?.acquired(this.#id, hold, frame);
+    probe?.acquired(this.#id, hold, frame, token);
     return hold;
   }
 
@@ -190,7 +197,7 @@ export class Semaphore {
       this.#value += 1;
       return;
     }
-    this.#waiters.grant(waiter, new HoldGuard(this.#grantHold(waiter.frame), true));
+    this.#waiters.grant(waiter, new HoldGuard(this.#grantHold(waiter.frame, waiter.probeToken), true));
   }
 }
 

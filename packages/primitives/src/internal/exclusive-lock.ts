@@ -87,15 +87,16 @@ export class ExclusiveLock {
       hold.count += 1;
       return Promise.resolve(new HoldGuard(hold, true));
     }
-    return this.#enqueue(options, undefined);
+    return this.#enqueue(options, undefined, undefined);
   }
 
   #acquireProbed(options: AcquireOptions | undefined): Promise<Guard> {
     const frame = taskContext.getStore();
     const hold = this.#hold;
     const reentry = this.#id.reentrant && hold !== undefined && hold.claimed && frameHas(frame, hold);
+    let token: unknown;
     try {
-      probe?.beforeAcquire(this.#id, frame, reentry);
+      token = probe?.beforeAcquire(this.#id, frame, reentry, true);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -106,14 +107,15 @@ export class ExclusiveLock {
     if (this.#hold === undefined) {
       const granted = new Hold(this.#id);
       this.#hold = granted;
-      probe?.acquired(this.#id, granted, frame);
+      probe?.acquired(this.#id, granted, frame, token);
       return Promise.resolve(new HoldGuard(granted, true));
     }
-    return this.#enqueue(options, frame);
+    return this.#enqueue(options, frame, token);
   }
 
-  #enqueue(options: AcquireOptions | undefined, frame: Frame | undefined): Promise<Guard> {
+  #enqueue(options: AcquireOptions | undefined, frame: Frame | undefined, token: unknown): Promise<Guard> {
     const { promise, waiter } = this.#waiters.wait(options, frame, this.#id);
+    waiter.probeToken = token;
     this.#watch(waiter);
     return promise as Promise<Guard>;
   }
@@ -122,9 +124,14 @@ export class ExclusiveLock {
   #watch(waiter: Waiter<Grant>): void {
     if (probe === undefined || waiter.settled) return;
     const waiters = this.#waiters;
-    waiter.onEnd = probe.waiting(this.#id, waiter.frame, (error) => {
-      waiters.fail(waiter, error);
-    });
+    waiter.onEnd = probe.waiting(
+      this.#id,
+      waiter.frame,
+      (error) => {
+        waiters.fail(waiter, error);
+      },
+      waiter.probeToken,
+    );
   }
 
   /**
@@ -144,14 +151,14 @@ export class ExclusiveLock {
       if (!this.#id.reentrant || !hold.claimed) return undefined;
       frame ??= taskContext.getStore();
       if (!frameHas(frame, hold)) return undefined;
-      probe?.beforeAcquire(this.#id, frame, true);
+      probe?.beforeAcquire(this.#id, frame, true, false);
       hold.count += 1;
       return new HoldGuard(hold, false);
     }
-    probe?.beforeAcquire(this.#id, frame, false);
+    const token = probe?.beforeAcquire(this.#id, frame, false, false);
     const granted = new Hold(this.#id);
     this.#hold = granted;
-    probe?.acquired(this.#id, granted, frame);
+    probe?.acquired(this.#id, granted, frame, token);
     return new HoldGuard(granted, false);
   }
 
@@ -222,13 +229,13 @@ export class ExclusiveLock {
       const restored = waiter.payload;
       restored.live = true;
       this.#hold = restored;
-      probe?.acquired(this.#id, restored, waiter.frame);
+      probe?.acquired(this.#id, restored, waiter.frame, undefined);
       this.#waiters.grant(waiter, undefined);
       return;
     }
     const granted = new Hold(this.#id);
     this.#hold = granted;
-    probe?.acquired(this.#id, granted, waiter.frame);
+    probe?.acquired(this.#id, granted, waiter.frame, waiter.probeToken);
     this.#waiters.grant(waiter, new HoldGuard(granted, true));
   }
 
@@ -250,7 +257,7 @@ export class ExclusiveLock {
       if (lock.#hold === undefined) {
         hold.live = true;
         lock.#hold = hold;
-        probe?.acquired(lock.#id, hold, taskContext.getStore());
+        probe?.acquired(lock.#id, hold, taskContext.getStore(), undefined);
         return Promise.resolve();
       }
       const { promise, waiter } = lock.#waiters.wait(undefined, taskContext.getStore(), hold);

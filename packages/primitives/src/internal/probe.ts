@@ -16,6 +16,11 @@ export interface ProbedLock {
   /** True when the owning task may acquire it again without blocking (RLock). */
   readonly reentrant: boolean;
   /**
+   * At most one holder at a time. Absent: the detector decides from `kind` (`Lock`/`RLock` are,
+   * semaphores are not). Set by `instrument()`, whose kinds are the wrapped library's.
+   */
+  readonly exclusive?: boolean;
+  /**
    * An Error built when the primitive was constructed, only if a probe was installed then; its
    * stack is the creation site, rendered lazily by whoever reads it.
    */
@@ -28,18 +33,26 @@ export interface ProbedLock {
 export interface LockProbe {
   /**
    * Before an acquire queues or blocks (also before an uncontended acquire succeeds).
-   * `reentry` is true when an RLock is re-entered by its owner. May throw (LockOrderError,
-   * DeadlockError): the acquire then fails with that error and nothing was taken or queued.
+   * `reentry` is true when an RLock is re-entered by its owner. `blocking` is false for
+   * `tryAcquire`, which cannot wait (lockdep's rule: a try-lock orders nothing before it).
+   * May throw (LockOrderError, DeadlockError) — only when `blocking` — and the acquire then fails
+   * with that error and nothing was taken or queued. Returns a token (the probe's own, e.g. the
+   * captured acquisition site) that the primitive hands back to `waiting` and `acquired` of the
+   * same acquisition, even when the grant comes later from another task's release.
    */
-  beforeAcquire(lock: ProbedLock, frame: Frame | undefined, reentry: boolean): void;
+  beforeAcquire(lock: ProbedLock, frame: Frame | undefined, reentry: boolean, blocking: boolean): unknown;
   /**
    * The acquire is about to wait. `reject` fails this waiter (as an abort does: it leaves the
    * queue and takes nothing); it is a no-op once the waiter settled. Returns a callback run once
-   * when the wait ends, however it ends.
+   * when the wait ends, however it ends. `token` is what `beforeAcquire` returned (undefined for a
+   * Condition's re-acquire, which has no `beforeAcquire`).
    */
-  waiting(lock: ProbedLock, frame: Frame | undefined, reject: (error: Error) => void): () => void;
-  /** A hold was granted (`frame` is the acquirer's frame at the time it asked). */
-  acquired(lock: ProbedLock, hold: Hold, frame: Frame | undefined): void;
+  waiting(lock: ProbedLock, frame: Frame | undefined, reject: (error: Error) => void, token: unknown): () => void;
+  /**
+   * A hold was granted (`frame` is the acquirer's frame at the time it asked; `token` is what its
+   * `beforeAcquire` returned, undefined for a Condition's re-acquire).
+   */
+  acquired(lock: ProbedLock, hold: Hold, frame: Frame | undefined, token: unknown): void;
   /** A hold was fully released (or its lock released by Condition.wait). */
   released(lock: ProbedLock, hold: Hold): void;
 }

@@ -39,6 +39,8 @@ export class Waiter<T> {
   readonly frame: Frame | undefined;
   /** Run once when the wait ends (the probe's `waiting` callback). */
   onEnd: (() => void) | undefined = undefined;
+  /** What the probe's `beforeAcquire` returned for this acquisition; handed back on the grant. */
+  probeToken: unknown = undefined;
 
   constructor(
     queue: WaiterQueue<T>,
