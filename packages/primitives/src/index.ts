@@ -23,3 +23,4 @@ export {
 } from './errors.ts';
 export { detector, InterlockDetector, type DetectorEnableOptions } from './detector.ts';
 export { DeadlockError, LockOrderError, LongHoldWarning, LongWaitWarning, type Cycle, type LockGraphReport, type Site } from '@interlock/core';
+export { instrument, type DisposableRelease, type Instrumented, type InstrumentOptions, type InstrumentableLock } from './instrument.ts';

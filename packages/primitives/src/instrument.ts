@@ -1,0 +1,355 @@
+/**
+ * `instrument(lock, { name })`: lock-order checking for third-party locks (async-mutex's `Mutex`
+ * and `Semaphore`, or anything with `acquire`/`release` or `runExclusive`) without rewriting the
+ * code that uses them. The wrapper keeps the wrapped object's API and reports each acquisition to
+ * the same detector seam as interlock's own primitives.
+ */
+import { defaultName, LockIdentity, probe, type LockKind } from './internal/probe.ts';
+import { claimHold, frameWith, Hold, leaveHold, taskContext, type Frame } from './internal/task-context.ts';
+import { describeValue, validateName } from './internal/validate.ts';
+
+/** Options of {@link instrument}. */
+export interface InstrumentOptions {
+  /**
+   * What reports and errors call the lock.
+   * @default `${kind}#${n}`, unique in the process
+   */
+  readonly name?: string;
+  /**
+   * The kind reports show.
+   * @default the wrapped object's class name (`'Mutex'`, `'Semaphore'`), else `'Lock'`
+   */
+  readonly kind?: string;
+  /**
+   * At most one holder at a time: re-acquiring it while holding it is reported as a
+   * self-deadlock at once. Counting semaphores are not (a second permit may be free).
+   * @default false when the object has `getValue()` or its kind names a semaphore, else true
+   */
+  readonly exclusive?: boolean;
+}
+
+/** What `instrument` needs the wrapped object to have: at least one of these methods. */
+export interface InstrumentableLock {
+  acquire?(...args: never[]): Promise<unknown>;
+  runExclusive?(callback: (...args: never[]) => unknown, ...args: never[]): Promise<unknown>;
+  release?(...args: never[]): void;
+  isLocked?(): boolean;
+}
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/** What an instrumented `acquire()` resolves to: the same value, its releaser also `Disposable`. */
+export type DisposableRelease<R> = R extends (...args: never[]) => unknown
+  ? R & Disposable
+  : R extends readonly [infer V, infer F extends (...args: never[]) => unknown]
+    ? [V, F & Disposable]
+    : R;
+
+/**
+ * The type `instrument` returns: the wrapped object's own type, except that `acquire()` resolves
+ * to a releaser that `using` accepts.
+ */
+export type Instrumented<T> = (T extends { acquire(...args: infer A): Promise<infer R> }
+  ? { acquire(...args: A): Promise<DisposableRelease<R>> }
+  : unknown) &
+  T;
+
+/** The detector's identity for a wrapped lock; `exclusive` is decided by `instrument`. */
+class InstrumentedIdentity extends LockIdentity {
+  readonly exclusive: boolean;
+
+  constructor(name: string, kind: LockKind, exclusive: boolean, releaseHold: (hold: Hold) => void) {
+    super(name, kind, false, releaseHold);
+    this.exclusive = exclusive;
+  }
+}
+
+/** Objects handed out by `instrument`, so instrumenting one again returns it unchanged. */
+const instrumented = new WeakSet<object>();
+/** One wrapper per wrapped object: two would be two different locks to the detector. */
+const wrappers = new WeakMap<object, object>();
+
+/**
+ * Wraps a lock from another library so that every acquisition through the returned object is
+ * checked by the detector (lock order, self-deadlock, real deadlocks, `holdTimeout`). The returned
+ * object has the wrapped one's API — same methods, same results; use it everywhere instead.
+ *
+ * - `runExclusive(cb)`: tracked — `cb` runs holding the lock, so locks taken inside are ordered
+ *   after it, and a deadlock through it is broken with `DeadlockError`.
+ * - `using release = await m.acquire()`: tracked (the releaser is also `Disposable`).
+ * - `const release = await m.acquire(); try … finally { release() }`: the hold is anonymous, as
+ *   with interlock's own plain style — no edges from it (docs/detector.md).
+ *
+ * A waiter the detector rejects to break a deadlock stays queued inside the wrapped library
+ * (async-mutex cannot cancel one waiter); when it is granted later the wrapper releases it at once.
+ * With the detector disabled each call costs one check and goes straight through.
+ *
+ * @example
+ * ```ts
+ * import { Mutex } from 'async-mutex';
+ * import { detector, instrument } from '@interlock/primitives';
+ * detector.enable();
+ * const accounts = instrument(new Mutex(), { name: 'accounts' });
+ * await accounts.runExclusive(async () => { … });
+ * ```
+ */
+export function instrument<T extends object>(lock: T, options: InstrumentOptions = {}): Instrumented<T> {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
+  }
+  validateName(options.name);
+  validateName(options.kind, 'kind');
+  if (options.exclusive !== undefined && typeof options.exclusive !== 'boolean') {
+    throw new TypeError(`Expected \`exclusive\` to be a boolean, got ${describeValue(options.exclusive)}`);
+  }
+  const target = lock as InstrumentableLock;
+  if (typeof target !== 'object' || target === null || (typeof target.acquire !== 'function' && typeof target.runExclusive !== 'function')) {
+    throw new TypeError(`Expected \`lock\` to be an object with an acquire() or runExclusive() method, got ${describeValue(lock)}`);
+  }
+  if (instrumented.has(target)) return lock as Instrumented<T>;
+  const existing = wrappers.get(target);
+  if (existing !== undefined) return existing as Instrumented<T>;
+  const wrapper = new Proxy(target, new InstrumentedLock(target, options));
+  instrumented.add(wrapper);
+  wrappers.set(target, wrapper);
+  return wrapper as Instrumented<T>;
+}
+
+function defaultKind(target: object): string {
+  const name: unknown = (target as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? name : 'Lock';
+}
+
+/** The Proxy handler: overrides acquire/runExclusive/release, forwards everything else. */
+class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
+  // The wrapped object; every call ends up on it, with `this` = it.
+  readonly #target: InstrumentableLock;
+  // The detector's identity of the wrapped lock.
+  readonly #id: InstrumentedIdentity;
+  // Holds granted through the wrapper and not yet released, oldest first.
+  readonly #open: Hold[] = [];
+  // Our replacements, only for methods the target has.
+  readonly #overrides = new Map<PropertyKey, AnyFunction>();
+  // The target's other methods bound to it (so #private-using classes work behind the Proxy).
+  readonly #bound = new WeakMap<AnyFunction, AnyFunction>();
+
+  constructor(target: InstrumentableLock, options: InstrumentOptions) {
+    this.#target = target;
+    const kind = options.kind ?? defaultKind(target);
+    const counting = typeof (target as { getValue?: unknown }).getValue === 'function' || /semaphore/i.test(kind);
+    this.#id = new InstrumentedIdentity(options.name ?? defaultName(kind), kind, options.exclusive ?? !counting, (hold) => this.#end(hold));
+    if (typeof target.acquire === 'function') this.#overrides.set('acquire', (...args) => this.#acquire(args));
+    if (typeof target.runExclusive === 'function') this.#overrides.set('runExclusive', (...args) => this.#runExclusive(args));
+    if (typeof target.release === 'function') this.#overrides.set('release', (...args) => this.#release(args));
+  }
+
+  get(target: InstrumentableLock, key: PropertyKey): unknown {
+    const override = this.#overrides.get(key);
+    if (override !== undefined) return override;
+    const value: unknown = Reflect.get(target, key, target);
+    if (typeof value !== 'function' || key === 'constructor') return value;
+    const method = value as AnyFunction;
+    let bound = this.#bound.get(method);
+    if (bound === undefined) this.#bound.set(method, (bound = method.bind(target) as AnyFunction));
+    return bound;
+  }
+
+  set(target: InstrumentableLock, key: PropertyKey, value: unknown): boolean {
+    return Reflect.set(target, key, value, target);
+  }
+
+  /** `acquire(...args)`: checked before the wrapped acquire is called; the result keeps its shape. */
+  #acquire(args: unknown[]): Promise<unknown> {
+    const target = this.#target as Required<Pick<InstrumentableLock, 'acquire'>> & InstrumentableLock;
+    const acquire = target.acquire as AnyFunction;
+    const current = probe;
+    if (current === undefined) return acquire.apply(target, args) as Promise<unknown>;
+    const frame = taskContext.getStore();
+    let token: unknown;
+    try {
+      token = current.beforeAcquire(this.#id, frame, false, true);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const mustWait = this.#isLocked();
+    const inner = acquire.apply(target, args) as Promise<unknown>;
+    const { promise, resolve, reject } = Promise.withResolvers<unknown>();
+    // 'abandoned' when the detector gave up on this waiter: a late grant is released at once.
+    let state: 'waiting' | 'granted' | 'abandoned' = 'waiting';
+    const endWait = mustWait
+      ? current.waiting(
+          this.#id,
+          frame,
+          (error) => {
+            if (state !== 'waiting') return;
+            state = 'abandoned';
+            reject(error);
+          },
+          token,
+        )
+      : undefined;
+    inner.then(
+      (value) => {
+        endWait?.();
+        if (state === 'abandoned') {
+          releaseResult(value, () => (target.release as AnyFunction | undefined)?.call(target));
+          return;
+        }
+        state = 'granted';
+        const hold = this.#grant(frame, token);
+        resolve(this.#wrapResult(value, hold));
+      },
+      (error: unknown) => {
+        endWait?.();
+        if (state === 'waiting') reject(error);
+      },
+    );
+    return promise;
+  }
+
+  /** `runExclusive(cb, ...args)`: `cb` runs in a frame that holds this lock. */
+  #runExclusive(args: unknown[]): Promise<unknown> {
+    const target = this.#target;
+    const runExclusive = target.runExclusive as AnyFunction;
+    const current = probe;
+    const [callback, ...rest] = args;
+    if (current === undefined || typeof callback !== 'function') return runExclusive.apply(target, args) as Promise<unknown>;
+    const frame = taskContext.getStore();
+    let token: unknown;
+    try {
+      token = current.beforeAcquire(this.#id, frame, false, true);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const mustWait = this.#isLocked();
+    const { promise, resolve, reject } = Promise.withResolvers<unknown>();
+    let state: 'waiting' | 'running' | 'abandoned' = 'waiting';
+    let endWait: (() => void) | undefined;
+    const body = (...callbackArgs: unknown[]): unknown => {
+      // The detector rejected this waiter to break a deadlock: give the lock straight back.
+      if (state === 'abandoned') return undefined;
+      state = 'running';
+      endWait?.();
+      const hold = this.#grant(frame, token);
+      hold.claimed = true;
+      let result: unknown;
+      try {
+        result = taskContext.run(frameWith(frame, hold), callback as AnyFunction, ...callbackArgs);
+      } catch (error) {
+        this.#end(hold);
+        throw error;
+      }
+      if (!isThenable(result)) {
+        this.#end(hold);
+        return result;
+      }
+      return Promise.resolve(result).finally(() => this.#end(hold));
+    };
+    const inner = runExclusive.call(target, body, ...rest) as Promise<unknown>;
+    if (mustWait) {
+      endWait = current.waiting(
+        this.#id,
+        frame,
+        (error) => {
+          if (state !== 'waiting') return;
+          state = 'abandoned';
+          reject(error);
+        },
+        token,
+      );
+    }
+    inner.then(resolve, (error: unknown) => {
+      endWait?.();
+      if (state !== 'abandoned') reject(error);
+    });
+    return promise;
+  }
+
+  /**
+   * `release(...args)`: ends the caller's own hold if its frame has one; otherwise, for an
+   * exclusive lock, its one hold; for a counting one, the oldest anonymous hold (any anonymous
+   * hold is as good as another to the detector). Then the wrapped release.
+   */
+  #release(args: unknown[]): void {
+    const target = this.#target;
+    const release = target.release as AnyFunction;
+    const open = this.#open;
+    if (open.length > 0) {
+      const frame = taskContext.getStore();
+      const own = frame?.holds.findLast((hold) => hold.lock === this.#id && hold.live);
+      if (own !== undefined) this.#end(own);
+      else if (this.#id.exclusive) for (const hold of [...open]) this.#end(hold);
+      else {
+        const anonymous = open.find((hold) => !hold.claimed);
+        if (anonymous !== undefined) this.#end(anonymous);
+      }
+    }
+    release.apply(target, args);
+  }
+
+  #grant(frame: Frame | undefined, token: unknown): Hold {
+    const hold = new Hold(this.#id);
+    this.#open.push(hold);
+    probe?.acquired(this.#id, hold, frame, token);
+    return hold;
+  }
+
+  /** Ends `hold` once (later calls do nothing). */
+  #end(hold: Hold): void {
+    if (hold.count === 0) return;
+    hold.count = 0;
+    hold.live = false;
+    const index = this.#open.indexOf(hold);
+    if (index !== -1) this.#open.splice(index, 1);
+    probe?.released(this.#id, hold);
+  }
+
+  #isLocked(): boolean {
+    const isLocked = this.#target.isLocked;
+    return typeof isLocked === 'function' && isLocked.call(this.#target) === true;
+  }
+
+  /**
+   * A releaser function (async-mutex `Mutex`), or `[value, releaser]` (its `Semaphore`), comes back
+   * as the same shape with a releaser that also ends the hold and is `Disposable` (`using`).
+   * Anything else comes back unchanged; the hold then ends on `release()`.
+   */
+  #wrapResult(value: unknown, hold: Hold): unknown {
+    if (typeof value === 'function') return this.#releaser(value as AnyFunction, hold);
+    if (Array.isArray(value) && value.length === 2 && typeof value[1] === 'function') {
+      return [value[0], this.#releaser(value[1] as AnyFunction, hold)];
+    }
+    return value;
+  }
+
+  #releaser(inner: AnyFunction, hold: Hold): (() => void) & Disposable {
+    const release = (): void => {
+      this.#end(hold);
+      inner();
+    };
+    const dispose = (): void => {
+      release();
+      leaveHold(hold);
+    };
+    // A getter, like Guard's: `using` reads it in the acquiring task's own continuation, the one
+    // moment the hold can enter that task's frame without lending it to others.
+    Object.defineProperty(release, Symbol.dispose, {
+      get() {
+        if (hold.count > 0) claimHold(hold);
+        return dispose;
+      },
+    });
+    return release as (() => void) & Disposable;
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Gives back what a late grant returned: call its releaser, or the lock's own `release()`. */
+function releaseResult(value: unknown, releaseLock: () => void): void {
+  if (typeof value === 'function') (value as AnyFunction)();
+  else if (Array.isArray(value) && typeof value[1] === 'function') (value[1] as AnyFunction)();
+  else releaseLock();
+}

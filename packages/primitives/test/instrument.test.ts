@@ -1,0 +1,201 @@
+/**
+ * `instrument()` on real async-mutex locks: the wrapped API keeps its shape, acquisitions through
+ * it are ordered, checked and broken like interlock's own, and it works next to our primitives.
+ */
+import { Mutex, Semaphore as MutexSemaphore, type MutexInterface } from 'async-mutex';
+import { describe, expect, it } from 'vitest';
+import { Barrier, DeadlockError, detector, instrument, Lock, LockOrderError } from '../src/index.ts';
+import { settle, track } from './support/async.ts';
+import { cycleNames, disableAfterEach, edgeNames, enableFresh } from './support/detector.ts';
+
+disableAfterEach();
+
+describe('instrument: API shape', () => {
+  it('a Mutex keeps its methods, results and prototype', async () => {
+    enableFresh();
+    const raw = new Mutex();
+    const mutex = instrument(raw, { name: 'm' });
+    expect(mutex).toBeInstanceOf(Mutex);
+    expect(mutex.isLocked()).toBe(false);
+    const release = await mutex.acquire();
+    expect(typeof release).toBe('function');
+    expect(mutex.isLocked()).toBe(true);
+    expect(raw.isLocked()).toBe(true);
+    release();
+    expect(mutex.isLocked()).toBe(false);
+    expect(await mutex.runExclusive(() => 42)).toBe(42);
+    await mutex.acquire();
+    mutex.release();
+    expect(mutex.isLocked()).toBe(false);
+    await mutex.waitForUnlock();
+    expect(detector.stats().holds).toBe(0);
+  });
+
+  it('a Semaphore keeps [value, releaser] and its counting API', async () => {
+    enableFresh();
+    const semaphore = instrument(new MutexSemaphore(2), { name: 's' });
+    const [value, release] = await semaphore.acquire();
+    expect(value).toBe(2);
+    expect(semaphore.getValue()).toBe(1);
+    expect(await semaphore.runExclusive((permits) => permits)).toBe(1);
+    release();
+    expect(semaphore.getValue()).toBe(2);
+    semaphore.setValue(3);
+    expect(semaphore.getValue()).toBe(3);
+    expect(detector.stats().holds).toBe(0);
+  });
+
+  it('cancel() still rejects waiters, and the wait ends for the detector', async () => {
+    enableFresh();
+    const mutex = instrument(new Mutex(), { name: 'm' });
+    const release = await mutex.acquire();
+    const waiter = track(mutex.acquire());
+    await settle();
+    expect(detector.stats().blockedWaiters).toBe(1);
+    mutex.cancel();
+    await settle();
+    expect(waiter.state).toBe('rejected');
+    expect(detector.stats().blockedWaiters).toBe(0);
+    release();
+  });
+
+  it('instrumenting twice gives the same wrapper; bad arguments throw TypeError', () => {
+    const raw = new Mutex();
+    const once = instrument(raw, { name: 'm' });
+    expect(instrument(raw, { name: 'other' })).toBe(once);
+    expect(instrument(once)).toBe(once);
+    expect(() => instrument({} as Mutex)).toThrow(/Expected `lock` to be an object with an acquire\(\) or runExclusive\(\) method, got an object/);
+    expect(() => instrument(new Mutex(), { name: 3 as never })).toThrow(TypeError);
+    expect(() => instrument(new Mutex(), { exclusive: 'yes' as never })).toThrow(TypeError);
+  });
+
+  it('kind and exclusivity default from the wrapped class', async () => {
+    enableFresh();
+    const mutex = instrument(new Mutex(), { name: 'mx' });
+    const semaphore = instrument(new MutexSemaphore(1), { name: 'sx' });
+    await mutex.runExclusive(() => undefined);
+    await semaphore.runExclusive(() => undefined);
+    const kinds = Object.fromEntries(detector.snapshot().locks.map((lock) => [lock.name, lock.kind]));
+    expect(kinds).toMatchObject({ mx: 'Mutex', sx: 'Semaphore' });
+  });
+
+  it('disabled, calls go straight through (the releaser is async-mutex’s own)', async () => {
+    detector.disable();
+    const raw = new Mutex();
+    const mutex = instrument(raw, { name: 'm' });
+    const release = await mutex.acquire();
+    expect(Symbol.dispose in release).toBe(false);
+    release();
+    expect(raw.isLocked()).toBe(false);
+  });
+});
+
+describe('instrument: lock order', () => {
+  it('runExclusive nested in runExclusive records the edge; the reverse is refused and takes nothing', async () => {
+    enableFresh();
+    const a = instrument(new Mutex(), { name: 'a' });
+    const b = instrument(new Mutex(), { name: 'b' });
+    await a.runExclusive(() => b.runExclusive(() => undefined));
+    expect(edgeNames()).toEqual(['a→b']);
+    const refused = await b.runExclusive(() => a.runExclusive(() => 'never')).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(LockOrderError);
+    expect(cycleNames((refused as LockOrderError).cycle)).toEqual(['a', 'b']);
+    expect(a.isLocked() || b.isLocked()).toBe(false);
+  });
+
+  it('`using release = await mutex.acquire()` is tracked; the plain releaser style is anonymous', async () => {
+    enableFresh();
+    const a = instrument(new Mutex(), { name: 'a' });
+    const b = instrument(new Mutex(), { name: 'b' });
+    {
+      using _a = await a.acquire();
+      using _b = await b.acquire();
+    }
+    expect(a.isLocked() || b.isLocked()).toBe(false);
+    expect(edgeNames()).toEqual(['a→b']);
+    // Plain style, reverse order: no edge, so no cycle — a missed edge, never an invented one.
+    const releaseB = await b.acquire();
+    const releaseA = await a.acquire();
+    releaseA();
+    releaseB();
+    expect(edgeNames()).toEqual(['a→b']);
+  });
+
+  it('mixes with interlock’s own primitives in one graph', async () => {
+    enableFresh();
+    const mutex = instrument(new Mutex(), { name: 'mutex' });
+    const lock = new Lock({ name: 'lock' });
+    await lock.withLock(() => mutex.runExclusive(() => undefined));
+    await expect(mutex.runExclusive(() => lock.withLock(() => undefined))).rejects.toBeInstanceOf(LockOrderError);
+    expect(edgeNames()).toEqual(['lock→mutex']);
+  });
+
+  it('an async-mutex Semaphore held while taking a Mutex gives an edge', async () => {
+    enableFresh();
+    const pool = instrument(new MutexSemaphore(3), { name: 'pool' });
+    const mutex = instrument(new Mutex(), { name: 'mutex' });
+    await pool.runExclusive(() => mutex.runExclusive(() => undefined));
+    expect(edgeNames()).toEqual(['pool→mutex']);
+  });
+
+  it('Promise.all siblings under runExclusive record exactly their own nesting', async () => {
+    enableFresh();
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((name) => instrument(new Mutex(), { name }));
+    const meet = new Barrier(2);
+    const transfer = (first: MutexInterface, second: MutexInterface): Promise<void> =>
+      first.runExclusive(async () => {
+        await meet.wait();
+        await second.runExclusive(() => undefined);
+      });
+    await Promise.all([transfer(a!, b!), transfer(c!, d!)]);
+    expect(edgeNames()).toEqual(['a→b', 'c→d']);
+  });
+});
+
+describe('instrument: deadlocks', () => {
+  it('re-entering a held Mutex through runExclusive is a self-deadlock, rejected at once', async () => {
+    enableFresh();
+    const mutex = instrument(new Mutex(), { name: 'm' });
+    await expect(mutex.runExclusive(() => mutex.runExclusive(() => undefined))).rejects.toBeInstanceOf(DeadlockError);
+    expect(mutex.isLocked()).toBe(false);
+  });
+
+  it('AB-BA with runExclusive (onCycle: record): one waiter gets DeadlockError, the other finishes, nothing stays locked', async () => {
+    enableFresh({ onCycle: 'record' });
+    const a = instrument(new Mutex(), { name: 'a' });
+    const b = instrument(new Mutex(), { name: 'b' });
+    const bothHoldFirst = new Barrier(2);
+    const transfer = (first: MutexInterface, second: MutexInterface): Promise<string> =>
+      first.runExclusive(async () => {
+        await bothHoldFirst.wait();
+        return second.runExclusive(() => 'done');
+      });
+    const t1 = track(transfer(a, b));
+    const t2 = track(transfer(b, a));
+    await settle();
+    await settle();
+    expect([t1.state, t2.state].sort()).toEqual(['fulfilled', 'rejected']);
+    expect((t1.state === 'rejected' ? t1.error : t2.error) as unknown).toBeInstanceOf(DeadlockError);
+    // The rejected waiter stayed queued in async-mutex; its late grant was handed straight back.
+    expect(a.isLocked() || b.isLocked()).toBe(false);
+    expect(detector.deadlocks()).toHaveLength(1);
+    expect(detector.stats()).toMatchObject({ blockedWaiters: 0, holds: 0 });
+  });
+
+  it('AB-BA with `using release = await acquire()`: broken the same way, the late grant released', async () => {
+    enableFresh({ onCycle: 'record' });
+    const a = instrument(new Mutex(), { name: 'a' });
+    const b = instrument(new Mutex(), { name: 'b' });
+    const bothHoldFirst = new Barrier(2);
+    const transfer = async (first: typeof a, second: typeof a): Promise<void> => {
+      using _first = await first.acquire();
+      await bothHoldFirst.wait();
+      using _second = await second.acquire();
+    };
+    const results = [track(transfer(a, b)), track(transfer(b, a))];
+    await settle();
+    await settle();
+    expect(results.map((result) => result.state).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(a.isLocked() || b.isLocked()).toBe(false);
+  });
+});
