@@ -122,11 +122,22 @@ function describeBaseLockTests(Kind: LockClass): void {
   });
 }
 
-function describeLockTests(): void {
+function describeLockTests(hooks: ContractHooks): void {
   describe('Lock: LockTests', () => {
     it('LockTests.test_reacquire: a holder acquiring again waits until someone releases', async () => {
       const lock = new Lock();
       const phase: string[] = [];
+      if (hooks.detector !== undefined) {
+        // Detector on: the holder's re-acquire is a self-deadlock, rejected before it waits.
+        await (async () => {
+          using _first = await lock.acquire();
+          phase.push('first');
+          hooks.detector?.expectSelfDeadlock(await lock.acquire().catch((error: unknown) => error));
+        })();
+        expect(phase).toEqual(['first']);
+        expect(lock.locked).toBe(false);
+        return;
+      }
       const task = (async () => {
         using _first = await lock.acquire();
         phase.push('first');
@@ -253,7 +264,7 @@ export function describeLockContract(label: string, hooks: ContractHooks = {}): 
     if (hooks.afterEach) afterEach(hooks.afterEach);
     describeBaseLockTests(Lock);
     describeBaseLockTests(RLock);
-    describeLockTests();
+    describeLockTests(hooks);
     describeRLockTests();
   });
 }

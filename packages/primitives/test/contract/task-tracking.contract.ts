@@ -145,6 +145,16 @@ export function describeTaskTrackingContract(label: string, hooks: ContractHooks
 
     it('a plain Lock re-acquired by its holder waits (self-deadlock, as in Python); a child forked inside may not take it either', async () => {
       const lock = new Lock();
+      if (hooks.detector !== undefined) {
+        // Detector on: rejected at once instead of waiting (the holder — or a child acting for it — re-asks).
+        await lock.withLock(async () => {
+          hooks.detector?.expectSelfDeadlock(await lock.acquire().catch((error: unknown) => error));
+          await Promise.all([(async () => hooks.detector?.expectSelfDeadlock(await lock.acquire().catch((error: unknown) => error)))()]);
+          expect(lock.locked).toBe(true);
+        });
+        expect(lock.locked).toBe(false);
+        return;
+      }
       await lock.withLock(async () => {
         const inner = track(lock.acquire());
         await settle();

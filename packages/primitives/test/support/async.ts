@@ -35,4 +35,11 @@ export function track<T>(promise: Promise<T>): { readonly state: 'pending' | 'fu
 export interface ContractHooks {
   beforeEach?: () => void | Promise<void>;
   afterEach?: () => void | Promise<void>;
+  /**
+   * Present when the real detector is enabled. A plain `Lock` re-acquired by the task that holds
+   * it then rejects at once with DeadlockError (the contract's detector rule) instead of waiting
+   * for another task to release it (Python's rule): the tests of that case call this with what the
+   * re-acquire rejected with, and it checks the error and accepts the finding.
+   */
+  detector?: { expectSelfDeadlock(error: unknown): void };
 }
