@@ -1,0 +1,67 @@
+/**
+ * Bounded memory: the detector keeps nothing per acquisition, and a lock that is garbage-collected
+ * leaves the live graph (FinalizationRegistry → core's forgetLock) while the cycles already
+ * reported through it stay in the report. GC is forced with `gc()`, exposed at run time through
+ * V8 flags (the same trick as bench/harness.ts), and awaited by polling a bounded number of turns.
+ */
+import { setImmediate as realImmediate } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { detector, Lock } from '../src/index.ts';
+import { cycleNames, disableAfterEach, edgeNames, enableFresh } from './support/detector.ts';
+
+disableAfterEach();
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Collects until `done()` or `turns` GC + macrotask rounds have passed (finalizers run between turns). */
+async function collectUntil(done: () => boolean, turns = 50): Promise<boolean> {
+  for (let turn = 0; turn < turns && !done(); turn++) {
+    gc();
+    await realImmediate();
+  }
+  return done();
+}
+
+/** Nests a short-lived lock with `keep` both ways (a cycle, recorded), then lets it go. */
+async function cycleThroughTemporaryLock(keep: Lock): Promise<void> {
+  const temporary = new Lock({ name: 'temporary' });
+  await temporary.withLock(() => keep.withLock(() => undefined));
+  await keep.withLock(() => temporary.withLock(() => undefined));
+}
+
+describe('bounded memory', () => {
+  it('10⁵ acquisitions over a fixed set of locks leave the graph’s size unchanged', async () => {
+    enableFresh();
+    const a = new Lock({ name: 'a' });
+    const b = new Lock({ name: 'b' });
+    await a.withLock(() => b.withLock(() => undefined));
+    const before = detector.stats();
+    for (let i = 0; i < 100_000; i++) {
+      using _a = await a.acquire();
+      using _b = await b.acquire();
+    }
+    expect(detector.stats()).toEqual(before);
+    expect(detector.snapshot().edges).toEqual([expect.objectContaining({ count: 100_001 })]);
+  });
+
+  it('a garbage-collected lock leaves the live graph; the cycle reported through it stays', async () => {
+    enableFresh({ onCycle: 'record' });
+    const keep = new Lock({ name: 'keep' });
+    await cycleThroughTemporaryLock(keep);
+    expect(detector.cycles().map(cycleNames)).toEqual([['temporary', 'keep']]);
+    expect(edgeNames()).toEqual(['keep→temporary', 'temporary→keep']);
+
+    // Its edges go exactly when its node is forgotten (other tests' dead locks may go too).
+    expect(await collectUntil(() => edgeNames().length === 0)).toBe(true);
+    expect(detector.stats()).toMatchObject({ edges: 0, refusedEdges: 0 });
+    const report = detector.snapshot();
+    expect(report.cycles.map(cycleNames)).toEqual([['temporary', 'keep']]);
+    // The forgotten lock is still named in the report, because a finding names it.
+    expect(report.locks.map((lock) => lock.name).sort()).toEqual(['keep', 'temporary']);
+    // `keep` is still checked normally.
+    await keep.withLock(() => undefined);
+  });
+});
