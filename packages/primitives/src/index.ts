@@ -22,5 +22,14 @@ export {
   type InterlockErrorOptions,
 } from './errors.ts';
 export { detector, InterlockDetector, type DetectorEnableOptions } from './detector.ts';
-export { DeadlockError, LockOrderError, LongHoldWarning, LongWaitWarning, type Cycle, type LockGraphReport, type Site } from '@interlock/core';
+export {
+  DeadlockError,
+  LockOrderError,
+  LongHoldWarning,
+  LongWaitWarning,
+  type Cycle,
+  type DetectorWarning,
+  type LockGraphReport,
+  type Site,
+} from '@interlock/core';
 export { instrument, type DisposableRelease, type Instrumented, type InstrumentOptions, type InstrumentableLock } from './instrument.ts';
