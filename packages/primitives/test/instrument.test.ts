@@ -90,6 +90,62 @@ describe('instrument: API shape', () => {
   });
 });
 
+/** A minimal third-party lock: acquire() resolves to nothing, release() frees it; #private state. */
+class TinyLock {
+  #locked = false;
+  #queue: (() => void)[] = [];
+  acquire(): Promise<void> {
+    if (!this.#locked) {
+      this.#locked = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#queue.push(resolve));
+  }
+  release(): void {
+    const next = this.#queue.shift();
+    if (next === undefined) this.#locked = false;
+    else next();
+  }
+  isLocked(): boolean {
+    return this.#locked;
+  }
+}
+
+describe('instrument: any acquire/release lock', () => {
+  it('a class with #private fields works behind the wrapper; its holds end on release()', async () => {
+    enableFresh();
+    const tiny = instrument(new TinyLock(), { name: 'tiny' });
+    expect(await tiny.acquire()).toBeUndefined();
+    expect(tiny.isLocked()).toBe(true);
+    expect(detector.stats().holds).toBe(1);
+    tiny.release();
+    expect(tiny.isLocked()).toBe(false);
+    expect(detector.stats().holds).toBe(0);
+    const kinds = detector.snapshot().locks.filter((lock) => lock.name === 'tiny').map((lock) => lock.kind);
+    expect(kinds).toEqual(['TinyLock']);
+  });
+
+  it('its plain holds are anonymous: nested under a tracked lock they are ordered after it', async () => {
+    enableFresh();
+    const tiny = instrument(new TinyLock(), { name: 'tiny' });
+    const lock = new Lock({ name: 'lock' });
+    await lock.withLock(async () => {
+      await tiny.acquire();
+      tiny.release();
+    });
+    expect(edgeNames()).toEqual(['lock→tiny']);
+  });
+
+  it('an object with only runExclusive is enough', async () => {
+    enableFresh();
+    const inner = new Mutex();
+    const onlyRun = instrument({ runExclusive: <T>(fn: () => T | Promise<T>) => inner.runExclusive(fn) }, { name: 'only-run' });
+    const lock = new Lock({ name: 'lock' });
+    await onlyRun.runExclusive(() => lock.withLock(() => undefined));
+    expect(edgeNames()).toEqual(['only-run→lock']);
+  });
+});
+
 describe('instrument: lock order', () => {
   it('runExclusive nested in runExclusive records the edge; the reverse is refused and takes nothing', async () => {
     enableFresh();
