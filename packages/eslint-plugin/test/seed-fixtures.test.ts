@@ -8,7 +8,7 @@ import { compareFindings, formatMismatches } from './support/compare-findings.ts
 import { bareRuleName, parseExpectations } from './support/expectations.ts';
 import { createTypeAwareESLint, harnessProblems, lintFilesOneByOne, type LintCrash } from './support/lint-harness.ts';
 
-// The seed's examples, linted with `configs.strict`: every mistake marked
+// The seed's examples, linted with `configs.recommended`: every mistake marked
 // `// expect-lint: <rule>` is reported on its line, and nothing else is reported anywhere.
 // Expectations naming a rule the plugin does not have yet are skipped, so rules plug in as
 // they land.
@@ -24,9 +24,9 @@ const seedFiles = existsSync(seedDir)
   : [];
 
 const knownRules = new Set(Object.keys(plugin.rules));
-const strictConfigs = [plugin.configs.strict].flat() as Linter.Config[];
+const seedConfigs = [plugin.configs.recommended].flat() as Linter.Config[];
 const enabledRules = new Set(
-  strictConfigs.flatMap((config) =>
+  seedConfigs.flatMap((config) =>
     Object.entries(config.rules ?? {})
       .filter(([, entry]) => {
         const severity = Array.isArray(entry) ? entry[0] : entry;
@@ -40,7 +40,7 @@ let results = new Map<string, ESLint.LintResult>();
 let crashes: LintCrash[] = [];
 
 beforeAll(async () => {
-  const eslint = createTypeAwareESLint({ cwd: fixturesDir, tsconfigPath, configs: strictConfigs });
+  const eslint = createTypeAwareESLint({ cwd: fixturesDir, tsconfigPath, configs: seedConfigs });
   const run = await lintFilesOneByOne(
     eslint,
     seedFiles.map((name) => path.join(seedDir, name)),
@@ -49,13 +49,13 @@ beforeAll(async () => {
   crashes = run.crashes;
 }, 60_000);
 
-describe('seed fixtures linted with configs.strict', () => {
+describe('seed fixtures linted with configs.recommended', () => {
   it('has seed fixtures and a project for them', () => {
     expect(seedFiles.length).toBeGreaterThan(0);
     expect(existsSync(tsconfigPath)).toBe(true);
   });
 
-  it('configs.strict turns rules of this plugin on', () => {
+  it('configs.recommended turns rules of this plugin on', () => {
     expect([...enabledRules].filter((rule) => knownRules.has(rule)).length).toBeGreaterThan(0);
   });
 
