@@ -131,10 +131,17 @@ export class Semaphore {
     this.#checkBound(n);
     // If the caller holds a tracked permit, this release ends it (for its frame and the detector).
     const frame = taskContext.getStore();
+    let anonymous = n;
     if (frame !== undefined) {
       const own = frame.holds.findLast((h) => h.lock === this.#id && h.live);
-      if (own !== undefined) this.#endHold(own);
+      if (own !== undefined) {
+        this.#endHold(own);
+        anonymous -= 1;
+      }
     }
+    // The other permits end holds in no task's frame (plain style): without this the detector
+    // would keep one hold per plain acquire/release for ever.
+    if (anonymous > 0) probe?.releasedAnonymous?.(this.#id, anonymous);
     for (let i = 0; i < n; i += 1) this.#returnPermit();
   }
 

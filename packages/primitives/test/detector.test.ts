@@ -413,6 +413,27 @@ describe('real deadlocks are broken, not hung', () => {
 });
 
 describe('Semaphore and Condition', () => {
+  it('plain Semaphore acquire … release() ends the detector’s record of the hold (no growth per acquisition)', async () => {
+    enableFresh();
+    const s = new Semaphore(3, { name: 's' });
+    for (let i = 0; i < 1000; i++) {
+      await s.acquire();
+      s.release();
+    }
+    expect(detector.stats().holds).toBe(0);
+    // release(n) ends as many plain holds; a hold in another task's frame is never taken for one.
+    const done = new Event();
+    const tracked = s.withLock(() => done.wait());
+    await s.acquire();
+    await s.acquire();
+    expect(detector.stats().holds).toBe(3);
+    s.release(2);
+    expect(detector.stats().holds).toBe(1);
+    done.set();
+    await tracked;
+    expect(detector.stats().holds).toBe(0);
+  });
+
   it('a Semaphore held while taking a Lock gives an edge (and the reverse order is a cycle)', async () => {
     enableFresh();
     const pool = new Semaphore(3, { name: 'pool' });

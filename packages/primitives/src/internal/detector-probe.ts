@@ -72,6 +72,22 @@ export class DetectorProbe implements LockProbe {
   }
 
   /**
+   * Plain `release()` of permits whose holds no frame names: end the engine's record of that many
+   * unclaimed holds of the lock (which ones does not matter: none is in a frame, so none orders
+   * anything). The `Hold` itself, and any guard on it, is left alone. O(holds of the lock).
+   */
+  releasedAnonymous(lock: ProbedLock, count: number): void {
+    const node = lock.detectorSlot as LockNode<Hold> | undefined;
+    if (node === undefined) return;
+    let left = count;
+    for (const hold of node.holds.filter((candidate) => !candidate.claimed)) {
+      if (left === 0) break;
+      this.engine.holdReleased(node, hold);
+      left -= 1;
+    }
+  }
+
+  /**
    * First sight of a lock: give it a node. Locks built before the detector was enabled are
    * registered too, without a creation site (their key is the name alone).
    */

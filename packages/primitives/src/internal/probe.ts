@@ -55,6 +55,12 @@ export interface LockProbe {
   acquired(lock: ProbedLock, hold: Hold, frame: Frame | undefined, token: unknown): void;
   /** A hold was fully released (or its lock released by Condition.wait). */
   released(lock: ProbedLock, hold: Hold): void;
+  /**
+   * A plain `release()` of a counting primitive returned `count` permits that end no hold of the
+   * caller's frame: forget that many anonymous (unclaimed) holds — to the detector any one is as
+   * good as another. Optional for probes that keep no hold records.
+   */
+  releasedAnonymous?(lock: ProbedLock, count: number): void;
 }
 
 /** The installed probe; undefined = detector disabled. Read it, do not assign: use {@link setProbe}. */
