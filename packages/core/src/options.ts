@@ -28,7 +28,8 @@ export interface DetectorOptions {
   /**
    * Milliseconds: report a lock held, or waited on, longer than this (`LongHoldWarning` /
    * `LongWaitWarning` through `onWarning`, and `longHolds` / `longWaits` in the report).
-   * `0` or absent: off, and no timer is ever created.
+   * `0` or absent: off, and no timer is ever created. At most 2³¹−1 (the timer limit, about
+   * 24.8 days): larger values, `Infinity`, negative numbers and `NaN` throw `RangeError`.
    * @default undefined
    */
   readonly holdTimeout?: number;
@@ -62,6 +63,9 @@ export interface ResolvedOptions {
   readonly frameFilters: readonly FrameFilter[];
 }
 
+/** The longest delay `setTimeout` honours (2³¹−1 ms, about 24.8 days). */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
 /** Applies `options` over `base` (or the defaults) and validates them. */
 export function resolveOptions(options: DetectorOptions = {}, base?: ResolvedOptions): ResolvedOptions {
   const onCycle = options.onCycle ?? base?.onCycle ?? 'throw';
@@ -69,8 +73,9 @@ export function resolveOptions(options: DetectorOptions = {}, base?: ResolvedOpt
     throw new TypeError(`Expected \`onCycle\` to be 'throw', 'warn' or 'record', got ${describe(onCycle)}`);
   }
   const holdTimeout = 'holdTimeout' in options ? (options.holdTimeout ?? 0) : (base?.holdTimeout ?? 0);
-  if (typeof holdTimeout !== 'number' || !(holdTimeout >= 0) || holdTimeout === Infinity) {
-    throw new RangeError(`Expected \`holdTimeout\` to be a non-negative finite number, got ${describe(holdTimeout)}`);
+  // Above the timer limit setTimeout fires after 1 ms instead, which would report every hold.
+  if (typeof holdTimeout !== 'number' || !(holdTimeout >= 0 && holdTimeout <= MAX_TIMER_DELAY)) {
+    throw new RangeError(`Expected \`holdTimeout\` to be a number of milliseconds from 0 to ${MAX_TIMER_DELAY}, got ${describe(holdTimeout)}`);
   }
   return {
     onCycle,

@@ -454,7 +454,10 @@ describe('Detector: bounded memory and forgetting', () => {
 
 describe('Detector: options', () => {
   it('validates options with the house message form', () => {
-    expect(() => setup({ holdTimeout: -1 })).toThrow('Expected `holdTimeout` to be a non-negative finite number, got -1');
+    expect(() => setup({ holdTimeout: -1 })).toThrow('Expected `holdTimeout` to be a number of milliseconds from 0 to 2147483647, got -1');
+    // Beyond the timer limit setTimeout would fire after 1 ms and report every hold as long.
+    for (const bad of [NaN, Infinity, 2 ** 31, 3e9]) expect(() => setup({ holdTimeout: bad })).toThrow(RangeError);
+    expect(setup({ holdTimeout: 2 ** 31 - 1 }).detector.options.holdTimeout).toBe(2 ** 31 - 1);
     expect(() => setup({ onCycle: 'explode' as 'throw' })).toThrow("Expected `onCycle` to be 'throw', 'warn' or 'record', got 'explode'");
   });
 

@@ -38,6 +38,7 @@ export interface DetectorEnableOptions {
    * Milliseconds: report a lock held, or waited on, longer than this — a `LongHoldWarning` /
    * `LongWaitWarning` through `process.emitWarning` (or `onWarning`) naming where it was taken,
    * and `longHolds` / `longWaits` in the report. Costs a timer and a stack per acquisition.
+   * At most 2³¹−1 (about 24.8 days, the timer limit).
    * @default undefined (off)
    */
   readonly holdTimeout?: number;
@@ -81,7 +82,7 @@ export class InterlockDetector {
    * bounded graph search plus one stack capture (µs). See docs/detector.md.
    *
    * @throws {TypeError} `onCycle` is not one of the three modes.
-   * @throws {RangeError} `holdTimeout` is negative, NaN or infinite.
+   * @throws {RangeError} `holdTimeout` is negative, NaN, or above 2³¹−1 ms (the timer limit).
    * @example
    * ```ts
    * import { detector } from '@interlock/primitives';
