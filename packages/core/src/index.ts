@@ -34,6 +34,7 @@ export {
   isFiltered,
   parseFrame,
   parseStack,
+  sourceDirectory,
   userSite,
   type FrameFilter,
   type StackFrame,

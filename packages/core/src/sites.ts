@@ -17,15 +17,31 @@ export interface StackFrame extends Site {
 export type FrameFilter = string | RegExp;
 
 /**
- * Frames a report skips by default: interlock's own sources (in the workspace and installed),
- * Node's internals. Paths are compared with `/` separators.
+ * The directory of the module at `moduleUrl` (pass `import.meta.url`) as stack frames name it,
+ * with `/` separators and a trailing `/`: a {@link FrameFilter} that matches exactly that
+ * package's own files. `undefined` when the module was not loaded from a `file:` URL (bundled).
+ *
+ * @example
+ * ```ts
+ * const ownFrames = [...defaultFrameFilters, sourceDirectory(import.meta.url) ?? '/my-lock-wrapper/'];
+ * ```
  */
-export const defaultFrameFilters: readonly FrameFilter[] = Object.freeze([
-  '/packages/core/src/',
-  '/packages/primitives/src/',
-  '/node_modules/@interlock/',
-  'node:internal',
-]);
+export function sourceDirectory(moduleUrl: string): string | undefined {
+  if (!moduleUrl.startsWith('file:')) return undefined;
+  const path = fileFromUrl(new URL('.', moduleUrl).href);
+  // `/C:/x/` from a Windows URL: drop the slash so that `C:\x\…` frames (normalised) match too.
+  return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
+}
+
+/**
+ * Frames a report skips by default: this package's own directory (exactly that directory, so a
+ * user's `packages/core/src/` is never mistaken for ours), interlock installed as a dependency,
+ * and Node's internals. `@interlock/primitives` adds its own directory to these. Paths are
+ * compared with `/` separators.
+ */
+export const defaultFrameFilters: readonly FrameFilter[] = Object.freeze(
+  [sourceDirectory(import.meta.url), '/node_modules/@interlock/', 'node:internal'].filter((filter) => filter !== undefined),
+);
 
 // `at fn (location)` or `at location`, optionally `async `; location is `file:line:col`.
 const FRAME = /^\s*at (?:(async )?(.*?) \((.+):(\d+):(\d+)\)|(async )?(.+):(\d+):(\d+))$/;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SiteCapture, defaultFrameFilters, isFiltered, parseFrame, parseStack, userSite } from '../src/sites.ts';
+import { SiteCapture, defaultFrameFilters, isFiltered, parseFrame, parseStack, sourceDirectory, userSite } from '../src/sites.ts';
 
 describe('sites', () => {
   it('parses the V8 frame forms', () => {
@@ -20,17 +20,35 @@ describe('sites', () => {
   });
 
   it('skips interlock’s own frames and node internals', () => {
+    const own = sourceDirectory(import.meta.url.replace('/test/', '/src/'))!;
+    expect(defaultFrameFilters).toContain(own);
     const stack = [
       'Error: site',
-      '    at new SiteCapture (/repo/packages/core/src/sites.ts:1:1)',
-      '    at Detector.beforeAcquire (/repo/packages/core/src/detector.ts:1:1)',
+      `    at new SiteCapture (${own}sites.ts:1:1)`,
+      `    at Detector.beforeAcquire (file://${own}detector.ts:1:1)`,
       '    at Lock.acquire (/repo/node_modules/@interlock/primitives/dist/lock.js:1:1)',
       '    at process.processTicksAndRejections (node:internal/process/task_queues:105:5)',
       '    at async transfer (/repo/app/bank.ts:20:5)',
     ].join('\n');
     expect(userSite(stack)).toEqual({ file: '/repo/app/bank.ts', line: 20, column: 5, function: 'transfer' });
     expect(userSite(stack, [...defaultFrameFilters, /bank\.ts$/])).toBeUndefined();
-    expect(isFiltered('C:\\repo\\packages\\primitives\\src\\lock.ts', defaultFrameFilters)).toBe(true);
+    expect(isFiltered(`${own}graph.ts`.replaceAll('/', '\\'), defaultFrameFilters)).toBe(true);
+  });
+
+  it('only interlock’s own directories: a user’s packages/core/src/ is the user’s code', () => {
+    const stack = [
+      'Error: site',
+      '    at Lock.acquire (/repo/node_modules/@interlock/primitives/dist/lock.js:1:1)',
+      '    at async transfer (/repo/packages/core/src/bank.ts:20:5)',
+    ].join('\n');
+    expect(userSite(stack)).toEqual({ file: '/repo/packages/core/src/bank.ts', line: 20, column: 5, function: 'transfer' });
+  });
+
+  it('sourceDirectory: the directory of a file: URL, with a trailing slash; none for other URLs', () => {
+    expect(sourceDirectory('file:///app/lib/x%20y/mod.js')).toBe('/app/lib/x y/');
+    expect(sourceDirectory('file:///C:/app/lib/mod.js')).toBe('C:/app/lib/');
+    expect(isFiltered('C:\\app\\lib\\mod.js', [sourceDirectory('file:///C:/app/lib/mod.js')!])).toBe(true);
+    expect(sourceDirectory('https://cdn.example/mod.js')).toBeUndefined();
   });
 
   it('captures now and resolves the caller’s line later', () => {

@@ -8,9 +8,11 @@ import {
   formatReport,
   REPORT_VERSION,
   resolveOptions,
+  sourceDirectory,
   type Cycle,
   type DetectorOptions,
   type DetectorWarning,
+  type FrameFilter,
   type LockGraphReport,
   type ReportFormat,
 } from '@interlock/core';
@@ -49,11 +51,27 @@ export interface DetectorEnableOptions {
    */
   readonly onWarning?: (warning: DetectorWarning) => void;
   /**
-   * Frames skipped when a stack becomes a site (add your own lock wrappers here).
-   * @default defaultFrameFilters (interlock's own sources and `node:internal`)
+   * More frames to skip when a stack becomes a site, **added** to interlock's own (the
+   * directories of `@interlock/core` and `@interlock/primitives`, `node_modules/@interlock/`,
+   * `node:internal`): a frame is skipped when its file contains a string or matches a RegExp.
+   * Name your own lock wrappers here so that sites point at their callers.
+   * @default [] (interlock's own frames only)
+   * @example
+   * ```ts
+   * detector.enable({ frameFilters: ['/src/db/with-row-lock.ts'] });
+   * ```
    */
   readonly frameFilters?: DetectorOptions['frameFilters'];
 }
+
+/**
+ * Frames that are interlock's own: core's defaults plus exactly this package's directory (never a
+ * user's directory that happens to be called `packages/primitives/src/`).
+ */
+const primitivesDirectory = sourceDirectory(import.meta.url);
+const ownFrameFilters: readonly FrameFilter[] = Object.freeze(
+  primitivesDirectory === undefined ? [...defaultFrameFilters] : [...defaultFrameFilters, primitivesDirectory],
+);
 
 function emitWarning(warning: DetectorWarning): void {
   process.emitWarning(warning);
@@ -97,7 +115,7 @@ export class InterlockDetector {
       stacks: options.stacks ?? true,
       holdTimeout: options.holdTimeout ?? 0,
       onWarning: options.onWarning ?? emitWarning,
-      frameFilters: options.frameFilters ?? defaultFrameFilters,
+      frameFilters: options.frameFilters === undefined ? ownFrameFilters : [...ownFrameFilters, ...options.frameFilters],
     };
     if (this.#probe === undefined) {
       // resolveOptions validates before anything changes.

@@ -98,6 +98,21 @@ describe('facade', () => {
     expect(lock?.site?.file).toMatch(/test\/detector\.test\.ts$/);
     expect(lock?.key).toMatch(/^sited@.*detector\.test\.ts:\d+:\d+$/);
   });
+
+  it('frameFilters adds to interlock’s own filters: sites still skip the primitives’ frames', async () => {
+    enableFresh({ onCycle: 'record', frameFilters: ['/no/such/wrapper.ts'] });
+    const a = new Lock({ name: 'a' });
+    const b = new Lock({ name: 'b' });
+    await a.withLock(() => b.withLock(() => undefined));
+    const [edge] = detector.snapshot().edges;
+    for (const site of [edge?.holder, edge?.acquirer]) expect(site?.file).toMatch(/test\/detector\.test\.ts$/);
+    // Skipping this file too moves every site off it (to whatever called the test).
+    enableFresh({ onCycle: 'record', frameFilters: [/detector\.test\.ts$/] });
+    const c = new Lock({ name: 'c' });
+    await a.withLock(() => c.withLock(() => undefined));
+    const [skipped] = detector.snapshot().edges;
+    expect(skipped?.acquirer?.file ?? '').not.toMatch(/detector\.test\.ts$|packages\/(core|primitives)\/src\//);
+  });
 });
 
 describe('edges: a task acquiring b while it holds a records a → b', () => {
