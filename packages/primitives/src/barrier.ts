@@ -1,6 +1,6 @@
 import { BrokenBarrierError } from './errors.ts';
-import { validateFunction, validateInteger, validateName, validateTimeout, validateWaitOptions } from './internal/validate.ts';
-import { WaiterQueue, type WaitOptions, type Waiter } from './internal/waiter-queue.ts';
+import { validateFunction, validateInteger, validateName, validateOptions, validateTimeout } from './internal/validate.ts';
+import { abortedBeforeStart, WaiterQueue, type WaitOptions, type Waiter } from './internal/waiter-queue.ts';
 
 /** Options of the Barrier constructor. */
 export interface BarrierOptions {
@@ -43,6 +43,7 @@ export class Barrier {
 
   constructor(parties: number, options?: BarrierOptions) {
     validateInteger(parties, 'parties', 1);
+    validateOptions(options);
     validateFunction(options?.action, 'action', true);
     if (options?.timeout !== undefined) validateTimeout(options.timeout);
     validateName(options?.name);
@@ -81,9 +82,9 @@ export class Barrier {
    * @default options.timeout the constructor's `timeout`
    */
   wait(options?: WaitOptions): Promise<number> {
-    validateWaitOptions(options);
+    const aborted = abortedBeforeStart(options);
+    if (aborted !== undefined) return aborted;
     if (this.#broken) return Promise.reject(new BrokenBarrierError(`${this.#label} is broken`));
-    if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
     const index = this.#waiters.size;
     if (index + 1 < this.#parties) {
       const timeout = options?.timeout ?? this.#timeout;
@@ -95,6 +96,11 @@ export class Barrier {
     } catch (error) {
       this.#break();
       return Promise.reject(error);
+    }
+    // The action may have called abort() (which failed the others) or reset(): either way this
+    // pass is over, and the last arrival must not report it as passed.
+    if (this.#broken || this.#waiters.size !== index) {
+      return Promise.reject(new BrokenBarrierError(`${this.#label} was broken or reset by its action`));
     }
     let waiter: Waiter<number> | null = this.#waiters.first;
     while (waiter !== null) {

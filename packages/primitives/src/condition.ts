@@ -2,13 +2,10 @@ import { LockStateError } from './errors.ts';
 import type { Guard } from './guard.ts';
 import { acquireRestore, ExclusiveLock, ownedByCaller, releaseSave, type AcquireOptions } from './internal/exclusive-lock.ts';
 import { taskContext } from './internal/task-context.ts';
-import { describeValue, validateFunction, validateInteger, validateName, validateWaitOptions } from './internal/validate.ts';
-import { WaiterQueue, type WaitOptions, type Waiter } from './internal/waiter-queue.ts';
+import { describeValue, validateFunction, validateInteger, validateName, validateOptions } from './internal/validate.ts';
+import { abortedBeforeStart, MAX_TIMER_DELAY, WaiterQueue, type WaitOptions, type Waiter } from './internal/waiter-queue.ts';
 import type { Lock } from './lock.ts';
 import { RLock } from './rlock.ts';
-
-/** The largest delay setTimeout honours; longer timeouts wait forever. */
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 function conditionTimeout(waiter: Waiter<boolean>): void {
   waiter.resolve(false);
@@ -48,6 +45,7 @@ export class Condition {
 
   /** @default lock a new RLock */
   constructor(lock?: Lock | RLock, options?: ConditionOptions) {
+    validateOptions(options);
     validateName(options?.name);
     if (lock !== undefined && !(lock instanceof ExclusiveLock)) {
       throw new TypeError(`Expected \`lock\` to be a Lock or RLock, got ${describeValue(lock)}`);
@@ -89,6 +87,7 @@ export class Condition {
    * Release the lock, wait for a `notify`, and re-acquire the lock. Resolves true when notified,
    * false when `timeout` ms passed; rejects with `signal.reason` on abort — in every case only
    * once the lock is held again. A waiter notified before its abort lands counts as notified.
+   * A signal that is already aborted rejects at once, without releasing the lock.
    * Throws LockStateError when the caller does not hold the lock.
    *
    * @example
@@ -97,9 +96,9 @@ export class Condition {
    * ```
    */
   wait(options?: WaitOptions): Promise<boolean> {
-    validateWaitOptions(options);
     this.#assertOwned('wait on');
-    return this.#waitHeld(options, undefined);
+    // Checked after ownership so that a LockStateError never leaves a rejected promise behind.
+    return abortedBeforeStart(options) ?? this.#waitHeld(options, undefined);
   }
 
   async #waitHeld(options: WaitOptions | undefined, onWaiter: ((waiter: Waiter<boolean>) => void) | undefined): Promise<boolean> {
@@ -120,7 +119,9 @@ export class Condition {
 
   /**
    * Wait until `predicate()` is truthy, re-checking it after each notify. Resolves with its last
-   * value: truthy, or falsy when `timeout` ms (for the whole call) ran out.
+   * value: truthy, or falsy when `timeout` ms (for the whole call) ran out. Rejects with
+   * `signal.reason` on abort, once the lock is held again (at once, before the predicate runs and
+   * without releasing the lock, when the signal is already aborted).
    *
    * @example
    * ```ts
@@ -129,9 +130,8 @@ export class Condition {
    */
   waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<T> {
     validateFunction(predicate, 'predicate');
-    validateWaitOptions(options);
     this.#assertOwned('wait on');
-    return this.#waitFor(predicate, options);
+    return abortedBeforeStart(options) ?? this.#waitFor(predicate, options);
   }
 
   async #waitFor<T>(predicate: () => T, options: WaitOptions | undefined): Promise<T> {

@@ -1,6 +1,4 @@
-import type { WaitOptions } from './internal/waiter-queue.ts';
-import { validateWaitOptions } from './internal/validate.ts';
-import { WaiterQueue, type Waiter } from './internal/waiter-queue.ts';
+import { abortedBeforeStart, WaiterQueue, type WaitOptions, type Waiter } from './internal/waiter-queue.ts';
 
 function eventTimeout(waiter: Waiter<boolean>): void {
   waiter.resolve(false);
@@ -53,10 +51,8 @@ export class Event {
    * ```
    */
   wait(options?: WaitOptions): Promise<boolean> {
-    if (options !== undefined) {
-      validateWaitOptions(options);
-      if (options.signal?.aborted) return Promise.reject(options.signal.reason);
-    }
+    const aborted = abortedBeforeStart(options);
+    if (aborted !== undefined) return aborted;
     if (this.#flag) return Promise.resolve(true);
     return this.#waiters.wait(options, undefined).promise;
   }

@@ -43,8 +43,11 @@ export class HoldGuard implements Guard {
 
   release(): void {
     if (this.released) return;
-    this.#released = true;
+    // Marked only once the primitive accepted the release: one refused while a Condition waits
+    // with this hold (LockStateError) leaves the guard live, so `using` can still release it once
+    // the wait has taken the lock back, instead of leaking the lock.
     this.#hold.lock.releaseHold(this.#hold);
+    this.#released = true;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { QueueEmptyError, QueueFullError, TimeoutError } from './errors.ts';
-import { validateInteger, validateWaitOptions } from './internal/validate.ts';
-import { WaiterQueue, type WaitOptions, type Waiter } from './internal/waiter-queue.ts';
+import { validateInteger } from './internal/validate.ts';
+import { abortedBeforeStart, WaiterQueue, type WaitOptions, type Waiter } from './internal/waiter-queue.ts';
 
 function queueTimeout(what: string) {
   return <T>(waiter: Waiter<T>): void => {
@@ -67,10 +67,8 @@ export class Queue<T> {
    * with `signal.reason` on abort; an item whose put gave up is never added.
    */
   put(item: T, options?: WaitOptions): Promise<void> {
-    if (options !== undefined) {
-      validateWaitOptions(options);
-      if (options.signal?.aborted) return Promise.reject(options.signal.reason);
-    }
+    const aborted = abortedBeforeStart(options);
+    if (aborted !== undefined) return aborted;
     if (this.#putters.size === 0 && this.#offer(item)) return Promise.resolve();
     return this.#putters.wait(options, undefined, item).promise;
   }
@@ -85,10 +83,8 @@ export class Queue<T> {
    * TimeoutError after `timeout` ms, with `signal.reason` on abort; a get that gave up takes nothing.
    */
   get(options?: WaitOptions): Promise<T> {
-    if (options !== undefined) {
-      validateWaitOptions(options);
-      if (options.signal?.aborted) return Promise.reject(options.signal.reason);
-    }
+    const aborted = abortedBeforeStart(options);
+    if (aborted !== undefined) return aborted;
     if (this.qsize() > 0) return Promise.resolve(this.#take());
     return this.#getters.wait(options, undefined).promise;
   }
@@ -117,10 +113,8 @@ export class Queue<T> {
 
   /** Wait until every item put has been marked done with `taskDone()`. */
   join(options?: WaitOptions): Promise<void> {
-    if (options !== undefined) {
-      validateWaitOptions(options);
-      if (options.signal?.aborted) return Promise.reject(options.signal.reason);
-    }
+    const aborted = abortedBeforeStart(options);
+    if (aborted !== undefined) return aborted;
     if (this.#unfinished === 0) return Promise.resolve();
     return this.#joiners.wait(options, undefined).promise;
   }

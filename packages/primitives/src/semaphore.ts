@@ -1,21 +1,16 @@
-import { TimeoutError } from './errors.ts';
 import { HoldGuard, type Guard } from './guard.ts';
+import { acquireTimeout, runHolding, watchWaiter } from './internal/acquisition.ts';
 import type { AcquireOptions, LockOptions } from './internal/exclusive-lock.ts';
 import { defaultName, LockIdentity, probe } from './internal/probe.ts';
-import { frameWith, Hold, taskContext, type Frame } from './internal/task-context.ts';
-import { validateFunction, validateInteger, validateName, validateWaitOptions } from './internal/validate.ts';
-import { WaiterQueue, type Waiter } from './internal/waiter-queue.ts';
+import { Hold, taskContext, type Frame } from './internal/task-context.ts';
+import { validateFunction, validateInteger, validateName, validateOptions } from './internal/validate.ts';
+import { abortedBeforeStart, WaiterQueue } from './internal/waiter-queue.ts';
 
 /** Options of a semaphore's constructor. */
 export type SemaphoreOptions = LockOptions;
 
 /** Marks a BoundedSemaphore's construction; not exported, so only BoundedSemaphore can pass it. */
 const bounded = Symbol('bounded');
-
-function semaphoreTimeout(waiter: Waiter<HoldGuard>): void {
-  const id = waiter.payload as LockIdentity;
-  waiter.reject(new TimeoutError(`Timed out after ${waiter.timeout} ms waiting for ${id.kind} ${id.name}`, waiter.timeout));
-}
 
 /**
  * A counter of permits (Python's `threading.Semaphore`): `acquire` takes one, waiting FIFO while
@@ -36,7 +31,7 @@ export class Semaphore {
   // Upper bound on #value + outstanding permits: Infinity, or the initial value for BoundedSemaphore.
   readonly #bound: number;
   // Queued acquires, oldest first.
-  readonly #waiters = new WaiterQueue<HoldGuard>({ onTimeout: semaphoreTimeout });
+  readonly #waiters = new WaiterQueue<HoldGuard>({ onTimeout: acquireTimeout });
 
   /**
    * @param value the initial number of permits.
@@ -44,6 +39,7 @@ export class Semaphore {
    */
   constructor(value = 1, options?: SemaphoreOptions) {
     validateInteger(value, 'value', 0);
+    validateOptions(options);
     validateName(options?.name);
     const isBounded = (options as { [bounded]?: boolean } | undefined)?.[bounded] === true;
     const kind = isBounded ? 'BoundedSemaphore' : 'Semaphore';
@@ -78,10 +74,8 @@ export class Semaphore {
    * ```
    */
   acquire(options?: AcquireOptions): Promise<Guard> {
-    if (options !== undefined) {
-      validateWaitOptions(options);
-      if (options.signal?.aborted) return Promise.reject(options.signal.reason);
-    }
+    const aborted = abortedBeforeStart(options);
+    if (aborted !== undefined) return aborted;
     let frame: Frame | undefined;
     let token: unknown;
     if (probe !== undefined) {
@@ -98,17 +92,7 @@ export class Semaphore {
     }
     const { promise, waiter } = this.#waiters.wait(options, frame, this.#id);
     waiter.probeToken = token;
-    if (probe !== undefined && !waiter.settled) {
-      const waiters = this.#waiters;
-      waiter.onEnd = probe.waiting(
-        this.#id,
-        frame,
-        (error) => {
-          waiters.fail(waiter, error);
-        },
-        token,
-      );
-    }
+    watchWaiter(this.#waiters, waiter, this.#id);
     return promise;
   }
 
@@ -142,7 +126,7 @@ export class Semaphore {
     // The other permits end holds in no task's frame (plain style): without this the detector
     // would keep one hold per plain acquire/release for ever.
     if (anonymous > 0) probe?.releasedAnonymous?.(this.#id, anonymous);
-    for (let i = 0; i < n; i += 1) this.#returnPermit();
+    this.#returnPermits(n);
   }
 
   /**
@@ -155,19 +139,8 @@ export class Semaphore {
    */
   withLock<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T> {
     validateFunction(fn, 'fn');
-    validateWaitOptions(options);
-    return this.#withLock(fn, options);
-  }
-
-  async #withLock<T>(fn: () => T | PromiseLike<T>, options: AcquireOptions | undefined): Promise<T> {
-    const guard = (await this.acquire(options)) as HoldGuard;
-    try {
-      const hold = HoldGuard.holdOf(guard);
-      hold.claimed = true;
-      return await taskContext.run(frameWith(taskContext.getStore(), hold), fn);
-    } finally {
-      guard.release();
-    }
+    // acquire() throws synchronously on bad options, before anything changes.
+    return runHolding(this.acquire(options), fn);
   }
 
   #grantHold(frame: Frame | undefined, token: unknown): Hold {
@@ -192,19 +165,27 @@ export class Semaphore {
   }
 
   #releaseHold(hold: Hold): void {
-    this.#checkBound(1);
+    if (this.#value + 1 > this.#bound) {
+      // Every permit is already free, so this guard's permit went back through a plain release():
+      // the hold is over (its guard now reads released), and releasing it again is an over-release.
+      this.#endHold(hold);
+      this.#checkBound(1);
+    }
     this.#endHold(hold);
-    this.#returnPermit();
+    this.#returnPermits(1);
   }
 
-  /** Hand one permit straight to the oldest waiter (no barging), or add it to the free count. */
-  #returnPermit(): void {
-    const waiter = this.#waiters.first;
-    if (waiter === null) {
-      this.#value += 1;
-      return;
+  /**
+   * Hand permits straight to the oldest waiters (no barging) and add the rest to the free count.
+   * Bounded by the waiters, not by `n`: `release(2 ** 40)` costs as much as `release(1)`.
+   */
+  #returnPermits(n: number): void {
+    let left = n;
+    for (let waiter = this.#waiters.first; waiter !== null && left > 0; waiter = this.#waiters.first) {
+      left -= 1;
+      this.#waiters.grant(waiter, new HoldGuard(this.#grantHold(waiter.frame, waiter.probeToken), true));
     }
-    this.#waiters.grant(waiter, new HoldGuard(this.#grantHold(waiter.frame, waiter.probeToken), true));
+    this.#value += left;
   }
 }
 
@@ -221,6 +202,7 @@ export class Semaphore {
 export class BoundedSemaphore extends Semaphore {
   /** @default value 1 */
   constructor(value = 1, options?: SemaphoreOptions) {
+    validateOptions(options); // before the spread, which would turn a string into an object
     super(value, { ...options, [bounded]: true } as SemaphoreOptions);
   }
 }

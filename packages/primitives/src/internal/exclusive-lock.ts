@@ -2,12 +2,13 @@
  * The shared implementation of Lock and RLock: one holder at a time, FIFO hand-off, and (for
  * RLock) re-entry by the task whose frame holds the current hold.
  */
-import { LockStateError, TimeoutError } from '../errors.ts';
+import { LockStateError } from '../errors.ts';
 import { HoldGuard, type Guard } from '../guard.ts';
+import { acquireTimeout, runHolding, watchWaiter } from './acquisition.ts';
 import { defaultName, LockIdentity, probe, type LockKind } from './probe.ts';
-import { frameHas, frameWith, Hold, taskContext, type Frame } from './task-context.ts';
-import { validateFunction, validateName, validateWaitOptions } from './validate.ts';
-import { WaiterQueue, type WaitOptions, type Waiter } from './waiter-queue.ts';
+import { frameHas, Hold, taskContext, type Frame } from './task-context.ts';
+import { validateFunction, validateName, validateOptions } from './validate.ts';
+import { abortedBeforeStart, WaiterQueue, type WaitOptions } from './waiter-queue.ts';
 
 /** Options of {@link Lock.acquire}, {@link Semaphore.acquire} and the like. */
 export type AcquireOptions = WaitOptions;
@@ -27,11 +28,6 @@ export interface LockOptions {
  */
 type Grant = HoldGuard | undefined;
 
-function lockTimeout(waiter: Waiter<Grant>): void {
-  const lock = waiter.payload as LockIdentity;
-  waiter.reject(new TimeoutError(`Timed out after ${waiter.timeout} ms waiting for ${lock.kind} ${lock.name}`, waiter.timeout));
-}
-
 /** Condition's access to a lock's internals (assigned in the class's static block). */
 export let releaseSave!: (lock: ExclusiveLock) => Hold;
 export let acquireRestore!: (lock: ExclusiveLock, hold: Hold) => Promise<void>;
@@ -43,9 +39,10 @@ export class ExclusiveLock {
   // The current holder's record; undefined exactly when unlocked. Hand-off replaces it without a gap.
   #hold: Hold | undefined = undefined;
   // Queued acquires. Invariant: non-empty only while locked (release hands off directly).
-  readonly #waiters = new WaiterQueue<Grant>({ onTimeout: lockTimeout });
+  readonly #waiters = new WaiterQueue<Grant>({ onTimeout: acquireTimeout });
 
   constructor(kind: LockKind, reentrant: boolean, options: LockOptions | undefined) {
+    validateOptions(options);
     validateName(options?.name);
     this.#id = new LockIdentity(options?.name ?? defaultName(kind), kind, reentrant, (hold) => this.#releaseHold(hold));
   }
@@ -72,10 +69,8 @@ export class ExclusiveLock {
    * ```
    */
   acquire(options?: AcquireOptions): Promise<Guard> {
-    if (options !== undefined) {
-      validateWaitOptions(options);
-      if (options.signal?.aborted) return Promise.reject(options.signal.reason);
-    }
+    const aborted = abortedBeforeStart(options);
+    if (aborted !== undefined) return aborted;
     if (probe !== undefined) return this.#acquireProbed(options);
     const hold = this.#hold;
     if (hold === undefined) {
@@ -116,22 +111,8 @@ export class ExclusiveLock {
   #enqueue(options: AcquireOptions | undefined, frame: Frame | undefined, token: unknown): Promise<Guard> {
     const { promise, waiter } = this.#waiters.wait(options, frame, this.#id);
     waiter.probeToken = token;
-    this.#watch(waiter);
+    watchWaiter(this.#waiters, waiter, this.#id);
     return promise as Promise<Guard>;
-  }
-
-  /** Tell the probe a waiter is waiting, and let it fail the waiter to break a deadlock. */
-  #watch(waiter: Waiter<Grant>): void {
-    if (probe === undefined || waiter.settled) return;
-    const waiters = this.#waiters;
-    waiter.onEnd = probe.waiting(
-      this.#id,
-      waiter.frame,
-      (error) => {
-        waiters.fail(waiter, error);
-      },
-      waiter.probeToken,
-    );
   }
 
   /**
@@ -186,21 +167,8 @@ export class ExclusiveLock {
    */
   withLock<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T> {
     validateFunction(fn, 'fn');
-    validateWaitOptions(options);
-    return this.#withLock(fn, options);
-  }
-
-  async #withLock<T>(fn: () => T | PromiseLike<T>, options: AcquireOptions | undefined): Promise<T> {
-    const guard = (await this.acquire(options)) as HoldGuard;
-    try {
-      const hold = HoldGuard.holdOf(guard);
-      const frame = taskContext.getStore();
-      if (frameHas(frame, hold)) return await fn();
-      hold.claimed = true;
-      return await taskContext.run(frameWith(frame, hold), fn);
-    } finally {
-      guard.release();
-    }
+    // acquire() throws synchronously on bad options, before anything changes.
+    return runHolding(this.acquire(options), fn);
   }
 
   #releaseHold(hold: Hold): void {
@@ -261,7 +229,7 @@ export class ExclusiveLock {
         return Promise.resolve();
       }
       const { promise, waiter } = lock.#waiters.wait(undefined, taskContext.getStore(), hold);
-      lock.#watch(waiter);
+      watchWaiter(lock.#waiters, waiter, lock.#id);
       return promise.then(
         () => undefined,
         (error: unknown) => {

@@ -54,10 +54,18 @@ export function validateName(value: unknown, name = 'name'): asserts value is st
   if (value !== undefined && typeof value !== 'string') fail('type', name, 'a string', value);
 }
 
+/**
+ * An optional options bag. Catches `new Lock('accounts')` and the like, which would otherwise
+ * silently ignore the argument.
+ */
+export function validateOptions(value: unknown, name = 'options'): asserts value is object | undefined {
+  if (value !== undefined && (typeof value !== 'object' || value === null)) fail('type', name, 'an object', value);
+}
+
 /** The options bag of a wait: an object (or undefined) whose `timeout` and `signal` are valid. */
 export function validateWaitOptions(options: unknown): void {
   if (options === undefined) return;
-  if (typeof options !== 'object' || options === null) fail('type', 'options', 'an object', options);
+  validateOptions(options);
   const { timeout, signal } = options as { timeout?: unknown; signal?: unknown };
   if (timeout !== undefined) validateTimeout(timeout);
   validateSignal(signal);

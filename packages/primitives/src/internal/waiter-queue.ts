@@ -5,6 +5,7 @@
  * that gave up can never be granted later.
  */
 import type { Frame } from './task-context.ts';
+import { validateWaitOptions } from './validate.ts';
 
 /** Timeout and cancellation of one wait. */
 export interface WaitOptions {
@@ -19,7 +20,19 @@ export interface WaitOptions {
 }
 
 /** The largest delay setTimeout honours; longer timeouts are treated as "forever". */
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+/**
+ * The check every waiting method starts with: throws on invalid options (before anything
+ * changes), and returns a promise rejected with `signal.reason` when the signal is already
+ * aborted — the caller returns it at once, so an aborted call never takes a free lock, an item,
+ * or a slot it could have had without waiting.
+ */
+export function abortedBeforeStart(options: WaitOptions | undefined): Promise<never> | undefined {
+  if (options === undefined) return undefined;
+  validateWaitOptions(options);
+  return options.signal?.aborted === true ? Promise.reject(options.signal.reason as unknown) : undefined;
+}
 
 /** One pending wait. Fields are for the owning primitive; settle it only through its queue. */
 export class Waiter<T> {

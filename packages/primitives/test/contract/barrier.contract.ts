@@ -203,6 +203,33 @@ export function describeBarrierContract(label: string, hooks: ContractHooks = {}
       expect(barrier.broken).toBe(true);
     });
 
+    it('BarrierTests.test_constructor: parties below 1 and non-object options are rejected', () => {
+      expect(() => new Barrier(0)).toThrow(new RangeError('Expected `parties` to be a positive integer, got 0'));
+      expect(() => new Barrier(-1)).toThrow(RangeError);
+      expect(() => new Barrier(2, 5 as never)).toThrow(new TypeError('Expected `options` to be an object, got 5'));
+    });
+
+    it('BarrierTests.test_repr: parties, nWaiting and broken are the state a repr shows', async () => {
+      const barrier = new Barrier(3);
+      expect([barrier.parties, barrier.nWaiting, barrier.broken]).toEqual([3, 0, false]);
+      const waiting = [barrier.wait(), barrier.wait()];
+      expect(barrier.nWaiting).toBe(2);
+      await barrier.wait();
+      await Promise.all(waiting);
+      expect(barrier.nWaiting).toBe(0);
+      barrier.abort();
+      expect(barrier.broken).toBe(true);
+    });
+
+    it('Barrier: an action that aborts the barrier fails the whole pass, the last arriver included', async () => {
+      const barrier = new Barrier(2, { action: () => barrier.abort() });
+      const first = track(barrier.wait());
+      await expect(barrier.wait()).rejects.toBeInstanceOf(BrokenBarrierError);
+      await settle();
+      expect(first.error).toBeInstanceOf(BrokenBarrierError);
+      expect(barrier.broken).toBe(true);
+    });
+
     it('Barrier: an action that throws breaks the barrier; the last arriver gets the error', async () => {
       const failure = new Error('action failed');
       const barrier = new Barrier(2, {

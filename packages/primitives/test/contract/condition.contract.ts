@@ -190,6 +190,51 @@ export function describeConditionContract(label: string, hooks: ContractHooks = 
       }
     });
 
+    it('Condition.wait / waitFor with an already-aborted signal reject at once and never let go of the lock', async () => {
+      const cond = new Condition(new Lock());
+      const controller = new AbortController();
+      const reason = new Error('cancelled');
+      controller.abort(reason);
+      let predicateCalls = 0;
+      const contender = track(
+        cond.withLock(async () => {
+          await expect(cond.wait({ signal: controller.signal })).rejects.toBe(reason);
+          await expect(
+            cond.waitFor(() => {
+              predicateCalls += 1;
+              return false;
+            }, { signal: controller.signal }),
+          ).rejects.toBe(reason);
+          return 'done';
+        }),
+      );
+      const other = track(cond.acquire()); // queued behind the holder: must not get the lock in between
+      await settle();
+      expect(contender.value).toBe('done');
+      expect(predicateCalls).toBe(0);
+      expect(other.state).toBe('fulfilled');
+      other.value?.release();
+      expect(cond.locked).toBe(false);
+    });
+
+    it('Condition.wait: a guard release refused while the wait has the lock released leaves the guard live', async () => {
+      const cond = new Condition(new Lock());
+      let guard: { release(): void; readonly released: boolean } | undefined;
+      const waiting = (async () => {
+        using held = await cond.acquire();
+        guard = held;
+        return await cond.wait();
+      })();
+      await settle();
+      expect(cond.locked).toBe(false); // released by the wait
+      expect(() => guard?.release()).toThrow(LockStateError);
+      expect(guard?.released).toBe(false);
+      await cond.withLock(() => cond.notify());
+      expect(await waiting).toBe(true);
+      expect(guard?.released).toBe(true); // `using` released it once the wait had the lock back
+      expect(cond.locked).toBe(false);
+    });
+
     it('Condition.wait restores an RLock to its full recursion depth', async () => {
       const cond = new Condition();
       const waiting = cond.withLock(async () => {

@@ -18,6 +18,20 @@ function describeBaseLockTests(Kind: LockClass): void {
       expect(new Kind({ name: 'accounts' }).name).toBe('accounts');
     });
 
+    it('BaseLockTests.test_constructor_noargs: anything but an options object is a TypeError', () => {
+      expect(() => new Kind('accounts' as never)).toThrow(new TypeError('Expected `options` to be an object, got "accounts"'));
+      expect(() => new Kind(1 as never)).toThrow(new TypeError('Expected `options` to be an object, got 1'));
+      expect(() => new Kind(null as never)).toThrow(TypeError);
+      expect(new Kind(undefined).locked).toBe(false);
+    });
+
+    it('BaseLockTests.test_locked_repr: `locked` is the state a repr shows (no repr in JS)', async () => {
+      const lock = new Kind();
+      expect(lock.locked).toBe(false);
+      using _guard = await lock.acquire();
+      expect(lock.locked).toBe(true);
+    });
+
     it('BaseLockTests.test_repr: two default names differ', () => {
       expect(new Kind().name).not.toBe(new Kind().name);
     });
@@ -196,6 +210,38 @@ function describeRLockTests(): void {
         using _c = await lock.acquire();
         expect(lock.locked).toBe(true);
       });
+      expect(lock.locked).toBe(false);
+    });
+
+    it('RLockTests.test_locked / test_recursion_count: locked until the owner released every level it took', async () => {
+      const lock = new RLock();
+      expect(lock.locked).toBe(false);
+      await lock.withLock(async () => {
+        await lock.acquire();
+        await lock.acquire();
+        expect(lock.locked).toBe(true);
+        lock.release();
+        expect(lock.locked).toBe(true);
+        lock.release();
+        expect(lock.locked).toBe(true); // withLock's own level is still held
+      });
+      expect(lock.locked).toBe(false);
+    });
+
+    it('RLockTests.test_locked_with_2threads: an RLock held by one task is locked as seen from another', async () => {
+      const lock = new RLock();
+      const done = gate();
+      const seenByHolder: boolean[] = [];
+      const holder = lock.withLock(async () => {
+        seenByHolder.push(lock.locked);
+        await done.promise;
+      });
+      await settle();
+      const seenByOther = await (async () => lock.locked)();
+      expect(seenByHolder).toEqual([true]);
+      expect(seenByOther).toBe(true);
+      done.open();
+      await holder;
       expect(lock.locked).toBe(false);
     });
 

@@ -61,6 +61,40 @@ function describeBaseSemaphoreTests(Kind: typeof Semaphore): void {
       await Promise.all(tasks);
     });
 
+    it('BaseSemaphoreTests.test_multirelease: release(n) lets exactly n waiters through at once', async () => {
+      const sem = new Kind(7);
+      await sem.acquire();
+      let phase = 0;
+      const first: number[] = [];
+      const second: number[] = [];
+      const tasks = Array.from({ length: 10 }, async () => {
+        await sem.acquire();
+        first.push(phase);
+        await sem.acquire();
+        second.push(phase);
+      });
+      await settle();
+      expect([...first, ...second]).toEqual([0, 0, 0, 0, 0, 0]);
+      phase = 1;
+      sem.release(7);
+      await settle();
+      expect([...first, ...second].sort()).toEqual([...Array(6).fill(0), ...Array(7).fill(1)]);
+      phase = 2;
+      sem.release(6);
+      await settle();
+      expect([...first, ...second].sort()).toEqual([...Array(6).fill(0), ...Array(7).fill(1), ...Array(6).fill(2)]);
+      expect(sem.tryAcquire()).toBeUndefined();
+      expect(sem.value).toBe(0);
+      sem.release();
+      await Promise.all(tasks);
+      expect(sem.value).toBe(0);
+    });
+
+    it('BaseSemaphoreTests.test_constructor_noargs: options must be an object', () => {
+      expect(() => new Kind(1, 'pool' as never)).toThrow(new TypeError('Expected `options` to be an object, got "pool"'));
+      expect(new Kind(1, { name: 'pool' }).name).toBe('pool');
+    });
+
     it('BaseSemaphoreTests.test_try_acquire: tryAcquire succeeds while permits remain', () => {
       const sem = new Kind(2);
       expect(sem.tryAcquire()).toBeDefined();
@@ -164,6 +198,39 @@ export function describeSemaphoreContract(label: string, hooks: ContractHooks = 
       expect(sem.value).toBe(0);
       guard.release();
       expect(() => sem.release()).toThrow(RangeError);
+      expect(sem.value).toBe(1);
+    });
+
+    it('SemaphoreTests.test_repr: `value` is what a repr shows, and grows past the initial value', async () => {
+      const sem = new Semaphore(3);
+      expect(sem.value).toBe(3);
+      await sem.acquire();
+      expect(sem.value).toBe(2);
+      sem.release();
+      sem.release();
+      expect(sem.value).toBe(4);
+    });
+
+    it('Semaphore.release(n) costs what the waiters cost, not n: a huge n wakes the waiters and adds the rest', async () => {
+      const sem = new Semaphore(0);
+      const woken = [track(sem.acquire()), track(sem.acquire())];
+      sem.release(2 ** 40); // one permit at a time, this loop would run for hours
+      await settle();
+      expect(woken.map((w) => w.state)).toEqual(['fulfilled', 'fulfilled']);
+      expect(sem.value).toBe(2 ** 40 - 2);
+    });
+
+    it('BoundedSemaphore: a guard whose permit a plain release() already returned refuses once, then is released', async () => {
+      const sem = new BoundedSemaphore(1);
+      const stale = await sem.acquire();
+      sem.release(); // gives the permit back without the guard
+      expect(() => stale.release()).toThrow(RangeError);
+      expect(stale.released).toBe(true);
+      expect(sem.value).toBe(1);
+      const current = await sem.acquire();
+      stale.release(); // must not hand back the permit `current` now holds
+      expect(sem.value).toBe(0);
+      current.release();
       expect(sem.value).toBe(1);
     });
 

@@ -1,0 +1,51 @@
+/**
+ * What the lock-like primitives (Lock/RLock through ExclusiveLock, Semaphore) share around one
+ * acquisition: the error of a queued acquire that timed out, telling the probe that a waiter
+ * waits, and running a `withLock` callback in a frame that holds the lock.
+ */
+import { TimeoutError } from '../errors.ts';
+import { HoldGuard, type Guard } from '../guard.ts';
+import { probe, type LockIdentity } from './probe.ts';
+import { frameHas, frameWith, taskContext } from './task-context.ts';
+import type { Waiter, WaiterQueue } from './waiter-queue.ts';
+
+/** The timeout policy of a queued acquire: its payload is the primitive's identity. */
+export function acquireTimeout<T>(waiter: Waiter<T>): void {
+  const id = waiter.payload as LockIdentity;
+  waiter.reject(new TimeoutError(`Timed out after ${waiter.timeout} ms waiting for ${id.kind} ${id.name}`, waiter.timeout));
+}
+
+/**
+ * Tell the probe (if any) that `waiter` waits for `id`, and let it fail the waiter to break a
+ * deadlock. A waiter that already settled (zero timeout) never waited, so nothing is reported.
+ */
+export function watchWaiter<T>(waiters: WaiterQueue<T>, waiter: Waiter<T>, id: LockIdentity): void {
+  if (probe === undefined || waiter.settled) return;
+  waiter.onEnd = probe.waiting(
+    id,
+    waiter.frame,
+    (error) => {
+      waiters.fail(waiter, error);
+    },
+    waiter.probeToken,
+  );
+}
+
+/**
+ * The body of every `withLock`: wait for `acquiring`, run `fn` in a frame that holds the new hold
+ * (so an RLock can be re-entered inside and the detector orders nested locks after it), and
+ * release however `fn` ends. An RLock re-entry returns the hold the frame already has, so the
+ * frame is left as it is.
+ */
+export async function runHolding<T>(acquiring: Promise<Guard>, fn: () => T | PromiseLike<T>): Promise<T> {
+  const guard = (await acquiring) as HoldGuard;
+  try {
+    const hold = HoldGuard.holdOf(guard);
+    const frame = taskContext.getStore();
+    if (frameHas(frame, hold)) return await fn();
+    hold.claimed = true;
+    return await taskContext.run(frameWith(frame, hold), fn);
+  } finally {
+    guard.release();
+  }
+}
