@@ -1,4 +1,5 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { enclosingFunction } from '../analysis/estree.ts';
 import { fileFactsFor } from '../analysis/held-walk.ts';
 import { lockModelFor } from '../analysis/lock-model.ts';
 import { containsRelease, finallyReleases, isReleaseOf, type ReleaseTarget } from '../analysis/release-sites.ts';
@@ -95,12 +96,15 @@ export default createRule<Options, MessageIds>({
       if (site.form === 'binding' && (binding === undefined || bindingEscapes(site.statement, bindingReferences(site.statement)))) return;
       const target = targetOf(op, binding);
       const statement = site.statement;
+      // `await lock.acquire();` in a function that never releases that lock hands it to the
+      // caller: a lock wrapper's own acquire method (`KeyedMutex.acquire(key)`), not a leak.
+      if (site.form === 'statement' && !containsRelease(enclosingFunction(statement) ?? sourceCode.ast, target, model, sourceCode)) return;
       const following = nextStatement(statement);
       const acquireText = sourceCode.getText(outer);
       const constBinding = site.form === 'binding' && site.constant ? binding : undefined;
       if (finallyReleases(following, target, model, sourceCode)) {
         if (preferUsing && op.lock.kind.acquireResult === 'guard' && isOnlyRelease(following.finalizer, target)) {
-          const rewritable = site.form === 'statement' || constBinding !== undefined;
+          const rewritable = (site.form === 'statement' || constBinding !== undefined) && !releasesEarly(following, target);
           report(
             op,
             'preferUsing',
@@ -117,7 +121,7 @@ export default createRule<Options, MessageIds>({
         report(
           op,
           'acquireInsideTry',
-          isFirst && site.form === 'statement' && isOnlyRelease(surroundingTry.finalizer, target)
+          isFirst && site.form === 'statement' && isOnlyRelease(surroundingTry.finalizer, target) && !releasesEarly(surroundingTry, target)
             ? { acquireText, binding: undefined, from: surroundingTry, tryStatement: surroundingTry, body: surroundingTry.block.body.slice(1), trailingRelease: undefined }
             : undefined,
         );
@@ -156,6 +160,14 @@ export default createRule<Options, MessageIds>({
         return containsFinallyRelease(root.consequent, target) || (root.alternate !== null && containsFinallyRelease(root.alternate, target));
       }
       return false;
+    }
+
+    /**
+     * A release inside the `try` body as well: the guard would not follow it (a guard whose hold
+     * was released by the lock stays released, so a re-acquired hold would outlive the block).
+     */
+    function releasesEarly(tryStatement: TSESTree.TryStatement, target: ReleaseTarget): boolean {
+      return containsRelease(tryStatement.block, target, model, sourceCode);
     }
 
     function isOnlyRelease(finalizer: TSESTree.BlockStatement, target: ReleaseTarget): boolean {

@@ -129,6 +129,41 @@ export async function f() {
   both.use(ga);
   both.use(gb);
 }`,
+    // Seen in real code: the releaser is handed to a closure that runs later; its owner ends the hold.
+    `${imports}const mutex = new Mutex();
+export async function f() {
+  const releaseLock = await mutex.acquire();
+  return (async () => {
+    work();
+  })().finally(() => {
+    releaseLock();
+  });
+}`,
+    `${imports}const mutex = new Mutex();
+export async function lockOnce(): Promise<() => void> {
+  const release = await mutex.acquire();
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    release();
+  };
+}`,
+    // A lock wrapper's own acquire method: the function never releases the lock, its caller does.
+    `${imports}class KeyedMutex {
+  readonly #locks = new Map<string, Mutex>();
+  async acquire(key: string) {
+    const mutex = this.#locks.get(key)!;
+    await mutex.acquire();
+  }
+  release(key: string) {
+    this.#locks.get(key)?.release();
+  }
+}`,
+    `${imports}const lock = new Lock();
+export async function enter() {
+  await lock.acquire();
+}`,
     // Not a lock: a look-alike is not recognised by its method names.
     `${imports}class Pool { async acquire() { return 1; } release() {} }
 const pool = new Pool();
@@ -391,6 +426,41 @@ export async function f() {
       ],
     },
     {
+      // Statements follow the try: the guard gets a block of its own, so the lock is not held over them.
+      code: `${imports}const lock = new Lock();
+export async function f() {
+  await lock.acquire();
+  try {
+    work();
+  } finally {
+    lock.release();
+  }
+  await lock.withLock(work);
+}`,
+      options: [{ preferUsing: true }],
+      output: null,
+      errors: [
+        {
+          messageId: 'preferUsing',
+          line: 7,
+          column: 9,
+          suggestions: [
+            {
+              messageId: 'useUsing',
+              output: `${imports}const lock = new Lock();
+export async function f() {
+  {
+    using guard = await lock.acquire();
+    work();
+  }
+  await lock.withLock(work);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       code: `${imports}const lock = new Lock();
 export async function f() {
   const g = await lock.acquire();
@@ -466,10 +536,12 @@ export async function f() {
       ],
     },
     {
-      // The try body declares a name its block already has: unwrapping is not safe, no suggestion.
+      // The try body declares a name its block already has: unwrapping would clash, so the body
+      // keeps a block of its own.
       code: `${imports}const lock = new Lock();
 export async function f() {
   const value = 1;
+  work();
   try {
     await lock.acquire();
     const value = 2;
@@ -477,10 +549,46 @@ export async function f() {
   } finally {
     lock.release();
   }
-  return value;
 }`,
       output: null,
-      errors: [{ messageId: 'acquireInsideTry', line: 9, column: 11, suggestions: [] }],
+      errors: [
+        {
+          messageId: 'acquireInsideTry',
+          line: 10,
+          column: 11,
+          suggestions: [
+            {
+              messageId: 'useUsing',
+              output: `${imports}const lock = new Lock();
+export async function f() {
+  const value = 1;
+  work();
+  {
+    using guard = await lock.acquire();
+    const value = 2;
+    work();
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // The guard is read after the try: neither unwrapping (held too long) nor a block (out of scope).
+      code: `${imports}const lock = new Lock();
+export async function f() {
+  const g = await lock.acquire();
+  try {
+    work();
+  } finally {
+    g.release();
+  }
+  return g.released;
+}`,
+      options: [{ preferUsing: true }],
+      output: null,
+      errors: [{ messageId: 'preferUsing', line: 7, column: 19, suggestions: [] }],
     },
     {
       code: `${imports}${customLock}

@@ -1,4 +1,5 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { enclosingFunction } from '../../analysis/estree.ts';
 
 /** Where an acquire's result goes. */
 export type AcquisitionSite =
@@ -86,10 +87,16 @@ export function enclosingTryBlock(statement: TSESTree.Node): TSESTree.TryStateme
     : undefined;
 }
 
-/** Whether a binding is used other than by releasing it: returned, passed on or stored. */
+/**
+ * Whether a binding is used other than by releasing it here: returned, passed on, stored, or
+ * used inside a closure (`promise.finally(() => release())`, a returned wrapper that releases
+ * later). The closure's owner decides when the lock ends, which this rule cannot follow.
+ */
 export function bindingEscapes(declaration: TSESTree.VariableDeclaration, references: readonly TSESTree.Identifier[]): boolean {
+  const owner = enclosingFunction(declaration);
   for (const identifier of references) {
     if (identifier.parent === undefined || declaration.range[0] <= identifier.range[0] && identifier.range[1] <= declaration.range[1]) continue;
+    if (enclosingFunction(identifier) !== owner) return true;
     const parent = identifier.parent;
     // `g()`, `g.release()`, `g[Symbol.dispose]()`, `if (g)`, `!g`: uses that keep it here.
     if (parent.type === AST_NODE_TYPES.CallExpression && parent.callee === identifier) continue;

@@ -3,10 +3,15 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint
 /**
  * Builds the `using` rewrite of an acquisition, when it is safe:
  * - the lock's acquire resolves to a Disposable guard (interlock's primitives);
- * - the acquisition and its release sit directly in one block (not a `case`, not module level);
- * - unwrapping the `try` body into the block redeclares no name of that block.
- * The new guard is released at the end of the block — exactly where the old `finally` (or the
- * trailing release) ran, and also on the early exits that used to leak it.
+ * - the acquisition and its release sit directly in one block (not a `case`, not module level).
+ * A `using` guard is released where its block ends, so the hold must end there too:
+ * - when the `try` (or the trailing release) is the block's last statement, the `try` body is
+ *   unwrapped into the block, provided that redeclares no name of the block;
+ * - otherwise the guard and the `try` body get a block of their own, so the lock is released
+ *   right where the old `finally` ran and not held over the statements after it (which might
+ *   acquire it again), and the body's names keep their scope; a guard name still used after
+ *   the `try` forbids this form.
+ * Either way the guard is also released on the early exits that used to leak it.
  */
 export interface UsingRewrite {
   /** `await lock.acquire(…)` as written. */
@@ -29,15 +34,32 @@ export function usingFix(
 ): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[]) | undefined {
   const block = rewrite.from.parent;
   if (block?.type !== AST_NODE_TYPES.BlockStatement) return undefined;
-  if (rewrite.tryStatement && !unwrapIsSafe(block, rewrite.tryStatement, rewrite.body)) return undefined;
+  const tryStatement = rewrite.tryStatement;
+  const endsBlock = block.body.at(-1) === (tryStatement ?? rewrite.trailingRelease);
+  // A trailing release is the last statement by construction; anything else is not rewritten.
+  if (!tryStatement && !endsBlock) return undefined;
+  const unwrap = endsBlock && (!tryStatement || unwrapIsSafe(block, tryStatement, rewrite.body));
+  if (tryStatement && !unwrap && rewrite.binding !== undefined && usedAfter(rewrite.binding, block, tryStatement, sourceCode)) {
+    return undefined;
+  }
   const name = rewrite.binding ?? freshName(sourceCode.getText(block));
   const declaration = `using ${name} = ${rewrite.acquireText};`;
   return (fixer) => {
     const fixes: TSESLint.RuleFix[] = [];
-    if (rewrite.tryStatement) {
+    if (tryStatement) {
+      const range: [number, number] = [rewrite.from.range[0], tryStatement.range[1]];
       const indent = ' '.repeat(rewrite.from.loc.start.column);
-      const body = rewrite.body.length === 0 ? '' : `\n${indent}${dedentedBody(rewrite.tryStatement, rewrite.body, sourceCode)}`;
-      fixes.push(fixer.replaceTextRange([rewrite.from.range[0], rewrite.tryStatement.range[1]], `${declaration}${body}`));
+      if (unwrap) {
+        const body = rewrite.body.length === 0 ? '' : `\n${indent}${dedentedBody(tryStatement, rewrite.body, sourceCode)}`;
+        fixes.push(fixer.replaceTextRange(range, `${declaration}${body}`));
+      } else {
+        // The try body keeps its indentation: it stays one level inside a block.
+        const first = rewrite.body[0];
+        const last = rewrite.body.at(-1);
+        const innerIndent = ' '.repeat(first ? first.loc.start.column : tryStatement.loc.start.column + 2);
+        const body = first && last ? `\n${innerIndent}${sourceCode.text.slice(first.range[0], last.range[1])}` : '';
+        fixes.push(fixer.replaceTextRange(range, `{\n${innerIndent}${declaration}${body}\n${indent}}`));
+      }
     } else {
       fixes.push(fixer.replaceText(rewrite.from, declaration));
     }
@@ -47,6 +69,12 @@ export function usingFix(
     }
     return fixes;
   };
+}
+
+/** Whether `name` appears in the block after the `try`: it would be out of scope in a new block. */
+function usedAfter(name: string, block: TSESTree.BlockStatement, tryStatement: TSESTree.TryStatement, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  const after = sourceCode.text.slice(tryStatement.range[1], block.range[1]);
+  return new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(after);
 }
 
 function freshName(text: string): string {
