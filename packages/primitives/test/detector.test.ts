@@ -8,6 +8,7 @@ import {
   Barrier,
   Condition,
   DeadlockError,
+  detached,
   detector,
   Event,
   Lock,
@@ -510,6 +511,53 @@ describe('Semaphore and Condition', () => {
 });
 
 describe('inheritance and siblings under the detector', () => {
+  /**
+   * The parent takes A and starts a child that waits for B without awaiting it; X holds B and
+   * asks for A. Nothing is stuck (the parent releases A once `release` is set), but a child that
+   * inherited A looks to the wait-for graph like a blocked holder of A.
+   */
+  async function fireAndForget(start: (child: () => Promise<void>) => void): Promise<{ x: ReturnType<typeof track> }> {
+    const [a, b] = ['A', 'B'].map((name) => new Lock({ name })) as [Lock, Lock];
+    const xHasB = new Event();
+    const childWaits = new Event();
+    const release = new Event();
+    const x = track(
+      (async () => {
+        using _b = await b.acquire();
+        xHasB.set();
+        await childWaits.wait();
+        using _a = await a.acquire();
+      })(),
+    );
+    await xHasB.wait();
+    const parent = (async () => {
+      using _a = await a.acquire();
+      start(async () => {
+        using _b = await b.acquire();
+      });
+      childWaits.set();
+      await release.wait();
+    })();
+    await settle();
+    release.set();
+    await parent;
+    await settle();
+    return { x };
+  }
+
+  it('fire-and-forget work started inside a critical section inherits the hold: a false DeadlockError (documented)', async () => {
+    enableFresh({ onCycle: 'record' });
+    const { x } = await fireAndForget((child) => void child().catch(() => undefined));
+    expect(x.error).toBeInstanceOf(DeadlockError);
+  });
+
+  it('the same work started with detached() holds nothing: no deadlock, every task finishes', async () => {
+    enableFresh({ onCycle: 'record' });
+    const { x } = await fireAndForget((child) => void detached(child));
+    expect(x.state).toBe('fulfilled');
+    expect(detector.deadlocks()).toEqual([]);
+  });
+
   it('siblings that take the same lock in turn never deadlock or order anything', async () => {
     enableFresh();
     const a = new Lock({ name: 'a' });
