@@ -4,7 +4,7 @@
  * code that uses them. The wrapper keeps the wrapped object's API and reports each acquisition to
  * the same detector seam as interlock's own primitives.
  */
-import { defaultName, LockIdentity, probe, type LockKind } from './internal/probe.ts';
+import { defaultName, LockIdentity, probe, type LockKind, type LockProbe } from './internal/probe.ts';
 import { claimHold, frameWith, Hold, leaveHold, taskContext, type Frame } from './internal/task-context.ts';
 import { describeValue, validateName } from './internal/validate.ts';
 
@@ -160,48 +160,29 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
 
   /** `acquire(...args)`: checked before the wrapped acquire is called; the result keeps its shape. */
   #acquire(args: unknown[]): Promise<unknown> {
-    const target = this.#target as Required<Pick<InstrumentableLock, 'acquire'>> & InstrumentableLock;
+    const target = this.#target;
     const acquire = target.acquire as AnyFunction;
     const current = probe;
     if (current === undefined) return acquire.apply(target, args) as Promise<unknown>;
-    const frame = taskContext.getStore();
-    let token: unknown;
-    try {
-      token = current.beforeAcquire(this.#id, frame, false, true);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const mustWait = this.#isLocked();
-    const inner = acquire.apply(target, args) as Promise<unknown>;
     const { promise, resolve, reject } = Promise.withResolvers<unknown>();
-    // 'abandoned' when the detector gave up on this waiter: a late grant is released at once.
-    let state: 'waiting' | 'granted' | 'abandoned' = 'waiting';
-    const endWait = mustWait
-      ? current.waiting(
-          this.#id,
-          frame,
-          (error) => {
-            if (state !== 'waiting') return;
-            state = 'abandoned';
-            reject(error);
-          },
-          token,
-        )
-      : undefined;
+    let acquisition: Acquisition;
+    try {
+      acquisition = new Acquisition(current, this.#id, this.#isLocked(), reject);
+    } catch (verdict) {
+      return Promise.reject(verdict);
+    }
+    const inner = acquire.apply(target, args) as Promise<unknown>;
+    acquisition.watch();
     inner.then(
       (value) => {
-        endWait?.();
-        if (state === 'abandoned') {
+        if (!acquisition.granted()) {
           releaseResult(value, () => (target.release as AnyFunction | undefined)?.call(target));
           return;
         }
-        state = 'granted';
-        const hold = this.#grant(frame, token);
-        resolve(this.#wrapResult(value, hold));
+        resolve(this.#wrapResult(value, this.#grant(acquisition)));
       },
       (error: unknown) => {
-        endWait?.();
-        if (state === 'waiting') reject(error);
+        if (acquisition.failed()) reject(error);
       },
     );
     return promise;
@@ -214,27 +195,21 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     const current = probe;
     const [callback, ...rest] = args;
     if (current === undefined || typeof callback !== 'function') return runExclusive.apply(target, args) as Promise<unknown>;
-    const frame = taskContext.getStore();
-    let token: unknown;
-    try {
-      token = current.beforeAcquire(this.#id, frame, false, true);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const mustWait = this.#isLocked();
     const { promise, resolve, reject } = Promise.withResolvers<unknown>();
-    let state: 'waiting' | 'running' | 'abandoned' = 'waiting';
-    let endWait: (() => void) | undefined;
+    let acquisition: Acquisition;
+    try {
+      acquisition = new Acquisition(current, this.#id, this.#isLocked(), reject);
+    } catch (verdict) {
+      return Promise.reject(verdict);
+    }
     const body = (...callbackArgs: unknown[]): unknown => {
       // The detector rejected this waiter to break a deadlock: give the lock straight back.
-      if (state === 'abandoned') return undefined;
-      state = 'running';
-      endWait?.();
-      const hold = this.#grant(frame, token);
+      if (!acquisition.granted()) return undefined;
+      const hold = this.#grant(acquisition);
       hold.claimed = true;
       let result: unknown;
       try {
-        result = taskContext.run(frameWith(frame, hold), callback as AnyFunction, ...callbackArgs);
+        result = taskContext.run(frameWith(acquisition.frame, hold), callback as AnyFunction, ...callbackArgs);
       } catch (error) {
         this.#end(hold);
         throw error;
@@ -246,21 +221,9 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
       return Promise.resolve(result).finally(() => this.#end(hold));
     };
     const inner = runExclusive.call(target, body, ...rest) as Promise<unknown>;
-    if (mustWait) {
-      endWait = current.waiting(
-        this.#id,
-        frame,
-        (error) => {
-          if (state !== 'waiting') return;
-          state = 'abandoned';
-          reject(error);
-        },
-        token,
-      );
-    }
+    acquisition.watch();
     inner.then(resolve, (error: unknown) => {
-      endWait?.();
-      if (state !== 'abandoned') reject(error);
+      if (acquisition.failed()) reject(error);
     });
     return promise;
   }
@@ -287,10 +250,10 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     release.apply(target, args);
   }
 
-  #grant(frame: Frame | undefined, token: unknown): Hold {
+  #grant(acquisition: Acquisition): Hold {
     const hold = new Hold(this.#id);
     this.#open.push(hold);
-    probe?.acquired(this.#id, hold, frame, token);
+    probe?.acquired(this.#id, hold, acquisition.frame, acquisition.token);
     return hold;
   }
 
@@ -340,6 +303,65 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
       },
     });
     return release as (() => void) & Disposable;
+  }
+}
+
+/**
+ * One acquisition through the wrapper: the detector's order check (the constructor throws its
+ * verdict, before the wrapped lock is touched), its wait when the lock was busy, and the
+ * detector's right to give up on that wait to break a deadlock.
+ */
+class Acquisition {
+  /** The acquiring task's frame, at the time it asked. */
+  readonly frame: Frame | undefined;
+  /** What the probe's `beforeAcquire` returned; handed back with the grant. */
+  readonly token: unknown;
+  // 'abandoned' once the detector rejected the waiter: a late grant must be handed straight back.
+  #state: 'waiting' | 'granted' | 'abandoned' = 'waiting';
+  // Ends the detector's record of the wait; undefined until `watch`, and when nothing waits.
+  #endWait: (() => void) | undefined = undefined;
+  readonly #probe: LockProbe;
+  readonly #id: LockIdentity;
+  readonly #mustWait: boolean;
+  readonly #reject: (error: unknown) => void;
+
+  /** @throws what the probe's order check throws (`LockOrderError`, `DeadlockError`). */
+  constructor(current: LockProbe, id: LockIdentity, mustWait: boolean, reject: (error: unknown) => void) {
+    this.frame = taskContext.getStore();
+    this.token = current.beforeAcquire(id, this.frame, false, true);
+    this.#probe = current;
+    this.#id = id;
+    this.#mustWait = mustWait;
+    this.#reject = reject;
+  }
+
+  /** Call once the wrapped acquisition is under way: a busy lock's wait enters the wait-for graph. */
+  watch(): void {
+    if (!this.#mustWait || this.#state !== 'waiting') return;
+    this.#endWait = this.#probe.waiting(
+      this.#id,
+      this.frame,
+      (error) => {
+        if (this.#state !== 'waiting') return;
+        this.#state = 'abandoned';
+        this.#reject(error);
+      },
+      this.token,
+    );
+  }
+
+  /** The wrapped lock granted it. `false` when the detector had given up on it (release it). */
+  granted(): boolean {
+    this.#endWait?.();
+    if (this.#state === 'abandoned') return false;
+    this.#state = 'granted';
+    return true;
+  }
+
+  /** The wrapped acquisition (or run) failed. `false` when the caller was already rejected. */
+  failed(): boolean {
+    this.#endWait?.();
+    return this.#state !== 'abandoned';
   }
 }
 
