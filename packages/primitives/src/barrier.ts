@@ -1,4 +1,4 @@
-import { BrokenBarrierError } from './errors.ts';
+import { BrokenBarrierError, LockStateError } from './errors.ts';
 import { validateFunction, validateInteger, validateName, validateOptions, validateTimeout } from './internal/validate.ts';
 import { abortedBeforeStart, WaiterQueue, type WaitOptions, type Waiter } from './internal/waiter-queue.ts';
 
@@ -40,6 +40,9 @@ export class Barrier {
   readonly #waiters: WaiterQueue<number>;
   // True from a break until reset(); while true the queue is empty.
   #broken = false;
+  // True while the last arrival runs the action; a wait() from inside it would arrive again
+  // (and recurse) before the pass it belongs to is over.
+  #inAction = false;
 
   constructor(parties: number, options?: BarrierOptions) {
     validateInteger(parties, 'parties', 1);
@@ -79,9 +82,11 @@ export class Barrier {
    * Wait for the other parties. Resolves with this task's arrival index (0 for the first,
    * `parties − 1` for the last). Rejects with BrokenBarrierError when the barrier is or becomes
    * broken (including by this wait's timeout); with `signal.reason` on abort, which also breaks it.
+   * Throws LockStateError when called from the barrier's own action.
    * @default options.timeout the constructor's `timeout`
    */
   wait(options?: WaitOptions): Promise<number> {
+    if (this.#inAction) throw new LockStateError(`${this.#label}: wait() cannot be called from its own action`);
     const aborted = abortedBeforeStart(options);
     if (aborted !== undefined) return aborted;
     if (this.#broken) return Promise.reject(new BrokenBarrierError(`${this.#label} is broken`));
@@ -91,11 +96,14 @@ export class Barrier {
       return this.#waiters.wait({ timeout, signal: options?.signal }, undefined, index).promise;
     }
     // Last to arrive: run the action, then release the whole pass.
+    this.#inAction = true;
     try {
       this.#action?.();
     } catch (error) {
       this.#break();
       return Promise.reject(error);
+    } finally {
+      this.#inAction = false;
     }
     // The action may have called abort() (which failed the others) or reset(): either way this
     // pass is over, and the last arrival must not report it as passed.

@@ -1,6 +1,6 @@
 /** Contract suite for Barrier: CPython's BarrierTests in async form (N = 5 parties). */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Barrier, BrokenBarrierError } from '../../src/index.ts';
+import { Barrier, BrokenBarrierError, LockStateError } from '../../src/index.ts';
 import { gate, settle, track, type ContractHooks } from '../support/async.ts';
 
 const N = 5;
@@ -228,6 +228,25 @@ export function describeBarrierContract(label: string, hooks: ContractHooks = {}
       await settle();
       expect(first.error).toBeInstanceOf(BrokenBarrierError);
       expect(barrier.broken).toBe(true);
+    });
+
+    it('Barrier: wait() from the action throws LockStateError (it would arrive again before its pass is over)', async () => {
+      let fromAction: unknown;
+      const barrier = new Barrier(2, {
+        name: 'phases',
+        action: () => {
+          try {
+            void barrier.wait();
+          } catch (error) {
+            fromAction = error;
+          }
+        },
+      });
+      const results = await Promise.all([barrier.wait(), barrier.wait()]);
+      expect(results.sort()).toEqual([0, 1]);
+      expect(fromAction).toBeInstanceOf(LockStateError);
+      expect((fromAction as Error).message).toBe('Barrier phases: wait() cannot be called from its own action');
+      expect([barrier.nWaiting, barrier.broken]).toEqual([0, false]);
     });
 
     it('Barrier: an action that throws breaks the barrier; the last arriver gets the error', async () => {
