@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DeadlockError, LockOrderError, LongHoldWarning, LongWaitWarning } from '../src/errors.ts';
+import type { HeldEntry } from '../src/detector.ts';
 import type { DetectorWarning } from '../src/options.ts';
+import { SiteCapture } from '../src/sites.ts';
 import { nest, setup } from './harness.ts';
 
 /** Lets queued microtasks run (the detector rejects deadlocked waiters in one). */
@@ -162,6 +164,27 @@ describe('Detector: lock-order cycles', () => {
     const [a, b] = [lock('a'), lock('b')];
     for (let index = 0; index < 5; index++) nest(task, a, b);
     expect(detector.snapshot().edges).toMatchObject([{ from: a.id, to: b.id, count: 5 }]);
+  });
+
+  it('captures a stack only for something new: a new edge, a lock’s first outermost acquisition', () => {
+    const { detector, lock } = setup();
+    const [a, b, c] = [lock('a'), lock('b'), lock('c')];
+    const holdOf = (node: typeof a): HeldEntry => ({ node, live: true });
+    // `beforeAcquire` returns the capture it took, `undefined` when it took none.
+    expect(detector.beforeAcquire([], a, false)).toBeInstanceOf(SiteCapture); // first outermost a
+    expect(detector.beforeAcquire([holdOf(a)], b, false)).toBeInstanceOf(SiteCapture); // new edge a → b
+    for (let index = 0; index < 3; index++) {
+      expect(detector.beforeAcquire([], a, false)).toBeUndefined();
+      expect(detector.beforeAcquire([holdOf(a)], b, false)).toBeUndefined(); // known edge
+    }
+    expect(detector.beforeAcquire([holdOf(a), holdOf(b)], c, false)).toBeInstanceOf(SiteCapture); // new a → c, b → c
+    expect(detector.beforeAcquire([holdOf(a), holdOf(b)], c, false)).toBeUndefined();
+    // With stacks off, nothing is ever captured.
+    detector.configure({ stacks: false });
+    const d = lock('d');
+    expect(detector.beforeAcquire([], d, false)).toBeUndefined();
+    expect(detector.beforeAcquire([holdOf(c)], d, false)).toBeUndefined(); // new edge c → d
+    expect(detector.stats().edges).toBe(4);
   });
 
   it('ignores suspended holds (a Condition waiting) and forgotten locks', () => {
