@@ -199,6 +199,64 @@ export function describeCancellationContract(label: string, hooks: ContractHooks
         expect(cond.locked).toBe(false);
       });
 
+      it('asyncio ConditionTests.test_cancelled_error_wakeup: waitFor aborted while waiting rejects with that very reason, holding the lock', async () => {
+        const cond = new Condition();
+        const controller = new AbortController();
+        const reason = cancelled();
+        let heldWhenRejected: boolean | undefined;
+        const waiting = cond.withLock(async () => {
+          try {
+            return await cond.waitFor(() => false, { signal: controller.signal });
+          } catch (error) {
+            heldWhenRejected = cond.locked;
+            throw error;
+          }
+        });
+        await settle();
+        controller.abort(reason);
+        await expect(waiting).rejects.toBe(reason);
+        expect(heldWhenRejected).toBe(true);
+        expect(cond.locked).toBe(false);
+      });
+
+      for (const when of ['waiting to be woken', 'taking the lock back'] as const) {
+        it(`asyncio ConditionTests.test_cancelled_wakeup${when === 'taking the lock back' ? '_relock' : ''}: a consumer notified and aborted while ${when} loses no wakeup`, async () => {
+          const cond = new Condition();
+          let items = 0;
+          let closed = false;
+          const consumer = async (signal?: AbortSignal): Promise<number> =>
+            cond.withLock(async () => {
+              let consumed = 0;
+              for (;;) {
+                await cond.waitFor(() => items > 0 || closed, signal ? { signal } : undefined);
+                if (items === 0) return consumed;
+                items -= 1;
+                consumed += 1;
+              }
+            });
+          const controller = new AbortController();
+          const first = track(consumer(controller.signal));
+          const second = track(consumer());
+          await settle();
+          await cond.withLock(async () => {
+            items += 1;
+            cond.notify(1); // wakes `first`, the oldest waiter
+            if (when === 'taking the lock back') await settle(); // `first` now queues for the lock
+            controller.abort(cancelled());
+          });
+          await settle();
+          expect(items).toBe(0); // the item was consumed: the notification was not lost to the abort
+          expect(first.state).toBe('rejected'); // its next wait saw the abort
+          await cond.withLock(() => {
+            closed = true;
+            cond.notifyAll();
+          });
+          await settle();
+          expect(second.value).toBe(0);
+          expect(cond.locked).toBe(false);
+        });
+      }
+
       it('asyncio ConditionTests.test_wait_cancel_after_notify: a wait notified before its abort counts as notified', async () => {
         const cond = new Condition();
         const controller = new AbortController();
