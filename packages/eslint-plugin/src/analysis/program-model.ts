@@ -87,6 +87,7 @@ export class ProgramModel {
       display,
       ...(underlying ? { underlying } : {}),
       ...(identity?.tryWrapper ? { tryWrapper: true } : {}),
+      ...(identity?.root ? { root: identity.root } : {}),
     };
   }
 
@@ -121,7 +122,12 @@ export class ProgramModel {
     const kind = this.kindOfExpression(argument);
     if (!kind || kind.category === 'condition') return undefined;
     const identity = this.identities.of(argument);
-    return { kind, id: identity?.id, display: identity?.display ?? argument.getText() };
+    return {
+      kind,
+      id: identity?.id,
+      display: identity?.display ?? argument.getText(),
+      ...(identity?.root ? { root: identity.root } : {}),
+    };
   }
 }
 

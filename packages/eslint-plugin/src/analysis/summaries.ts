@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import type { ProgramModel } from './program-model.ts';
 import { calledMemberName, immediateCallbackMethods, skipOuter } from './ts-ast.ts';
+import { declarationKey } from './ts-identity.ts';
 import type { LockRef } from './types.ts';
 
 /** A blocking, exclusive acquisition a function may perform, directly or through calls. */
@@ -36,13 +37,45 @@ export class AcquisitionSummaries {
     const callee = this.#calleeDeclaration(call);
     if (!callee) return [];
     const name = calleeName(call);
-    const rebase = this.#rebaser(call);
+    const rebaseThis = this.#rebaser(call);
+    const rebaseScope = this.#scopeRebaser(call, callee);
     const result: AcquisitionSummary[] = [];
     for (const summary of this.#ofFunction(callee, depth)) {
-      const lock = rebase(summary.lock);
+      const receiverLock = rebaseThis(summary.lock);
+      const lock = receiverLock && rebaseScope(receiverLock);
       if (lock) result.push({ lock, path: [name, ...summary.path] });
     }
     return result;
+  }
+
+  /**
+   * Locks rooted in the callee's own scope name other objects in every call: one rooted at a
+   * parameter is the caller's argument (`lockUp(node.parent)` acquires `node.parent.lock`, not
+   * the caller's `node.lock`), and one rooted at any other local is a fresh object (recursion
+   * included), so it is dropped. Locks rooted outside the callee keep their identity.
+   */
+  #scopeRebaser(call: ts.CallExpression, callee: ts.FunctionLikeDeclaration): (lock: LockRef) => LockRef | undefined {
+    const rebase = (lock: LockRef): LockRef | undefined => {
+      const underlying = lock.underlying && rebase(lock.underlying);
+      if (lock.underlying && !underlying) return undefined;
+      const withUnderlying = underlying === lock.underlying ? lock : { ...lock, ...(underlying ? { underlying } : {}) };
+      const root = lock.root;
+      if (!root || !isWithin(root, callee)) return withUnderlying;
+      if (!ts.isParameter(root) || root.parent !== callee || root.dotDotDotToken || !ts.isIdentifier(root.name)) return undefined;
+      const argument = call.arguments[callee.parameters.indexOf(root)];
+      const identity = argument && !ts.isSpreadElement(argument) ? this.#model.identities.of(argument) : undefined;
+      const prefix = `param:${declarationKey(root)}`;
+      if (!identity || !lock.id?.startsWith(prefix)) return undefined;
+      const name = root.name.text;
+      const { root: _calleeRoot, ...rest } = withUnderlying;
+      return {
+        ...rest,
+        id: `${identity.id}${lock.id.slice(prefix.length)}`,
+        display: `${identity.display}${lock.display.startsWith(name) ? lock.display.slice(name.length) : ''}`,
+        ...(identity.root ? { root: identity.root } : {}),
+      };
+    };
+    return rebase;
   }
 
   #ofFunction(declaration: ts.FunctionLikeDeclaration, depth: number): readonly AcquisitionSummary[] {
@@ -145,6 +178,11 @@ export class AcquisitionSummaries {
 
 // `this:<file>:<pos>` — the class part of an identity rooted at `this`.
 const thisPrefix = /^this:.*:\d+(?=\.|$)/;
+
+/** Whether a declaration lies inside a function (its parameters included). */
+function isWithin(node: ts.Node, fn: ts.Node): boolean {
+  return node.getSourceFile() === fn.getSourceFile() && node.pos >= fn.pos && node.end <= fn.end;
+}
 
 function functionOf(declaration: ts.Declaration): ts.FunctionLikeDeclaration | undefined {
   if (ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration)) return declaration;

@@ -8,6 +8,8 @@ export interface Identity {
   readonly display: string;
   /** Reached through async-mutex's `tryAcquire(m)`: acquiring may fail instead of waiting. */
   readonly tryWrapper?: boolean;
+  /** The declaration the identity is rooted at (absent for `this`): decides its scope. */
+  readonly root?: ts.Declaration;
 }
 
 // A chain of `const a = b` aliases longer than this is not followed.
@@ -53,19 +55,25 @@ export class IdentityResolver {
     }
     // Parameters are marked: the caller chose the object, so per-function facts about it are weak.
     const prefix = ts.isParameter(declaration) ? 'param:' : '';
-    return { id: `${prefix}${declarationKey(declaration)}`, display: resolved.getName() };
+    return { id: `${prefix}${declarationKey(declaration)}`, display: resolved.getName(), root: declaration };
   }
 
   #compute(expression: ts.Expression, depth: number): Identity | undefined {
     if (expression.kind === ts.SyntaxKind.ThisKeyword) {
       const owner = classOfThis(expression);
-      return owner ? { id: `this:${declarationKey(owner)}`, display: owner.name?.text ?? 'this' } : undefined;
+      if (!owner) return undefined;
+      // In a static member `this` is the class itself: `this.m` there is `Class.m` anywhere.
+      if (inStaticMember(expression)) return { id: declarationKey(owner), display: owner.name?.text ?? 'this', root: owner };
+      return { id: `this:${declarationKey(owner)}`, display: owner.name?.text ?? 'this' };
     }
     if (ts.isIdentifier(expression)) {
       const symbol = this.#checker.getSymbolAtLocation(expression);
       return symbol ? this.ofSymbol(symbol, depth) : undefined;
     }
     if (ts.isPropertyAccessExpression(expression)) {
+      // `ns.lock` through `import * as ns` is the exported binding itself.
+      const exported = this.#namespaceMember(expression);
+      if (exported) return this.ofSymbol(exported, depth + 1);
       return this.#member(expression.expression, expression.name.text, depth);
     }
     if (ts.isElementAccessExpression(expression) && ts.isStringLiteralLike(expression.argumentExpression)) {
@@ -77,7 +85,18 @@ export class IdentityResolver {
 
   #member(object: ts.Expression, name: string, depth: number): Identity | undefined {
     const base = this.of(object, depth + 1);
-    return base ? { id: `${base.id}.${name}`, display: `${base.display}.${name}` } : undefined;
+    if (!base) return undefined;
+    return { id: `${base.id}.${name}`, display: `${base.display}.${name}`, ...(base.root ? { root: base.root } : {}) };
+  }
+
+  /** The symbol of `ns.x` when `ns` is a module namespace (`import * as ns`), else undefined. */
+  #namespaceMember(expression: ts.PropertyAccessExpression): ts.Symbol | undefined {
+    const object = skipOuter(expression.expression);
+    if (!ts.isIdentifier(object)) return undefined;
+    let symbol = this.#checker.getSymbolAtLocation(object);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = this.#checker.getAliasedSymbol(symbol);
+    if (!symbol || !(symbol.flags & ts.SymbolFlags.ValueModule)) return undefined;
+    return this.#checker.getSymbolAtLocation(expression.name);
   }
 
   /** async-mutex's `withTimeout(m, ms)` and `tryAcquire(m)` wrap the same lock `m`. */
@@ -94,6 +113,17 @@ export class IdentityResolver {
     if (!inner) return undefined;
     return target.getName() === 'tryAcquire' ? { ...inner, tryWrapper: true } : inner;
   }
+}
+
+/** Whether `this` at a node belongs to a static member (method, accessor, field, static block). */
+function inStaticMember(node: ts.Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isArrowFunction(current)) continue;
+    if (ts.isClassStaticBlockDeclaration(current)) return true;
+    if (ts.isClassElement(current)) return !!(ts.getCombinedModifierFlags(current as ts.Declaration) & ts.ModifierFlags.Static);
+    if (ts.isFunctionLike(current) && !ts.isClassElement(current)) return false;
+  }
+  return false;
 }
 
 /** A stable key for a declaration: its file and position. */

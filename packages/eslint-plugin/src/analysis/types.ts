@@ -1,4 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/utils';
+import type ts from 'typescript';
 
 /** What kind of primitive a lock type is; decides which rules apply to it. */
 export type LockCategory = 'lock' | 'rlock' | 'semaphore' | 'condition' | 'weblock';
@@ -50,6 +51,11 @@ export interface LockRef {
   readonly underlying?: LockRef;
   /** Acquired through a wrapper that may give up (async-mutex `tryAcquire(m)`). */
   readonly tryWrapper?: boolean;
+  /**
+   * The declaration the identity is rooted at, with type information: a parameter or local of
+   * a function names a different object in every call of it, which summaries must respect.
+   */
+  readonly root?: ts.Declaration;
 }
 
 export type LockOpKind =

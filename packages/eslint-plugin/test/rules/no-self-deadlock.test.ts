@@ -23,6 +23,25 @@ export async function f() {
   using g = await lock.acquire();
   using h = await lock.acquire();
 }`,
+    // Hand-over-hand up a tree: the recursive call takes the parent's lock, not the one held.
+    `${imports}
+interface TreeNode { lock: Mutex; parent?: TreeNode }
+export async function lockUp(node: TreeNode): Promise<void> {
+  const release = await node.lock.acquire();
+  try {
+    if (node.parent) await lockUp(node.parent);
+  } finally {
+    release();
+  }
+}`,
+    // Every call makes its own lock: recursion does not meet the caller's.
+    `${imports}
+export async function fresh(depth: number): Promise<void> {
+  const lock = new Lock();
+  await lock.withLock(async () => {
+    if (depth > 0) await fresh(depth - 1);
+  });
+}`,
     // Two different locks.
     `${imports}
 const a = new Lock();
@@ -347,6 +366,45 @@ export async function f() {
 }`,
       output: null,
       errors: [{ messageId: 'selfDeadlock', line: 9, column: 11 }],
+    },
+    {
+      // The held lock passed to a function that acquires its parameter.
+      code: `${imports}
+const lock = new Lock();
+async function touch(target: Lock) {
+  await target.withLock(() => undefined);
+}
+export async function f() {
+  using g = await lock.acquire();
+  await touch(lock);
+}`,
+      output: null,
+      errors: [{ messageId: 'selfDeadlockViaCall', line: 12, column: 9, data: { callee: 'touch', lock: 'lock', via: '', line: 11 } }],
+    },
+    {
+      // A namespace import names the exported binding.
+      code: `${imports}import * as locks from './shared-locks.ts';
+export async function f() {
+  using g = await sharedLock.acquire();
+  await locks.sharedLock.withLock(() => undefined);
+}`,
+      output: null,
+      errors: [{ messageId: 'selfDeadlock', line: 8, column: 9, data: { lock: 'sharedLock', line: 7 } }],
+    },
+    {
+      // In a static method `this.lock` is `Store.lock`.
+      code: `${imports}
+export class Store {
+  static readonly lock = new Mutex();
+  static async save() {
+    await Store.lock.runExclusive(() => this.flush());
+  }
+  static async flush() {
+    await this.lock.runExclusive(() => undefined);
+  }
+}`,
+      output: null,
+      errors: [{ messageId: 'selfDeadlockViaCall', line: 9, column: 41, data: { callee: 'flush', lock: 'Store.lock', via: '', line: 9 } }],
     },
     {
       // One lock under two import names.
