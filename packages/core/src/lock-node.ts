@@ -6,6 +6,13 @@ import { SiteCapture, defaultFrameFilters, userSite, type FrameFilter } from './
 export interface LockInfo {
   /** Display name (reports show it). */
   readonly name: string;
+  /**
+   * The name part of the cross-process {@link LockNode.key}. Pass something stable, such as the
+   * kind, when `name` is generated per instance (`Lock#3`): generated numbers follow creation
+   * order, so they differ between processes and between instances created at one site.
+   * @default name
+   */
+  readonly keyName?: string;
   /** The primitive's kind: `'Lock'`, `'RLock'`, `'Semaphore'`, … (shown in reports). */
   readonly kind: string;
   /** The owning task may take it again without blocking (RLock). */
@@ -68,11 +75,14 @@ export class LockNode<H extends object = object> {
 
   /** Filters for reading an `Error` creation site. */
   readonly #filters: readonly FrameFilter[];
+  /** The name part of {@link key}. */
+  readonly #keyName: string;
 
   constructor(info: LockInfo, filters: readonly FrameFilter[] = defaultFrameFilters) {
     this.#filters = filters;
     this.id = `L${++lastId}`;
     this.name = info.name;
+    this.#keyName = info.keyName ?? info.name;
     this.kind = info.kind;
     this.reentrant = info.reentrant;
     this.exclusive = info.exclusive ?? true;
@@ -87,10 +97,13 @@ export class LockNode<H extends object = object> {
     return this.#site as Site | undefined;
   }
 
-  /** Cross-process identity: `name@file:line:column`, or the name alone without a site. */
+  /**
+   * Cross-process identity: `name@file:line:column` (with {@link LockInfo.keyName} as the name
+   * part when given), or that name alone without a site.
+   */
   get key(): string {
     const site = this.site;
-    return site === undefined ? this.name : `${this.name}@${formatSite(site)}`;
+    return site === undefined ? this.#keyName : `${this.#keyName}@${formatSite(site)}`;
   }
 
   /** The report entry for this lock. */

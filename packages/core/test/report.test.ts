@@ -67,6 +67,15 @@ describe('LockGraphReport', () => {
     expect(node.key).toMatch(new RegExp(`^pool@.*packages/core/test/report\\.test\\.ts:${line}:\\d+$`));
   });
 
+  it('keyName replaces the name in the key (generated per-instance names are not identities)', () => {
+    const { detector } = setup();
+    const site = { file: '/app/bank.ts', line: 7, column: 15 };
+    expect(detector.lockNode({ name: 'Lock#12', keyName: 'Lock', kind: 'Lock', reentrant: false, site }).key).toBe('Lock@/app/bank.ts:7:15');
+    expect(detector.lockNode({ name: 'Lock#13', keyName: 'Lock', kind: 'Lock', reentrant: false }).key).toBe('Lock');
+    const named = detector.lockNode({ name: 'accounts', kind: 'Lock', reentrant: false, site });
+    expect([named.key, named.toReport().name]).toEqual(['accounts@/app/bank.ts:7:15', 'accounts']);
+  });
+
   it('rejects text that is not JSON, keeping the parser error as the cause', () => {
     let error: unknown;
     try {

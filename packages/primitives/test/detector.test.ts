@@ -100,6 +100,22 @@ describe('facade', () => {
     expect(lock?.key).toMatch(/^sited@.*detector\.test\.ts:\d+:\d+$/);
   });
 
+  it('report keys: name@creation-site; an unnamed lock’s generated name (Lock#n) is replaced by its kind', async () => {
+    enableFresh();
+    // Two unnamed instances from one line (per-account locks): one key, whatever their numbers.
+    const [first, second] = [0, 1].map(() => new Lock());
+    const named = new Lock({ name: 'audit' });
+    const semaphore = new Semaphore(2);
+    for (const lock of [first!, second!, named, semaphore]) await lock.withLock(() => undefined);
+    const keys = new Map(detector.snapshot().locks.map((lock) => [lock.name, lock.key]));
+    const keyOf = (lock: { name: string }): string => keys.get(lock.name) ?? '';
+    expect(first!.name).not.toBe(second!.name);
+    expect(keyOf(first!)).toMatch(/^Lock@.*test\/detector\.test\.ts:\d+:\d+$/);
+    expect(keyOf(second!)).toBe(keyOf(first!));
+    expect(keyOf(named)).toMatch(/^audit@.*detector\.test\.ts:\d+:\d+$/);
+    expect(keyOf(semaphore)).toMatch(/^Semaphore@/);
+  });
+
   it('frameFilters adds to interlock’s own filters: sites still skip the primitives’ frames', async () => {
     enableFresh({ onCycle: 'record', frameFilters: ['/no/such/wrapper.ts'] });
     const a = new Lock({ name: 'a' });

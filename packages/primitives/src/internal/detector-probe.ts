@@ -29,6 +29,15 @@ function isExclusive(lock: ProbedLock): boolean {
   return lock.exclusive ?? (lock.kind === 'Lock' || lock.kind === 'RLock');
 }
 
+/**
+ * Whether the lock's name is the default `${kind}#${n}` (probe.ts `defaultName`): its number
+ * follows creation order, so it cannot be part of an identity that other processes share.
+ */
+function isGeneratedName(lock: ProbedLock): boolean {
+  const name = lock.name;
+  return name.startsWith(`${lock.kind}#`) && /^\d+$/.test(name.slice(lock.kind.length + 1));
+}
+
 export class DetectorProbe implements LockProbe {
   /** The one engine; findings live here and outlast `disable()`. */
   readonly engine: Detector<Hold>;
@@ -94,6 +103,7 @@ export class DetectorProbe implements LockProbe {
   #register(lock: ProbedLock): LockNode<Hold> {
     const node = this.engine.lockNode({
       name: lock.name,
+      keyName: isGeneratedName(lock) ? lock.kind : lock.name,
       kind: lock.kind,
       reentrant: lock.reentrant,
       exclusive: isExclusive(lock),
