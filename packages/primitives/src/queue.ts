@@ -65,6 +65,11 @@ export class Queue<T> {
   /**
    * Add `item`, waiting while the queue is full. Rejects with a TimeoutError after `timeout` ms,
    * with `signal.reason` on abort; an item whose put gave up is never added.
+   *
+   * @example
+   * ```ts
+   * await jobs.put(job, { timeout: 1000 }); // TimeoutError if no slot opens within a second
+   * ```
    */
   put(item: T, options?: WaitOptions): Promise<void> {
     const aborted = abortedBeforeStart(options);
@@ -73,7 +78,14 @@ export class Queue<T> {
     return this.#putters.wait(options, undefined, item).promise;
   }
 
-  /** Add `item` now or throw QueueFullError. */
+  /**
+   * Add `item` now or throw QueueFullError (also while earlier putters are still waiting).
+   *
+   * @example
+   * ```ts
+   * try { jobs.putNowait(job); } catch (e) { if (e instanceof QueueFullError) shed(job); else throw e; }
+   * ```
+   */
   putNowait(item: T): void {
     if (this.#putters.size > 0 || !this.#offer(item)) throw new QueueFullError(`The queue is full (maxsize ${this.#maxsize})`);
   }
@@ -81,6 +93,11 @@ export class Queue<T> {
   /**
    * Remove and return the oldest item, waiting while the queue is empty. Rejects with a
    * TimeoutError after `timeout` ms, with `signal.reason` on abort; a get that gave up takes nothing.
+   *
+   * @example
+   * ```ts
+   * const job = await jobs.get({ signal: shutdown.signal });
+   * ```
    */
   get(options?: WaitOptions): Promise<T> {
     const aborted = abortedBeforeStart(options);
@@ -111,7 +128,16 @@ export class Queue<T> {
     }
   }
 
-  /** Wait until every item put has been marked done with `taskDone()`. */
+  /**
+   * Wait until every item put has been marked done with `taskDone()`. Rejects with a
+   * TimeoutError after `timeout` ms, with `signal.reason` on abort.
+   *
+   * @example
+   * ```ts
+   * for (const job of batch) await jobs.put(job);
+   * await jobs.join(); // every job of the batch was processed
+   * ```
+   */
   join(options?: WaitOptions): Promise<void> {
     const aborted = abortedBeforeStart(options);
     if (aborted !== undefined) return aborted;
