@@ -6,6 +6,38 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BoundedSemaphore, Semaphore, TimeoutError } from '../../src/index.ts';
 import { settle, track, type ContractHooks } from '../support/async.ts';
 
+/**
+ * CPython's contended-semaphore scenario on a Semaphore(7): one permit taken, ten tasks that each
+ * take two; permits come back in phases through `giveBack`, and exactly that many waiters move on.
+ */
+async function contendedPhases(sem: Semaphore, giveBack: (sem: Semaphore, n: number) => void): Promise<void> {
+  await sem.acquire();
+  let phase = 0;
+  const first: number[] = [];
+  const second: number[] = [];
+  const tasks = Array.from({ length: 10 }, async () => {
+    await sem.acquire();
+    first.push(phase);
+    await sem.acquire();
+    second.push(phase);
+  });
+  await settle();
+  expect([...first, ...second]).toEqual([0, 0, 0, 0, 0, 0]);
+  phase = 1;
+  giveBack(sem, 7);
+  await settle();
+  expect([...first, ...second].sort()).toEqual([...Array(6).fill(0), ...Array(7).fill(1)]);
+  phase = 2;
+  giveBack(sem, 6);
+  await settle();
+  expect([...first, ...second].sort()).toEqual([...Array(6).fill(0), ...Array(7).fill(1), ...Array(6).fill(2)]);
+  expect(sem.tryAcquire()).toBeUndefined();
+  expect(sem.value).toBe(0);
+  giveBack(sem, 1);
+  await Promise.all(tasks);
+  expect(sem.value).toBe(0);
+}
+
 function describeBaseSemaphoreTests(Kind: typeof Semaphore): void {
   describe(`${Kind.name}: BaseSemaphoreTests`, () => {
     it('BaseSemaphoreTests.test_constructor: a negative or fractional value is a RangeError', () => {
@@ -35,59 +67,13 @@ function describeBaseSemaphoreTests(Kind: typeof Semaphore): void {
     });
 
     it('BaseSemaphoreTests.test_acquire_contended: waiters proceed exactly as permits are released', async () => {
-      const sem = new Kind(7);
-      await sem.acquire();
-      let phase = 0;
-      const first: number[] = [];
-      const second: number[] = [];
-      const tasks = Array.from({ length: 10 }, async () => {
-        await sem.acquire();
-        first.push(phase);
-        await sem.acquire();
-        second.push(phase);
+      await contendedPhases(new Kind(7), (sem, n) => {
+        for (let i = 0; i < n; i += 1) sem.release();
       });
-      await settle();
-      expect([...first, ...second]).toEqual([0, 0, 0, 0, 0, 0]);
-      phase = 1;
-      for (let i = 0; i < 7; i += 1) sem.release();
-      await settle();
-      expect([...first, ...second].sort()).toEqual([...Array(6).fill(0), ...Array(7).fill(1)]);
-      phase = 2;
-      for (let i = 0; i < 6; i += 1) sem.release();
-      await settle();
-      expect([...first, ...second].sort()).toEqual([...Array(6).fill(0), ...Array(7).fill(1), ...Array(6).fill(2)]);
-      expect(sem.tryAcquire()).toBeUndefined();
-      sem.release();
-      await Promise.all(tasks);
     });
 
     it('BaseSemaphoreTests.test_multirelease: release(n) lets exactly n waiters through at once', async () => {
-      const sem = new Kind(7);
-      await sem.acquire();
-      let phase = 0;
-      const first: number[] = [];
-      const second: number[] = [];
-      const tasks = Array.from({ length: 10 }, async () => {
-        await sem.acquire();
-        first.push(phase);
-        await sem.acquire();
-        second.push(phase);
-      });
-      await settle();
-      expect([...first, ...second]).toEqual([0, 0, 0, 0, 0, 0]);
-      phase = 1;
-      sem.release(7);
-      await settle();
-      expect([...first, ...second].sort()).toEqual([...Array(6).fill(0), ...Array(7).fill(1)]);
-      phase = 2;
-      sem.release(6);
-      await settle();
-      expect([...first, ...second].sort()).toEqual([...Array(6).fill(0), ...Array(7).fill(1), ...Array(6).fill(2)]);
-      expect(sem.tryAcquire()).toBeUndefined();
-      expect(sem.value).toBe(0);
-      sem.release();
-      await Promise.all(tasks);
-      expect(sem.value).toBe(0);
+      await contendedPhases(new Kind(7), (sem, n) => sem.release(n));
     });
 
     it('BaseSemaphoreTests.test_constructor_noargs: options must be an object', () => {
