@@ -1,8 +1,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { awaitedCall, calledMethodName, isFunction, skipTypeWrappers, type FunctionNode } from './estree.ts';
+import { awaitedCall, isFunction, skipTypeWrappers, type FunctionNode } from './estree.ts';
 import { bindingName, findLastIndex, mergeFlows, releasedBinding, type Flow } from './held-set.ts';
 import type { FileLockModel } from './lock-model.ts';
-import { immediateCallbackMethods } from './ts-ast.ts';
 import { canonicalId, type HeldSet, type Hold, type LockOp } from './types.ts';
 
 /** A lock operation with the locks held just before it. */
@@ -96,7 +95,10 @@ export class HeldLockWalker {
       const before = flow.held;
       flow = this.#statement(statement, flow.held);
       if (this.#releasedInClosure.size > 0) flow = { ...flow, held: this.#demoteReleasedInClosure(flow.held) };
-      for (const hold of flow.held) if (hold.style === 'using' && !before.includes(hold)) scoped.push(hold);
+      // By site: merges and demotions copy holds, and a copy of an outer guard is not this block's.
+      for (const hold of flow.held) {
+        if (hold.style === 'using' && !before.some((earlier) => earlier.site === hold.site)) scoped.push(hold);
+      }
     }
     // `using` guards are disposed at the end of their block.
     return scoped.length === 0 ? flow : { ...flow, held: flow.held.filter((hold) => !scoped.some((s) => s.site === hold.site)) };
@@ -150,7 +152,10 @@ export class HeldLockWalker {
         return { held: flow.held, completes: true };
       }
       case AST_NODE_TYPES.FunctionDeclaration:
+        // A nested function runs later, whenever it is called: a closure like any other.
+        this.#closureOuter.push(held);
         this.#function(node, none);
+        this.#closureOuter.pop();
         return { held, completes: true };
       case AST_NODE_TYPES.ExportNamedDeclaration:
       case AST_NODE_TYPES.ExportDefaultDeclaration:
@@ -335,8 +340,7 @@ export class HeldLockWalker {
     }
     if (held.some((hold) => hold.definite)) this.#calls.push({ call, held });
     this.#expression(call.callee, held);
-    const method = calledMethodName(call);
-    const immediate = method !== undefined && immediateCallbackMethods.has(method);
+    const immediate = call.arguments.some(isFunction) && this.#model.runsCallbackNow(call);
     for (const argument of call.arguments) {
       if (immediate && isFunction(argument) && !argument.async) this.#function(argument, held);
       else this.#expression(argument, held);

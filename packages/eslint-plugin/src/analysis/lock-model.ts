@@ -4,6 +4,8 @@ import { ProgramModel } from './program-model.ts';
 import { readSettings, type InterlockSettings } from './settings.ts';
 import { AcquisitionSummaries, type AcquisitionSummary } from './summaries.ts';
 import { SyntacticModel } from './syntactic-model.ts';
+import { immediateCallbackMethods, runsCallbackNow } from './ts-ast.ts';
+import { calledMethodName } from './estree.ts';
 import type { LockOp } from './types.ts';
 
 /** The lock model as the rules of one file see it. */
@@ -16,6 +18,11 @@ export interface FileLockModel {
   acquisitionsOfCall(call: TSESTree.CallExpression): readonly AcquisitionSummary[];
   /** Whether a call returns a promise; true when that cannot be known (no type information). */
   returnsPromise(call: TSESTree.CallExpression): boolean;
+  /**
+   * Whether a non-async function argument of this call runs before it returns: array methods
+   * on arrays, Maps, Sets and typed arrays (by type); by method name alone without types.
+   */
+  runsCallbackNow(call: TSESTree.CallExpression): boolean;
 }
 
 interface ProgramEntry {
@@ -94,6 +101,10 @@ function typedFileModel(entry: ProgramEntry, nodeMap: NodeMap): FileLockModel {
       const type = entry.model.checker.getTypeAtLocation(tsCall);
       return type.getNonNullableType().getProperty('then') !== undefined;
     },
+    runsCallbackNow(call) {
+      const tsCall = nodeMap.get(call) as ts.CallExpression | undefined;
+      return tsCall !== undefined && runsCallbackNow(tsCall, entry.model.checker, entry.model.program);
+    },
   };
 }
 
@@ -110,5 +121,9 @@ function syntacticFileModel(model: SyntacticModel): FileLockModel {
     },
     acquisitionsOfCall: () => [],
     returnsPromise: () => true,
+    runsCallbackNow(call) {
+      const method = calledMethodName(call);
+      return method !== undefined && immediateCallbackMethods.has(method);
+    },
   };
 }

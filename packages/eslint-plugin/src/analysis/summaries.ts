@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import type { ProgramModel } from './program-model.ts';
-import { calledMemberName, immediateCallbackMethods, skipOuter } from './ts-ast.ts';
+import { calledMemberName, runsCallbackNow, skipOuter } from './ts-ast.ts';
 import { declarationKey } from './ts-identity.ts';
 import type { LockRef } from './types.ts';
 
@@ -138,9 +138,8 @@ export class AcquisitionSummaries {
     if (!ts.isCallExpression(call) || !call.arguments.includes(fn as ts.Expression)) return false;
     const op = this.#model.classify(call);
     if (op) return op.kind === 'callback' && call.arguments[op.callbackIndex ?? -1] === fn;
-    const member = calledMemberName(call);
     const isAsync = ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async;
-    return !!member && immediateCallbackMethods.has(member.name) && !isAsync;
+    return !isAsync && runsCallbackNow(call, this.#model.checker, this.#model.program);
   }
 
   #calleeDeclaration(call: ts.CallExpression): ts.FunctionLikeDeclaration | undefined {

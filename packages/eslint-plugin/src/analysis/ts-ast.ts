@@ -6,6 +6,35 @@ export const immediateCallbackMethods: ReadonlySet<string> = new Set([
   'findIndex', 'findLast', 'findLastIndex', 'sort', 'toSorted',
 ]);
 
+// Receivers whose callback methods above run the callback before returning. Iterator helpers
+// (`values().map(fn)`, lazy), Node streams and observables (`forEach` later) share the names.
+const eagerCollections = new Set([
+  'Array', 'ReadonlyArray', 'Map', 'ReadonlyMap', 'Set', 'ReadonlySet',
+  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
+  'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array',
+]);
+
+/**
+ * Whether `receiver.method(fn)` runs a non-async `fn` at once: an array-method name on an array,
+ * tuple, Map, Set or typed array (from TypeScript's lib). Anything else — `any` included — is
+ * taken to run it later, which can only hide a finding.
+ */
+export function runsCallbackNow(call: ts.CallExpression, checker: ts.TypeChecker, program: ts.Program): boolean {
+  const member = calledMemberName(call);
+  if (!member || !immediateCallbackMethods.has(member.name)) return false;
+  const type = checker.getTypeAtLocation(member.receiver).getNonNullableType();
+  const parts = type.isUnion() ? type.types : [type];
+  return parts.every((part) => {
+    if (checker.isArrayType(part) || checker.isTupleType(part)) return true;
+    const declaration = (part.getSymbol() ?? part.aliasSymbol)?.declarations?.[0];
+    return (
+      declaration !== undefined &&
+      eagerCollections.has((part.getSymbol() ?? part.aliasSymbol)!.getName()) &&
+      program.isSourceFileDefaultLibrary(declaration.getSourceFile())
+    );
+  });
+}
+
 /** Strips parentheses, `as`, `!` and `satisfies`, which never change which object is meant. */
 export function skipOuter(expression: ts.Expression): ts.Expression {
   let current = expression;

@@ -2,7 +2,6 @@ import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { calledMethodName, enclosingFunction, type FunctionNode } from '../analysis/estree.ts';
 import { fileFactsFor, type OpFact } from '../analysis/held-walk.ts';
 import { lockModelFor } from '../analysis/lock-model.ts';
-import { immediateCallbackMethods } from '../analysis/ts-ast.ts';
 import { canonicalId } from '../analysis/types.ts';
 import { createRule } from '../util/create-rule.ts';
 
@@ -60,7 +59,7 @@ export default createRule<Options, MessageIds>({
       // Lock callbacks and callbacks that run at once: the walk already knows what is held there.
       if (model.classify(parent)) return false;
       const method = calledMethodName(parent);
-      if (method !== undefined && immediateCallbackMethods.has(method) && !fn.async) return false;
+      if (!fn.async && model.runsCallbackNow(parent)) return false;
       const callee = parent.callee;
       if (callee.type === AST_NODE_TYPES.Identifier && deferringFunctions.has(callee.name)) return false;
       return method === undefined || !deferringMethods.has(method);

@@ -1,13 +1,16 @@
+import { join } from 'node:path';
 import { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 import { AST_NODE_TYPES, type TSESLint } from '@typescript-eslint/utils';
 import { fileFactsFor } from '../../src/analysis/held-walk.ts';
 import { lockModelFor } from '../../src/analysis/lock-model.ts';
+import { fixturesDir } from './rule-tester.ts';
 
 // The held-lock walk that every rule shares, observed through its write facts: each `at = 'x'`
 // records which locks are held there (`name` held for sure, `name?` maybe held).
-function heldAtMarks(code: string): Record<string, string[]> {
+// `typed` lints it as the fixture project's `file.ts`, with type information.
+function heldAtMarks(code: string, typed = false): Record<string, string[]> {
   const marks: Record<string, string[]> = {};
   const probe: TSESLint.RuleModule<never> = {
     meta: { type: 'problem', messages: {}, schema: [] },
@@ -28,11 +31,14 @@ function heldAtMarks(code: string): Record<string, string[]> {
   const messages = linter.verify(code, [
     {
       files: ['**/*.ts'],
-      languageOptions: { parser: tseslint.parser as Linter.Parser },
+      languageOptions: {
+        parser: tseslint.parser as Linter.Parser,
+        ...(typed ? { parserOptions: { projectService: true, tsconfigRootDir: fixturesDir } } : {}),
+      },
       plugins: { probe: { rules: { held: probe as never } } },
       rules: { 'probe/held': 'error' },
     },
-  ], 'file.ts');
+  ], typed ? join(fixturesDir, 'file.ts') : 'file.ts');
   expect(messages.filter((message) => message.fatal)).toEqual([]);
   return marks;
 }
@@ -122,6 +128,22 @@ async function f(items: number[]) {
 }`)).toEqual({ callback: ['a'], forEach: ['a'], timer: [], then: [], executor: ['a'], 'web-lock': ["'name'"] });
   });
 
+  it('with types, enters array-method callbacks only on arrays, Maps, Sets and typed arrays', () => {
+    expect(heldAtMarks(`${prelude}
+declare const lazy: { map(fn: () => void): unknown; forEach(fn: () => void): Promise<void> };
+declare const unknownThing: any;
+export async function f(items: number[], table: Map<string, number>, tuple: [number, number]) {
+  await a.withLock(() => {
+    items.forEach(() => { at = 'array'; });
+    table.forEach(() => { at = 'map'; });
+    tuple.map(() => { at = 'tuple'; });
+    lazy.map(() => { at = 'lazy'; });
+    void lazy.forEach(() => { at = 'stream'; });
+    unknownThing.forEach(() => { at = 'any'; });
+  });
+}`, true)).toEqual({ array: ['a'], map: ['a'], tuple: ['a'], lazy: [], stream: [], any: [] });
+  });
+
   it('keeps locks held across await and through loops, and nests', () => {
     expect(heldAtMarks(`${prelude}
 async function f(items: number[]) {
@@ -133,6 +155,31 @@ async function f(items: number[]) {
   }
   at = 'after-loop';
 }`)).toEqual({ nested: ['a', 'b'], 'after-loop': ['a'] });
+  });
+
+  it('keeps an outer using guard (maybe held) past an inner block that changed it', () => {
+    expect(heldAtMarks(`${prelude}
+async function f(early: boolean) {
+  using g = await a.acquire();
+  {
+    if (early) g.release();
+    at = 'inner';
+  }
+  at = 'outer';
+}`)).toEqual({ inner: ['a?'], outer: ['a?'] });
+  });
+
+  it('treats a nested function declaration that releases a hold as a closure', () => {
+    expect(heldAtMarks(`${prelude}
+async function f() {
+  const guard = await a.acquire();
+  at = 'before';
+  function done() {
+    guard.release();
+  }
+  at = 'after';
+  return done;
+}`)).toEqual({ before: ['a'], after: ['a?'] });
   });
 
   it('stops treating a hold as certain once a closure may release it', () => {
