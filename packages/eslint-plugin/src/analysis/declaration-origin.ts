@@ -46,9 +46,14 @@ function nearestPackageName(directory: string): string | undefined {
   if (packageNameByDirectory.has(directory)) return packageNameByDirectory.get(directory);
   let name: string | undefined;
   try {
-    const parsed = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as { name?: unknown };
-    name = typeof parsed.name === 'string' ? parsed.name : undefined;
+    const parsed = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as { name?: unknown } | null;
+    name = typeof parsed?.name === 'string' ? parsed.name : undefined;
   } catch {
+    name = undefined;
+  }
+  // A nameless package.json (`dist/esm/package.json` holding only `"type": "module"`) does not
+  // end the package: keep looking above it.
+  if (name === undefined) {
     const parent = dirname(directory);
     name = parent === directory ? undefined : nearestPackageName(parent);
   }
