@@ -3,6 +3,7 @@
  * primitives; a lock is a {@link LockNode}, a hold is any object the primitive chooses (its own
  * hold record), and the holds a task has are passed in as an array each time.
  */
+import { BlockedWaits, type WaitTicket } from './blocked-waits.ts';
 import { reportEdge, type EdgeRecord } from './edge-record.ts';
 import { DeadlockError, LockOrderError } from './errors.ts';
 import { buildCycle, Findings, type PendingEdge } from './findings.ts';
@@ -11,7 +12,6 @@ import { LockNode, type HoldState, type LockInfo } from './lock-node.ts';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './options.ts';
 import type { Cycle, LockGraphReport, ReportEdge } from './report.ts';
 import { SiteCapture } from './sites.ts';
-import { WaitForGraph } from './wait-for.ts';
 import { longWarning, unrefTimer } from './watchdog.ts';
 
 /** An edge refused because it closes a cycle, remembered so a repeat costs a lookup. */
@@ -22,19 +22,6 @@ interface BadEdge {
   readonly lockIds: ReadonlySet<string>;
   /** The acquisition went ahead (`warn`/`record`), so the edge exists in the program's history. */
   taken: boolean;
-}
-
-/** A blocked acquisition. Opaque to primitives: hand it back to {@link Detector.waitEnd}. */
-export interface WaitTicket {
-  readonly lock: LockNode;
-}
-
-interface Waiter<H extends object> extends WaitTicket {
-  readonly lock: LockNode<H>;
-  readonly held: readonly H[];
-  readonly site: SiteCapture | undefined;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  active: boolean;
 }
 
 /**
@@ -89,8 +76,8 @@ export class Detector<H extends object = HeldEntry> {
   readonly #bad = new Map<LockNode<H>, Map<LockNode<H>, BadEdge>>();
   /** Every registered, not forgotten node. */
   readonly #nodes = new Set<LockNode<H>>();
-  /** Blocked waiters only. */
-  readonly #waits: WaitForGraph<LockNode<H>, H, Waiter<H>>;
+  /** Blocked acquisitions and the wait-for graph over them. */
+  readonly #waits: BlockedWaits<H>;
   readonly #findings = new Findings();
 
   constructor(options?: DetectorOptions, access?: HoldAccess<H>) {
@@ -98,7 +85,11 @@ export class Detector<H extends object = HeldEntry> {
     const resolved = access ?? (defaultAccess as unknown as HoldAccess<H>);
     this.#nodeOf = resolved.nodeOf;
     this.#isLive = resolved.isLive;
-    this.#waits = new WaitForGraph((lock) => lock.holds);
+    this.#waits = new BlockedWaits<H>({
+      holdSite: (node, hold, held) => this.#holdSite(node, hold, held),
+      addDeadlock: (cycle, nodes) => this.#findings.addDeadlock(cycle, nodes),
+      longWait: (node, site, limit) => this.#long('wait', node, site, limit),
+    });
   }
 
   /** The options in force. */
@@ -220,47 +211,12 @@ export class Detector<H extends object = HeldEntry> {
     // only a long-wait report could need its site: contended waits of tasks that hold nothing —
     // the usual case — capture no stack (a capture costs several µs, ~9× a contended hand-off).
     const where = site ?? (options.stacks && (live.length > 0 || options.holdTimeout > 0) ? new SiteCapture(options.frameFilters) : undefined);
-    const waiter: Waiter<H> = { lock: node, held: live, site: where, timer: undefined, active: true };
-    this.#waits.add(waiter);
-    const steps = this.#waits.deadlockThrough(waiter);
-    if (steps !== undefined) {
-      this.#waits.remove(waiter);
-      waiter.active = false;
-      const pending: PendingEdge[] = [];
-      let previous: Waiter<H> = waiter;
-      for (const step of steps) {
-        pending.push({
-          from: previous.lock,
-          to: step.waiter.lock,
-          holder: this.#holdSite(previous.lock, step.hold, step.waiter.held),
-          acquirer: step.waiter.site,
-        });
-        previous = step.waiter;
-      }
-      const cycle = buildCycle(pending);
-      this.#findings.addDeadlock(cycle, pending.map((edge) => edge.from));
-      const error = new DeadlockError(cycle);
-      // Never from inside waitStart: the primitive has not even got its ticket yet.
-      queueMicrotask(() => reject(error));
-      return waiter;
-    }
-    const limit = options.holdTimeout;
-    if (limit > 0) {
-      waiter.timer = unrefTimer(() => {
-        waiter.timer = undefined;
-        this.#long('wait', node, where, limit);
-      }, limit);
-    }
-    return waiter;
+    return this.#waits.start(live, node, reject, where, options.holdTimeout);
   }
 
   /** The wait ended (granted, timed out, aborted or rejected). Idempotent. */
   waitEnd(ticket: WaitTicket): void {
-    const waiter = ticket as Waiter<H>;
-    if (!waiter.active) return;
-    waiter.active = false;
-    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-    this.#waits.remove(waiter);
+    this.#waits.end(ticket);
   }
 
   /**

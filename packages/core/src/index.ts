@@ -3,7 +3,8 @@
  * bookkeeping, the `LockGraphReport` format and its text formatter. No I/O, no dependencies,
  * never prints.
  */
-export { Detector, type HeldEntry, type HoldAccess, type WaitTicket } from './detector.ts';
+export { Detector, type HeldEntry, type HoldAccess } from './detector.ts';
+export type { WaitTicket } from './blocked-waits.ts';
 export { LockNode, type LockInfo } from './lock-node.ts';
 export { LockOrderGraph, type CyclePath } from './graph.ts';
 export { WaitForGraph, type DeadlockStep, type Waiter } from './wait-for.ts';
