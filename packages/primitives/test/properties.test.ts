@@ -16,12 +16,19 @@ interface TaskSpec {
   readonly cancel: Cancel;
   readonly style: Style;
   readonly timeout: number;
+  /**
+   * For an 'abort' task: which task's release also aborts it, in the same synchronous run as that
+   * release (the race async-mutex, p-queue and asyncio lost permits to). Otherwise the abort is a
+   * step of its own, scheduled at a random point.
+   */
+  readonly abortWith: number | null;
 }
 
 const taskSpec = fc.record({
   cancel: fc.constantFrom<Cancel>('none', 'abort', 'timeout'),
   style: fc.constantFrom<Style>('using', 'plain', 'withLock', 'tryAcquire'),
   timeout: fc.integer({ min: 0, max: 6 }),
+  abortWith: fc.option(fc.nat({ max: 6 })),
 });
 
 const kinds = ['Lock', 'RLock', 'Semaphore', 'BoundedSemaphore'] as const;
@@ -87,12 +94,22 @@ describe('properties over random schedules', () => {
           let inside = 0;
           const entered = new Set<number>();
           const gaveUp = new Set<number>();
+          // Aborts to run right after task k's release, in the same synchronous run.
+          const onRelease = new Map<number, (() => void)[]>();
+          const released = (k: number): void => {
+            for (const abort of onRelease.get(k) ?? []) abort();
+          };
 
           const run = async (spec: TaskSpec, i: number): Promise<void> => {
             await s.schedule(Promise.resolve(), `start ${i}`);
             const controller = new AbortController();
             const reason = new Error(`abort ${i}`);
-            if (spec.cancel === 'abort') {
+            if (spec.cancel === 'abort' && spec.abortWith !== null) {
+              const k = spec.abortWith % specs.length;
+              onRelease.set(k, [...(onRelease.get(k) ?? []), () => controller.abort(reason)]);
+              // If task k never releases (it gave up), abort anyway once everything else has run.
+              void s.schedule(Promise.resolve(), `late abort ${i}`).then(() => controller.abort(reason));
+            } else if (spec.cancel === 'abort') {
               void s.schedule(Promise.resolve(), `abort ${i}`).then(() => controller.abort(reason));
             }
             const options =
@@ -106,8 +123,15 @@ describe('properties over random schedules', () => {
             };
             try {
               if (spec.style === 'withLock') {
-                await primitive.withLock(critical, options);
+                await primitive.withLock(async () => {
+                  await critical();
+                  // withLock releases after this callback's promise settles, a microtask later:
+                  // the abort lands between the grant it causes and the granted task's resumption.
+                  queueMicrotask(() => released(i));
+                }, options);
               } else if (spec.style === 'using') {
+                // Disposed after the guard (reverse order): the aborts run right after the release.
+                using _after = { [Symbol.dispose]: () => released(i) };
                 using _guard = await primitive.acquire(options);
                 await critical();
               } else if (spec.style === 'plain') {
@@ -116,8 +140,10 @@ describe('properties over random schedules', () => {
                   await critical();
                 } finally {
                   primitive.release();
+                  released(i);
                 }
               } else {
+                using _after = { [Symbol.dispose]: () => released(i) };
                 using guard = primitive.tryAcquire();
                 if (guard === undefined) gaveUp.add(i);
                 else await critical();
