@@ -3,6 +3,7 @@ import { awaitedCall, isFunction, skipTypeWrappers, type FunctionNode } from './
 import { bindingName, findLastIndex, mergeFlows, releasedBinding, type Flow } from './held-set.ts';
 import type { FileLockModel } from './lock-model.ts';
 import { canonicalId, type HeldSet, type Hold, type LockOp } from './types.ts';
+import { isWaitedOn } from './waited-on.ts';
 
 /** A lock operation with the locks held just before it. */
 export interface OpFact {
@@ -331,7 +332,7 @@ export class HeldLockWalker {
       for (const argument of call.arguments) {
         if (argument === op.callback && isFunction(argument)) {
           const hold: Hold = { lock: op.lock, definite: op.exclusive, style: 'callback', site: call };
-          this.#function(argument, [...held, hold]);
+          this.#function(argument, [...this.#outerHoldsOfCallback(op, held), hold]);
         } else {
           this.#expression(argument, held);
         }
@@ -345,6 +346,17 @@ export class HeldLockWalker {
       if (immediate && isFunction(argument) && !argument.async) this.#function(argument, held);
       else this.#expression(argument, held);
     }
+  }
+
+  /**
+   * What a lock callback inherits from its caller. A callback runs once its lock is granted, in
+   * a later microtask: only a caller that waits for it (`await m.runExclusive(cb)`, or returns
+   * it to a lock callback) is sure to still hold its own locks then. Otherwise they are only
+   * maybe held — the caller may have released them, and it never waits on the callback.
+   */
+  #outerHoldsOfCallback(op: LockOp, held: HeldSet): HeldSet {
+    if (!held.some((hold) => hold.definite) || isWaitedOn(op.call, this.#model)) return held;
+    return held.map((hold) => (hold.definite ? { ...hold, definite: false } : hold));
   }
 
   #new(node: TSESTree.NewExpression, held: HeldSet): void {

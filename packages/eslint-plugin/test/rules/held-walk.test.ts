@@ -128,6 +128,15 @@ async function f(items: number[]) {
 }`)).toEqual({ callback: ['a'], forEach: ['a'], timer: [], then: [], executor: ['a'], 'web-lock': ["'name'"] });
   });
 
+  it('gives a lock callback nobody waits for the caller\'s locks only as maybe held', () => {
+    expect(heldAtMarks(`${prelude}
+async function f() {
+  using g = await a.acquire();
+  await b.withLock(() => { at = 'awaited'; });
+  void b.withLock(() => { at = 'floating'; });
+}`)).toEqual({ awaited: ['a', 'b'], floating: ['a?', 'b'] });
+  });
+
   it('with types, enters array-method callbacks only on arrays, Maps, Sets and typed arrays', () => {
     expect(heldAtMarks(`${prelude}
 declare const lazy: { map(fn: () => void): unknown; forEach(fn: () => void): Promise<void> };

@@ -42,6 +42,34 @@ export async function fresh(depth: number): Promise<void> {
     if (depth > 0) await fresh(depth - 1);
   });
 }`,
+    // A lock callback nobody waits for runs in its own time: the caller's lock is not its to wait on.
+    `${imports}
+const a = new Mutex();
+const b = new Mutex();
+export async function f() {
+  const release = await a.acquire();
+  try {
+    void b.runExclusive(async () => {
+      await a.runExclusive(() => undefined);
+    });
+  } finally {
+    release();
+  }
+}`,
+    // Likewise through a call: the helper does not wait for its callback.
+    `${imports}
+const a = new Mutex();
+const b = new Mutex();
+function kick() {
+  void b.runExclusive(async () => {
+    await a.runExclusive(() => undefined);
+  });
+}
+export async function f() {
+  await a.runExclusive(async () => {
+    kick();
+  });
+}`,
     // Two different locks.
     `${imports}
 const a = new Lock();
