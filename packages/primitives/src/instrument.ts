@@ -26,6 +26,13 @@ export interface InstrumentOptions {
    * @default false when the object has `getValue()` or its kind names a semaphore, else true
    */
   readonly exclusive?: boolean;
+  /**
+   * The task that holds it may take it again without waiting (a re-entrant lock). A re-entry is
+   * then neither an edge nor a deadlock; without this option it is reported as a self-deadlock
+   * (exclusive locks) or enters the wait-for graph as a wait on itself.
+   * @default false
+   */
+  readonly reentrant?: boolean;
 }
 
 /** What `instrument` needs the wrapped object to have: at least one of these methods. */
@@ -54,12 +61,12 @@ export type Instrumented<T> = (T extends { acquire(...args: infer A): Promise<in
   : unknown) &
   T;
 
-/** The detector's identity for a wrapped lock; `exclusive` is decided by `instrument`. */
+/** The detector's identity for a wrapped lock; `exclusive` and `reentrant` are decided by `instrument`. */
 class InstrumentedIdentity extends LockIdentity {
   readonly exclusive: boolean;
 
-  constructor(name: string, kind: LockKind, exclusive: boolean, releaseHold: (hold: Hold) => void) {
-    super(name, kind, false, releaseHold);
+  constructor(name: string, kind: LockKind, exclusive: boolean, reentrant: boolean, releaseHold: (hold: Hold) => void) {
+    super(name, kind, reentrant, releaseHold);
     this.exclusive = exclusive;
   }
 }
@@ -99,8 +106,10 @@ export function instrument<T extends object>(lock: T, options: InstrumentOptions
   }
   validateName(options.name);
   validateName(options.kind, 'kind');
-  if (options.exclusive !== undefined && typeof options.exclusive !== 'boolean') {
-    throw new TypeError(`Expected \`exclusive\` to be a boolean, got ${describeValue(options.exclusive)}`);
+  for (const flag of ['exclusive', 'reentrant'] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
+      throw new TypeError(`Expected \`${flag}\` to be a boolean, got ${describeValue(options[flag])}`);
+    }
   }
   const target = lock as InstrumentableLock;
   if (typeof target !== 'object' || target === null || (typeof target.acquire !== 'function' && typeof target.runExclusive !== 'function')) {
@@ -137,7 +146,9 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     this.#target = target;
     const kind = options.kind ?? defaultKind(target);
     const counting = typeof (target as { getValue?: unknown }).getValue === 'function' || /semaphore/i.test(kind);
-    this.#id = new InstrumentedIdentity(options.name ?? defaultName(kind), kind, options.exclusive ?? !counting, (hold) => this.#end(hold));
+    const name = options.name ?? defaultName(kind);
+    const exclusive = options.exclusive ?? !counting;
+    this.#id = new InstrumentedIdentity(name, kind, exclusive, options.reentrant ?? false, (hold) => this.#end(hold));
     if (typeof target.acquire === 'function') this.#overrides.set('acquire', (...args) => this.#acquire(args));
     if (typeof target.runExclusive === 'function') this.#overrides.set('runExclusive', (...args) => this.#runExclusive(args));
     if (typeof target.release === 'function') this.#overrides.set('release', (...args) => this.#release(args));
@@ -327,11 +338,14 @@ class Acquisition {
 
   /** @throws what the probe's order check throws (`LockOrderError`, `DeadlockError`). */
   constructor(current: LockProbe, id: LockIdentity, mustWait: boolean, reject: (error: unknown) => void) {
-    this.frame = taskContext.getStore();
-    this.token = current.beforeAcquire(id, this.frame, false, true);
+    const frame = taskContext.getStore();
+    // A re-entrant lock taken again by a task that holds it: no edge, no wait (it is granted).
+    const reentry = id.reentrant && frame !== undefined && frame.holds.some((hold) => hold.lock === id && hold.live);
+    this.frame = frame;
+    this.token = current.beforeAcquire(id, frame, reentry, true);
     this.#probe = current;
     this.#id = id;
-    this.#mustWait = mustWait;
+    this.#mustWait = mustWait && !reentry;
     this.#reject = reject;
   }
 

@@ -144,6 +144,35 @@ describe('instrument: any acquire/release lock', () => {
     await onlyRun.runExclusive(() => lock.withLock(() => undefined));
     expect(edgeNames()).toEqual(['only-run→lock']);
   });
+
+  it('a re-entrant lock: with `reentrant: true` its owner re-enters it freely; without, that is a self-deadlock', async () => {
+    /** Grants its owner again at once (ownership by task is the library's business, not ours). */
+    class ReentrantLock {
+      depth = 0;
+      async runExclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+        this.depth += 1;
+        try {
+          return await fn();
+        } finally {
+          this.depth -= 1;
+        }
+      }
+      isLocked(): boolean {
+        return this.depth > 0;
+      }
+    }
+    enableFresh({ onCycle: 'record' });
+    const reentrant = instrument(new ReentrantLock(), { name: 're', reentrant: true });
+    const lock = new Lock({ name: 'lock' });
+    expect(await reentrant.runExclusive(() => lock.withLock(() => reentrant.runExclusive(() => 'inner')))).toBe('inner');
+    expect(edgeNames()).toEqual(['re→lock']); // no lock → re from the re-entry
+    expect(detector.deadlocks()).toEqual([]);
+    expect(detector.stats()).toMatchObject({ holds: 0, blockedWaiters: 0 });
+
+    const plain = instrument(new ReentrantLock(), { name: 'not-declared' });
+    await expect(plain.runExclusive(() => plain.runExclusive(() => 'inner'))).rejects.toBeInstanceOf(DeadlockError);
+    expect(() => instrument(new ReentrantLock(), { reentrant: 'yes' as never })).toThrow('Expected `reentrant` to be a boolean, got "yes"');
+  });
 });
 
 describe('instrument: lock order', () => {
