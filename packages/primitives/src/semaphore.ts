@@ -81,7 +81,8 @@ export class Semaphore {
     if (probe !== undefined) {
       frame = taskContext.getStore();
       try {
-        token = probe.beforeAcquire(this.#id, frame, false, true);
+        // `timeout: 0` never waits: to the detector it is a try-acquire (no order edge into it).
+        token = probe.beforeAcquire(this.#id, frame, false, options?.timeout !== 0);
       } catch (error) {
         return Promise.reject(error);
       }

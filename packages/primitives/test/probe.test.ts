@@ -10,6 +10,8 @@ import { settle, track } from './support/async.ts';
 
 interface Recorder extends LockProbe {
   readonly calls: string[];
+  /** The `blocking` argument of each beforeAcquire, in order. */
+  readonly blocking: boolean[];
   readonly rejectors: ((error: Error) => void)[];
   readonly frames: (Frame | undefined)[];
   throwOnBefore?: (lock: ProbedLock) => Error | undefined;
@@ -19,11 +21,14 @@ function recorder(): Recorder {
   const calls: string[] = [];
   const rejectors: ((error: Error) => void)[] = [];
   const frames: (Frame | undefined)[] = [];
+  const blocking: boolean[] = [];
   const self: Recorder = {
     calls,
+    blocking,
     rejectors,
     frames,
-    beforeAcquire(lock, frame, reentry) {
+    beforeAcquire(lock, frame, reentry, isBlocking) {
+      blocking.push(isBlocking);
       calls.push(`before ${lock.name}${reentry ? ' reentry' : ''} holding [${(frame?.holds ?? []).map((h) => h.lock.name).join(',')}]`);
       const error = self.throwOnBefore?.(lock);
       if (error) throw error;
@@ -104,6 +109,20 @@ describe('probe seam', () => {
     const guard = s.tryAcquire();
     guard?.release();
     expect(probe.calls).toEqual(['before S holding []', 'acquired S count=1', 'released S live=false']);
+  });
+
+  it('acquire({ timeout: 0 }) cannot wait, so the probe sees it as a try-acquire (blocking false)', async () => {
+    const probe = recorder();
+    setProbe(probe);
+    for (const x of [new Lock(), new RLock(), new Semaphore(1)]) {
+      probe.blocking.length = 0;
+      const first = await x.acquire({ timeout: 0 }); // free: succeeds
+      await x.acquire({ timeout: 0 }).catch(() => undefined); // held: gives up at once
+      first.release();
+      (await x.acquire({ timeout: 5 })).release();
+      (await x.acquire()).release();
+      expect(probe.blocking).toEqual([false, false, true, true]);
+    }
   });
 
   it('a throwing beforeAcquire rejects the acquire and leaves the lock untouched (free and contended)', async () => {

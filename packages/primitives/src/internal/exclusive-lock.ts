@@ -91,7 +91,8 @@ export class ExclusiveLock {
     const reentry = this.#id.reentrant && hold !== undefined && hold.claimed && frameHas(frame, hold);
     let token: unknown;
     try {
-      token = probe?.beforeAcquire(this.#id, frame, reentry, true);
+      // `timeout: 0` never waits: to the detector it is a try-acquire (no order edge into it).
+      token = probe?.beforeAcquire(this.#id, frame, reentry, options?.timeout !== 0);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -34,7 +34,7 @@ export interface LockProbe {
   /**
    * Before an acquire queues or blocks (also before an uncontended acquire succeeds).
    * `reentry` is true when an RLock is re-entered by its owner. `blocking` is false for
-   * `tryAcquire`, which cannot wait (lockdep's rule: a try-lock orders nothing before it).
+   * `tryAcquire` and for `acquire({ timeout: 0 })`, which cannot wait (lockdep's rule: a try-lock orders nothing before it).
    * May throw (LockOrderError, DeadlockError) — only when `blocking` — and the acquire then fails
    * with that error and nothing was taken or queued. Returns a token (the probe's own, e.g. the
    * captured acquisition site) that the primitive hands back to `waiting` and `acquired` of the
