@@ -1,9 +1,8 @@
 /**
  * What the detector wiring costs beyond the three issue-3 targets in cases/detector.ts: contended
  * hand-offs (every blocked wait enters the wait-for graph; a site is captured only for a waiter
- * that holds something), a new edge per
- * operation, stacks off, and `instrument()` around async-mutex (proxy cost with detection off,
- * full cost with it on). Informational: no targets.
+ * that holds something), a new edge per operation, stacks off, and `instrument()` around
+ * async-mutex (proxy cost with detection off, full cost with it on). Informational: no targets.
  *
  *   pnpm exec node packages/primitives/bench/detector-wiring.ts [--filter contended] [--json]
  */
