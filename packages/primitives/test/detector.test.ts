@@ -281,6 +281,21 @@ describe('try-acquire', () => {
     expect(detector.cycles()).toEqual([]);
   });
 
+  it('acquire({ timeout: 0 }) cannot wait: no edge into it, no verdict; its `using` guard orders what follows', async () => {
+    enableFresh();
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => new Lock({ name })) as [Lock, Lock, Lock];
+    await a.withLock(() => b.withLock(() => undefined));
+    await b.withLock(async () => {
+      using _a = await a.acquire({ timeout: 0 }); // b → a would close the cycle, but it cannot block
+      await c.withLock(() => undefined); // a's guard is tracked: a → c (and b → c)
+      const again = await a.acquire({ timeout: 0 }).catch((error: unknown) => error);
+      expect((again as Error).name).toBe('TimeoutError'); // held by this task: cannot wait, so no DeadlockError
+    });
+    expect(edgeNames()).toEqual(['a→b', 'a→c', 'b→c']);
+    expect(detector.cycles()).toEqual([]);
+    expect(detector.deadlocks()).toEqual([]);
+  });
+
   it('a Semaphore tryAcquire is no edge either', async () => {
     enableFresh();
     const a = new Lock({ name: 'a' });
