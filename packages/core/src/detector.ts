@@ -292,6 +292,8 @@ export class Detector<H extends object = HeldEntry> {
     const inserted: LockNode<H>[] = [];
     // Counted only once the acquisition is allowed: a refused one records nothing.
     const followed: EdgeRecord[] = [];
+    // Warned once everything is recorded: a callback that throws cannot leave half an acquisition.
+    const warnings: LockOrderError[] = [];
     for (let index = begin; index < held.length; index++) {
       const hold = held[index]!;
       const from = this.#nodeOf(hold);
@@ -326,9 +328,10 @@ export class Detector<H extends object = HeldEntry> {
       targets.set(node, { record, cycle, lockIds: new Set(path.map((lock) => lock.id)), taken });
       const isNew = this.#findings.addCycle(cycle, path);
       if (!taken) this.#refuse(held, begin, inserted, node, () => new LockOrderError(cycle));
-      if (isNew && options.onCycle === 'warn') options.onWarning?.(new LockOrderError(cycle));
+      if (isNew && options.onCycle === 'warn') warnings.push(new LockOrderError(cycle));
     }
     for (const record of followed) record.count++;
+    for (const warning of warnings) options.onWarning?.(warning);
     return capture;
   }
 

@@ -95,6 +95,20 @@ describe('Detector: lock-order cycles', () => {
     expect(edges.sort()).toEqual([`${a.id}>${b.id}x1`, `${b.id}>${a.id}x2`, `${b.id}>${c.id}x1`, `${c.id}>${b.id}x1`].sort());
   });
 
+  it("'warn': a warning callback that throws finds every edge and count already recorded", () => {
+    const { detector, lock, task } = setup({ onCycle: 'warn', onWarning: () => { throw new Error('callback bug'); } });
+    const [a, b, c] = [lock('a'), lock('b'), lock('c')];
+    nest(task, c, a);
+    nest(task, a, b);
+    // Holding b then c (no order between them), ask for a: b → a closes a cycle and warns, and
+    // c → a, checked after it, is known and counted.
+    const held: HeldEntry[] = [b, c].map((node) => ({ node, live: true }));
+    expect(() => detector.beforeAcquire(held, a, false)).toThrow('callback bug');
+    const edges = detector.snapshot().edges.map((edge) => `${edge.from}>${edge.to}x${edge.count}`);
+    expect(edges.sort()).toEqual([`${a.id}>${b.id}x1`, `${b.id}>${a.id}x1`, `${c.id}>${a.id}x2`].sort());
+    expect(detector.cycles()).toHaveLength(1);
+  });
+
   it("'record' is silent and keeps the cycle for cycles()", () => {
     const onWarning = vi.fn();
     const { detector, lock, task } = setup({ onCycle: 'record', onWarning });
