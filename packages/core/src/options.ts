@@ -77,15 +77,20 @@ export function resolveOptions(options: DetectorOptions = {}, base?: ResolvedOpt
   if (typeof holdTimeout !== 'number' || !(holdTimeout >= 0 && holdTimeout <= MAX_TIMER_DELAY)) {
     throw new RangeError(`Expected \`holdTimeout\` to be a number of milliseconds from 0 to ${MAX_TIMER_DELAY}, got ${describe(holdTimeout)}`);
   }
+  const frameFilters: unknown = options.frameFilters ?? base?.frameFilters ?? defaultFrameFilters;
+  if (!Array.isArray(frameFilters) || !frameFilters.every((filter) => typeof filter === 'string' || filter instanceof RegExp)) {
+    throw new TypeError(`Expected \`frameFilters\` to be an array of strings and RegExps, got ${describe(frameFilters)}`);
+  }
   return {
     onCycle,
     stacks: options.stacks ?? base?.stacks ?? true,
     holdTimeout,
     onWarning: 'onWarning' in options ? options.onWarning : base?.onWarning,
-    frameFilters: options.frameFilters ?? base?.frameFilters ?? defaultFrameFilters,
+    frameFilters: frameFilters as readonly FrameFilter[],
   };
 }
 
 function describe(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
   return typeof value === 'string' ? `'${value}'` : String(value);
 }

@@ -99,7 +99,7 @@ export class InterlockDetector {
    * Cost while enabled: with every edge known, tens of ns per acquisition; a new edge, a
    * bounded graph search plus one stack capture (µs). See docs/detector.md.
    *
-   * @throws {TypeError} `onCycle` is not one of the three modes.
+   * @throws {TypeError} `onCycle` is not one of the three modes, or `frameFilters` is not an array of strings and RegExps.
    * @throws {RangeError} `holdTimeout` is negative, NaN, or above 2³¹−1 ms (the timer limit).
    * @example
    * ```ts
@@ -115,7 +115,8 @@ export class InterlockDetector {
       stacks: options.stacks ?? true,
       holdTimeout: options.holdTimeout ?? 0,
       onWarning: options.onWarning ?? emitWarning,
-      frameFilters: options.frameFilters === undefined ? ownFrameFilters : [...ownFrameFilters, ...options.frameFilters],
+      // Anything but an array goes through as it is, for resolveOptions to reject.
+      frameFilters: Array.isArray(options.frameFilters) ? [...ownFrameFilters, ...options.frameFilters] : (options.frameFilters ?? ownFrameFilters),
     };
     if (this.#probe === undefined) {
       // resolveOptions validates before anything changes.

@@ -52,6 +52,7 @@ describe('facade', () => {
     enableFresh({ onCycle: 'record' });
     expect(() => detector.enable({ onCycle: 'loud' as never })).toThrow(TypeError);
     expect(() => detector.enable({ holdTimeout: -1 })).toThrow(RangeError);
+    expect(() => detector.enable({ frameFilters: '/src/wrapper.ts' as never })).toThrow('Expected `frameFilters` to be an array');
     expect(detector.enabled).toBe(true);
   });
 
