@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { enclosingFunction } from '../../analysis/estree.ts';
+import { bindingName } from '../../analysis/held-set.ts';
 
 /** Where an acquire's result goes. */
 export type AcquisitionSite =
@@ -39,7 +40,7 @@ export function acquisitionSite(call: TSESTree.CallExpression): { site: Acquisit
     const declaration = parent.parent;
     if (declaration.kind === 'using' || declaration.kind === 'await using') return { site: { form: 'using' }, awaited, outer };
     return {
-      site: { form: 'binding', statement: declaration, binding: bindingOf(parent.id), constant: declaration.kind === 'const' },
+      site: { form: 'binding', statement: declaration, binding: bindingName(parent.id), constant: declaration.kind === 'const' },
       awaited,
       outer,
     };
@@ -49,15 +50,6 @@ export function acquisitionSite(call: TSESTree.CallExpression): { site: Acquisit
     return { site: { form: 'condition', statement: parent }, awaited, outer };
   }
   return { site: { form: 'escapes' }, awaited, outer };
-}
-
-function bindingOf(pattern: TSESTree.Node): string | undefined {
-  if (pattern.type === AST_NODE_TYPES.Identifier) return pattern.name;
-  if (pattern.type === AST_NODE_TYPES.ArrayPattern) {
-    const releaser = pattern.elements[1];
-    return releaser?.type === AST_NODE_TYPES.Identifier ? releaser.name : undefined;
-  }
-  return undefined;
 }
 
 /** The statement right after `statement` in its block, if any. */
