@@ -81,11 +81,17 @@ export function resolveOptions(options: DetectorOptions = {}, base?: ResolvedOpt
   if (!Array.isArray(frameFilters) || !frameFilters.every((filter) => typeof filter === 'string' || filter instanceof RegExp)) {
     throw new TypeError(`Expected \`frameFilters\` to be an array of strings and RegExps, got ${describe(frameFilters)}`);
   }
+  const stacks: unknown = options.stacks ?? base?.stacks ?? true;
+  if (typeof stacks !== 'boolean') throw new TypeError(`Expected \`stacks\` to be a boolean, got ${describe(stacks)}`);
+  const onWarning: unknown = 'onWarning' in options ? options.onWarning : base?.onWarning;
+  if (onWarning !== undefined && typeof onWarning !== 'function') {
+    throw new TypeError(`Expected \`onWarning\` to be a function, got ${describe(onWarning)}`);
+  }
   return {
     onCycle,
-    stacks: options.stacks ?? base?.stacks ?? true,
+    stacks,
     holdTimeout,
-    onWarning: 'onWarning' in options ? options.onWarning : base?.onWarning,
+    onWarning: onWarning as ResolvedOptions['onWarning'],
     frameFilters: frameFilters as readonly FrameFilter[],
   };
 }
