@@ -99,7 +99,8 @@ export class InterlockDetector {
    * Cost while enabled: with every edge known, tens of ns per acquisition; a new edge, a
    * bounded graph search plus one stack capture (µs). See docs/detector.md.
    *
-   * @throws {TypeError} `onCycle` is not one of the three modes, or `frameFilters` is not an array of strings and RegExps.
+   * @throws {TypeError} `onCycle` is not one of the three modes, `stacks` not a boolean, `onWarning`
+   *   not a function, or `frameFilters` not an array of strings and RegExps.
    * @throws {RangeError} `holdTimeout` is negative, NaN, or above 2³¹−1 ms (the timer limit).
    * @example
    * ```ts
