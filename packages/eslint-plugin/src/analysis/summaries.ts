@@ -23,9 +23,14 @@ const maxSitesPerFunction = 32;
  */
 export class AcquisitionSummaries {
   readonly #model: ProgramModel;
-  // Function declaration → its summary; an entry under construction is the empty list, which
-  // ends recursion through cycles of calls.
-  readonly #byFunction = new Map<ts.Node, readonly AcquisitionSummary[]>();
+  // Function declaration → its summary, kept for the program only when nothing in it was cut
+  // (by the depth bound, or by a cycle of calls still being summarised): a cut summary depends
+  // on where the first query entered, and keeping it would make findings depend on file order.
+  readonly #complete = new Map<ts.Node, readonly AcquisitionSummary[]>();
+  // Within one outermost query: every summary made, cut or not, so a query stays linear.
+  #query: Map<ts.Node, QueryEntry> | undefined;
+  // The functions being summarised, outermost first.
+  readonly #stack: Frame[] = [];
 
   constructor(model: ProgramModel) {
     this.#model = model;
@@ -33,7 +38,21 @@ export class AcquisitionSummaries {
 
   /** What a call may acquire: the callee's summary, with `this` rebased on the receiver. */
   ofCall(call: ts.CallExpression, depth = 0): readonly AcquisitionSummary[] {
-    if (depth > maxCallDepth) return [];
+    const outermost = this.#query === undefined;
+    if (outermost) this.#query = new Map();
+    try {
+      return this.#ofCall(call, depth);
+    } finally {
+      if (outermost) this.#query = undefined;
+    }
+  }
+
+  #ofCall(call: ts.CallExpression, depth: number): readonly AcquisitionSummary[] {
+    if (depth > maxCallDepth) {
+      const top = this.#stack.at(-1);
+      if (top) top.cut = true;
+      return [];
+    }
     const callee = this.#calleeDeclaration(call);
     if (!callee) return [];
     const name = calleeName(call);
@@ -79,9 +98,22 @@ export class AcquisitionSummaries {
   }
 
   #ofFunction(declaration: ts.FunctionLikeDeclaration, depth: number): readonly AcquisitionSummary[] {
-    const known = this.#byFunction.get(declaration);
-    if (known) return known;
-    this.#byFunction.set(declaration, []);
+    const complete = this.#complete.get(declaration);
+    if (complete) return complete;
+    const top = this.#stack.at(-1);
+    const entry = this.#query?.get(declaration);
+    if (entry) {
+      // Still being summarised: a cycle of calls. Everything above it on the stack is cut; the
+      // function itself is not (its own summary is the fixpoint the cycle adds nothing to).
+      const onStack = this.#stack.findIndex((frame) => frame.fn === declaration);
+      if (top && onStack >= 0) top.cycleAt = Math.min(top.cycleAt, onStack);
+      else if (top && entry.cut) top.cut = true;
+      return entry.summary;
+    }
+    const frame: Frame = { fn: declaration, cut: false, cycleAt: Number.POSITIVE_INFINITY };
+    const level = this.#stack.length;
+    this.#stack.push(frame);
+    this.#query?.set(declaration, { summary: [], cut: true });
     const found: AcquisitionSummary[] = [];
     const visit = (node: ts.Node): void => {
       if (found.length >= maxSitesPerFunction) return;
@@ -93,8 +125,18 @@ export class AcquisitionSummaries {
       if (ts.isCallExpression(node)) this.#collectCall(node, depth, found);
       ts.forEachChild(node, visit);
     };
-    if (declaration.body) visit(declaration.body);
-    this.#byFunction.set(declaration, found);
+    try {
+      if (declaration.body) visit(declaration.body);
+    } finally {
+      this.#stack.pop();
+    }
+    const cut = frame.cut || frame.cycleAt < level;
+    this.#query?.set(declaration, { summary: found, cut });
+    if (!cut) this.#complete.set(declaration, found);
+    if (top) {
+      top.cut ||= frame.cut;
+      if (frame.cycleAt < level) top.cycleAt = Math.min(top.cycleAt, frame.cycleAt);
+    }
     return found;
   }
 
@@ -108,7 +150,7 @@ export class AcquisitionSummaries {
       }
       return;
     }
-    found.push(...this.ofCall(call, depth + 1));
+    found.push(...this.#ofCall(call, depth + 1));
   }
 
   /** Awaited, returned to a lock callback that awaits it, or synchronous (a blocking acquire). */
@@ -174,6 +216,20 @@ export class AcquisitionSummaries {
       return { ...lock, id: `${identity.id}${rest}`, display: `${identity.display}${displayRest}` };
     };
   }
+}
+
+interface QueryEntry {
+  readonly summary: readonly AcquisitionSummary[];
+  /** Something was left out: the depth bound, or a cycle entered below the function. */
+  readonly cut: boolean;
+}
+
+interface Frame {
+  readonly fn: ts.Node;
+  /** The depth bound cut a call somewhere below. */
+  cut: boolean;
+  /** Lowest stack index of a function re-entered (a cycle) from below this frame. */
+  cycleAt: number;
 }
 
 // `this:<file>:<pos>` — the class part of an identity rooted at `this`.

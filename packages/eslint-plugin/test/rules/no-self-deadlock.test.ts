@@ -396,6 +396,33 @@ export async function f() {
       errors: [{ messageId: 'selfDeadlock', line: 9, column: 11 }],
     },
     {
+      // Mutual recursion: b's summary must not keep what was cut while a's was being made.
+      code: `${imports}
+const x = new Lock();
+const y = new Lock();
+async function a(n: number): Promise<void> {
+  await y.withLock(() => undefined);
+  if (n > 0) await b(n - 1);
+}
+async function b(n: number): Promise<void> {
+  await x.withLock(() => undefined);
+  if (n > 0) await a(n - 1);
+}
+export async function f() {
+  using g = await x.acquire();
+  await a(1);
+}
+export async function h() {
+  using g = await y.acquire();
+  await b(1);
+}`,
+      output: null,
+      errors: [
+        { messageId: 'selfDeadlockViaCall', line: 18, column: 9, data: { callee: 'a', lock: 'x', via: ' (through `b()`)', line: 17 } },
+        { messageId: 'selfDeadlockViaCall', line: 22, column: 9, data: { callee: 'b', lock: 'y', via: ' (through `a()`)', line: 21 } },
+      ],
+    },
+    {
       // The held lock passed to a function that acquires its parameter.
       code: `${imports}
 const lock = new Lock();
