@@ -489,6 +489,9 @@ describe('Semaphore and Condition', () => {
     await pool.withLock(() => a.withLock(() => undefined));
     expect(edgeNames()).toEqual(['pool→a']);
     await expect(a.withLock(() => pool.withLock(() => undefined))).rejects.toBeInstanceOf(LockOrderError);
+    // 'throw' took nothing: every permit is still free, and nothing is held.
+    expect(pool.value).toBe(3);
+    expect(detector.stats().holds).toBe(0);
   });
 
   it('Condition.wait releases and re-takes its lock without a false edge', async () => {
