@@ -437,6 +437,17 @@ export async function f() {
       errors: [{ messageId: 'selfDeadlockViaCall', line: 12, column: 9, data: { callee: 'touch', lock: 'lock', via: '', line: 11 } }],
     },
     {
+      // A default import names the binding behind \`export default\`.
+      code: `${imports}import defaultMutex from './shared-locks.ts';
+export async function f() {
+  await sharedMutex.runExclusive(async () => {
+    await defaultMutex.runExclusive(() => undefined);
+  });
+}`,
+      output: null,
+      errors: [{ messageId: 'selfDeadlock', line: 8, column: 11, data: { lock: 'sharedMutex', line: 7 } }],
+    },
+    {
       // A namespace import names the exported binding.
       code: `${imports}import * as locks from './shared-locks.ts';
 export async function f() {
