@@ -43,8 +43,6 @@ export class IdentityResolver {
     const resolved = symbol.flags & ts.SymbolFlags.Alias ? this.#checker.getAliasedSymbol(symbol) : symbol;
     const declaration = resolved.valueDeclaration ?? resolved.declarations?.[0];
     if (!declaration) return undefined;
-    // `export default lock` / `export = lock`: a default import is the exported binding.
-    if (ts.isExportAssignment(declaration)) return this.of(declaration.expression, depth + 1);
     if (
       ts.isVariableDeclaration(declaration) &&
       declaration.initializer &&
