@@ -448,6 +448,16 @@ export async function f() {
       errors: [{ messageId: 'selfDeadlock', line: 8, column: 11, data: { lock: 'sharedMutex', line: 7 } }],
     },
     {
+      // A re-export through a barrel, renamed on the way, is still the one lock.
+      code: `${imports}import { reexportedLock } from './reexported-locks.ts';
+export async function f() {
+  using g = await sharedLock.acquire();
+  await reexportedLock.withLock(() => undefined);
+}`,
+      output: null,
+      errors: [{ messageId: 'selfDeadlock', line: 8, column: 9, data: { lock: 'sharedLock', line: 7 } }],
+    },
+    {
       // A namespace import names the exported binding.
       code: `${imports}import * as locks from './shared-locks.ts';
 export async function f() {
