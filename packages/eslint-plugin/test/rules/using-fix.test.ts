@@ -121,6 +121,28 @@ const cases: { name: string; body: string; options?: unknown[] }[] = [
     options: [],
   },
   {
+    name: 'a template literal spanning lines in the body (its text must not be re-indented)',
+    body: `  await lock.acquire();
+  try {
+    log.push(\`first line
+    second line \${lock.locked}\`);
+  } finally {
+    lock.release();
+  }
+`,
+  },
+  {
+    name: 'tab-indented code',
+    body: `\tawait lock.acquire();
+\ttry {
+\t\tlog.push(\`in \${lock.locked}\`);
+\t} finally {
+\t\tlock.release();
+\t}
+\tlog.push(\`after \${lock.locked}\`);
+`,
+  },
+  {
     name: 'trailing release',
     body: `  await lock.acquire();
   log.push(\`in \${lock.locked}\`);
@@ -144,6 +166,17 @@ describe('no-unmanaged-acquire: the using suggestion', () => {
       }
     });
   }
+
+  it('keeps the indentation the code is written with', () => {
+    const [output] = suggested(`\tawait lock.acquire();
+\ttry {
+\t\tlog.push('in');
+\t} finally {
+\t\tlock.release();
+\t}
+`);
+    expect(output).toContain(`\n\tusing guard = await lock.acquire();\n\tlog.push('in');\n}`);
+  });
 
   it('offers nothing when the guard name is still used after the try', () => {
     expect(

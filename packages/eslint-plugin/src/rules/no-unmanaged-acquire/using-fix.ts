@@ -48,7 +48,7 @@ export function usingFix(
     const fixes: TSESLint.RuleFix[] = [];
     if (tryStatement) {
       const range: [number, number] = [rewrite.from.range[0], tryStatement.range[1]];
-      const indent = ' '.repeat(rewrite.from.loc.start.column);
+      const indent = indentOf(rewrite.from, sourceCode);
       if (unwrap) {
         const body = rewrite.body.length === 0 ? '' : `\n${indent}${dedentedBody(tryStatement, rewrite.body, sourceCode)}`;
         fixes.push(fixer.replaceTextRange(range, `${declaration}${body}`));
@@ -56,7 +56,7 @@ export function usingFix(
         // The try body keeps its indentation: it stays one level inside a block.
         const first = rewrite.body[0];
         const last = rewrite.body.at(-1);
-        const innerIndent = ' '.repeat(first ? first.loc.start.column : tryStatement.loc.start.column + 2);
+        const innerIndent = first ? indentOf(first, sourceCode) : `${indentOf(tryStatement, sourceCode)}  `;
         const body = first && last ? `\n${innerIndent}${sourceCode.text.slice(first.range[0], last.range[1])}` : '';
         fixes.push(fixer.replaceTextRange(range, `{\n${innerIndent}${declaration}${body}\n${indent}}`));
       }
@@ -84,7 +84,16 @@ function freshName(text: string): string {
   }
 }
 
-/** The try body's statements with one level of indentation removed. */
+/** The whitespace a node's line starts with (tabs or spaces, as written). */
+function indentOf(node: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): string {
+  const prefix = sourceCode.lines[node.loc.start.line - 1]?.slice(0, node.loc.start.column) ?? '';
+  return /^\s*$/.test(prefix) ? prefix : ' '.repeat(node.loc.start.column);
+}
+
+/**
+ * The try body's statements with one level of indentation removed — unless a template literal
+ * or string spans lines in them: its text would change with the indentation, so it stays.
+ */
 function dedentedBody(
   tryStatement: TSESTree.TryStatement,
   body: readonly TSESTree.Node[],
@@ -93,12 +102,21 @@ function dedentedBody(
   const first = body[0];
   const last = body.at(-1);
   if (!first || !last) return '';
-  const extra = Math.max(0, first.loc.start.column - tryStatement.loc.start.column);
   const text = sourceCode.text.slice(first.range[0], last.range[1]);
-  const strip = new RegExp(`^ {1,${extra}}`);
+  const outer = indentOf(tryStatement, sourceCode);
+  const inner = indentOf(first, sourceCode);
+  const extra = inner.startsWith(outer) ? inner.slice(outer.length) : '';
+  const spansLines = sourceCode.ast.tokens.some(
+    (token) =>
+      token.range[0] >= first.range[0] &&
+      token.range[1] <= last.range[1] &&
+      (token.type === 'Template' || token.type === 'String') &&
+      token.loc.start.line !== token.loc.end.line,
+  );
+  if (extra === '' || spansLines) return text;
   return text
     .split('\n')
-    .map((line, index) => (index === 0 || extra === 0 ? line : line.replace(strip, '')))
+    .map((line, index) => (index > 0 && line.startsWith(extra) ? line.slice(extra.length) : line))
     .join('\n');
 }
 
