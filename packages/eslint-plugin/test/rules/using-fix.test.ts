@@ -178,6 +178,24 @@ describe('no-unmanaged-acquire: the using suggestion', () => {
     expect(output).toContain(`\n\tusing guard = await lock.acquire();\n\tlog.push('in');\n}`);
   });
 
+  it('keeps the comments around the body', () => {
+    const [output] = suggested(`  await lock.acquire();
+  try {
+    // why we hold it
+    log.push('in'); // the work
+  } finally {
+    lock.release();
+  }
+  log.push('after');
+`);
+    expect(output).toContain(`  {
+    using guard = await lock.acquire();
+    // why we hold it
+    log.push('in'); // the work
+  }
+  log.push('after');`);
+  });
+
   it('offers nothing when the guard name is still used after the try', () => {
     expect(
       suggested(`  const g = await lock.acquire();

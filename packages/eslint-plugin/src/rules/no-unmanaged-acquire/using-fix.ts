@@ -57,7 +57,8 @@ export function usingFix(
         const first = rewrite.body[0];
         const last = rewrite.body.at(-1);
         const innerIndent = first ? indentOf(first, sourceCode) : `${indentOf(tryStatement, sourceCode)}  `;
-        const body = first && last ? `\n${innerIndent}${sourceCode.text.slice(first.range[0], last.range[1])}` : '';
+        const kept = bodyRange(rewrite.body, sourceCode);
+        const body = kept ? `\n${innerIndent}${sourceCode.text.slice(...kept)}` : '';
         fixes.push(fixer.replaceTextRange(range, `{\n${innerIndent}${declaration}${body}\n${indent}}`));
       }
     } else {
@@ -84,6 +85,16 @@ function freshName(text: string): string {
   }
 }
 
+/** The text range of the kept statements, with the comments right before and after them. */
+function bodyRange(body: readonly TSESTree.Node[], sourceCode: Readonly<TSESLint.SourceCode>): [number, number] | undefined {
+  const first = body[0];
+  const last = body.at(-1);
+  if (!first || !last) return undefined;
+  const start = sourceCode.getCommentsBefore(first)[0]?.range[0] ?? first.range[0];
+  const end = sourceCode.getCommentsAfter(last).at(-1)?.range[1] ?? last.range[1];
+  return [start, end];
+}
+
 /** The whitespace a node's line starts with (tabs or spaces, as written). */
 function indentOf(node: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): string {
   const prefix = sourceCode.lines[node.loc.start.line - 1]?.slice(0, node.loc.start.column) ?? '';
@@ -100,16 +111,16 @@ function dedentedBody(
   sourceCode: Readonly<TSESLint.SourceCode>,
 ): string {
   const first = body[0];
-  const last = body.at(-1);
-  if (!first || !last) return '';
-  const text = sourceCode.text.slice(first.range[0], last.range[1]);
+  const range = bodyRange(body, sourceCode);
+  if (!first || !range) return '';
+  const text = sourceCode.text.slice(...range);
   const outer = indentOf(tryStatement, sourceCode);
   const inner = indentOf(first, sourceCode);
   const extra = inner.startsWith(outer) ? inner.slice(outer.length) : '';
   const spansLines = sourceCode.ast.tokens.some(
     (token) =>
-      token.range[0] >= first.range[0] &&
-      token.range[1] <= last.range[1] &&
+      token.range[0] >= range[0] &&
+      token.range[1] <= range[1] &&
       (token.type === 'Template' || token.type === 'String') &&
       token.loc.start.line !== token.loc.end.line,
   );
