@@ -54,8 +54,20 @@ export default createRule<Options, MessageIds>({
       return parent?.type === AST_NODE_TYPES.IfStatement && parent.consequent === branch && parent.alternate === null ? parent : undefined;
     }
 
+    /**
+     * `return cond.wait(o)` (or an arrow whose body is the wait): a wrapper that hands the wait's
+     * outcome to its caller, whose loop we cannot see. A missed finding beats a wrong one.
+     */
+    function isReturned(call: TSESTree.CallExpression): boolean {
+      let node: TSESTree.Node = call;
+      if (node.parent?.type === AST_NODE_TYPES.AwaitExpression) node = node.parent;
+      const parent = node.parent;
+      if (parent?.type === AST_NODE_TYPES.ReturnStatement) return true;
+      return parent?.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === node;
+    }
+
     function check(op: LockOp): void {
-      if (inLoop(op.call)) return;
+      if (inLoop(op.call) || isReturned(op.call)) return;
       const guard = guardingIf(op.call);
       const suggest: TSESLint.ReportSuggestionArray<MessageIds> = [];
       if (guard) {

@@ -9,6 +9,20 @@ const queue: number[] = [];
 
 typedRuleTester().run('condition-wait-in-loop', rule, {
   valid: [
+    // A wrapper hands the wait's outcome to its caller, which loops.
+    `${imports}async function waitABit() {
+  return cond.wait({ timeout: 10 });
+}
+export async function take() {
+  using g = await cond.acquire();
+  while (queue.length === 0) await waitABit();
+  return queue.shift();
+}`,
+    `${imports}const waitOnce = async () => await cond.wait();
+export async function take() {
+  using g = await cond.acquire();
+  while (queue.length === 0) await waitOnce();
+}`,
     `${imports}export async function take() {
   using g = await cond.acquire();
   while (queue.length === 0) await cond.wait();
