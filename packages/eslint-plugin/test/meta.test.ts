@@ -67,7 +67,7 @@ export async function f() {
   });
 
   it('configs.recommended holds exactly the rules marked recommended; strict holds every rule', () => {
-    const recommended = ruleEntries.filter(([, rule]) => rule.meta.docs.recommended === 'recommended').map(([name]) => `@interlock/${name}`);
+    const recommended = ruleEntries.filter(([, rule]) => rule.meta.docs?.recommended === 'recommended').map(([name]) => `@interlock/${name}`);
     expect(Object.keys(plugin.configs.recommended.rules ?? {}).sort()).toEqual(recommended.sort());
     expect(Object.keys(plugin.configs.strict.rules ?? {}).sort()).toEqual(ruleEntries.map(([name]) => `@interlock/${name}`).sort());
   });
@@ -80,7 +80,7 @@ describe.each(ruleEntries)('rule %s', (name, rule) => {
     const lines = doc.split('\n');
     expect(lines[0]).toBe(`# \`@interlock/${name}\``);
     const description = lines.slice(1).find((line) => line.trim() !== '');
-    expect(description).toBe(`${rule.meta.docs.description}.`);
+    expect(description).toBe(`${rule.meta.docs?.description}.`);
   });
 
   it('has the documented sections in order', () => {
@@ -105,8 +105,8 @@ describe.each(ruleEntries)('rule %s', (name, rule) => {
   });
 
   it('states type-checking, messages and a docs URL pointing at its doc', () => {
-    expect(rule.meta.docs.requiresTypeChecking).toBe(true);
-    expect(rule.meta.docs.url).toMatch(new RegExp(`/docs/rules/${name}\\.md$`));
+    expect(rule.meta.docs?.requiresTypeChecking).toBe(true);
+    expect(rule.meta.docs?.url).toMatch(new RegExp(`/docs/rules/${name}\\.md$`));
     expect(Object.keys(rule.meta.messages).length).toBeGreaterThan(0);
     expect(rule.meta.hasSuggestions === true).toBe(doc.includes('Has suggestions'));
   });

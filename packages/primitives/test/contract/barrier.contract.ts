@@ -222,7 +222,7 @@ export function describeBarrierContract(label: string, hooks: ContractHooks = {}
     });
 
     it('Barrier: an action that aborts the barrier fails the whole pass, the last arriver included', async () => {
-      const barrier = new Barrier(2, { action: () => barrier.abort() });
+      const barrier: Barrier = new Barrier(2, { action: (): void => barrier.abort() });
       const first = track(barrier.wait());
       await expect(barrier.wait()).rejects.toBeInstanceOf(BrokenBarrierError);
       await settle();
