@@ -2,9 +2,10 @@ import ts from 'typescript';
 import { knownLockTypes, methodNamesOf, webLockKind } from './known-locks.ts';
 import { TypeRecogniser } from './recognise-type.ts';
 import type { InterlockSettings } from './settings.ts';
-import { calledMemberName, constantString, skipOuter } from './ts-ast.ts';
+import { calledMemberName, skipOuter } from './ts-ast.ts';
 import { IdentityResolver } from './ts-identity.ts';
 import type { LockKind, LockOpKind, LockRef } from './types.ts';
+import { tsWebLockView, webLockRequest } from './web-locks.ts';
 
 /** A lock operation found in the TypeScript AST. */
 export interface TsLockOp {
@@ -93,21 +94,8 @@ export class ProgramModel {
 
   /** `navigator.locks.request(name, [options], callback)`: identity is the name when constant. */
   #webLockRequest(call: ts.CallExpression): TsLockOp | undefined {
-    const [nameArgument, second] = call.arguments;
-    if (!nameArgument || call.arguments.length < 2) return undefined;
-    const name = constantString(nameArgument, this.checker);
-    const hasOptions = call.arguments.length >= 3;
-    return {
-      kind: 'callback',
-      method: 'request',
-      lock: {
-        kind: webLockKind,
-        id: name === undefined ? undefined : `weblock:${name}`,
-        display: name === undefined ? nameArgument.getText() : `'${name}'`,
-      },
-      callbackIndex: call.arguments.length - 1,
-      exclusive: !hasOptions || (second !== undefined && isExclusiveWebLockOptions(second)),
-    };
+    const request = webLockRequest(tsWebLockView(call, this.checker));
+    return request && { kind: 'callback', method: 'request', ...request };
   }
 
   /** The lock a Condition was built on (`new Condition(lock)`), when it can be seen. */
@@ -141,23 +129,6 @@ export function operationKind(kind: LockKind, method: string): LockOpKind | unde
   if (kind.wait.has(method)) return 'wait';
   if (kind.notify.has(method)) return 'notify';
   return undefined;
-}
-
-/**
- * Web Locks options that still make an exclusive, waiting request: no `mode: 'shared'`, no
- * `ifAvailable` and no `steal`. Options we cannot read count as not exclusive (no finding).
- */
-function isExclusiveWebLockOptions(options: ts.Expression): boolean {
-  const literal = skipOuter(options);
-  if (!ts.isObjectLiteralExpression(literal)) return false;
-  for (const property of literal.properties) {
-    if (!ts.isPropertyAssignment(property)) return false;
-    const name = property.name.getText();
-    const value = skipOuter(property.initializer);
-    if (name === 'mode' && !(ts.isStringLiteralLike(value) && value.text === 'exclusive')) return false;
-    if ((name === 'ifAvailable' || name === 'steal') && value.kind !== ts.SyntaxKind.FalseKeyword) return false;
-  }
-  return true;
 }
 
 /** `new X(…)` that initialises a variable or property, here or in the class constructor. */

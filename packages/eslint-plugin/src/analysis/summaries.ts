@@ -3,6 +3,7 @@ import type { ProgramModel } from './program-model.ts';
 import { calledMemberName, runsCallbackNow, skipOuter } from './ts-ast.ts';
 import { declarationKey } from './ts-identity.ts';
 import type { LockRef } from './types.ts';
+import { isWaitedOnTs } from './waited-on.ts';
 
 /** A blocking, exclusive acquisition a function may perform, directly or through calls. */
 export interface AcquisitionSummary {
@@ -155,16 +156,7 @@ export class AcquisitionSummaries {
 
   /** Awaited, returned to a lock callback that awaits it, or synchronous (a blocking acquire). */
   #waitedOn(call: ts.CallExpression): boolean {
-    let node: ts.Node = call;
-    while (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent)) {
-      node = node.parent;
-    }
-    const parent = node.parent;
-    if (ts.isAwaitExpression(parent)) return true;
-    const fn = ts.isReturnStatement(parent) ? ts.findAncestor(parent, ts.isFunctionLike) : ts.isArrowFunction(parent) && parent.body === node ? parent : undefined;
-    if (fn && this.#isLockCallback(fn)) return true;
-    const type = this.#model.checker.getTypeAtLocation(call);
-    return type.getNonNullableType().getProperty('then') === undefined;
+    return isWaitedOnTs(call, (fn) => this.#isLockCallback(fn), this.#model.checker);
   }
 
   #isLockCallback(fn: ts.SignatureDeclaration): boolean {

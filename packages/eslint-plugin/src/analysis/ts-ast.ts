@@ -60,17 +60,6 @@ export function calledMemberName(call: ts.CallExpression): { receiver: ts.Expres
   return undefined;
 }
 
-/** The class whose instance `this` is at a node, looking through arrow functions. */
-export function classOfThis(node: ts.Node): ts.ClassLikeDeclaration | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (ts.isArrowFunction(current)) continue;
-    if (ts.isClassLike(current)) return current;
-    if (ts.isFunctionDeclaration(current) || ts.isFunctionExpression(current)) return undefined;
-    if (ts.isClassStaticBlockDeclaration(current)) return undefined;
-  }
-  return undefined;
-}
-
 /** A literal string value: `'x'`, `` `x` ``, or a `const` bound to one. */
 export function constantString(expression: ts.Expression, checker: ts.TypeChecker): string | undefined {
   const inner = skipOuter(expression);

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { asyncMutexWrappers } from './known-locks.ts';
-import { classOfThis, skipOuter } from './ts-ast.ts';
+import { skipOuter } from './ts-ast.ts';
+import { classOfThis } from './this-class.ts';
 
 /** Identity of an expression: equal `id`s name the same object. */
 export interface Identity {

@@ -11,7 +11,7 @@ import {
   enclosingTryBlock,
   nextStatement,
   statementList,
-} from './no-unmanaged-acquire/acquisition-site.ts';
+} from '../analysis/acquisition-site.ts';
 import { usingFix, type UsingRewrite } from './no-unmanaged-acquire/using-fix.ts';
 
 export type Options = [{ preferUsing?: boolean }];
