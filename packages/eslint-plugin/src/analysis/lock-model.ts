@@ -25,7 +25,8 @@ export interface FileLockModel {
   runsCallbackNow(call: TSESTree.CallExpression): boolean;
 }
 
-interface ProgramEntry {
+/** The program-wide half of the model: built once per program and settings. */
+export interface ProgramEntry {
   readonly settings: InterlockSettings;
   readonly model: ProgramModel;
   readonly summaries: AcquisitionSummaries;
@@ -37,7 +38,7 @@ const programEntries = new WeakMap<ts.Program, ProgramEntry>();
 // One facade per linted file, shared by the rules that lint it.
 const fileModels = new WeakMap<object, FileLockModel>();
 
-type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
+export type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 
 /** The lock model for the file a rule is linting. */
 export function lockModelFor(context: AnyContext): FileLockModel {
@@ -57,6 +58,13 @@ export function lockModelFor(context: AnyContext): FileLockModel {
   return model;
 }
 
+/** The program-wide model for the file a rule is linting; undefined without type information. */
+export function programEntryFor(context: AnyContext): ProgramEntry | undefined {
+  const services = context.sourceCode.parserServices;
+  const program = services?.program ?? undefined;
+  return program && services?.esTreeNodeToTSNodeMap ? programEntry(program, readSettings(context.settings)) : undefined;
+}
+
 function programEntry(program: ts.Program, settings: InterlockSettings): ProgramEntry {
   const existing = programEntries.get(program);
   if (existing && existing.settings === settings) return existing;
@@ -66,11 +74,13 @@ function programEntry(program: ts.Program, settings: InterlockSettings): Program
   return entry;
 }
 
-interface NodeMap {
+/** ESTree → TypeScript node map of one file (the parser's, or one made for another file). */
+export interface NodeMap {
   get(node: TSESTree.Node): ts.Node | undefined;
 }
 
-function typedFileModel(entry: ProgramEntry, nodeMap: NodeMap): FileLockModel {
+/** The type-aware model of one file of the program, given its node map. */
+export function typedFileModel(entry: ProgramEntry, nodeMap: NodeMap): FileLockModel {
   const ops = new WeakMap<TSESTree.CallExpression, LockOp | null>();
   return {
     typed: true,
