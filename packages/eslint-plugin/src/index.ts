@@ -3,6 +3,7 @@ import conditionWaitInLoop from './rules/condition-wait-in-loop.ts';
 import consistentLockOrder from './rules/consistent-lock-order.ts';
 import noFloatingAcquire from './rules/no-floating-acquire.ts';
 import noSelfDeadlock from './rules/no-self-deadlock.ts';
+import noUnguardedSharedWrite from './rules/no-unguarded-shared-write.ts';
 import noUnmanagedAcquire from './rules/no-unmanaged-acquire.ts';
 import requireConditionLock from './rules/require-condition-lock.ts';
 
@@ -12,6 +13,7 @@ export const rules = {
   'consistent-lock-order': consistentLockOrder,
   'no-floating-acquire': noFloatingAcquire,
   'no-self-deadlock': noSelfDeadlock,
+  'no-unguarded-shared-write': noUnguardedSharedWrite,
   'no-unmanaged-acquire': noUnmanagedAcquire,
   'require-condition-lock': requireConditionLock,
 };

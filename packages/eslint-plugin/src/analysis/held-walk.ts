@@ -28,6 +28,11 @@ export interface FileFacts {
   readonly ops: readonly OpFact[];
   readonly callsWhileHeld: readonly CallFact[];
   readonly writes: readonly WriteFact[];
+  /**
+   * The locks held at an access, call, `await` or `delete` (identifiers, member expressions,
+   * calls, awaits, assignments, updates, unary expressions); empty where nothing is held.
+   */
+  heldAt(node: TSESTree.Node): HeldSet;
 }
 
 
@@ -60,6 +65,8 @@ export class HeldLockWalker {
   readonly #ops: OpFact[] = [];
   readonly #calls: CallFact[] = [];
   readonly #writes: WriteFact[] = [];
+  // Only nodes visited while something is held: lock-free code costs nothing here.
+  readonly #heldAt = new Map<TSESTree.Node, HeldSet>();
   // Locks held where each enclosing closure was created, innermost last.
   readonly #closureOuter: HeldSet[] = [];
   // Sites of holds that some closure releases: their end is unknown, so they stop being definite.
@@ -71,7 +78,8 @@ export class HeldLockWalker {
   }
 
   facts(): FileFacts {
-    return { ops: this.#ops, callsWhileHeld: this.#calls, writes: this.#writes };
+    const heldAt = this.#heldAt;
+    return { ops: this.#ops, callsWhileHeld: this.#calls, writes: this.#writes, heldAt: (node) => heldAt.get(node) ?? none };
   }
 
   walkProgram(program: TSESTree.Program): void {
@@ -302,6 +310,7 @@ export class HeldLockWalker {
       this.#closureOuter.pop();
       return;
     }
+    if (held.length > 0 && recordedTypes.has(node.type)) this.#heldAt.set(node, held);
     switch (node.type) {
       case AST_NODE_TYPES.CallExpression:
         this.#call(node, held);
@@ -390,6 +399,17 @@ export class HeldLockWalker {
     this.#expression(node, held);
   }
 }
+
+// Node types whose held set `heldAt` answers for.
+const recordedTypes: ReadonlySet<string> = new Set([
+  AST_NODE_TYPES.Identifier,
+  AST_NODE_TYPES.MemberExpression,
+  AST_NODE_TYPES.CallExpression,
+  AST_NODE_TYPES.AwaitExpression,
+  AST_NODE_TYPES.AssignmentExpression,
+  AST_NODE_TYPES.UpdateExpression,
+  AST_NODE_TYPES.UnaryExpression,
+]);
 
 function isNode(value: unknown): value is TSESTree.Node {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';

@@ -41,7 +41,7 @@ export function programFileFacts(
   const nodeMap = parsed.services.esTreeNodeToTSNodeMap;
   if (!nodeMap) return undefined;
   simpleTraverse(parsed.ast, { enter: () => undefined }, true);
-  const model = typedFileModel(entry, nodeMap);
+  const model = typedFileModel(entry, nodeMap, undefined);
   const walker = new HeldLockWalker(model, keys);
   walker.walkProgram(parsed.ast);
   return { fileName: sourceFile.fileName, facts: walker.facts(), model };

@@ -5,6 +5,7 @@ import { specifierNames, type InterlockSettings } from './settings.ts';
 import type { LockKind, LockOp, LockRef } from './types.ts';
 import { classOfThisEstree } from './this-class.ts';
 import { estreeWebLockView, webLockRequest } from './web-locks.ts';
+import { memberKeyName } from './estree.ts';
 
 // A chain of `const a = b` aliases longer than this is not followed.
 const maxAliasDepth = 8;
@@ -136,17 +137,12 @@ function isNavigatorLocks(expression: TSESTree.Expression): boolean {
   return object.type === AST_NODE_TYPES.MemberExpression && memberName(object) === 'navigator';
 }
 
-function keyName(key: TSESTree.Node): string | undefined {
-  if (key.type === AST_NODE_TYPES.Identifier) return key.name;
-  return key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${key.name}` : undefined;
-}
-
 /** `x = new L()` as a class field, or `this.x = new L()` in the constructor. */
 function constructionInClass(owner: TSESTree.ClassDeclaration | TSESTree.ClassExpression, name: string): TSESTree.NewExpression | undefined {
   for (const element of owner.body.body) {
     if (
       element.type === AST_NODE_TYPES.PropertyDefinition &&
-      keyName(element.key) === name &&
+      memberKeyName(element.key) === name &&
       element.value?.type === AST_NODE_TYPES.NewExpression
     ) {
       return element.value;

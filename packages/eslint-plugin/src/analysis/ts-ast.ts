@@ -22,14 +22,23 @@ const eagerCollections = new Set([
 export function runsCallbackNow(call: ts.CallExpression, checker: ts.TypeChecker, program: ts.Program): boolean {
   const member = calledMemberName(call);
   if (!member || !immediateCallbackMethods.has(member.name)) return false;
-  const type = checker.getTypeAtLocation(member.receiver).getNonNullableType();
+  return isLibCollection(member.receiver, checker, program);
+}
+
+/**
+ * Whether an expression is an array, tuple, Map, Set or typed array from TypeScript's lib (every
+ * member of a union); `any` and look-alikes from packages are not.
+ */
+export function isLibCollection(expression: ts.Expression, checker: ts.TypeChecker, program: ts.Program): boolean {
+  const type = checker.getTypeAtLocation(expression).getNonNullableType();
   const parts = type.isUnion() ? type.types : [type];
   return parts.every((part) => {
     if (checker.isArrayType(part) || checker.isTupleType(part)) return true;
-    const declaration = (part.getSymbol() ?? part.aliasSymbol)?.declarations?.[0];
+    const symbol = part.getSymbol() ?? part.aliasSymbol;
+    const declaration = symbol?.declarations?.[0];
     return (
       declaration !== undefined &&
-      eagerCollections.has((part.getSymbol() ?? part.aliasSymbol)!.getName()) &&
+      (eagerCollections.has(symbol!.getName()) || symbol!.getName() === 'WeakMap' || symbol!.getName() === 'WeakSet') &&
       program.isSourceFileDefaultLibrary(declaration.getSourceFile())
     );
   });

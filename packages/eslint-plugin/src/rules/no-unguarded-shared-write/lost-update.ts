@@ -1,0 +1,278 @@
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { enclosingFunction, isFunction, type FunctionNode } from '../../analysis/estree.ts';
+import type { FileFacts } from '../../analysis/held-walk.ts';
+import type { FileLockModel } from '../../analysis/lock-model.ts';
+import { isPartOf, sharedLocationOf, type SharedLocation } from '../../analysis/shared-locations.ts';
+import type { Hold } from '../../analysis/types.ts';
+import { everyNode, type WriteEvent } from './write-events.ts';
+
+/** A write computed from a value of its location read before an `await`. */
+export interface LostUpdate {
+  readonly read: TSESTree.Node;
+  /** The `await` (or lock grant) between the read and the write. */
+  readonly pause: TSESTree.Node;
+}
+
+/** A write inside a locked section acting on a check made before the lock was taken. */
+export interface CheckThenAct {
+  readonly check: TSESTree.Node;
+  readonly hold: Hold;
+}
+
+/** Where a task may be suspended: after an `await`'s operand, or where a lock callback starts. */
+interface Pause {
+  readonly node: TSESTree.Node;
+  readonly at: number;
+}
+
+/** What one function (with the lock callbacks it runs) reads, pauses at, and derives. */
+interface FlowRegion {
+  readonly pauses: readonly Pause[];
+  /** Identifiers and member expressions read, with their shared location. */
+  readonly reads: readonly { readonly node: TSESTree.Node; readonly location: SharedLocation }[];
+  /** Local bindings initialised (or assigned) from expressions, in source order. */
+  readonly derivations: readonly { readonly name: TSESTree.Identifier; readonly from: TSESTree.Node; readonly at: number }[];
+}
+
+/**
+ * Finds lost updates and check-then-act races across `await`, one async function at a time.
+ * A lock callback (`runExclusive(async () => …)`) is part of the function that calls it, with a
+ * pause where it starts (the lock is granted later), so a value read before the call and written
+ * inside the callback is read before a pause.
+ */
+export class AwaitRaces {
+  readonly #sourceCode: Readonly<TSESLint.SourceCode>;
+  readonly #model: FileLockModel;
+  readonly #facts: FileFacts;
+  readonly #regions = new Map<FunctionNode, FlowRegion>();
+
+  constructor(sourceCode: Readonly<TSESLint.SourceCode>, model: FileLockModel, facts: FileFacts) {
+    this.#sourceCode = sourceCode;
+    this.#model = model;
+    this.#facts = facts;
+  }
+
+  /**
+   * The stale read a write is computed from, when there is a pause between them, no lock held
+   * from the read to the write, and no fresh read of the location after the last pause (a
+   * re-check or a merge such as `x = Math.max(x, v)`).
+   */
+  lostUpdate(event: WriteEvent): LostUpdate | undefined {
+    if (event.kind === 'delete' || event.kind === 'call') return undefined;
+    const root = this.#flowRoot(event.node);
+    if (!root) return undefined;
+    const region = this.#region(root);
+    const write = event.node as TSESTree.AssignmentExpression | TSESTree.UpdateExpression;
+    const end = write.range[1];
+    const heldFrom = this.#earliestHoldAt(event.node);
+    const staleBefore = (readAt: number): Pause | undefined => {
+      // A lock held since before the read covers the whole update.
+      if (heldFrom !== undefined && heldFrom <= readAt) return undefined;
+      const pauses = region.pauses.filter((pause) => pause.at > readAt && pause.at <= end);
+      const last = pauses.at(-1);
+      if (!last) return undefined;
+      const fresh = region.reads.some(
+        (read) => read.node.range[0] > last.at && read.node.range[1] <= end && !within(read.node, event.target) && isPartOf(read.location, event.location),
+      );
+      return fresh ? undefined : last;
+    };
+    // `x += await f()` and `x = x + await f()` read `x` before they pause.
+    if (write.type === AST_NODE_TYPES.AssignmentExpression) {
+      if (write.operator !== '=') {
+        const pause = staleBefore(write.range[0]);
+        if (pause) return { read: write.left, pause: pause.node };
+        return undefined;
+      }
+      for (const read of region.reads) {
+        if (!within(read.node, write.right) || !isPartOf(read.location, event.location)) continue;
+        const pause = staleBefore(read.node.range[0]);
+        if (pause) return { read: read.node, pause: pause.node };
+      }
+      // `const v = x; await …; x = v + 1`: through locals derived from a read of `x`.
+      for (const [name, readNode] of this.#derivedLocals(region, event.location, write.range[0])) {
+        if (!mentions(write.right, name, this.#sourceCode)) continue;
+        const pause = staleBefore(readNode.range[0]);
+        if (pause) return { read: readNode, pause: pause.node };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * A write inside a locked section whose decision was taken outside it: an `if` around the
+   * lock call (or an early `return` before it) tests the location, the lock is taken after the
+   * test, and nothing in the section reads the location again before writing it.
+   */
+  checkThenAct(event: WriteEvent): CheckThenAct | undefined {
+    const root = this.#flowRoot(event.node);
+    if (!root) return undefined;
+    const held = this.#facts.heldAt(event.node);
+    const region = this.#region(root);
+    for (const hold of held) {
+      if (!within(hold.site, root)) continue;
+      const check = this.#checkBefore(hold.site, root, event.location);
+      if (!check) continue;
+      // Another lock held from before the check protects the pair.
+      if (held.some((other) => other !== hold && other.site.range[0] < check.range[0])) continue;
+      const rechecked = region.reads.some(
+        (read) =>
+          read.node.range[0] > hold.site.range[0] &&
+          read.node.range[1] <= event.node.range[0] &&
+          !within(read.node, hold.site.type === AST_NODE_TYPES.CallExpression ? hold.site.callee : hold.site) &&
+          overlaps(read.location, event.location),
+      );
+      if (!rechecked) return { check, hold };
+    }
+    return undefined;
+  }
+
+  /** The test that decided to reach `site`: an enclosing `if`'s test or an early exit before it. */
+  #checkBefore(site: TSESTree.Node, root: FunctionNode, location: SharedLocation): TSESTree.Node | undefined {
+    let child: TSESTree.Node = site;
+    for (let node = site.parent; node && node !== root; child = node, node = node.parent) {
+      if (node.type === AST_NODE_TYPES.IfStatement && child !== node.test && this.#tests(node.test, location)) return node.test;
+      if (node.type === AST_NODE_TYPES.BlockStatement) {
+        for (const statement of node.body) {
+          if (statement === child) break;
+          if (statement.type === AST_NODE_TYPES.IfStatement && exitsEarly(statement.consequent) && this.#tests(statement.test, location)) return statement.test;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  #tests(test: TSESTree.Node, location: SharedLocation): boolean {
+    let found = false;
+    everyNode(test, this.#sourceCode.visitorKeys, (node) => {
+      if (found || (node.type !== AST_NODE_TYPES.Identifier && node.type !== AST_NODE_TYPES.MemberExpression)) return;
+      const read = sharedLocationOf(node, this.#sourceCode);
+      if (read && overlaps(read, location)) found = true;
+    });
+    return found;
+  }
+
+  /** Where the earliest hold at a node was taken (its acquiring call), if anything is held. */
+  #earliestHoldAt(node: TSESTree.Node): number | undefined {
+    let earliest: number | undefined;
+    for (const hold of this.#facts.heldAt(node)) {
+      if (earliest === undefined || hold.site.range[0] < earliest) earliest = hold.site.range[0];
+    }
+    return earliest;
+  }
+
+  /** Locals bound, before `before`, to a value computed from a read of `location`. */
+  #derivedLocals(region: FlowRegion, location: SharedLocation, before: number): Map<string, TSESTree.Node> {
+    const derived = new Map<string, TSESTree.Node>();
+    for (const { name, from, at } of region.derivations) {
+      if (at >= before) break;
+      const direct = region.reads.find((read) => within(read.node, from) && isPartOf(read.location, location));
+      const through = direct ? undefined : [...derived].find(([other]) => mentions(from, other, this.#sourceCode));
+      const source = direct?.node ?? through?.[1];
+      if (source && !derived.has(name.name)) derived.set(name.name, source);
+    }
+    return derived;
+  }
+
+  /** The async function a node runs in, looking out through lock callbacks. */
+  #flowRoot(node: TSESTree.Node): FunctionNode | undefined {
+    let fn = enclosingFunction(node);
+    while (fn && this.#isLockCallback(fn)) fn = enclosingFunction(fn);
+    return fn;
+  }
+
+  #isLockCallback(fn: FunctionNode): boolean {
+    const parent = fn.parent;
+    return parent?.type === AST_NODE_TYPES.CallExpression && this.#model.classify(parent)?.callback === fn;
+  }
+
+  #region(root: FunctionNode): FlowRegion {
+    const cached = this.#regions.get(root);
+    if (cached) return cached;
+    const pauses: Pause[] = [];
+    const reads: FlowRegion['reads'][number][] = [];
+    const derivations: FlowRegion['derivations'][number][] = [];
+    const visit = (node: TSESTree.Node): void => {
+      if (node !== root && isFunction(node)) {
+        if (!this.#isLockCallback(node)) return;
+        pauses.push({ node: node.parent!, at: node.range[0] });
+      }
+      switch (node.type) {
+        case AST_NODE_TYPES.AwaitExpression:
+          pauses.push({ node, at: node.range[1] });
+          break;
+        case AST_NODE_TYPES.ForOfStatement:
+          if (node.await) pauses.push({ node, at: node.right.range[1] });
+          break;
+        case AST_NODE_TYPES.VariableDeclarator:
+          if (node.id.type === AST_NODE_TYPES.Identifier && node.init) derivations.push({ name: node.id, from: node.init, at: node.range[1] });
+          break;
+        case AST_NODE_TYPES.AssignmentExpression:
+          if (node.left.type === AST_NODE_TYPES.Identifier && !sharedLocationOf(node.left, this.#sourceCode)) {
+            derivations.push({ name: node.left, from: node.right, at: node.range[1] });
+          }
+          break;
+        case AST_NODE_TYPES.Identifier:
+        case AST_NODE_TYPES.MemberExpression: {
+          if (node.type === AST_NODE_TYPES.Identifier && isPropertyName(node)) break;
+          const location = sharedLocationOf(node, this.#sourceCode);
+          if (location) reads.push({ node, location });
+          break;
+        }
+        default:
+          break;
+      }
+      for (const key of this.#sourceCode.visitorKeys[node.type] ?? []) {
+        const value = (node as unknown as Record<string, unknown>)[key];
+        for (const child of Array.isArray(value) ? value : [value]) {
+          if (typeof child === 'object' && child !== null && typeof (child as { type?: unknown }).type === 'string') visit(child as TSESTree.Node);
+        }
+      }
+    };
+    visit(root.body);
+    pauses.sort((a, b) => a.at - b.at);
+    derivations.sort((a, b) => a.at - b.at);
+    const region = { pauses, reads, derivations };
+    this.#regions.set(root, region);
+    return region;
+  }
+}
+
+function within(node: TSESTree.Node, container: TSESTree.Node): boolean {
+  return container.range[0] <= node.range[0] && node.range[1] <= container.range[1];
+}
+
+/** Either location is part of the other (`this.cache` and `this.cache[key]`). */
+function overlaps(a: SharedLocation, b: SharedLocation): boolean {
+  return isPartOf(a, b) || isPartOf(b, a);
+}
+
+/** Whether an expression uses the local `name` (by name: the derivations are the function's own). */
+function mentions(expression: TSESTree.Node, name: string, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  let found = false;
+  everyNode(expression, sourceCode.visitorKeys, (node) => {
+    if (!found && node.type === AST_NODE_TYPES.Identifier && node.name === name && !isPropertyName(node)) found = true;
+  });
+  return found;
+}
+
+function isPropertyName(identifier: TSESTree.Identifier): boolean {
+  const parent = identifier.parent;
+  return (
+    (parent?.type === AST_NODE_TYPES.MemberExpression && parent.property === identifier && !parent.computed) ||
+    (parent?.type === AST_NODE_TYPES.Property && parent.key === identifier && !parent.computed && !parent.shorthand)
+  );
+}
+
+/** A branch that always leaves: `return`, `throw`, `break`, `continue`, or a block ending in one. */
+function exitsEarly(statement: TSESTree.Statement): boolean {
+  if (statement.type === AST_NODE_TYPES.BlockStatement) {
+    const last = statement.body.at(-1);
+    return last !== undefined && exitsEarly(last);
+  }
+  return (
+    statement.type === AST_NODE_TYPES.ReturnStatement ||
+    statement.type === AST_NODE_TYPES.ThrowStatement ||
+    statement.type === AST_NODE_TYPES.BreakStatement ||
+    statement.type === AST_NODE_TYPES.ContinueStatement
+  );
+}
