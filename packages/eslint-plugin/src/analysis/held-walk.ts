@@ -350,7 +350,9 @@ export class HeldLockWalker {
     }
     if (held.some((hold) => hold.definite)) this.#calls.push({ call, held });
     this.#expression(call.callee, held);
-    const immediate = call.arguments.some(isFunction) && this.#model.runsCallbackNow(call);
+    // With nothing held, a callback that runs now and one that runs later are walked alike (both
+    // start empty), so the type question — the walk's main cost on lock-free code — is skipped.
+    const immediate = held.length > 0 && call.arguments.some(isFunction) && this.#model.runsCallbackNow(call);
     for (const argument of call.arguments) {
       if (immediate && isFunction(argument) && !argument.async) this.#function(argument, held);
       else this.#expression(argument, held);

@@ -46,10 +46,15 @@ export class ProgramModel {
       ...settings.locks.map((lock) => lock.kind),
     ];
     this.#methodNames = new Set(kinds.flatMap(methodNamesOf));
-    const names = [...new Set(kinds.flatMap((kind) => [...kind.acquire, ...kind.tryAcquire, ...kind.callback]))];
+    // Web Locks' `request` is a common method name (HTTP clients): it counts only in a file that
+    // mentions the lock manager (`navigator.locks`, `locks.request`, a `LockManager` type).
+    const lockKinds = kinds.filter((kind) => kind !== webLockKind);
+    const names = [...new Set(lockKinds.flatMap((kind) => [...kind.acquire, ...kind.tryAcquire, ...kind.callback]))];
     const alternatives = names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).sort().join('|');
     // `name(`, `name<T>(` or `['name']`: how a call of the method can be written.
-    this.#acquisitionCall = new RegExp(`(?:^|[^\\w$])(?:${alternatives})\\s*(?:<[^>(]*>\\s*)?\\(|\\[\\s*['"\`](?:${alternatives})['"\`]\\s*\\]`);
+    this.#acquisitionCall = new RegExp(
+      `(?:^|[^\\w$])(?:${alternatives})\\s*(?:<[^>(]*>\\s*)?\\(|\\[\\s*['"\`](?:${alternatives})['"\`]\\s*\\]|\\.locks\\b|\\bLockManager\\b`,
+    );
   }
 
   /**
