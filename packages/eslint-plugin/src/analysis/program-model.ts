@@ -53,7 +53,7 @@ export class ProgramModel {
     const alternatives = names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).sort().join('|');
     // `name(`, `name<T>(` or `['name']`: how a call of the method can be written.
     this.#acquisitionCall = new RegExp(
-      `(?:^|[^\\w$])(?:${alternatives})\\s*(?:<[^>(]*>\\s*)?\\(|\\[\\s*['"\`](?:${alternatives})['"\`]\\s*\\]|\\.locks\\b|\\bLockManager\\b`,
+      `(?:^|[^\\w$])(?:${alternatives})\\s*(?:<[^>(]*>\\s*)?\\(|\\[\\s*['"\`](?:${alternatives})['"\`]\\s*\\]|\\.locks\\b|\\blocks\\s*\\.\\s*request\\b|\\bLockManager\\b`,
     );
   }
 

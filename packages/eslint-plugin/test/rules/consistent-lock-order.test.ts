@@ -138,8 +138,45 @@ const b = new Mutex();
 function withB<T>(fn: () => T) { return b.runExclusive(fn); }
 export async function one() { await a.runExclusive(() => withB(() => undefined)); }
 export async function two() { await a.runExclusive(() => b.runExclusive(() => undefined)); }`,
+    // A Web Lock asked for with ifAvailable never waits: no edge into it.
+    `${imports}
+export async function one() {
+  await navigator.locks.request('cache', () => navigator.locks.request('db', () => undefined));
+}
+export async function two() {
+  await navigator.locks.request('db', () => navigator.locks.request('cache', { ifAvailable: true }, () => undefined));
+}`,
+    // A lock created in each call is a new one every time: no order between calls.
+    `${imports}
+export async function one(shared: Lock) {
+  const local = new Lock();
+  using x = await shared.acquire();
+  using y = await local.acquire();
+}`,
   ],
   invalid: [
+    {
+      // @acquiredAfter on the held lock, broken.
+      code: `${imports}
+const accounts = new Lock();
+/** @acquiredAfter accounts */
+const ledger = new Lock();
+export async function audit() { await ledger.withLock(() => accounts.withLock(() => undefined)); }`,
+      errors: [{ messageId: 'declaredOrder', line: 7, data: { acquired: 'accounts', held: 'ledger', heldLine: 7, via: '', first: 'accounts', second: 'ledger', origin: '`@acquiredAfter` at file.ts:6' } }],
+    },
+    {
+      // Ignoring one lock of a three-lock ring leaves no cycle, but the others' two-lock cycle stays.
+      code: `${imports}
+const legacy = new Lock();
+const a = new Lock();
+const b = new Lock();
+export async function one() { await a.withLock(() => legacy.withLock(() => undefined)); }
+export async function two() { await legacy.withLock(() => a.withLock(() => undefined)); }
+export async function three() { await a.withLock(() => b.withLock(() => undefined)); }
+export async function four() { await b.withLock(() => a.withLock(() => undefined)); }`,
+      options: [{ ignore: ['^legacy$'] }],
+      errors: [{ messageId: 'cycle', line: 9 }, { messageId: 'cycle', line: 10 }],
+    },
     {
       // The seed's two-lock deadlock, with interlock's Lock and using guards.
       code: `${imports}
