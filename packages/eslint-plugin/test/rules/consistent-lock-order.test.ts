@@ -6,6 +6,14 @@ const imports = `import { Lock, RLock, Semaphore, Condition } from '@interlock/p
 import { Mutex, Semaphore as MutexSemaphore } from 'async-mutex';
 import AwaitLock from 'await-lock';`;
 
+/** A function (four lines) that takes `inner` inside `outer` with await-lock's acquire and release. */
+function awaitLockNesting(name: string, outer: string, inner: string): string {
+  return `export async function ${name}() {
+  await ${outer}.acquireAsync();
+  try { await ${inner}.acquireAsync(); ${inner}.release(); } finally { ${outer}.release(); }
+}`;
+}
+
 typedRuleTester().run('consistent-lock-order', rule, {
   valid: [
     // One order everywhere.
@@ -114,14 +122,8 @@ export async function post() { await accounts.runExclusive(() => ledger.runExclu
     `${imports}
 const a = new AwaitLock();
 const b = new AwaitLock();
-export async function one() {
-  await a.acquireAsync();
-  try { await b.acquireAsync(); b.release(); } finally { a.release(); }
-}
-export async function two() {
-  await a.acquireAsync();
-  try { await b.acquireAsync(); b.release(); } finally { a.release(); }
-}`,
+${awaitLockNesting('one', 'a', 'b')}
+${awaitLockNesting('two', 'a', 'b')}`,
     // A cycle through locks the options ignore.
     {
       code: `${imports}
@@ -220,14 +222,8 @@ export async function two() {
       code: `${imports}
 const a = new AwaitLock();
 const b = new AwaitLock();
-export async function one() {
-  await a.acquireAsync();
-  try { await b.acquireAsync(); b.release(); } finally { a.release(); }
-}
-export async function two() {
-  await b.acquireAsync();
-  try { await a.acquireAsync(); a.release(); } finally { b.release(); }
-}`,
+${awaitLockNesting('one', 'a', 'b')}
+${awaitLockNesting('two', 'b', 'a')}`,
       errors: [{ messageId: 'cycle', line: 8 }, { messageId: 'cycle', line: 12 }],
     },
     {

@@ -1,0 +1,15 @@
+import tseslint from 'typescript-eslint';
+import { createTypeAwareESLint } from '../test/support/lint-harness.ts';
+import { totalTimes } from '../test/support/rule-times.ts';
+import plugin from '../src/index.ts';
+import { syntheticCorpus } from './synthetic-corpus.ts';
+const corpus = syntheticCorpus(Number(process.argv[2] ?? 300), 3);
+const project = await corpus.writeTsconfig();
+const rules: Record<string, 'error'> = { '@typescript-eslint/no-floating-promises': 'error' };
+for (const n of Object.keys(plugin.rules)) rules[`@interlock/${n}`] = 'error';
+const eslint = createTypeAwareESLint({ stats: true, cwd: corpus.cwd, tsconfigPath: project.path, configs: [{ files: ['**/*.ts'], plugins: { '@interlock': plugin as never, '@typescript-eslint': tseslint.plugin as never }, rules }] });
+const results = [];
+for (const f of corpus.files) results.push(...await eslint.lintFiles([f]));
+const { rules: times, parse } = totalTimes(results);
+console.log('parse', parse.toFixed(0), [...times].map(([k, v]) => `${k}=${v.toFixed(0)}`).join(' '));
+await project.remove();
