@@ -24,11 +24,11 @@ export function lockUsageTest(settings: InterlockSettings): LockUsageTest {
     ...[...knownLockTypes.values()].flatMap((byName) => [...byName.values()]),
     ...settings.locks.map((lock) => lock.kind),
   ];
-  const acquisitions = callOf(kinds.flatMap((kind) => [...kind.acquire, ...kind.tryAcquire, ...kind.callback]));
-  const anyMethod = callOf(kinds.flatMap(methodNamesOf));
+  const acquisitions = callTest(kinds.flatMap((kind) => [...kind.acquire, ...kind.tryAcquire, ...kind.callback]));
+  const anyMethod = callTest(kinds.flatMap(methodNamesOf));
   const test: LockUsageTest = {
-    mayAcquire: (text) => acquisitions.test(text) || webLocks.test(text),
-    mayUseLocks: (text) => anyMethod.test(text) || webLocks.test(text),
+    mayAcquire: (text) => acquisitions(text) || usesWebLocks(text),
+    mayUseLocks: (text) => anyMethod(text) || usesWebLocks(text),
   };
   tests.set(settings, test);
   return test;
@@ -38,14 +38,23 @@ export function lockUsageTest(settings: InterlockSettings): LockUsageTest {
 // mentions the lock manager (`navigator.locks`, `locks.request`, a `LockManager` type).
 const webLocks = new RegExp(`\\.locks\\b|\\blocks\\s*\\.\\s*${[...webLockKind.callback][0] ?? 'request'}\\b|\\bLockManager\\b`);
 
-/** `name(`, `name<T>(` or `['name']`: how a call of one of the methods can be written. */
-function callOf(names: readonly string[]): RegExp {
-  const alternatives = [...new Set(names)]
+function usesWebLocks(text: string): boolean {
+  return (text.includes('locks') || text.includes('LockManager')) && webLocks.test(text);
+}
+
+/**
+ * A test for a call of one of the methods: `name(`, `name<T>(` or `['name']`. A plain substring
+ * search for the names comes first (fast on lock-free files); the regular expression only runs
+ * on text that contains one.
+ */
+function callTest(names: readonly string[]): (text: string) => boolean {
+  const unique = [...new Set(names)];
+  const alternatives = unique
     .map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     .sort()
     .join('|');
-  return new RegExp(
+  const call = new RegExp(
     `(?:^|[^\\w$])(?:${alternatives})\\s*(?:<[^>(]*>\\s*)?\\(|\\[\\s*['"\`](?:${alternatives})['"\`]\\s*\\]`,
   );
+  return (text) => unique.some((name) => text.includes(name)) && call.test(text);
 }
-

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { ProgramModel } from '../../src/analysis/program-model.ts';
+import { lockUsageTest } from '../../src/analysis/lock-usage.ts';
 import { readSettings } from '../../src/analysis/settings.ts';
 
 // The text test that picks the files a whole-program analysis walks. It may say "maybe" for a
@@ -47,4 +48,20 @@ describe('ProgramModel.mayAcquire', () => {
     expect(mayAcquire('spin.lock();', settings)).toBe(true);
     expect(mayAcquire('spin.lock();')).toBe(false);
   });
+});
+
+describe('lockUsageTest.mayUseLocks (which linted files the held-lock walk runs on)', () => {
+  const test = lockUsageTest(readSettings({}));
+  it.each([['cond.notify();'], ['lock.release();'], ['await cond.wait();'], ['await lock.acquire();'], ['navigator.locks.query();']])(
+    'says maybe for %s',
+    (text) => {
+      expect(test.mayUseLocks(text)).toBe(true);
+    },
+  );
+  it.each([['let total = 0; total += 1;'], ["await client.request('/x');"], ['const released = items.map((x) => x);']])(
+    'says no for %s',
+    (text) => {
+      expect(test.mayUseLocks(text)).toBe(false);
+    },
+  );
 });
