@@ -1,4 +1,3 @@
-import { simpleTraverse } from '@typescript-eslint/typescript-estree';
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { awaitedCall, isFunction, skipTypeWrappers, type FunctionNode } from './estree.ts';
 import { bindingName, findLastIndex, mergeFlows, releasedBinding, type Flow } from './held-set.ts';
@@ -44,7 +43,7 @@ const factsBySource = new WeakMap<object, FileFacts>();
 export function fileFactsFor(sourceCode: Readonly<TSESLint.SourceCode>, model: FileLockModel): FileFacts {
   const cached = factsBySource.get(sourceCode);
   if (cached) return cached;
-  const facts = model.mayUseLocks ? walkedFacts(sourceCode, model) : lockFreeFacts(sourceCode.ast);
+  const facts = model.mayUseLocks ? walkedFacts(sourceCode, model) : lockFreeFacts(sourceCode.ast, sourceCode.visitorKeys);
   factsBySource.set(sourceCode, facts);
   return facts;
 }
@@ -60,15 +59,25 @@ function walkedFacts(sourceCode: Readonly<TSESLint.SourceCode>, model: FileLockM
  * only list its writes, each with nothing held. Collecting them directly keeps lock-free code
  * (most of a program) nearly free.
  */
-function lockFreeFacts(ast: TSESTree.Program): FileFacts {
+function lockFreeFacts(ast: TSESTree.Program, keys: TSESLint.SourceCode.VisitorKeys): FileFacts {
   const writes: WriteFact[] = [];
-  simpleTraverse(ast, {
-    enter(node) {
-      if (node.type === AST_NODE_TYPES.AssignmentExpression || node.type === AST_NODE_TYPES.UpdateExpression) {
-        writes.push({ node, held: none });
+  // A plain stack walk: this runs on every lock-free file of the program, so it stays lean.
+  const stack: unknown[] = [ast];
+  while (stack.length > 0) {
+    const node = stack.pop() as TSESTree.Node;
+    if (node.type === AST_NODE_TYPES.AssignmentExpression || node.type === AST_NODE_TYPES.UpdateExpression) {
+      writes.push({ node, held: none });
+    }
+    for (const key of keys[node.type] ?? []) {
+      const child = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(child)) {
+        for (const item of child) if (item) stack.push(item);
+      } else if (child) {
+        stack.push(child);
       }
-    },
-  });
+    }
+  }
+  writes.sort((a, b) => a.node.range[0] - b.node.range[0]);
   return { ops: [], callsWhileHeld: [], writes, heldAt: () => none };
 }
 
