@@ -4,6 +4,7 @@ import { enclosingFunction } from '../analysis/estree.ts';
 import { fileFactsFor } from '../analysis/held-walk.ts';
 import { lockModelFor } from '../analysis/lock-model.ts';
 import { sharedLocationOf, type SharedLocation } from '../analysis/shared-locations.ts';
+import { classOfThisEstree } from '../analysis/this-class.ts';
 import { createRule } from '../util/create-rule.ts';
 import { CallerLocks, declaredGuards, holdsLock, type DeclaredGuard } from './no-unguarded-shared-write/guards.ts';
 import { inconsistentWrites } from './no-unguarded-shared-write/inferred-guards.ts';
@@ -137,11 +138,21 @@ export default createRule<Options, MessageIds>({
         }
       }
 
+      // RacerD's rule for objects: a property is taken to be shared only where the code shows it
+      // expects concurrency, by using a lock (in the class, for `this`; in the file, for a
+      // parameter). Module and captured variables are shared by construction.
+      const lockedClasses = new Set(facts.ops.map(({ op }) => classOfThisEstree(op.call)));
+      const expectsConcurrency = (event: WriteEvent): boolean => {
+        if (event.location.root === 'this') return lockedClasses.has(event.location.owner);
+        if (event.location.root === 'param') return facts.ops.length > 0;
+        return true;
+      };
+
       if (lostUpdates) {
         for (const event of events) {
           const root = enclosingFunction(event.node);
           if (!root) continue;
-          const lost = races.lostUpdate(event);
+          const lost = expectsConcurrency(event) ? races.lostUpdate(event) : undefined;
           if (lost) {
             if (callers.holdAround(event.node, undefined)) continue;
             reported.add(event);

@@ -1,5 +1,5 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { enclosingFunction, isFunction, type FunctionNode } from '../../analysis/estree.ts';
+import { enclosingFunction, isFunction, skipTypeWrappers, type FunctionNode } from '../../analysis/estree.ts';
 import type { FileFacts } from '../../analysis/held-walk.ts';
 import type { FileLockModel } from '../../analysis/lock-model.ts';
 import { isPartOf, sharedLocationOf, type SharedLocation } from '../../analysis/shared-locations.ts';
@@ -17,6 +17,12 @@ export interface LostUpdate {
 export interface CheckThenAct {
   readonly check: TSESTree.Node;
   readonly hold: Hold;
+}
+
+/** A local computed from a stale read: the read, and whether the local is a plain copy of the value. */
+interface Derived {
+  readonly read: TSESTree.Node;
+  readonly copy: boolean;
 }
 
 /** Where a task may be suspended: after an `await`'s operand, or where a lock callback starts. */
@@ -83,13 +89,17 @@ export class AwaitRaces {
         if (pause) return { read: write.left, pause: pause.node };
         return undefined;
       }
+      const derived = this.#derivedLocals(region, event.location, write.range[0]);
+      // Writing back a saved copy (`const saved = x; x = tmp; await f(); x = saved`) restores,
+      // and `x = x ?? await create()` initialises: neither computes from the old value.
+      if (this.#isCopy(write.right, event.location, derived)) return undefined;
       for (const read of region.reads) {
-        if (!within(read.node, write.right) || !isPartOf(read.location, event.location)) continue;
+        if (!within(read.node, write.right) || !isPartOf(read.location, event.location) || !flowsInto(read.node, write.right)) continue;
         const pause = staleBefore(read.node.range[0]);
         if (pause) return { read: read.node, pause: pause.node };
       }
       // `const v = x; await …; x = v + 1`: through locals derived from a read of `x`.
-      for (const [name, readNode] of this.#derivedLocals(region, event.location, write.range[0])) {
+      for (const [name, { read: readNode }] of derived) {
         if (!mentions(write.right, name, this.#sourceCode)) continue;
         const pause = staleBefore(readNode.range[0]);
         if (pause) return { read: readNode, pause: pause.node };
@@ -160,17 +170,34 @@ export class AwaitRaces {
     return earliest;
   }
 
-  /** Locals bound, before `before`, to a value computed from a read of `location`. */
-  #derivedLocals(region: FlowRegion, location: SharedLocation, before: number): Map<string, TSESTree.Node> {
-    const derived = new Map<string, TSESTree.Node>();
+  /**
+   * Locals bound, before `before`, to a value computed from a read of `location`, with the read
+   * and whether the local is a plain copy of it.
+   */
+  #derivedLocals(region: FlowRegion, location: SharedLocation, before: number): Map<string, Derived> {
+    const derived = new Map<string, Derived>();
     for (const { name, from, at } of region.derivations) {
       if (at >= before) break;
-      const direct = region.reads.find((read) => within(read.node, from) && isPartOf(read.location, location));
+      const direct = region.reads.find((read) => within(read.node, from) && isPartOf(read.location, location) && flowsInto(read.node, from));
       const through = direct ? undefined : [...derived].find(([other]) => mentions(from, other, this.#sourceCode));
-      const source = direct?.node ?? through?.[1];
-      if (source && !derived.has(name.name)) derived.set(name.name, source);
+      const read = direct?.node ?? through?.[1].read;
+      // The last assignment before the write decides: a fresh value replaces a derived one.
+      if (read) derived.set(name.name, { read, copy: this.#isCopy(from, location, derived) });
+      else derived.delete(name.name);
     }
     return derived;
+  }
+
+  /**
+   * Whether an expression's value is the location's old value itself, not computed from it: a
+   * read of exactly the location, a local holding such a copy, or `copy ?? fresh` / `copy || fresh`.
+   */
+  #isCopy(expression: TSESTree.Node, location: SharedLocation, derived: ReadonlyMap<string, Derived>): boolean {
+    const node = skipTypeWrappers(expression);
+    if (node.type === AST_NODE_TYPES.Identifier && derived.has(node.name)) return derived.get(node.name)!.copy;
+    if (node.type === AST_NODE_TYPES.LogicalExpression && node.operator !== '&&') return this.#isCopy(node.left, location, derived);
+    if (node.type !== AST_NODE_TYPES.Identifier && node.type !== AST_NODE_TYPES.MemberExpression) return false;
+    return sharedLocationOf(node, this.#sourceCode)?.key === location.key;
   }
 
   /** The async function a node runs in, looking out through lock callbacks. */
@@ -237,6 +264,28 @@ export class AwaitRaces {
   }
 }
 
+/**
+ * Whether a read's value flows into the expression's value by plain data flow (arithmetic,
+ * conditions, literals, member reads, receivers of method calls), rather than only feeding a call
+ * or an awaited operation. A call given the old value (`await refresh(token)`, `waitFor({ id:
+ * record.id })`) returns what the callee decides — a renewed token, a server's answer, a new
+ * record — not arithmetic on the stale copy; treating it as derived is how require-atomic-updates
+ * flooded test files. `Math.*` is the exception: it is arithmetic.
+ */
+function flowsInto(read: TSESTree.Node, container: TSESTree.Node): boolean {
+  let child: TSESTree.Node = read;
+  for (let node = read.parent; node && child !== container; child = node, node = node.parent) {
+    if (node.type === AST_NODE_TYPES.AwaitExpression) return false;
+    if ((node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.NewExpression) && child !== node.callee && !isMathCall(node)) return false;
+  }
+  return true;
+}
+
+function isMathCall(node: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
+  const callee = node.callee;
+  return callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Identifier && callee.object.name === 'Math';
+}
+
 function within(node: TSESTree.Node, container: TSESTree.Node): boolean {
   return container.range[0] <= node.range[0] && node.range[1] <= container.range[1];
 }
@@ -246,11 +295,15 @@ function overlaps(a: SharedLocation, b: SharedLocation): boolean {
   return isPartOf(a, b) || isPartOf(b, a);
 }
 
-/** Whether an expression uses the local `name` (by name: the derivations are the function's own). */
+/**
+ * Whether an expression's value uses the local `name` (by name: the derivations are the
+ * function's own) through plain data flow (see `flowsInto`).
+ */
 function mentions(expression: TSESTree.Node, name: string, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   let found = false;
   everyNode(expression, sourceCode.visitorKeys, (node) => {
-    if (!found && node.type === AST_NODE_TYPES.Identifier && node.name === name && !isPropertyName(node)) found = true;
+    if (found || node.type !== AST_NODE_TYPES.Identifier || node.name !== name || isPropertyName(node)) return;
+    if (flowsInto(node, expression)) found = true;
   });
   return found;
 }
