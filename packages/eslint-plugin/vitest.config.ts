@@ -4,8 +4,8 @@ export default defineConfig({
   test: {
     name: 'eslint-plugin',
     include: ['test/**/*.test.ts'],
-    // The first case of each typed RuleTester suite builds a TypeScript program (seconds on a
-    // loaded machine); the default 5 s made that case flaky, not the rules slower.
+    // The first typed case of each RuleTester file builds a TypeScript program (seconds, more on
+    // a loaded machine); vitest's 5 s default made that case time out under load.
     testTimeout: 30_000,
   },
 });

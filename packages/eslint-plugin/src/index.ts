@@ -1,5 +1,6 @@
 import type { TSESLint } from '@typescript-eslint/utils';
 import conditionWaitInLoop from './rules/condition-wait-in-loop.ts';
+import consistentLockOrder from './rules/consistent-lock-order.ts';
 import noFloatingAcquire from './rules/no-floating-acquire.ts';
 import noSelfDeadlock from './rules/no-self-deadlock.ts';
 import noUnguardedSharedWrite from './rules/no-unguarded-shared-write.ts';
@@ -9,6 +10,7 @@ import requireConditionLock from './rules/require-condition-lock.ts';
 /** Every rule of the plugin, by name (without the `@interlock/` prefix). */
 export const rules = {
   'condition-wait-in-loop': conditionWaitInLoop,
+  'consistent-lock-order': consistentLockOrder,
   'no-floating-acquire': noFloatingAcquire,
   'no-self-deadlock': noSelfDeadlock,
   'no-unguarded-shared-write': noUnguardedSharedWrite,

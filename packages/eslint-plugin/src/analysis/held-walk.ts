@@ -43,7 +43,7 @@ const factsBySource = new WeakMap<object, FileFacts>();
 export function fileFactsFor(sourceCode: Readonly<TSESLint.SourceCode>, model: FileLockModel): FileFacts {
   const cached = factsBySource.get(sourceCode);
   if (cached) return cached;
-  const walker = new HeldLockWalker(model, sourceCode);
+  const walker = new HeldLockWalker(model, sourceCode.visitorKeys, sourceCode);
   walker.walkProgram(sourceCode.ast);
   const facts = walker.facts();
   factsBySource.set(sourceCode, facts);
@@ -62,7 +62,9 @@ export function fileFactsFor(sourceCode: Readonly<TSESLint.SourceCode>, model: F
 export class HeldLockWalker {
   readonly #model: FileLockModel;
   readonly #keys: TSESLint.SourceCode.VisitorKeys;
-  readonly #sourceCode: Readonly<TSESLint.SourceCode>;
+  // Absent for files walked without being linted (the program's lock graph): scope analysis,
+  // and so correlated branches, are then not available.
+  readonly #sourceCode: Readonly<TSESLint.SourceCode> | undefined;
   readonly #ops: OpFact[] = [];
   readonly #calls: CallFact[] = [];
   readonly #writes: WriteFact[] = [];
@@ -73,10 +75,10 @@ export class HeldLockWalker {
   // Sites of holds that some closure releases: their end is unknown, so they stop being definite.
   readonly #releasedInClosure = new Set<TSESTree.Node>();
 
-  constructor(model: FileLockModel, sourceCode: Readonly<TSESLint.SourceCode>) {
+  constructor(model: FileLockModel, keys: TSESLint.SourceCode.VisitorKeys, sourceCode?: Readonly<TSESLint.SourceCode>) {
     this.#model = model;
+    this.#keys = keys;
     this.#sourceCode = sourceCode;
-    this.#keys = sourceCode.visitorKeys;
   }
 
   facts(): FileFacts {
@@ -291,7 +293,7 @@ export class HeldLockWalker {
       negated = !negated;
       inner = skipTypeWrappers(inner.argument);
     }
-    if (inner.type !== AST_NODE_TYPES.Identifier) return undefined;
+    if (inner.type !== AST_NODE_TYPES.Identifier || !this.#sourceCode) return undefined;
     const variable = ASTUtils.findVariable(this.#sourceCode.getScope(inner), inner.name);
     const definition = variable?.defs[0];
     if (!variable || !definition || (definition.type !== 'Variable' && definition.type !== 'Parameter')) return undefined;

@@ -38,7 +38,8 @@ export interface FileLockModel {
 
 export type ClassNode = TSESTree.ClassDeclaration | TSESTree.ClassExpression;
 
-interface ProgramEntry {
+/** The program-wide half of the model: built once per program and settings. */
+export interface ProgramEntry {
   readonly settings: InterlockSettings;
   readonly model: ProgramModel;
   readonly summaries: AcquisitionSummaries;
@@ -50,7 +51,7 @@ const programEntries = new WeakMap<ts.Program, ProgramEntry>();
 // One facade per linted file, shared by the rules that lint it.
 const fileModels = new WeakMap<object, FileLockModel>();
 
-type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
+export type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 
 /** The lock model for the file a rule is linting. */
 export function lockModelFor(context: AnyContext): FileLockModel {
@@ -70,6 +71,13 @@ export function lockModelFor(context: AnyContext): FileLockModel {
   return model;
 }
 
+/** The program-wide model for the file a rule is linting; undefined without type information. */
+export function programEntryFor(context: AnyContext): ProgramEntry | undefined {
+  const services = context.sourceCode.parserServices;
+  const program = services?.program ?? undefined;
+  return program && services?.esTreeNodeToTSNodeMap ? programEntry(program, readSettings(context.settings)) : undefined;
+}
+
 function programEntry(program: ts.Program, settings: InterlockSettings): ProgramEntry {
   const existing = programEntries.get(program);
   if (existing && existing.settings === settings) return existing;
@@ -79,11 +87,20 @@ function programEntry(program: ts.Program, settings: InterlockSettings): Program
   return entry;
 }
 
-interface NodeMap {
+/** ESTree → TypeScript node map of one file (the parser's, or one made for another file). */
+export interface NodeMap {
   get(node: TSESTree.Node): ts.Node | undefined;
 }
 
-function typedFileModel(entry: ProgramEntry, nodeMap: NodeMap, sourceCode: Readonly<TSESLint.SourceCode>): FileLockModel {
+/**
+ * The type-aware model of one file of the program, given its node map. `sourceCode` (scopes,
+ * for `@guardedBy` names) is absent for files walked without being linted: they answer no guard.
+ */
+export function typedFileModel(
+  entry: ProgramEntry,
+  nodeMap: NodeMap,
+  sourceCode: Readonly<TSESLint.SourceCode> | undefined,
+): FileLockModel {
   const ops = new WeakMap<TSESTree.CallExpression, LockOp | null>();
   return {
     typed: true,
@@ -123,7 +140,7 @@ function typedFileModel(entry: ProgramEntry, nodeMap: NodeMap, sourceCode: Reado
       return tsNode !== undefined && isLibCollection(tsNode, entry.model.checker, entry.model.program);
     },
     guardLockId(name, scopeNode, owner) {
-      const target = guardTarget(name, scopeNode, owner, sourceCode);
+      const target = sourceCode && guardTarget(name, scopeNode, owner, sourceCode);
       if (!target) return undefined;
       if (target.kind === 'binding') {
         const tsName = nodeMap.get(target.identifier) as ts.Expression | undefined;

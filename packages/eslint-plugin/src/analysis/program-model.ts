@@ -28,6 +28,10 @@ export class ProgramModel {
   readonly #types: TypeRecogniser;
   // Method names any recognised lock type reacts to: calls of other names never ask the checker.
   readonly #methodNames: ReadonlySet<string>;
+  // Matches a call of a method that can take a lock (acquire, try-acquire, callback forms).
+  readonly #acquisitionCall: RegExp;
+  // Per source file: whether its text calls such a method (see `mayAcquire`).
+  readonly #mayAcquire = new WeakMap<ts.SourceFile, boolean>();
   // Per call node; undefined results stored as null.
   readonly #ops = new WeakMap<ts.CallExpression, TsLockOp | null>();
 
@@ -36,11 +40,30 @@ export class ProgramModel {
     this.checker = program.getTypeChecker();
     this.identities = new IdentityResolver(this.checker);
     this.#types = new TypeRecogniser(program, settings);
-    this.#methodNames = new Set([
-      ...[...knownLockTypes.values()].flatMap((kinds) => [...kinds.values()].flatMap(methodNamesOf)),
-      ...methodNamesOf(webLockKind),
-      ...settings.locks.flatMap((lock) => methodNamesOf(lock.kind)),
-    ]);
+    const kinds = [
+      ...[...knownLockTypes.values()].flatMap((byName) => [...byName.values()]),
+      webLockKind,
+      ...settings.locks.map((lock) => lock.kind),
+    ];
+    this.#methodNames = new Set(kinds.flatMap(methodNamesOf));
+    const names = [...new Set(kinds.flatMap((kind) => [...kind.acquire, ...kind.tryAcquire, ...kind.callback]))];
+    const alternatives = names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).sort().join('|');
+    // `name(`, `name<T>(` or `['name']`: how a call of the method can be written.
+    this.#acquisitionCall = new RegExp(`(?:^|[^\\w$])(?:${alternatives})\\s*(?:<[^>(]*>\\s*)?\\(|\\[\\s*['"\`](?:${alternatives})['"\`]\\s*\\]`);
+  }
+
+  /**
+   * Whether a file of the program may take a lock: its text calls a method named like an
+   * acquire, try-acquire or callback form of some lock kind. A cheap text test that lets
+   * whole-program analyses skip the files that cannot hold a lock (never a false "no").
+   */
+  mayAcquire(sourceFile: ts.SourceFile): boolean {
+    let found = this.#mayAcquire.get(sourceFile);
+    if (found === undefined) {
+      found = this.#acquisitionCall.test(sourceFile.text);
+      this.#mayAcquire.set(sourceFile, found);
+    }
+    return found;
   }
 
   /** The lock kind of an expression's type. */
@@ -82,6 +105,7 @@ export class ProgramModel {
     const identity = this.identities.of(expression);
     const display = identity?.display ?? skipOuter(expression).getText();
     const underlying = kind.category === 'condition' ? this.#conditionLock(expression) : undefined;
+    const field = this.#fieldOf(expression);
     return {
       kind,
       id: identity?.id,
@@ -89,7 +113,18 @@ export class ProgramModel {
       ...(underlying ? { underlying } : {}),
       ...(identity?.tryWrapper ? { tryWrapper: true } : {}),
       ...(identity?.root ? { root: identity.root } : {}),
+      ...(field ? { field } : {}),
     };
+  }
+
+  /** The declaration of the member `x.lock` / `this.lock` reads, when it is a class member. */
+  #fieldOf(expression: ts.Expression): ts.Declaration | undefined {
+    const inner = skipOuter(expression);
+    if (!ts.isPropertyAccessExpression(inner)) return undefined;
+    const declaration = this.checker.getSymbolAtLocation(inner.name)?.valueDeclaration;
+    if (!declaration) return undefined;
+    const isMember = ts.isPropertyDeclaration(declaration) || (ts.isParameter(declaration) && ts.isConstructorDeclaration(declaration.parent));
+    return isMember ? declaration : undefined;
   }
 
   /** `navigator.locks.request(name, [options], callback)`: identity is the name when constant. */

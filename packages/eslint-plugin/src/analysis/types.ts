@@ -56,6 +56,13 @@ export interface LockRef {
    * a function names a different object in every call of it, which summaries must respect.
    */
   readonly root?: ts.Declaration;
+  /**
+   * With type information, for a lock reached as a member (`this.lock`, `from.lock`): the
+   * member's declaration. Two locks with different ids and the same `field` are the same field
+   * of two objects of one class (`transfer(from, to)`); `consistent-lock-order` also reads its
+   * JSDoc (`@acquiredBefore`).
+   */
+  readonly field?: ts.Declaration;
 }
 
 export type LockOpKind =
