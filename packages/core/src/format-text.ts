@@ -2,6 +2,7 @@
  * Turns a report into text a person reads (modelled on Linux lockdep's splat) or into JSON.
  * Pure functions: report in, string out.
  */
+import { invalidArgument, validateOptionsBag } from './arguments.ts';
 import type { Cycle, CycleLock, LockGraphReport, LongHold, ReportLock, Site } from './report.ts';
 
 /** Output formats of {@link formatReport}. */
@@ -27,6 +28,9 @@ export interface FormatOptions {
  * ```
  */
 export function formatReport(report: LockGraphReport, format: ReportFormat = 'text', options: FormatOptions = {}): string {
+  if (format !== 'text' && format !== 'json') invalidArgument('type', 'format', "'text' or 'json'", format);
+  validateOptionsBag(options);
+  if (options.cwd !== undefined && typeof options.cwd !== 'string') invalidArgument('type', 'cwd', 'a string', options.cwd);
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   const locks = new Map<string, ReportLock>(report.locks.map((lock) => [lock.id, lock]));
   const where = (site: Site | undefined): string => (site === undefined ? 'an unknown site' : siteText(site, options.cwd));

@@ -3,6 +3,7 @@
  * bookkeeping, the `LockGraphReport` format and its text formatter. No I/O, no dependencies,
  * never prints.
  */
+export { describeValue, invalidArgument, validateOptionsBag } from './arguments.ts';
 export { Detector, type HeldEntry, type HoldAccess } from './detector.ts';
 export type { WaitTicket } from './blocked-waits.ts';
 export { LockNode, type LockInfo } from './lock-node.ts';
