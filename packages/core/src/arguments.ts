@@ -3,10 +3,11 @@
  * for a value of the wrong type, RangeError for a value of the right type outside the allowed
  * range. Shared by core's options and by `@interlock/primitives` (one helper per concept).
  */
+import { quoteText } from './escape.ts';
 
 /** A short, unambiguous rendering of a value the caller passed. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quoteText(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'function') return 'a function';
   if (value === null) return 'null';
