@@ -26,8 +26,9 @@ export interface LockInfo {
   readonly exclusive?: boolean;
   /**
    * Where the lock was created: part of its cross-process {@link LockNode.key}. A resolved site,
-   * a {@link SiteCapture}, or an `Error` built in the constructor (its stack is read lazily, with
-   * the detector's frame filters).
+   * a {@link SiteCapture}, or an `Error` built in the constructor (its stack is read at once, with
+   * the detector's frame filters: the node never keeps the Error, whose frames would keep the
+   * lock alive).
    */
   readonly site?: Site | SiteCapture | Error;
 }
@@ -53,8 +54,8 @@ export class LockNode<H extends object = object> {
   readonly kind: string;
   readonly reentrant: boolean;
   readonly exclusive: boolean;
-  /** Creation site; a capture or Error until first read, then the resolved site. */
-  #site: Site | SiteCapture | Error | undefined;
+  /** Creation site, as plain data (see `sites.ts`). */
+  readonly #site: Site | undefined;
   /**
    * Live holds of this lock (R_L): every hold passed to `holdAcquired` and not yet to
    * `holdReleased`. An array, not a Set: holds are fresh objects, and hashing a fresh object into
@@ -73,28 +74,23 @@ export class LockNode<H extends object = object> {
   /** Set by `forgetLock`; a forgotten node takes no part in the graph any more. @internal */
   forgotten = false;
 
-  /** Filters for reading an `Error` creation site. */
-  readonly #filters: readonly FrameFilter[];
   /** The name part of {@link key}. */
   readonly #keyName: string;
 
   constructor(info: LockInfo, filters: readonly FrameFilter[] = defaultFrameFilters) {
-    this.#filters = filters;
     this.id = `L${++lastId}`;
     this.name = info.name;
     this.#keyName = info.keyName ?? info.name;
     this.kind = info.kind;
     this.reentrant = info.reentrant;
     this.exclusive = info.exclusive ?? true;
-    this.#site = info.site;
+    const site = info.site;
+    this.#site = site instanceof SiteCapture ? site.site : site instanceof Error ? userSite(site.stack ?? '', filters) : site;
   }
 
   /** Where the lock was created, if known. */
   get site(): Site | undefined {
-    const site = this.#site;
-    if (site instanceof SiteCapture) this.#site = site.site;
-    else if (site instanceof Error) this.#site = userSite(site.stack ?? '', this.#filters);
-    return this.#site as Site | undefined;
+    return this.#site;
   }
 
   /**
