@@ -12,8 +12,8 @@ import { LockOrderGraph } from './graph.ts';
 import type { Hold, HoldState, LockNode, NodeKeeper } from './lock-node.ts';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './options.ts';
 import type { AcquireSite, LockProbe } from './probe.ts';
-import type { Cycle, LockGraphReport, ReportEdge } from './report.ts';
-import { SiteCapture, type FrameFilter } from './sites.ts';
+import type { Cycle, LockGraphReport, ReportEdge, Site } from './report.ts';
+import { SiteCapture, captureSite } from './sites.ts';
 import { longWarning, unrefTimer } from './watchdog.ts';
 
 /** An edge refused because it closes a cycle, remembered so a repeat costs a lookup. */
@@ -75,9 +75,12 @@ export class Detector implements LockProbe, NodeKeeper {
     this.#options = resolveOptions(options, this.#options);
   }
 
-  /** The frame filters in force (a lock's `Error` creation site is read with them). @internal */
-  get frameFilters(): readonly FrameFilter[] {
-    return this.#options.frameFilters;
+  /**
+   * Where the lock now being constructed was created (the first frame outside the frame filters),
+   * or `undefined` with `stacks: false`. Costs one stack capture: call it once per lock.
+   */
+  creationSite(): Site | undefined {
+    return this.#options.stacks ? captureSite(this.#options.frameFilters) : undefined;
   }
 
   /**

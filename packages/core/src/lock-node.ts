@@ -5,7 +5,8 @@
  * Nothing translates it on the way.
  */
 import { formatSite, type ReportLock, type Site } from './report.ts';
-import { SiteCapture, defaultFrameFilters, userSite, type FrameFilter } from './sites.ts';
+import type { LockProbe } from './probe.ts';
+import { SiteCapture, defaultFrameFilters, userSite } from './sites.ts';
 
 /** What a lock implementation states about its lock, once, when it builds the node. */
 export interface LockInfo {
@@ -28,9 +29,10 @@ export interface LockInfo {
    */
   readonly exclusive: boolean;
   /**
-   * Where the lock was created: part of its cross-process {@link LockNode.key}. A resolved site,
-   * a {@link SiteCapture}, or an `Error` built in the constructor (its stack is read lazily, with
-   * the frame filters of the detector that first sees the lock).
+   * Where the lock was created: part of its cross-process {@link LockNode.key}. A resolved site
+   * (what {@link LockProbe.creationSite} returns, with the detector's frame filters), a
+   * {@link SiteCapture}, or an `Error` built in the constructor (read at once with the default
+   * filters: the node never keeps the Error, whose frames would keep the lock alive).
    */
   readonly site?: Site | SiteCapture | Error;
   /**
@@ -60,7 +62,6 @@ export interface HoldState {
 /** The side of a detector a node calls when its owner is collected. @internal */
 export interface NodeKeeper {
   forgetLock(node: LockNode): void;
-  readonly frameFilters: readonly FrameFilter[];
 }
 
 // Owners are the registry's targets and nodes its held values: a node never keeps its owner alive.
@@ -80,8 +81,8 @@ export class LockNode {
   readonly kind: string;
   readonly reentrant: boolean;
   readonly exclusive: boolean;
-  /** Creation site; a capture or Error until first read, then the resolved site. */
-  #site: Site | SiteCapture | Error | undefined;
+  /** Creation site, as plain data (see `sites.ts`). */
+  readonly #site: Site | undefined;
   /** The name part of {@link key}. */
   readonly #keyName: string;
   /**
@@ -114,16 +115,14 @@ export class LockNode {
     this.kind = info.kind;
     this.reentrant = info.reentrant;
     this.exclusive = info.exclusive;
-    this.#site = info.site;
+    const site = info.site;
+    this.#site = site instanceof SiteCapture ? site.site : site instanceof Error ? userSite(site.stack ?? '', defaultFrameFilters) : site;
     if (info.owner !== undefined) collected.register(info.owner, this);
   }
 
   /** Where the lock was created, if known. */
   get site(): Site | undefined {
-    const site = this.#site;
-    if (site instanceof SiteCapture) this.#site = site.site;
-    else if (site instanceof Error) this.#site = userSite(site.stack ?? '', this.keeper?.frameFilters ?? defaultFrameFilters);
-    return this.#site as Site | undefined;
+    return this.#site;
   }
 
   /**

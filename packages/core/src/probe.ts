@@ -14,6 +14,7 @@
 import type { WaitTicket } from './blocked-waits.ts';
 import type { DeadlockError } from './errors.ts';
 import type { Hold, LockNode } from './lock-node.ts';
+import type { Site } from './report.ts';
 import type { SiteCapture } from './sites.ts';
 
 /**
@@ -25,6 +26,12 @@ import type { SiteCapture } from './sites.ts';
 export type AcquireSite = SiteCapture | undefined;
 
 export interface LockProbe {
+  /**
+   * Where the lock whose constructor calls this was created, as the detector's frame filters see
+   * it: pass it as `LockInfo.site`. Called only while a probe is installed (locks built before
+   * have no creation site); one stack capture.
+   */
+  creationSite(): Site | undefined;
   /**
    * Before an acquisition queues or blocks (also before an uncontended one succeeds), in the
    * acquiring task's own synchronous stack. `held`: the task's holds, oldest first. `reentry`: an

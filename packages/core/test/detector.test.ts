@@ -495,11 +495,11 @@ describe('Detector: options', () => {
     // Beyond the timer limit setTimeout would fire after 1 ms and report every hold as long.
     for (const bad of [NaN, Infinity, 2 ** 31, 3e9]) expect(() => setup({ holdTimeout: bad })).toThrow(RangeError);
     expect(setup({ holdTimeout: 2 ** 31 - 1 }).detector.options.holdTimeout).toBe(2 ** 31 - 1);
-    expect(() => setup({ onCycle: 'explode' as 'throw' })).toThrow("Expected `onCycle` to be 'throw', 'warn' or 'record', got 'explode'");
-    expect(() => setup({ stacks: 'yes' as never })).toThrow("Expected `stacks` to be a boolean, got 'yes'");
-    expect(() => setup({ onWarning: 'console' as never })).toThrow("Expected `onWarning` to be a function, got 'console'");
-    expect(() => setup({ frameFilters: '/src/' as never })).toThrow("Expected `frameFilters` to be an array of strings and RegExps, got '/src/'");
-    expect(() => setup({ frameFilters: ['/src/', 3] as never })).toThrow("Expected `frameFilters` to be an array of strings and RegExps, got ['/src/', 3]");
+    expect(() => setup({ onCycle: 'explode' as 'throw' })).toThrow("Expected `onCycle` to be 'throw', 'warn' or 'record', got \"explode\"");
+    expect(() => setup({ stacks: 'yes' as never })).toThrow("Expected `stacks` to be a boolean, got \"yes\"");
+    expect(() => setup({ onWarning: 'console' as never })).toThrow("Expected `onWarning` to be a function, got \"console\"");
+    expect(() => setup({ frameFilters: '/src/' as never })).toThrow("Expected `frameFilters` to be an array of strings and RegExps, got \"/src/\"");
+    expect(() => setup({ frameFilters: ['/src/', 3] as never })).toThrow("Expected `frameFilters` to be an array of strings and RegExps, got an array");
   });
 
   it('configure changes one option and keeps the others', () => {

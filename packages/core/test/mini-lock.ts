@@ -19,7 +19,7 @@ export class MiniLock {
 
   constructor(detector: Detector, name: string) {
     this.#detector = detector;
-    this.node = new LockNode({ name, kind: 'Lock', reentrant: false, exclusive: true, site: new Error('created') });
+    this.node = new LockNode({ name, kind: 'Lock', reentrant: false, exclusive: true, site: detector.creationSite() });
   }
 
   /** Acquire while the calling task holds `held`; resolves with the new hold. */

@@ -16,6 +16,7 @@ import {
   type FrameFilter,
   type LockGraphReport,
   type ReportFormat,
+  validateOptionsBag,
 } from '@interlock/core';
 import { probe, setProbe } from './internal/probe.ts';
 
@@ -99,9 +100,11 @@ export class InterlockDetector {
    * Cost while enabled: with every edge known, tens of ns per acquisition; a new edge, a
    * bounded graph search plus one stack capture (µs). See docs/detector.md.
    *
-   * @throws {TypeError} `onCycle` is not one of the three modes, `stacks` not a boolean, `onWarning`
-   *   not a function, or `frameFilters` not an array of strings and RegExps.
-   * @throws {RangeError} `holdTimeout` is negative, NaN, or above 2³¹−1 ms (the timer limit).
+   * @throws {TypeError} `options` is not an object (`enable('warn')`), `onCycle` is not one of the
+   *   three modes, `holdTimeout` not a number, `stacks` not a boolean, `onWarning` not a function,
+   *   or `frameFilters` not an array of strings and RegExps. Nothing changes then.
+   * @throws {RangeError} `holdTimeout` is negative, NaN, or above 2³¹−1 ms (the timer limit);
+   *   nothing changes then.
    * @example
    * ```ts
    * import { detector } from '@interlock/primitives';
@@ -111,13 +114,19 @@ export class InterlockDetector {
    * ```
    */
   enable(options: DetectorEnableOptions = {}): void {
+    // `enable('warn')` must not read as "no options": check the bag before anything changes.
+    validateOptionsBag(options);
     const full: DetectorOptions = {
-      onCycle: options.onCycle ?? 'throw',
-      stacks: options.stacks ?? true,
-      holdTimeout: options.holdTimeout ?? 0,
-      onWarning: options.onWarning ?? emitWarning,
+      onCycle: options.onCycle === undefined ? 'throw' : options.onCycle,
+      stacks: options.stacks === undefined ? true : options.stacks,
+      holdTimeout: options.holdTimeout === undefined ? 0 : options.holdTimeout,
+      onWarning: options.onWarning === undefined ? emitWarning : options.onWarning,
       // Anything but an array goes through as it is, for resolveOptions to reject.
-      frameFilters: Array.isArray(options.frameFilters) ? [...ownFrameFilters, ...options.frameFilters] : (options.frameFilters ?? ownFrameFilters),
+      frameFilters: Array.isArray(options.frameFilters)
+        ? [...ownFrameFilters, ...(options.frameFilters as readonly FrameFilter[])]
+        : options.frameFilters === undefined
+          ? ownFrameFilters
+          : options.frameFilters,
     };
     if (this.#engine === undefined) {
       // The constructor validates before anything changes.

@@ -12,6 +12,7 @@ function checkingProbe(): LockProbe {
   const granted = new WeakSet<Hold>();
   const ended = new WeakSet<WaitTicket>();
   return {
+    creationSite: () => undefined,
     beforeAcquire: () => undefined,
     waitStart: (held, lock) => ({ lock, held }) as unknown as WaitTicket,
     waitEnd(ticket) {
