@@ -19,6 +19,12 @@ export interface CheckThenAct {
   readonly hold: Hold;
 }
 
+/** An access of a shared location. */
+interface Read {
+  readonly node: TSESTree.Node;
+  readonly location: SharedLocation;
+}
+
 /** A local computed from a stale read: the read, and whether the local is a plain copy of the value. */
 interface Derived {
   readonly read: TSESTree.Node;
@@ -34,8 +40,13 @@ interface Pause {
 /** What one function (with the lock callbacks it runs) reads, pauses at, and derives. */
 interface FlowRegion {
   readonly pauses: readonly Pause[];
-  /** Identifiers and member expressions read, with their shared location. */
-  readonly reads: readonly { readonly node: TSESTree.Node; readonly location: SharedLocation }[];
+  /**
+   * Identifiers and member expressions, by the name at their root (`this` for `this.x…`): the
+   * shared location of one is only computed when a write to a location with that root asks.
+   */
+  readonly accesses: ReadonlyMap<string, readonly TSESTree.Node[]>;
+  /** Memo of `readsOf`, by location root. */
+  readonly reads: Map<string, readonly Read[]>;
   /** Local bindings initialised (or assigned) from expressions, in source order. */
   readonly derivations: readonly { readonly name: TSESTree.Identifier; readonly from: TSESTree.Node; readonly at: number }[];
 }
@@ -66,18 +77,20 @@ export class AwaitRaces {
   lostUpdate(event: WriteEvent): LostUpdate | undefined {
     if (event.kind === 'delete' || event.kind === 'call') return undefined;
     const root = this.#flowRoot(event.node);
-    if (!root) return undefined;
+    // A synchronous function pauses nowhere, unless the write is in a lock callback it starts.
+    if (!root || (!root.async && enclosingFunction(event.node) === root)) return undefined;
     const region = this.#region(root);
     const write = event.node as TSESTree.AssignmentExpression | TSESTree.UpdateExpression;
     const end = write.range[1];
     const heldFrom = this.#earliestHoldAt(event.node);
+    const reads = this.#readsOf(region, event.location);
     const staleBefore = (readAt: number): Pause | undefined => {
       // A lock held since before the read covers the whole update.
       if (heldFrom !== undefined && heldFrom <= readAt) return undefined;
       const pauses = region.pauses.filter((pause) => pause.at > readAt && pause.at <= end);
       const last = pauses.at(-1);
       if (!last) return undefined;
-      const fresh = region.reads.some(
+      const fresh = reads.some(
         (read) => read.node.range[0] > last.at && read.node.range[1] <= end && !within(read.node, event.target) && isPartOf(read.location, event.location),
       );
       return fresh ? undefined : last;
@@ -93,7 +106,7 @@ export class AwaitRaces {
       // Writing back a saved copy (`const saved = x; x = tmp; await f(); x = saved`) restores,
       // and `x = x ?? await create()` initialises: neither computes from the old value.
       if (this.#isCopy(write.right, event.location, derived)) return undefined;
-      for (const read of region.reads) {
+      for (const read of reads) {
         if (!within(read.node, write.right) || !isPartOf(read.location, event.location) || !flowsInto(read.node, write.right)) continue;
         const pause = staleBefore(read.node.range[0]);
         if (pause) return { read: read.node, pause: pause.node };
@@ -114,17 +127,19 @@ export class AwaitRaces {
    * test, and nothing in the section reads the location again before writing it.
    */
   checkThenAct(event: WriteEvent): CheckThenAct | undefined {
+    const held = this.#facts.heldAt(event.node);
+    if (held.length === 0) return undefined;
     const root = this.#flowRoot(event.node);
     if (!root) return undefined;
-    const held = this.#facts.heldAt(event.node);
     const region = this.#region(root);
+    const reads = this.#readsOf(region, event.location);
     for (const hold of held) {
       if (!within(hold.site, root)) continue;
       const check = this.#checkBefore(hold.site, root, event.location);
       if (!check) continue;
       // Another lock held from before the check protects the pair.
       if (held.some((other) => other !== hold && other.site.range[0] < check.range[0])) continue;
-      const rechecked = region.reads.some(
+      const rechecked = reads.some(
         (read) =>
           read.node.range[0] > hold.site.range[0] &&
           read.node.range[1] <= event.node.range[0] &&
@@ -178,7 +193,7 @@ export class AwaitRaces {
     const derived = new Map<string, Derived>();
     for (const { name, from, at } of region.derivations) {
       if (at >= before) break;
-      const direct = region.reads.find((read) => within(read.node, from) && isPartOf(read.location, location) && flowsInto(read.node, from));
+      const direct = this.#readsOf(region, location).find((read) => within(read.node, from) && isPartOf(read.location, location) && flowsInto(read.node, from));
       const through = direct ? undefined : [...derived].find(([other]) => mentions(from, other, this.#sourceCode));
       const read = direct?.node ?? through?.[1].read;
       // The last assignment before the write decides: a fresh value replaces a derived one.
@@ -200,6 +215,21 @@ export class AwaitRaces {
     return sharedLocationOf(node, this.#sourceCode)?.key === location.key;
   }
 
+  /** The accesses in a region of the locations sharing `location`'s root, with their locations. */
+  #readsOf(region: FlowRegion, location: SharedLocation): readonly Read[] {
+    const rootName = location.root === 'this' ? 'this' : location.variable?.name;
+    if (rootName === undefined) return [];
+    const memo = region.reads.get(rootName);
+    if (memo) return memo;
+    const reads: Read[] = [];
+    for (const node of region.accesses.get(rootName) ?? []) {
+      const found = sharedLocationOf(node, this.#sourceCode);
+      if (found) reads.push({ node, location: found });
+    }
+    region.reads.set(rootName, reads);
+    return reads;
+  }
+
   /** The async function a node runs in, looking out through lock callbacks. */
   #flowRoot(node: TSESTree.Node): FunctionNode | undefined {
     let fn = enclosingFunction(node);
@@ -216,7 +246,7 @@ export class AwaitRaces {
     const cached = this.#regions.get(root);
     if (cached) return cached;
     const pauses: Pause[] = [];
-    const reads: FlowRegion['reads'][number][] = [];
+    const accesses = new Map<string, TSESTree.Node[]>();
     const derivations: FlowRegion['derivations'][number][] = [];
     const visit = (node: TSESTree.Node): void => {
       if (node !== root && isFunction(node)) {
@@ -240,9 +270,11 @@ export class AwaitRaces {
           break;
         case AST_NODE_TYPES.Identifier:
         case AST_NODE_TYPES.MemberExpression: {
-          if (node.type === AST_NODE_TYPES.Identifier && isPropertyName(node)) break;
-          const location = sharedLocationOf(node, this.#sourceCode);
-          if (location) reads.push({ node, location });
+          const rootName = accessRoot(node);
+          if (rootName === undefined) break;
+          const list = accesses.get(rootName);
+          if (list) list.push(node);
+          else accesses.set(rootName, [node]);
           break;
         }
         default:
@@ -258,7 +290,7 @@ export class AwaitRaces {
     visit(root.body);
     pauses.sort((a, b) => a.at - b.at);
     derivations.sort((a, b) => a.at - b.at);
-    const region = { pauses, reads, derivations };
+    const region: FlowRegion = { pauses, accesses, reads: new Map(), derivations };
     this.#regions.set(root, region);
     return region;
   }
@@ -284,6 +316,17 @@ function flowsInto(read: TSESTree.Node, container: TSESTree.Node): boolean {
 function isMathCall(node: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
   const callee = node.callee;
   return callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Identifier && callee.object.name === 'Math';
+}
+
+/** The name at the root of an access: the identifier, or `this` for `this.x…`; undefined otherwise. */
+function accessRoot(node: TSESTree.Identifier | TSESTree.MemberExpression): string | undefined {
+  if (node.type === AST_NODE_TYPES.Identifier) return isPropertyName(node) ? undefined : node.name;
+  let object: TSESTree.Node = node.object;
+  while (object.type === AST_NODE_TYPES.MemberExpression || object.type === AST_NODE_TYPES.TSNonNullExpression || object.type === AST_NODE_TYPES.TSAsExpression) {
+    object = object.type === AST_NODE_TYPES.MemberExpression ? object.object : object.expression;
+  }
+  if (object.type === AST_NODE_TYPES.ThisExpression) return 'this';
+  return object.type === AST_NODE_TYPES.Identifier ? object.name : undefined;
 }
 
 function within(node: TSESTree.Node, container: TSESTree.Node): boolean {
