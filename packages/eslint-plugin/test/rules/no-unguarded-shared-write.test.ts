@@ -269,6 +269,28 @@ export async function show() {
   view = current;
   return current;
 }`,
+    // A busy flag: set before the await, cleared after; neither value comes from the old one.
+    `${header}let syncing = false;
+export async function sync() {
+  if (syncing) return;
+  syncing = true;
+  await pause();
+  syncing = false;
+}`,
+    // Awaited first, added after: the compound write reads the current value.
+    `${header}let total = 0;
+export async function add(key: string) {
+  const value = await load(key);
+  total += value;
+}`,
+    // A property set after handing the object to an awaited call reads nothing stale.
+    `${header}declare function sign(headers: Record<string, string>): Promise<void>;
+const mutex = new Mutex();
+export async function send(headers: Record<string, string>) {
+  await sign(headers);
+  headers['x-signed'] = 'yes';
+  await mutex.runExclusive(() => undefined);
+}`,
   ],
   invalid: [
     {
