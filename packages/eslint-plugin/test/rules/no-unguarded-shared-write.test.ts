@@ -8,6 +8,20 @@ declare function pause(): Promise<void>;
 declare function load(key: string): Promise<number>;
 `;
 
+// Written under its mutex in two places, without it in `reset()` (lines 5–16; the class is left open).
+const meter = `export class Meter {
+  readonly mutex = new Mutex();
+  total = 0;
+  async add(n: number) {
+    await this.mutex.runExclusive(() => { this.total += n; });
+  }
+  async sub(n: number) {
+    await this.mutex.runExclusive(() => { this.total -= n; });
+  }
+  reset() {
+    this.total = 0;
+  }`;
+
 typedRuleTester().run('no-unguarded-shared-write', rule, {
   valid: [
     // The seed's counter with the lock held from the read to the write.
@@ -160,18 +174,7 @@ export async function add(entry: string) {
   }
 }`,
     // Inferred guards need one lock at two or more writes and at most half as many unlocked writes.
-    `${header}export class Meter {
-  readonly mutex = new Mutex();
-  total = 0;
-  async add(n: number) {
-    await this.mutex.runExclusive(() => { this.total += n; });
-  }
-  async sub(n: number) {
-    await this.mutex.runExclusive(() => { this.total -= n; });
-  }
-  reset() {
-    this.total = 0;
-  }
+    `${header}${meter}
   zero() {
     this.total = 0;
   }
@@ -490,18 +493,7 @@ export function reset() {
     },
     {
       // Inferred: written under the mutex in two places, without it in one.
-      code: `${header}export class Meter {
-  readonly mutex = new Mutex();
-  total = 0;
-  async add(n: number) {
-    await this.mutex.runExclusive(() => { this.total += n; });
-  }
-  async sub(n: number) {
-    await this.mutex.runExclusive(() => { this.total -= n; });
-  }
-  reset() {
-    this.total = 0;
-  }
+      code: `${header}${meter}
 }`,
       errors: [{ messageId: 'inconsistentWrite', line: 15, column: 5, data: { target: 'this.total', lock: 'Meter.mutex', guarded: 2 } }],
     },
