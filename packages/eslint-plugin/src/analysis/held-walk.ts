@@ -1,4 +1,4 @@
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { awaitedCall, isFunction, skipTypeWrappers, type FunctionNode } from './estree.ts';
 import { bindingName, findLastIndex, mergeFlows, releasedBinding, type Flow } from './held-set.ts';
 import type { FileLockModel } from './lock-model.ts';
@@ -49,7 +49,7 @@ export function fileFactsFor(sourceCode: Readonly<TSESLint.SourceCode>, model: F
 }
 
 function walkedFacts(sourceCode: Readonly<TSESLint.SourceCode>, model: FileLockModel): FileFacts {
-  const walker = new HeldLockWalker(model, sourceCode.visitorKeys);
+  const walker = new HeldLockWalker(model, sourceCode.visitorKeys, sourceCode);
   walker.walkProgram(sourceCode.ast);
   return walker.facts();
 }
@@ -93,6 +93,9 @@ function lockFreeFacts(ast: TSESTree.Program, keys: TSESLint.SourceCode.VisitorK
 export class HeldLockWalker {
   readonly #model: FileLockModel;
   readonly #keys: TSESLint.SourceCode.VisitorKeys;
+  // Absent for files walked without being linted (the program's lock graph): scope analysis,
+  // and so correlated branches, are then not available.
+  readonly #sourceCode: Readonly<TSESLint.SourceCode> | undefined;
   readonly #ops: OpFact[] = [];
   readonly #calls: CallFact[] = [];
   readonly #writes: WriteFact[] = [];
@@ -103,9 +106,10 @@ export class HeldLockWalker {
   // Sites of holds that some closure releases: their end is unknown, so they stop being definite.
   readonly #releasedInClosure = new Set<TSESTree.Node>();
 
-  constructor(model: FileLockModel, keys: TSESLint.SourceCode.VisitorKeys) {
+  constructor(model: FileLockModel, keys: TSESLint.SourceCode.VisitorKeys, sourceCode?: Readonly<TSESLint.SourceCode>) {
     this.#model = model;
     this.#keys = keys;
+    this.#sourceCode = sourceCode;
   }
 
   facts(): FileFacts {
@@ -289,7 +293,43 @@ export class HeldLockWalker {
     const [whenTrue, whenFalse] = this.#narrow(node.test, held);
     const consequent = this.#statement(node.consequent, whenTrue);
     const alternate = node.alternate ? this.#statement(node.alternate, whenFalse) : { held: whenFalse, completes: true };
-    return mergeFlows(consequent, alternate);
+    const merged = mergeFlows(consequent, alternate);
+    const condition = this.#stableCondition(node.test);
+    if (!condition || !merged.completes || !consequent.completes || !alternate.completes) return merged;
+    // A hold taken on one branch only is held exactly when the test was truthy (or falsy).
+    const definitelyIn = (flow: Flow, hold: Hold): boolean => flow.held.some((h) => h.site === hold.site && h.definite);
+    const anywhereIn = (flow: Flow, hold: Hold): boolean => flow.held.some((h) => h.site === hold.site);
+    const correlated = merged.held.map((hold): Hold => {
+      if (hold.definite || hold.condition) return hold;
+      if (definitelyIn(consequent, hold) && !anywhereIn(alternate, hold)) {
+        return { ...hold, condition: { binding: condition.binding, branch: !condition.negated } };
+      }
+      if (definitelyIn(alternate, hold) && !anywhereIn(consequent, hold)) {
+        return { ...hold, condition: { binding: condition.binding, branch: condition.negated } };
+      }
+      return hold;
+    });
+    return { held: correlated, completes: true };
+  }
+
+  /**
+   * The binding an `if` tests, when the test is a binding (or its negation) that is never
+   * assigned after its declaration: `const`, or a parameter or `let` nobody writes. Two tests
+   * of it anywhere in the function then agree.
+   */
+  #stableCondition(test: TSESTree.Node): { binding: string; negated: boolean } | undefined {
+    let inner = skipTypeWrappers(test);
+    let negated = false;
+    while (inner.type === AST_NODE_TYPES.UnaryExpression && inner.operator === '!') {
+      negated = !negated;
+      inner = skipTypeWrappers(inner.argument);
+    }
+    if (inner.type !== AST_NODE_TYPES.Identifier || !this.#sourceCode) return undefined;
+    const variable = ASTUtils.findVariable(this.#sourceCode.getScope(inner), inner.name);
+    const definition = variable?.defs[0];
+    if (!variable || !definition || (definition.type !== 'Variable' && definition.type !== 'Parameter')) return undefined;
+    if (variable.references.some((reference) => reference.isWrite() && !reference.init)) return undefined;
+    return { binding: `${definition.name.range[0]}`, negated };
   }
 
   /** Held sets in the two branches of a test: a checked try-acquire result is held where truthy. */
@@ -302,18 +342,30 @@ export class HeldLockWalker {
     }
     let whenTruthy = held;
     let whenFalsy = held;
+    const condition = held.some((hold) => hold.condition && !hold.definite) ? this.#stableCondition(inner) : undefined;
+    if (condition) {
+      // Correlated branches: the hold is certain where the binding has the value it was taken with.
+      const inBranch = (truthy: boolean): HeldSet =>
+        held.flatMap((hold) => {
+          if (hold.definite || hold.condition?.binding !== condition.binding) return [hold];
+          return hold.condition.branch === truthy ? [{ ...hold, definite: true }] : [];
+        });
+      whenTruthy = inBranch(true);
+      whenFalsy = inBranch(false);
+    }
     if (inner.type === AST_NODE_TYPES.Identifier) {
-      const index = findLastIndex(held, (hold) => hold.binding === inner.name && !hold.definite);
-      const hold = held[index];
+      const name = inner.name;
+      const index = findLastIndex(whenTruthy, (hold) => hold.binding === name && !hold.definite);
+      const hold = whenTruthy[index];
       if (hold) {
-        whenTruthy = held.map((h) => (h === hold ? { ...h, definite: true } : h));
-        whenFalsy = held.filter((h) => h !== hold);
+        whenTruthy = whenTruthy.map((h) => (h === hold ? { ...h, definite: true } : h));
+        whenFalsy = whenFalsy.filter((h) => h.site !== hold.site);
       }
     } else if (inner.type === AST_NODE_TYPES.CallExpression) {
       // await-lock's `if (lock.tryAcquire())`: held inside the branch.
       const op = this.#model.classify(inner);
       if (op?.kind === 'tryAcquire' && op.lock.kind.acquireResult === 'nothing') {
-        whenTruthy = [...held, { lock: op.lock, definite: true, style: 'statement', site: inner }];
+        whenTruthy = [...whenTruthy, { lock: op.lock, definite: true, style: 'statement', site: inner }];
       }
     }
     return negated ? [whenFalsy, whenTruthy] : [whenTruthy, whenFalsy];

@@ -99,6 +99,12 @@ export interface Hold {
   readonly site: TSESTree.Node;
   /** The variable bound to the guard or releaser, when there is one. */
   readonly binding?: string;
+  /**
+   * For a hold taken on one branch of an `if` whose test is a binding that never changes
+   * (`if (exclusive) await lock.acquire()`): held exactly when that binding is truthy
+   * (`branch: true`) or falsy. A later `if` on the same binding knows for sure.
+   */
+  readonly condition?: { readonly binding: string; readonly branch: boolean };
 }
 
 export type HeldSet = readonly Hold[];

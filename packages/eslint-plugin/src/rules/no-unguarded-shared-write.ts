@@ -4,12 +4,13 @@ import { enclosingFunction } from '../analysis/estree.ts';
 import { fileFactsFor } from '../analysis/held-walk.ts';
 import { lockModelFor } from '../analysis/lock-model.ts';
 import { sharedLocationOf, type SharedLocation } from '../analysis/shared-locations.ts';
+import { classOfThisEstree } from '../analysis/this-class.ts';
 import { createRule } from '../util/create-rule.ts';
 import { CallerLocks, declaredGuards, holdsLock, type DeclaredGuard } from './no-unguarded-shared-write/guards.ts';
 import { inconsistentWrites } from './no-unguarded-shared-write/inferred-guards.ts';
 import { AwaitRaces } from './no-unguarded-shared-write/lost-update.ts';
 import { sharedMemoryUpdate } from './no-unguarded-shared-write/shared-memory.ts';
-import { isInitialisation, writeEventOf, type WriteEvent } from './no-unguarded-shared-write/write-events.ts';
+import { isCollectionWrite, isInitialisation, writeEventOf, type WriteEvent } from './no-unguarded-shared-write/write-events.ts';
 
 export type Options = [{ checkReads?: boolean; inferGuards?: boolean; lostUpdates?: boolean; sharedMemory?: boolean }];
 export type MessageIds =
@@ -122,7 +123,7 @@ export default createRule<Options, MessageIds>({
       const done = checkSharedMemory(candidates, facts.heldAt);
       const events = candidates.flatMap((node) => {
         if (done.has(node)) return [];
-        const event = writeEventOf(node, sourceCode, model);
+        const event = writeEventOf(node, sourceCode);
         return event ? [event] : [];
       });
       if (events.length === 0 && readCandidates.length === 0) return;
@@ -130,6 +131,12 @@ export default createRule<Options, MessageIds>({
       const callers = new CallerLocks(sourceCode, model, facts, calls);
       const races = new AwaitRaces(sourceCode, model, facts);
       const reported = new Set<WriteEvent>();
+      const collectionMemo = new Map<WriteEvent, boolean>();
+      const confirmed = (event: WriteEvent): boolean => {
+        let result = collectionMemo.get(event);
+        if (result === undefined) collectionMemo.set(event, (result = isCollectionWrite(event, model)));
+        return result;
+      };
 
       if (model.typed) {
         for (const guard of guards.values()) {
@@ -137,11 +144,21 @@ export default createRule<Options, MessageIds>({
         }
       }
 
+      // RacerD's rule for objects: a property is taken to be shared only where the code shows it
+      // expects concurrency, by using a lock (in the class, for `this`; in the file, for a
+      // parameter). Module and captured variables are shared by construction.
+      const lockedClasses = new Set(facts.ops.map(({ op }) => classOfThisEstree(op.call)));
+      const expectsConcurrency = (event: WriteEvent): boolean => {
+        if (event.location.root === 'this') return lockedClasses.has(event.location.owner);
+        if (event.location.root === 'param') return facts.ops.length > 0;
+        return true;
+      };
+
       if (lostUpdates) {
         for (const event of events) {
           const root = enclosingFunction(event.node);
           if (!root) continue;
-          const lost = races.lostUpdate(event);
+          const lost = expectsConcurrency(event) ? races.lostUpdate(event) : undefined;
           if (lost) {
             if (callers.holdAround(event.node, undefined)) continue;
             reported.add(event);
@@ -153,7 +170,7 @@ export default createRule<Options, MessageIds>({
             continue;
           }
           const race = races.checkThenAct(event);
-          if (race) {
+          if (race && confirmed(event)) {
             reported.add(event);
             context.report({
               node: event.node,
@@ -169,7 +186,7 @@ export default createRule<Options, MessageIds>({
 
       for (const event of events) {
         const guard = guards.get(event.location.guardKey);
-        if (!guard || reported.has(event) || isInitialisation(event) || !unguarded(event, guard)) continue;
+        if (!guard || reported.has(event) || isInitialisation(event) || !unguarded(event, guard) || !confirmed(event)) continue;
         reported.add(event);
         context.report({
           node: event.node,
@@ -179,9 +196,11 @@ export default createRule<Options, MessageIds>({
       }
 
       if (inferGuards) {
-        const open = events.filter((event) => !guards.has(event.location.guardKey) && !isInitialisation(event));
+        const open = events.filter(
+          (event) => !guards.has(event.location.guardKey) && !isInitialisation(event) && (facts.heldAt(event.node).length === 0 || confirmed(event)),
+        );
         for (const finding of inconsistentWrites(open, facts.heldAt, callers)) {
-          if (reported.has(finding.event)) continue;
+          if (reported.has(finding.event) || !confirmed(finding.event)) continue;
           reported.add(finding.event);
           context.report({
             node: finding.event.node,

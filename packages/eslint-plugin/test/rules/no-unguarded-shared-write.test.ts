@@ -8,6 +8,20 @@ declare function pause(): Promise<void>;
 declare function load(key: string): Promise<number>;
 `;
 
+// Written under its mutex in two places, without it in `reset()` (lines 5–16; the class is left open).
+const meter = `export class Meter {
+  readonly mutex = new Mutex();
+  total = 0;
+  async add(n: number) {
+    await this.mutex.runExclusive(() => { this.total += n; });
+  }
+  async sub(n: number) {
+    await this.mutex.runExclusive(() => { this.total -= n; });
+  }
+  reset() {
+    this.total = 0;
+  }`;
+
 typedRuleTester().run('no-unguarded-shared-write', rule, {
   valid: [
     // The seed's counter with the lock held from the read to the write.
@@ -160,18 +174,7 @@ export async function add(entry: string) {
   }
 }`,
     // Inferred guards need one lock at two or more writes and at most half as many unlocked writes.
-    `${header}export class Meter {
-  readonly mutex = new Mutex();
-  total = 0;
-  async add(n: number) {
-    await this.mutex.runExclusive(() => { this.total += n; });
-  }
-  async sub(n: number) {
-    await this.mutex.runExclusive(() => { this.total -= n; });
-  }
-  reset() {
-    this.total = 0;
-  }
+    `${header}${meter}
   zero() {
     this.total = 0;
   }
@@ -200,8 +203,109 @@ export async function copy() {
   await pause();
   counter = value + 1;
 }`,
+    // What an awaited call returns for the old value is the callee's new value (found on real code:
+    // a lock token renewed on a heartbeat, overlapping renewals already prevented by the caller).
+    `${header}declare function renew(token: string): Promise<string>;
+let token = 'initial';
+export async function heartbeat() {
+  const renewed = await renew(token);
+  token = renewed;
+}`,
+    `${header}declare function renew(token: string): Promise<string>;
+let token = 'initial';
+export async function heartbeat() {
+  token = await renew(token);
+}`,
+    // Found on real code: sequential test steps on a variable the test callbacks share; each new
+    // record comes from a call given the old one's id (require-atomic-updates' classic false report).
+    `${header}declare function accept(options: { id: string }): Promise<{ id: string; threadId: string }>;
+declare function waitFor(options: { threadId: string }): Promise<{ id: string; threadId: string }>;
+let record = { id: 'a', threadId: 't' };
+export async function step() {
+  const next = waitFor({ threadId: record.threadId });
+  record = await accept({ id: record.id });
+  record = await next;
+}`,
+    // Found on real code: the local is first a copy of the shared value, then replaced by a fresh one.
+    `${header}export async function strategy(mediator: { pickup?: number }, fallback: number) {
+  let pickup = mediator.pickup ?? fallback;
+  if (!pickup) {
+    const answer = await load('features');
+    if (answer > 1) {
+      pickup = 2;
+    } else {
+      pickup = answer;
+    }
+    mediator.pickup = pickup;
+  }
+  return pickup;
+}`,
+    // Properties of objects count as shared only where the code uses locks (RacerD's rule): a UI
+    // handler renaming a tree node it was given (found on real code) is not concurrent code.
+    `${header}export async function rename(node: { uri: string; label: string }, to: string) {
+  const next = node.uri.replace(node.label, to);
+  await pause();
+  node.uri = next;
+}`,
+    `${header}export class Node {
+  uri = '';
+  async rename(to: string) {
+    const next = this.uri + to;
+    await pause();
+    this.uri = next;
+  }
+}`,
+    // Found on real code: save, override, await, restore — the old value is put back, not computed on.
+    `${header}export const proxy = { delay: 0 };
+export async function withDelay<T>(ms: number, fn: () => Promise<T>) {
+  const original = proxy.delay;
+  proxy.delay = ms;
+  const result = await fn();
+  proxy.delay = original;
+  return result;
+}`,
+    // Lazy initialisation writes back the value it found, or a new one.
+    `${header}declare function create(): Promise<object>;
+let view: object | undefined;
+export async function show() {
+  const current = view ?? (await create());
+  view = current;
+  return current;
+}`,
+    // A busy flag: set before the await, cleared after; neither value comes from the old one.
+    `${header}let syncing = false;
+export async function sync() {
+  if (syncing) return;
+  syncing = true;
+  await pause();
+  syncing = false;
+}`,
+    // Awaited first, added after: the compound write reads the current value.
+    `${header}let total = 0;
+export async function add(key: string) {
+  const value = await load(key);
+  total += value;
+}`,
+    // A property set after handing the object to an awaited call reads nothing stale.
+    `${header}declare function sign(headers: Record<string, string>): Promise<void>;
+const mutex = new Mutex();
+export async function send(headers: Record<string, string>) {
+  await sign(headers);
+  headers['x-signed'] = 'yes';
+  await mutex.runExclusive(() => undefined);
+}`,
   ],
   invalid: [
+    {
+      // A value computed before the await and only copied afterwards is still computed from the stale read.
+      code: `${header}let counter = 0;
+export async function increment() {
+  const next = counter + 1;
+  await pause();
+  counter = next;
+}`,
+      errors: [{ messageId: 'lostUpdate', line: 9, column: 3, data: { target: 'counter', readLine: 7, pauseLine: 8 } }],
+    },
     {
       // The seed's counter race.
       code: `${header}let counter = 0;
@@ -223,11 +327,15 @@ export async function add(key: string) {
     {
       code: `${header}export class Account {
   balance = 0;
+  readonly audit = new Mutex();
   async deposit(key: string) {
     this.balance = this.balance + (await load(key));
   }
+  async check() {
+    await this.audit.runExclusive(() => undefined);
+  }
 }`,
-      errors: [{ messageId: 'lostUpdate', line: 8, column: 5, data: { target: 'this.balance', readLine: 8, pauseLine: 8 } }],
+      errors: [{ messageId: 'lostUpdate', line: 9, column: 5, data: { target: 'this.balance', readLine: 9, pauseLine: 9 } }],
     },
     {
       // A captured counter updated by concurrent callbacks.
@@ -243,13 +351,31 @@ export async function add(key: string) {
       errors: [{ messageId: 'lostUpdate', line: 10, column: 5 }],
     },
     {
+      // A stale array spread into the new value.
+      code: `${header}export class Log {
+  lines: string[] = [];
+  readonly mutex = new Mutex();
+  async append(key: string) {
+    const lines = this.lines;
+    const value = await load(key);
+    this.lines = [...lines, String(value)];
+  }
+  async flush() {
+    await this.mutex.runExclusive(() => undefined);
+  }
+}`,
+      errors: [{ messageId: 'lostUpdate', line: 11, column: 5, data: { target: 'this.lines', readLine: 9, pauseLine: 10 } }],
+    },
+    {
       // A property of an object the caller passed in.
-      code: `${header}export async function retry(job: { attempts: number }) {
+      code: `${header}const mutex = new Mutex();
+export async function retry(job: { attempts: number }) {
   const attempts = job.attempts;
   await pause();
   job.attempts = attempts + 1;
+  await mutex.runExclusive(() => undefined);
 }`,
-      errors: [{ messageId: 'lostUpdate', line: 8, column: 3, data: { target: 'job.attempts', readLine: 6, pauseLine: 7 } }],
+      errors: [{ messageId: 'lostUpdate', line: 9, column: 3, data: { target: 'job.attempts', readLine: 7, pauseLine: 8 } }],
     },
     {
       // Read outside the lock, written inside it: the lock comes too late.
@@ -367,18 +493,7 @@ export function reset() {
     },
     {
       // Inferred: written under the mutex in two places, without it in one.
-      code: `${header}export class Meter {
-  readonly mutex = new Mutex();
-  total = 0;
-  async add(n: number) {
-    await this.mutex.runExclusive(() => { this.total += n; });
-  }
-  async sub(n: number) {
-    await this.mutex.runExclusive(() => { this.total -= n; });
-  }
-  reset() {
-    this.total = 0;
-  }
+      code: `${header}${meter}
 }`,
       errors: [{ messageId: 'inconsistentWrite', line: 15, column: 5, data: { target: 'this.total', lock: 'Meter.mutex', guarded: 2 } }],
     },

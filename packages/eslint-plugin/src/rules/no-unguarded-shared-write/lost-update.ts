@@ -1,5 +1,5 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { enclosingFunction, isFunction, type FunctionNode } from '../../analysis/estree.ts';
+import { enclosingFunction, isFunction, skipTypeWrappers, type FunctionNode } from '../../analysis/estree.ts';
 import type { FileFacts } from '../../analysis/held-walk.ts';
 import type { FileLockModel } from '../../analysis/lock-model.ts';
 import { isPartOf, sharedLocationOf, type SharedLocation } from '../../analysis/shared-locations.ts';
@@ -19,6 +19,18 @@ export interface CheckThenAct {
   readonly hold: Hold;
 }
 
+/** An access of a shared location. */
+interface Read {
+  readonly node: TSESTree.Node;
+  readonly location: SharedLocation;
+}
+
+/** A local computed from a stale read: the read, and whether the local is a plain copy of the value. */
+interface Derived {
+  readonly read: TSESTree.Node;
+  readonly copy: boolean;
+}
+
 /** Where a task may be suspended: after an `await`'s operand, or where a lock callback starts. */
 interface Pause {
   readonly node: TSESTree.Node;
@@ -28,8 +40,13 @@ interface Pause {
 /** What one function (with the lock callbacks it runs) reads, pauses at, and derives. */
 interface FlowRegion {
   readonly pauses: readonly Pause[];
-  /** Identifiers and member expressions read, with their shared location. */
-  readonly reads: readonly { readonly node: TSESTree.Node; readonly location: SharedLocation }[];
+  /**
+   * Identifiers and member expressions, by the name at their root (`this` for `this.x…`): the
+   * shared location of one is only computed when a write to a location with that root asks.
+   */
+  readonly accesses: ReadonlyMap<string, readonly TSESTree.Node[]>;
+  /** Memo of `readsOf`, by location root. */
+  readonly reads: Map<string, readonly Read[]>;
   /** Local bindings initialised (or assigned) from expressions, in source order. */
   readonly derivations: readonly { readonly name: TSESTree.Identifier; readonly from: TSESTree.Node; readonly at: number }[];
 }
@@ -60,18 +77,20 @@ export class AwaitRaces {
   lostUpdate(event: WriteEvent): LostUpdate | undefined {
     if (event.kind === 'delete' || event.kind === 'call') return undefined;
     const root = this.#flowRoot(event.node);
-    if (!root) return undefined;
+    // A synchronous function pauses nowhere, unless the write is in a lock callback it starts.
+    if (!root || (!root.async && enclosingFunction(event.node) === root)) return undefined;
     const region = this.#region(root);
     const write = event.node as TSESTree.AssignmentExpression | TSESTree.UpdateExpression;
     const end = write.range[1];
     const heldFrom = this.#earliestHoldAt(event.node);
+    const reads = this.#readsOf(region, event.location);
     const staleBefore = (readAt: number): Pause | undefined => {
       // A lock held since before the read covers the whole update.
       if (heldFrom !== undefined && heldFrom <= readAt) return undefined;
       const pauses = region.pauses.filter((pause) => pause.at > readAt && pause.at <= end);
       const last = pauses.at(-1);
       if (!last) return undefined;
-      const fresh = region.reads.some(
+      const fresh = reads.some(
         (read) => read.node.range[0] > last.at && read.node.range[1] <= end && !within(read.node, event.target) && isPartOf(read.location, event.location),
       );
       return fresh ? undefined : last;
@@ -83,13 +102,17 @@ export class AwaitRaces {
         if (pause) return { read: write.left, pause: pause.node };
         return undefined;
       }
-      for (const read of region.reads) {
-        if (!within(read.node, write.right) || !isPartOf(read.location, event.location)) continue;
+      const derived = this.#derivedLocals(region, event.location, write.range[0]);
+      // Writing back a saved copy (`const saved = x; x = tmp; await f(); x = saved`) restores,
+      // and `x = x ?? await create()` initialises: neither computes from the old value.
+      if (this.#isCopy(write.right, event.location, derived)) return undefined;
+      for (const read of reads) {
+        if (!within(read.node, write.right) || !isPartOf(read.location, event.location) || !flowsInto(read.node, write.right)) continue;
         const pause = staleBefore(read.node.range[0]);
         if (pause) return { read: read.node, pause: pause.node };
       }
       // `const v = x; await …; x = v + 1`: through locals derived from a read of `x`.
-      for (const [name, readNode] of this.#derivedLocals(region, event.location, write.range[0])) {
+      for (const [name, { read: readNode }] of derived) {
         if (!mentions(write.right, name, this.#sourceCode)) continue;
         const pause = staleBefore(readNode.range[0]);
         if (pause) return { read: readNode, pause: pause.node };
@@ -104,17 +127,19 @@ export class AwaitRaces {
    * test, and nothing in the section reads the location again before writing it.
    */
   checkThenAct(event: WriteEvent): CheckThenAct | undefined {
+    const held = this.#facts.heldAt(event.node);
+    if (held.length === 0) return undefined;
     const root = this.#flowRoot(event.node);
     if (!root) return undefined;
-    const held = this.#facts.heldAt(event.node);
     const region = this.#region(root);
+    const reads = this.#readsOf(region, event.location);
     for (const hold of held) {
       if (!within(hold.site, root)) continue;
       const check = this.#checkBefore(hold.site, root, event.location);
       if (!check) continue;
       // Another lock held from before the check protects the pair.
       if (held.some((other) => other !== hold && other.site.range[0] < check.range[0])) continue;
-      const rechecked = region.reads.some(
+      const rechecked = reads.some(
         (read) =>
           read.node.range[0] > hold.site.range[0] &&
           read.node.range[1] <= event.node.range[0] &&
@@ -160,17 +185,49 @@ export class AwaitRaces {
     return earliest;
   }
 
-  /** Locals bound, before `before`, to a value computed from a read of `location`. */
-  #derivedLocals(region: FlowRegion, location: SharedLocation, before: number): Map<string, TSESTree.Node> {
-    const derived = new Map<string, TSESTree.Node>();
+  /**
+   * Locals bound, before `before`, to a value computed from a read of `location`, with the read
+   * and whether the local is a plain copy of it.
+   */
+  #derivedLocals(region: FlowRegion, location: SharedLocation, before: number): Map<string, Derived> {
+    const derived = new Map<string, Derived>();
     for (const { name, from, at } of region.derivations) {
       if (at >= before) break;
-      const direct = region.reads.find((read) => within(read.node, from) && isPartOf(read.location, location));
+      const direct = this.#readsOf(region, location).find((read) => within(read.node, from) && isPartOf(read.location, location) && flowsInto(read.node, from));
       const through = direct ? undefined : [...derived].find(([other]) => mentions(from, other, this.#sourceCode));
-      const source = direct?.node ?? through?.[1];
-      if (source && !derived.has(name.name)) derived.set(name.name, source);
+      const read = direct?.node ?? through?.[1].read;
+      // The last assignment before the write decides: a fresh value replaces a derived one.
+      if (read) derived.set(name.name, { read, copy: this.#isCopy(from, location, derived) });
+      else derived.delete(name.name);
     }
     return derived;
+  }
+
+  /**
+   * Whether an expression's value is the location's old value itself, not computed from it: a
+   * read of exactly the location, a local holding such a copy, or `copy ?? fresh` / `copy || fresh`.
+   */
+  #isCopy(expression: TSESTree.Node, location: SharedLocation, derived: ReadonlyMap<string, Derived>): boolean {
+    const node = skipTypeWrappers(expression);
+    if (node.type === AST_NODE_TYPES.Identifier && derived.has(node.name)) return derived.get(node.name)!.copy;
+    if (node.type === AST_NODE_TYPES.LogicalExpression && node.operator !== '&&') return this.#isCopy(node.left, location, derived);
+    if (node.type !== AST_NODE_TYPES.Identifier && node.type !== AST_NODE_TYPES.MemberExpression) return false;
+    return sharedLocationOf(node, this.#sourceCode)?.key === location.key;
+  }
+
+  /** The accesses in a region of the locations sharing `location`'s root, with their locations. */
+  #readsOf(region: FlowRegion, location: SharedLocation): readonly Read[] {
+    const rootName = location.root === 'this' ? 'this' : location.variable?.name;
+    if (rootName === undefined) return [];
+    const memo = region.reads.get(rootName);
+    if (memo) return memo;
+    const reads: Read[] = [];
+    for (const node of region.accesses.get(rootName) ?? []) {
+      const found = sharedLocationOf(node, this.#sourceCode);
+      if (found) reads.push({ node, location: found });
+    }
+    region.reads.set(rootName, reads);
+    return reads;
   }
 
   /** The async function a node runs in, looking out through lock callbacks. */
@@ -189,7 +246,7 @@ export class AwaitRaces {
     const cached = this.#regions.get(root);
     if (cached) return cached;
     const pauses: Pause[] = [];
-    const reads: FlowRegion['reads'][number][] = [];
+    const accesses = new Map<string, TSESTree.Node[]>();
     const derivations: FlowRegion['derivations'][number][] = [];
     const visit = (node: TSESTree.Node): void => {
       if (node !== root && isFunction(node)) {
@@ -213,9 +270,11 @@ export class AwaitRaces {
           break;
         case AST_NODE_TYPES.Identifier:
         case AST_NODE_TYPES.MemberExpression: {
-          if (node.type === AST_NODE_TYPES.Identifier && isPropertyName(node)) break;
-          const location = sharedLocationOf(node, this.#sourceCode);
-          if (location) reads.push({ node, location });
+          const rootName = accessRoot(node);
+          if (rootName === undefined) break;
+          const list = accesses.get(rootName);
+          if (list) list.push(node);
+          else accesses.set(rootName, [node]);
           break;
         }
         default:
@@ -231,10 +290,43 @@ export class AwaitRaces {
     visit(root.body);
     pauses.sort((a, b) => a.at - b.at);
     derivations.sort((a, b) => a.at - b.at);
-    const region = { pauses, reads, derivations };
+    const region: FlowRegion = { pauses, accesses, reads: new Map(), derivations };
     this.#regions.set(root, region);
     return region;
   }
+}
+
+/**
+ * Whether a read's value flows into the expression's value by plain data flow (arithmetic,
+ * conditions, literals, member reads, receivers of method calls), rather than only feeding a call
+ * or an awaited operation. A call given the old value (`await refresh(token)`, `waitFor({ id:
+ * record.id })`) returns what the callee decides — a renewed token, a server's answer, a new
+ * record — not arithmetic on the stale copy; treating it as derived is how require-atomic-updates
+ * flooded test files. `Math.*` is the exception: it is arithmetic.
+ */
+function flowsInto(read: TSESTree.Node, container: TSESTree.Node): boolean {
+  let child: TSESTree.Node = read;
+  for (let node = read.parent; node && child !== container; child = node, node = node.parent) {
+    if (node.type === AST_NODE_TYPES.AwaitExpression) return false;
+    if ((node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.NewExpression) && child !== node.callee && !isMathCall(node)) return false;
+  }
+  return true;
+}
+
+function isMathCall(node: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
+  const callee = node.callee;
+  return callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Identifier && callee.object.name === 'Math';
+}
+
+/** The name at the root of an access: the identifier, or `this` for `this.x…`; undefined otherwise. */
+function accessRoot(node: TSESTree.Identifier | TSESTree.MemberExpression): string | undefined {
+  if (node.type === AST_NODE_TYPES.Identifier) return isPropertyName(node) ? undefined : node.name;
+  let object: TSESTree.Node = node.object;
+  while (object.type === AST_NODE_TYPES.MemberExpression || object.type === AST_NODE_TYPES.TSNonNullExpression || object.type === AST_NODE_TYPES.TSAsExpression) {
+    object = object.type === AST_NODE_TYPES.MemberExpression ? object.object : object.expression;
+  }
+  if (object.type === AST_NODE_TYPES.ThisExpression) return 'this';
+  return object.type === AST_NODE_TYPES.Identifier ? object.name : undefined;
 }
 
 function within(node: TSESTree.Node, container: TSESTree.Node): boolean {
@@ -246,11 +338,15 @@ function overlaps(a: SharedLocation, b: SharedLocation): boolean {
   return isPartOf(a, b) || isPartOf(b, a);
 }
 
-/** Whether an expression uses the local `name` (by name: the derivations are the function's own). */
+/**
+ * Whether an expression's value uses the local `name` (by name: the derivations are the
+ * function's own) through plain data flow (see `flowsInto`).
+ */
 function mentions(expression: TSESTree.Node, name: string, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   let found = false;
   everyNode(expression, sourceCode.visitorKeys, (node) => {
-    if (!found && node.type === AST_NODE_TYPES.Identifier && node.name === name && !isPropertyName(node)) found = true;
+    if (found || node.type !== AST_NODE_TYPES.Identifier || node.name !== name || isPropertyName(node)) return;
+    if (flowsInto(node, expression)) found = true;
   });
   return found;
 }

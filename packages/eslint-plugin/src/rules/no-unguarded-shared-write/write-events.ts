@@ -23,8 +23,11 @@ const mutatingMethods: ReadonlySet<string> = new Set([
   'set', 'delete', 'clear', 'add',
 ]);
 
-/** A write event for a node, when the node writes a shared location. */
-export function writeEventOf(node: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>, model: FileLockModel): WriteEvent | undefined {
+/**
+ * A write event for a node, when the node writes a shared location. Mutating calls are taken by
+ * name here; confirm them with `isCollectionWrite` before reporting or counting them.
+ */
+export function writeEventOf(node: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): WriteEvent | undefined {
   switch (node.type) {
     case AST_NODE_TYPES.AssignmentExpression: {
       const location = sharedLocationOf(node.left, sourceCode);
@@ -44,9 +47,10 @@ export function writeEventOf(node: TSESTree.Node, sourceCode: Readonly<TSESLint.
       const callee = node.callee;
       if (method === undefined || !mutatingMethods.has(method) || callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
       const receiver = skipTypeWrappers(callee.object);
+      // Whether the receiver is a collection (a type question) is asked only of the calls that
+      // matter, through `isCollectionWrite`.
       const location = sharedLocationOf(receiver, sourceCode);
-      if (!location || !model.isCollection(callee.object)) return undefined;
-      return { node, kind: 'call', target: receiver, location, method };
+      return location && { node, kind: 'call', target: receiver, location, method };
     }
     default:
       return undefined;
@@ -106,3 +110,10 @@ export function everyNode(root: TSESTree.Node, keys: TSESLint.SourceCode.Visitor
 
 
 
+
+/** Whether a write really changes its location: always, except a mutating-named call on something that is no array, Map or Set. */
+export function isCollectionWrite(event: WriteEvent, model: FileLockModel): boolean {
+  if (event.kind !== 'call' || event.node.type !== AST_NODE_TYPES.CallExpression) return true;
+  const callee = event.node.callee;
+  return callee.type === AST_NODE_TYPES.MemberExpression && model.isCollection(callee.object);
+}
