@@ -34,7 +34,8 @@ export interface PlacedEdge {
   /** Index into the view's edges. */
   readonly index: number;
   readonly edge: ViewEdge;
-  readonly points: readonly { readonly x: number; readonly y: number }[];
+  /** SVG path data: dagre's route, or a loop on the node's right for a self-deadlock. */
+  readonly path: string;
 }
 
 export interface Layout {
@@ -89,17 +90,36 @@ export function layoutGraph(view: GraphView): Layout {
   view.edges.forEach((edge, index) => {
     if (!drawn.has(edge.from) || !drawn.has(edge.to)) return;
     edges.push({ index, edge });
-    graph.setEdge(edge.from, edge.to, {});
+    // dagre routes self-edges poorly; they are drawn as a loop below instead.
+    if (edge.from !== edge.to) graph.setEdge(edge.from, edge.to, {});
   });
   dagre.layout(graph);
   const placed = locks.map((lock): PlacedLock => {
     const node = graph.node(lock.id) as { x: number; y: number; width: number; height: number };
     return { lock, ...labels.get(lock.id)!, x: node.x, y: node.y, width: node.width, height: node.height };
   });
+  const byId = new Map(placed.map((lock) => [lock.lock.id, lock]));
   const placedEdges = edges.map(({ index, edge }): PlacedEdge => {
+    if (edge.from === edge.to) return { index, edge, path: selfLoop(byId.get(edge.from)!) };
     const points = (graph.edge(edge.from, edge.to) as { points?: { x: number; y: number }[] } | undefined)?.points ?? [];
-    return { index, edge, points };
+    const coordinates = points.map((point) => `${point.x.toFixed(1)},${point.y.toFixed(1)}`);
+    return { index, edge, path: coordinates.length === 0 ? '' : `M${coordinates[0]} L${coordinates.slice(1).join(' L')}` };
   });
   const size = graph.graph() as { width?: number; height?: number };
-  return { locks: placed, edges: placedEdges, width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0), complete };
+  const loops = edges.some(({ edge }) => edge.from === edge.to) ? SELF_LOOP_REACH : 0;
+  return { locks: placed, edges: placedEdges, width: Math.ceil((size.width ?? 0) + loops), height: Math.ceil(size.height ?? 0), complete };
+}
+
+/** How far a self-loop reaches right of its node. */
+const SELF_LOOP_REACH = 48;
+
+/** A loop leaving the node's top-right and coming back into its bottom-right. */
+function selfLoop(node: PlacedLock): string {
+  const right = node.x + node.width / 2;
+  const top = node.y - node.height / 2;
+  const bottom = node.y + node.height / 2;
+  const start = `${(right - 14).toFixed(1)},${top.toFixed(1)}`;
+  const end = `${(right - 14).toFixed(1)},${bottom.toFixed(1)}`;
+  const reach = (right + SELF_LOOP_REACH - 6).toFixed(1);
+  return `M${start} C${reach},${(top - 30).toFixed(1)} ${reach},${(bottom + 30).toFixed(1)} ${end}`;
 }

@@ -173,8 +173,7 @@ function lockSvg(placed: PlacedLock, context: PageContext): string {
 function edgeSvg(placed: PlacedEdge, context: PageContext): string {
   const { edge } = placed;
   const color = colorOf(edge.findings);
-  const points = placed.points.map((point) => `${point.x.toFixed(1)},${point.y.toFixed(1)}`);
-  const d = points.length === 0 ? '' : `M${points[0]} L${points.slice(1).join(' L')}`;
+  const d = placed.path;
   const from = context.names.get(edge.from) ?? edge.from;
   const to = context.names.get(edge.to) ?? edge.to;
   const classes = edge.findings.length > 0 ? 'edge in-finding' : 'edge';
