@@ -9,8 +9,9 @@ import { ReportFormatError, mergeReports, type LockGraphReport } from '@interloc
 import { wantsColor, type ColorTarget } from './color.ts';
 import { CliError, ReportTooLargeError } from './errors.ts';
 import { DEFAULT_MAX_BYTES, MERGE_TOTAL_FACTOR } from './limits.ts';
-import { checkCounts, fileSize, readReport } from './read-report.ts';
+import { checkCounts, fileSize, mebibytes, readReport } from './read-report.ts';
 import { FORMATS, render, type Format } from './render/index.ts';
+import { reportJsonChunks } from './report-json.ts';
 import { findRepositoryRoot } from './repository-root.ts';
 import { VERSION } from './version.ts';
 import { writeAtomically } from './write-output.ts';
@@ -76,9 +77,9 @@ function maxSizeOption(): Option {
  */
 export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   let status = EXIT_CLEAN;
-  const emit = async (text: string, output: string | undefined): Promise<void> => {
-    if (output === undefined) io.stdout.write(text);
-    else await writeAtomically(path.resolve(io.cwd, output), text);
+  const emit = async (content: string | Iterable<string>, output: string | undefined): Promise<void> => {
+    if (output !== undefined) await writeAtomically(path.resolve(io.cwd, output), content);
+    else for (const chunk of typeof content === 'string' ? [content] : content) io.stdout.write(chunk);
   };
   const program = new Command('interlock')
     .description('Render and merge interlock lock-order reports.')
@@ -130,13 +131,13 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
       for (const file of files) total += await fileSize(path.resolve(io.cwd, file), file);
       const limit = options.maxSize * MERGE_TOTAL_FACTOR;
       if (total > limit) {
-        throw new ReportTooLargeError(`${files.length} reports`, `together ${Math.ceil(total / 1024 / 1024)} MiB, more than the ${limit / 1024 / 1024} MiB merge limit (${MERGE_TOTAL_FACTOR} × --max-size)`);
+        throw new ReportTooLargeError(`${files.length} reports`, `together ${mebibytes(total)}, more than the ${mebibytes(limit)} merge limit (${MERGE_TOTAL_FACTOR} × --max-size)`);
       }
       const reports: LockGraphReport[] = [];
       for (const file of files) reports.push(await readReport(path.resolve(io.cwd, file), file, { maxBytes: options.maxSize }));
       const merged = mergeReports(reports);
       checkCounts(merged, 'merged report');
-      await emit(`${JSON.stringify(merged, null, 2)}\n`, options.output);
+      await emit(reportJsonChunks(merged), options.output);
       status = hasFindings(merged) ? EXIT_FINDINGS : EXIT_CLEAN;
     });
 

@@ -6,14 +6,20 @@
  * `--max-size`.
  */
 
-/** Largest report file read, in bytes: 256 MiB (about 200,000 locks with 1,000,000 edges). */
-export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+/**
+ * Largest report file read, in bytes: 128 MiB — ten times a 10,000-lock, 50,000-edge report with
+ * every site (13 MiB); about 500,000 edges. Parsing it takes about 1 GiB of heap.
+ */
+export const DEFAULT_MAX_BYTES = 128 * 1024 * 1024;
 
 /** Most locks one report (or the result of a merge) may list. */
 export const MAX_LOCKS = 500_000;
 
 /** Most edges one report (or the result of a merge) may list. */
-export const MAX_EDGES = 2_000_000;
+export const MAX_EDGES = 1_000_000;
 
-/** Largest total size of the reports one `interlock merge` reads: four times `maxBytes`. */
-export const MERGE_TOTAL_FACTOR = 4;
+/**
+ * Largest total size of the reports one `interlock merge` reads, as a multiple of `--max-size`:
+ * every input is held at once, so 3 × 128 MiB keeps a merge within Node's default 4 GiB heap.
+ */
+export const MERGE_TOTAL_FACTOR = 3;

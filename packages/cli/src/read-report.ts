@@ -13,7 +13,8 @@ export interface ReadLimits {
   readonly maxBytes: number;
 }
 
-function mebibytes(bytes: number): string {
+/** A size for messages: `12 MiB`, or `0.05 MiB` below one. */
+export function mebibytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 0)} MiB`;
 }
 

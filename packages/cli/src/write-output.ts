@@ -4,22 +4,27 @@
  * failure the temporary file is removed and the target is left as it was.
  */
 import { randomBytes } from 'node:crypto';
-import { rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { OutputError, describeSystemError } from './errors.ts';
 
 /**
- * Writes `text` to `fileName` atomically.
+ * Writes `content` (one string, or pieces of one) to `fileName` atomically.
  * @throws {OutputError} naming the file: its directory is missing or not writable, it is a
  *   directory, or the disk is full.
  */
-export async function writeAtomically(fileName: string, text: string): Promise<void> {
+export async function writeAtomically(fileName: string, content: string | Iterable<string>): Promise<void> {
   const existing = await stat(fileName).catch(() => undefined);
   if (existing?.isDirectory() === true) throw new OutputError(fileName, 'is a directory, not a file');
   const directory = path.dirname(path.resolve(fileName));
   const temporary = path.join(directory, `.${path.basename(fileName)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(temporary, text, { flag: 'wx' });
+    const handle = await open(temporary, 'wx');
+    try {
+      for (const chunk of typeof content === 'string' ? [content] : content) await handle.write(chunk);
+    } finally {
+      await handle.close();
+    }
     await rename(temporary, fileName);
   } catch (error) {
     await unlink(temporary).catch(() => undefined);

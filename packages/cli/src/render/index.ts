@@ -1,5 +1,6 @@
 /** Every output format of `interlock report`, behind one function. */
-import { formatReport, type LockGraphReport } from '@interlock/core';
+import type { LockGraphReport } from '@interlock/core';
+import { reportJsonChunks } from '../report-json.ts';
 import { renderDot } from './dot.ts';
 import { renderHtml } from './html.ts';
 import { renderMermaid } from './mermaid.ts';
@@ -22,13 +23,16 @@ export interface RenderContext {
   readonly source: string;
 }
 
-/** Renders `report` in `format`. Pure: nothing is read or written. */
-export function render(report: LockGraphReport, format: Format, context: RenderContext): string {
+/**
+ * Renders `report` in `format`. Pure: nothing is read or written. JSON comes in pieces (a large
+ * report's JSON may be longer than one string can be); every other format as one string.
+ */
+export function render(report: LockGraphReport, format: Format, context: RenderContext): string | Iterable<string> {
   switch (format) {
     case 'text':
       return renderText(report, { cwd: context.cwd, color: context.color });
     case 'json':
-      return formatReport(report, 'json');
+      return reportJsonChunks(report);
     case 'dot':
       return renderDot(report);
     case 'mermaid':
