@@ -5,18 +5,8 @@
  * runs of one program: they share lock keys and each saw most of the same lock orders.
  */
 import type { Cycle, LockGraphReport, ReportEdge, ReportLock, Site } from '@interlock/core';
-
-/** Deterministic PRNG (mulberry32) so every run builds the same reports. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The workspace's one seeded PRNG (mulberry32), so every run builds the same reports.
+import { seededRandom as random } from '../../../fixtures/support/random.ts';
 
 const FILES = 50;
 

@@ -9,11 +9,9 @@ export abstract class CliError extends Error {
   abstract readonly code: `ERR_INTERLOCK_${string}`;
 }
 
-/** A report file could not be read: missing, a directory, unreadable or over the size limit. */
-export class ReportInputError extends CliError {
-  readonly code = 'ERR_INTERLOCK_REPORT_INPUT' as const;
-  override readonly name = 'ReportInputError';
-  /** The file that was being read. */
+/** A failure about one file; the message starts with the file's name. */
+abstract class FileError extends CliError {
+  /** The file that was being read or written, as the user named it. */
   readonly fileName: string;
 
   constructor(fileName: string, problem: string, options?: ErrorOptions) {
@@ -22,30 +20,22 @@ export class ReportInputError extends CliError {
   }
 }
 
-/** A report is well-formed but larger than the CLI renders (see `limits.ts`). */
-export class ReportTooLargeError extends CliError {
+/** A report file could not be read: missing, a directory, empty or unreadable. */
+export class ReportInputError extends FileError {
+  readonly code = 'ERR_INTERLOCK_REPORT_INPUT' as const;
+  override readonly name = 'ReportInputError';
+}
+
+/** A report is larger than the CLI reads (see `limits.ts`): by bytes, locks or edges. */
+export class ReportTooLargeError extends FileError {
   readonly code = 'ERR_INTERLOCK_REPORT_TOO_LARGE' as const;
   override readonly name = 'ReportTooLargeError';
-  /** The file that was being read. */
-  readonly fileName: string;
-
-  constructor(fileName: string, problem: string) {
-    super(`${fileName}: ${problem}`);
-    this.fileName = fileName;
-  }
 }
 
 /** The output file could not be written; nothing was left behind. */
-export class OutputError extends CliError {
+export class OutputError extends FileError {
   readonly code = 'ERR_INTERLOCK_OUTPUT' as const;
   override readonly name = 'OutputError';
-  /** The file that was being written. */
-  readonly fileName: string;
-
-  constructor(fileName: string, problem: string, options?: ErrorOptions) {
-    super(`${fileName}: ${problem}`, options);
-    this.fileName = fileName;
-  }
 }
 
 /** A node `errno` code in words, for one-line messages (`ENOENT` → "no such file or directory"). */

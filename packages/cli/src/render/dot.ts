@@ -7,6 +7,7 @@ import { formatSite, type LockGraphReport } from '@interlock/core';
 import { graphView, type ViewEdge } from '../graph-view.ts';
 
 const CYCLE = '#d62728';
+const NEEDS_ESCAPE = /[\\"&\r\n]/;
 const DEADLOCK = '#8b0000';
 
 /**
@@ -15,6 +16,7 @@ const DEADLOCK = '#8b0000';
  * in labels, so backslashes and ampersands are escaped too, and line breaks become `\n`.
  */
 export function dotString(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
   const escaped = text
     .replaceAll('\\', '\\\\')
     .replaceAll('"', '\\"')
