@@ -46,8 +46,7 @@ interface MergeOptions {
 
 /** Collapses a message to one printable line (file names and parser snippets may hold breaks). */
 function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return text.replace(/\p{Cc}+/gu, ' ').trim();
 }
 
 function parseMaxSize(value: string): number {
