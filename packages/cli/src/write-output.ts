@@ -11,7 +11,8 @@ import { OutputError, describeSystemError } from './errors.ts';
 /**
  * Writes `content` (one string, or pieces of one) to `fileName` atomically.
  * @throws {OutputError} naming the file: its directory is missing or not writable, it is a
- *   directory, or the disk is full.
+ *   directory, or the disk is full. An error thrown by `content` itself is rethrown unchanged.
+ *   Either way the target is left as it was and no temporary file remains.
  */
 export async function writeAtomically(fileName: string, content: string | Iterable<string>): Promise<void> {
   const existing = await stat(fileName).catch(() => undefined);
@@ -28,6 +29,8 @@ export async function writeAtomically(fileName: string, content: string | Iterab
     await rename(temporary, fileName);
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
+    // Only file-system failures are about the output; anything else (a renderer's bug) goes on as is.
+    if (typeof (error as NodeJS.ErrnoException).syscall !== 'string') throw error;
     const problem = describeSystemError(error);
     const where = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `cannot write: ${directory} does not exist` : `cannot write: ${problem}`;
     throw new OutputError(fileName, where, { cause: error });
