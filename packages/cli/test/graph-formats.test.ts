@@ -1,10 +1,9 @@
 import { instance } from '@viz-js/viz';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LockGraphReport } from '@interlock/core';
 import { renderDot } from '../src/render/dot.ts';
 import { mermaidLabel, renderMermaid } from '../src/render/mermaid.ts';
-import { HOSTILE_NAMES, bankReport, deadlockReport, lock } from './reports.ts';
+import { HOSTILE_NAMES, bankReport, deadlockReport, ring } from './reports.ts';
 
 const viz = await instance();
 
@@ -19,19 +18,6 @@ function decodeXml(text: string): string {
     .replaceAll('&apos;', "'")
     .replaceAll('&amp;', '&')
     .replaceAll('\u00a0', ' ');
-}
-
-/** A ring of locks with the given names: n locks, n edges, one cycle through all of them. */
-function ring(names: readonly string[]): LockGraphReport {
-  const locks = names.map((name, index) => lock(`L${index + 1}`, name, '/repo/src/ring.ts', index + 1));
-  const edges = locks.map((from, index) => ({ from: from.id, to: locks[(index + 1) % locks.length]!.id, count: 1 }));
-  return {
-    version: 1,
-    locks,
-    edges,
-    cycles: [{ locks: locks.map(({ id, name }) => ({ id, name })), edges: edges.map(({ from, to }) => ({ from, to })) }],
-    deadlocks: [],
-  };
 }
 
 /** Graphviz's own reading of our DOT: nodes, edges and the first text line of each node. */

@@ -4,33 +4,19 @@
  * and cycle is drawn, clicking an edge shows its sites, hostile names stay text, and the page makes
  * no request. A screenshot is saved under .interlock/ for a person to look at.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockGraphReport } from '@interlock/core';
 import { renderHtml } from '../src/render/html.ts';
+import { executablePath, requireBrowser } from './browser.ts';
 import { HOSTILE_NAMES, bankReport, deadlockReport, lock, site } from './reports.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
 const OUT = path.join(REPO, '.interlock');
-const CANDIDATES = [process.env['INTERLOCK_CHROMIUM'], '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-const executablePath = CANDIDATES.find((candidate): candidate is string => candidate !== undefined && existsSync(candidate));
-
-const MISSING =
-  'Chromium was not found, so the HTML report was NOT tested in a real browser. Install it with ' +
-  '`apt-get update && apt-get install -y chromium` (or set INTERLOCK_CHROMIUM to a Chrome/Chromium binary).';
-
-if (executablePath === undefined && process.env['CI'] !== undefined) {
-  // In CI the browser test must run: a missing browser is a failure, not a skip.
-  it('finds a Chromium to test the HTML report in', () => {
-    throw new Error(`${MISSING} In CI this test must run.`);
-  });
-} else if (executablePath === undefined) {
-  const banner = '!'.repeat(100);
-  console.warn(`\n${banner}\n${MISSING}\n${banner}\n`);
-}
+requireBrowser('the HTML report');
 
 /** Two cycles sharing a lock, a self-deadlock, a clean edge, and hostile names everywhere. */
 function showcase(): LockGraphReport {

@@ -78,6 +78,19 @@ export function shard(first: string, second: string, root = '/repo'): LockGraphR
   };
 }
 
+/** A ring of locks with the given names: n locks, n edges, one cycle through all of them. */
+export function ring(names: readonly string[]): LockGraphReport {
+  const locks = names.map((name, index) => lock(`L${index + 1}`, name, '/repo/src/ring.ts', index + 1));
+  const edges = locks.map((from, index) => ({ from: from.id, to: locks[(index + 1) % locks.length]!.id, count: 1 }));
+  return {
+    version: 1,
+    locks,
+    edges,
+    cycles: [{ locks: locks.map(({ id, name }) => ({ id, name })), edges: edges.map(({ from, to }) => ({ from, to })) }],
+    deadlocks: [],
+  };
+}
+
 /** Names crafted to break out of HTML, DOT, Mermaid and JSON-in-script contexts. */
 export const HOSTILE_NAMES = [
   '<img src=x onerror=alert(1)>',
