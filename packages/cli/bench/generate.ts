@@ -5,14 +5,25 @@
  * runs of one program: they share lock keys and each saw most of the same lock orders.
  */
 import type { Cycle, LockGraphReport, ReportEdge, ReportLock, Site } from '@interlock/core';
-// The workspace's one seeded PRNG (mulberry32), so every run builds the same reports.
-import { seededRandom as random } from '../../../fixtures/support/random.ts';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+
+/** Floats in [0, 1) from a seeded generator, so every run builds the same reports. */
+function random(seed: number): () => number {
+  const generator = xoroshiro128plus(seed);
+  return () => uniformFloat64(generator);
+}
 
 const FILES = 50;
 
 function siteOf(next: () => number, fn?: string): Site {
   const file = `/home/ci/work/app/src/module-${Math.floor(next() * FILES)}.ts`;
-  return { file, line: 1 + Math.floor(next() * 900), column: 1 + Math.floor(next() * 60), ...(fn === undefined ? {} : { function: fn }) };
+  return {
+    file,
+    line: 1 + Math.floor(next() * 900),
+    column: 1 + Math.floor(next() * 60),
+    ...(fn === undefined ? {} : { function: fn }),
+  };
 }
 
 export interface ReportShape {
@@ -33,7 +44,13 @@ export function syntheticReport(shape: ReportShape): LockGraphReport {
   for (let index = 0; index < shape.locks; index++) {
     const site = siteOf(keyed);
     const name = `resource-${index}`;
-    locks.push({ id: `L${index + 1}`, key: `${name}@${site.file}:${site.line}:${site.column}`, name, kind: index % 7 === 0 ? 'RLock' : 'Lock', site });
+    locks.push({
+      id: `L${index + 1}`,
+      key: `${name}@${site.file}:${site.line}:${site.column}`,
+      name,
+      kind: index % 7 === 0 ? 'RLock' : 'Lock',
+      site,
+    });
   }
   // The program's lock orders: one pool for every shard; each shard saw a random 5/6 of it.
   const wanted = shape.locks * (shape.edgesPerLock ?? 5);
@@ -51,12 +68,24 @@ export function syntheticReport(shape: ReportShape): LockGraphReport {
     const holder = siteOf(pool, 'handler');
     const acquirer = siteOf(pool, 'handler');
     if (next() < 1 / 6 && shape.seed !== undefined) continue;
-    edges.push({ from: `L${from + 1}`, to: `L${to + 1}`, count: 1 + Math.floor(next() * 20), holder, acquirer });
+    edges.push({
+      from: `L${from + 1}`,
+      to: `L${to + 1}`,
+      count: 1 + Math.floor(next() * 20),
+      holder,
+      acquirer,
+    });
   }
   const cycles: Cycle[] = [];
   for (let index = 0; index < (shape.cycles ?? 10) && index < edges.length; index++) {
     const forward = edges[index]!;
-    const back: ReportEdge = { from: forward.to, to: forward.from, count: 1, holder: siteOf(next, 'reverse'), acquirer: siteOf(next, 'reverse') };
+    const back: ReportEdge = {
+      from: forward.to,
+      to: forward.from,
+      count: 1,
+      holder: siteOf(next, 'reverse'),
+      acquirer: siteOf(next, 'reverse'),
+    };
     edges.push(back);
     const name = (id: string): string => locks[Number(id.slice(1)) - 1]!.name;
     cycles.push({
@@ -67,5 +96,12 @@ export function syntheticReport(shape: ReportShape): LockGraphReport {
       edges: [forward, back].map(({ count: _count, ...edge }) => edge),
     });
   }
-  return { version: 1, generatedAt: '2026-12-01T00:00:00.000Z', locks, edges, cycles, deadlocks: [] };
+  return {
+    version: 1,
+    generatedAt: '2026-12-01T00:00:00.000Z',
+    locks,
+    edges,
+    cycles,
+    deadlocks: [],
+  };
 }

@@ -4,4 +4,6 @@
 import { existsSync } from 'node:fs';
 
 const compiled = new URL('../dist/main.js', import.meta.url);
-await import(existsSync(compiled) ? compiled.href : new URL('../src/main.ts', import.meta.url).href);
+await import(
+  existsSync(compiled) ? compiled.href : new URL('../src/main.ts', import.meta.url).href
+);

@@ -57,6 +57,19 @@ function parseMaxSize(value: string): number {
   return Math.floor(mebibytes * 1024 * 1024);
 }
 
+/** The "Exit status" paragraph ending each command's --help. */
+function exitStatus(findings: string): string {
+  return `\nExit status: 0 no cycle or deadlock, 1 ${findings}, 2 bad usage or input.`;
+}
+
+/** `--version`, `--help` and the exit-status help text, the same on every command. */
+function standardOptions(command: Command, helpAfter: string): Command {
+  return command
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .addHelpText('after', helpAfter);
+}
+
 function hasFindings(report: LockGraphReport): boolean {
   return report.cycles.length > 0 || report.deadlocks.length > 0;
 }
@@ -76,69 +89,84 @@ function maxSizeOption(): Option {
  */
 export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   let status = EXIT_CLEAN;
-  const emit = async (content: string | Iterable<string>, output: string | undefined): Promise<void> => {
+  const emit = async (
+    content: string | Iterable<string>,
+    output: string | undefined,
+  ): Promise<void> => {
     if (output !== undefined) await writeAtomically(path.resolve(io.cwd, output), content);
-    else for (const chunk of typeof content === 'string' ? [content] : content) io.stdout.write(chunk);
+    else
+      for (const chunk of typeof content === 'string' ? [content] : content) io.stdout.write(chunk);
   };
   const program = new Command('interlock')
     .description('Render and merge interlock lock-order reports.')
-    .version(VERSION, '-v, --version', 'print the version')
-    .helpOption('-h, --help', 'show help')
-    .showSuggestionAfterError()
-    .addHelpText(
-      'after',
-      '\nExit status: 0 no cycle or deadlock, 1 a cycle or deadlock was found, 2 bad usage or input.\nDocs: docs/cli.md',
-    );
+    .showSuggestionAfterError();
+  standardOptions(program, `${exitStatus('a cycle or deadlock was found')}\nDocs: docs/cli.md`);
   configure(program, io);
 
-  program
+  const report = program
     .command('report')
     .description('render a report as text, json, dot, mermaid, sarif or html')
     .argument('[file]', 'the report to read', DEFAULT_REPORT)
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'))
-    .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
-    .option('--root <dir>', 'repository root that sarif and html paths are relative to (default: the enclosing git repository)')
-    .addOption(maxSizeOption())
-    .version(VERSION, '-v, --version', 'print the version')
-    .helpOption('-h, --help', 'show help')
-    .addHelpText(
-      'after',
-      '\nExit status: 0 no cycle or deadlock, 1 a cycle or deadlock was found, 2 bad usage or input.',
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(FORMATS).default('text'),
     )
-    .action(async (file: string, options: ReportOptions) => {
-      const report = await readReport(path.resolve(io.cwd, file), file, { maxBytes: options.maxSize });
-      const root = options.root === undefined ? findRepositoryRoot(io.cwd) : path.resolve(io.cwd, options.root);
-      const color = options.output === undefined && options.format === 'text' && wantsColor(io.stdout, io.env);
-      await emit(render(report, options.format, { cwd: io.cwd, root, color, source: file }), options.output);
+    .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
+    .option(
+      '--root <dir>',
+      'repository root that sarif and html paths are relative to ' +
+        '(default: the enclosing git repository)',
+    )
+    .addOption(maxSizeOption());
+  standardOptions(report, exitStatus('a cycle or deadlock was found')).action(
+    async (file: string, options: ReportOptions) => {
+      const report = await readReport(path.resolve(io.cwd, file), file, {
+        maxBytes: options.maxSize,
+      });
+      const root =
+        options.root === undefined
+          ? findRepositoryRoot(io.cwd)
+          : path.resolve(io.cwd, options.root);
+      const color =
+        options.output === undefined && options.format === 'text' && wantsColor(io.stdout, io.env);
+      await emit(
+        render(report, options.format, { cwd: io.cwd, root, color, source: file }),
+        options.output,
+      );
       status = hasFindings(report) ? EXIT_FINDINGS : EXIT_CLEAN;
-    });
+    },
+  );
 
-  program
+  const merge = program
     .command('merge')
     .description('union reports of several processes or shards and find cycles across them')
     .argument('<files...>', 'the reports to merge')
-    .option('-o, --output <file>', 'write the merged report to this file (atomically) instead of stdout')
-    .addOption(maxSizeOption())
-    .version(VERSION, '-v, --version', 'print the version')
-    .helpOption('-h, --help', 'show help')
-    .addHelpText(
-      'after',
-      '\nExit status: 0 no cycle or deadlock, 1 the merged report holds a cycle or deadlock, 2 bad usage or input.',
+    .option(
+      '-o, --output <file>',
+      'write the merged report to this file (atomically) instead of stdout',
     )
-    .action(async (files: string[], options: MergeOptions) => {
+    .addOption(maxSizeOption());
+  standardOptions(merge, exitStatus('the merged report holds a cycle or deadlock')).action(
+    async (files: string[], options: MergeOptions) => {
       let total = 0;
       for (const file of files) total += await fileSize(path.resolve(io.cwd, file), file);
       const limit = options.maxSize * MERGE_TOTAL_FACTOR;
       if (total > limit) {
-        throw new ReportTooLargeError(`${files.length} reports`, `together ${mebibytes(total)}, more than the ${mebibytes(limit)} merge limit (${MERGE_TOTAL_FACTOR} × --max-size)`);
+        throw new ReportTooLargeError(
+          `${files.length} reports`,
+          `together ${mebibytes(total)}, more than the ${mebibytes(limit)} merge limit (${MERGE_TOTAL_FACTOR} × --max-size)`,
+        );
       }
       const reports: LockGraphReport[] = [];
-      for (const file of files) reports.push(await readReport(path.resolve(io.cwd, file), file, { maxBytes: options.maxSize }));
+      for (const file of files)
+        reports.push(
+          await readReport(path.resolve(io.cwd, file), file, { maxBytes: options.maxSize }),
+        );
       const merged = mergeReports(reports);
       checkCounts(merged, 'merged report');
       await emit(reportJsonChunks(merged), options.output);
       status = hasFindings(merged) ? EXIT_FINDINGS : EXIT_CLEAN;
-    });
+    },
+  );
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -164,11 +192,9 @@ function describe(error: unknown): string {
 }
 
 function configure(program: Command, io: CliIO): void {
-  program
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`interlock: ${oneLine(text.replace(/^error: /, ''))}\n`),
-    });
+  program.exitOverride().configureOutput({
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: (text) => io.stderr.write(text),
+    outputError: (text, write) => write(`interlock: ${oneLine(text.replace(/^error: /, ''))}\n`),
+  });
 }

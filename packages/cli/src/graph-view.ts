@@ -68,7 +68,13 @@ export function graphView(report: LockGraphReport): GraphView {
     for (const edge of finding.cycle.edges) {
       let view = byKey.get(key(edge.from, edge.to));
       if (view === undefined) {
-        view = { from: edge.from, to: edge.to, holder: edge.holder, acquirer: edge.acquirer, findings: [] };
+        view = {
+          from: edge.from,
+          to: edge.to,
+          holder: edge.holder,
+          acquirer: edge.acquirer,
+          findings: [],
+        };
         byKey.set(key(edge.from, edge.to), view);
         edges.push(view);
       }

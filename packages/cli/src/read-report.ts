@@ -26,7 +26,11 @@ export function mebibytes(bytes: number): string {
  * @throws {ReportTooLargeError} larger than `limits.maxBytes`, or more locks/edges than allowed.
  * @throws {ReportFormatError} (from core) not JSON, unknown version, or a field is wrong.
  */
-export async function readReport(file: string, label: string, limits: ReadLimits): Promise<LockGraphReport> {
+export async function readReport(
+  file: string,
+  label: string,
+  limits: ReadLimits,
+): Promise<LockGraphReport> {
   const text = await readText(file, label, limits.maxBytes);
   const report = parseReport(text, label);
   checkCounts(report, label);
@@ -83,9 +87,15 @@ async function readText(file: string, fileName: string, maxBytes: number): Promi
 /** Refuses a report with more locks or edges than the renderers are built for. */
 export function checkCounts(report: LockGraphReport, fileName: string): void {
   if (report.locks.length > MAX_LOCKS) {
-    throw new ReportTooLargeError(fileName, `${report.locks.length} locks, more than the ${MAX_LOCKS} limit`);
+    throw new ReportTooLargeError(
+      fileName,
+      `${report.locks.length} locks, more than the ${MAX_LOCKS} limit`,
+    );
   }
   if (report.edges.length > MAX_EDGES) {
-    throw new ReportTooLargeError(fileName, `${report.edges.length} edges, more than the ${MAX_EDGES} limit`);
+    throw new ReportTooLargeError(
+      fileName,
+      `${report.edges.length} edges, more than the ${MAX_EDGES} limit`,
+    );
   }
 }

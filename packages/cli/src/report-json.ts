@@ -19,7 +19,9 @@ export function* reportJsonChunks(report: LockGraphReport, chunkSize = 1 << 20):
       buffer = '';
     }
   };
-  const scalars = Object.entries(report).filter(([key]) => !(LIST_FIELDS as readonly string[]).includes(key));
+  const scalars = Object.entries(report).filter(
+    ([key]) => !(LIST_FIELDS as readonly string[]).includes(key),
+  );
   const lists = LIST_FIELDS.filter((key) => report[key] !== undefined);
   const fields = scalars.length + lists.length;
   let written = 0;

@@ -6,16 +6,23 @@
 import { existsSync } from 'node:fs';
 import { it } from 'vitest';
 
-const CANDIDATES = [process.env['INTERLOCK_CHROMIUM'], '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const CANDIDATES = [
+  process.env['INTERLOCK_CHROMIUM'],
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+];
 
 /** The browser binary, or undefined when none is installed. */
-export const executablePath = CANDIDATES.find((candidate): candidate is string => candidate !== undefined && existsSync(candidate));
+export const executablePath = CANDIDATES.find(
+  (candidate): candidate is string => candidate !== undefined && existsSync(candidate),
+);
 
 const MISSING =
   'Chromium was not found, so this was NOT tested in a real browser. Install it with ' +
   '`apt-get update && apt-get install -y chromium` (or set INTERLOCK_CHROMIUM to a Chrome/Chromium binary).';
 
-/** Call at the top of a browser test file: fails in CI without a browser, warns loudly elsewhere. */
+/** Call at the top of a browser test file: fails in CI without a browser, warns elsewhere. */
 export function requireBrowser(what: string): void {
   if (executablePath !== undefined) return;
   if (process.env['CI'] !== undefined) {

@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { parseReport } from '@interlock/core';
 import { checkCounts } from '../src/read-report.ts';
 import { MAX_EDGES, MAX_LOCKS } from '../src/limits.ts';
-import { bankReport, cleanReport, deadlockReport, temporaryDirectory, writeReport } from './reports.ts';
+import {
+  bankReport,
+  cleanReport,
+  deadlockReport,
+  temporaryDirectory,
+  writeReport,
+} from './reports.ts';
 import { cli } from './run-cli.ts';
 
 const exec = promisify(execFile);
@@ -33,14 +39,21 @@ describe('interlock report: exit codes', () => {
   it('ends the text report with a one-line summary', async () => {
     const dir = temporaryDirectory();
     const { stdout } = await cli(['report', writeReport(dir, 'bank.json', bankReport())]);
-    expect(stdout.trimEnd().split('\n').at(-1)).toBe('interlock: 1 lock-order cycle, 0 deadlocks (2 locks, 2 edges)');
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe(
+      'interlock: 1 lock-order cycle, 0 deadlocks (2 locks, 2 edges)',
+    );
     expect(stdout).toContain('WARNING: possible circular locking dependency detected');
   });
 
   it('json round-trips the report', async () => {
     const dir = temporaryDirectory();
     const report = bankReport();
-    const { stdout } = await cli(['report', writeReport(dir, 'bank.json', report), '--format', 'json']);
+    const { stdout } = await cli([
+      'report',
+      writeReport(dir, 'bank.json', report),
+      '--format',
+      'json',
+    ]);
     expect(parseReport(stdout, 'stdout')).toEqual(report);
   });
 });
@@ -59,31 +72,75 @@ describe('--help and --version on every command', () => {
 
   it('lists every format in report --help', async () => {
     const { stdout } = await cli(['report', '--help']);
-    expect(stdout.replace(/\s+/g, ' ')).toContain('"text", "json", "dot", "mermaid", "sarif", "html"');
+    expect(stdout.replace(/\s+/g, ' ')).toContain(
+      '"text", "json", "dot", "mermaid", "sarif", "html"',
+    );
   });
 });
 
 describe('bad input: exit 2, one line naming the file and the problem', () => {
   const dir = temporaryDirectory();
   const cases: [string, () => string[], RegExp][] = [
-    ['a missing file', () => ['report', 'nope.json'], /^interlock: nope\.json: no such file or directory$/],
+    [
+      'a missing file',
+      () => ['report', 'nope.json'],
+      /^interlock: nope\.json: no such file or directory$/,
+    ],
     ['a directory', () => ['report', dir], /: is a directory, not a report file$/],
-    ['an empty file', () => ['report', writeReport(dir, 'empty.json', '')], /empty\.json: is empty, not a report$/],
-    ['not JSON', () => ['report', writeReport(dir, 'text.json', 'hello\nworld')], /text\.json: not valid JSON \(/],
-    ['a truncated report', () => ['report', writeReport(dir, 'cut.json', JSON.stringify(bankReport()).slice(0, 200))], /cut\.json: not valid JSON/],
-    ['an unknown version', () => ['report', writeReport(dir, 'v2.json', { ...bankReport(), version: 2 } as never)], /v2\.json: unsupported report version 2/],
+    [
+      'an empty file',
+      () => ['report', writeReport(dir, 'empty.json', '')],
+      /empty\.json: is empty, not a report$/,
+    ],
+    [
+      'not JSON',
+      () => ['report', writeReport(dir, 'text.json', 'hello\nworld')],
+      /text\.json: not valid JSON \(/,
+    ],
+    [
+      'a truncated report',
+      () => ['report', writeReport(dir, 'cut.json', JSON.stringify(bankReport()).slice(0, 200))],
+      /cut\.json: not valid JSON/,
+    ],
+    [
+      'an unknown version',
+      () => ['report', writeReport(dir, 'v2.json', { ...bankReport(), version: 2 } as never)],
+      /v2\.json: unsupported report version 2/,
+    ],
     [
       'a schema-invalid report',
-      () => ['report', writeReport(dir, 'bad.json', { ...bankReport(), edges: [{ from: 'L1', to: 'L9' }] } as never)],
+      () => [
+        'report',
+        writeReport(dir, 'bad.json', {
+          ...bankReport(),
+          edges: [{ from: 'L1', to: 'L9' }],
+        } as never),
+      ],
       /bad\.json: `edges\[0\]\.to` names lock "L9"/,
     ],
     ['an unknown flag', () => ['report', '--colour'], /^interlock: unknown option '--colour'/],
-    ['an unknown format', () => ['report', '--format', 'xml'], /argument 'xml' is invalid\. Allowed choices are text, json, dot, mermaid, sarif, html/],
+    [
+      'an unknown format',
+      () => ['report', '--format', 'xml'],
+      /argument 'xml' is invalid\. Allowed choices are text, json, dot, mermaid, sarif, html/,
+    ],
     ['an unknown command', () => ['render'], /^interlock: unknown command 'render'/],
     ['merge without files', () => ['merge'], /^interlock: missing required argument 'files'/],
-    ['a bad --max-size', () => ['report', '--max-size', 'big'], /expected a positive number of MiB, got "big"/],
-    ['a file over --max-size', () => ['report', writeReport(dir, 'big.json', bankReport()), '--max-size', '0.0001'], /big\.json: .* is larger than the 0\.00 MiB limit \(raise it with --max-size\)$/],
-    ['a merge input that is missing', () => ['merge', writeReport(dir, 'one.json', cleanReport()), 'two.json'], /^interlock: two\.json: no such file or directory$/],
+    [
+      'a bad --max-size',
+      () => ['report', '--max-size', 'big'],
+      /expected a positive number of MiB, got "big"/,
+    ],
+    [
+      'a file over --max-size',
+      () => ['report', writeReport(dir, 'big.json', bankReport()), '--max-size', '0.0001'],
+      /big\.json: .* is larger than the 0\.00 MiB limit \(raise it with --max-size\)$/,
+    ],
+    [
+      'a merge input that is missing',
+      () => ['merge', writeReport(dir, 'one.json', cleanReport()), 'two.json'],
+      /^interlock: two\.json: no such file or directory$/,
+    ],
   ];
   for (const [what, argv, message] of cases) {
     it(what, async () => {
@@ -98,17 +155,43 @@ describe('bad input: exit 2, one line naming the file and the problem', () => {
   }
 
   it('refuses a report with more locks or edges than the limits, naming them', () => {
-    const many = { version: 1, locks: { length: MAX_LOCKS + 1 }, edges: [], cycles: [], deadlocks: [] } as never;
-    expect(() => checkCounts(many, 'huge.json')).toThrow(`huge.json: ${MAX_LOCKS + 1} locks, more than the ${MAX_LOCKS} limit`);
-    const edges = { version: 1, locks: [], edges: { length: MAX_EDGES + 1 }, cycles: [], deadlocks: [] } as never;
-    expect(() => checkCounts(edges, 'huge.json')).toThrow(`${MAX_EDGES + 1} edges, more than the ${MAX_EDGES} limit`);
+    const many = {
+      version: 1,
+      locks: { length: MAX_LOCKS + 1 },
+      edges: [],
+      cycles: [],
+      deadlocks: [],
+    } as never;
+    expect(() => checkCounts(many, 'huge.json')).toThrow(
+      `huge.json: ${MAX_LOCKS + 1} locks, more than the ${MAX_LOCKS} limit`,
+    );
+    const edges = {
+      version: 1,
+      locks: [],
+      edges: { length: MAX_EDGES + 1 },
+      cycles: [],
+      deadlocks: [],
+    } as never;
+    expect(() => checkCounts(edges, 'huge.json')).toThrow(
+      `${MAX_EDGES + 1} edges, more than the ${MAX_EDGES} limit`,
+    );
   });
 });
 
 describe('--output', () => {
   it('writes the file and nothing to stdout; exit status still says whether a cycle was found', async () => {
     const dir = temporaryDirectory();
-    const result = await cli(['report', writeReport(dir, 'bank.json', bankReport()), '-f', 'dot', '-o', 'out/../graph.dot'], { cwd: dir });
+    const result = await cli(
+      [
+        'report',
+        writeReport(dir, 'bank.json', bankReport()),
+        '-f',
+        'dot',
+        '-o',
+        'out/../graph.dot',
+      ],
+      { cwd: dir },
+    );
     expect(result).toEqual({ status: 1, stdout: '', stderr: '' });
     expect(readFileSync(path.join(dir, 'graph.dot'), 'utf8')).toMatch(/^digraph interlock \{/);
   });
@@ -121,7 +204,14 @@ describe('--output', () => {
     writeFileSync(path.join(locked, 'report.html'), 'previous');
     chmodSync(locked, 0o500);
     try {
-      const result = await cli(['report', input, '-f', 'html', '-o', path.join(locked, 'report.html')]);
+      const result = await cli([
+        'report',
+        input,
+        '-f',
+        'html',
+        '-o',
+        path.join(locked, 'report.html'),
+      ]);
       // root ignores permissions; then the write succeeds and the target is whole, never half.
       if (process.getuid?.() === 0) {
         expect(result.status).toBe(1);
@@ -145,10 +235,14 @@ describe('--output', () => {
     expect(intoDirectory.stderr).toBe(`interlock: ${dir}: is a directory, not a file\n`);
     const missing = await cli(['report', input, '-o', 'no/such/dir/out.txt'], { cwd: dir });
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toBe(`interlock: ${path.join(dir, 'no/such/dir/out.txt')}: cannot write: ${path.join(dir, 'no/such/dir')} does not exist\n`);
+    expect(missing.stderr).toBe(
+      `interlock: ${path.join(dir, 'no/such/dir/out.txt')}: cannot write: ${path.join(dir, 'no/such/dir')} does not exist\n`,
+    );
     const fileAsParent = await cli(['report', input, '-o', 'bank.json/out.txt'], { cwd: dir });
     expect(fileAsParent.status).toBe(2);
-    expect(fileAsParent.stderr).toMatch(/bank\.json\/out\.txt: cannot write: a parent of this path is not a directory\n$/);
+    expect(fileAsParent.stderr).toMatch(
+      /bank\.json\/out\.txt: cannot write: a parent of this path is not a directory\n$/,
+    );
     expect(readdirSync(dir)).toEqual(['bank.json']);
   });
 });
@@ -156,7 +250,8 @@ describe('--output', () => {
 describe('colour', () => {
   const colourRun = async (env: NodeJS.ProcessEnv, isTTY: boolean): Promise<string> => {
     const dir = temporaryDirectory();
-    return (await cli(['report', writeReport(dir, 'bank.json', bankReport())], { env, isTTY })).stdout;
+    return (await cli(['report', writeReport(dir, 'bank.json', bankReport())], { env, isTTY }))
+      .stdout;
   };
 
   it('colours text on a terminal only', async () => {
@@ -174,9 +269,16 @@ describe('colour', () => {
   it('never colours a file or another format', async () => {
     const dir = temporaryDirectory();
     const input = writeReport(dir, 'bank.json', bankReport());
-    await cli(['report', input, '-o', 'out.txt'], { cwd: dir, isTTY: true, env: { FORCE_COLOR: '1' } });
+    await cli(['report', input, '-o', 'out.txt'], {
+      cwd: dir,
+      isTTY: true,
+      env: { FORCE_COLOR: '1' },
+    });
     expect(readFileSync(path.join(dir, 'out.txt'), 'utf8')).not.toMatch(ANSI);
-    expect((await cli(['report', input, '-f', 'dot'], { isTTY: true, env: { FORCE_COLOR: '1' } })).stdout).not.toMatch(ANSI);
+    expect(
+      (await cli(['report', input, '-f', 'dot'], { isTTY: true, env: { FORCE_COLOR: '1' } }))
+        .stdout,
+    ).not.toMatch(ANSI);
   });
 });
 
@@ -184,16 +286,22 @@ describe('the interlock executable', () => {
   const node = process.execPath;
 
   it('prints one line and no stack for bad input, exit 2', async () => {
-    const error = await exec(node, [BIN, 'report', 'missing.json'], { cwd: temporaryDirectory() }).catch((failure: unknown) => failure);
-    expect(error).toMatchObject({ code: 2, stdout: '', stderr: 'interlock: missing.json: no such file or directory\n' });
+    const error = await exec(node, [BIN, 'report', 'missing.json'], {
+      cwd: temporaryDirectory(),
+    }).catch((failure: unknown) => failure);
+    expect(error).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'interlock: missing.json: no such file or directory\n',
+    });
   });
 
   it('exits 1 on a cycle and writes the report to stdout, uncoloured when piped', async () => {
     const dir = temporaryDirectory();
     const input = writeReport(dir, 'bank.json', bankReport());
-    const error = await exec(node, [BIN, 'report', input], { env: { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined } }).catch(
-      (failure: unknown) => failure,
-    );
+    const error = await exec(node, [BIN, 'report', input], {
+      env: { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined },
+    }).catch((failure: unknown) => failure);
     expect(error).toMatchObject({ code: 1, stderr: '' });
     expect((error as { stdout: string }).stdout).toContain('*** DEADLOCK ***');
     expect((error as { stdout: string }).stdout).not.toMatch(ANSI);
@@ -201,7 +309,11 @@ describe('the interlock executable', () => {
 
   it('exits 0 on a clean report', async () => {
     const dir = temporaryDirectory();
-    const { stdout } = await exec(node, [BIN, 'report', writeReport(dir, 'ok.json', cleanReport())]);
+    const { stdout } = await exec(node, [
+      BIN,
+      'report',
+      writeReport(dir, 'ok.json', cleanReport()),
+    ]);
     expect(stdout).toContain('interlock: no lock-order cycles');
   });
 });

@@ -23,17 +23,26 @@ function decodeXml(text: string): string {
 /** Graphviz's own reading of our DOT: nodes, edges and the first text line of each node. */
 function graphviz(dot: string): { nodes: number; edges: number; labels: string[] } {
   const result = viz.render(dot, { format: 'svg' });
-  if (result.status !== 'success') throw new Error(`Graphviz refused the DOT: ${result.errors.map((error) => error.message).join('; ')}`);
+  if (result.status !== 'success')
+    throw new Error(
+      `Graphviz refused the DOT: ${result.errors.map((error) => error.message).join('; ')}`,
+    );
   const svg = result.output;
   const nodeGroups = svg.split('<g id="node').slice(1);
-  const labels = nodeGroups.map((group) => decodeXml(/<text[^>]*>([^<]*)<\/text>/.exec(group)?.[1] ?? ''));
+  const labels = nodeGroups.map((group) =>
+    decodeXml(/<text[^>]*>([^<]*)<\/text>/.exec(group)?.[1] ?? ''),
+  );
   return { nodes: nodeGroups.length, edges: svg.split('<g id="edge').length - 1, labels };
 }
 
 describe('dot', () => {
   it('draws every lock and edge, cycle edges in colour', () => {
     const dot = renderDot(bankReport());
-    expect(dot).toContain('"L1" -> "L2" [tooltip="accounts taken at /repo/src/bank.ts:12:20\\naudit requested at /repo/src/bank.ts:14:22", label="×3", color="#d62728", penwidth=2];');
+    expect(dot).toContain(
+      '"L1" -> "L2" [tooltip="accounts taken at /repo/src/bank.ts:12:20' +
+        '\\naudit requested at /repo/src/bank.ts:14:22", label="×3", ' +
+        'color="#d62728", penwidth=2];',
+    );
     expect(graphviz(dot)).toEqual({ nodes: 2, edges: 2, labels: ['accounts', 'audit'] });
   });
 
@@ -44,21 +53,33 @@ describe('dot', () => {
   });
 
   it('hostile lock names stay inside their labels (Graphviz reads back exactly the names)', () => {
-    const { nodes, edges, labels } = graphviz(renderDot(ring(HOSTILE_NAMES.filter((name) => !name.includes('\n')))));
+    const { nodes, edges, labels } = graphviz(
+      renderDot(ring(HOSTILE_NAMES.filter((name) => !name.includes('\n')))),
+    );
     expect({ nodes, edges }).toEqual({ nodes: 5, edges: 5 });
     expect(labels).toEqual(HOSTILE_NAMES.filter((name) => !name.includes('\n')));
   });
 
   it('a name with a line break becomes two label lines, never a new statement', () => {
-    expect(graphviz(renderDot(ring([HOSTILE_NAMES[1]!, 'b'])))).toMatchObject({ nodes: 2, edges: 2, labels: ['"];', 'b'] });
+    expect(graphviz(renderDot(ring([HOSTILE_NAMES[1]!, 'b'])))).toMatchObject({
+      nodes: 2,
+      edges: 2,
+      labels: ['"];', 'b'],
+    });
   });
 
   it('any name round-trips through Graphviz (property)', () => {
     const char = fc.constantFrom(...'aZ0"\\<>&;[]{}#|%=\'/:.-_`!*'.split(''), ' ');
-    const name = fc.string({ unit: char, minLength: 1, maxLength: 12 }).filter((text) => text.trim() === text && !text.includes('  '));
+    const name = fc
+      .string({ unit: char, minLength: 1, maxLength: 12 })
+      .filter((text) => text.trim() === text && !text.includes('  '));
     fc.assert(
       fc.property(fc.uniqueArray(name, { minLength: 2, maxLength: 4 }), (names) => {
-        expect(graphviz(renderDot(ring(names)))).toEqual({ nodes: names.length, edges: names.length, labels: names });
+        expect(graphviz(renderDot(ring(names)))).toEqual({
+          nodes: names.length,
+          edges: names.length,
+          labels: names,
+        });
       }),
       { numRuns: 60 },
     );
@@ -66,7 +87,8 @@ describe('dot', () => {
 });
 
 describe('mermaid', () => {
-  const decode = (label: string): string => label.slice(1, -1).replace(/#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)));
+  const decode = (label: string): string =>
+    label.slice(1, -1).replace(/#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)));
 
   it('writes a flowchart with generated ids and the cycle styled', () => {
     expect(renderMermaid(bankReport())).toBe(
@@ -92,7 +114,9 @@ describe('mermaid', () => {
     expect(nodeLines).toHaveLength(HOSTILE_NAMES.length);
     nodeLines.forEach((line, index) => {
       expect(line).toMatch(/^ {2}n\d+\["[\p{L}\p{N} .,:@/_+=~#;-]*"\]$/u);
-      expect(decode(/\[(".*")\]$/.exec(line)![1]!)).toBe(`${HOSTILE_NAMES[index]} (Lock L${index + 1})`);
+      expect(decode(/\[(".*")\]$/.exec(line)![1]!)).toBe(
+        `${HOSTILE_NAMES[index]} (Lock L${index + 1})`,
+      );
     });
     expect(lines.filter((line) => line.includes('-->'))).toHaveLength(HOSTILE_NAMES.length);
   });

@@ -25,14 +25,43 @@ function showcase(): LockGraphReport {
   const ledger = lock('L3', HOSTILE_NAMES[2]!, file, 3);
   const clean = lock('L4', 'metrics', file, 4);
   const queue = lock('L5', HOSTILE_NAMES[1]!, file, 5);
-  const toLedger = { from: 'L2', to: 'L3', holder: site(file, 40, 5, 'post'), acquirer: site(file, 41, 5, 'post') };
-  const back = { from: 'L3', to: 'L2', holder: site(file, 50, 5, 'close'), acquirer: site(file, 52, 7, 'close') };
+  const toLedger = {
+    from: 'L2',
+    to: 'L3',
+    holder: site(file, 40, 5, 'post'),
+    acquirer: site(file, 41, 5, 'post'),
+  };
+  const back = {
+    from: 'L3',
+    to: 'L2',
+    holder: site(file, 50, 5, 'close'),
+    acquirer: site(file, 52, 7, 'close'),
+  };
   return {
     ...bank,
     locks: [...bank.locks, ledger, clean, queue],
-    edges: [...bank.edges, { ...toLedger, count: 2 }, { ...back, count: 1 }, { from: 'L4', to: 'L1', count: 5, holder: site(file, 60, 1), acquirer: site(file, 61, 1) }],
-    cycles: [...bank.cycles, { locks: [{ id: 'L2', name: 'audit' }, { id: 'L3', name: ledger.name }], edges: [toLedger, back] }],
-    deadlocks: [{ locks: [{ id: 'L5', name: queue.name }], edges: [{ from: 'L5', to: 'L5', holder: site(file, 70, 3), acquirer: site(file, 71, 3) }] }],
+    edges: [
+      ...bank.edges,
+      { ...toLedger, count: 2 },
+      { ...back, count: 1 },
+      { from: 'L4', to: 'L1', count: 5, holder: site(file, 60, 1), acquirer: site(file, 61, 1) },
+    ],
+    cycles: [
+      ...bank.cycles,
+      {
+        locks: [
+          { id: 'L2', name: 'audit' },
+          { id: 'L3', name: ledger.name },
+        ],
+        edges: [toLedger, back],
+      },
+    ],
+    deadlocks: [
+      {
+        locks: [{ id: 'L5', name: queue.name }],
+        edges: [{ from: 'L5', to: 'L5', holder: site(file, 70, 3), acquirer: site(file, 71, 3) }],
+      },
+    ],
   };
 }
 
@@ -56,7 +85,8 @@ describe.runIf(executablePath !== undefined)('html in Chromium', () => {
       void dialog.dismiss();
     });
     page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console: ${message.text()}`);
+      if (message.type() === 'error' || message.type() === 'warning')
+        problems.push(`console: ${message.text()}`);
     });
     await page.goto(pathToFileURL(file).href);
   }, 60_000);
@@ -72,7 +102,10 @@ describe.runIf(executablePath !== undefined)('html in Chromium', () => {
 
   it('draws every lock, with its full name as text', async () => {
     const drawn = await page.locator('svg.lock-graph g.lock').evaluateAll((groups) =>
-      groups.map((group) => ({ id: group.getAttribute('data-lock'), title: group.querySelector('title')?.textContent })),
+      groups.map((group) => ({
+        id: group.getAttribute('data-lock'),
+        title: group.querySelector('title')?.textContent,
+      })),
     );
     expect(drawn.map((entry) => entry.id)).toEqual(report.locks.map((entry) => entry.id));
     report.locks.forEach((entry, index) => expect(drawn[index]!.title).toContain(entry.name));
@@ -81,25 +114,37 @@ describe.runIf(executablePath !== undefined)('html in Chromium', () => {
   it('draws every edge of every cycle and deadlock, coloured', async () => {
     const findings = [...report.cycles, ...report.deadlocks];
     for (const [position, finding] of findings.entries()) {
-      const edges = await page.locator('svg.lock-graph g.edge.in-finding').evaluateAll(
-        (groups, wanted) => groups.filter((group) => group.getAttribute('data-findings')!.split(' ').includes(String(wanted))).length,
-        position,
-      );
+      const edges = await page
+        .locator('svg.lock-graph g.edge.in-finding')
+        .evaluateAll(
+          (groups, wanted) =>
+            groups.filter((group) =>
+              group.getAttribute('data-findings')!.split(' ').includes(String(wanted)),
+            ).length,
+          position,
+        );
       expect(edges).toBe(finding.edges.length);
     }
-    const strokes = await page.locator('svg.lock-graph g.edge.in-finding path.line').evaluateAll((paths) => paths.map((p) => getComputedStyle(p).stroke));
+    const strokes = await page
+      .locator('svg.lock-graph g.edge.in-finding path.line')
+      .evaluateAll((paths) => paths.map((p) => getComputedStyle(p).stroke));
     expect(new Set(strokes).size).toBeGreaterThan(1);
     expect(strokes).not.toContain('rgb(140, 149, 159)');
   });
 
   it('clicking an edge shows where its locks were taken and requested', async () => {
     const index = 0; // L1 → L2 of the first cycle
-    const point = await page.locator(`svg.lock-graph g.edge[data-edge="${index}"] path.line`).evaluate((line) => {
-      const pathElement = line as SVGPathElement;
-      const middle = pathElement.getPointAtLength(pathElement.getTotalLength() / 2);
-      const matrix = pathElement.getScreenCTM()!;
-      return { x: middle.x * matrix.a + middle.y * matrix.c + matrix.e, y: middle.x * matrix.b + middle.y * matrix.d + matrix.f };
-    });
+    const point = await page
+      .locator(`svg.lock-graph g.edge[data-edge="${index}"] path.line`)
+      .evaluate((line) => {
+        const pathElement = line as SVGPathElement;
+        const middle = pathElement.getPointAtLength(pathElement.getTotalLength() / 2);
+        const matrix = pathElement.getScreenCTM()!;
+        return {
+          x: middle.x * matrix.a + middle.y * matrix.c + matrix.e,
+          y: middle.x * matrix.b + middle.y * matrix.d + matrix.f,
+        };
+      });
     await page.mouse.click(point.x, point.y);
     const details = await page.locator('#details').innerText();
     expect(details).toContain(`${HOSTILE_NAMES[0]} → audit`);
@@ -113,7 +158,11 @@ describe.runIf(executablePath !== undefined)('html in Chromium', () => {
     await page.locator('button.finding[data-finding="1"]').click();
     expect(await page.locator('svg.lock-graph.focusing').count()).toBe(1);
     expect(await page.locator('svg.lock-graph g.edge.focus').count()).toBe(2);
-    expect(await page.locator('svg.lock-graph g.lock.focus').evaluateAll((groups) => groups.map((g) => g.getAttribute('data-lock')))).toEqual(['L2', 'L3']);
+    expect(
+      await page
+        .locator('svg.lock-graph g.lock.focus')
+        .evaluateAll((groups) => groups.map((g) => g.getAttribute('data-lock'))),
+    ).toEqual(['L2', 'L3']);
     const details = await page.locator('#details').innerText();
     expect(details).toContain('src/ledger.ts:41:5 (post)');
     expect(details).toContain('src/ledger.ts:52:7 (close)');

@@ -17,12 +17,18 @@ describe('interlock merge', () => {
     expect(merged.cycles).toHaveLength(1);
     expect(merged.cycles[0]!.locks.map((lock) => lock.name).sort()).toEqual(['a', 'b']);
     // The merged file renders like any report.
-    expect((await cli(['report', 'merged.json'], { cwd: dir })).stdout).toContain('1 lock-order cycle');
+    expect((await cli(['report', 'merged.json'], { cwd: dir })).stdout).toContain(
+      '1 lock-order cycle',
+    );
   });
 
   it('exits 0 for clean shards and writes JSON to stdout without --output', async () => {
     const dir = temporaryDirectory();
-    const result = await cli(['merge', writeReport(dir, '1.json', cleanReport()), writeReport(dir, '2.json', cleanReport())]);
+    const result = await cli([
+      'merge',
+      writeReport(dir, '1.json', cleanReport()),
+      writeReport(dir, '2.json', cleanReport()),
+    ]);
     expect(result.status).toBe(0);
     const merged = parseReport(result.stdout, 'stdout');
     expect(merged.edges.map((edge) => edge.count)).toEqual([2, 4]);
@@ -33,10 +39,17 @@ describe('interlock merge', () => {
     const older = cleanReport();
     const newer = {
       ...cleanReport(),
-      edges: cleanReport().edges.map((edge) => ({ ...edge, holder: site('/repo/src/ok.ts', 99, 9) })),
+      edges: cleanReport().edges.map((edge) => ({
+        ...edge,
+        holder: site('/repo/src/ok.ts', 99, 9),
+      })),
       generatedAt: '2026-12-01T00:00:00.000Z',
     };
-    const result = await cli(['merge', writeReport(dir, 'old.json', older), writeReport(dir, 'new.json', newer)]);
+    const result = await cli([
+      'merge',
+      writeReport(dir, 'old.json', older),
+      writeReport(dir, 'new.json', newer),
+    ]);
     expect(result.status).toBe(0);
     const merged = parseReport(result.stdout, 'stdout');
     expect(merged.edges[0]!.holder).toEqual(older.edges[0]!.holder);
@@ -60,6 +73,8 @@ describe('interlock merge', () => {
     const maxSize = ((size * 1.2) / 1024 / 1024).toFixed(6);
     const result = await cli(['merge', ...files, '--max-size', maxSize]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^interlock: 5 reports: together .* MiB, more than the .* MiB merge limit \(3 × --max-size\)\n$/);
+    expect(result.stderr).toMatch(
+      /^interlock: 5 reports: together .* MiB, more than the .* MiB merge limit \(3 × --max-size\)\n$/,
+    );
   });
 });

@@ -42,14 +42,27 @@ describe.runIf(executablePath !== undefined)('mermaid in Chromium', () => {
 
   async function draw(text: string): Promise<Drawn> {
     return page.evaluate(async (source) => {
-      const mermaid = (globalThis as unknown as { mermaid: { initialize(o: object): void; render(id: string, text: string): Promise<{ svg: string }> } }).mermaid;
-      mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', flowchart: { htmlLabels: false } });
+      const mermaid = (
+        globalThis as unknown as {
+          mermaid: {
+            initialize(o: object): void;
+            render(id: string, text: string): Promise<{ svg: string }>;
+          };
+        }
+      ).mermaid;
+      mermaid.initialize({
+        startOnLoad: false,
+        securityLevel: 'strict',
+        flowchart: { htmlLabels: false },
+      });
       const { svg } = await mermaid.render(`graph${Math.random().toString(36).slice(2)}`, source);
       const out = document.getElementById('out')!;
       out.innerHTML = svg;
       const nodes = [...out.querySelectorAll('g.node')];
       return {
-        labels: nodes.map((node) => (node.querySelector('.nodeLabel, text')?.textContent ?? '').replace(/\s+/g, ' ').trim()),
+        labels: nodes.map((node) =>
+          (node.querySelector('.nodeLabel, text')?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+        ),
         edges: out.querySelectorAll('g.edgePaths path, path.flowchart-link').length,
         injected: out.querySelectorAll('img, script, iframe, object, embed, a, evil').length,
       };
@@ -58,12 +71,20 @@ describe.runIf(executablePath !== undefined)('mermaid in Chromium', () => {
 
   it('draws the bank report: two locks, two edges', async () => {
     const drawn = await draw(renderMermaid(bankReport()));
-    expect(drawn).toEqual({ labels: ['accounts (Lock L1)', 'audit (Lock L2)'], edges: 2, injected: 0 });
+    expect(drawn).toEqual({
+      labels: ['accounts (Lock L1)', 'audit (Lock L2)'],
+      edges: 2,
+      injected: 0,
+    });
   });
 
   it('hostile names come back as their labels, and nothing else is drawn or run', async () => {
     const drawn = await draw(renderMermaid(ring(HOSTILE_NAMES)));
-    expect(drawn.labels).toEqual(HOSTILE_NAMES.map((name, index) => `${name.replace(/\s+/g, ' ').trim()} (Lock L${index + 1})`));
+    expect(drawn.labels).toEqual(
+      HOSTILE_NAMES.map(
+        (name, index) => `${name.replace(/\s+/g, ' ').trim()} (Lock L${index + 1})`,
+      ),
+    );
     expect(drawn.edges).toBe(HOSTILE_NAMES.length);
     expect(drawn.injected).toBe(0);
     expect(dialogs).toEqual([]);

@@ -5,14 +5,23 @@ import { reportJsonChunks } from '../src/report-json.ts';
 import { bankReport, cleanReport, deadlockReport, HOSTILE_NAMES } from './reports.ts';
 
 describe('reportJsonChunks', () => {
-  const reports = [bankReport(), cleanReport(), deadlockReport(), bankReport('/r', [HOSTILE_NAMES[1]!, HOSTILE_NAMES[2]!])];
+  const reports = [
+    bankReport(),
+    cleanReport(),
+    deadlockReport(),
+    bankReport('/r', [HOSTILE_NAMES[1]!, HOSTILE_NAMES[2]!]),
+  ];
 
   it('concatenated, the chunks parse back to the report, whatever the chunk size (property)', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...reports), fc.integer({ min: 1, max: 4096 }), (report, size) => {
-        const chunks = [...reportJsonChunks(report, size)];
-        expect(parseReport(chunks.join(''), 'chunks')).toEqual(report);
-      }),
+      fc.property(
+        fc.constantFrom(...reports),
+        fc.integer({ min: 1, max: 4096 }),
+        (report, size) => {
+          const chunks = [...reportJsonChunks(report, size)];
+          expect(parseReport(chunks.join(''), 'chunks')).toEqual(report);
+        },
+      ),
     );
   });
 

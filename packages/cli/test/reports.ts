@@ -16,10 +16,25 @@ export function lock(id: string, name: string, file = '/repo/src/bank.ts', line 
 }
 
 /** Two locks nested both ways: the example of docs/reports.md, with absolute paths under `root`. */
-export function bankReport(root = '/repo', names: readonly [string, string] = ['accounts', 'audit']): LockGraphReport {
+export function bankReport(
+  root = '/repo',
+  names: readonly [string, string] = ['accounts', 'audit'],
+): LockGraphReport {
   const file = `${root}/src/bank.ts`;
-  const forward: ReportEdge = { from: 'L1', to: 'L2', count: 3, holder: site(file, 12, 20, 'transfer'), acquirer: site(file, 14, 22, 'transfer') };
-  const backward: ReportEdge = { from: 'L2', to: 'L1', count: 1, holder: site(file, 25, 20, 'audit'), acquirer: site(file, 27, 24, 'audit') };
+  const forward: ReportEdge = {
+    from: 'L1',
+    to: 'L2',
+    count: 3,
+    holder: site(file, 12, 20, 'transfer'),
+    acquirer: site(file, 14, 22, 'transfer'),
+  };
+  const backward: ReportEdge = {
+    from: 'L2',
+    to: 'L1',
+    count: 1,
+    holder: site(file, 25, 20, 'audit'),
+    acquirer: site(file, 27, 24, 'audit'),
+  };
   const cycle: Cycle = {
     locks: [
       { id: 'L1', name: names[0] },
@@ -60,7 +75,12 @@ export function deadlockReport(root = '/repo'): LockGraphReport {
     locks: [lock('L1', 'queue', file, 3)],
     edges: [],
     cycles: [],
-    deadlocks: [{ locks: [{ id: 'L1', name: 'queue' }], edges: [{ from: 'L1', to: 'L1', holder: site(file, 8, 5), acquirer: site(file, 9, 5) }] }],
+    deadlocks: [
+      {
+        locks: [{ id: 'L1', name: 'queue' }],
+        edges: [{ from: 'L1', to: 'L1', holder: site(file, 8, 5), acquirer: site(file, 9, 5) }],
+      },
+    ],
     longHolds: [{ lock: 'L1', site: site(file, 8, 5), limit: 100, count: 2 }],
   };
 }
@@ -68,11 +88,16 @@ export function deadlockReport(root = '/repo'): LockGraphReport {
 /** One shard of a split cycle: only `from → to`, with locks keyed by name and site. */
 export function shard(first: string, second: string, root = '/repo'): LockGraphReport {
   const file = `${root}/src/split.ts`;
-  const locks = [lock('L1', first, file, first === 'a' ? 1 : 2), lock('L2', second, file, second === 'a' ? 1 : 2)];
+  const locks = [
+    lock('L1', first, file, first === 'a' ? 1 : 2),
+    lock('L2', second, file, second === 'a' ? 1 : 2),
+  ];
   return {
     version: 1,
     locks,
-    edges: [{ from: 'L1', to: 'L2', count: 1, holder: site(file, 20, 1), acquirer: site(file, 21, 1) }],
+    edges: [
+      { from: 'L1', to: 'L2', count: 1, holder: site(file, 20, 1), acquirer: site(file, 21, 1) },
+    ],
     cycles: [],
     deadlocks: [],
   };
@@ -80,13 +105,24 @@ export function shard(first: string, second: string, root = '/repo'): LockGraphR
 
 /** A ring of locks with the given names: n locks, n edges, one cycle through all of them. */
 export function ring(names: readonly string[]): LockGraphReport {
-  const locks = names.map((name, index) => lock(`L${index + 1}`, name, '/repo/src/ring.ts', index + 1));
-  const edges = locks.map((from, index) => ({ from: from.id, to: locks[(index + 1) % locks.length]!.id, count: 1 }));
+  const locks = names.map((name, index) =>
+    lock(`L${index + 1}`, name, '/repo/src/ring.ts', index + 1),
+  );
+  const edges = locks.map((from, index) => ({
+    from: from.id,
+    to: locks[(index + 1) % locks.length]!.id,
+    count: 1,
+  }));
   return {
     version: 1,
     locks,
     edges,
-    cycles: [{ locks: locks.map(({ id, name }) => ({ id, name })), edges: edges.map(({ from, to }) => ({ from, to })) }],
+    cycles: [
+      {
+        locks: locks.map(({ id, name }) => ({ id, name })),
+        edges: edges.map(({ from, to }) => ({ from, to })),
+      },
+    ],
     deadlocks: [],
   };
 }
@@ -107,7 +143,11 @@ export function temporaryDirectory(): string {
 }
 
 /** Writes a report (or any text) into `directory` and returns its path. */
-export function writeReport(directory: string, name: string, report: LockGraphReport | string): string {
+export function writeReport(
+  directory: string,
+  name: string,
+  report: LockGraphReport | string,
+): string {
   const file = path.join(directory, name);
   writeFileSync(file, typeof report === 'string' ? report : JSON.stringify(report));
   return file;

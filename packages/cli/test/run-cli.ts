@@ -17,7 +17,11 @@ export async function cli(argv: readonly string[], options: RunOptions = {}): Pr
   let stdout = '';
   let stderr = '';
   const status = await run(argv, {
-    stdout: { isTTY: options.isTTY ?? false, hasColors: () => true, write: (text: string) => (stdout += text) },
+    stdout: {
+      isTTY: options.isTTY ?? false,
+      hasColors: () => true,
+      write: (text: string) => (stdout += text),
+    },
     stderr: { write: (text: string) => (stderr += text) },
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),

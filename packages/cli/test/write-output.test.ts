@@ -34,7 +34,9 @@ describe('writeAtomically', () => {
       yield 'part';
       throw new Error('renderer failed');
     }
-    await expect(writeAtomically(path.join(dir, 'new.txt'), failing())).rejects.not.toBeInstanceOf(OutputError);
+    await expect(writeAtomically(path.join(dir, 'new.txt'), failing())).rejects.not.toBeInstanceOf(
+      OutputError,
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -76,14 +76,24 @@ export function layoutGraph(view: GraphView): Layout {
   const { locks, complete } = selection(view);
   const drawn = new Set(locks.map((lock) => lock.id));
   const graph = new dagre.graphlib.Graph<{ width: number; height: number }>({ multigraph: false });
-  graph.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 70, edgesep: 14, marginx: 16, marginy: 16 });
+  graph.setGraph({
+    rankdir: 'LR',
+    nodesep: 28,
+    ranksep: 70,
+    edgesep: 14,
+    marginx: 16,
+    marginy: 16,
+  });
   graph.setDefaultEdgeLabel(() => ({}));
   const labels = new Map<string, { label: string; detail: string }>();
   for (const lock of locks) {
     const label = shorten(lock.name);
     const detail = `${lock.kind} ${shorten(lock.id, 16)}`;
     labels.set(lock.id, { label, detail });
-    const width = Math.max(80, Math.ceil(Math.max([...label].length, detail.length) * CHAR_WIDTH) + 24);
+    const width = Math.max(
+      80,
+      Math.ceil(Math.max([...label].length, detail.length) * CHAR_WIDTH) + 24,
+    );
     graph.setNode(lock.id, { width, height: NODE_HEIGHT });
   }
   const edges: { index: number; edge: ViewEdge }[] = [];
@@ -96,18 +106,38 @@ export function layoutGraph(view: GraphView): Layout {
   dagre.layout(graph);
   const placed = locks.map((lock): PlacedLock => {
     const node = graph.node(lock.id) as { x: number; y: number; width: number; height: number };
-    return { lock, ...labels.get(lock.id)!, x: node.x, y: node.y, width: node.width, height: node.height };
+    return {
+      lock,
+      ...labels.get(lock.id)!,
+      x: node.x,
+      y: node.y,
+      width: node.width,
+      height: node.height,
+    };
   });
   const byId = new Map(placed.map((lock) => [lock.lock.id, lock]));
   const placedEdges = edges.map(({ index, edge }): PlacedEdge => {
     if (edge.from === edge.to) return { index, edge, path: selfLoop(byId.get(edge.from)!) };
-    const points = (graph.edge(edge.from, edge.to) as { points?: { x: number; y: number }[] } | undefined)?.points ?? [];
+    const points =
+      (graph.edge(edge.from, edge.to) as { points?: { x: number; y: number }[] } | undefined)
+        ?.points ?? [];
     const coordinates = points.map((point) => `${point.x.toFixed(1)},${point.y.toFixed(1)}`);
-    return { index, edge, path: coordinates.length === 0 ? '' : `M${coordinates[0]} L${coordinates.slice(1).join(' L')}` };
+    return {
+      index,
+      edge,
+      path:
+        coordinates.length === 0 ? '' : `M${coordinates[0]} L${coordinates.slice(1).join(' L')}`,
+    };
   });
   const size = graph.graph() as { width?: number; height?: number };
   const loops = edges.some(({ edge }) => edge.from === edge.to) ? SELF_LOOP_REACH : 0;
-  return { locks: placed, edges: placedEdges, width: Math.ceil((size.width ?? 0) + loops), height: Math.ceil(size.height ?? 0), complete };
+  return {
+    locks: placed,
+    edges: placedEdges,
+    width: Math.ceil((size.width ?? 0) + loops),
+    height: Math.ceil(size.height ?? 0),
+    complete,
+  };
 }
 
 /** How far a self-loop reaches right of its node. */

@@ -38,7 +38,8 @@ function edgeTooltip(edge: ViewEdge, names: ReadonlyMap<string, string>): string
   const from = names.get(edge.from) ?? edge.from;
   const to = names.get(edge.to) ?? edge.to;
   const held = edge.holder === undefined ? 'at an unknown site' : `at ${formatSite(edge.holder)}`;
-  const requested = edge.acquirer === undefined ? 'at an unknown site' : `at ${formatSite(edge.acquirer)}`;
+  const requested =
+    edge.acquirer === undefined ? 'at an unknown site' : `at ${formatSite(edge.acquirer)}`;
   return `${from} taken ${held}\n${to} requested ${requested}`;
 }
 
@@ -78,7 +79,8 @@ export function renderDot(report: LockGraphReport): string {
     lines.push(
       `  ${dotString(edge.from)} -> ${dotString(edge.to)}${attributes({
         tooltip: dotString(edgeTooltip(edge, names)),
-        label: edge.count === undefined || edge.count === 1 ? undefined : dotString(`×${edge.count}`),
+        label:
+          edge.count === undefined || edge.count === 1 ? undefined : dotString(`×${edge.count}`),
         color: color === undefined ? undefined : dotString(color),
         penwidth: color === undefined ? undefined : deadlocked ? '3' : '2',
         style: deadlocked ? 'bold' : undefined,

@@ -6,7 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { formatReport, formatSite, type LockGraphReport, type Site } from '@interlock/core';
-import { findingTitle, graphView, type Finding, type GraphView, type ViewEdge } from '../graph-view.ts';
+import {
+  findingTitle,
+  graphView,
+  type Finding,
+  type GraphView,
+  type ViewEdge,
+} from '../graph-view.ts';
 import { SCRIPT, STYLE } from '../html/client.ts';
 import { layoutGraph, type Layout, type PlacedEdge, type PlacedLock } from '../html/layout.ts';
 import { relativeToRoot } from '../repository-root.ts';
@@ -22,16 +28,33 @@ export interface HtmlOptions {
 }
 
 /** One colour per finding (cycles and deadlocks), in order; reused when there are more. */
-export const FINDING_COLORS = ['#d62728', '#9467bd', '#ff7f0e', '#e377c2', '#8c564b', '#17becf', '#bcbd22', '#1f77b4'];
+export const FINDING_COLORS = [
+  '#d62728',
+  '#9467bd',
+  '#ff7f0e',
+  '#e377c2',
+  '#8c564b',
+  '#17becf',
+  '#bcbd22',
+  '#1f77b4',
+];
 
 /** Escapes text for HTML element content and double-quoted attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
 }
 
 /** JSON that is safe inside a `<script>` data block: no `<` can end it or open a comment. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replaceAll('<', '\\u003c').replaceAll('\u2028', '\\u2028').replaceAll('\u2029', '\\u2029');
+  return JSON.stringify(value)
+    .replaceAll('<', '\\u003c')
+    .replaceAll('\u2028', '\\u2028')
+    .replaceAll('\u2029', '\\u2029');
 }
 
 function cspHash(text: string): string {
@@ -85,8 +108,15 @@ export function renderHtml(report: LockGraphReport, options: HtmlOptions): strin
   view.edges.forEach((edge, index) => {
     if (edge.findings.length > 0) shown.add(index);
   });
-  const dataIndex = new Map([...shown].sort((a, b) => a - b).map((index, position) => [index, position]));
-  const context: PageContext = { view, names: new Map(view.locks.map((lock) => [lock.id, lock.name])), site, dataIndex };
+  const dataIndex = new Map(
+    [...shown].sort((a, b) => a - b).map((index, position) => [index, position]),
+  );
+  const context: PageContext = {
+    view,
+    names: new Map(view.locks.map((lock) => [lock.id, lock.name])),
+    site,
+    dataIndex,
+  };
   const text = formatReport(report, 'text', { cwd: options.root });
   const summary = text.trimEnd().split('\n').at(-1) ?? '';
   const clean = view.findings.length === 0;
@@ -132,7 +162,8 @@ ${findingsTable(context)}
 }
 
 function graphNote(layout: Layout, view: GraphView): string {
-  const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const plural = (count: number, word: string): string =>
+    `${count} ${word}${count === 1 ? '' : 's'}`;
   if (layout.complete) {
     return `<p class="note">${plural(view.locks.length, 'lock')}, ${plural(view.edges.length, 'edge')}. An edge a → b: some task requested b while holding a. Coloured: cycles and deadlocks.</p>`;
   }
@@ -178,16 +209,22 @@ function edgeSvg(placed: PlacedEdge, context: PageContext): string {
   const to = context.names.get(edge.to) ?? edge.to;
   const classes = edge.findings.length > 0 ? 'edge in-finding' : 'edge';
   const stroke = color === undefined ? '' : ` stroke="${color}"`;
-  const arrow = color === undefined ? 'arrow' : `arrow-${edge.findings[0]! % FINDING_COLORS.length}`;
+  const arrow =
+    color === undefined ? 'arrow' : `arrow-${edge.findings[0]! % FINDING_COLORS.length}`;
   return `<g class="${classes}" data-edge="${context.dataIndex.get(placed.index)}" data-findings="${edge.findings.join(' ')}" tabindex="0" role="button" aria-label="${escapeHtml(`${from} → ${to}`)}"><title>${escapeHtml(`${from} → ${to}`)}</title><path class="hit" d="${d}"/><path class="line" d="${d}"${stroke} marker-end="url(#${arrow})"/></g>`;
 }
 
 function findingsTable(context: PageContext): string {
   const { view } = context;
   if (view.findings.length === 0) {
-    return '<section id="findings"><h2>Cycles and deadlocks</h2><p class="note">None: no lock-order cycle and no deadlock.</p></section>';
+    return (
+      '<section id="findings"><h2>Cycles and deadlocks</h2>' +
+      '<p class="note">None: no lock-order cycle and no deadlock.</p></section>'
+    );
   }
-  const rows = view.findings.map((finding, position) => findingRow(finding, position, context)).join('\n');
+  const rows = view.findings
+    .map((finding, position) => findingRow(finding, position, context))
+    .join('\n');
   return `<section id="findings">
 <h2>Cycles and deadlocks</h2>
 <table>
@@ -202,7 +239,9 @@ ${rows}
 function findingRow(finding: Finding, position: number, context: PageContext): string {
   const closing = finding.cycle.edges.at(-1)!;
   const color = FINDING_COLORS[position % FINDING_COLORS.length]!;
-  const chain = [...finding.cycle.locks, finding.cycle.locks[0]!].map((lock) => lock.name).join(' → ');
+  const chain = [...finding.cycle.locks, finding.cycle.locks[0]!]
+    .map((lock) => lock.name)
+    .join(' → ');
   return `<tr id="finding-${position + 1}" data-finding="${position}"><td><button type="button" class="finding" data-finding="${position}"><svg class="swatch" width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="${color}"/></svg>${escapeHtml(findingTitle(finding))}</button></td><td>${escapeHtml(chain)}</td><td class="site">${escapeHtml(context.site(closing.acquirer) ?? 'unknown')}</td><td class="site">${escapeHtml(context.site(closing.holder) ?? 'unknown')}</td></tr>`;
 }
 
@@ -217,15 +256,23 @@ interface EdgeData {
 }
 
 /** What the script needs: the shown edges with their sites, and each finding's edges. */
-function pageData(context: PageContext): { edges: EdgeData[]; findings: { title: string; locks: string[]; edges: number[] }[] } {
+function pageData(context: PageContext): {
+  edges: EdgeData[];
+  findings: { title: string; locks: string[]; edges: number[] }[];
+} {
   const { view } = context;
   const edges: EdgeData[] = [];
-  for (const [index] of [...context.dataIndex].sort((a, b) => a[1] - b[1])) edges.push(edgeData(view.edges[index]!, context));
-  const position = new Map(view.edges.map((edge, index) => [`${edge.from}\u0000${edge.to}`, index]));
+  for (const [index] of [...context.dataIndex].sort((a, b) => a[1] - b[1]))
+    edges.push(edgeData(view.edges[index]!, context));
+  const position = new Map(
+    view.edges.map((edge, index) => [`${edge.from}\u0000${edge.to}`, index]),
+  );
   const findings = view.findings.map((finding) => ({
     title: findingTitle(finding),
     locks: finding.cycle.locks.map((lock) => lock.name),
-    edges: finding.cycle.edges.map((edge) => context.dataIndex.get(position.get(`${edge.from}\u0000${edge.to}`)!)!),
+    edges: finding.cycle.edges.map((edge) =>
+      context.dataIndex.get(position.get(`${edge.from}\u0000${edge.to}`)!)!,
+    ),
   }));
   return { edges, findings };
 }
@@ -239,7 +286,9 @@ function edgeData(edge: ViewEdge, context: PageContext): EdgeData {
     ...(holder === undefined ? {} : { holder }),
     ...(acquirer === undefined ? {} : { acquirer }),
     ...(edge.count === undefined ? {} : { count: edge.count }),
-    blocked: edge.findings.length > 0 && edge.findings.every((finding) => context.view.findings[finding]?.kind === 'deadlock'),
+    blocked:
+      edge.findings.length > 0 &&
+      edge.findings.every((finding) => context.view.findings[finding]?.kind === 'deadlock'),
     findings: edge.findings,
   };
 }

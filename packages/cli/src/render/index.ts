@@ -27,7 +27,11 @@ export interface RenderContext {
  * Renders `report` in `format`. Pure: nothing is read or written. JSON comes in pieces (a large
  * report's JSON may be longer than one string can be); every other format as one string.
  */
-export function render(report: LockGraphReport, format: Format, context: RenderContext): string | Iterable<string> {
+export function render(
+  report: LockGraphReport,
+  format: Format,
+  context: RenderContext,
+): string | Iterable<string> {
   switch (format) {
     case 'text':
       return renderText(report, { cwd: context.cwd, color: context.color });

@@ -38,22 +38,30 @@ export function renderMermaid(report: LockGraphReport): string {
   const cycleLinks: number[] = [];
   const deadlockLinks: number[] = [];
   view.edges.forEach((edge, index) => {
-    const count = edge.count === undefined || edge.count === 1 ? '' : `|${mermaidLabel(`×${edge.count}`)}|`;
+    const count =
+      edge.count === undefined || edge.count === 1 ? '' : `|${mermaidLabel(`×${edge.count}`)}|`;
     lines.push(`  ${ids.get(edge.from)} -->${count} ${ids.get(edge.to)}`);
-    if (edge.findings.some((finding) => view.findings[finding]?.kind === 'deadlock')) deadlockLinks.push(index);
+    if (edge.findings.some((finding) => view.findings[finding]?.kind === 'deadlock'))
+      deadlockLinks.push(index);
     else if (edge.findings.length > 0) cycleLinks.push(index);
   });
   const inCycle: string[] = [];
   const inDeadlock: string[] = [];
   for (const lock of view.locks) {
     const findings = view.lockFindings.get(lock.id) ?? [];
-    if (findings.some((finding) => view.findings[finding]?.kind === 'deadlock')) inDeadlock.push(ids.get(lock.id)!);
+    if (findings.some((finding) => view.findings[finding]?.kind === 'deadlock'))
+      inDeadlock.push(ids.get(lock.id)!);
     else if (findings.length > 0) inCycle.push(ids.get(lock.id)!);
   }
-  lines.push('  classDef cycle stroke:#d62728,stroke-width:2px', '  classDef deadlock stroke:#8b0000,stroke-width:3px');
+  lines.push(
+    '  classDef cycle stroke:#d62728,stroke-width:2px',
+    '  classDef deadlock stroke:#8b0000,stroke-width:3px',
+  );
   if (inCycle.length > 0) lines.push(`  class ${inCycle.join(',')} cycle`);
   if (inDeadlock.length > 0) lines.push(`  class ${inDeadlock.join(',')} deadlock`);
-  if (cycleLinks.length > 0) lines.push(`  linkStyle ${cycleLinks.join(',')} stroke:#d62728,stroke-width:2px`);
-  if (deadlockLinks.length > 0) lines.push(`  linkStyle ${deadlockLinks.join(',')} stroke:#8b0000,stroke-width:3px`);
+  if (cycleLinks.length > 0)
+    lines.push(`  linkStyle ${cycleLinks.join(',')} stroke:#d62728,stroke-width:2px`);
+  if (deadlockLinks.length > 0)
+    lines.push(`  linkStyle ${deadlockLinks.join(',')} stroke:#8b0000,stroke-width:3px`);
   return `${lines.join('\n')}\n`;
 }

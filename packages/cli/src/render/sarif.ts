@@ -33,61 +33,100 @@ export const RULES = [
   {
     id: 'lock-order-cycle',
     name: 'LockOrderCycle',
-    shortDescription: { text: 'Locks are taken in orders that form a cycle (a potential deadlock).' },
+    shortDescription: {
+      text: 'Locks are taken in orders that form a cycle (a potential deadlock).',
+    },
     fullDescription: {
       text:
-        'Some task acquired each lock of the cycle while holding the previous one. Tasks that run ' +
+        'Some task acquired each lock of the cycle while holding the previous one. ' +
+        'Tasks that run ' +
         'these code paths at the same time can each hold one lock and wait for the next forever. ' +
         'The detector saw every order, even if the program never hung.',
     },
     help: {
-      text: 'Take the locks in one global order everywhere (or take them together), so that no order reverses another.',
+      text:
+        'Take the locks in one global order everywhere (or take them together), ' +
+        'so that no order reverses another.',
       markdown:
-        'Take the locks in **one global order** everywhere (for example by id), or merge them into one lock. ' +
-        'The related locations show where each lock of the cycle was taken and where the next one was requested.',
+        'Take the locks in **one global order** everywhere (for example by id), ' +
+        'or merge them into one lock. The related locations show where each lock of the cycle ' +
+        'was taken and where the next one was requested.',
     },
     defaultConfiguration: { level: 'error' },
-    properties: { tags: ['concurrency', 'deadlock', 'lock-order'], precision: 'high', 'problem.severity': 'error' },
+    properties: {
+      tags: ['concurrency', 'deadlock', 'lock-order'],
+      precision: 'high',
+      'problem.severity': 'error',
+    },
   },
   {
     id: 'deadlock',
     name: 'Deadlock',
-    shortDescription: { text: 'Tasks were blocked waiting for each other (a real deadlock, broken by rejecting one waiter).' },
+    shortDescription: {
+      text:
+        'Tasks were blocked waiting for each other ' +
+        '(a real deadlock, broken by rejecting one waiter).',
+    },
     fullDescription: {
       text:
         'Each task held one lock of the cycle and waited for the next; the detector rejected one ' +
-        'waiter with DeadlockError so the others could go on. A single lock means a task re-acquired ' +
+        'waiter with DeadlockError so the others could go on. ' +
+        'A single lock means a task re-acquired ' +
         'a non-reentrant lock it already held.',
     },
     help: {
-      text: 'Take the locks in one global order, or use an RLock where a task must re-enter a lock it holds.',
-      markdown: 'Take the locks in **one global order**, or use an `RLock` where a task must re-enter a lock it already holds.',
+      text:
+        'Take the locks in one global order, ' +
+        'or use an RLock where a task must re-enter a lock it holds.',
+      markdown:
+        'Take the locks in **one global order**, or use an `RLock` where a task must re-enter a lock it already holds.',
     },
     defaultConfiguration: { level: 'error' },
-    properties: { tags: ['concurrency', 'deadlock'], precision: 'very-high', 'problem.severity': 'error' },
+    properties: {
+      tags: ['concurrency', 'deadlock'],
+      precision: 'very-high',
+      'problem.severity': 'error',
+    },
   },
   {
     id: 'long-hold',
     name: 'LongHold',
     shortDescription: { text: 'A lock was held longer than holdTimeout.' },
-    fullDescription: { text: 'A lock held this long stalls every task waiting for it, and may hide a task that will never release it.' },
-    help: { text: 'Shorten the critical section: do slow work (I/O, timers) before taking the lock or after releasing it.' },
+    fullDescription: {
+      text:
+        'A lock held this long stalls every task waiting for it, ' +
+        'and may hide a task that will never release it.',
+    },
+    help: {
+      text:
+        'Shorten the critical section: do slow work (I/O, timers) ' +
+        'before taking the lock or after releasing it.',
+    },
     defaultConfiguration: { level: 'warning' },
-    properties: { tags: ['concurrency', 'performance'], precision: 'medium', 'problem.severity': 'warning' },
+    properties: {
+      tags: ['concurrency', 'performance'],
+      precision: 'medium',
+      'problem.severity': 'warning',
+    },
   },
   {
     id: 'long-wait',
     name: 'LongWait',
     shortDescription: { text: 'A task waited for a lock longer than holdTimeout.' },
     fullDescription: { text: 'A wait this long is contention or a lock that is never released.' },
-    help: { text: 'Find who held the lock (see long-hold results) and shorten that critical section.' },
+    help: {
+      text: 'Find who held the lock (see long-hold results) and shorten that critical section.',
+    },
     defaultConfiguration: { level: 'warning' },
-    properties: { tags: ['concurrency', 'performance'], precision: 'medium', 'problem.severity': 'warning' },
+    properties: {
+      tags: ['concurrency', 'performance'],
+      precision: 'medium',
+      'problem.severity': 'warning',
+    },
   },
 ] as const satisfies readonly ReportingDescriptor[];
 
 type RuleId = (typeof RULES)[number]['id'];
-
 
 /**
  * Renders a report as a SARIF 2.1.0 log.
@@ -163,9 +202,17 @@ class SarifContext {
     const relative = relativeToRoot(site.file, this.#root, this.#cwd);
     const artifactLocation =
       relative === undefined
-        ? { uri: /^[a-z][a-z0-9+.-]*:/i.test(site.file) && !path.isAbsolute(site.file) ? site.file : pathToFileURL(path.resolve(this.#cwd, site.file)).href }
+        ? {
+            uri:
+              /^[a-z][a-z0-9+.-]*:/i.test(site.file) && !path.isAbsolute(site.file)
+                ? site.file
+                : pathToFileURL(path.resolve(this.#cwd, site.file)).href,
+          }
         : { uri: relative.split('/').map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
-    const region = site.line >= 1 ? { startLine: site.line, ...(site.column >= 1 ? { startColumn: site.column } : {}) } : undefined;
+    const region =
+      site.line >= 1
+        ? { startLine: site.line, ...(site.column >= 1 ? { startColumn: site.column } : {}) }
+        : undefined;
     return {
       ...(id === undefined ? {} : { id }),
       physicalLocation: { artifactLocation, ...(region === undefined ? {} : { region }) },
@@ -179,7 +226,10 @@ class SarifContext {
    */
   #identity(id: string, fallbackName: string): string {
     const lock = this.#locks.get(id);
-    const file = lock?.site === undefined ? '' : (relativeToRoot(lock.site.file, this.#root, this.#cwd) ?? lock.site.file);
+    const file =
+      lock?.site === undefined
+        ? ''
+        : (relativeToRoot(lock.site.file, this.#root, this.#cwd) ?? lock.site.file);
     return `${lock?.name ?? fallbackName}\u0000${lock?.kind ?? ''}\u0000${file}`;
   }
 
@@ -193,7 +243,10 @@ class SarifContext {
     const closing = cycle.edges.at(-1)!;
     const requested = this.#name(closing.to, cycle);
     const held = this.#name(closing.from, cycle);
-    const names = [...cycle.locks.map((lock) => `"${lock.name}"`), `"${cycle.locks[0]!.name}"`].join(' → ');
+    const names = [
+      ...cycle.locks.map((lock) => `"${lock.name}"`),
+      `"${cycle.locks[0]!.name}"`,
+    ].join(' → ');
     const text =
       finding.kind === 'cycle'
         ? `Lock-order cycle ${names}: "${requested}" is requested while "${held}" is held, the reverse of an order taken elsewhere. Tasks running these paths together can deadlock.`
@@ -202,11 +255,18 @@ class SarifContext {
           : `Deadlock: tasks were blocked waiting for each other (${names}); one waiter was rejected with DeadlockError.`;
 
     const primary: Location[] = [];
-    if (closing.acquirer !== undefined) primary.push(this.location(closing.acquirer, `"${requested}" requested here while "${held}" is held`));
-    if (closing.holder !== undefined) primary.push(this.location(closing.holder, `"${held}" taken here`));
+    if (closing.acquirer !== undefined)
+      primary.push(
+        this.location(closing.acquirer, `"${requested}" requested here while "${held}" is held`),
+      );
+    if (closing.holder !== undefined)
+      primary.push(this.location(closing.holder, `"${held}" taken here`));
     if (primary.length === 0) {
-      const created = cycle.locks.map((lock) => this.#locks.get(lock.id)?.site).find((site) => site !== undefined);
-      if (created !== undefined) primary.push(this.location(created, 'a lock of the cycle was created here'));
+      const created = cycle.locks
+        .map((lock) => this.#locks.get(lock.id)?.site)
+        .find((site) => site !== undefined);
+      if (created !== undefined)
+        primary.push(this.location(created, 'a lock of the cycle was created here'));
     }
 
     const related: Location[] = [];
@@ -214,11 +274,27 @@ class SarifContext {
       const from = this.#name(edge.from, cycle);
       const to = this.#name(edge.to, cycle);
       const waited = finding.kind === 'deadlock' ? 'waited for' : 'requested';
-      if (edge.holder !== undefined) related.push(this.location(edge.holder, `#${index} "${from}" taken here (then "${to}" ${waited})`, related.length + 1));
-      if (edge.acquirer !== undefined) related.push(this.location(edge.acquirer, `#${index} "${to}" ${waited} here while "${from}" is held`, related.length + 1));
+      if (edge.holder !== undefined)
+        related.push(
+          this.location(
+            edge.holder,
+            `#${index} "${from}" taken here (then "${to}" ${waited})`,
+            related.length + 1,
+          ),
+        );
+      if (edge.acquirer !== undefined)
+        related.push(
+          this.location(
+            edge.acquirer,
+            `#${index} "${to}" ${waited} here while "${from}" is held`,
+            related.length + 1,
+          ),
+        );
     });
 
-    const identities = canonicalRotation(cycle.locks.map((lock) => this.#identity(lock.id, lock.name)));
+    const identities = canonicalRotation(
+      cycle.locks.map((lock) => this.#identity(lock.id, lock.name)),
+    );
     return {
       ruleId,
       ruleIndex: ruleIndex(ruleId),
@@ -226,7 +302,9 @@ class SarifContext {
       message: { text },
       ...(primary.length === 0 ? {} : { locations: primary }),
       ...(related.length === 0 ? {} : { relatedLocations: related }),
-      partialFingerprints: { 'interlockFinding/v1': sha256(`${ruleId}\u0001${identities.join('\u0001')}`) },
+      partialFingerprints: {
+        'interlockFinding/v1': sha256(`${ruleId}\u0001${identities.join('\u0001')}`),
+      },
       properties: { locks: cycle.locks.map((lock) => lock.name) },
     };
   }
@@ -239,14 +317,28 @@ class SarifContext {
         ? `Lock "${name}" was held longer than ${entry.limit} ms${times}.`
         : `A task waited longer than ${entry.limit} ms for lock "${name}"${times}.`;
     const site = entry.site;
-    const where = site === undefined ? '' : (relativeToRoot(site.file, this.#root, this.#cwd) ?? site.file);
+    const where =
+      site === undefined ? '' : (relativeToRoot(site.file, this.#root, this.#cwd) ?? site.file);
     return {
       ruleId,
       ruleIndex: ruleIndex(ruleId),
       level: 'warning',
       message: { text },
-      ...(site === undefined ? {} : { locations: [this.location(site, ruleId === 'long-hold' ? `"${name}" taken here` : `"${name}" requested here`)] }),
-      partialFingerprints: { 'interlockFinding/v1': sha256(`${ruleId}\u0001${this.#identity(entry.lock, name)}\u0001${where}`) },
+      ...(site === undefined
+        ? {}
+        : {
+            locations: [
+              this.location(
+                site,
+                ruleId === 'long-hold' ? `"${name}" taken here` : `"${name}" requested here`,
+              ),
+            ],
+          }),
+      partialFingerprints: {
+        'interlockFinding/v1': sha256(
+          `${ruleId}\u0001${this.#identity(entry.lock, name)}\u0001${where}`,
+        ),
+      },
     };
   }
 }
