@@ -93,7 +93,12 @@ export function syntheticReport(shape: ReportShape): LockGraphReport {
         { id: forward.from, name: name(forward.from) },
         { id: forward.to, name: name(forward.to) },
       ],
-      edges: [forward, back].map(({ count: _count, ...edge }) => edge),
+      edges: [forward, back].map(({ from, to, holder, acquirer }) => ({
+        from,
+        to,
+        holder,
+        acquirer,
+      })),
     });
   }
   return {

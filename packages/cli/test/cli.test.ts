@@ -114,7 +114,7 @@ describe('bad input: exit 2, one line naming the file and the problem', () => {
         writeReport(dir, 'bad.json', {
           ...bankReport(),
           edges: [{ from: 'L1', to: 'L9' }],
-        } as never),
+        }),
       ],
       /bad\.json: `edges\[0\]\.to` names lock "L9"/,
     ],

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LockGraphReport } from '@interlock/core';
 import { renderHtml } from '../src/render/html.ts';
 import { executablePath, requireBrowser } from './browser.ts';
-import { HOSTILE_NAMES, bankReport, deadlockReport, lock, site } from './reports.ts';
+import { HOSTILE_NAMES, bankReport, lock, site } from './reports.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
 const OUT = path.join(REPO, '.interlock');

@@ -40,7 +40,12 @@ export function bankReport(
       { id: 'L1', name: names[0] },
       { id: 'L2', name: names[1] },
     ],
-    edges: [forward, backward].map(({ count: _count, ...edge }) => edge),
+    edges: [forward, backward].map(({ from, to, holder, acquirer }) => ({
+      from,
+      to,
+      holder,
+      acquirer,
+    })),
   };
   return {
     version: 1,

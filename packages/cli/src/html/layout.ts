@@ -3,9 +3,27 @@
  * orders read left to right). Runs in Node at render time, so the page carries finished SVG
  * coordinates and no layout code.
  */
-import dagre from '@dagrejs/dagre';
+import dagreModule from '@dagrejs/dagre';
 import type { GraphView, ViewEdge } from '../graph-view.ts';
 import type { ReportLock } from '@interlock/core';
+
+/** The part of dagre's API used here. */
+interface DagreGraph {
+  setGraph(label: Record<string, number | string>): void;
+  setDefaultEdgeLabel(label: () => object): void;
+  setNode(id: string, label: { width: number; height: number }): void;
+  setEdge(from: string, to: string, label?: object): void;
+  node(id: string): { x: number; y: number; width: number; height: number };
+  edge(from: string, to: string): { points?: { x: number; y: number }[] } | undefined;
+  graph(): { width?: number; height?: number };
+}
+
+// dagre 3's declaration files import their siblings without extensions, which `moduleResolution:
+// nodenext` cannot resolve, so its types arrive unresolved: this names what we use.
+const dagre = dagreModule as unknown as {
+  graphlib: { Graph: new (options: { multigraph: boolean }) => DagreGraph };
+  layout(graph: DagreGraph): void;
+};
 
 /**
  * Largest graph drawn whole. dagre's crossing minimisation grows much faster than linearly
@@ -75,7 +93,7 @@ function selection(view: GraphView): { locks: ReportLock[]; complete: boolean } 
 export function layoutGraph(view: GraphView): Layout {
   const { locks, complete } = selection(view);
   const drawn = new Set(locks.map((lock) => lock.id));
-  const graph = new dagre.graphlib.Graph<{ width: number; height: number }>({ multigraph: false });
+  const graph = new dagre.graphlib.Graph({ multigraph: false });
   graph.setGraph({
     rankdir: 'LR',
     nodesep: 28,
@@ -105,7 +123,7 @@ export function layoutGraph(view: GraphView): Layout {
   });
   dagre.layout(graph);
   const placed = locks.map((lock): PlacedLock => {
-    const node = graph.node(lock.id) as { x: number; y: number; width: number; height: number };
+    const node = graph.node(lock.id);
     return {
       lock,
       ...labels.get(lock.id)!,
@@ -118,9 +136,7 @@ export function layoutGraph(view: GraphView): Layout {
   const byId = new Map(placed.map((lock) => [lock.lock.id, lock]));
   const placedEdges = edges.map(({ index, edge }): PlacedEdge => {
     if (edge.from === edge.to) return { index, edge, path: selfLoop(byId.get(edge.from)!) };
-    const points =
-      (graph.edge(edge.from, edge.to) as { points?: { x: number; y: number }[] } | undefined)
-        ?.points ?? [];
+    const points = graph.edge(edge.from, edge.to)?.points ?? [];
     const coordinates = points.map((point) => `${point.x.toFixed(1)},${point.y.toFixed(1)}`);
     return {
       index,
@@ -129,7 +145,7 @@ export function layoutGraph(view: GraphView): Layout {
         coordinates.length === 0 ? '' : `M${coordinates[0]} L${coordinates.slice(1).join(' L')}`,
     };
   });
-  const size = graph.graph() as { width?: number; height?: number };
+  const size = graph.graph();
   const loops = edges.some(({ edge }) => edge.from === edge.to) ? SELF_LOOP_REACH : 0;
   return {
     locks: placed,
