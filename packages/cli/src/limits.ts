@@ -20,6 +20,7 @@ export const MAX_EDGES = 1_000_000;
 
 /**
  * Largest total size of the reports one `interlock merge` reads, as a multiple of `--max-size`:
- * every input is held at once, so 3 × 128 MiB keeps a merge within Node's default 4 GiB heap.
+ * every input is held at once. Measured: merging 265 MiB (20 reports of 10,000 locks) peaked at
+ * about 2.2 GiB of heap, so 2.5 × 128 MiB = 320 MiB stays within Node's default 4 GiB heap.
  */
-export const MERGE_TOTAL_FACTOR = 3;
+export const MERGE_TOTAL_FACTOR = 2.5;
