@@ -7,6 +7,7 @@
 import type { Cycle, LockGraphReport, ReportEdge, ReportLock, Site } from '@interlock/core';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { twoLockCycle } from '../test/reports.ts';
 
 /** Floats in [0, 1) from a seeded generator, so every run builds the same reports. */
 function random(seed: number): () => number {
@@ -88,18 +89,7 @@ export function syntheticReport(shape: ReportShape): LockGraphReport {
     };
     edges.push(back);
     const name = (id: string): string => locks[Number(id.slice(1)) - 1]!.name;
-    cycles.push({
-      locks: [
-        { id: forward.from, name: name(forward.from) },
-        { id: forward.to, name: name(forward.to) },
-      ],
-      edges: [forward, back].map(({ from, to, holder, acquirer }) => ({
-        from,
-        to,
-        holder,
-        acquirer,
-      })),
-    });
+    cycles.push(twoLockCycle(forward, back, [name(forward.from), name(forward.to)]));
   }
   return {
     version: 1,

@@ -15,6 +15,26 @@ export function lock(id: string, name: string, file = '/repo/src/bank.ts', line 
   return { id, key: `${name}@${file}:${line}:1`, name, kind: 'Lock', site: site(file, line, 1) };
 }
 
+/** The cycle of two edges `a → b` (seen first) and `b → a` (closing it): cycles carry no counts. */
+export function twoLockCycle(
+  forward: ReportEdge,
+  back: ReportEdge,
+  names: readonly [string, string],
+): Cycle {
+  return {
+    locks: [
+      { id: forward.from, name: names[0] },
+      { id: forward.to, name: names[1] },
+    ],
+    edges: [forward, back].map(({ from, to, holder, acquirer }) => ({
+      from,
+      to,
+      holder,
+      acquirer,
+    })),
+  };
+}
+
 /** Two locks nested both ways: the example of docs/reports.md, with absolute paths under `root`. */
 export function bankReport(
   root = '/repo',
@@ -35,18 +55,7 @@ export function bankReport(
     holder: site(file, 25, 20, 'audit'),
     acquirer: site(file, 27, 24, 'audit'),
   };
-  const cycle: Cycle = {
-    locks: [
-      { id: 'L1', name: names[0] },
-      { id: 'L2', name: names[1] },
-    ],
-    edges: [forward, backward].map(({ from, to, holder, acquirer }) => ({
-      from,
-      to,
-      holder,
-      acquirer,
-    })),
-  };
+  const cycle = twoLockCycle(forward, backward, names);
   return {
     version: 1,
     generatedAt: '2026-11-25T10:00:00.000Z',
