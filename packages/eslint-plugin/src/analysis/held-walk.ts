@@ -43,11 +43,42 @@ const factsBySource = new WeakMap<object, FileFacts>();
 export function fileFactsFor(sourceCode: Readonly<TSESLint.SourceCode>, model: FileLockModel): FileFacts {
   const cached = factsBySource.get(sourceCode);
   if (cached) return cached;
-  const walker = new HeldLockWalker(model, sourceCode.visitorKeys, sourceCode);
-  walker.walkProgram(sourceCode.ast);
-  const facts = walker.facts();
+  const facts = model.mayUseLocks ? walkedFacts(sourceCode, model) : lockFreeFacts(sourceCode.ast, sourceCode.visitorKeys);
   factsBySource.set(sourceCode, facts);
   return facts;
+}
+
+function walkedFacts(sourceCode: Readonly<TSESLint.SourceCode>, model: FileLockModel): FileFacts {
+  const walker = new HeldLockWalker(model, sourceCode.visitorKeys, sourceCode);
+  walker.walkProgram(sourceCode.ast);
+  return walker.facts();
+}
+
+/**
+ * The facts of a file that calls no lock method: nothing is held anywhere, so the walk would
+ * only list its writes, each with nothing held. Collecting them directly keeps lock-free code
+ * (most of a program) nearly free.
+ */
+function lockFreeFacts(ast: TSESTree.Program, keys: TSESLint.SourceCode.VisitorKeys): FileFacts {
+  const writes: WriteFact[] = [];
+  // A plain stack walk: this runs on every lock-free file of the program, so it stays lean.
+  const stack: unknown[] = [ast];
+  while (stack.length > 0) {
+    const node = stack.pop() as TSESTree.Node;
+    if (node.type === AST_NODE_TYPES.AssignmentExpression || node.type === AST_NODE_TYPES.UpdateExpression) {
+      writes.push({ node, held: none });
+    }
+    for (const key of keys[node.type] ?? []) {
+      const child = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(child)) {
+        for (const item of child) if (item) stack.push(item);
+      } else if (child) {
+        stack.push(child);
+      }
+    }
+  }
+  writes.sort((a, b) => a.node.range[0] - b.node.range[0]);
+  return { ops: [], callsWhileHeld: [], writes, heldAt: () => none };
 }
 
 /**
@@ -402,7 +433,9 @@ export class HeldLockWalker {
     }
     if (held.some((hold) => hold.definite)) this.#calls.push({ call, held });
     this.#expression(call.callee, held);
-    const immediate = call.arguments.some(isFunction) && this.#model.runsCallbackNow(call);
+    // With nothing held, a callback that runs now and one that runs later are walked alike (both
+    // start empty), so the type question — the walk's main cost on lock-free code — is skipped.
+    const immediate = held.length > 0 && call.arguments.some(isFunction) && this.#model.runsCallbackNow(call);
     for (const argument of call.arguments) {
       if (immediate && isFunction(argument) && !argument.async) this.#function(argument, held);
       else this.#expression(argument, held);

@@ -2,6 +2,7 @@ import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescr
 import type ts from 'typescript';
 import { declarationKey } from './ts-identity.ts';
 import { ProgramModel } from './program-model.ts';
+import { lockUsageTest } from './lock-usage.ts';
 import { readSettings, type InterlockSettings } from './settings.ts';
 import { AcquisitionSummaries, type AcquisitionSummary } from './summaries.ts';
 import { SyntacticModel } from './syntactic-model.ts';
@@ -13,6 +14,11 @@ import type { LockOp } from './types.ts';
 export interface FileLockModel {
   /** True when type information is available (the type-aware model is used). */
   readonly typed: boolean;
+  /**
+   * False when the file's text calls no method of any lock kind and never mentions Web Locks
+   * (`lockUsageTest`): nothing in it can be held, so the walk only collects its writes.
+   */
+  readonly mayUseLocks: boolean;
   /** The lock operation a call performs, or undefined. Memoised per node. */
   classify(call: TSESTree.CallExpression): LockOp | undefined;
   /** Locks a call of a program function may take (through further calls); empty without types. */
@@ -66,7 +72,7 @@ export function lockModelFor(context: AnyContext): FileLockModel {
   const model =
     program && services?.esTreeNodeToTSNodeMap
       ? typedFileModel(programEntry(program, settings), services.esTreeNodeToTSNodeMap, sourceCode)
-      : syntacticFileModel(new SyntacticModel(sourceCode, settings), sourceCode);
+      : syntacticFileModel(new SyntacticModel(sourceCode, settings), sourceCode, settings);
   fileModels.set(sourceCode, model);
   return model;
 }
@@ -104,6 +110,7 @@ export function typedFileModel(
   const ops = new WeakMap<TSESTree.CallExpression, LockOp | null>();
   return {
     typed: true,
+    mayUseLocks: sourceCode === undefined || lockUsageTest(entry.settings).mayUseLocks(sourceCode.text),
     classify(call) {
       const memo = ops.get(call);
       if (memo !== undefined) return memo ?? undefined;
@@ -153,10 +160,15 @@ export function typedFileModel(
   };
 }
 
-function syntacticFileModel(model: SyntacticModel, sourceCode: Readonly<TSESLint.SourceCode>): FileLockModel {
+function syntacticFileModel(
+  model: SyntacticModel,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  settings: InterlockSettings,
+): FileLockModel {
   const ops = new WeakMap<TSESTree.CallExpression, LockOp | null>();
   return {
     typed: false,
+    mayUseLocks: lockUsageTest(settings).mayUseLocks(sourceCode.text),
     classify(call) {
       const memo = ops.get(call);
       if (memo !== undefined) return memo ?? undefined;

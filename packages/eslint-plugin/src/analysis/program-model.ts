@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import { knownLockTypes, methodNamesOf, webLockKind } from './known-locks.ts';
+import { lockUsageTest, type LockUsageTest } from './lock-usage.ts';
 import { TypeRecogniser } from './recognise-type.ts';
 import type { InterlockSettings } from './settings.ts';
 import { calledMemberName, skipOuter } from './ts-ast.ts';
@@ -28,8 +29,7 @@ export class ProgramModel {
   readonly #types: TypeRecogniser;
   // Method names any recognised lock type reacts to: calls of other names never ask the checker.
   readonly #methodNames: ReadonlySet<string>;
-  // Matches a call of a method that can take a lock (acquire, try-acquire, callback forms).
-  readonly #acquisitionCall: RegExp;
+  readonly #usage: LockUsageTest;
   // Per source file: whether its text calls such a method (see `mayAcquire`).
   readonly #mayAcquire = new WeakMap<ts.SourceFile, boolean>();
   // Per call node; undefined results stored as null.
@@ -46,10 +46,7 @@ export class ProgramModel {
       ...settings.locks.map((lock) => lock.kind),
     ];
     this.#methodNames = new Set(kinds.flatMap(methodNamesOf));
-    const names = [...new Set(kinds.flatMap((kind) => [...kind.acquire, ...kind.tryAcquire, ...kind.callback]))];
-    const alternatives = names.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).sort().join('|');
-    // `name(`, `name<T>(` or `['name']`: how a call of the method can be written.
-    this.#acquisitionCall = new RegExp(`(?:^|[^\\w$])(?:${alternatives})\\s*(?:<[^>(]*>\\s*)?\\(|\\[\\s*['"\`](?:${alternatives})['"\`]\\s*\\]`);
+    this.#usage = lockUsageTest(settings);
   }
 
   /**
@@ -60,7 +57,7 @@ export class ProgramModel {
   mayAcquire(sourceFile: ts.SourceFile): boolean {
     let found = this.#mayAcquire.get(sourceFile);
     if (found === undefined) {
-      found = this.#acquisitionCall.test(sourceFile.text);
+      found = this.#usage.mayAcquire(sourceFile.text);
       this.#mayAcquire.set(sourceFile, found);
     }
     return found;

@@ -6,6 +6,14 @@ const imports = `import { Lock, RLock, Semaphore, Condition } from '@interlock/p
 import { Mutex, Semaphore as MutexSemaphore } from 'async-mutex';
 import AwaitLock from 'await-lock';`;
 
+/** A function (four lines) that takes `inner` inside `outer` with await-lock's acquire and release. */
+function awaitLockNesting(name: string, outer: string, inner: string): string {
+  return `export async function ${name}() {
+  await ${outer}.acquireAsync();
+  try { await ${inner}.acquireAsync(); ${inner}.release(); } finally { ${outer}.release(); }
+}`;
+}
+
 typedRuleTester().run('consistent-lock-order', rule, {
   valid: [
     // One order everywhere.
@@ -114,14 +122,8 @@ export async function post() { await accounts.runExclusive(() => ledger.runExclu
     `${imports}
 const a = new AwaitLock();
 const b = new AwaitLock();
-export async function one() {
-  await a.acquireAsync();
-  try { await b.acquireAsync(); b.release(); } finally { a.release(); }
-}
-export async function two() {
-  await a.acquireAsync();
-  try { await b.acquireAsync(); b.release(); } finally { a.release(); }
-}`,
+${awaitLockNesting('one', 'a', 'b')}
+${awaitLockNesting('two', 'a', 'b')}`,
     // A cycle through locks the options ignore.
     {
       code: `${imports}
@@ -138,8 +140,45 @@ const b = new Mutex();
 function withB<T>(fn: () => T) { return b.runExclusive(fn); }
 export async function one() { await a.runExclusive(() => withB(() => undefined)); }
 export async function two() { await a.runExclusive(() => b.runExclusive(() => undefined)); }`,
+    // A Web Lock asked for with ifAvailable never waits: no edge into it.
+    `${imports}
+export async function one() {
+  await navigator.locks.request('cache', () => navigator.locks.request('db', () => undefined));
+}
+export async function two() {
+  await navigator.locks.request('db', () => navigator.locks.request('cache', { ifAvailable: true }, () => undefined));
+}`,
+    // A lock created in each call is a new one every time: no order between calls.
+    `${imports}
+export async function one(shared: Lock) {
+  const local = new Lock();
+  using x = await shared.acquire();
+  using y = await local.acquire();
+}`,
   ],
   invalid: [
+    {
+      // @acquiredAfter on the held lock, broken.
+      code: `${imports}
+const accounts = new Lock();
+/** @acquiredAfter accounts */
+const ledger = new Lock();
+export async function audit() { await ledger.withLock(() => accounts.withLock(() => undefined)); }`,
+      errors: [{ messageId: 'declaredOrder', line: 7, data: { acquired: 'accounts', held: 'ledger', heldLine: 7, via: '', first: 'accounts', second: 'ledger', origin: '`@acquiredAfter` at file.ts:6' } }],
+    },
+    {
+      // Ignoring one lock of a three-lock ring leaves no cycle, but the others' two-lock cycle stays.
+      code: `${imports}
+const legacy = new Lock();
+const a = new Lock();
+const b = new Lock();
+export async function one() { await a.withLock(() => legacy.withLock(() => undefined)); }
+export async function two() { await legacy.withLock(() => a.withLock(() => undefined)); }
+export async function three() { await a.withLock(() => b.withLock(() => undefined)); }
+export async function four() { await b.withLock(() => a.withLock(() => undefined)); }`,
+      options: [{ ignore: ['^legacy$'] }],
+      errors: [{ messageId: 'cycle', line: 9 }, { messageId: 'cycle', line: 10 }],
+    },
     {
       // The seed's two-lock deadlock, with interlock's Lock and using guards.
       code: `${imports}
@@ -183,14 +222,8 @@ export async function two() {
       code: `${imports}
 const a = new AwaitLock();
 const b = new AwaitLock();
-export async function one() {
-  await a.acquireAsync();
-  try { await b.acquireAsync(); b.release(); } finally { a.release(); }
-}
-export async function two() {
-  await b.acquireAsync();
-  try { await a.acquireAsync(); a.release(); } finally { b.release(); }
-}`,
+${awaitLockNesting('one', 'a', 'b')}
+${awaitLockNesting('two', 'b', 'a')}`,
       errors: [{ messageId: 'cycle', line: 8 }, { messageId: 'cycle', line: 12 }],
     },
     {
