@@ -4,6 +4,7 @@
  * code that uses them. The wrapper keeps the wrapped object's API and reports each acquisition to
  * the same detector seam as interlock's own primitives.
  */
+import { registerReleaser } from './internal/bound-holds.ts';
 import { defaultName, LockIdentity, probe, type LockKind, type LockProbe } from './internal/probe.ts';
 import { claimHold, frameWith, Hold, leaveHold, taskContext, type Frame } from './internal/task-context.ts';
 import { describeValue, validateName } from './internal/validate.ts';
@@ -307,6 +308,8 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     };
     // A getter, like Guard's: `using` reads it in the acquiring task's own continuation, the one
     // moment the hold can enter that task's frame without lending it to others.
+    // Source instrumentation's `bind(await m.acquire())` enters the hold through this.
+    registerReleaser(release, hold);
     Object.defineProperty(release, Symbol.dispose, {
       get() {
         if (hold.count > 0) claimHold(hold);

@@ -5,6 +5,7 @@
 import { LockStateError } from '../errors.ts';
 import { HoldGuard, type Guard } from '../guard.ts';
 import { acquireTimeout, runHolding, watchWaiter } from './acquisition.ts';
+import { isBoundOnly, plainReentryError } from './bound-holds.ts';
 import { defaultName, LockIdentity, probe, type LockKind } from './probe.ts';
 import { frameHas, Hold, taskContext, type Frame } from './task-context.ts';
 import { validateFunction, validateName, validateOptions } from './validate.ts';
@@ -89,6 +90,10 @@ export class ExclusiveLock {
     const frame = taskContext.getStore();
     const hold = this.#hold;
     const reentry = this.#id.reentrant && hold !== undefined && hold.claimed && frameHas(frame, hold);
+    // An RLock held through instrumentation's bind only: waiting would be for ever.
+    if (!reentry && this.#id.reentrant && hold !== undefined && isBoundOnly(frame, hold)) {
+      return Promise.reject(plainReentryError(this.#id));
+    }
     let token: unknown;
     try {
       // `timeout: 0` never waits: to the detector it is a try-acquire (no order edge into it).

@@ -1,0 +1,65 @@
+/**
+ * Holds entered into a task's frame by source instrumentation (`bind`, see `../bind.ts`) rather
+ * than by `using` or `withLock`. Such a hold is in the frame, so it orders later acquisitions and
+ * counts in the wait-for graph, but it is never `claimed`: claiming is what lets an `RLock` be
+ * re-entered and a non-owner's `release()` be refused, and instrumentation must not change what a
+ * program does — only what the detector sees.
+ */
+import { DeadlockError } from '@interlock/core';
+import type { LockNode } from '@interlock/core';
+import type { LockIdentity } from './probe.ts';
+import { frameHas, type Frame, type Hold } from './task-context.ts';
+
+/** Releasers handed out by `instrument()`, to the hold they end: `bind` looks them up. */
+const releaserHolds = new WeakMap<object, Hold>();
+/** Where instrumentation saw a hold taken (`file:line:column`), for leaked-lock reports. */
+const bindSites = new WeakMap<Hold, string>();
+
+/** Remember that calling `releaser` ends `hold`, so that `bind(releaser)` can enter it. */
+export function registerReleaser(releaser: object, hold: Hold): void {
+  releaserHolds.set(releaser, hold);
+}
+
+/** The hold an instrumented releaser ends, if `value` is one. */
+export function releaserHold(value: object): Hold | undefined {
+  return releaserHolds.get(value);
+}
+
+/** Record the source position instrumentation gave for `hold` (the first one wins). */
+export function setBindSite(hold: Hold, site: string): void {
+  if (!bindSites.has(hold)) bindSites.set(hold, site);
+}
+
+/** The source position instrumentation gave for `hold`, as `file:line:column`. */
+export function bindSite(hold: Hold): string | undefined {
+  return bindSites.get(hold);
+}
+
+/**
+ * Is `hold` the caller's through instrumentation only (in its frame, not claimed)? An `RLock`
+ * acquired again on such a hold would wait for ever, as it does without instrumentation, where
+ * the hold is anonymous.
+ */
+export function isBoundOnly(frame: Frame | undefined, hold: Hold): boolean {
+  return !hold.claimed && frameHas(frame, hold);
+}
+
+/**
+ * The error for an `RLock` re-acquired by the task that holds it through a plain
+ * `await lock.acquire()`: re-entry needs to know the owner, which only `using` and `withLock`
+ * establish, so the acquire would wait for ever. Thrown instead of waiting.
+ */
+export function plainReentryError(id: LockIdentity): DeadlockError {
+  const node = id.detectorSlot as LockNode | undefined;
+  const lockId = node?.id ?? id.name;
+  return new DeadlockError(
+    { locks: [{ id: lockId, name: id.name }], edges: [{ from: lockId, to: lockId }] },
+    {
+      reason:
+        `re-acquiring ${id.kind} "${id.name}", which this task holds through a plain ` +
+        '`await lock.acquire()`. Re-entry needs to know the owner, and only `using` or `withLock` ' +
+        'tell it; without them this acquire waits for ever. Hold it with ' +
+        '`using guard = await lock.acquire()` or `await lock.withLock(…)`.',
+    },
+  );
+}
