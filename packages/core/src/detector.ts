@@ -10,7 +10,7 @@ import { buildCycle, Findings, type PendingEdge } from './findings.ts';
 import { LockOrderGraph } from './graph.ts';
 import { LockNode, type HoldState, type LockInfo } from './lock-node.ts';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './options.ts';
-import type { Cycle, LockGraphReport, ReportEdge } from './report.ts';
+import type { Cycle, LockGraphReport, ReportEdge, Site } from './report.ts';
 import { SiteCapture } from './sites.ts';
 import { longWarning, unrefTimer } from './watchdog.ts';
 
@@ -246,6 +246,19 @@ export class Detector<H extends object = HeldEntry> {
   /** Real deadlocks broken so far, each once. */
   deadlocks(): Cycle[] {
     return this.#findings.deadlocks();
+  }
+
+  /**
+   * Every live hold of every registered lock, with where it was taken when a stack was captured
+   * for it (with `holdTimeout`, or the lock's first outermost acquisition). For leak checks at the
+   * end of a test. O(locks + holds).
+   */
+  liveHolds(): { node: LockNode<H>; hold: H; site: Site | undefined }[] {
+    const out: { node: LockNode<H>; hold: H; site: Site | undefined }[] = [];
+    for (const node of this.#nodes) {
+      for (const hold of node.holds) out.push({ node, hold, site: node.holdStates.get(hold)?.site?.site });
+    }
+    return out;
   }
 
   /** Sizes of the live structures; for tests, benchmarks and memory checks. */

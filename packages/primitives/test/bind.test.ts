@@ -197,3 +197,24 @@ describe('bind: values that are not holds', () => {
     expect(taskContext.getStore()).toBeUndefined();
   });
 });
+
+describe('detector.heldLocks', () => {
+  it('lists live holds with the site bind was given, the same object per hold, and forgets released ones', async () => {
+    enableFresh();
+    const lock = new Lock({ name: 'ledger' });
+    const semaphore = new Semaphore(2, { name: 'pool' });
+    bind(await lock.acquire(), '/app/src/a:b.ts:12:9');
+    const permit = await semaphore.acquire();
+    const first = detector.heldLocks();
+    expect(first.map((held) => held.name).sort()).toEqual(['ledger', 'pool']);
+    expect(first.find((held) => held.name === 'ledger')?.site).toEqual({ file: '/app/src/a:b.ts', line: 12, column: 9 });
+    expect(detector.heldLocks().find((held) => held.name === 'ledger')).toBe(first.find((held) => held.name === 'ledger'));
+    lock.release();
+    permit.release();
+    expect(detector.heldLocks()).toEqual([]);
+  });
+
+  it('is empty when nothing is held', () => {
+    expect(detector.heldLocks()).toEqual([]);
+  });
+});
