@@ -66,6 +66,8 @@ export type SerializedFilter = string | { readonly source: string; readonly flag
 
 /** What every test worker receives (through `provide`/`inject`). */
 export interface WorkerOptions {
+  /** The project's root: per-test reports show paths relative to it. */
+  readonly root?: string;
   readonly onCycle: OnCycle;
   readonly stacks: boolean;
   readonly holdTimeout: number;

@@ -108,7 +108,7 @@ export function interlock(options: InterlockOptions = {}): Vite.Plugin {
     },
 
     configureVitest(context: VitestPluginContext) {
-      context.project.provide('interlock', resolved.worker);
+      context.project.provide('interlock', { ...resolved.worker, root: context.project.config.root });
       context.defineCacheKeyGenerator(() => cacheKey);
       if (!reporters.has(context.vitest)) {
         const reporter = new InterlockReporter(resolved);

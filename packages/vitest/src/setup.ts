@@ -5,7 +5,7 @@
  * task's meta (`testModule.meta().interlock`), where the reporter merges every file's graph.
  */
 import { detector, type HeldLock, type LockGraphReport } from '@interlock/primitives';
-import { sourceDirectory } from '@interlock/core';
+import { formatReport, sourceDirectory } from '@interlock/core';
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { LeakedLockError, LockOrderCycleError, TestDeadlockError } from './errors.ts';
 import { deserializeFilters, type WorkerOptions } from './options.ts';
@@ -51,8 +51,8 @@ afterEach(() => {
   const cycles = detector.cycles().slice(before.cycles);
   const deadlocks = detector.deadlocks().slice(before.deadlocks);
   const leaked = options.failOnLeakedLock ? detector.heldLocks().filter((held) => !before.held.has(held)) : [];
-  if (deadlocks.length > 0) throw new TestDeadlockError(detector.format(findings([], deadlocks)));
-  if (options.onCycle === 'throw' && cycles.length > 0) throw new LockOrderCycleError(detector.format(findings(cycles, [])));
+  if (deadlocks.length > 0) throw new TestDeadlockError(text(findings([], deadlocks)));
+  if (options.onCycle === 'throw' && cycles.length > 0) throw new LockOrderCycleError(text(findings(cycles, [])));
   if (leaked.length > 0) throw new LeakedLockError(describeLeaks(leaked));
 });
 
@@ -68,9 +68,19 @@ function findings(cycles: LockGraphReport['cycles'], deadlocks: LockGraphReport[
   return { ...snapshot, cycles, deadlocks, longHolds: [], longWaits: [] };
 }
 
+function relativeToRoot(file: string): string {
+  const root = options.root === undefined ? undefined : `${options.root.replace(/\/$/, '')}/`;
+  return root !== undefined && file.startsWith(root) ? file.slice(root.length) : file;
+}
+
+/** The lockdep-style text, with paths relative to the project root. */
+function text(report: LockGraphReport): string {
+  return formatReport(report, 'text', options.root === undefined ? {} : { cwd: options.root });
+}
+
 function describeLeaks(leaked: readonly HeldLock[]): string {
   const lines = leaked.map((held) => {
-    const where = held.site === undefined ? 'where it was taken is unknown' : `taken at ${held.site.file}:${held.site.line}:${held.site.column}`;
+    const where = held.site === undefined ? 'where it was taken is unknown' : `taken at ${relativeToRoot(held.site.file)}:${held.site.line}:${held.site.column}`;
     return `  ${held.kind} "${held.name}" (${where})`;
   });
   return (
