@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cycleVariables, positionOf } from './support/bank.ts';
-import { edgeNames, runFixture } from './support/run-fixture.ts';
+import { edgeNames, runFixture, runFixtureWatching } from './support/run-fixture.ts';
 
 const crossFile = ['tests/transfer.test.ts', 'tests/audit.test.ts'];
 
@@ -86,5 +86,17 @@ describe('every acquisition style, split across two files', () => {
     const run = await runFixture('bank', { plugin: { instrument: false }, vitest: { filters: styles } });
     expect(run.status, run.output).toBe(1);
     expect(cycleVariables(run.report).sort()).toEqual(pairs(['using', 'withLock']));
+  });
+});
+
+describe('watch mode', () => {
+  it('each rerun starts from nothing: the same one cycle, edge counts that do not grow', async () => {
+    const { output, reports } = await runFixtureWatching('bank', crossFile);
+    expect(reports, output).toHaveLength(3);
+    for (const report of reports) {
+      expect(cycleVariables(report)).toEqual([['accounts', 'ledger']]);
+      expect(report.edges.map((edge) => edge.count)).toEqual([1, 1]);
+      expect(report.locks).toHaveLength(2);
+    }
   });
 });
