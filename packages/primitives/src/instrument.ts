@@ -300,6 +300,8 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
   #releaser(inner: AnyFunction, hold: Hold): (() => void) & Disposable {
     const release = (): void => {
       this.#end(hold);
+      // A hold bound by instrumentation leaves the caller's frame (only if it is there).
+      leaveHold(hold);
       inner();
     };
     const dispose = (): void => {

@@ -2,7 +2,7 @@ import { HoldGuard, type Guard } from './guard.ts';
 import { acquireTimeout, runHolding, watchWaiter } from './internal/acquisition.ts';
 import type { AcquireOptions, LockOptions } from './internal/exclusive-lock.ts';
 import { defaultName, LockIdentity, probe } from './internal/probe.ts';
-import { Hold, taskContext, type Frame } from './internal/task-context.ts';
+import { Hold, leaveHold, taskContext, type Frame } from './internal/task-context.ts';
 import { validateFunction, validateInteger, validateName, validateOptions } from './internal/validate.ts';
 import { abortedBeforeStart, WaiterQueue } from './internal/waiter-queue.ts';
 
@@ -121,6 +121,7 @@ export class Semaphore {
       const own = frame.holds.findLast((h) => h.lock === this.#id && h.live);
       if (own !== undefined) {
         this.#endHold(own);
+        leaveHold(own);
         anonymous -= 1;
       }
     }

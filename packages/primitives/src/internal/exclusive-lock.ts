@@ -7,7 +7,7 @@ import { HoldGuard, type Guard } from '../guard.ts';
 import { acquireTimeout, runHolding, watchWaiter } from './acquisition.ts';
 import { isBoundOnly, plainReentryError } from './bound-holds.ts';
 import { defaultName, LockIdentity, probe, type LockKind } from './probe.ts';
-import { frameHas, Hold, taskContext, type Frame } from './task-context.ts';
+import { frameHas, Hold, leaveHold, taskContext, type Frame } from './task-context.ts';
 import { validateFunction, validateName, validateOptions } from './validate.ts';
 import { abortedBeforeStart, WaiterQueue, type WaitOptions } from './waiter-queue.ts';
 
@@ -160,6 +160,8 @@ export class ExclusiveLock {
       throw new LockStateError(`Cannot release ${this.#id.kind} ${this.#id.name}: another task owns it`);
     }
     this.#releaseOne(hold);
+    // A hold bound by instrumentation leaves the caller's frame (only ever a hold that just ended).
+    if (hold.count === 0) leaveHold(hold);
   }
 
   /**

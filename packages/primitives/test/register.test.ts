@@ -1,0 +1,85 @@
+/**
+ * `node --import @interlock/primitives/register`: the plain style is tracked outside vitest, with
+ * Node's own type stripping, with `--experimental-transform-types` (the hook strips and chains the
+ * maps), and for CommonJS; every site is the exact original line and column.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseReport, type LockGraphReport, type Site } from '@interlock/core';
+import { describe, expect, it } from 'vitest';
+
+const register = fileURLToPath(new URL('../src/register.ts', import.meta.url));
+const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/register/${name}`, import.meta.url));
+
+function runApp(file: string, flags: readonly string[] = []): Promise<{ status: number; stdout: string; stderr: string }> {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'NODE_OPTIONS') delete env[key];
+  return new Promise((resolve) => {
+    execFile(process.execPath, [...flags, '--import', register, file], { env }, (error, stdout, stderr) => {
+      resolve({ status: error === null ? 0 : Number(error.code ?? 1), stdout, stderr });
+    });
+  });
+}
+
+/** 1-based position of the `occurrence`-th `needle` in `file`. */
+function positionOf(file: string, needle: string, occurrence: number): Site {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  let seen = 0;
+  for (const [index, text] of lines.entries()) {
+    for (let column = text.indexOf(needle); column !== -1; column = text.indexOf(needle, column + 1)) {
+      if (++seen === occurrence) return { file, line: index + 1, column: column + 1 };
+    }
+  }
+  throw new Error(`${needle} #${occurrence} not in ${file}`);
+}
+
+function withoutFunction(site: Site | undefined): Site | undefined {
+  return site === undefined ? undefined : { file: site.file, line: site.line, column: site.column };
+}
+
+function expectCycleAt(report: LockGraphReport, file: string): void {
+  expect(report.cycles).toHaveLength(1);
+  expect(report.cycles[0]?.locks.map((lock) => lock.name).sort()).toEqual(['accounts', 'ledger']);
+  const outer = positionOf(file, 'acquire', 1);
+  const inner = positionOf(file, 'acquire', 2);
+  for (const edge of report.edges) {
+    expect(withoutFunction(edge.acquirer)).toEqual(inner);
+    if (edge.holder !== undefined) expect(withoutFunction(edge.holder)).toEqual(outer);
+  }
+}
+
+describe('@interlock/primitives/register', () => {
+  it('tracks the plain style in an ES module TypeScript file (Node strips the types), sites exact', async () => {
+    const file = fixture('app.ts');
+    const run = await runApp(file);
+    expect(run.status, run.stderr).toBe(0);
+    expectCycleAt(parseReport(run.stdout, file), file);
+  });
+
+  it('with --experimental-transform-types strips the types itself and keeps positions exact', async () => {
+    const file = fixture('enum-app.ts');
+    const run = await runApp(file, ['--experimental-transform-types', '--no-warnings']);
+    expect(run.status, run.stderr).toBe(0);
+    expectCycleAt(parseReport(run.stdout, file), file);
+  });
+
+  it('tracks the plain style in CommonJS', async () => {
+    const file = fixture('app.cts');
+    const run = await runApp(file);
+    expect(run.status, run.stderr).toBe(0);
+    expectCycleAt(parseReport(run.stdout, file), file);
+  });
+
+  it('without the hook the same program sees no edge (the plain style is anonymous)', async () => {
+    const file = fixture('app.ts');
+    const env = { ...process.env };
+    for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'NODE_OPTIONS') delete env[key];
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [file], { env }, (error, out) => (error === null ? resolve(out) : reject(error)));
+    });
+    const report = parseReport(stdout, file);
+    expect(report.edges).toEqual([]);
+    expect(report.cycles).toEqual([]);
+  });
+});
