@@ -5,9 +5,7 @@
  * re-entered and a non-owner's `release()` be refused, and instrumentation must not change what a
  * program does — only what the detector sees.
  */
-import { DeadlockError } from '@interlock/core';
-import type { LockNode } from '@interlock/core';
-import type { LockIdentity } from './probe.ts';
+import { DeadlockError, type LockNode } from '@interlock/core';
 import { frameHas, type Frame, type Hold } from './task-context.ts';
 
 /** Releasers handed out by `instrument()`, to the hold they end: `bind` looks them up. */
@@ -49,14 +47,12 @@ export function isBoundOnly(frame: Frame | undefined, hold: Hold): boolean {
  * `await lock.acquire()`: re-entry needs to know the owner, which only `using` and `withLock`
  * establish, so the acquire would wait for ever. Thrown instead of waiting.
  */
-export function plainReentryError(id: LockIdentity): DeadlockError {
-  const node = id.detectorSlot as LockNode | undefined;
-  const lockId = node?.id ?? id.name;
+export function plainReentryError(node: LockNode): DeadlockError {
   return new DeadlockError(
-    { locks: [{ id: lockId, name: id.name }], edges: [{ from: lockId, to: lockId }] },
+    { locks: [{ id: node.id, name: node.name }], edges: [{ from: node.id, to: node.id }] },
     {
       reason:
-        `re-acquiring ${id.kind} "${id.name}", which this task holds through a plain ` +
+        `re-acquiring ${node.kind} ${JSON.stringify(node.name)}, which this task holds through a plain ` +
         '`await lock.acquire()`. Re-entry needs to know the owner, and only `using` or `withLock` ' +
         'tell it; without them this acquire waits for ever. Hold it with ' +
         '`using guard = await lock.acquire()` or `await lock.withLock(…)`.',
