@@ -10,8 +10,6 @@ import { frameHas, type Frame, type Hold } from './task-context.ts';
 
 /** Releasers handed out by `instrument()`, to the hold they end: `bind` looks them up. */
 const releaserHolds = new WeakMap<object, Hold>();
-/** Where instrumentation saw a hold taken (`file:line:column`), for leaked-lock reports. */
-const bindSites = new WeakMap<Hold, string>();
 
 /** Remember that calling `releaser` ends `hold`, so that `bind(releaser)` can enter it. */
 export function registerReleaser(releaser: object, hold: Hold): void {
@@ -25,12 +23,12 @@ export function releaserHold(value: object): Hold | undefined {
 
 /** Record the source position instrumentation gave for `hold` (the first one wins). */
 export function setBindSite(hold: Hold, site: string): void {
-  if (!bindSites.has(hold)) bindSites.set(hold, site);
+  hold.boundAt ??= site;
 }
 
 /** The source position instrumentation gave for `hold`, as `file:line:column`. */
 export function bindSite(hold: Hold): string | undefined {
-  return bindSites.get(hold);
+  return hold.boundAt;
 }
 
 /**

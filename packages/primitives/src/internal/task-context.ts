@@ -26,6 +26,8 @@ export class Hold implements DetectorHold {
   live = true;
   /** True once the hold has been entered into some task's frame (`using` / `withLock`). */
   claimed = false;
+  /** `file:line:column` of the acquire, when source instrumentation bound it (leak reports). */
+  boundAt: string | undefined = undefined;
 
   constructor(lock: LockNode, releaser: HoldReleaser) {
     this.lock = lock;

@@ -55,7 +55,7 @@ export function mayAcquire(code: string): boolean {
  */
 export function instrumentProgram(code: string, program: AstNode, options: InstrumentProgramOptions): InstrumentedSource | undefined {
   const awaits: AwaitSite[] = [];
-  collectAwaits(program, awaits);
+  collectAwaits(program, mentions(code), awaits);
   if (awaits.length === 0) return undefined;
   const lines = lineStarts(code);
   const edited = new MagicString(code);
@@ -78,14 +78,35 @@ interface AwaitSite {
   readonly acquire: number;
 }
 
+/** Sorted offsets where the text says `acquire`: only subtrees spanning one can hold a call. */
+function mentions(code: string): number[] {
+  const offsets: number[] = [];
+  for (let index = code.indexOf('acquire'); index !== -1; index = code.indexOf('acquire', index + 7)) offsets.push(index);
+  return offsets;
+}
+
+/** Is some offset of the sorted `offsets` within [start, end)? */
+function spansMention(offsets: readonly number[], start: number, end: number): boolean {
+  let low = 0;
+  let high = offsets.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (offsets[middle]! < start) low = middle + 1;
+    else high = middle;
+  }
+  return low < offsets.length && offsets[low]! < end;
+}
+
 /**
  * Post-order: an inner await is listed before the await around it, so that at a shared end
  * offset the inner call's closing text comes first (magic-string keeps insertion order).
+ * Subtrees whose text never says `acquire` are skipped: most of a file.
  */
-function collectAwaits(node: AstNode, out: AwaitSite[]): number | undefined {
+function collectAwaits(node: AstNode, offsets: readonly number[], out: AwaitSite[]): number | undefined {
+  if (!spansMention(offsets, node.start, node.end)) return undefined;
   let firstAcquire: number | undefined = acquireOffset(node);
   for (const child of children(node)) {
-    const found = collectAwaits(child, out);
+    const found = collectAwaits(child, offsets, out);
     firstAcquire ??= found;
   }
   if (node.type === 'AwaitExpression' && firstAcquire !== undefined) out.push({ node, acquire: firstAcquire });
