@@ -91,7 +91,7 @@ export class InterlockReporter implements Reporter {
         const to = mergedKeys.get(edge.to);
         const names = `${nameOf(cycle, edge.from)} → ${nameOf(cycle, edge.to)}`;
         const files = this.#files.filter(({ report }) => hasEdge(report, from, to)).map(({ file }) => relative(root, file));
-        const where = edge.acquirer === undefined ? '' : ` (requested at ${formatSite(edge.acquirer)})`;
+        const where = edge.acquirer === undefined ? '' : ` (requested at ${formatSite({ ...edge.acquirer, file: relative(root, edge.acquirer.file) })})`;
         lines.push(`  ${names}: ${files.join(', ') || 'unknown file'}${where}`);
       }
     }

@@ -29,6 +29,12 @@ describe('a plain-style AB-BA split across two test files', () => {
     expect(holders).toContainEqual(positionOf('tests/audit.test.ts', 'acquire', 1));
   });
 
+  it('the documented fix (one order through withBooks) passes, with the single edge accounts → ledger', async () => {
+    const run = await runFixture('bank', { vitest: { filters: ['tests/transfer.test.ts', 'tests/audit-fixed.test.ts'] } });
+    expect(run.status, run.output).toBe(0);
+    expect(edgeNames(run.report)).toEqual(['accounts→ledger']);
+  });
+
   it('each file alone passes', async () => {
     for (const file of crossFile) {
       const run = await runFixture('bank', { vitest: { filters: [file] } });
