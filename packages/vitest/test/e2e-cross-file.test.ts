@@ -84,8 +84,22 @@ describe('every acquisition style, split across two files', () => {
     const run = await runFixture('bank', { vitest: { filters: styles } });
     expect(run.status, run.output).toBe(1);
     expect(cycleVariables(run.report).sort()).toEqual(
-      pairs(['guard', 'plain', 'release', 'releaser', 'runExclusive', 'timeoutReleaser', 'timeoutRun', 'using', 'withLock']).sort(),
+      pairs(['guard', 'plain', 'release', 'releaser', 'runExclusive', 'semaphore', 'timeoutReleaser', 'timeoutRun', 'using', 'withLock']).sort(),
     );
+  });
+
+  it('an async-mutex releaser AB-BA alone fails the run, naming both test files and both sites', async () => {
+    const run = await runFixture('bank', { vitest: { filters: styles, testNamePattern: '^releaser$' } });
+    expect(run.status, run.output).toBe(1);
+    expect(cycleVariables(run.report)).toEqual([['releaserA', 'releaserB']]);
+    expect(run.output).toMatch(/Mutex#\d+ → Mutex#\d+: tests\/styles-forward\.test\.ts/);
+    expect(run.output).toMatch(/Mutex#\d+ → Mutex#\d+: tests\/styles-reverse\.test\.ts/);
+    // nestReleaser's two acquires, by the method name's position (where V8 puts a call).
+    const outer = positionOf('src/styles.ts', 'const releaseFirst = await first.acquire()');
+    const inner = positionOf('src/styles.ts', 'const releaseSecond = await second.acquire()');
+    const at = (site: { line: number; column: number }, before: string): string => `${site.line}:${site.column + before.length}`;
+    expect(run.output).toContain(`src/styles.ts:${at(outer, 'const releaseFirst = await first.')}`);
+    expect(run.output).toContain(`src/styles.ts:${at(inner, 'const releaseSecond = await second.')}`);
   });
 
   it('without instrumentation only using and withLock are seen', async () => {

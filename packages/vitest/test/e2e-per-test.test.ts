@@ -35,6 +35,13 @@ describe('a cycle inside one test file', () => {
     expect(cycleVariables(run.report)).toEqual([['first', 'second']]);
   });
 
+  it('with onCycle: warn every test passes and the cycle is printed once after the run', async () => {
+    const run = await runFixture('bank', { plugin: { onCycle: 'warn' }, vitest: { filters } });
+    expect(run.status, run.output).toBe(0);
+    expect(run.output.match(/possible circular locking dependency detected/g)).toHaveLength(1);
+    expect(run.output).not.toContain('LockOrderCycleError');
+  });
+
   it('without instrumentation the plain style closes no cycle', async () => {
     const run = await runFixture('bank', { plugin: { instrument: false }, vitest: { filters } });
     expect(run.status, run.output).toBe(0);
@@ -64,6 +71,12 @@ describe('a test that ends holding a lock', () => {
     const site = positionOf('tests/leak.test.ts', 'acquire');
     expect(run.output).toContain('LeakedLockError: This test ended still holding a lock:');
     expect(run.output).toContain(`Lock "leaky" (taken at tests/leak.test.ts:${site.line}:${site.column})`);
+  });
+
+  it('is caught without instrumentation too (every hold is known to the detector, only not to a task)', async () => {
+    const run = await runFixture('bank', { plugin: { instrument: false }, vitest: { filters } });
+    expect(run.status, run.output).toBe(1);
+    expect(run.output).toContain('Lock "leaky"');
   });
 
   it('passes with failOnLeakedLock: false', async () => {
