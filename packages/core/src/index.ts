@@ -10,7 +10,7 @@ export { describeValue, invalidArgument, validateOptionsBag } from './arguments.
 export type { WaitTicket } from './blocked-waits.ts';
 export { Detector } from './detector.ts';
 export { resolveOptions, type DetectorOptions, type DetectorWarning, type OnCycle, type ResolvedOptions } from './options.ts';
-export { defaultFrameFilters, sourceDirectory, type FrameFilter } from './sites.ts';
+export { defaultFrameFilters, sourceDirectory, userSite, type FrameFilter } from './sites.ts';
 export {
   DeadlockError,
   type DeadlockErrorOptions,
