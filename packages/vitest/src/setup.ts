@@ -6,7 +6,7 @@
  */
 import { detector, type HeldLock, type LockGraphReport } from '@interlock/primitives';
 import { formatReport, sourceDirectory } from '@interlock/core';
-import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, inject, type RunnerTestFile } from 'vitest';
 import { LeakedLockError, LockOrderCycleError, TestDeadlockError } from './errors.ts';
 import { deserializeFilters, type WorkerOptions } from './options.ts';
 
@@ -34,6 +34,9 @@ detector.enable({
   frameFilters: [...deserializeFilters(options.frameFilters), ...ownDirectory],
 });
 
+/** This test file's task, whose meta carries the file's graph to the main process. */
+let file: RunnerTestFile | undefined;
+
 /** What the detector had seen when the current test started. */
 let before = { cycles: 0, deadlocks: 0, held: new Set<HeldLock>() };
 
@@ -41,9 +44,11 @@ beforeAll(() => {
   // One graph per test file: with `isolate: false` a worker runs many files, and the main process
   // is the one that joins them (so a cycle across files is found the same way in every pool).
   detector.reset();
+  file = undefined;
 });
 
-beforeEach(() => {
+beforeEach(({ task }) => {
+  file = task.file;
   before = { cycles: detector.cycles().length, deadlocks: detector.deadlocks().length, held: new Set(detector.heldLocks()) };
 });
 
@@ -56,10 +61,8 @@ afterEach(() => {
   if (leaked.length > 0) throw new LeakedLockError(describeLeaks(leaked));
 });
 
-// vitest requires a destructuring pattern for the (fixture) context, which we do not use.
-// eslint-disable-next-line no-empty-pattern
-afterAll(({}, suite) => {
-  suite.meta.interlock = detector.snapshot();
+afterAll(() => {
+  if (file !== undefined) file.meta.interlock = detector.snapshot();
 });
 
 /** The current snapshot narrowed to these findings (locks and edges kept for the text form). */
