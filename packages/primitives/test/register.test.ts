@@ -12,11 +12,14 @@ import { describe, expect, it } from 'vitest';
 const register = fileURLToPath(new URL('../src/register.ts', import.meta.url));
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/register/${name}`, import.meta.url));
 
-function runApp(file: string, flags: readonly string[] = []): Promise<{ status: number; stdout: string; stderr: string }> {
+/** Runs `file` with Node (with the hook unless `hooked` is false) and the given flags. */
+function runApp(file: string, flags: readonly string[] = [], hooked = true): Promise<{ status: number; stdout: string; stderr: string }> {
   const env = { ...process.env };
+  // The parent is a vitest worker: its variables must not reach the child.
   for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'NODE_OPTIONS') delete env[key];
+  const hook = hooked ? ['--import', register] : [];
   return new Promise((resolve) => {
-    execFile(process.execPath, [...flags, '--import', register, file], { env }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...flags, ...hook, file], { env }, (error, stdout, stderr) => {
       resolve({ status: error === null ? 0 : Number(error.code ?? 1), stdout, stderr });
     });
   });
@@ -73,12 +76,9 @@ describe('@interlock/primitives/register', () => {
 
   it('without the hook the same program sees no edge (the plain style is anonymous)', async () => {
     const file = fixture('app.ts');
-    const env = { ...process.env };
-    for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'NODE_OPTIONS') delete env[key];
-    const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, [file], { env }, (error, out) => (error === null ? resolve(out) : reject(error)));
-    });
-    const report = parseReport(stdout, file);
+    const run = await runApp(file, [], false);
+    expect(run.status, run.stderr).toBe(0);
+    const report = parseReport(run.stdout, file);
     expect(report.edges).toEqual([]);
     expect(report.cycles).toEqual([]);
   });
