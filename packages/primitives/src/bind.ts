@@ -7,7 +7,7 @@
  * Its own entry point, so that `vi.mock` of a user module can never replace it.
  */
 import { HoldGuard } from './guard.ts';
-import { releaserHold, setBindSite } from './internal/bound-holds.ts';
+import { markBound, releaserHold } from './internal/bound-holds.ts';
 import { frameHas, taskContext, type Frame, type Hold } from './internal/task-context.ts';
 
 /**
@@ -53,7 +53,7 @@ function bindAll(values: readonly unknown[], site: string | undefined, nested: b
 
 function enter(hold: Hold, site: string | undefined): void {
   if (hold.count === 0) return;
-  if (site !== undefined) setBindSite(hold, site);
+  markBound(hold, site);
   const frame = taskContext.getStore();
   if (frameHas(frame, hold)) return;
   taskContext.enterWith(withoutEnded(frame, hold));

@@ -245,10 +245,14 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     if (open.length > 0) {
       const frame = taskContext.getStore();
       const own = frame?.holds.findLast((hold) => hold.lock === this.#id && hold.live);
-      if (own !== undefined) this.#end(own);
-      else if (this.#id.exclusive) for (const hold of [...open]) this.#end(hold);
+      if (own !== undefined) {
+        this.#end(own);
+        leaveHold(own);
+      } else if (this.#id.exclusive) for (const hold of [...open]) this.#end(hold);
       else {
-        const anonymous = open.find((hold) => !hold.claimed);
+        // A hold bound by instrumentation first (see Semaphore's #endAnonymous): a bound hold left
+        // live after its permit came back would invent edges; ending one still used only loses some.
+        const anonymous = open.find((hold) => !hold.claimed && hold.boundAt !== undefined) ?? open.find((hold) => !hold.claimed);
         if (anonymous !== undefined) this.#end(anonymous);
       }
     }

@@ -162,15 +162,24 @@ export class Semaphore {
     return hold;
   }
 
-  /** Ends, for the detector, `count` tracked holds that no frame has claimed. */
+  /**
+   * Ends, for the detector, `count` tracked holds that no frame has claimed. Holds bound by source
+   * instrumentation go first: they sit in some task's frame, and one left live after its permit
+   * came back would order that task's later locks after this semaphore (an invented edge), while
+   * ending one its task still uses only loses edges. The guards are untouched (`count` stays):
+   * what they release is unchanged.
+   */
   #endAnonymous(count: number): void {
     let left = count;
-    for (const hold of this.#tracked) {
-      if (left === 0) return;
-      if (hold.claimed) continue;
-      this.#tracked.delete(hold);
-      probe?.holdReleased(hold);
-      left -= 1;
+    for (const bound of [true, false]) {
+      for (const hold of this.#tracked) {
+        if (left === 0) return;
+        if (hold.claimed || (hold.boundAt !== undefined) !== bound) continue;
+        this.#tracked.delete(hold);
+        hold.live = false;
+        probe?.holdReleased(hold);
+        left -= 1;
+      }
     }
   }
 

@@ -104,6 +104,34 @@ describe('bind: plain style', () => {
   });
 });
 
+describe('bind: a permit given back by another task', () => {
+  it('leaves the taker’s frame holding nothing live: no edge is invented, and its guard still gives a permit back', async () => {
+    enableFresh({ onCycle: 'record' });
+    const signal = new Semaphore(1, { name: 'signal' });
+    const after = new Lock({ name: 'after' });
+    const permit = bind(await signal.acquire(), '/app/a.ts:1:1');
+    // Another task hands the permit back (the semaphore used as a signal).
+    await Promise.resolve().then(() => taskContext.exit(() => signal.release()));
+    bind(await after.acquire());
+    after.release();
+    expect(edgeNames()).toEqual([]);
+    expect(signal.value).toBe(1);
+    permit.release();
+    expect(signal.value).toBe(2);
+  });
+
+  it('the same through an instrumented async-mutex Semaphore', async () => {
+    enableFresh({ onCycle: 'record' });
+    const signal = instrument(new MutexSemaphore(1), { name: 'signal' });
+    const after = new Lock({ name: 'after' });
+    bind(await signal.acquire(), '/app/a.ts:1:1');
+    await Promise.resolve().then(() => taskContext.exit(() => signal.release()));
+    bind(await after.acquire());
+    after.release();
+    expect(edgeNames()).toEqual([]);
+  });
+});
+
 describe('bind: RLock held in the plain style', () => {
   it('re-acquiring it rejects at once with a DeadlockError that names the fix', async () => {
     enableFresh();

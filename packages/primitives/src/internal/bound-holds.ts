@@ -21,14 +21,17 @@ export function releaserHold(value: object): Hold | undefined {
   return releaserHolds.get(value);
 }
 
-/** Record the source position instrumentation gave for `hold` (the first one wins). */
-export function setBindSite(hold: Hold, site: string): void {
-  hold.boundAt ??= site;
+/**
+ * Mark `hold` as bound by instrumentation, with the source position it gave (the first one wins;
+ * `''` when none was given).
+ */
+export function markBound(hold: Hold, site: string | undefined): void {
+  hold.boundAt ??= site ?? '';
 }
 
 /** The source position instrumentation gave for `hold`, as `file:line:column`. */
 export function bindSite(hold: Hold): string | undefined {
-  return hold.boundAt;
+  return hold.boundAt === '' ? undefined : hold.boundAt;
 }
 
 /**

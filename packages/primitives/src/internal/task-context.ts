@@ -26,7 +26,10 @@ export class Hold implements DetectorHold {
   live = true;
   /** True once the hold has been entered into some task's frame (`using` / `withLock`). */
   claimed = false;
-  /** `file:line:column` of the acquire, when source instrumentation bound it (leak reports). */
+  /**
+   * Set when source instrumentation bound this hold into a frame: `file:line:column` of the
+   * acquire (for leak reports), or `''` when no position was given.
+   */
   boundAt: string | undefined = undefined;
 
   constructor(lock: LockNode, releaser: HoldReleaser) {
