@@ -4,8 +4,8 @@
  * too. It only instruments; enable the detector in your program as usual.
  *
  * - A synchronous in-thread `module.registerHooks` load hook sees each file's source — TypeScript
- *   before Node strips its types — and instruments files outside `node_modules` that await an
- *   acquire. Positions stay exact: no line moves, and an inline source map covers the columns
+ *   before Node strips its types — and instruments files outside `node_modules` (plus the packages
+ *   named in `INTERLOCK_INSTRUMENT_PACKAGES`, comma-separated) that await an acquire. Positions stay exact: no line moves, and an inline source map covers the columns
  *   (source maps are switched on for stack traces, `process.setSourceMapsEnabled(true)`).
  * - With `--experimental-transform-types` Node's own map would replace ours, so the hook strips
  *   the types itself and chains the two maps.
@@ -19,6 +19,21 @@ import { instrumentSource, type InstrumentedSource } from './transform/index.ts'
 const ownDirectory = fileURLToPath(new URL('.', import.meta.url));
 const bindUrl = new URL(import.meta.url.endsWith('.ts') ? './bind.ts' : './bind.js', import.meta.url);
 const coreDirectory = fileURLToPath(new URL('.', import.meta.resolve('@interlock/core')));
+
+/**
+ * Packages under `node_modules` to instrument too, by name: `INTERLOCK_INSTRUMENT_PACKAGES`
+ * (comma-separated), read once at start-up. Dependencies are not instrumented by default.
+ */
+const includedPackages = (process.env['INTERLOCK_INSTRUMENT_PACKAGES'] ?? '')
+  .split(',')
+  .map((name) => name.trim())
+  .filter((name) => name !== '');
+
+function isExcluded(file: string): boolean {
+  if (file.startsWith(ownDirectory) || file.startsWith(coreDirectory)) return true;
+  const normalised = file.replaceAll('\\', '/');
+  return normalised.includes('/node_modules/') && !includedPackages.some((name) => normalised.includes(`/node_modules/${name}/`));
+}
 
 const INLINE_MAP = /\n\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
 
@@ -58,7 +73,7 @@ function load(url: string, context: LoadHookContext, nextLoad: (url: string, con
   const system = moduleSystem(loaded.format);
   if (system === undefined || !url.startsWith('file:') || loaded.source === undefined || loaded.source === null) return loaded;
   const file = fileURLToPath(url);
-  if (file.includes('/node_modules/') || file.startsWith(ownDirectory) || file.startsWith(coreDirectory)) return loaded;
+  if (isExcluded(file)) return loaded;
   const code = typeof loaded.source === 'string' ? loaded.source : Buffer.from(loaded.source as Uint8Array).toString('utf8');
   const result = instrumentSource(code, file, {
     format: system,

@@ -4,7 +4,9 @@
  * maps), and for CommonJS; every site is the exact original line and column.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseReport, type LockGraphReport, type Site } from '@interlock/core';
 import { describe, expect, it } from 'vitest';
@@ -13,8 +15,13 @@ const register = fileURLToPath(new URL('../src/register.ts', import.meta.url));
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/register/${name}`, import.meta.url));
 
 /** Runs `file` with Node (with the hook unless `hooked` is false) and the given flags. */
-function runApp(file: string, flags: readonly string[] = [], hooked = true): Promise<{ status: number; stdout: string; stderr: string }> {
-  const env = { ...process.env };
+function runApp(
+  file: string,
+  flags: readonly string[] = [],
+  hooked = true,
+  extraEnv: Record<string, string> = {},
+): Promise<{ status: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, ...extraEnv };
   // The parent is a vitest worker: its variables must not reach the child.
   for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'NODE_OPTIONS') delete env[key];
   const hook = hooked ? ['--import', register] : [];
@@ -81,5 +88,38 @@ describe('@interlock/primitives/register', () => {
     const report = parseReport(run.stdout, file);
     expect(report.edges).toEqual([]);
     expect(report.cycles).toEqual([]);
+  });
+});
+
+describe('@interlock/primitives/register and node_modules', () => {
+  /** A throwaway project: node_modules/nest-lib nests two locks in the plain style. */
+  function project(): string {
+    const root = mkdtempSync(join(tmpdir(), 'interlock-register-'));
+    const lib = join(root, 'node_modules', 'nest-lib');
+    mkdirSync(lib, { recursive: true });
+    writeFileSync(join(lib, 'package.json'), JSON.stringify({ name: 'nest-lib', type: 'module', exports: './index.js' }));
+    writeFileSync(join(lib, 'index.js'), 'export async function nest(a, b) {\n  await a.acquire();\n  await b.acquire();\n  b.release();\n  a.release();\n}\n');
+    const primitives = new URL('../src/index.ts', import.meta.url).href;
+    writeFileSync(
+      join(root, 'app.mjs'),
+      `import { detector, Lock } from ${JSON.stringify(primitives)};\nimport { nest } from 'nest-lib';\n` +
+        "detector.enable({ onCycle: 'record' });\nconst a = new Lock({ name: 'a' });\nconst b = new Lock({ name: 'b' });\n" +
+        'await nest(a, b);\nawait nest(b, a);\nprocess.stdout.write(JSON.stringify(detector.snapshot()));\n',
+    );
+    return join(root, 'app.mjs');
+  }
+
+  it('leaves dependencies alone by default: their plain-style holds stay anonymous', async () => {
+    const app = project();
+    const run = await runApp(app);
+    expect(run.status, run.stderr).toBe(0);
+    expect(parseReport(run.stdout, app).cycles).toEqual([]);
+  });
+
+  it('instruments the packages named in INTERLOCK_INSTRUMENT_PACKAGES', async () => {
+    const app = project();
+    const run = await runApp(app, [], true, { INTERLOCK_INSTRUMENT_PACKAGES: 'other, nest-lib' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(parseReport(run.stdout, app).cycles).toHaveLength(1);
   });
 });
