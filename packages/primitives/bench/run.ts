@@ -10,6 +10,7 @@
  */
 import { main } from './cli.ts';
 import { detectorCases } from './cases/detector.ts';
+import { fastestStyleCases } from './cases/fastest-style.ts';
 import { loadOurPrimitives } from './cases/load.ts';
 import { lockCases } from './cases/lock.ts';
 import { semaphoreCases } from './cases/semaphore.ts';
@@ -20,6 +21,7 @@ const cases = [
   ...lockCases(primitives),
   ...semaphoreCases(primitives),
   ...detectorCases(primitives),
+  ...fastestStyleCases(primitives),
 ];
 
 await main('@interlock/primitives vs async-mutex', cases);
