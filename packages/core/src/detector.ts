@@ -181,7 +181,10 @@ export class Detector implements LockProbe, NodeKeeper {
   waitStart(held: readonly Hold[], node: LockNode, reject: (error: DeadlockError) => void, site?: AcquireSite): WaitTicket {
     const options = this.#options;
     const live: Hold[] = [];
-    for (const hold of held) if (hold.live) live.push(hold);
+    // A task never waits for its own re-entrant lock: a wait on one it holds a level of is a wait
+    // for a sibling's inner level (the lock lets it in when that level ends), so those holds do not
+    // make it a holder that blocks itself.
+    for (const hold of held) if (hold.live && !(node.reentrant && hold.lock === node)) live.push(hold);
     // A waiter that holds nothing can never be a step of a deadlock (nobody can wait on it), so
     // only a long-wait report could need its site: contended waits of tasks that hold nothing —
     // the usual case — capture no stack (a capture costs several µs, ~9× a contended hand-off).

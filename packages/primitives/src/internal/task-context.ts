@@ -26,6 +26,11 @@ export class Hold implements DetectorHold {
   live = true;
   /** True once the hold has been entered into some task's frame (`using` / `withLock`). */
   claimed = false;
+  /**
+   * False for an RLock re-entry level until its acquire promise has been delivered to the awaiting
+   * continuation (see reentry-levels.ts): until then it blocks sibling re-entries.
+   */
+  delivered = true;
 
   constructor(lock: LockNode, releaser: HoldReleaser) {
     this.lock = lock;
@@ -102,5 +107,29 @@ export function leaveHold(hold: Hold): void {
  * ```
  */
 export function detached<T>(fn: () => T): T {
-  return taskContext.exit(fn);
+  // A fresh empty frame rather than `exit`: when the caller holds nothing, `exit` is a plain call,
+  // and a hold bound in `fn`'s first synchronous segment would then leak into the caller.
+  return taskContext.run({ holds: noHolds }, fn);
+}
+
+/**
+ * Run `fn` as a task of its own: it starts with the caller's frame, but a hold it binds before its
+ * first `await` stays in it instead of leaking into the caller. Needed when a guard is handed to
+ * an async function that binds it first thing — `consume(await rlock.acquire())` with
+ * `async function consume(g) { using _ = g; … }` — because a `using` in an async function's first
+ * synchronous segment runs in the caller's context: without `scoped`, the caller and every task it
+ * starts afterwards would count as holders (an unrelated later task could re-enter the RLock, and
+ * the detector would order its locks after this one). Source instrumentation can wrap every such
+ * call; at run time the hand-off is indistinguishable from the callee's own acquisition.
+ *
+ * @example
+ * ```ts
+ * const guard = await rlock.acquire();
+ * void scoped(() => consume(guard)); // the hold is consume's alone
+ * ```
+ */
+export function scoped<T>(fn: () => T): T {
+  // A fresh frame object, even for the same holds: `run` with the store already current is a
+  // plain call in Node (nothing would be restored after `fn`'s first synchronous segment).
+  return taskContext.run({ holds: holdsOf(taskContext.getStore()) }, fn);
 }
