@@ -7,7 +7,8 @@ import { setImmediate as realImmediate } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { LockNode, SiteCapture } from '../src/index.ts';
+import { LockNode } from '../src/lock-node.ts';
+import { SiteCapture } from '../src/sites.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -27,8 +28,8 @@ class Resource {
   site(): SiteCapture {
     return new SiteCapture();
   }
-  created(): Error {
-    return new Error('created here');
+  created(): SiteCapture {
+    return new SiteCapture();
   }
 }
 
@@ -44,11 +45,11 @@ describe('captured sites keep nothing alive', () => {
     expect(kept[0]!.site).toMatchObject({ file: expect.stringMatching(/site-retention\.test\.ts$/) as string, function: 'Resource.site' });
   });
 
-  it('a LockNode built from a creation Error does not keep the Error’s frames', async () => {
+  it('a LockNode built with a creation site keeps no frame of its creation', async () => {
     const nodes: LockNode[] = [];
     const ref = (() => {
       const resource = new Resource();
-      nodes.push(new LockNode({ name: 'r', kind: 'Lock', reentrant: false, site: resource.created() }, []));
+      nodes.push(new LockNode({ name: 'r', kind: 'Lock', reentrant: false, exclusive: true, site: resource.created(), owner: resource }));
       return new WeakRef(resource);
     })();
     expect(await collected(ref)).toBe(true);

@@ -1,9 +1,10 @@
 /**
  * The `detector` facade: switches lock-order checking on and off for every primitive of this
  * package (and every lock wrapped with `instrument()`), and reads what it found. The checking
- * itself is `@interlock/core`'s engine; `internal/detector-probe.ts` connects it to the seam.
+ * itself is `@interlock/core`'s `Detector`, installed as the primitives' probe while enabled.
  */
 import {
+  Detector,
   defaultFrameFilters,
   formatReport,
   REPORT_VERSION,
@@ -17,7 +18,6 @@ import {
   type ReportFormat,
   validateOptionsBag,
 } from '@interlock/core';
-import { DetectorProbe } from './internal/detector-probe.ts';
 import { probe, setProbe } from './internal/probe.ts';
 
 /** Options of {@link InterlockDetector.enable}. Absent options take their defaults on every call. */
@@ -89,7 +89,7 @@ function emptyReport(): LockGraphReport {
  */
 export class InterlockDetector {
   // Created on the first enable and kept afterwards: findings stay readable after disable().
-  #probe: DetectorProbe | undefined = undefined;
+  #engine: Detector | undefined = undefined;
 
   /**
    * Starts checking every acquisition: locks taken in an order that can deadlock, tasks blocked
@@ -128,23 +128,23 @@ export class InterlockDetector {
           ? ownFrameFilters
           : options.frameFilters,
     };
-    if (this.#probe === undefined) {
-      // resolveOptions validates before anything changes.
-      this.#probe = new DetectorProbe(resolveOptions(full));
+    if (this.#engine === undefined) {
+      // The constructor validates before anything changes.
+      this.#engine = new Detector(full);
     } else {
-      this.#probe.engine.configure(full);
+      this.#engine.configure(full);
     }
-    setProbe(this.#probe);
+    setProbe(this.#engine);
   }
 
   /** Stops checking; primitives go back to one `undefined` check per acquisition. Findings are kept. */
   disable(): void {
-    if (probe === this.#probe) setProbe(undefined);
+    if (probe === this.#engine) setProbe(undefined);
   }
 
   /** True while acquisitions are checked. */
   get enabled(): boolean {
-    return this.#probe !== undefined && probe === this.#probe;
+    return this.#engine !== undefined && probe === this.#engine;
   }
 
   /**
@@ -152,17 +152,17 @@ export class InterlockDetector {
    * waits in progress, stay: they describe the present. Use it between independent tests.
    */
   reset(): void {
-    this.#probe?.engine.reset();
+    this.#engine?.reset();
   }
 
   /** Lock-order cycles (potential deadlocks) seen so far, each once, in the order found. */
   cycles(): Cycle[] {
-    return this.#probe?.engine.cycles() ?? [];
+    return this.#engine?.cycles() ?? [];
   }
 
   /** Real deadlocks broken with `DeadlockError` so far (self-deadlocks included), each once. */
   deadlocks(): Cycle[] {
-    return this.#probe?.engine.deadlocks() ?? [];
+    return this.#engine?.deadlocks() ?? [];
   }
 
   /**
@@ -170,7 +170,7 @@ export class InterlockDetector {
    * O(locks + edges + findings).
    */
   snapshot(): LockGraphReport {
-    return this.#probe?.engine.snapshot() ?? emptyReport();
+    return this.#engine?.snapshot() ?? emptyReport();
   }
 
   /**
@@ -188,8 +188,8 @@ export class InterlockDetector {
   }
 
   /** Sizes of the live structures (locks, edges, holds, blocked waiters); for tests and memory checks. */
-  stats(): ReturnType<DetectorProbe['engine']['stats']> {
-    return this.#probe?.engine.stats() ?? { locks: 0, edges: 0, refusedEdges: 0, blockedWaiters: 0, holds: 0 };
+  stats(): ReturnType<Detector['stats']> {
+    return this.#engine?.stats() ?? { locks: 0, edges: 0, refusedEdges: 0, blockedWaiters: 0, holds: 0 };
   }
 }
 
