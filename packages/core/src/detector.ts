@@ -14,7 +14,7 @@ import type { Hold, HoldState, LockNode, NodeKeeper } from './lock-node.ts';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './options.ts';
 import type { AcquireSite, LockProbe } from './probe.ts';
 import type { Cycle, LockGraphReport, ReportEdge, Site } from './report.ts';
-import { captureSite, SiteCapture } from './sites.ts';
+import { SiteCapture, captureSite } from './sites.ts';
 import { longWarning, unrefTimer } from './watchdog.ts';
 
 /** An edge refused because it closes a cycle, remembered so a repeat costs a lookup. */
@@ -79,10 +79,12 @@ export class Detector implements LockProbe, NodeKeeper {
     this.#options = resolveOptions(options, this.#options);
   }
 
-  /** Where the caller's lock is being created, as plain data; `undefined` with stacks off. */
+  /**
+   * Where the lock now being constructed was created (the first frame outside the frame filters),
+   * or `undefined` with `stacks: false`. Costs one stack capture: call it once per lock.
+   */
   creationSite(): Site | undefined {
-    const options = this.#options;
-    return options.stacks ? captureSite(options.frameFilters) : undefined;
+    return this.#options.stacks ? captureSite(this.#options.frameFilters) : undefined;
   }
 
   /**

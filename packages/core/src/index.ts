@@ -3,14 +3,14 @@
  * bookkeeping, the `LockGraphReport` format and its text formatter. No I/O, no dependencies,
  * never prints. Exports only what lock implementations, the CLI and the test integration use.
  */
-export { describeValue, invalidArgument, validateOptionsBag } from './arguments.ts';
 // The seam: a lock's identity, the hold shape, and the probe every lock calls (Detector is one).
 export { LockNode, type Hold, type LockInfo } from './lock-node.ts';
 export type { AcquireSite, LockProbe } from './probe.ts';
+export { describeValue, invalidArgument, validateOptionsBag } from './arguments.ts';
 export type { WaitTicket } from './blocked-waits.ts';
 export { Detector } from './detector.ts';
 export { resolveOptions, type DetectorOptions, type DetectorWarning, type OnCycle, type ResolvedOptions } from './options.ts';
-export { defaultFrameFilters, sourceDirectory, type FrameFilter } from './sites.ts';
+export { defaultFrameFilters, sourceDirectory, userSite, type FrameFilter } from './sites.ts';
 export {
   DeadlockError,
   LockOrderError,

@@ -5,7 +5,8 @@
  * Nothing translates it on the way.
  */
 import { formatSite, type ReportLock, type Site } from './report.ts';
-import { SiteCapture } from './sites.ts';
+import type { LockProbe } from './probe.ts';
+import { SiteCapture, defaultFrameFilters, userSite } from './sites.ts';
 
 /** What a lock implementation states about its lock, once, when it builds the node. */
 export interface LockInfo {
@@ -29,11 +30,11 @@ export interface LockInfo {
   readonly exclusive: boolean;
   /**
    * Where the lock was created: part of its cross-process {@link LockNode.key}. A resolved site
-   * or a {@link SiteCapture} — plain data, never an `Error`, whose unformatted stack would keep
-   * the frames' objects (the lock among them) alive. Lock implementations get one from
-   * {@link LockProbe.creationSite} in their constructor.
+   * (what {@link LockProbe.creationSite} returns, with the detector's frame filters), a
+   * {@link SiteCapture}, or an `Error` built in the constructor (read at once with the default
+   * filters: the node never keeps the Error, whose frames would keep the lock alive).
    */
-  readonly site?: Site | SiteCapture;
+  readonly site?: Site | SiteCapture | Error;
   /**
    * The object whose garbage collection retires this lock: the detector then drops it from its
    * live graph (findings that name it stay). Pass the lock object itself; the node never keeps it
@@ -114,7 +115,8 @@ export class LockNode {
     this.kind = info.kind;
     this.reentrant = info.reentrant;
     this.exclusive = info.exclusive;
-    this.#site = info.site instanceof SiteCapture ? info.site.site : info.site;
+    const site = info.site;
+    this.#site = site instanceof SiteCapture ? site.site : site instanceof Error ? userSite(site.stack ?? '', defaultFrameFilters) : site;
     if (info.owner !== undefined) collected.register(info.owner, this);
   }
 

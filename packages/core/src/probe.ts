@@ -27,8 +27,9 @@ export type AcquireSite = SiteCapture | undefined;
 
 export interface LockProbe {
   /**
-   * Where the caller's lock is being created (call it in the lock's constructor), as plain data,
-   * or `undefined` when stacks are off. Costs one stack capture.
+   * Where the lock whose constructor calls this was created, as the detector's frame filters see
+   * it: pass it as `LockInfo.site`. Called only while a probe is installed (locks built before
+   * have no creation site); one stack capture.
    */
   creationSite(): Site | undefined;
   /**

@@ -7,7 +7,7 @@ import { setImmediate as realImmediate } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { LockNode } from '../src/lock-node.ts';
+import { LockNode } from '../src/index.ts';
 import { SiteCapture } from '../src/sites.ts';
 
 setFlagsFromString('--expose-gc');
@@ -49,7 +49,7 @@ describe('captured sites keep nothing alive', () => {
     const nodes: LockNode[] = [];
     const ref = (() => {
       const resource = new Resource();
-      nodes.push(new LockNode({ name: 'r', kind: 'Lock', reentrant: false, exclusive: true, site: resource.created(), owner: resource }));
+      nodes.push(new LockNode({ name: 'r', kind: 'Lock', reentrant: false, exclusive: true, site: resource.created() }));
       return new WeakRef(resource);
     })();
     expect(await collected(ref)).toBe(true);

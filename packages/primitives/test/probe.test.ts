@@ -32,7 +32,7 @@ function recorder(): Recorder {
     blocking,
     rejectors,
     waiterHolds,
-    creationSite: () => ({ file: 'recorder.ts', line: 1, column: 1 }),
+    creationSite: () => ({ file: 'created-here.ts', line: 1, column: 1 }),
     beforeAcquire(held, lock, reentry, isBlocking = true) {
       blocking.push(isBlocking);
       calls.push(`before ${lock.name}${reentry ? ' reentry' : ''} holding [${held.map((h) => h.lock.name).join(',')}]`);

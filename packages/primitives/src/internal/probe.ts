@@ -33,7 +33,7 @@ let nextId = 0;
 /**
  * The lock's one identity: the `LockNode` the detector uses as its graph node. `owner` is the
  * primitive (its collection retires the node). The creation site is captured only when a probe is
- * installed; a generated name is not part of the cross-process key (its number follows creation
+ * installed (with the detector's frame filters); a generated name is not part of the cross-process key (its number follows creation
  * order), so the key uses the kind instead.
  */
 export function lockNode(traits: LockTraits, owner: object): LockNode {
