@@ -227,11 +227,15 @@ describe('edges: a task acquiring b while it holds a records a → b', () => {
     expect(results.map((result) => result.state)).toEqual(['rejected', 'rejected']);
   });
 
-  it('deeper nesting records an edge from every held lock', async () => {
+  it('deeper nesting records an edge from the most recent held lock; the earlier ones reach it', async () => {
     enableFresh();
     const [a, b, c] = ['a', 'b', 'c'].map((name) => new Lock({ name })) as [Lock, Lock, Lock];
     await a.withLock(() => b.withLock(() => c.withLock(() => undefined)));
-    expect(edgeNames()).toEqual(['a→b', 'a→c', 'b→c']);
+    expect(edgeNames()).toEqual(['a→b', 'b→c']);
+    // a is still ordered before c: the reverse nesting is refused, naming the exact pair.
+    const error = await c.withLock(() => a.withLock(() => undefined)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(LockOrderError);
+    expect((error as LockOrderError).cycle.locks.map((lock) => lock.name)).toEqual(['a', 'b', 'c']);
   });
 
   it('work forked inside a critical section inherits the holder’s locks', async () => {
