@@ -100,7 +100,6 @@ export class Detector implements LockProbe, NodeKeeper {
    * seen in a deeper prefix) and no allocation. A new edge costs a bounded graph search and one
    * stack capture.
    *
-   * @throws {DeadlockError} the task holds `node`, which is exclusive and not reentrant.
    * @throws {LockOrderError} with `onCycle: 'throw'`, an edge would close a cycle; nothing was recorded.
    * @returns a site capture to hand to {@link holdAcquired} (and {@link waitStart}) when one was
    *   taken, otherwise `undefined`.
@@ -119,7 +118,9 @@ export class Detector implements LockProbe, NodeKeeper {
       if (held.length === 0) node.topSite ??= capture;
     }
     if (reentry || held.length === 0 || node.forgotten) return capture;
-    this.#checkSelfWait(held, node, capture);
+    // A task asking for an exclusive lock it holds is not refused here: it may hold it only by
+    // inheritance (work its holder started and does not await), which simply has to wait. The
+    // wait-for graph sees the self-wait and breaks it if it lasts (`deadlockGrace`).
     return this.#order(held, node, capture);
   }
 
@@ -181,7 +182,7 @@ export class Detector implements LockProbe, NodeKeeper {
     // only a long-wait report could need its site: contended waits of tasks that hold nothing —
     // the usual case — capture no stack (a capture costs several µs, ~9× a contended hand-off).
     const where = site ?? (options.stacks && (live.length > 0 || options.holdTimeout > 0) ? new SiteCapture(options.frameFilters) : undefined);
-    return this.#waits.start(live, node, reject, where, options.holdTimeout);
+    return this.#waits.start(live, node, reject, where, options.holdTimeout, options.deadlockGrace);
   }
 
   /** The wait ended (granted, timed out, aborted or rejected). Idempotent. */
@@ -263,18 +264,6 @@ export class Detector implements LockProbe, NodeKeeper {
   }
 
   /**
-   * A task that holds `node` (exclusive, not reentrant) and asks for it again waits for itself.
-   * Looked up from the lock's side (its live holds, at most one for an exclusive lock), so a free
-   * lock costs nothing whatever the task holds.
-   */
-  #checkSelfWait(held: readonly Hold[], node: LockNode, capture: SiteCapture | undefined): void {
-    if (!node.exclusive || node.reentrant) return;
-    for (const hold of node.holds) {
-      if (hold.live && held.includes(hold)) this.#selfDeadlock(held, hold, node, capture);
-    }
-  }
-
-  /**
    * Records the order `held → node`, lockdep's way: an edge from the task's most recent live hold
    * only, plus one from every earlier hold that the graph does not already connect to the one after
    * it (see {@link HeldChains}). Afterwards every live hold reaches `node` in the graph, exactly
@@ -303,11 +292,8 @@ export class Detector implements LockProbe, NodeKeeper {
       // A hold of a lock this detector has not seen yet (taken before it was enabled) orders what
       // follows like any other; the lock joins the report with its first edge.
       if (from.keeper !== this) this.#register(from);
-      if (from === node) {
-        // A hold #checkSelfWait could not see (taken before the detector was enabled).
-        if (node.exclusive && !node.reentrant) refuse(() => this.#selfDeadlock(held, hold, node, capture));
-        return true; // a counting lock taken again: no edge, and it reaches itself
-      }
+      // The same lock again: no edge (it reaches itself). A self-wait is the wait-for graph's.
+      if (from === node) return true;
       const known = this.#graph.edge(from, node);
       if (known !== undefined) {
         followed.push(known);
@@ -369,14 +355,6 @@ export class Detector implements LockProbe, NodeKeeper {
     const holder = hold === undefined ? bad.record.holder : this.#holdSite(from, hold, held);
     pending.push({ from, to: node, holder, acquirer: acquirerSite() ?? bad.record.acquirer });
     return buildCycle(pending);
-  }
-
-  #selfDeadlock(held: readonly Hold[], hold: Hold, node: LockNode, first: SiteCapture | undefined): never {
-    const options = this.#options;
-    const acquirer = first ?? (options.stacks ? new SiteCapture(options.frameFilters) : undefined);
-    const cycle = buildCycle([{ from: node, to: node, holder: this.#holdSite(node, hold, held), acquirer }]);
-    this.#findings.addDeadlock(cycle, [node]);
-    throw new DeadlockError(cycle);
   }
 
   /**

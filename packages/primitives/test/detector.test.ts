@@ -17,6 +17,7 @@ import {
   Semaphore,
   type Guard,
 } from '../src/index.ts';
+import { DEFAULT_DEADLOCK_GRACE } from '@interlock/core';
 import { gate, settle, track } from './support/async.ts';
 import { cycleNames, disableAfterEach, edgeNames, enableFresh } from './support/detector.ts';
 
@@ -584,10 +585,18 @@ describe('inheritance and siblings under the detector', () => {
     return { x };
   }
 
-  it('fire-and-forget work started inside a critical section inherits the hold: a false DeadlockError (documented)', async () => {
-    enableFresh({ onCycle: 'record' });
+  it('fire-and-forget work started inside a critical section inherits the hold: with deadlockGrace 0, a false DeadlockError (documented)', async () => {
+    enableFresh({ onCycle: 'record', deadlockGrace: 0 });
     const { x } = await fireAndForget((child) => void child().catch(() => undefined));
     expect(x.error).toBeInstanceOf(DeadlockError);
+  });
+
+  it('with the default grace period the same cycle dissolves when the parent releases: no verdict, every task finishes', async () => {
+    enableFresh({ onCycle: 'record', deadlockGrace: DEFAULT_DEADLOCK_GRACE });
+    const { x } = await fireAndForget((child) => void child().catch(() => undefined));
+    await settle();
+    expect(x.state).toBe('fulfilled');
+    expect(detector.deadlocks()).toEqual([]);
   });
 
   it('the same work started with detached() holds nothing: no deadlock, every task finishes', async () => {
