@@ -11,6 +11,7 @@
 import { main } from './cli.ts';
 import { bindCases } from './cases/bind.ts';
 import { detectorCases } from './cases/detector.ts';
+import { fastestStyleCases } from './cases/fastest-style.ts';
 import { loadOurPrimitives } from './cases/load.ts';
 import { lockCases } from './cases/lock.ts';
 import { semaphoreCases } from './cases/semaphore.ts';
@@ -22,6 +23,7 @@ const cases = [
   ...lockCases(primitives),
   ...semaphoreCases(primitives),
   ...detectorCases(primitives),
+  ...fastestStyleCases(primitives),
   ...(await bindCases(primitives)),
   ...(await transformCases()),
 ];

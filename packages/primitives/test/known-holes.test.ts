@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bind } from '../src/bind.ts';
-import { detector, Lock } from '../src/index.ts';
+import { detector, Lock, trackYields } from '../src/index.ts';
 import { instrumentSource } from '../src/transform/index.ts';
 import { disableAfterEach, edgeNames, enableFresh } from './support/detector.ts';
 
@@ -29,6 +29,24 @@ describe('holds across yield in an async generator', () => {
     for await (const row of rows()) expect(row).toBe(1);
     expect(edgeNames()).toEqual([]);
     expect(detector.cycles()).toEqual([]);
+  });
+
+  it('wrapped in trackYields, a bound hold survives the yield: the edge is seen', async () => {
+    enableFresh({ onCycle: 'record' });
+    const a = new Lock({ name: 'a' });
+    const b = new Lock({ name: 'b' });
+    async function* rows(): AsyncGenerator<number> {
+      bind(await a.acquire());
+      try {
+        yield 1;
+        bind(await b.acquire());
+        b.release();
+      } finally {
+        a.release();
+      }
+    }
+    for await (const row of trackYields(rows())) expect(row).toBe(1);
+    expect(edgeNames()).toEqual(['a→b']);
   });
 
   it('before the first yield the hold is seen as usual', async () => {
