@@ -7,9 +7,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mergeReports, parseReport } from '@interlock/core';
 import { describe, expect, it } from 'vitest';
-import { shardFile } from '../src/index.ts';
-import { cycleVariables, positionOf } from './support/bank.ts';
-import { runFixture } from './support/run-fixture.ts';
+import { shardFile } from '../../src/index.ts';
+import { cycleVariables, positionOf } from '../support/bank.ts';
+import { runFixture } from '../support/run-fixture.ts';
 
 describe('a cycle inside one test file', () => {
   const filters = ['tests/cycle-in-file.test.ts'];

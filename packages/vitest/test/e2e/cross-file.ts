@@ -4,8 +4,8 @@
  * in every pool; the report file holds the merged graph.
  */
 import { describe, expect, it } from 'vitest';
-import { cycleVariables, positionOf } from './support/bank.ts';
-import { edgeNames, runFixture, runFixtureWatching } from './support/run-fixture.ts';
+import { cycleVariables, positionOf } from '../support/bank.ts';
+import { edgeNames, runFixture, runFixtureWatching } from '../support/run-fixture.ts';
 
 const crossFile = ['tests/transfer.test.ts', 'tests/audit.test.ts'];
 
