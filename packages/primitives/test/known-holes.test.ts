@@ -70,7 +70,9 @@ describe('holds across yield in an async generator', () => {
   it('the transform leaves yield alone (restoring the frame there would lend the generator’s holds to the consumer)', () => {
     const code = 'async function* g(l) { await l.acquire(); yield 1; }';
     const out = instrumentSource(code, '/g.ts')?.code.split('\n')[0];
-    expect(out).toBe('async function* g(l) { __interlock_bind(await l.acquire(), "/g.ts:1:32"); yield 1; }');
+    expect(out).toBe(
+      'async function* g(l) { __interlock_bind(await l.acquire(), "/g.ts:1:32"); yield 1; }',
+    );
   });
 });
 
@@ -80,10 +82,11 @@ describe('code built at run time (eval, new Function)', () => {
     const a = new Lock({ name: 'a' });
     const b = new Lock({ name: 'b' });
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the hole under test
-    const nest = new Function('a', 'b', 'return (async () => { await a.acquire(); await b.acquire(); b.release(); a.release(); })();') as (
-      a: Lock,
-      b: Lock,
-    ) => Promise<void>;
+    const nest = new Function(
+      'a',
+      'b',
+      'return (async () => { await a.acquire(); await b.acquire(); b.release(); a.release(); })();',
+    ) as (a: Lock, b: Lock) => Promise<void>;
     await nest(a, b);
     expect(edgeNames()).toEqual([]);
   });
