@@ -56,12 +56,24 @@ function walkedFacts(sourceCode: Readonly<TSESLint.SourceCode>, model: FileLockM
 
 /**
  * The facts of a file that calls no lock method: nothing is held anywhere, so the walk would
- * only list its writes, each with nothing held. Collecting them directly keeps lock-free code
- * (most of a program) nearly free.
+ * only list its writes, each with nothing held. They are collected only if a rule asks, which
+ * keeps lock-free code (most of a program) nearly free.
  */
 function lockFreeFacts(ast: TSESTree.Program, keys: TSESLint.SourceCode.VisitorKeys): FileFacts {
+  let writes: WriteFact[] | undefined;
+  return {
+    ops: [],
+    callsWhileHeld: [],
+    get writes() {
+      writes ??= unheldWrites(ast, keys);
+      return writes;
+    },
+    heldAt: () => none,
+  };
+}
+
+function unheldWrites(ast: TSESTree.Program, keys: TSESLint.SourceCode.VisitorKeys): WriteFact[] {
   const writes: WriteFact[] = [];
-  // A plain stack walk: this runs on every lock-free file of the program, so it stays lean.
   const stack: unknown[] = [ast];
   while (stack.length > 0) {
     const node = stack.pop() as TSESTree.Node;
@@ -77,8 +89,7 @@ function lockFreeFacts(ast: TSESTree.Program, keys: TSESLint.SourceCode.VisitorK
       }
     }
   }
-  writes.sort((a, b) => a.node.range[0] - b.node.range[0]);
-  return { ops: [], callsWhileHeld: [], writes, heldAt: () => none };
+  return writes.sort((a, b) => a.node.range[0] - b.node.range[0]);
 }
 
 /**
