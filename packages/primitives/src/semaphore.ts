@@ -3,7 +3,7 @@ import { acquireTimeout, runHolding, watchWaiter } from './internal/acquisition.
 import type { AcquireOptions, LockOptions } from './internal/exclusive-lock.ts';
 import type { AcquireSite, LockNode } from '@interlock/core';
 import { lockNode, probe } from './internal/probe.ts';
-import { Hold, holdsOf, taskContext, type Frame, type HoldReleaser } from './internal/task-context.ts';
+import { Hold, holdsOf, leaveHold, taskContext, type Frame, type HoldReleaser } from './internal/task-context.ts';
 import { validateFunction, validateInteger, validateName, validateOptions } from './internal/validate.ts';
 import { abortedBeforeStart, WaiterQueue } from './internal/waiter-queue.ts';
 
@@ -121,11 +121,22 @@ export class Semaphore {
   release(n = 1): void {
     validateInteger(n, 'n', 1);
     this.#checkBound(n);
-    // Python's release: `n` permits go back, whoever asks. It never ends a guard's hold — that
-    // guard still gives back its own permit once, so mixing styles loses or duplicates nothing.
-    // For the detector, the permits end holds that no frame claimed (plain acquires): without
-    // this it would keep one hold per plain acquire/release for ever.
-    if (this.#tracked.size > 0) this.#endAnonymous(n);
+    // Python's release: `n` permits go back, whoever asks. It never ends a guard's hold (`using`,
+    // withLock) — that guard still gives back its own permit once, so mixing styles loses or
+    // duplicates nothing. A hold bound by source instrumentation is a plain acquisition made
+    // visible: the caller's own is ended and leaves its frame. For the detector, the other permits
+    // end holds no frame claimed: without this it would keep one hold per plain acquire/release.
+    const frame = taskContext.getStore();
+    let anonymous = n;
+    if (frame !== undefined) {
+      const own = frame.holds.findLast((h) => h.lock === this.#id && h.live && !h.claimed && h.boundAt !== undefined);
+      if (own !== undefined) {
+        this.#endHold(own);
+        leaveHold(own);
+        anonymous -= 1;
+      }
+    }
+    if (anonymous > 0 && this.#tracked.size > 0) this.#endAnonymous(anonymous);
     this.#returnPermits(n);
   }
 
@@ -152,15 +163,24 @@ export class Semaphore {
     return hold;
   }
 
-  /** Ends, for the detector, `count` tracked holds that no frame has claimed. */
+  /**
+   * Ends, for the detector, `count` tracked holds that no frame has claimed. Holds bound by source
+   * instrumentation go first: they sit in some task's frame, and one left live after its permit
+   * came back would order that task's later locks after this semaphore (an invented edge), while
+   * ending one its task still uses only loses edges. The guards are untouched (`count` stays):
+   * what they release is unchanged.
+   */
   #endAnonymous(count: number): void {
     let left = count;
-    for (const hold of this.#tracked) {
-      if (left === 0) return;
-      if (hold.claimed) continue;
-      this.#tracked.delete(hold);
-      probe?.holdReleased(hold);
-      left -= 1;
+    for (const bound of [true, false]) {
+      for (const hold of this.#tracked) {
+        if (left === 0) return;
+        if (hold.claimed || (hold.boundAt !== undefined) !== bound) continue;
+        this.#tracked.delete(hold);
+        hold.live = false;
+        probe?.holdReleased(hold);
+        left -= 1;
+      }
     }
   }
 

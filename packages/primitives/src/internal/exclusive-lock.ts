@@ -6,9 +6,10 @@ import { LockStateError } from '../errors.ts';
 import { HoldGuard, type Guard } from '../guard.ts';
 import { acquireTimeout, runHolding, watchWaiter } from './acquisition.ts';
 import type { AcquireSite, LockNode } from '@interlock/core';
+import { isBoundOnly, plainReentryError } from './bound-holds.ts';
 import { lockNode, probe } from './probe.ts';
 import { deliverLater, ReentryLevels } from './reentry-levels.ts';
-import { frameHas, Hold, holdsOf, taskContext, type Frame, type HoldReleaser } from './task-context.ts';
+import { frameHas, Hold, holdsOf, leaveHold, taskContext, type Frame, type HoldReleaser } from './task-context.ts';
 import { validateFunction, validateName, validateOptions } from './validate.ts';
 import { abortedBeforeStart, WaiterQueue, type WaitOptions } from './waiter-queue.ts';
 
@@ -99,6 +100,11 @@ export class ExclusiveLock {
     const frame = taskContext.getStore();
     const hold = this.#hold;
     const verdict = hold === undefined || !this.#id.reentrant ? undefined : this.#levels.verdict(frame, hold);
+    // With the detector on, an RLock held through instrumentation's bind only: waiting would be
+    // for ever, so say why at once (without it, the acquire waits, as without instrumentation).
+    if (probe !== undefined && verdict?.kind === 'outsider' && isBoundOnly(frame, hold!)) {
+      return Promise.reject(plainReentryError(this.#id));
+    }
     let site: AcquireSite;
     try {
       // `timeout: 0` never waits: to the detector it is a try-acquire (no order edge into it).
@@ -170,13 +176,11 @@ export class ExclusiveLock {
   release(): void {
     const hold = this.#hold;
     if (hold === undefined) throw new LockStateError(`Cannot release ${this.#id.kind} ${this.#id.name}: it is not locked`);
-    if (!this.#id.reentrant) {
-      this.#releaseLevel(hold);
-      return;
-    }
-    const level = this.#levels.ownerLevel(taskContext.getStore(), hold);
+    const level = this.#id.reentrant ? this.#levels.ownerLevel(taskContext.getStore(), hold) : hold;
     if (level === undefined) throw new LockStateError(`Cannot release ${this.#id.kind} ${this.#id.name}: another task owns it`);
     this.#releaseLevel(level);
+    // A hold bound by instrumentation leaves the caller's frame (only ever a hold that just ended).
+    if (!level.claimed) leaveHold(level);
   }
 
   /**

@@ -78,7 +78,9 @@ export class ReentryLevels {
     for (let index = levels.length - 1; index >= -1; index--) {
       const level = index === -1 ? base : levels[index]!;
       if (level.count === 0) continue;
-      if (frameHas(frame, level)) return reenter;
+      // Only a claimed level counts as the frame's own: a hold bound by source instrumentation is
+      // in the frame but unclaimed, and instrumentation must not make a plain hold re-entrant.
+      if (level.claimed && frameHas(frame, level)) return reenter;
       if (level.claimed || (index >= 0 && !level.delivered)) return this.#holdsAny(frame, base, index) ? waitSibling : outsider;
     }
     return outsider;
@@ -103,8 +105,8 @@ export class ReentryLevels {
   #holdsAny(frame: Frame, base: Hold, below: number): boolean {
     for (let index = below - 1; index >= 0; index--) {
       const level = this.#levels[index]!;
-      if (level.count > 0 && frameHas(frame, level)) return true;
+      if (level.count > 0 && level.claimed && frameHas(frame, level)) return true;
     }
-    return frameHas(frame, base);
+    return base.claimed && frameHas(frame, base);
   }
 }

@@ -31,6 +31,11 @@ export class Hold implements DetectorHold {
    * continuation (see reentry-levels.ts): until then it blocks sibling re-entries.
    */
   delivered = true;
+  /**
+   * Set when source instrumentation bound this hold into a frame: `file:line:column` of the
+   * acquire (for leak reports), or `''` when no position was given.
+   */
+  boundAt: string | undefined = undefined;
 
   constructor(lock: LockNode, releaser: HoldReleaser) {
     this.lock = lock;
@@ -86,7 +91,7 @@ export function frameWithout(frame: Frame, hold: Hold): Frame | undefined {
 }
 
 /** Makes `next` the current frame for the rest of this synchronous run (and of its generator). */
-function enter(next: Frame | undefined): void {
+export function enterFrame(next: Frame | undefined): void {
   if (next?.home !== undefined) next.home.current = next;
   // enterWith(undefined) is how a task goes back to holding nothing.
   taskContext.enterWith(next as Frame);
@@ -96,14 +101,14 @@ function enter(next: Frame | undefined): void {
 export function claimHold(hold: Hold): void {
   const frame = taskContext.getStore();
   hold.claimed = true;
-  if (!frameHas(frame, hold)) enter(frameWith(frame, hold));
+  if (!frameHas(frame, hold)) enterFrame(frameWith(frame, hold));
 }
 
 /** Drop `hold` from the current task's frame, if it is there. */
 export function leaveHold(hold: Hold): void {
   const frame = taskContext.getStore();
   if (frame !== undefined && frame.holds.includes(hold)) {
-    enter(frameWithout(frame, hold));
+    enterFrame(frameWithout(frame, hold));
   }
 }
 
