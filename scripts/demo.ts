@@ -7,7 +7,7 @@
  * form a cycle — the run fails and names both files' sites.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { ESLint, type Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import interlock from '@interlock/eslint-plugin';
 import { Barrier, DeadlockError, Lock, detector } from '@interlock/primitives';
+import { run as interlockCli } from '@interlock/cli';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -61,8 +62,23 @@ async function seenNeverHung(): Promise<void> {
   await transfer(alice, bob); // records alice → bob
   await transfer(bob, alice); // records bob → alice: the cycle is reported now
   console.log(detector.format());
+  await renderHtmlReport(JSON.stringify(detector.snapshot(), null, 2));
   detector.disable();
   detector.reset();
+}
+
+/** Saves the runtime report and renders it with the CLI, as `interlock report --format html` would. */
+async function renderHtmlReport(report: string): Promise<void> {
+  const directory = path.join(root, '.interlock');
+  mkdirSync(directory, { recursive: true });
+  const json = path.join(directory, 'demo-report.json');
+  const html = path.join(directory, 'demo-report.html');
+  writeFileSync(json, report);
+  // Exit status 1 means "the report holds a cycle", which is what this demo shows.
+  const status = await interlockCli(['report', json, '--format', 'html', '--output', html]);
+  if (status === 2) throw new Error('interlock report could not render the demo report');
+  console.log(`HTML report (open it in a browser): ${html}`);
+  console.log(`The same from the command line: pnpm exec interlock report ${path.relative(root, json)} --format html --output report.html`);
 }
 
 async function realDeadlockBroken(): Promise<void> {
