@@ -8,13 +8,15 @@
  */
 import { HoldGuard } from './guard.ts';
 import { markBound, releaserHold } from './internal/bound-holds.ts';
-import { enterFrame, frameHas, taskContext, type Frame, type Hold } from './internal/task-context.ts';
+import { probe } from './internal/probe.ts';
+import { enterUnclaimed, type Hold } from './internal/task-context.ts';
 
 /**
  * Enter the holds behind `value` into the current task's frame and return `value` unchanged.
  * `value` may be a guard, an `instrument()` releaser, or an array of them (one level deep, and
  * async-mutex's `[value, releaser]` tuples inside it) — what `Promise.all` of acquires resolves to.
- * Anything else is returned untouched, at the cost of a few type checks.
+ * Anything else is returned untouched, at the cost of a few type checks; with the detector off,
+ * everything is (one check).
  *
  * Must run synchronously in the acquiring task's continuation — right after the `await` — which is
  * where the instrumentation puts it: there `enterWith` reaches exactly that task and what it
@@ -31,6 +33,8 @@ import { enterFrame, frameHas, taskContext, type Frame, type Hold } from './inte
  * ```
  */
 export function bind<T>(value: T, site?: string): T {
+  // With the detector off nothing reads a bound hold (only claimed ones matter to the locks).
+  if (probe === undefined) return value;
   if (typeof value === 'object' && value !== null) {
     if (value instanceof HoldGuard) enter(HoldGuard.holdOf(value), site);
     else if (Array.isArray(value)) bindAll(value, site, true);
@@ -54,19 +58,5 @@ function bindAll(values: readonly unknown[], site: string | undefined, nested: b
 function enter(hold: Hold, site: string | undefined): void {
   if (hold.count === 0) return;
   markBound(hold, site);
-  const frame = taskContext.getStore();
-  if (frameHas(frame, hold)) return;
-  taskContext.enterWith(withoutEnded(frame, hold));
-}
-
-/**
- * `frame + hold`, dropping holds that have ended: plain `release()` cannot remove its hold from
- * the frame (it may run where `enterWith` would leak to a caller), so a loop of plain
- * acquire/release would otherwise grow the frame by one stale hold per turn.
- */
-function withoutEnded(frame: Frame | undefined, hold: Hold): Frame {
-  if (frame === undefined) return { holds: [hold] };
-  const holds = frame.holds.filter((held) => held.count > 0);
-  holds.push(hold);
-  return { holds };
+  enterUnclaimed(hold);
 }

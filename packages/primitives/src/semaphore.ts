@@ -121,22 +121,11 @@ export class Semaphore {
   release(n = 1): void {
     validateInteger(n, 'n', 1);
     this.#checkBound(n);
-    // Python's release: `n` permits go back, whoever asks. It never ends a guard's hold (`using`,
-    // withLock) — that guard still gives back its own permit once, so mixing styles loses or
-    // duplicates nothing. A hold bound by source instrumentation is a plain acquisition made
-    // visible: the caller's own is ended and leaves its frame. For the detector, the other permits
-    // end holds no frame claimed: without this it would keep one hold per plain acquire/release.
-    const frame = taskContext.getStore();
-    let anonymous = n;
-    if (frame !== undefined) {
-      const own = frame.holds.findLast((h) => h.lock === this.#id && h.live && !h.claimed && h.boundAt !== undefined);
-      if (own !== undefined) {
-        this.#endHold(own);
-        leaveHold(own);
-        anonymous -= 1;
-      }
-    }
-    if (anonymous > 0 && this.#tracked.size > 0) this.#endAnonymous(anonymous);
+    // Python's release: `n` permits go back, whoever asks. It never ends a guard's hold — that
+    // guard still gives back its own permit once, so mixing styles loses or duplicates nothing.
+    // For the detector, the permits end holds that no frame claimed (plain acquires): without
+    // this it would keep one hold per plain acquire/release for ever.
+    if (this.#tracked.size > 0) this.#endAnonymous(n);
     this.#returnPermits(n);
   }
 
@@ -165,24 +154,23 @@ export class Semaphore {
 
   /**
    * Ends, for the detector, `count` tracked holds that no frame has claimed. Holds bound by source
-   * instrumentation go first: they sit in some task's frame, and one left live after its permit
-   * came back would order that task's later locks after this semaphore (an invented edge), while
-   * ending one its task still uses only loses edges. The guards are untouched (`count` stays):
-   * what they release is unchanged.
+   * instrumentation go first — the caller's own, then others': a bound hold sits in some task's
+   * frame, and one left live after its permit came back would order that task's later locks after
+   * this semaphore (an invented edge), while ending one its task still uses only loses edges. The
+   * guards are untouched (`count` stays): what they release is unchanged.
    */
   #endAnonymous(count: number): void {
-    let left = count;
-    for (const bound of [true, false]) {
-      for (const hold of this.#tracked) {
-        if (left === 0) return;
-        if (hold.claimed || (hold.boundAt !== undefined) !== bound) continue;
-        this.#tracked.delete(hold);
-        hold.live = false;
-        probe?.holdReleased(hold);
-        left -= 1;
-      }
+    const frame = taskContext.getStore();
+    const rank = (hold: Hold): number => (hold.boundAt === undefined ? 2 : frame !== undefined && frame.holds.includes(hold) ? 0 : 1);
+    const candidates = [...this.#tracked].filter((hold) => !hold.claimed).sort((a, b) => rank(a) - rank(b));
+    for (const hold of candidates.slice(0, count)) {
+      this.#tracked.delete(hold);
+      hold.live = false;
+      probe?.holdReleased(hold);
+      leaveHold(hold);
     }
   }
+
 
   #checkBound(n: number): void {
     // Outstanding permits = bound − value when bounded; a release may not push value past it.

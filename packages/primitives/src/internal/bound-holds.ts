@@ -6,7 +6,7 @@
  * program does — only what the detector sees.
  */
 import { DeadlockError, type LockNode } from '@interlock/core';
-import { frameHas, type Frame, type Hold } from './task-context.ts';
+import type { Hold } from './task-context.ts';
 
 /** Releasers handed out by `instrument()`, to the hold they end: `bind` looks them up. */
 const releaserHolds = new WeakMap<object, Hold>();
@@ -32,15 +32,6 @@ export function markBound(hold: Hold, site: string | undefined): void {
 /** The source position instrumentation gave for `hold`, as `file:line:column`. */
 export function bindSite(hold: Hold): string | undefined {
   return hold.boundAt === '' ? undefined : hold.boundAt;
-}
-
-/**
- * Is `hold` the caller's through instrumentation only (in its frame, not claimed)? An `RLock`
- * acquired again on such a hold would wait for ever, as it does without instrumentation, where
- * the hold is anonymous.
- */
-export function isBoundOnly(frame: Frame | undefined, hold: Hold): boolean {
-  return !hold.claimed && frameHas(frame, hold);
 }
 
 /**

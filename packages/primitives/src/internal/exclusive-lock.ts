@@ -6,7 +6,7 @@ import { LockStateError } from '../errors.ts';
 import { HoldGuard, type Guard } from '../guard.ts';
 import { acquireTimeout, runHolding, watchWaiter } from './acquisition.ts';
 import type { AcquireSite, LockNode } from '@interlock/core';
-import { isBoundOnly, plainReentryError } from './bound-holds.ts';
+import { plainReentryError } from './bound-holds.ts';
 import { lockNode, probe } from './probe.ts';
 import { deliverLater, ReentryLevels } from './reentry-levels.ts';
 import { frameHas, Hold, holdsOf, leaveHold, taskContext, type Frame, type HoldReleaser } from './task-context.ts';
@@ -100,16 +100,14 @@ export class ExclusiveLock {
     const frame = taskContext.getStore();
     const hold = this.#hold;
     const verdict = hold === undefined || !this.#id.reentrant ? undefined : this.#levels.verdict(frame, hold);
-    // With the detector on, an RLock held through instrumentation's bind only: waiting would be
-    // for ever, so say why at once (without it, the acquire waits, as without instrumentation).
-    if (probe !== undefined && verdict?.kind === 'outsider' && isBoundOnly(frame, hold!)) {
-      return Promise.reject(plainReentryError(this.#id));
-    }
+    // An RLock held by this task through instrumentation's bind only (not claimed): re-entry needs
+    // an owner, so this would wait for ever, as it does uninstrumented. Say so at once instead.
+    if (verdict?.kind === 'plain-held' && probe !== undefined) return Promise.reject(plainReentryError(this.#id));
     let site: AcquireSite;
     try {
       // `timeout: 0` never waits: to the detector it is a try-acquire (no order edge into it).
       // A sibling's wait inside the same RLock is a re-entry too: no edge, no self-deadlock.
-      site = probe?.beforeAcquire(holdsOf(frame), this.#id, verdict !== undefined && verdict.kind !== 'outsider', options?.timeout !== 0);
+      site = probe?.beforeAcquire(holdsOf(frame), this.#id, verdict !== undefined && (verdict.kind === 'reenter' || verdict.kind === 'wait-sibling'), options?.timeout !== 0);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -176,11 +174,16 @@ export class ExclusiveLock {
   release(): void {
     const hold = this.#hold;
     if (hold === undefined) throw new LockStateError(`Cannot release ${this.#id.kind} ${this.#id.name}: it is not locked`);
-    const level = this.#id.reentrant ? this.#levels.ownerLevel(taskContext.getStore(), hold) : hold;
+    if (!this.#id.reentrant) {
+      this.#releaseLevel(hold);
+      if (hold.count === 0) leaveHold(hold);
+      return;
+    }
+    const level = this.#levels.ownerLevel(taskContext.getStore(), hold);
     if (level === undefined) throw new LockStateError(`Cannot release ${this.#id.kind} ${this.#id.name}: another task owns it`);
     this.#releaseLevel(level);
-    // A hold bound by instrumentation leaves the caller's frame (only ever a hold that just ended).
-    if (!level.claimed) leaveHold(level);
+    // A level bound by instrumentation leaves the caller's frame (only ever one that just ended).
+    if (level.count === 0) leaveHold(level);
   }
 
   /**

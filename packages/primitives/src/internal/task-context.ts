@@ -104,6 +104,24 @@ export function claimHold(hold: Hold): void {
   if (!frameHas(frame, hold)) enterFrame(frameWith(frame, hold));
 }
 
+/**
+ * Enter `hold` into the current task's frame without claiming it — source instrumentation's
+ * `bind` (see ../bind.ts): the detector sees the hold, the lock's ownership rules do not change.
+ * Holds that have ended are dropped from the new frame: a plain `release()` that ran where it
+ * could not leave the frame would otherwise leave one stale hold per loop turn.
+ */
+export function enterUnclaimed(hold: Hold): void {
+  const frame = taskContext.getStore();
+  if (frameHas(frame, hold)) return;
+  if (frame === undefined) {
+    enterFrame({ holds: [hold] });
+    return;
+  }
+  const holds = frame.holds.filter((held) => held.count > 0);
+  holds.push(hold);
+  enterFrame(frame.home === undefined ? { holds } : { holds, home: frame.home });
+}
+
 /** Drop `hold` from the current task's frame, if it is there. */
 export function leaveHold(hold: Hold): void {
   const frame = taskContext.getStore();
