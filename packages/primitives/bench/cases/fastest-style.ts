@@ -9,22 +9,11 @@
 import { Semaphore as MutexSemaphore } from 'async-mutex';
 import type { BenchCase, Subject } from '../harness.ts';
 import { noop, unavailable, type AcquirableLike, type Loaded, type OurPrimitives } from './load.ts';
+import { mutexSemaphoreAcquireRelease } from './semaphore.ts';
 
 const fastestTarget = 1.5;
 
-/** async-mutex's `Semaphore(permits)`: `const [, release] = await sem.acquire(); release()`. */
-function mutexSemaphore(permits: number): Subject {
-  const semaphore = new MutexSemaphore(permits);
-  return {
-    label: `async-mutex Semaphore(${permits}): const [, release] = await sem.acquire(); release()`,
-    async run(ops) {
-      for (let i = 0; i < ops; i++) {
-        const [, release] = await semaphore.acquire();
-        release();
-      }
-    },
-  };
-}
+const mutexSemaphore = mutexSemaphoreAcquireRelease;
 
 function usingLoop(label: string, lock: AcquirableLike): Subject {
   return {

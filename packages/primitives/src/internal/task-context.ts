@@ -91,7 +91,7 @@ export function frameWithout(frame: Frame, hold: Hold): Frame | undefined {
 }
 
 /** Makes `next` the current frame for the rest of this synchronous run (and of its generator). */
-function enter(next: Frame | undefined): void {
+export function enterFrame(next: Frame | undefined): void {
   if (next?.home !== undefined) next.home.current = next;
   // enterWith(undefined) is how a task goes back to holding nothing.
   taskContext.enterWith(next as Frame);
@@ -101,7 +101,7 @@ function enter(next: Frame | undefined): void {
 export function claimHold(hold: Hold): void {
   const frame = taskContext.getStore();
   hold.claimed = true;
-  if (!frameHas(frame, hold)) enter(frameWith(frame, hold));
+  if (!frameHas(frame, hold)) enterFrame(frameWith(frame, hold));
 }
 
 /**
@@ -114,19 +114,19 @@ export function enterUnclaimed(hold: Hold): void {
   const frame = taskContext.getStore();
   if (frameHas(frame, hold)) return;
   if (frame === undefined) {
-    enter({ holds: [hold] });
+    enterFrame({ holds: [hold] });
     return;
   }
   const holds = frame.holds.filter((held) => held.count > 0);
   holds.push(hold);
-  enter(frame.home === undefined ? { holds } : { holds, home: frame.home });
+  enterFrame(frame.home === undefined ? { holds } : { holds, home: frame.home });
 }
 
 /** Drop `hold` from the current task's frame, if it is there. */
 export function leaveHold(hold: Hold): void {
   const frame = taskContext.getStore();
   if (frame !== undefined && frame.holds.includes(hold)) {
-    enter(frameWithout(frame, hold));
+    enterFrame(frameWithout(frame, hold));
   }
 }
 
