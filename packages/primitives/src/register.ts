@@ -10,14 +10,23 @@
  * - With `--experimental-transform-types` Node's own map would replace ours, so the hook strips
  *   the types itself and chains the two maps.
  */
-import { registerHooks, stripTypeScriptTypes, type LoadFnOutput, type LoadHookContext, type ModuleFormat } from 'node:module';
+import {
+  registerHooks,
+  stripTypeScriptTypes,
+  type LoadFnOutput,
+  type LoadHookContext,
+  type ModuleFormat,
+} from 'node:module';
 import { fileURLToPath } from 'node:url';
 import remapping, { type SourceMapInput } from '@jridgewell/remapping';
 import { instrumentSource, type InstrumentedSource } from './transform/index.ts';
 
 /** This package's own directory (its sources are never instrumented) and the bind module. */
 const ownDirectory = fileURLToPath(new URL('.', import.meta.url));
-const bindUrl = new URL(import.meta.url.endsWith('.ts') ? './bind.ts' : './bind.js', import.meta.url);
+const bindUrl = new URL(
+  import.meta.url.endsWith('.ts') ? './bind.ts' : './bind.js',
+  import.meta.url,
+);
 const coreDirectory = fileURLToPath(new URL('.', import.meta.resolve('@interlock/core')));
 
 /**
@@ -32,7 +41,10 @@ const includedPackages = (process.env['INTERLOCK_INSTRUMENT_PACKAGES'] ?? '')
 function isExcluded(file: string): boolean {
   if (file.startsWith(ownDirectory) || file.startsWith(coreDirectory)) return true;
   const normalised = file.replaceAll('\\', '/');
-  return normalised.includes('/node_modules/') && !includedPackages.some((name) => normalised.includes(`/node_modules/${name}/`));
+  return (
+    normalised.includes('/node_modules/') &&
+    !includedPackages.some((name) => normalised.includes(`/node_modules/${name}/`))
+  );
 }
 
 const INLINE_MAP = /\n\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
@@ -42,7 +54,9 @@ function inlineMap(map: unknown): string {
 }
 
 /** Whether `format` is a script format the transform understands, and which module system. */
-function moduleSystem(format: ModuleFormat | string | null | undefined): 'module' | 'commonjs' | undefined {
+function moduleSystem(
+  format: ModuleFormat | string | null | undefined,
+): 'module' | 'commonjs' | undefined {
   switch (format) {
     case 'module':
     case 'module-typescript':
@@ -60,28 +74,51 @@ function moduleSystem(format: ModuleFormat | string | null | undefined): 'module
  * after ours, so stack positions still map to the user's original file.
  */
 function transformTypes(result: InstrumentedSource, file: string): string {
-  const stripped = stripTypeScriptTypes(result.code, { mode: 'transform', sourceMap: true, sourceUrl: file });
+  const stripped = stripTypeScriptTypes(result.code, {
+    mode: 'transform',
+    sourceMap: true,
+    sourceUrl: file,
+  });
   const match = INLINE_MAP.exec(stripped);
   if (match === null) return stripped;
-  const strippedMap = JSON.parse(Buffer.from(match[1]!, 'base64').toString('utf8')) as SourceMapInput;
-  const chained = remapping([strippedMap, JSON.parse(result.map.toString()) as SourceMapInput], () => null);
+  const strippedMap = JSON.parse(
+    Buffer.from(match[1]!, 'base64').toString('utf8'),
+  ) as SourceMapInput;
+  const chained = remapping(
+    [strippedMap, JSON.parse(result.map.toString()) as SourceMapInput],
+    () => null,
+  );
   return stripped.slice(0, match.index) + inlineMap(chained);
 }
 
-function load(url: string, context: LoadHookContext, nextLoad: (url: string, context?: Partial<LoadHookContext>) => LoadFnOutput): LoadFnOutput {
+function load(
+  url: string,
+  context: LoadHookContext,
+  nextLoad: (url: string, context?: Partial<LoadHookContext>) => LoadFnOutput,
+): LoadFnOutput {
   const loaded = nextLoad(url, context);
   const system = moduleSystem(loaded.format);
-  if (system === undefined || !url.startsWith('file:') || loaded.source === undefined || loaded.source === null) return loaded;
+  if (
+    system === undefined ||
+    !url.startsWith('file:') ||
+    loaded.source === undefined ||
+    loaded.source === null
+  )
+    return loaded;
   const file = fileURLToPath(url);
   if (isExcluded(file)) return loaded;
-  const code = typeof loaded.source === 'string' ? loaded.source : Buffer.from(loaded.source as Uint8Array).toString('utf8');
+  const code =
+    typeof loaded.source === 'string'
+      ? loaded.source
+      : Buffer.from(loaded.source as Uint8Array).toString('utf8');
   const result = instrumentSource(code, file, {
     format: system,
     // require() takes a path, import a URL.
     bindSpecifier: system === 'module' ? bindUrl.href : fileURLToPath(bindUrl),
   });
   if (result === undefined) return loaded;
-  const typescript = loaded.format === 'module-typescript' || loaded.format === 'commonjs-typescript';
+  const typescript =
+    loaded.format === 'module-typescript' || loaded.format === 'commonjs-typescript';
   if (typescript && process.features.typescript === 'transform') {
     return { ...loaded, format: system, source: transformTypes(result, file) };
   }

@@ -6,7 +6,15 @@
 import { Mutex, Semaphore as MutexSemaphore } from 'async-mutex';
 import { describe, expect, it } from 'vitest';
 import { bind } from '../src/bind.ts';
-import { DeadlockError, detector, instrument, Lock, LockOrderError, RLock, Semaphore } from '../src/index.ts';
+import {
+  DeadlockError,
+  detector,
+  instrument,
+  Lock,
+  LockOrderError,
+  RLock,
+  Semaphore,
+} from '../src/index.ts';
 import { taskContext } from '../src/internal/task-context.ts';
 import { settle, track } from './support/async.ts';
 import { cycleNames, disableAfterEach, edgeNames, enableFresh } from './support/detector.ts';
@@ -235,8 +243,14 @@ describe('detector.heldLocks', () => {
     const permit = await semaphore.acquire();
     const first = detector.heldLocks();
     expect(first.map((held) => held.name).sort()).toEqual(['ledger', 'pool']);
-    expect(first.find((held) => held.name === 'ledger')?.site).toEqual({ file: '/app/src/a:b.ts', line: 12, column: 9 });
-    expect(detector.heldLocks().find((held) => held.name === 'ledger')).toBe(first.find((held) => held.name === 'ledger'));
+    expect(first.find((held) => held.name === 'ledger')?.site).toEqual({
+      file: '/app/src/a:b.ts',
+      line: 12,
+      column: 9,
+    });
+    expect(detector.heldLocks().find((held) => held.name === 'ledger')).toBe(
+      first.find((held) => held.name === 'ledger'),
+    );
     lock.release();
     permit.release();
     expect(detector.heldLocks()).toEqual([]);

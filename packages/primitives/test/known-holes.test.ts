@@ -11,22 +11,24 @@ import { disableAfterEach, edgeNames, enableFresh } from './support/detector.ts'
 
 disableAfterEach();
 
+/** Holds `a` across a `yield`, then takes `b` — as instrumented code does it. */
+async function* acrossYield(a: Lock, b: Lock): AsyncGenerator<number> {
+  bind(await a.acquire());
+  try {
+    yield 1;
+    bind(await b.acquire());
+    b.release();
+  } finally {
+    a.release();
+  }
+}
+
 describe('holds across yield in an async generator', () => {
   it('are lost after the yield (the body resumes in the consumer’s frame): no edge, and none invented', async () => {
     enableFresh({ onCycle: 'record' });
     const a = new Lock({ name: 'a' });
     const b = new Lock({ name: 'b' });
-    async function* rows(): AsyncGenerator<number> {
-      bind(await a.acquire());
-      try {
-        yield 1;
-        bind(await b.acquire());
-        b.release();
-      } finally {
-        a.release();
-      }
-    }
-    for await (const row of rows()) expect(row).toBe(1);
+    for await (const row of acrossYield(a, b)) expect(row).toBe(1);
     expect(edgeNames()).toEqual([]);
     expect(detector.cycles()).toEqual([]);
   });
@@ -35,17 +37,7 @@ describe('holds across yield in an async generator', () => {
     enableFresh({ onCycle: 'record' });
     const a = new Lock({ name: 'a' });
     const b = new Lock({ name: 'b' });
-    async function* rows(): AsyncGenerator<number> {
-      bind(await a.acquire());
-      try {
-        yield 1;
-        bind(await b.acquire());
-        b.release();
-      } finally {
-        a.release();
-      }
-    }
-    for await (const row of trackYields(rows())) expect(row).toBe(1);
+    for await (const row of trackYields(acrossYield(a, b))) expect(row).toBe(1);
     expect(edgeNames()).toEqual(['a→b']);
   });
 
@@ -70,7 +62,9 @@ describe('holds across yield in an async generator', () => {
   it('the transform leaves yield alone (restoring the frame there would lend the generator’s holds to the consumer)', () => {
     const code = 'async function* g(l) { await l.acquire(); yield 1; }';
     const out = instrumentSource(code, '/g.ts')?.code.split('\n')[0];
-    expect(out).toBe('async function* g(l) { __interlock_bind(await l.acquire(), "/g.ts:1:32"); yield 1; }');
+    expect(out).toBe(
+      'async function* g(l) { __interlock_bind(await l.acquire(), "/g.ts:1:32"); yield 1; }',
+    );
   });
 });
 
@@ -80,10 +74,11 @@ describe('code built at run time (eval, new Function)', () => {
     const a = new Lock({ name: 'a' });
     const b = new Lock({ name: 'b' });
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the hole under test
-    const nest = new Function('a', 'b', 'return (async () => { await a.acquire(); await b.acquire(); b.release(); a.release(); })();') as (
-      a: Lock,
-      b: Lock,
-    ) => Promise<void>;
+    const nest = new Function(
+      'a',
+      'b',
+      'return (async () => { await a.acquire(); await b.acquire(); b.release(); a.release(); })();',
+    ) as (a: Lock, b: Lock) => Promise<void>;
     await nest(a, b);
     expect(edgeNames()).toEqual([]);
   });

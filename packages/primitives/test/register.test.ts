@@ -12,7 +12,8 @@ import { parseReport, type LockGraphReport, type Site } from '@interlock/core';
 import { describe, expect, it } from 'vitest';
 
 const register = fileURLToPath(new URL('../src/register.ts', import.meta.url));
-const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/register/${name}`, import.meta.url));
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`./fixtures/register/${name}`, import.meta.url));
 
 /** Runs `file` with Node (with the hook unless `hooked` is false) and the given flags. */
 function runApp(
@@ -23,7 +24,8 @@ function runApp(
 ): Promise<{ status: number; stdout: string; stderr: string }> {
   const env = { ...process.env, ...extraEnv };
   // The parent is a vitest worker: its variables must not reach the child.
-  for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'NODE_OPTIONS') delete env[key];
+  for (const key of Object.keys(env))
+    if (key.startsWith('VITEST') || key === 'NODE_OPTIONS') delete env[key];
   const hook = hooked ? ['--import', register] : [];
   return new Promise((resolve) => {
     execFile(process.execPath, [...flags, ...hook, file], { env }, (error, stdout, stderr) => {
@@ -37,7 +39,11 @@ function positionOf(file: string, needle: string, occurrence: number): Site {
   const lines = readFileSync(file, 'utf8').split('\n');
   let seen = 0;
   for (const [index, text] of lines.entries()) {
-    for (let column = text.indexOf(needle); column !== -1; column = text.indexOf(needle, column + 1)) {
+    for (
+      let column = text.indexOf(needle);
+      column !== -1;
+      column = text.indexOf(needle, column + 1)
+    ) {
       if (++seen === occurrence) return { file, line: index + 1, column: column + 1 };
     }
   }
@@ -97,8 +103,14 @@ describe('@interlock/primitives/register and node_modules', () => {
     const root = mkdtempSync(join(tmpdir(), 'interlock-register-'));
     const lib = join(root, 'node_modules', 'nest-lib');
     mkdirSync(lib, { recursive: true });
-    writeFileSync(join(lib, 'package.json'), JSON.stringify({ name: 'nest-lib', type: 'module', exports: './index.js' }));
-    writeFileSync(join(lib, 'index.js'), 'export async function nest(a, b) {\n  await a.acquire();\n  await b.acquire();\n  b.release();\n  a.release();\n}\n');
+    writeFileSync(
+      join(lib, 'package.json'),
+      JSON.stringify({ name: 'nest-lib', type: 'module', exports: './index.js' }),
+    );
+    writeFileSync(
+      join(lib, 'index.js'),
+      'export async function nest(a, b) {\n  await a.acquire();\n  await b.acquire();\n  b.release();\n  a.release();\n}\n',
+    );
     const primitives = new URL('../src/index.ts', import.meta.url).href;
     writeFileSync(
       join(root, 'app.mjs'),

@@ -19,7 +19,8 @@ describe('instrumentSource: what is wrapped', () => {
   it('wraps an awaited acquire and appends the import on a new last line', () => {
     const code = 'async function f(lock) {\n  await lock.acquire();\n}\n';
     expect(instrumented(code)).toBe(
-      'async function f(lock) {\n  __interlock_bind(await lock.acquire(), "/app/src/bank.ts:2:14");\n}\n' + `\n${PREAMBLE}\n`,
+      'async function f(lock) {\n  __interlock_bind(await lock.acquire(), "/app/src/bank.ts:2:14");\n}\n' +
+        `\n${PREAMBLE}\n`,
     );
   });
 
@@ -42,10 +43,15 @@ describe('instrumentSource: what is wrapped', () => {
   });
 
   it('wraps the value of a using declaration and of an assignment alike', () => {
-    const code = 'async function f(m) {\n  using g = await m.acquire();\n  const release = await m.acquire();\n}';
+    const code =
+      'async function f(m) {\n  using g = await m.acquire();\n  const release = await m.acquire();\n}';
     const lines = instrumented(code).split('\n');
-    expect(lines[1]).toBe('  using g = __interlock_bind(await m.acquire(), "/app/src/bank.ts:2:21");');
-    expect(lines[2]).toBe('  const release = __interlock_bind(await m.acquire(), "/app/src/bank.ts:3:27");');
+    expect(lines[1]).toBe(
+      '  using g = __interlock_bind(await m.acquire(), "/app/src/bank.ts:2:21");',
+    );
+    expect(lines[2]).toBe(
+      '  const release = __interlock_bind(await m.acquire(), "/app/src/bank.ts:3:27");',
+    );
   });
 
   it('nested awaits close inside out', () => {
@@ -61,10 +67,16 @@ describe('instrumentSource: what is wrapped', () => {
   });
 
   it('uses require for CommonJS, hoisted as a function declaration', () => {
-    const result = instrumentSource("'use strict';\nasync function f(m) { await m.acquire(); }", '/app/x.cjs', { format: 'commonjs' });
+    const result = instrumentSource(
+      "'use strict';\nasync function f(m) { await m.acquire(); }",
+      '/app/x.cjs',
+      { format: 'commonjs' },
+    );
     const lines = result?.code.split('\n') ?? [];
     expect(lines[0]).toBe("'use strict';");
-    expect(lines.at(-2)).toBe('function __interlock_bind(value, site) { return require("@interlock/primitives/bind").bind(value, site); }');
+    expect(lines.at(-2)).toBe(
+      'function __interlock_bind(value, site) { return require("@interlock/primitives/bind").bind(value, site); }',
+    );
   });
 });
 
@@ -78,12 +90,14 @@ describe('instrumentSource: what is left alone', () => {
   });
 
   it('leaves acquires that are not awaited, and awaits of other calls', () => {
-    const code = 'async function f(m) { const p = m.acquire(); m.acquire().then(() => 1); await m.runExclusive(() => 1); await p; }';
+    const code =
+      'async function f(m) { const p = m.acquire(); m.acquire().then(() => 1); await m.runExclusive(() => 1); await p; }';
     expect(instrumentSource(code, FILE)).toBeUndefined();
   });
 
   it('does not mistake a method merely called acquired or a string for an acquire', () => {
-    const code = "async function f(m) { await m.acquired(); await m['acquire' + 'x'](); await 'acquire'; }";
+    const code =
+      "async function f(m) { await m.acquired(); await m['acquire' + 'x'](); await 'acquire'; }";
     expect(instrumentSource(code, FILE)).toBeUndefined();
   });
 });
@@ -111,7 +125,9 @@ describe('instrumentSource: positions', () => {
   it('maps every token of an instrumented line back to its original line and column', () => {
     const result = instrumentSource(code, FILE);
     if (result === undefined) throw new Error('not instrumented');
-    const map = new SourceMap(JSON.parse(result.map.toString()) as ConstructorParameters<typeof SourceMap>[0]);
+    const map = new SourceMap(
+      JSON.parse(result.map.toString()) as ConstructorParameters<typeof SourceMap>[0],
+    );
     const generatedLine = result.code.split('\n')[3]!;
     const originalLine = code.split('\n')[3]!;
     // Each identifier, paren and dot of the original appears in order in the generated line.
@@ -122,7 +138,10 @@ describe('instrumentSource: positions', () => {
       from = generatedColumn + match[0].length;
       if (generatedLine.slice(generatedColumn).startsWith('__interlock_bind')) continue;
       const entry = map.findEntry(3, generatedColumn);
-      expect(entry, `${match[0]} at ${generatedColumn}`).toMatchObject({ originalLine: 3, originalColumn: match.index });
+      expect(entry, `${match[0]} at ${generatedColumn}`).toMatchObject({
+        originalLine: 3,
+        originalColumn: match.index,
+      });
     }
   });
 });

@@ -28,7 +28,10 @@ export class LockOrderCycleError extends TestFailure {
   readonly code = 'ERR_INTERLOCK_TEST_CYCLE';
 
   constructor(report: string) {
-    super('LockOrderCycleError', `This test closed a lock-order cycle (a deadlock waiting to happen):\n\n${report}`);
+    super(
+      'LockOrderCycleError',
+      `This test closed a lock-order cycle (a deadlock waiting to happen):\n\n${report}`,
+    );
   }
 }
 
@@ -37,7 +40,10 @@ export class TestDeadlockError extends TestFailure {
   readonly code = 'ERR_INTERLOCK_TEST_DEADLOCK';
 
   constructor(report: string) {
-    super('TestDeadlockError', `This test deadlocked; the detector rejected one waiter with DeadlockError:\n\n${report}`);
+    super(
+      'TestDeadlockError',
+      `This test deadlocked; the detector rejected one waiter with DeadlockError:\n\n${report}`,
+    );
   }
 }
 

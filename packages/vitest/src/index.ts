@@ -3,5 +3,10 @@
  */
 export { interlock } from './plugin.ts';
 export type { InterlockOptions } from './options.ts';
-export { InterlockOptionsError, LeakedLockError, LockOrderCycleError, TestDeadlockError } from './errors.ts';
+export {
+  InterlockOptionsError,
+  LeakedLockError,
+  LockOrderCycleError,
+  TestDeadlockError,
+} from './errors.ts';
 export { InterlockReporter, shardFile } from './reporter.ts';

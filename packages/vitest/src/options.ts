@@ -83,7 +83,16 @@ export interface ResolvedOptions {
   readonly instrumentPackages: readonly string[];
 }
 
-const KNOWN = new Set(['onCycle', 'stacks', 'holdTimeout', 'frameFilters', 'report', 'instrument', 'instrumentPackages', 'failOnLeakedLock']);
+const KNOWN = new Set([
+  'onCycle',
+  'stacks',
+  'holdTimeout',
+  'frameFilters',
+  'report',
+  'instrument',
+  'instrumentPackages',
+  'failOnLeakedLock',
+]);
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
@@ -91,10 +100,15 @@ function describe(value: unknown): string {
   return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
 }
 
-function optionalBoolean(options: InterlockOptions, key: 'instrument' | 'failOnLeakedLock', fallback: boolean): boolean {
+function optionalBoolean(
+  options: InterlockOptions,
+  key: 'instrument' | 'failOnLeakedLock',
+  fallback: boolean,
+): boolean {
   const value: unknown = options[key];
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new InterlockOptionsError(`Expected \`${key}\` to be a boolean, got ${describe(value)}`);
+  if (typeof value !== 'boolean')
+    throw new InterlockOptionsError(`Expected \`${key}\` to be a boolean, got ${describe(value)}`);
   return value;
 }
 
@@ -105,10 +119,15 @@ function optionalBoolean(options: InterlockOptions, key: 'instrument' | 'failOnL
  */
 export function resolvePluginOptions(options: InterlockOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InterlockOptionsError(`Expected the options of interlock() to be an object, got ${describe(options)}`);
+    throw new InterlockOptionsError(
+      `Expected the options of interlock() to be an object, got ${describe(options)}`,
+    );
   }
   for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw new InterlockOptionsError(`Unknown option \`${key}\` of interlock(); known options: ${[...KNOWN].join(', ')}`);
+    if (!KNOWN.has(key))
+      throw new InterlockOptionsError(
+        `Unknown option \`${key}\` of interlock(); known options: ${[...KNOWN].join(', ')}`,
+      );
   }
   let detector: ReturnType<typeof resolveOptions>;
   try {
@@ -123,18 +142,27 @@ export function resolvePluginOptions(options: InterlockOptions = {}): ResolvedOp
   }
   const report: unknown = options.report ?? '.interlock/report.json';
   if (report !== false && (typeof report !== 'string' || report === '')) {
-    throw new InterlockOptionsError(`Expected \`report\` to be a file path or false, got ${describe(report)}`);
+    throw new InterlockOptionsError(
+      `Expected \`report\` to be a file path or false, got ${describe(report)}`,
+    );
   }
   const packages: unknown = options.instrumentPackages ?? [];
-  if (!Array.isArray(packages) || !packages.every((name) => typeof name === 'string' && name !== '')) {
-    throw new InterlockOptionsError(`Expected \`instrumentPackages\` to be an array of package names, got ${describe(packages)}`);
+  if (
+    !Array.isArray(packages) ||
+    !packages.every((name) => typeof name === 'string' && name !== '')
+  ) {
+    throw new InterlockOptionsError(
+      `Expected \`instrumentPackages\` to be an array of package names, got ${describe(packages)}`,
+    );
   }
   return {
     worker: {
       onCycle: detector.onCycle,
       stacks: detector.stacks,
       holdTimeout: detector.holdTimeout,
-      frameFilters: detector.frameFilters.map((filter) => (typeof filter === 'string' ? filter : { source: filter.source, flags: filter.flags })),
+      frameFilters: detector.frameFilters.map((filter) =>
+        typeof filter === 'string' ? filter : { source: filter.source, flags: filter.flags },
+      ),
       failOnLeakedLock: optionalBoolean(options, 'failOnLeakedLock', true),
     },
     report,
@@ -145,5 +173,7 @@ export function resolvePluginOptions(options: InterlockOptions = {}): ResolvedOp
 
 /** Rebuilds frame filters in the worker. */
 export function deserializeFilters(filters: readonly SerializedFilter[]): (string | RegExp)[] {
-  return filters.map((filter) => (typeof filter === 'string' ? filter : new RegExp(filter.source, filter.flags)));
+  return filters.map((filter) =>
+    typeof filter === 'string' ? filter : new RegExp(filter.source, filter.flags),
+  );
 }

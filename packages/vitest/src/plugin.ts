@@ -11,7 +11,13 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bindPreamble, instrumentProgram, languageOf, mayAcquire, type AstNode } from '@interlock/primitives/transform';
+import {
+  bindPreamble,
+  instrumentProgram,
+  languageOf,
+  mayAcquire,
+  type AstNode,
+} from '@interlock/primitives/transform';
 import type { Vite, Vitest, VitestPluginContext } from 'vitest/node';
 import { ASYNC_MUTEX_MODULE, asyncMutexModule } from './async-mutex.ts';
 import { resolvePluginOptions, type InterlockOptions, type ResolvedOptions } from './options.ts';
@@ -35,7 +41,9 @@ function resolvedPath(specifier: string): string {
 function codeFingerprint(files: readonly string[]): string {
   const hash = createHash('sha256');
   for (const file of files) {
-    for (const sibling of file.endsWith('index.ts') || file.endsWith('index.js') ? readdirSync(dirname(file)).sort() : [basename(file)]) {
+    for (const sibling of file.endsWith('index.ts') || file.endsWith('index.js')
+      ? readdirSync(dirname(file)).sort()
+      : [basename(file)]) {
       hash.update(readFileSync(join(dirname(file), sibling)));
     }
   }
@@ -63,9 +71,11 @@ export function interlock(options: InterlockOptions = {}): Vite.Plugin {
   const primitivesEntry = resolvedPath(PRIMITIVES);
   const bindEntry = resolvedPath(BIND);
   // interlock's own sources are never instrumented: their acquires are the primitives' internals.
-  const ownDirectories = [dirname(primitivesEntry), dirname(fileURLToPath(import.meta.resolve('@interlock/core'))), dirname(setupFile)].map(
-    (directory) => `${directory}/`,
-  );
+  const ownDirectories = [
+    dirname(primitivesEntry),
+    dirname(fileURLToPath(import.meta.resolve('@interlock/core'))),
+    dirname(setupFile),
+  ].map((directory) => `${directory}/`);
   // The instrumented re-export is generated, under the id of a real file of ours (with a query):
   // vitest handles real files best, and the real package's path must stay out of the id (an id
   // containing node_modules would be externalized).
@@ -78,13 +88,18 @@ export function interlock(options: InterlockOptions = {}): Vite.Plugin {
     plugin: 'interlock',
     instrument: resolved.instrument,
     packages: resolved.instrumentPackages,
-    code: codeFingerprint([fileURLToPath(import.meta.url), ownFile('async-mutex'), resolvedPath('@interlock/primitives/transform')]),
+    code: codeFingerprint([
+      fileURLToPath(import.meta.url),
+      ownFile('async-mutex'),
+      resolvedPath('@interlock/primitives/transform'),
+    ]),
   });
 
   function shouldInstrument(id: string): boolean {
     if (id.startsWith('\0')) return false;
     const path = id.replace(/[?#].*$/, '');
-    if (!SCRIPT.test(path) || ownDirectories.some((directory) => path.startsWith(directory))) return false;
+    if (!SCRIPT.test(path) || ownDirectories.some((directory) => path.startsWith(directory)))
+      return false;
     if (!path.includes('/node_modules/')) return true;
     return resolved.instrumentPackages.some((name) => path.includes(`/node_modules/${name}/`));
   }
@@ -96,19 +111,28 @@ export function interlock(options: InterlockOptions = {}): Vite.Plugin {
 
     config(config) {
       const test = (config.test ??= {});
-      const setupFiles = test.setupFiles === undefined ? [] : Array.isArray(test.setupFiles) ? test.setupFiles : [test.setupFiles];
+      const setupFiles =
+        test.setupFiles === undefined
+          ? []
+          : Array.isArray(test.setupFiles)
+            ? test.setupFiles
+            : [test.setupFiles];
       // First, so the detector is on before any user setup file or test file creates a lock.
       test.setupFiles = [setupFile, ...setupFiles.filter((file) => file !== setupFile)];
       if (resolved.instrument && resolved.instrumentPackages.length > 0) {
         const server = (test.server ??= {});
         const deps = (server.deps ??= {});
-        const inline = deps.inline === true ? true : [...(deps.inline ?? []), ...resolved.instrumentPackages];
+        const inline =
+          deps.inline === true ? true : [...(deps.inline ?? []), ...resolved.instrumentPackages];
         deps.inline = inline;
       }
     },
 
     configureVitest(context: VitestPluginContext) {
-      context.project.provide('interlock', { ...resolved.worker, root: context.project.config.root });
+      context.project.provide('interlock', {
+        ...resolved.worker,
+        root: context.project.config.root,
+      });
       context.defineCacheKeyGenerator(() => cacheKey);
       if (!reporters.has(context.vitest)) {
         const reporter = new InterlockReporter(resolved);
@@ -121,18 +145,29 @@ export function interlock(options: InterlockOptions = {}): Vite.Plugin {
       // One copy of the primitives for user code, our setup file and bind: one detector.
       if (source === PRIMITIVES) return primitivesEntry;
       if (source === BIND) return bindEntry;
-      if (source !== 'async-mutex' || !resolved.instrument || importer === undefined || !shouldInstrument(importer)) return null;
+      if (
+        source !== 'async-mutex' ||
+        !resolved.instrument ||
+        importer === undefined ||
+        !shouldInstrument(importer)
+      )
+        return null;
       const real = await this.resolve(source, importer, { skipSelf: true });
       if (real === null) return null;
       // The real path stays out of the id: vitest would externalize an id containing node_modules.
       let virtual = virtualIds.get(real.id);
-      if (virtual === undefined) virtualIds.set(real.id, (virtual = `${asyncMutexStub}?${ASYNC_MUTEX_MODULE}=${virtualIds.size}`));
+      if (virtual === undefined)
+        virtualIds.set(
+          real.id,
+          (virtual = `${asyncMutexStub}?${ASYNC_MUTEX_MODULE}=${virtualIds.size}`),
+        );
       return virtual;
     },
 
     load(id) {
       if (!id.startsWith(`${asyncMutexStub}?`)) return null;
-      for (const [real, virtual] of virtualIds) if (virtual === id) return asyncMutexModule(real, primitivesEntry, bindEntry);
+      for (const [real, virtual] of virtualIds)
+        if (virtual === id) return asyncMutexModule(real, primitivesEntry, bindEntry);
       return null;
     },
 
@@ -146,7 +181,10 @@ export function interlock(options: InterlockOptions = {}): Vite.Plugin {
         // Not ours to report: the next plugin (or vitest) says what is wrong with the file.
         return null;
       }
-      const result = instrumentProgram(code, program, { file, preamble: bindPreamble(BIND, 'module') });
+      const result = instrumentProgram(code, program, {
+        file,
+        preamble: bindPreamble(BIND, 'module'),
+      });
       return result === undefined ? null : { code: result.code, map: result.map };
     },
   };

@@ -6,7 +6,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { formatReport, formatSite, mergeReports, type Cycle, type LockGraphReport } from '@interlock/core';
+import {
+  formatReport,
+  formatSite,
+  mergeReports,
+  type Cycle,
+  type LockGraphReport,
+} from '@interlock/core';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
 import type { ResolvedOptions } from './options.ts';
 
@@ -64,7 +70,9 @@ export class InterlockReporter implements Reporter {
     } else if (onCycle === 'warn' && merged.cycles.length > 0) {
       vitest.logger.log(
         `\ninterlock: ${merged.cycles.length} lock-order cycle${merged.cycles.length === 1 ? '' : 's'} (onCycle: 'warn')\n\n` +
-          formatReport({ ...merged, deadlocks: [], longHolds: [], longWaits: [] }, 'text', { cwd: root }),
+          formatReport({ ...merged, deadlocks: [], longHolds: [], longWaits: [] }, 'text', {
+            cwd: root,
+          }),
       );
     }
     this.#write(merged, root, vitest);
@@ -90,15 +98,24 @@ export class InterlockReporter implements Reporter {
         const from = mergedKeys.get(edge.from);
         const to = mergedKeys.get(edge.to);
         const names = `${nameOf(cycle, edge.from)} → ${nameOf(cycle, edge.to)}`;
-        const files = this.#files.filter(({ report }) => hasEdge(report, from, to)).map(({ file }) => relative(root, file));
-        const where = edge.acquirer === undefined ? '' : ` (requested at ${formatSite({ ...edge.acquirer, file: relative(root, edge.acquirer.file) })})`;
+        const files = this.#files
+          .filter(({ report }) => hasEdge(report, from, to))
+          .map(({ file }) => relative(root, file));
+        const where =
+          edge.acquirer === undefined
+            ? ''
+            : ` (requested at ${formatSite({ ...edge.acquirer, file: relative(root, edge.acquirer.file) })})`;
         lines.push(`  ${names}: ${files.join(', ') || 'unknown file'}${where}`);
       }
     }
     return (
       `\ninterlock: lock-order cycle across test files — each file is clean alone, together they can deadlock.\n` +
       `Edges by test file:\n${lines.join('\n')}\n\n` +
-      formatReport({ ...merged, cycles: [...cycles], deadlocks: [], longHolds: [], longWaits: [] }, 'text', { cwd: root })
+      formatReport(
+        { ...merged, cycles: [...cycles], deadlocks: [], longHolds: [], longWaits: [] },
+        'text',
+        { cwd: root },
+      )
     );
   }
 
@@ -106,7 +123,10 @@ export class InterlockReporter implements Reporter {
     const target = this.#options.report;
     if (target === false) return;
     const shard = vitest.config.shard;
-    const file = resolve(root, shard === undefined ? target : shardFile(target, shard.index, shard.count));
+    const file = resolve(
+      root,
+      shard === undefined ? target : shardFile(target, shard.index, shard.count),
+    );
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, formatReport(merged, 'json'));
   }
@@ -117,9 +137,15 @@ function nameOf(cycle: Cycle, id: string): string {
 }
 
 /** Does `report` hold an edge between locks of these keys? */
-function hasEdge(report: LockGraphReport, fromKey: string | undefined, toKey: string | undefined): boolean {
+function hasEdge(
+  report: LockGraphReport,
+  fromKey: string | undefined,
+  toKey: string | undefined,
+): boolean {
   const keys = keysOf(report);
-  return report.edges.some((edge) => keys.get(edge.from) === fromKey && keys.get(edge.to) === toKey);
+  return report.edges.some(
+    (edge) => keys.get(edge.from) === fromKey && keys.get(edge.to) === toKey,
+  );
 }
 
 /** `report.json` → `report.shard-1-of-3.json`. */

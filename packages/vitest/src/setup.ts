@@ -22,7 +22,9 @@ declare module 'vitest' {
 }
 
 const options = inject('interlock');
-const ownDirectory = [sourceDirectory(import.meta.url)].filter((directory) => directory !== undefined);
+const ownDirectory = [sourceDirectory(import.meta.url)].filter(
+  (directory) => directory !== undefined,
+);
 
 detector.enable({
   // 'warn' is the main process's to print, once per cycle for the whole run.
@@ -49,15 +51,22 @@ beforeAll(() => {
 
 beforeEach(({ task }) => {
   file = task.file;
-  before = { cycles: detector.cycles().length, deadlocks: detector.deadlocks().length, held: new Set(detector.heldLocks()) };
+  before = {
+    cycles: detector.cycles().length,
+    deadlocks: detector.deadlocks().length,
+    held: new Set(detector.heldLocks()),
+  };
 });
 
 afterEach(() => {
   const cycles = detector.cycles().slice(before.cycles);
   const deadlocks = detector.deadlocks().slice(before.deadlocks);
-  const leaked = options.failOnLeakedLock ? detector.heldLocks().filter((held) => !before.held.has(held)) : [];
+  const leaked = options.failOnLeakedLock
+    ? detector.heldLocks().filter((held) => !before.held.has(held))
+    : [];
   if (deadlocks.length > 0) throw new TestDeadlockError(text(findings([], deadlocks)));
-  if (options.onCycle === 'throw' && cycles.length > 0) throw new LockOrderCycleError(text(findings(cycles, [])));
+  if (options.onCycle === 'throw' && cycles.length > 0)
+    throw new LockOrderCycleError(text(findings(cycles, [])));
   if (leaked.length > 0) throw new LeakedLockError(describeLeaks(leaked));
 });
 
@@ -66,7 +75,10 @@ afterAll(() => {
 });
 
 /** The current snapshot narrowed to these findings (locks and edges kept for the text form). */
-function findings(cycles: LockGraphReport['cycles'], deadlocks: LockGraphReport['deadlocks']): LockGraphReport {
+function findings(
+  cycles: LockGraphReport['cycles'],
+  deadlocks: LockGraphReport['deadlocks'],
+): LockGraphReport {
   const snapshot = detector.snapshot();
   return { ...snapshot, cycles, deadlocks, longHolds: [], longWaits: [] };
 }
@@ -83,7 +95,10 @@ function text(report: LockGraphReport): string {
 
 function describeLeaks(leaked: readonly HeldLock[]): string {
   const lines = leaked.map((held) => {
-    const where = held.site === undefined ? 'where it was taken is unknown' : `taken at ${relativeToRoot(held.site.file)}:${held.site.line}:${held.site.column}`;
+    const where =
+      held.site === undefined
+        ? 'where it was taken is unknown'
+        : `taken at ${relativeToRoot(held.site.file)}:${held.site.line}:${held.site.column}`;
     return `  ${held.kind} "${held.name}" (${where})`;
   });
   return (

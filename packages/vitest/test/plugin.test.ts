@@ -5,14 +5,26 @@
 import { parseSync } from 'oxc-parser';
 import type { Vite, VitestPluginContext } from 'vitest/node';
 import { describe, expect, it } from 'vitest';
-import { interlock, InterlockOptionsError, shardFile, type InterlockOptions } from '../src/index.ts';
+import {
+  interlock,
+  InterlockOptionsError,
+  shardFile,
+  type InterlockOptions,
+} from '../src/index.ts';
 
 type TransformResult = { code: string } | null;
 
 /** Calls the plugin's transform hook the way Vite does, with oxc-parser standing in for `this.parse`. */
 function transform(plugin: Vite.Plugin, code: string, id: string): TransformResult {
-  const hook = plugin.transform as unknown as (this: unknown, code: string, id: string) => TransformResult;
-  const context = { parse: (source: string, options: { lang: 'ts' }) => parseSync(`x.${options.lang}`, source, { lang: options.lang }).program };
+  const hook = plugin.transform as unknown as (
+    this: unknown,
+    code: string,
+    id: string,
+  ) => TransformResult;
+  const context = {
+    parse: (source: string, options: { lang: 'ts' }) =>
+      parseSync(`x.${options.lang}`, source, { lang: options.lang }).program,
+  };
   return hook.call(context, code, id);
 }
 
@@ -30,7 +42,8 @@ function cacheKey(options: InterlockOptions): string | false | null | undefined 
   return generator?.({} as never);
 }
 
-const plainStyle = 'export async function f(lock) {\n  await lock.acquire();\n  lock.release();\n}\n';
+const plainStyle =
+  'export async function f(lock) {\n  await lock.acquire();\n  lock.release();\n}\n';
 
 describe('interlock(): options', () => {
   it.each([
@@ -58,22 +71,40 @@ describe('interlock(): options', () => {
 
   it('accepts the documented options', () => {
     expect(() =>
-      interlock({ onCycle: 'warn', stacks: false, holdTimeout: 100, frameFilters: ['/db/', /wrap/], report: false, instrument: false, instrumentPackages: ['pkg'], failOnLeakedLock: false }),
+      interlock({
+        onCycle: 'warn',
+        stacks: false,
+        holdTimeout: 100,
+        frameFilters: ['/db/', /wrap/],
+        report: false,
+        instrument: false,
+        instrumentPackages: ['pkg'],
+        failOnLeakedLock: false,
+      }),
     ).not.toThrow();
   });
 });
 
 describe('interlock(): which files are instrumented', () => {
   it('instruments the user’s TypeScript and JavaScript', () => {
-    for (const id of ['/app/src/bank.ts', '/app/test/bank.test.ts?v=1', '/app/src/a.mjs', '/app/src/c.tsx']) {
-      expect(transform(interlock(), plainStyle, id)?.code, id).toContain('__interlock_bind(await lock.acquire()');
+    for (const id of [
+      '/app/src/bank.ts',
+      '/app/test/bank.test.ts?v=1',
+      '/app/src/a.mjs',
+      '/app/src/c.tsx',
+    ]) {
+      expect(transform(interlock(), plainStyle, id)?.code, id).toContain(
+        '__interlock_bind(await lock.acquire()',
+      );
     }
   });
 
   it('leaves node_modules alone unless the package is listed', () => {
     const id = '/app/node_modules/pool-lib/index.js';
     expect(transform(interlock(), plainStyle, id)).toBeNull();
-    expect(transform(interlock({ instrumentPackages: ['pool-lib'] }), plainStyle, id)?.code).toContain('__interlock_bind');
+    expect(
+      transform(interlock({ instrumentPackages: ['pool-lib'] }), plainStyle, id)?.code,
+    ).toContain('__interlock_bind');
     expect(transform(interlock({ instrumentPackages: ['other'] }), plainStyle, id)).toBeNull();
   });
 
@@ -81,7 +112,13 @@ describe('interlock(): which files are instrumented', () => {
     expect(transform(interlock({ instrument: false }), plainStyle, '/app/src/bank.ts')).toBeNull();
     expect(transform(interlock(), plainStyle, '\0virtual:x')).toBeNull();
     expect(transform(interlock(), plainStyle, '/app/src/style.css')).toBeNull();
-    expect(transform(interlock(), 'export async function f(lock) { await lock.acquire( }', '/app/src/bank.ts')).toBeNull();
+    expect(
+      transform(
+        interlock(),
+        'export async function f(lock) { await lock.acquire( }',
+        '/app/src/bank.ts',
+      ),
+    ).toBeNull();
   });
 
   it('never instruments interlock’s own sources', () => {

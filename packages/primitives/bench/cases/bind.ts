@@ -11,7 +11,9 @@ type Loop = (locks: readonly AcquirableLike[], ops: number) => Promise<void>;
 const SITE = '/app/src/bank.ts:12:20';
 
 export async function bindCases(primitives: Loaded<OurPrimitives>): Promise<BenchCase[]> {
-  const bind = ((await import(new URL('../../src/bind.ts', import.meta.url).href)) as { bind: Bind }).bind;
+  const bind = (
+    (await import(new URL('../../src/bind.ts', import.meta.url).href)) as { bind: Bind }
+  ).bind;
   if (!primitives.ok || primitives.value.detector === undefined) return [];
   const { Lock, detector } = primitives.value;
   const side = (label: string, enabled: boolean, count: number, loop: Loop): Subject => {
@@ -21,7 +23,10 @@ export async function bindCases(primitives: Loaded<OurPrimitives>): Promise<Benc
       before() {
         if (enabled) detector.enable({ onCycle: 'record' });
         else detector.disable();
-        locks ??= Array.from({ length: count }, (_, index) => new Lock({ name: `bind-${label}-${index}` }));
+        locks ??= Array.from(
+          { length: count },
+          (_, index) => new Lock({ name: `bind-${label}-${index}` }),
+        );
       },
       run: (ops) => loop(locks ?? [], ops),
       after() {
@@ -64,19 +69,22 @@ export async function bindCases(primitives: Loaded<OurPrimitives>): Promise<Benc
   return [
     {
       name: 'bind: plain pair, detector on',
-      measures: '`bind(await lock.acquire()); lock.release()` vs the same without bind, detector enabled (what an instrumented test run does).',
+      measures:
+        '`bind(await lock.acquire()); lock.release()` vs the same without bind, detector enabled (what an instrumented test run does).',
       ours: side('with bind, detector on', true, 1, plainBound),
       baseline: side('without bind, detector on', true, 1, plain),
     },
     {
       name: 'bind: plain pair, detector off',
-      measures: 'The same loop with and without bind, detector disabled (register hook without enable()).',
+      measures:
+        'The same loop with and without bind, detector disabled (register hook without enable()).',
       ours: side('with bind, detector off', false, 1, plainBound),
       baseline: side('without bind, detector off', false, 1, plain),
     },
     {
       name: 'bind: nested plain pair, detector on',
-      measures: 'Take a then b, release both, plain style: with bind the edge a → b is tracked (a known edge), without it nothing is; detector enabled.',
+      measures:
+        'Take a then b, release both, plain style: with bind the edge a → b is tracked (a known edge), without it nothing is; detector enabled.',
       ours: side('with bind (edge a → b tracked)', true, 2, nestedBound),
       baseline: side('without bind (anonymous holds)', true, 2, nested),
     },

@@ -4,9 +4,22 @@
  * parser) and by `@interlock/primitives/register` (with oxc-parser).
  */
 import { parseSync } from 'oxc-parser';
-import { BIND_IDENTIFIER, instrumentProgram, mayAcquire, type AstNode, type InstrumentedSource } from './instrument-source.ts';
+import {
+  BIND_IDENTIFIER,
+  instrumentProgram,
+  mayAcquire,
+  type AstNode,
+  type InstrumentedSource,
+} from './instrument-source.ts';
 
-export { BIND_IDENTIFIER, instrumentProgram, mayAcquire, type AstNode, type InstrumentedSource, type InstrumentProgramOptions } from './instrument-source.ts';
+export {
+  BIND_IDENTIFIER,
+  instrumentProgram,
+  mayAcquire,
+  type AstNode,
+  type InstrumentedSource,
+  type InstrumentProgramOptions,
+} from './instrument-source.ts';
 
 /** How the instrumented module loads `bind`. */
 export type ModuleFormat = 'module' | 'commonjs';
@@ -49,7 +62,11 @@ export interface InstrumentSourceOptions {
  * if (result) writeFileSync(out, result.code);
  * ```
  */
-export function instrumentSource(code: string, file: string, options: InstrumentSourceOptions = {}): InstrumentedSource | undefined {
+export function instrumentSource(
+  code: string,
+  file: string,
+  options: InstrumentSourceOptions = {},
+): InstrumentedSource | undefined {
   if (!mayAcquire(code)) return undefined;
   const format = options.format ?? 'module';
   let parsed: ReturnType<typeof parseSync>;

@@ -53,7 +53,11 @@ export function mayAcquire(code: string): boolean {
  * Instruments a parsed program. Returns `undefined` when nothing needed wrapping, so callers pass
  * the file through untouched.
  */
-export function instrumentProgram(code: string, program: AstNode, options: InstrumentProgramOptions): InstrumentedSource | undefined {
+export function instrumentProgram(
+  code: string,
+  program: AstNode,
+  options: InstrumentProgramOptions,
+): InstrumentedSource | undefined {
   const awaits: AwaitSite[] = [];
   collectAwaits(program, mentions(code), awaits);
   if (awaits.length === 0) return undefined;
@@ -81,7 +85,12 @@ interface AwaitSite {
 /** Sorted offsets where the text says `acquire`: only subtrees spanning one can hold a call. */
 function mentions(code: string): number[] {
   const offsets: number[] = [];
-  for (let index = code.indexOf('acquire'); index !== -1; index = code.indexOf('acquire', index + 7)) offsets.push(index);
+  for (
+    let index = code.indexOf('acquire');
+    index !== -1;
+    index = code.indexOf('acquire', index + 7)
+  )
+    offsets.push(index);
   return offsets;
 }
 
@@ -102,14 +111,19 @@ function spansMention(offsets: readonly number[], start: number, end: number): b
  * offset the inner call's closing text comes first (magic-string keeps insertion order).
  * Subtrees whose text never says `acquire` are skipped: most of a file.
  */
-function collectAwaits(node: AstNode, offsets: readonly number[], out: AwaitSite[]): number | undefined {
+function collectAwaits(
+  node: AstNode,
+  offsets: readonly number[],
+  out: AwaitSite[],
+): number | undefined {
   if (!spansMention(offsets, node.start, node.end)) return undefined;
   let firstAcquire: number | undefined = acquireOffset(node);
   for (const child of children(node)) {
     const found = collectAwaits(child, offsets, out);
     firstAcquire ??= found;
   }
-  if (node.type === 'AwaitExpression' && firstAcquire !== undefined) out.push({ node, acquire: firstAcquire });
+  if (node.type === 'AwaitExpression' && firstAcquire !== undefined)
+    out.push({ node, acquire: firstAcquire });
   return firstAcquire;
 }
 
@@ -118,7 +132,10 @@ function acquireOffset(node: AstNode): number | undefined {
   if (node.type !== 'CallExpression') return undefined;
   const callee = unwrap((node as unknown as { callee: AstNode }).callee);
   if (callee.type !== 'MemberExpression') return undefined;
-  const member = callee as unknown as { computed: boolean; property: AstNode & { name?: string; value?: unknown } };
+  const member = callee as unknown as {
+    computed: boolean;
+    property: AstNode & { name?: string; value?: unknown };
+  };
   const property = member.property;
   const name = member.computed ? property.value : property.name;
   return typeof name === 'string' && ACQUIRE_METHODS.has(name) ? property.start : undefined;
@@ -144,7 +161,11 @@ function unwrap(node: AstNode): AstNode {
 }
 
 function isNode(value: unknown): value is AstNode {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string'
+  );
 }
 
 /** The child nodes of `node`, in source order of their keys (ESTree's key order is source order). */
@@ -161,7 +182,8 @@ function* children(node: AstNode): Generator<AstNode> {
 /** Offsets at which each line starts (UTF-16, as the parsers report offsets). */
 function lineStarts(code: string): number[] {
   const starts = [0];
-  for (let index = code.indexOf('\n'); index !== -1; index = code.indexOf('\n', index + 1)) starts.push(index + 1);
+  for (let index = code.indexOf('\n'); index !== -1; index = code.indexOf('\n', index + 1))
+    starts.push(index + 1);
   return starts;
 }
 

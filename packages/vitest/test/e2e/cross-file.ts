@@ -30,7 +30,9 @@ describe('a plain-style AB-BA split across two test files', () => {
   });
 
   it('the documented fix (one order through withBooks) passes, with the single edge accounts → ledger', async () => {
-    const run = await runFixture('bank', { vitest: { filters: ['tests/transfer.test.ts', 'tests/audit-fixed.test.ts'] } });
+    const run = await runFixture('bank', {
+      vitest: { filters: ['tests/transfer.test.ts', 'tests/audit-fixed.test.ts'] },
+    });
     expect(run.status, run.output).toBe(0);
     expect(edgeNames(run.report)).toEqual(['accounts→ledger']);
   });
@@ -44,7 +46,10 @@ describe('a plain-style AB-BA split across two test files', () => {
   });
 
   it('without instrumentation the plain style is anonymous: no edge, the run passes', async () => {
-    const run = await runFixture('bank', { plugin: { instrument: false }, vitest: { filters: crossFile } });
+    const run = await runFixture('bank', {
+      plugin: { instrument: false },
+      vitest: { filters: crossFile },
+    });
     expect(run.status, run.output).toBe(0);
     expect(run.report?.edges).toEqual([]);
   });
@@ -63,14 +68,20 @@ describe('a plain-style AB-BA split across two test files', () => {
   });
 
   it('with onCycle: warn the run passes and the cycle is printed once', async () => {
-    const run = await runFixture('bank', { plugin: { onCycle: 'warn' }, vitest: { filters: crossFile } });
+    const run = await runFixture('bank', {
+      plugin: { onCycle: 'warn' },
+      vitest: { filters: crossFile },
+    });
     expect(run.status, run.output).toBe(0);
     expect(run.output.match(/possible circular locking dependency detected/g)).toHaveLength(1);
     expect(run.output).toContain("(onCycle: 'warn')");
   });
 
   it('with report: false no report is written', async () => {
-    const run = await runFixture('bank', { plugin: { report: false }, vitest: { filters: crossFile } });
+    const run = await runFixture('bank', {
+      plugin: { report: false },
+      vitest: { filters: crossFile },
+    });
     expect(run.status).toBe(1);
     expect(run.report).toBeUndefined();
   });
@@ -84,12 +95,25 @@ describe('every acquisition style, split across two files', () => {
     const run = await runFixture('bank', { vitest: { filters: styles } });
     expect(run.status, run.output).toBe(1);
     expect(cycleVariables(run.report).sort()).toEqual(
-      pairs(['guard', 'plain', 'release', 'releaser', 'runExclusive', 'semaphore', 'timeoutReleaser', 'timeoutRun', 'using', 'withLock']).sort(),
+      pairs([
+        'guard',
+        'plain',
+        'release',
+        'releaser',
+        'runExclusive',
+        'semaphore',
+        'timeoutReleaser',
+        'timeoutRun',
+        'using',
+        'withLock',
+      ]).sort(),
     );
   });
 
   it('an async-mutex releaser AB-BA alone fails the run, naming both test files and both sites', async () => {
-    const run = await runFixture('bank', { vitest: { filters: styles, testNamePattern: '^releaser$' } });
+    const run = await runFixture('bank', {
+      vitest: { filters: styles, testNamePattern: '^releaser$' },
+    });
     expect(run.status, run.output).toBe(1);
     expect(cycleVariables(run.report)).toEqual([['releaserA', 'releaserB']]);
     expect(run.output).toMatch(/Mutex#\d+ → Mutex#\d+: tests\/styles-forward\.test\.ts/);
@@ -97,13 +121,19 @@ describe('every acquisition style, split across two files', () => {
     // nestReleaser's two acquires, by the method name's position (where V8 puts a call).
     const outer = positionOf('src/styles.ts', 'const releaseFirst = await first.acquire()');
     const inner = positionOf('src/styles.ts', 'const releaseSecond = await second.acquire()');
-    const at = (site: { line: number; column: number }, before: string): string => `${site.line}:${site.column + before.length}`;
+    const at = (site: { line: number; column: number }, before: string): string =>
+      `${site.line}:${site.column + before.length}`;
     expect(run.output).toContain(`src/styles.ts:${at(outer, 'const releaseFirst = await first.')}`);
-    expect(run.output).toContain(`src/styles.ts:${at(inner, 'const releaseSecond = await second.')}`);
+    expect(run.output).toContain(
+      `src/styles.ts:${at(inner, 'const releaseSecond = await second.')}`,
+    );
   });
 
   it('without instrumentation only using and withLock are seen', async () => {
-    const run = await runFixture('bank', { plugin: { instrument: false }, vitest: { filters: styles } });
+    const run = await runFixture('bank', {
+      plugin: { instrument: false },
+      vitest: { filters: styles },
+    });
     expect(run.status, run.output).toBe(1);
     expect(cycleVariables(run.report).sort()).toEqual(pairs(['using', 'withLock']));
   });

@@ -22,7 +22,9 @@ describe('a cycle inside one test file', () => {
     expect(run.output).toContain('LockOrderCycleError: This test closed a lock-order cycle');
     expect(run.output).toContain('possible circular locking dependency detected');
     const site = positionOf('tests/cycle-in-file.test.ts', 'first.acquire', 2);
-    expect(run.output).toContain(`tests/cycle-in-file.test.ts:${site.line}:${site.column + 'first.'.length}`);
+    expect(run.output).toContain(
+      `tests/cycle-in-file.test.ts:${site.line}:${site.column + 'first.'.length}`,
+    );
     // Found inside the file, so not reported again as a cross-file cycle.
     expect(run.output).not.toContain('across test files');
     expect(cycleVariables(run.report)).toEqual([['first', 'second']]);
@@ -52,11 +54,17 @@ describe('a cycle inside one test file', () => {
 describe('a real deadlock', () => {
   it('fails each deadlocking test at once with DeadlockError and the wait-for cycle, plain and async-mutex styles', async () => {
     // onCycle 'record' lets both orders be taken, so the tasks really block on each other.
-    const run = await runFixture('bank', { plugin: { onCycle: 'record' }, vitest: { filters: ['tests/deadlock.test.ts'] } });
+    const run = await runFixture('bank', {
+      plugin: { onCycle: 'record' },
+      vitest: { filters: ['tests/deadlock.test.ts'] },
+    });
     expect(run.status, run.output).toBe(1);
     expect(run.output).toContain('2 failed');
     expect(run.output).not.toContain('Test timed out');
-    expect(run.output.match(/DeadlockError: Deadlock: tasks are blocked waiting for each other/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(
+      run.output.match(/DeadlockError: Deadlock: tasks are blocked waiting for each other/g)
+        ?.length,
+    ).toBeGreaterThanOrEqual(2);
     expect(run.output).toContain('TestDeadlockError');
     expect(run.report?.deadlocks).toHaveLength(2);
   });
@@ -70,7 +78,9 @@ describe('a test that ends holding a lock', () => {
     expect(run.status, run.output).toBe(1);
     const site = positionOf('tests/leak.test.ts', 'acquire');
     expect(run.output).toContain('LeakedLockError: This test ended still holding a lock:');
-    expect(run.output).toContain(`Lock "leaky" (taken at tests/leak.test.ts:${site.line}:${site.column})`);
+    expect(run.output).toContain(
+      `Lock "leaky" (taken at tests/leak.test.ts:${site.line}:${site.column})`,
+    );
   });
 
   it('is caught without instrumentation too (every hold is known to the detector, only not to a task)', async () => {
@@ -80,7 +90,10 @@ describe('a test that ends holding a lock', () => {
   });
 
   it('passes with failOnLeakedLock: false', async () => {
-    const run = await runFixture('bank', { plugin: { failOnLeakedLock: false }, vitest: { filters } });
+    const run = await runFixture('bank', {
+      plugin: { failOnLeakedLock: false },
+      vitest: { filters },
+    });
     expect(run.status, run.output).toBe(0);
   });
 });
@@ -90,7 +103,9 @@ describe('an RLock re-entered through a plain-style hold', () => {
     const run = await runFixture('bank', { vitest: { filters: ['tests/rlock.test.ts'] } });
     expect(run.status, run.output).toBe(1);
     expect(run.output).not.toContain('Test timed out');
-    expect(run.output).toContain('DeadlockError: Deadlock: re-acquiring RLock "journal", which this task holds through a plain');
+    expect(run.output).toContain(
+      'DeadlockError: Deadlock: re-acquiring RLock "journal", which this task holds through a plain',
+    );
     expect(run.output).toMatch(/using guard = await lock\.acquire\(\)`.*withLock/s);
   });
 });

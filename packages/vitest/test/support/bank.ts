@@ -10,13 +10,21 @@ import { fixturesDirectory } from './run-fixture.ts';
 export const bankDirectory = join(fixturesDirectory, 'bank');
 
 /** `file:line:column` (1-based) of the `occurrence`-th `needle` in a fixture file. */
-export function positionOf(relativeFile: string, needle: string, occurrence = 1): { file: string; line: number; column: number } {
+export function positionOf(
+  relativeFile: string,
+  needle: string,
+  occurrence = 1,
+): { file: string; line: number; column: number } {
   const file = join(bankDirectory, relativeFile);
   const lines = readFileSync(file, 'utf8').split('\n');
   let seen = 0;
   for (const [index, text] of lines.entries()) {
     let from = 0;
-    for (let column = text.indexOf(needle, from); column !== -1; column = text.indexOf(needle, from)) {
+    for (
+      let column = text.indexOf(needle, from);
+      column !== -1;
+      column = text.indexOf(needle, from)
+    ) {
       seen += 1;
       if (seen === occurrence) return { file, line: index + 1, column: column + 1 };
       from = column + 1;

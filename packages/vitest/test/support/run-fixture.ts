@@ -35,18 +35,34 @@ export interface RunOptions {
 }
 
 function childEnvironment(plugin: InterlockOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: '', INTERLOCK_OPTIONS: JSON.stringify(plugin) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+    CI: '',
+    INTERLOCK_OPTIONS: JSON.stringify(plugin),
+  };
   // The parent is itself a vitest worker: its variables must not leak into the child run.
-  for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'NODE_OPTIONS' || key === 'TEST') delete env[key];
+  for (const key of Object.keys(env))
+    if (key.startsWith('VITEST') || key === 'NODE_OPTIONS' || key === 'TEST') delete env[key];
   return env;
 }
 
-function run(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ status: number; output: string }> {
+function run(
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number; output: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [script, ...args], { env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-      resolve({ status: code, output: `${stdout}\n${stderr}` });
-    });
+    execFile(
+      process.execPath,
+      [script, ...args],
+      { env, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        resolve({ status: code, output: `${stdout}\n${stderr}` });
+      },
+    );
   });
 }
 
@@ -58,8 +74,15 @@ export async function runFixture(name: string, options: RunOptions = {}): Promis
   const reportPath = temporaryReport();
   const plugin = { report: reportPath, ...options.plugin };
   const root = join(fixturesDirectory, name);
-  const { status, output } = await run(child, [root, JSON.stringify(options.vitest ?? {})], childEnvironment(plugin));
-  const report = plugin.report !== false && existsSync(reportPath) ? parseReport(readFileSync(reportPath, 'utf8'), reportPath) : undefined;
+  const { status, output } = await run(
+    child,
+    [root, JSON.stringify(options.vitest ?? {})],
+    childEnvironment(plugin),
+  );
+  const report =
+    plugin.report !== false && existsSync(reportPath)
+      ? parseReport(readFileSync(reportPath, 'utf8'), reportPath)
+      : undefined;
   return { status, output, reportPath, report };
 }
 
@@ -71,11 +94,24 @@ export function edgeNames(report: LockGraphReport | undefined): string[] {
 }
 
 /** Runs a fixture in watch mode: the first run and two reruns; the report after each. */
-export async function runFixtureWatching(name: string, filters: readonly string[]): Promise<{ output: string; reports: LockGraphReport[] }> {
+export async function runFixtureWatching(
+  name: string,
+  filters: readonly string[],
+): Promise<{ output: string; reports: LockGraphReport[] }> {
   const reportPath = temporaryReport();
   const root = join(fixturesDirectory, name);
-  const { output } = await run(watchChild, [root, JSON.stringify({ filters }), reportPath], childEnvironment({ report: reportPath }));
-  const last = output.trim().split('\n').findLast((line) => line.startsWith('[')) ?? '[]';
-  const reports = (JSON.parse(last) as unknown[]).map((report, index) => parseReport(JSON.stringify(report), `run ${index}`));
+  const { output } = await run(
+    watchChild,
+    [root, JSON.stringify({ filters }), reportPath],
+    childEnvironment({ report: reportPath }),
+  );
+  const last =
+    output
+      .trim()
+      .split('\n')
+      .findLast((line) => line.startsWith('[')) ?? '[]';
+  const reports = (JSON.parse(last) as unknown[]).map((report, index) =>
+    parseReport(JSON.stringify(report), `run ${index}`),
+  );
   return { output, reports };
 }

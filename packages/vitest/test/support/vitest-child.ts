@@ -6,8 +6,16 @@
 import { startVitest } from 'vitest/node';
 
 const [root, json] = process.argv.slice(2);
-const { filters = [], ...options } = JSON.parse(json ?? '{}') as { filters?: string[] } & Record<string, unknown>;
+const { filters = [], ...options } = JSON.parse(json ?? '{}') as { filters?: string[] } & Record<
+  string,
+  unknown
+>;
 // One worker at a time unless a test asks otherwise: the parent suite shares a small machine.
-const vitest = await startVitest('test', filters, { root, watch: false, maxWorkers: 1, ...options });
+const vitest = await startVitest('test', filters, {
+  root,
+  watch: false,
+  maxWorkers: 1,
+  ...options,
+});
 await vitest.close();
 process.exit(process.exitCode ?? 0);
