@@ -27,7 +27,9 @@ Every command below runs in ${app}.`);
   console.log(
     `\n${lint.findings.length} findings from ${rules.size} rules: the lock-order inversion (reported in both`,
   );
-  console.log('files it spans), the lost update across `await`, the lock leaked when a job throws.');
+  console.log(
+    'files it spans), the lost update across `await`, the lock leaked when a job throws.',
+  );
 
   heading('2. Test: vitest run   (vitest.config.ts: plugins: [interlock()])');
   const run = await runAppTests();
@@ -46,7 +48,14 @@ Every command below runs in ${app}.`);
 
   heading('4. The same report as a page: interlock report --format html');
   const output = path.join(appDirectory, '.interlock', 'report.html');
-  const html = await appCli(['report', '.interlock/report.json', '--format', 'html', '--output', output]);
+  const html = await appCli([
+    'report',
+    '.interlock/report.json',
+    '--format',
+    'html',
+    '--output',
+    output,
+  ]);
   if (html.stderr !== '') console.error(html.stderr.trim());
   console.log(`HTML report (open it in a browser):\n${output}`);
 }
