@@ -78,7 +78,7 @@ export function interlock(options: InterlockOptions = {}): Vite.Plugin {
   ].map((directory) => `${directory}/`);
   // The instrumented re-export is generated, under the id of a real file of ours (with a query):
   // vitest handles real files best, and the real package's path must stay out of the id (an id
-  // containing node_modules would be externalized).
+  // containing node_modules would be externalized; the stub itself is inlined in `config`).
   const asyncMutexStub = ownFile('async-mutex');
   // Real async-mutex entry → the id of its instrumented re-export.
   const virtualIds = new Map<string, string>();
@@ -119,11 +119,16 @@ export function interlock(options: InterlockOptions = {}): Vite.Plugin {
             : [test.setupFiles];
       // First, so the detector is on before any user setup file or test file creates a lock.
       test.setupFiles = [setupFile, ...setupFiles.filter((file) => file !== setupFile)];
-      if (resolved.instrument && resolved.instrumentPackages.length > 0) {
+      if (resolved.instrument) {
+        // Installed from the registry, our stub lives under node_modules, and vitest would hand
+        // its id to Node (which loads the real file, not the generated re-export): inline it.
+        // vitest reads an inline string as a package name, so the stub's path is a RegExp.
         const server = (test.server ??= {});
         const deps = (server.deps ??= {});
         const inline =
-          deps.inline === true ? true : [...(deps.inline ?? []), ...resolved.instrumentPackages];
+          deps.inline === true
+            ? true
+            : [...(deps.inline ?? []), pathPattern(asyncMutexStub), ...resolved.instrumentPackages];
         deps.inline = inline;
       }
     },
@@ -191,3 +196,8 @@ export function interlock(options: InterlockOptions = {}): Vite.Plugin {
 }
 
 export type { InterlockOptions, ResolvedOptions };
+
+/** A RegExp matching ids that start with `path` (with or without a query). */
+function pathPattern(path: string): RegExp {
+  return new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\?|$)`);
+}

@@ -2,6 +2,7 @@
  * The plugin object without a vitest run: option validation, which files the transform touches,
  * and that the transform cache key follows the options.
  */
+import { fileURLToPath } from 'node:url';
 import { parseSync } from 'oxc-parser';
 import type { Vite, VitestPluginContext } from 'vitest/node';
 import { describe, expect, it } from 'vitest';
@@ -132,6 +133,22 @@ describe('interlock(): which files are instrumented', () => {
     expect(config.test.setupFiles).toHaveLength(2);
     expect(config.test.setupFiles[0]).toMatch(/vitest\/src\/setup\.ts$/);
     expect(config.test.setupFiles[1]).toBe('./user-setup.ts');
+  });
+
+  it('inlines its async-mutex re-export, so an install under node_modules still serves it', () => {
+    // Installed from the registry the stub's id contains node_modules; vitest externalizes such
+    // ids unless `server.deps.inline` matches them, and Node would then load the real file.
+    type Inline = (string | RegExp)[];
+    const config: { test: { server?: { deps?: { inline?: Inline } } } } = { test: {} };
+    (interlock().config as (config: unknown) => void)(config);
+    const patterns = config.test.server?.deps?.inline ?? [];
+    const stub = fileURLToPath(new URL('../src/async-mutex.ts', import.meta.url));
+    const matches = (id: string) => patterns.some((p) => typeof p !== 'string' && p.test(id));
+    expect(matches(`${stub}?interlock-async-mutex=0`)).toBe(true);
+    expect(matches('/app/node_modules/async-mutex/index.mjs')).toBe(false);
+    const off: { test: { server?: { deps?: { inline?: Inline } } } } = { test: {} };
+    (interlock({ instrument: false }).config as (config: unknown) => void)(off);
+    expect(off.test.server).toBeUndefined();
   });
 });
 
