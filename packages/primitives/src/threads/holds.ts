@@ -1,0 +1,59 @@
+/**
+ * What this thread holds, and what happens to it when the thread exits while holding it.
+ * Thread-local: only the holding thread reads or writes its own list.
+ */
+import { isMainThread } from 'node:worker_threads';
+import type { PrimitiveKind } from './shared-memory.ts';
+
+/** What the hold list and the detector know of a thread primitive. */
+export interface HeldPrimitive {
+  readonly name: string;
+  readonly kind: PrimitiveKind;
+  /** Word index of the primitive's block: its identity in the domain (the same in every thread). */
+  readonly index: number;
+  /** The thread is exiting with `hold` still held. */
+  ownerExited(hold: ThreadHold): void;
+}
+
+/** One outermost acquisition by this thread (re-entries of an RLock count on it). */
+export class ThreadHold {
+  readonly primitive: HeldPrimitive;
+  /** Levels held (RLock re-entries); 0 once released. */
+  count = 1;
+  /** False while a Condition wait has given the lock up. */
+  live = true;
+  /** The detector's data about this hold (where it was taken); absent with the detector off. */
+  token: unknown = undefined;
+
+  constructor(primitive: HeldPrimitive) {
+    this.primitive = primitive;
+  }
+}
+
+/** This thread's holds, oldest first. */
+export const threadHolds: ThreadHold[] = [];
+
+export function addHold(hold: ThreadHold): void {
+  threadHolds.push(hold);
+}
+
+export function removeHold(hold: ThreadHold): void {
+  const index = threadHolds.lastIndexOf(hold);
+  if (index !== -1) threadHolds.splice(index, 1);
+}
+
+/** This thread's outermost hold of `primitive`, if it has one. */
+export function holdOf(primitive: HeldPrimitive): ThreadHold | undefined {
+  for (let index = threadHolds.length - 1; index >= 0; index--) {
+    if (threadHolds[index]!.primitive === primitive) return threadHolds[index];
+  }
+  return undefined;
+}
+
+// A worker's 'exit' runs on a normal end, `process.exit()` and an uncaught exception (not on
+// `worker.terminate()`, which stops JavaScript at once: docs/threads.md).
+if (!isMainThread) {
+  process.on('exit', () => {
+    for (const hold of threadHolds.splice(0)) hold.primitive.ownerExited(hold);
+  });
+}

@@ -1,0 +1,174 @@
+/**
+ * What Lock, RLock, Semaphore and BoundedSemaphore across threads share: a block of shared
+ * memory with a {@link Permits} counter, the handle, and the acquisition driver that connects
+ * the counter, this thread's holds, the detector probe, timeouts and aborts.
+ */
+import { LockStateError, TimeoutError } from '../errors.ts';
+import { validateWaitOptions } from '../internal/validate.ts';
+import { LockPoisonedError, type PoisonInfo } from './errors.ts';
+import { deadlineOf } from './futex.ts';
+import { makeHandle, type ThreadHandle } from './handle.ts';
+import type { Placement } from './placement.ts';
+import { addHold, removeHold, ThreadHold, threadHolds, type HeldPrimitive } from './holds.ts';
+import { permitWords, Permits, type Refusal } from './permits.ts';
+import { threadProbe } from './probe.ts';
+import { blockHeaderWords, currentThread, type PrimitiveKind, type SharedDomain } from './shared-memory.ts';
+
+/** Options of `acquire`, `acquireAsync` and the waits. */
+export interface ThreadAcquireOptions {
+  /** Milliseconds to wait at most; `0` means do not wait. @default Infinity */
+  timeout?: number;
+  /**
+   * Gives up when aborted, rejecting with `signal.reason`. The blocking forms can only see a
+   * signal that is already aborted when they are called (a blocked thread runs no code).
+   */
+  signal?: AbortSignal;
+}
+
+
+function refusalError(primitive: PermitPrimitive, refusal: Refusal, options: ThreadAcquireOptions | undefined): unknown {
+  if (refusal === 'aborted') return options?.signal?.reason;
+  if (refusal === 'poisoned') return new LockPoisonedError(primitive.name, primitive.poisonInfo());
+  const timeout = options?.timeout ?? Infinity;
+  return new TimeoutError(`Timed out after ${timeout} ms waiting for ${primitive.name}`, timeout);
+}
+
+export { place, placeFrom, type Placement, type ThreadPrimitiveOptions } from './placement.ts';
+
+export abstract class PermitPrimitive implements HeldPrimitive {
+  abstract readonly kind: PrimitiveKind;
+  readonly name: string;
+  readonly index: number;
+  /** The shared counter. */
+  protected readonly permits: Permits;
+  /** Word index of this primitive's own words after the counter's. */
+  protected readonly own: number;
+  readonly #domain: SharedDomain;
+
+  protected constructor(placement: Placement) {
+    this.#domain = placement.domain;
+    this.index = placement.index;
+    this.name = placement.name;
+    const base = placement.index + blockHeaderWords;
+    this.permits = new Permits(placement.domain.words, base);
+    this.own = base + permitWords;
+  }
+
+  /** Words a block of this family needs beyond its own. */
+  static readonly counterWords = permitWords;
+
+  /** The structured-cloneable form: pass it to a worker and rebuild it there with `from`. */
+  get handle(): ThreadHandle {
+    return makeHandle(this.kind, this.name, this.#domain, this.index);
+  }
+
+  protected get domain(): SharedDomain {
+    return this.#domain;
+  }
+
+  /** Who poisoned this lock and where, read from the domain's log. */
+  poisonInfo(): PoisonInfo | undefined {
+    const thread = this.permits.poisonedBy - 1;
+    if (thread < 0) return undefined;
+    let found: PoisonInfo = { thread };
+    for (const record of this.#domain.readRecords(0).records as { type?: string; index?: number; thread?: number; site?: string }[]) {
+      if (record.type === 'owner-exited' && record.index === this.index && record.thread === thread) {
+        found = record.site === undefined ? { thread } : { thread, site: record.site };
+      }
+    }
+    return found;
+  }
+
+  /** Blocking acquisition of one permit, as a new hold of this thread. */
+  protected takeSync(options: ThreadAcquireOptions | undefined, resume?: ThreadHold): ThreadHold {
+    validateWaitOptions(options);
+    const signal = options?.signal;
+    if (signal?.aborted === true) throw signal.reason;
+    const probe = threadProbe;
+    const token = probe?.beforeAcquire(this, threadHolds, false, options?.timeout !== 0);
+    if (!this.permits.tryTake()) {
+      const end = probe?.waiting(this, threadHolds, token);
+      let refusal: Refusal | undefined;
+      try {
+        refusal = this.permits.acquireSync(deadlineOf(options?.timeout), `${this.name}.acquire()`);
+      } finally {
+        end?.();
+      }
+      if (refusal !== undefined) throw refusalError(this, refusal, options);
+    }
+    return this.#held(token, resume);
+  }
+
+  /** The same without blocking the thread. */
+  protected async takeAsync(options: ThreadAcquireOptions | undefined, resume?: ThreadHold): Promise<ThreadHold> {
+    validateWaitOptions(options);
+    const signal = options?.signal;
+    if (signal?.aborted === true) throw signal.reason;
+    const probe = threadProbe;
+    const token = probe?.beforeAcquire(this, threadHolds, false, options?.timeout !== 0);
+    if (!this.permits.tryTake()) {
+      const end = probe?.waiting(this, threadHolds, token);
+      let refusal: Refusal | undefined;
+      try {
+        refusal = await this.permits.acquireAsync(deadlineOf(options?.timeout), signal);
+      } finally {
+        end?.();
+      }
+      if (refusal !== undefined) throw refusalError(this, refusal, options);
+    }
+    return this.#held(token, resume);
+  }
+
+  /** Takes a permit if one is free now. */
+  protected tryTake(): ThreadHold | undefined {
+    const probe = threadProbe;
+    const token = probe?.beforeAcquire(this, threadHolds, false, false);
+    if (!this.permits.tryTake()) {
+      if (this.permits.poisonedBy !== 0) throw new LockPoisonedError(this.name, this.poisonInfo());
+      return undefined;
+    }
+    return this.#held(token);
+  }
+
+  /** Records the new hold (or, for a Condition's re-acquire, revives the suspended one). */
+  #held(token: unknown, resume?: ThreadHold): ThreadHold {
+    const hold = resume ?? new ThreadHold(this);
+    hold.live = true;
+    addHold(hold);
+    threadProbe?.acquired(hold, token);
+    return hold;
+  }
+
+  /** Ends `hold` (all its levels) and returns its permit. */
+  protected dropHold(hold: ThreadHold, limit: number): void {
+    if (!this.permits.release(1, limit)) throw new LockStateError(`${this.name} is not locked`);
+    hold.count = 0;
+    removeHold(hold);
+    threadProbe?.released(hold);
+  }
+
+  /** A Condition wait gives the lock up: the permit goes back, the hold keeps its levels. */
+  protected suspendHold(hold: ThreadHold, limit: number): void {
+    if (!this.permits.release(1, limit)) throw new LockStateError(`${this.name} is not locked`);
+    hold.live = false;
+    removeHold(hold);
+    threadProbe?.released(hold);
+  }
+
+  /**
+   * The thread is exiting holding `hold`. Exclusive locks are poisoned (see docs/threads.md);
+   * counting ones keep the permit taken. Either way the exit is reported with the site.
+   */
+  ownerExited(hold: ThreadHold): void {
+    const site = threadProbe?.siteOf(hold);
+    const poisons = this.kind === 'Lock' || this.kind === 'RLock';
+    this.#domain.appendRecord({ type: 'owner-exited', index: this.index, name: this.name, kind: this.kind, thread: currentThread, site });
+    if (poisons) this.permits.poison(currentThread);
+    const where = site === undefined ? '' : ` taken at ${site}`;
+    const outcome = poisons ? 'it is now poisoned' : 'its permit stays taken';
+    process.emitWarning(`Thread ${currentThread} exited holding ${this.kind} ${this.name}${where}; ${outcome}`, {
+      type: 'InterlockWarning',
+      code: 'ERR_INTERLOCK_OWNER_EXITED',
+    });
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * The one waiting algorithm behind Lock, RLock, Semaphore and BoundedSemaphore across threads: a
+ * counter of permits in shared memory with hand-off to sleepers.
+ *
+ * Words (from `base`):
+ * - `state`: free permits in the low 20 bits, permits *reserved* for woken sleepers above them;
+ * - `seq`: the futex word sleepers wait on; every release that wakes anyone bumps it first, so a
+ *   waiter that looked at the state before the release cannot go to sleep after it;
+ * - `waiters`: acquirers that announced they will wait (fast paths see them and queue up behind);
+ * - `poison`: the dead holder's thread id + 1, 0 when usable (exclusive locks only).
+ *
+ * Fairness: a release while anyone waits moves the permit to `reserved` and wakes the longest
+ * sleeper (the engine's waiter list is FIFO). Only a waiter that has been woken at least once may
+ * take a reserved permit, so a thread that releases and re-acquires in a tight loop queues behind
+ * the sleepers instead of barging. Only waiters in the instant between announcing and falling
+ * asleep can take a *free* permit ahead of sleepers (free permits exist while sleepers wait only
+ * when a release found nobody asleep yet): bounded unfairness, never starvation.
+ */
+import { assertMayBlock, remaining, waitAsync, waitSync } from './futex.ts';
+
+export const stateWord = 0;
+export const seqWord = 1;
+export const waitersWord = 2;
+export const poisonWord = 3;
+/** Words this module uses; primitives put their own words after these. */
+export const permitWords = 4;
+
+const freeBits = 20;
+/** The most permits a thread semaphore can hold at once. */
+export const maxPermits = (1 << freeBits) - 1;
+const reservedUnit = 1 << freeBits;
+const maxReserved = (1 << (31 - freeBits)) - 1;
+
+/** Why an acquire gave up (`undefined` = it got a permit). */
+export type Refusal = 'timeout' | 'aborted' | 'poisoned';
+
+export class Permits {
+  readonly words: Int32Array;
+  readonly #state: number;
+  readonly #seq: number;
+  readonly #waiters: number;
+  readonly #poison: number;
+
+  constructor(words: Int32Array, base: number) {
+    this.words = words;
+    this.#state = base + stateWord;
+    this.#seq = base + seqWord;
+    this.#waiters = base + waitersWord;
+    this.#poison = base + poisonWord;
+  }
+
+  /** Free permits (reserved ones are on their way to a woken waiter and not counted). */
+  get free(): number {
+    return Atomics.load(this.words, this.#state) & maxPermits;
+  }
+
+  /** Free plus reserved: the permits nobody holds. */
+  get unheld(): number {
+    const state = Atomics.load(this.words, this.#state);
+    return (state & maxPermits) + (state >>> freeBits);
+  }
+
+  /** Sets the initial count (construction only). */
+  init(value: number): void {
+    Atomics.store(this.words, this.#state, value);
+  }
+
+  /** Thread id + 1 of the thread that died holding this lock; 0 when not poisoned. */
+  get poisonedBy(): number {
+    return Atomics.load(this.words, this.#poison);
+  }
+
+  /** Takes a permit if one is free and nobody is queued. */
+  tryTake(): boolean {
+    if (Atomics.load(this.words, this.#waiters) !== 0) return false;
+    return this.#takeFree();
+  }
+
+  /** Blocking acquire until `deadline` (ms on `performance.now()`); `what` names it for the main-thread error. */
+  acquireSync(deadline: number, what: string): Refusal | undefined {
+    if (this.tryTake()) return undefined;
+    if (this.poisonedBy !== 0) return 'poisoned';
+    if (remaining(deadline) === 0) return 'timeout';
+    assertMayBlock(what);
+    const words = this.words;
+    Atomics.add(words, this.#waiters, 1);
+    let woken = false;
+    try {
+      for (;;) {
+        const seq = Atomics.load(words, this.#seq);
+        if ((woken && this.#takeReserved()) || this.#takeFree()) return undefined;
+        if (this.poisonedBy !== 0) return 'poisoned';
+        if (remaining(deadline) === 0) return 'timeout';
+        if (waitSync(words, this.#seq, seq, deadline) === 'ok') woken = true;
+      }
+    } finally {
+      Atomics.sub(words, this.#waiters, 1);
+    }
+  }
+
+  /** The same without blocking; an abort through `signal` gives up at once and loses no wake-up. */
+  async acquireAsync(deadline: number, signal: AbortSignal | undefined): Promise<Refusal | undefined> {
+    if (this.tryTake()) return undefined;
+    if (this.poisonedBy !== 0) return 'poisoned';
+    if (remaining(deadline) === 0) return 'timeout';
+    const words = this.words;
+    Atomics.add(words, this.#waiters, 1);
+    let woken = false;
+    try {
+      for (;;) {
+        const seq = Atomics.load(words, this.#seq);
+        if ((woken && this.#takeReserved()) || this.#takeFree()) return undefined;
+        if (this.poisonedBy !== 0) return 'poisoned';
+        if (remaining(deadline) === 0) return 'timeout';
+        const result = await waitAsync(words, this.#seq, seq, deadline, signal, () => this.#passWake());
+        if (result === 'aborted') return 'aborted';
+        if (result === 'ok') woken = true;
+      }
+    } finally {
+      Atomics.sub(words, this.#waiters, 1);
+    }
+  }
+
+  /**
+   * Returns `n` permits. `limit` (> 0) refuses a release that would leave more than `limit`
+   * permits unheld: returns false and changes nothing.
+   */
+  release(n: number, limit: number): boolean {
+    const words = this.words;
+    for (;;) {
+      const state = Atomics.load(words, this.#state);
+      const free = state & maxPermits;
+      if (limit > 0 && free + (state >>> freeBits) + n > limit) return false;
+      if (free + n > maxPermits) throw new RangeError(`A thread semaphore holds at most ${maxPermits} permits`);
+      if (Atomics.compareExchange(words, this.#state, state, state + n) === state) break;
+    }
+    if (Atomics.load(words, this.#waiters) !== 0) this.#handOff(n);
+    return true;
+  }
+
+  /** Marks the lock poisoned by `thread` and wakes every waiter so they see it. */
+  poison(thread: number): void {
+    Atomics.store(this.words, this.#poison, thread + 1);
+    this.#wakeAll();
+  }
+
+  /** Clears the poison mark; true when there was one. */
+  clearPoison(): boolean {
+    return Atomics.exchange(this.words, this.#poison, 0) !== 0;
+  }
+
+  #wakeAll(): void {
+    Atomics.add(this.words, this.#seq, 1);
+    Atomics.notify(this.words, this.#seq);
+  }
+
+  #takeFree(): boolean {
+    const words = this.words;
+    for (;;) {
+      const state = Atomics.load(words, this.#state);
+      if ((state & maxPermits) === 0) return false;
+      if (Atomics.compareExchange(words, this.#state, state, state - 1) === state) return true;
+    }
+  }
+
+  #takeReserved(): boolean {
+    const words = this.words;
+    for (;;) {
+      const state = Atomics.load(words, this.#state);
+      if (state >>> freeBits === 0) return false;
+      if (Atomics.compareExchange(words, this.#state, state, state - reservedUnit) === state) return true;
+    }
+  }
+
+  /** Reserves up to `n` free permits for sleepers and wakes as many; unclaimed ones go back. */
+  #handOff(n: number): void {
+    const words = this.words;
+    let moved = 0;
+    for (;;) {
+      const state = Atomics.load(words, this.#state);
+      moved = Math.min(n, state & maxPermits, maxReserved - (state >>> freeBits));
+      if (moved === 0) return;
+      if (Atomics.compareExchange(words, this.#state, state, state - moved + moved * reservedUnit) === state) break;
+    }
+    Atomics.add(words, this.#seq, 1);
+    const woken = Atomics.notify(words, this.#seq, moved);
+    if (woken < moved) this.#unreserve(moved - woken);
+  }
+
+  /** Turns up to `n` reserved permits back into free ones and wakes as many sleepers. */
+  #unreserve(n: number): void {
+    const words = this.words;
+    let moved = 0;
+    for (;;) {
+      const state = Atomics.load(words, this.#state);
+      moved = Math.min(n, state >>> freeBits);
+      if (moved === 0) return;
+      if (Atomics.compareExchange(words, this.#state, state, state + moved - moved * reservedUnit) === state) break;
+    }
+    Atomics.add(words, this.#seq, 1);
+    Atomics.notify(words, this.#seq, moved);
+  }
+
+  /**
+   * An aborted async waiter was woken after it left: the wake-up was meant for whoever was
+   * next, so give back a reserved permit (if one is waiting for a claimant) and wake one sleeper.
+   */
+  #passWake(): void {
+    this.#unreserve(1);
+    if (Atomics.load(this.words, this.#waiters) !== 0) {
+      Atomics.add(this.words, this.#seq, 1);
+      Atomics.notify(this.words, this.#seq, 1);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+/** Semaphore and BoundedSemaphore across threads. */
+import type { Guard } from '../guard.ts';
+import { validateFunction, validateInteger, validateName, validateOptions } from '../internal/validate.ts';
+import { ThreadGuard } from './guard.ts';
+import { holdOf, removeHold, type ThreadHold } from './holds.ts';
+import { PermitPrimitive, place, placeFrom, type Placement, type ThreadAcquireOptions, type ThreadPrimitiveOptions } from './permit-primitive.ts';
+import { maxPermits, Permits } from './permits.ts';
+import { threadProbe } from './probe.ts';
+import type { PrimitiveKind } from './shared-memory.ts';
+
+/** Words after the counter: the bound (BoundedSemaphore's initial value; 0 = unbounded). */
+const limitOffset = 0;
+const ownWords = 1;
+
+let received: Placement | undefined;
+
+function placement(kind: PrimitiveKind, value: unknown, options: ThreadPrimitiveOptions | undefined): Placement {
+  const from = received;
+  received = undefined;
+  if (from !== undefined) return from;
+  validateInteger(value, 'value', 0);
+  if (value > maxPermits) throw new RangeError(`Expected \`value\` to be an integer ≤ ${maxPermits}, got ${value}`);
+  validateOptions(options);
+  validateName(options?.name);
+  return place(kind, PermitPrimitive.counterWords + ownWords, options?.name, (words, base) => {
+    new Permits(words, base).init(value);
+    if (kind === 'BoundedSemaphore') Atomics.store(words, base + PermitPrimitive.counterWords + limitOffset, value);
+  });
+}
+
+/**
+ * A counting semaphore shared by threads (Python's `threading.Semaphore`). Permits are not
+ * owned: any thread may release.
+ *
+ * @example
+ * ```ts
+ * const slots = new Semaphore(4, { name: 'db-connections' });
+ * // in a worker: const slots = Semaphore.from(workerData.slots);
+ * { using _ = slots.acquire(); query(); }
+ * ```
+ */
+export class Semaphore extends PermitPrimitive {
+  readonly kind: 'Semaphore' | 'BoundedSemaphore' = 'Semaphore';
+  /** Which block a `new` of this class allocates. */
+  protected static readonly primitiveKind: PrimitiveKind = 'Semaphore';
+
+  /** @param value initial permits (0 … 1,048,575). @default 1 */
+  constructor(value: number = 1, options?: ThreadPrimitiveOptions) {
+    super(placement((new.target as typeof Semaphore).primitiveKind, value, options));
+  }
+
+  /** Rebuilds a Semaphore from its `handle`. @throws {TypeError} a bad handle. */
+  static from(handle: unknown): Semaphore {
+    received = placeFrom(handle, ['Semaphore']);
+    return new Semaphore();
+  }
+
+  /** Free permits now. */
+  get value(): number {
+    return this.permits.free;
+  }
+
+  /** The bound, or 0 when unbounded. */
+  protected get limit(): number {
+    return Atomics.load(this.permits.words, this.own + limitOffset);
+  }
+
+  /** Blocks this thread for a permit (not on the main thread). */
+  acquire(options?: ThreadAcquireOptions): Guard {
+    return this.#guard(this.takeSync(options));
+  }
+
+  /** Waits for a permit without blocking the thread. */
+  async acquireAsync(options?: ThreadAcquireOptions): Promise<Guard> {
+    return this.#guard(await this.takeAsync(options));
+  }
+
+  /** Takes a permit if one is free and nobody waits. */
+  tryAcquire(): Guard | undefined {
+    const hold = this.tryTake();
+    return hold === undefined ? undefined : this.#guard(hold);
+  }
+
+  /** Runs `fn` holding a permit (blocking acquire). */
+  withLock<T>(fn: () => T, options?: ThreadAcquireOptions): T {
+    validateFunction(fn, 'fn');
+    using _guard = this.acquire(options);
+    return fn();
+  }
+
+  /** Runs `fn` holding a permit (async acquire). */
+  async withLockAsync<T>(fn: () => T | PromiseLike<T>, options?: ThreadAcquireOptions): Promise<T> {
+    validateFunction(fn, 'fn');
+    using _guard = await this.acquireAsync(options);
+    return await fn();
+  }
+
+  /**
+   * Returns `n` permits (any thread may). Ends as many of this thread's holds as it can.
+   * @throws {RangeError} BoundedSemaphore: more permits than its initial value would be free.
+   */
+  release(n = 1): void {
+    validateInteger(n, 'n', 1);
+    if (!this.permits.release(n, this.limit)) {
+      throw new RangeError(`${this.name} released too many times: at most ${this.limit} permits`);
+    }
+    for (let left = n; left > 0; left--) {
+      const hold = holdOf(this);
+      if (hold === undefined) break;
+      hold.count = 0;
+      removeHold(hold);
+      threadProbe?.released(hold);
+    }
+  }
+
+  #guard(hold: ThreadHold): Guard {
+    return new ThreadGuard(() => {
+      if (hold.count === 0) return;
+      if (!this.permits.release(1, this.limit)) throw new RangeError(`${this.name} released too many times: at most ${this.limit} permits`);
+      hold.count = 0;
+      removeHold(hold);
+      threadProbe?.released(hold);
+    });
+  }
+}
+
+/**
+ * A semaphore that refuses to be released above its initial value (Python's
+ * `threading.BoundedSemaphore`): the over-release throws RangeError and changes nothing.
+ */
+export class BoundedSemaphore extends Semaphore {
+  override readonly kind = 'BoundedSemaphore';
+  protected static override readonly primitiveKind: PrimitiveKind = 'BoundedSemaphore';
+
+  /** Rebuilds a BoundedSemaphore from its `handle`. @throws {TypeError} a bad handle. */
+  static override from(handle: unknown): BoundedSemaphore {
+    received = placeFrom(handle, ['BoundedSemaphore']);
+    return new BoundedSemaphore();
+  }
+}
