@@ -46,8 +46,15 @@ export function waitAsync(
   signal: AbortSignal | undefined,
   onAbandonedWake: () => void,
 ): Promise<WaitResult | 'aborted'> {
-  const pending = Atomics.waitAsync(words, index, expected, remaining(deadline));
+  const left = remaining(deadline);
+  const pending = Atomics.waitAsync(words, index, expected, left);
   if (!pending.async) return Promise.resolve(pending.value);
+  // A pending waitAsync does not keep Node's event loop alive, so its timeout would never fire
+  // in a process with nothing else to do: a timer does, for exactly as long as the wait.
+  if (left !== Infinity) {
+    const keepAlive = setTimeout(() => {}, left + 1);
+    void pending.value.then(() => clearTimeout(keepAlive));
+  }
   if (signal === undefined) return pending.value;
   if (signal.aborted) {
     abandon(pending.value, onAbandonedWake);
