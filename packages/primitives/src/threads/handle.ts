@@ -24,8 +24,9 @@ export function makeHandle<K extends PrimitiveKind>(kind: K, name: string, domai
   return Object.freeze({ [marker]: 1, kind, name, memory: domain.buffer, index }) as ThreadHandle<K>;
 }
 
+/** "an Event", "an RLock" (said "ar-lock"), "a Lock". */
 function article(kind: string): string {
-  return /^[AEIOU]/.test(kind) ? 'an' : 'a';
+  return /^(?:[AEIOU]|RL)/.test(kind) ? 'an' : 'a';
 }
 
 /**
