@@ -11,6 +11,13 @@ export interface HeldPrimitive {
   readonly kind: PrimitiveKind;
   /** Word index of the primitive's block: its identity in the domain (the same in every thread). */
   readonly index: number;
+  /**
+   * Word holding the owner thread + 1, for exclusive locks (written by the detector for Lock,
+   * always for RLock): how the wait-for graph across threads finds who holds what.
+   */
+  readonly ownerWord: number | undefined;
+  /** The domain's words. */
+  readonly words: Int32Array;
   /** The thread is exiting with `hold` still held. */
   ownerExited(hold: ThreadHold): void;
 }

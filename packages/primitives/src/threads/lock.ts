@@ -26,6 +26,10 @@ function placement(kind: PrimitiveKind, options: ThreadPrimitiveOptions | undefi
 
 /** Shared by Lock and RLock. */
 abstract class ExclusiveThreadLock extends PermitPrimitive {
+  get ownerWord(): number {
+    return this.own + ownerOffset;
+  }
+
   /** True while some thread holds it. */
   get locked(): boolean {
     return this.permits.unheld === 0;
@@ -177,12 +181,8 @@ export class RLock extends ExclusiveThreadLock {
     return new RLock();
   }
 
-  get #ownerWord(): number {
-    return this.own + ownerOffset;
-  }
-
   #ownHold(): ThreadHold | undefined {
-    return Atomics.load(this.permits.words, this.#ownerWord) === currentThread + 1 ? holdOf(this) : undefined;
+    return Atomics.load(this.permits.words, this.ownerWord) === currentThread + 1 ? holdOf(this) : undefined;
   }
 
   acquire(options?: ThreadAcquireOptions): Guard {
@@ -218,7 +218,7 @@ export class RLock extends ExclusiveThreadLock {
   }
 
   #owned(hold: ThreadHold): Guard {
-    Atomics.store(this.permits.words, this.#ownerWord, currentThread + 1);
+    Atomics.store(this.permits.words, this.ownerWord, currentThread + 1);
     return this.#guard(hold);
   }
 
@@ -233,26 +233,26 @@ export class RLock extends ExclusiveThreadLock {
       hold.count -= 1;
       return;
     }
-    Atomics.store(this.permits.words, this.#ownerWord, 0);
+    Atomics.store(this.permits.words, this.ownerWord, 0);
     this.dropHold(hold, 1);
   }
 
   releaseForWait(): ThreadHold {
     const hold = this.#ownHold();
     if (hold === undefined) throw new LockStateError(`${this.name} is not held by this thread`);
-    Atomics.store(this.permits.words, this.#ownerWord, 0);
+    Atomics.store(this.permits.words, this.ownerWord, 0);
     this.suspendHold(hold, 1);
     return hold;
   }
 
   restoreAfterWait(hold: ThreadHold): void {
     this.takeSync(undefined, hold);
-    Atomics.store(this.permits.words, this.#ownerWord, currentThread + 1);
+    Atomics.store(this.permits.words, this.ownerWord, currentThread + 1);
   }
 
   async restoreAfterWaitAsync(hold: ThreadHold): Promise<void> {
     await this.takeAsync(undefined, hold);
-    Atomics.store(this.permits.words, this.#ownerWord, currentThread + 1);
+    Atomics.store(this.permits.words, this.ownerWord, currentThread + 1);
   }
 
   heldByThisThread(): boolean {

@@ -11,7 +11,7 @@ import { makeHandle, type ThreadHandle } from './handle.ts';
 import type { Placement } from './placement.ts';
 import { addHold, removeHold, ThreadHold, threadHolds, type HeldPrimitive } from './holds.ts';
 import { permitWords, Permits, type Refusal } from './permits.ts';
-import { threadProbe } from './probe.ts';
+import { installedProbe, probeFor } from './probe.ts';
 import { blockHeaderWords, currentThread, type PrimitiveKind, type SharedDomain } from './shared-memory.ts';
 
 /** Options of `acquire`, `acquireAsync` and the waits. */
@@ -54,6 +54,14 @@ export abstract class PermitPrimitive implements HeldPrimitive {
     this.own = base + permitWords;
   }
 
+  /** Exclusive locks name their owner thread here; counting ones have none. */
+  abstract readonly ownerWord: number | undefined;
+
+  /** The domain's words (the detector reads owner words through them). */
+  get words(): Int32Array {
+    return this.permits.words;
+  }
+
   /** Words a block of this family needs beyond its own. */
   static readonly counterWords = permitWords;
 
@@ -84,7 +92,7 @@ export abstract class PermitPrimitive implements HeldPrimitive {
     validateWaitOptions(options);
     const signal = options?.signal;
     if (signal?.aborted === true) throw signal.reason;
-    const probe = threadProbe;
+    const probe = probeFor(this.#domain);
     const token = probe?.beforeAcquire(this, threadHolds, false, options?.timeout !== 0);
     if (!this.permits.tryTake()) {
       const end = probe?.waiting(this, threadHolds, token);
@@ -104,7 +112,7 @@ export abstract class PermitPrimitive implements HeldPrimitive {
     validateWaitOptions(options);
     const signal = options?.signal;
     if (signal?.aborted === true) throw signal.reason;
-    const probe = threadProbe;
+    const probe = probeFor(this.#domain);
     const token = probe?.beforeAcquire(this, threadHolds, false, options?.timeout !== 0);
     if (!this.permits.tryTake()) {
       const end = probe?.waiting(this, threadHolds, token);
@@ -121,7 +129,7 @@ export abstract class PermitPrimitive implements HeldPrimitive {
 
   /** Takes a permit if one is free now. */
   protected tryTake(): ThreadHold | undefined {
-    const probe = threadProbe;
+    const probe = probeFor(this.#domain);
     const token = probe?.beforeAcquire(this, threadHolds, false, false);
     if (!this.permits.tryTake()) {
       if (this.permits.poisonedBy !== 0) throw new LockPoisonedError(this.name, this.poisonInfo());
@@ -135,24 +143,26 @@ export abstract class PermitPrimitive implements HeldPrimitive {
     const hold = resume ?? new ThreadHold(this);
     hold.live = true;
     addHold(hold);
-    threadProbe?.acquired(hold, token);
+    installedProbe()?.acquired(hold, token);
     return hold;
   }
 
   /** Ends `hold` (all its levels) and returns its permit. */
   protected dropHold(hold: ThreadHold, limit: number): void {
+    // The detector forgets the owner before the permit goes: nobody may see the next owner's
+    // wait with this thread still named as the holder.
+    installedProbe()?.released(hold);
     if (!this.permits.release(1, limit)) throw new LockStateError(`${this.name} is not locked`);
     hold.count = 0;
     removeHold(hold);
-    threadProbe?.released(hold);
   }
 
   /** A Condition wait gives the lock up: the permit goes back, the hold keeps its levels. */
   protected suspendHold(hold: ThreadHold, limit: number): void {
+    installedProbe()?.released(hold);
     if (!this.permits.release(1, limit)) throw new LockStateError(`${this.name} is not locked`);
     hold.live = false;
     removeHold(hold);
-    threadProbe?.released(hold);
   }
 
   /**
@@ -160,7 +170,7 @@ export abstract class PermitPrimitive implements HeldPrimitive {
    * counting ones keep the permit taken. Either way the exit is reported with the site.
    */
   ownerExited(hold: ThreadHold): void {
-    const site = threadProbe?.siteOf(hold);
+    const site = installedProbe()?.siteOf(hold);
     const poisons = this.kind === 'Lock' || this.kind === 'RLock';
     this.#domain.appendRecord({ type: 'owner-exited', index: this.index, name: this.name, kind: this.kind, thread: currentThread, site });
     if (poisons) this.permits.poison(currentThread);

@@ -4,6 +4,7 @@
  * thread's holds in place of a task frame. Absent (`undefined`) while detection is off.
  */
 import type { HeldPrimitive, ThreadHold } from './holds.ts';
+import { domainHeader, type SharedDomain } from './shared-memory.ts';
 
 export interface ThreadProbe {
   /**
@@ -22,11 +23,34 @@ export interface ThreadProbe {
   /** A hold ended. */
   released(hold: ThreadHold): void;
   /** Where a hold was taken, for reports of a thread that died holding it. */
+  // (also used by the detector's own reports)
   siteOf(hold: ThreadHold): string | undefined;
 }
 
-export let threadProbe: ThreadProbe | undefined;
+let threadProbe: ThreadProbe | undefined;
+/** The detector settings epoch this thread last followed. */
+let epochSeen = 0;
+/** Set by the detector module: installs or removes this thread's probe for the domain's settings. */
+let follow: ((domain: SharedDomain) => ThreadProbe | undefined) | undefined;
 
-export function setThreadProbe(next: ThreadProbe | undefined): void {
-  threadProbe = next;
+export function setFollower(next: (domain: SharedDomain) => ThreadProbe | undefined): void {
+  follow = next;
+}
+
+/**
+ * The probe of this thread, after following any change of the domain's detector settings made in
+ * another thread. One atomic load when nothing changed.
+ */
+export function probeFor(domain: SharedDomain): ThreadProbe | undefined {
+  const epoch = Atomics.load(domain.words, domainHeader.detectorEpoch);
+  if (epoch !== epochSeen) {
+    epochSeen = epoch;
+    threadProbe = follow?.(domain);
+  }
+  return threadProbe;
+}
+
+/** The probe as last followed (for releases, which must match the acquisition's probe). */
+export function installedProbe(): ThreadProbe | undefined {
+  return threadProbe;
 }

@@ -5,7 +5,7 @@ import { ThreadGuard } from './guard.ts';
 import { holdOf, removeHold, type ThreadHold } from './holds.ts';
 import { PermitPrimitive, place, placeFrom, type Placement, type ThreadAcquireOptions, type ThreadPrimitiveOptions } from './permit-primitive.ts';
 import { maxPermits, Permits } from './permits.ts';
-import { threadProbe } from './probe.ts';
+import { installedProbe } from './probe.ts';
 import type { PrimitiveKind } from './shared-memory.ts';
 
 /** Words after the counter: the bound (BoundedSemaphore's initial value; 0 = unbounded). */
@@ -41,6 +41,7 @@ function placement(kind: PrimitiveKind, value: unknown, options: ThreadPrimitive
  */
 export class Semaphore extends PermitPrimitive {
   readonly kind: 'Semaphore' | 'BoundedSemaphore' = 'Semaphore';
+  readonly ownerWord = undefined;
   /** Which block a `new` of this class allocates. */
   protected static readonly primitiveKind: PrimitiveKind = 'Semaphore';
 
@@ -109,7 +110,7 @@ export class Semaphore extends PermitPrimitive {
       if (hold === undefined) break;
       hold.count = 0;
       removeHold(hold);
-      threadProbe?.released(hold);
+      installedProbe()?.released(hold);
     }
   }
 
@@ -119,7 +120,7 @@ export class Semaphore extends PermitPrimitive {
       if (!this.permits.release(1, this.limit)) throw new RangeError(`${this.name} released too many times: at most ${this.limit} permits`);
       hold.count = 0;
       removeHold(hold);
-      threadProbe?.released(hold);
+      installedProbe()?.released(hold);
     });
   }
 }

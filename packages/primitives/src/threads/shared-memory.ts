@@ -28,8 +28,19 @@ const header = {
   logTail: 5,
   /** Futex word the log's writers bump so replaying threads can wait for news. */
   logSeq: 6,
+  /** Detector settings every thread follows (see threads/detector.ts): bumped on each change. */
+  detectorEpoch: 8,
+  /** 1 while detection is on. */
+  detectorEnabled: 9,
+  /** 0 throw, 1 warn, 2 record. */
+  detectorOnCycle: 10,
+  /** 1 when sites are captured. */
+  detectorStacks: 11,
+  /** Four words: the permit counter of the lock that serialises lock-order decisions. */
+  graphLock: 12,
 } as const;
-const headerWords = 8;
+export const headerWords = 16;
+export { header as domainHeader };
 
 /** Block tags: what a block of the arena holds. */
 export const tags = {
@@ -41,8 +52,10 @@ export const tags = {
   Condition: 6,
   Barrier: 7,
   LogRecord: 8,
+  /** A thread's entry in the cross-thread wait-for table. */
+  ThreadSlot: 9,
 } as const;
-export type PrimitiveKind = Exclude<keyof typeof tags, 'LogRecord'>;
+export type PrimitiveKind = Exclude<keyof typeof tags, 'LogRecord' | 'ThreadSlot'>;
 
 /** Words before a block's payload: tag, size, id. */
 export const blockHeaderWords = 3;
@@ -78,6 +91,8 @@ export class SharedDomain {
     words[header.magic] = magic;
     words[header.domain] = randomDomainId() | 0;
     words[header.bump] = headerWords;
+    words[header.graphLock] = 1;
+    words[header.detectorStacks] = 1;
     return new SharedDomain(buffer);
   }
 
