@@ -67,8 +67,8 @@ export class Barrier {
     if (from === undefined) validateInteger(parties, 'parties', 1);
     this.#placement = from ?? place('Barrier', words, options?.name, (view, base) => Atomics.store(view, base + w.parties, parties));
     this.name = this.#placement.name;
-    this.#words = this.#placement.domain.words;
-    this.#base = this.#placement.index + blockHeaderWords;
+    this.#words = this.#placement.view;
+    this.#base = blockHeaderWords;
     this.#action = options?.action;
     this.#timeout = options?.timeout;
   }

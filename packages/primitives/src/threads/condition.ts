@@ -3,10 +3,10 @@ import { LockStateError } from '../errors.ts';
 import type { Guard } from '../guard.ts';
 import { describeValue, validateFunction, validateInteger, validateWaitOptions } from '../internal/validate.ts';
 import { assertMayBlock, deadlineOf, remaining, waitAsync, waitSync } from './futex.ts';
-import { makeHandle, openHandle, type ThreadHandle } from './handle.ts';
+import { makeHandle, type ThreadHandle } from './handle.ts';
 import { Lock, RLock, type ExclusiveThreadLock } from './lock.ts';
 import type { ThreadAcquireOptions } from './permit-primitive.ts';
-import { place, type Placement, type ThreadPrimitiveOptions } from './placement.ts';
+import { place, placeFrom, type Placement, type ThreadPrimitiveOptions } from './placement.ts';
 import { blockHeaderWords } from './shared-memory.ts';
 
 /** Words: the futex word, waiters not yet notified, notifications not yet taken. */
@@ -55,13 +55,13 @@ export class Condition {
       this.#placement = place('Condition', 3, options?.name);
     }
     this.name = this.#placement.name;
-    this.#words = this.#placement.domain.words;
-    this.#base = this.#placement.index + blockHeaderWords;
+    this.#words = this.#placement.view;
+    this.#base = blockHeaderWords;
   }
 
   /** Rebuilds a Condition (and its lock) from its `handle`. @throws {TypeError} a bad handle. */
   static from(handle: unknown): Condition {
-    const placement = openHandle(handle, ['Condition']);
+    const placement = placeFrom(handle, ['Condition']);
     const lockHandle = (handle as ConditionHandle).lock;
     const lock = (lockHandle as { kind?: unknown } | undefined)?.kind === 'RLock' ? RLock.from(lockHandle) : Lock.from(lockHandle);
     received = { placement, lock };

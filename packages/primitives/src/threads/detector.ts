@@ -45,7 +45,7 @@ let onWarning: (warning: LockOrderError) => void = (warning) => process.emitWarn
 let graph: ThreadGraph | undefined;
 
 function settingsOf(domain: SharedDomain): GraphSettings {
-  const words = domain.words;
+  const words = domain.header;
   return {
     onCycle: onCycleCodes[Atomics.load(words, domainHeader.detectorOnCycle)] ?? 'throw',
     stacks: Atomics.load(words, domainHeader.detectorStacks) === 1,
@@ -92,7 +92,7 @@ class GraphProbe implements ThreadProbe {
 
 let probe: GraphProbe | undefined;
 setFollower((domain) => {
-  if (Atomics.load(domain.words, domainHeader.detectorEnabled) !== 1) return undefined;
+  if (Atomics.load(domain.header, domainHeader.detectorEnabled) !== 1) return undefined;
   const threadGraph = graphOf(domain);
   return (probe ??= new GraphProbe(threadGraph));
 });
@@ -108,7 +108,7 @@ export class ThreadDetector {
     if (options.stacks !== undefined && typeof options.stacks !== 'boolean') throw new TypeError('Expected `stacks` to be a boolean');
     if (options.onWarning !== undefined && typeof options.onWarning !== 'function') throw new TypeError('Expected `onWarning` to be a function');
     onWarning = options.onWarning ?? ((warning) => process.emitWarning(warning));
-    const words = currentDomain().words;
+    const words = currentDomain().header;
     Atomics.store(words, domainHeader.detectorOnCycle, onCycleCodes.indexOf(onCycle));
     Atomics.store(words, domainHeader.detectorStacks, options.stacks === false ? 0 : 1);
     Atomics.store(words, domainHeader.detectorEnabled, 1);
@@ -118,14 +118,14 @@ export class ThreadDetector {
 
   /** Turns detection off in every thread (findings stay readable). */
   disable(): void {
-    const words = currentDomain().words;
+    const words = currentDomain().header;
     Atomics.store(words, domainHeader.detectorEnabled, 0);
     Atomics.add(words, domainHeader.detectorEpoch, 1);
     probeFor(currentDomain());
   }
 
   get enabled(): boolean {
-    return Atomics.load(currentDomain().words, domainHeader.detectorEnabled) === 1;
+    return Atomics.load(currentDomain().header, domainHeader.detectorEnabled) === 1;
   }
 
   /** Forgets every edge and finding, in every thread. */

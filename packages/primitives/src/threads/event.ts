@@ -38,8 +38,8 @@ export class Event {
     }
     this.#placement = placement;
     this.name = placement.name;
-    this.#words = placement.domain.words;
-    this.#base = placement.index + blockHeaderWords;
+    this.#words = placement.view;
+    this.#base = blockHeaderWords;
   }
 
   /** Rebuilds an Event from its `handle`. @throws {TypeError} a bad handle. */

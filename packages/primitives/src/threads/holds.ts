@@ -3,6 +3,7 @@
  * Thread-local: only the holding thread reads or writes its own list.
  */
 import { isMainThread } from 'node:worker_threads';
+import type { Guard } from '../guard.ts';
 import type { PrimitiveKind } from './shared-memory.ts';
 
 /** What the hold list and the detector know of a thread primitive. */
@@ -20,10 +21,15 @@ export interface HeldPrimitive {
   readonly words: Int32Array;
   /** The thread is exiting with `hold` still held. */
   ownerExited(hold: ThreadHold): void;
+  /** Ends `hold` (what its guard's `release` does). */
+  releaseHold(hold: ThreadHold): void;
 }
 
-/** One outermost acquisition by this thread (re-entries of an RLock count on it). */
-export class ThreadHold {
+/**
+ * One outermost acquisition by this thread (re-entries of an RLock count on it). It is also the
+ * Guard that Lock and Semaphore acquisitions return: one object per acquisition, no closure.
+ */
+export class ThreadHold implements Guard {
   readonly primitive: HeldPrimitive;
   /** Levels held (RLock re-entries); 0 once released. */
   count = 1;
@@ -35,6 +41,19 @@ export class ThreadHold {
   constructor(primitive: HeldPrimitive) {
     this.primitive = primitive;
   }
+
+  get released(): boolean {
+    return this.count === 0;
+  }
+
+  /** Releases this acquisition; later calls do nothing. */
+  release(): void {
+    if (this.count !== 0) this.primitive.releaseHold(this);
+  }
+
+  [Symbol.dispose](): void {
+    if (this.count !== 0) this.primitive.releaseHold(this);
+  }
 }
 
 /** This thread's holds, oldest first. */
@@ -45,6 +64,11 @@ export function addHold(hold: ThreadHold): void {
 }
 
 export function removeHold(hold: ThreadHold): void {
+  // Holds end in reverse order almost always.
+  if (threadHolds.at(-1) === hold) {
+    threadHolds.pop();
+    return;
+  }
   const index = threadHolds.lastIndexOf(hold);
   if (index !== -1) threadHolds.splice(index, 1);
 }

@@ -119,16 +119,15 @@ export class Lock extends ExclusiveThreadLock {
   }
 
   acquire(options?: ThreadAcquireOptions): Guard {
-    return this.#guard(this.takeSync(options));
+    return this.takeSync(options);
   }
 
   async acquireAsync(options?: ThreadAcquireOptions): Promise<Guard> {
-    return this.#guard(await this.takeAsync(options));
+    return await this.takeAsync(options);
   }
 
   tryAcquire(): Guard | undefined {
-    const hold = this.tryTake();
-    return hold === undefined ? undefined : this.#guard(hold);
+    return this.tryTake();
   }
 
   release(): void {
@@ -137,10 +136,8 @@ export class Lock extends ExclusiveThreadLock {
     else if (!this.permits.release(1, 1)) throw new LockStateError(`${this.name} is not locked`);
   }
 
-  #guard(hold: ThreadHold): Guard {
-    return new ThreadGuard(() => {
-      if (hold.count !== 0) this.dropHold(hold, 1);
-    });
+  releaseHold(hold: ThreadHold): void {
+    this.dropHold(hold, 1);
   }
 
   releaseForWait(): ThreadHold {
@@ -222,10 +219,15 @@ export class RLock extends ExclusiveThreadLock {
     return this.#guard(hold);
   }
 
+  // Each acquisition of an RLock gets its own guard for one level (the hold counts the levels).
   #guard(hold: ThreadHold): Guard {
     return new ThreadGuard(() => {
       if (hold.count !== 0) this.#releaseLevel(hold);
     });
+  }
+
+  releaseHold(hold: ThreadHold): void {
+    this.#releaseLevel(hold);
   }
 
   #releaseLevel(hold: ThreadHold): void {

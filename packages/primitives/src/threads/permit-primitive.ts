@@ -49,10 +49,13 @@ export abstract class PermitPrimitive implements HeldPrimitive {
     this.#domain = placement.domain;
     this.index = placement.index;
     this.name = placement.name;
-    const base = placement.index + blockHeaderWords;
-    this.permits = new Permits(placement.domain.words, base);
+    const base = blockHeaderWords;
+    this.permits = new Permits(placement.view, base);
     this.own = base + permitWords;
   }
+
+  /** Ends `hold`: what the guard's `release` calls. */
+  abstract releaseHold(hold: ThreadHold): void;
 
   /** Exclusive locks name their owner thread here; counting ones have none. */
   abstract readonly ownerWord: number | undefined;

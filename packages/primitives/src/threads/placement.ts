@@ -16,6 +16,8 @@ export interface Placement {
   readonly domain: SharedDomain;
   readonly index: number;
   readonly name: string;
+  /** Fixed-length view of the block; the payload starts at `blockHeaderWords`. */
+  readonly view: Int32Array;
 }
 
 /**
@@ -27,18 +29,20 @@ export function place(
   kind: PrimitiveKind,
   payloadWords: number,
   name: string | undefined,
-  init?: (words: Int32Array, base: number) => void,
+  init?: (view: Int32Array, base: number) => void,
 ): Placement {
   const domain = currentDomain();
   const index = domain.allocate(tags[kind], payloadWords);
-  init?.(domain.words, index + blockHeaderWords);
+  const view = domain.blockView(index);
+  init?.(view, blockHeaderWords);
   const resolved = name ?? `${kind}#${domain.idAt(index)}`;
   domain.appendRecord({ type: 'primitive', index, kind, name: resolved, thread: currentThread });
-  return { domain, index, name: resolved };
+  return { domain, index, name: resolved, view };
 }
 
 /** The block a received handle names (after checking it; joins its domain). */
 export function placeFrom(handle: unknown, kinds: readonly PrimitiveKind[]): Placement {
-  return openHandle(handle, kinds);
+  const opened = openHandle(handle, kinds);
+  return { ...opened, view: opened.domain.blockView(opened.index) };
 }
 

@@ -42,7 +42,7 @@ export function setFollower(next: (domain: SharedDomain) => ThreadProbe | undefi
  * another thread. One atomic load when nothing changed.
  */
 export function probeFor(domain: SharedDomain): ThreadProbe | undefined {
-  const epoch = Atomics.load(domain.words, domainHeader.detectorEpoch);
+  const epoch = Atomics.load(domain.header, domainHeader.detectorEpoch);
   if (epoch !== epochSeen) {
     epochSeen = epoch;
     threadProbe = follow?.(domain);

@@ -1,7 +1,6 @@
 /** Semaphore and BoundedSemaphore across threads. */
 import type { Guard } from '../guard.ts';
 import { validateFunction, validateInteger, validateName, validateOptions } from '../internal/validate.ts';
-import { ThreadGuard } from './guard.ts';
 import { holdOf, removeHold, type ThreadHold } from './holds.ts';
 import { PermitPrimitive, place, placeFrom, type Placement, type ThreadAcquireOptions, type ThreadPrimitiveOptions } from './permit-primitive.ts';
 import { maxPermits, Permits } from './permits.ts';
@@ -68,18 +67,17 @@ export class Semaphore extends PermitPrimitive {
 
   /** Blocks this thread for a permit (not on the main thread). */
   acquire(options?: ThreadAcquireOptions): Guard {
-    return this.#guard(this.takeSync(options));
+    return this.takeSync(options);
   }
 
   /** Waits for a permit without blocking the thread. */
   async acquireAsync(options?: ThreadAcquireOptions): Promise<Guard> {
-    return this.#guard(await this.takeAsync(options));
+    return await this.takeAsync(options);
   }
 
   /** Takes a permit if one is free and nobody waits. */
   tryAcquire(): Guard | undefined {
-    const hold = this.tryTake();
-    return hold === undefined ? undefined : this.#guard(hold);
+    return this.tryTake();
   }
 
   /** Runs `fn` holding a permit (blocking acquire). */
@@ -114,14 +112,11 @@ export class Semaphore extends PermitPrimitive {
     }
   }
 
-  #guard(hold: ThreadHold): Guard {
-    return new ThreadGuard(() => {
-      if (hold.count === 0) return;
-      if (!this.permits.release(1, this.limit)) throw new RangeError(`${this.name} released too many times: at most ${this.limit} permits`);
-      hold.count = 0;
-      removeHold(hold);
-      installedProbe()?.released(hold);
-    });
+  releaseHold(hold: ThreadHold): void {
+    if (!this.permits.release(1, this.limit)) throw new RangeError(`${this.name} released too many times: at most ${this.limit} permits`);
+    hold.count = 0;
+    removeHold(hold);
+    installedProbe()?.released(hold);
   }
 }
 

@@ -74,13 +74,20 @@ function randomDomainId(): number {
 /** One detector domain's memory, as seen from this thread. */
 export class SharedDomain {
   readonly buffer: SharedArrayBuffer;
-  /** Length-tracking view: follows the buffer as any thread grows it. */
+  /**
+   * Length-tracking view: follows the buffer as any thread grows it. Atomics through it are
+   * several times slower than through a fixed-length view, so hot paths use {@link header} and
+   * {@link blockView} instead.
+   */
   readonly words: Int32Array;
+  /** Fixed view of the header words. */
+  readonly header: Int32Array;
   readonly id: number;
 
   private constructor(buffer: SharedArrayBuffer) {
     this.buffer = buffer;
     this.words = new Int32Array(buffer);
+    this.header = new Int32Array(buffer, 0, headerWords);
     this.id = this.words[header.domain]! >>> 0;
   }
 
@@ -125,6 +132,11 @@ export class SharedDomain {
     if (!Number.isSafeInteger(index) || index < headerWords || index >= Atomics.load(this.words, header.bump)) return 0;
     if ((index + blockHeaderWords) * 4 > this.buffer.byteLength) return 0;
     return Atomics.load(this.words, index);
+  }
+
+  /** A fixed-length view of the whole block at `index` (header words included). */
+  blockView(index: number): Int32Array {
+    return new Int32Array(this.buffer, index * 4, Atomics.load(this.words, index + 1));
   }
 
   /** The id of the block at `index`. */

@@ -100,7 +100,7 @@ export class ThreadGraph {
     this.#domain = domain;
     this.#settings = settings;
     this.#replica = new Detector<HeldEntry>({ onCycle: settings.onCycle, stacks: false, onWarning: (warning) => this.#warn(warning) });
-    this.#graphLock = new Permits(domain.words, domainHeader.graphLock);
+    this.#graphLock = new Permits(domain.header, domainHeader.graphLock);
   }
 
   configure(settings: GraphSettings): void {
@@ -384,9 +384,10 @@ export class ThreadGraph {
     const words = this.#domain.words;
     const chain: { lock: number; owner: number }[] = [];
     let lock = primitive.index;
+    let view = primitive.words;
     let ownerWord = primitive.ownerWord!;
     for (let steps = 0; steps < 10_000; steps++) {
-      const owner = Atomics.load(words, ownerWord) - 1;
+      const owner = Atomics.load(view, ownerWord) - 1;
       if (owner < 0) return undefined;
       chain.push({ lock, owner });
       if (owner === currentThread) break;
@@ -395,12 +396,13 @@ export class ThreadGraph {
       const next = Atomics.load(words, slot + 1);
       if (next === 0 || chain.some((step) => step.lock === next)) return undefined;
       lock = next;
+      view = words;
       ownerWord = next + blockHeaderWords + permitWords; // Lock/RLock: the owner word follows the counter
     }
     if (chain.at(-1)?.owner !== currentThread) return undefined;
     // chain[i]: lock i is held by chain[i].owner, who waits for lock i+1; this thread holds the
     // last and waits for chain[0].lock.
-    const locks = chain.map((step) => this.#node(this.#primitiveAt(step.lock)));
+    const locks = chain.map((step) => this.#nodeAt(step.lock));
     const edges: ThreadCycleEdge[] = chain.map((step, i) => {
       const from = step.lock;
       const to = chain[(i + 1) % chain.length]!.lock;
@@ -418,11 +420,6 @@ export class ThreadGraph {
     });
     // Listed from this thread's wait: it holds the last lock and requests the first.
     return { locks: locks.map((node) => ({ id: this.#stableId(node.id), name: node.name })), edges };
-  }
-
-  #primitiveAt(index: number): HeldPrimitive {
-    const named = this.#names.get(index) ?? this.#nameFromLog(index);
-    return { index, name: named.name, kind: named.kind as HeldPrimitive['kind'], ownerWord: undefined, words: this.#domain.words, ownerExited: () => {} };
   }
 
   /** Runs `fn` holding the domain's graph lock (held for a replay and a decision: spin, never sleep long). */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Barrier, BrokenBarrierError } from '../../src/threads/index.ts';
-import { joinAll, startWorkers } from './support/workers.ts';
+import { joinAll, startWorkers, workerTestTimeout } from './support/workers.ts';
 
-describe('Barrier across threads', () => {
+describe('Barrier across threads', { timeout: workerTestTimeout }, () => {
   it('phases: nobody passes a phase before everyone reached it; indexes are 0…n−1 each pass; the action runs once per pass', async () => {
     const workers = 4;
     const phases = 50;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Condition, Lock, LockStateError, RLock } from '../../src/threads/index.ts';
-import { joinAll, startWorker } from './support/workers.ts';
+import { joinAll, startWorker, workerTestTimeout } from './support/workers.ts';
 
-describe('Condition across threads', () => {
+describe('Condition across threads', { timeout: workerTestTimeout }, () => {
   it('producer/consumer through a bounded ring loses and duplicates nothing', async () => {
     const producers = 3;
     const consumers = 3;

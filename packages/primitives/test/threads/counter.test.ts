@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Barrier, Lock } from '../../src/threads/index.ts';
-import { joinAll, startWorkers } from './support/workers.ts';
+import { joinAll, startWorkers, workerTestTimeout } from './support/workers.ts';
 
 async function run(mode: 'locked' | 'racy', workers: number, iterations: number): Promise<number> {
   const counter = new Int32Array(new SharedArrayBuffer(4));
@@ -12,7 +12,7 @@ async function run(mode: 'locked' | 'racy', workers: number, iterations: number)
   return counter[0]!;
 }
 
-describe('the counter race across real threads', () => {
+describe('the counter race across real threads', { timeout: workerTestTimeout }, () => {
   it('N workers × M non-atomic increments under a Lock equal N×M exactly', async () => {
     expect(await run('locked', 4, 20_000)).toBe(80_000);
   });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Barrier, detector, Lock, type ThreadCycleEdge } from '../../src/threads/index.ts';
-import { joinAll, startWorker } from './support/workers.ts';
+import { joinAll, startWorker, workerTestTimeout } from './support/workers.ts';
 
 afterEach(() => {
   detector.disable();
@@ -9,7 +9,7 @@ afterEach(() => {
 
 const nestSource = /test\/threads\/workers\/nest\.ts$/;
 
-describe('one lock-order graph for every thread', () => {
+describe('one lock-order graph for every thread', { timeout: workerTestTimeout }, () => {
   it('worker 1 nests a → b, worker 2 later nests b → a: LockOrderError in worker 2 before it blocks, with both edges’ sites and threads', async () => {
     detector.enable({ onCycle: 'throw' });
     const a = new Lock({ name: 'a' });

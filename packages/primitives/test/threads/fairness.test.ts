@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Barrier, Lock } from '../../src/threads/index.ts';
-import { joinAll, startWorker } from './support/workers.ts';
+import { joinAll, startWorker, workerTestTimeout } from './support/workers.ts';
 
-describe('fairness across threads', () => {
+describe('fairness across threads', { timeout: workerTestTimeout }, () => {
   it('a worker re-acquiring in a tight loop does not starve the others: it gets at most a bounded run while they wait', async () => {
     const polite = 3;
     const rounds = 300;

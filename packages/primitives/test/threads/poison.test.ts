@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Event, Lock, LockPoisonedError, RLock } from '../../src/threads/index.ts';
-import { startWorker } from './support/workers.ts';
+import { startWorker, workerTestTimeout } from './support/workers.ts';
 
-describe('a thread that exits holding a lock', () => {
+describe('a thread that exits holding a lock', { timeout: workerTestTimeout }, () => {
   for (const how of ['return', 'throw', 'exit'] as const) {
     it(`poisons it (${how}): waiters and later acquirers get LockPoisonedError naming the thread; clearPoison() makes it usable`, async () => {
       const lock = new Lock({ name: 'ledger' });

@@ -38,3 +38,9 @@ export async function joinAll(workers: readonly Started[]): Promise<unknown[][]>
 export function nextMessage(started: Started): Promise<unknown> {
   return new Promise((resolve) => started.worker.once('message', resolve));
 }
+
+/**
+ * Timeout of tests that start real workers: a worker takes 0.3–2 s to start (Node strips the
+ * types of every module it loads) on a loaded 2-core machine. Not a timing assertion.
+ */
+export const workerTestTimeout = 60_000;
