@@ -13,6 +13,7 @@ import { detectorCases } from './cases/detector.ts';
 import { loadOurPrimitives } from './cases/load.ts';
 import { lockCases } from './cases/lock.ts';
 import { semaphoreCases } from './cases/semaphore.ts';
+import { threadCases } from './cases/threads.ts';
 
 const primitives = await loadOurPrimitives();
 
@@ -20,6 +21,7 @@ const cases = [
   ...lockCases(primitives),
   ...semaphoreCases(primitives),
   ...detectorCases(primitives),
+  ...threadCases(),
 ];
 
 await main('@interlock/primitives vs async-mutex', cases);

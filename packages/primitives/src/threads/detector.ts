@@ -17,7 +17,7 @@ import {
 } from '@interlock/core';
 import type { HeldPrimitive, ThreadHold } from './holds.ts';
 import { probeFor, setFollower, type ThreadProbe } from './probe.ts';
-import { currentDomain, currentThread, domainHeader, type SharedDomain } from './shared-memory.ts';
+import { currentDomain, domainHeader, type SharedDomain } from './shared-memory.ts';
 import { ThreadGraph, type GraphSettings } from './thread-graph.ts';
 
 /** Options of {@link ThreadDetector.enable}. */
@@ -76,14 +76,8 @@ class GraphProbe implements ThreadProbe {
   }
   acquired(hold: ThreadHold, token: unknown): void {
     hold.token = token;
-    // RLock names its owner itself; a Lock's owner word is the detector's (for the wait-for graph).
-    const word = hold.primitive.ownerWord;
-    if (word !== undefined && hold.primitive.kind === 'Lock') Atomics.store(hold.primitive.words, word, currentThread + 1);
   }
-  released(hold: ThreadHold): void {
-    const word = hold.primitive.ownerWord;
-    if (word !== undefined && hold.primitive.kind === 'Lock') Atomics.store(hold.primitive.words, word, 0);
-  }
+  released(): void {}
   siteOf(hold: ThreadHold): string | undefined {
     const site = this.#graph.siteOf(hold);
     return site === undefined ? undefined : `${site.file}:${site.line}:${site.column}`;

@@ -13,12 +13,10 @@ export interface HeldPrimitive {
   /** Word index of the primitive's block: its identity in the domain (the same in every thread). */
   readonly index: number;
   /**
-   * Word holding the owner thread + 1, for exclusive locks (written by the detector for Lock,
-   * always for RLock): how the wait-for graph across threads finds who holds what.
+   * The detector's per-thread mark for this object (set after its first outermost acquisition
+   * captured a site): spares a map lookup on every acquisition. Primitives never read it.
    */
-  readonly ownerWord: number | undefined;
-  /** The domain's words. */
-  readonly words: Int32Array;
+  detectorSeen: boolean;
   /** The thread is exiting with `hold` still held. */
   ownerExited(hold: ThreadHold): void;
   /** Ends `hold` (what its guard's `release` does). */

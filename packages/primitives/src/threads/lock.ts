@@ -26,7 +26,8 @@ function placement(kind: PrimitiveKind, options: ThreadPrimitiveOptions | undefi
 
 /** Shared by Lock and RLock. */
 abstract class ExclusiveThreadLock extends PermitPrimitive {
-  get ownerWord(): number {
+  /** RLock: the owning thread + 1 (0 = none). */
+  protected get ownerWord(): number {
     return this.own + ownerOffset;
   }
 

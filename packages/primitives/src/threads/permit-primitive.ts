@@ -57,13 +57,7 @@ export abstract class PermitPrimitive implements HeldPrimitive {
   /** Ends `hold`: what the guard's `release` calls. */
   abstract releaseHold(hold: ThreadHold): void;
 
-  /** Exclusive locks name their owner thread here; counting ones have none. */
-  abstract readonly ownerWord: number | undefined;
-
-  /** The domain's words (the detector reads owner words through them). */
-  get words(): Int32Array {
-    return this.permits.words;
-  }
+  detectorSeen = false;
 
   /** Words a block of this family needs beyond its own. */
   static readonly counterWords = permitWords;

@@ -40,7 +40,6 @@ function placement(kind: PrimitiveKind, value: unknown, options: ThreadPrimitive
  */
 export class Semaphore extends PermitPrimitive {
   readonly kind: 'Semaphore' | 'BoundedSemaphore' = 'Semaphore';
-  readonly ownerWord = undefined;
   /** Which block a `new` of this class allocates. */
   protected static readonly primitiveKind: PrimitiveKind = 'Semaphore';
 

@@ -21,7 +21,7 @@ import {
   type Site,
 } from '@interlock/core';
 import type { HeldPrimitive, ThreadHold } from './holds.ts';
-import { permitWords, Permits } from './permits.ts';
+import { Permits } from './permits.ts';
 import { blockHeaderWords, currentThread, domainHeader, tags, type SharedDomain } from './shared-memory.ts';
 
 /** A cycle edge as the thread detector reports it: with the thread that nested the two locks. */
@@ -63,8 +63,19 @@ interface EdgeSites {
   readonly thread: number;
 }
 
-/** Thread slot words: the thread + 1, and the lock index it is blocked on (0 = none). */
-const slotWords = 2;
+/**
+ * A thread's slot in the wait-for table, written only while it is blocked holding exclusive
+ * locks: the thread + 1, the lock it waits on (0 = not blocked), how many locks it holds, and
+ * the first {@link maxPublishedHolds} of them. Only blocked threads can be steps of a deadlock,
+ * so holders that are running need publish nothing (and uncontended acquisitions pay nothing).
+ */
+const slot = { thread: 0, waitingOn: 1, count: 2, holds: 3 } as const;
+export const maxPublishedHolds = 32;
+const slotWords = slot.holds + maxPublishedHolds;
+
+function isExclusive(primitive: HeldPrimitive): boolean {
+  return primitive.kind === 'Lock' || primitive.kind === 'RLock';
+}
 
 function edgeKey(from: number, to: number): string {
   return `${from}>${to}`;
@@ -95,6 +106,7 @@ export class ThreadGraph {
   readonly #graphLock: Permits;
   #cursor = 0;
   #slot = 0;
+  #warnedHolds = false;
 
   constructor(domain: SharedDomain, settings: GraphSettings) {
     this.#domain = domain;
@@ -121,12 +133,12 @@ export class ThreadGraph {
   beforeAcquire(primitive: HeldPrimitive, held: readonly ThreadHold[], reentry: boolean): Site | undefined {
     const to = primitive.index;
     if (held.length === 0) {
-      if (this.#settings.stacks && !this.#topSites.has(to)) {
-        const site = this.site();
-        this.#topSites.set(to, site);
-        return site;
-      }
-      return undefined;
+      if (primitive.detectorSeen || !this.#settings.stacks) return undefined;
+      primitive.detectorSeen = true;
+      if (this.#topSites.has(to)) return undefined;
+      const site = this.site();
+      this.#topSites.set(to, site);
+      return site;
     }
     if (reentry) return undefined;
     let allKnown = true;
@@ -160,20 +172,26 @@ export class ThreadGraph {
    * Returns what ends the wait.
    */
   waiting(primitive: HeldPrimitive, held: readonly ThreadHold[], site: Site | undefined): () => void {
-    if (primitive.ownerWord === undefined || !held.some((hold) => hold.live && hold.primitive.ownerWord !== undefined)) return () => {};
+    if (!isExclusive(primitive)) return noWait;
+    const holds = held.filter((hold) => hold.live && isExclusive(hold.primitive));
+    if (holds.length === 0) return noWait;
     const words = this.#domain.words;
-    const slot = this.#ownSlot();
+    const own = this.#ownSlot();
     this.#locked(() => {
       this.#replay();
-      Atomics.store(words, slot + 1, primitive.index);
+      const published = Math.min(holds.length, maxPublishedHolds);
+      if (holds.length > maxPublishedHolds) this.#warnHolds(holds.length);
+      for (let index = 0; index < published; index++) Atomics.store(words, own + slot.holds + index, holds[index]!.primitive.index);
+      Atomics.store(words, own + slot.count, published);
+      Atomics.store(words, own + slot.waitingOn, primitive.index);
       const cycle = this.#waitCycle(primitive, held, site);
       if (cycle === undefined) return;
-      Atomics.store(words, slot + 1, 0);
+      Atomics.store(words, own + slot.waitingOn, 0);
       this.#domain.appendRecord({ type: 'deadlock', cycle });
       this.#deadlocks.push(cycle);
       throw new DeadlockError(cycle);
     });
-    return () => Atomics.store(words, slot + 1, 0);
+    return () => Atomics.store(words, own + slot.waitingOn, 0);
   }
 
   /** Lock-order cycles seen by any thread, each once. */
@@ -374,30 +392,48 @@ export class ThreadGraph {
     if (this.#slot !== 0) return this.#slot;
     const start = this.#domain.allocate(tags.ThreadSlot, slotWords);
     this.#slot = start + blockHeaderWords;
-    Atomics.store(this.#domain.words, this.#slot, currentThread + 1);
+    Atomics.store(this.#domain.words, this.#slot + slot.thread, currentThread + 1);
     this.#domain.appendRecord({ type: 'thread', thread: currentThread, slot: this.#slot });
     return this.#slot;
   }
 
-  /** Follows owner → the lock it waits on → its owner …; a cycle back to this thread is a deadlock. */
+  /** Said once per thread: a fixed table must not switch detection off silently. */
+  #warnHolds(count: number): void {
+    if (this.#warnedHolds) return;
+    this.#warnedHolds = true;
+    process.emitWarning(
+      `Thread ${currentThread} blocked holding ${count} locks; the cross-thread deadlock check sees only the first ${maxPublishedHolds} of them`,
+      { type: 'InterlockWarning', code: 'ERR_INTERLOCK_WAIT_TABLE_FULL' },
+    );
+  }
+
+  /** The blocked thread (per the wait-for table) that holds `lock`, if any. */
+  #blockedHolder(lock: number): number | undefined {
+    const words = this.#domain.words;
+    for (const [thread, at] of this.#slots) {
+      if (Atomics.load(words, at + slot.waitingOn) === 0) continue;
+      const count = Atomics.load(words, at + slot.count);
+      for (let index = 0; index < count; index++) if (Atomics.load(words, at + slot.holds + index) === lock) return thread;
+    }
+    return undefined;
+  }
+
+  /**
+   * Follows "held by blocked thread T → the lock T waits on → …" from the lock this thread is
+   * about to wait on; coming back to this thread is a deadlock (every step is blocked for good).
+   */
   #waitCycle(primitive: HeldPrimitive, held: readonly ThreadHold[], site: Site | undefined): Cycle | undefined {
     const words = this.#domain.words;
     const chain: { lock: number; owner: number }[] = [];
     let lock = primitive.index;
-    let view = primitive.words;
-    let ownerWord = primitive.ownerWord!;
-    for (let steps = 0; steps < 10_000; steps++) {
-      const owner = Atomics.load(view, ownerWord) - 1;
-      if (owner < 0) return undefined;
+    for (let steps = 0; steps <= this.#slots.size; steps++) {
+      const owner = this.#blockedHolder(lock);
+      if (owner === undefined) return undefined;
       chain.push({ lock, owner });
       if (owner === currentThread) break;
-      const slot = this.#slots.get(owner);
-      if (slot === undefined) return undefined;
-      const next = Atomics.load(words, slot + 1);
+      const next = Atomics.load(words, this.#slots.get(owner)! + slot.waitingOn);
       if (next === 0 || chain.some((step) => step.lock === next)) return undefined;
       lock = next;
-      view = words;
-      ownerWord = next + blockHeaderWords + permitWords; // Lock/RLock: the owner word follows the counter
     }
     if (chain.at(-1)?.owner !== currentThread) return undefined;
     // chain[i]: lock i is held by chain[i].owner, who waits for lock i+1; this thread holds the
@@ -432,6 +468,8 @@ export class ThreadGraph {
     }
   }
 }
+
+function noWait(): void {}
 
 /** A private word nobody notifies: waiting on it is a short sleep that works on any thread but the main one. */
 const spinView = new Int32Array(new SharedArrayBuffer(4));
