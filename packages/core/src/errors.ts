@@ -1,7 +1,13 @@
+import { quoteText } from './escape.ts';
 import type { Cycle, CycleLock } from './report.ts';
 
+/** A lock's name in a message: quoted, with controls escaped, so a message stays one line. */
+function quoted(lock: CycleLock | undefined): string {
+  return lock === undefined ? '"?"' : quoteText(lock.name);
+}
+
 function lockList(locks: readonly CycleLock[]): string {
-  return locks.map((lock) => `"${lock.name}"`).join(' → ');
+  return locks.map(quoted).join(' → ');
 }
 
 /**
@@ -25,7 +31,7 @@ export class LockOrderError extends Error {
     const requested = cycle.locks[0];
     const held = cycle.locks.at(-1);
     super(
-      `Lock order cycle: acquiring "${requested?.name}" while holding "${held?.name}" ` +
+      `Lock order cycle: acquiring ${quoted(requested)} while holding ${quoted(held)} ` +
         `reverses an order seen before (${lockList([...cycle.locks, ...cycle.locks.slice(0, 1)])})`,
       options,
     );
@@ -47,7 +53,7 @@ export class DeadlockError extends Error {
   constructor(cycle: Cycle, options?: ErrorOptions) {
     const message =
       cycle.locks.length === 1
-        ? `Deadlock: re-acquiring "${cycle.locks[0]?.name}", which this task already holds and which is not reentrant`
+        ? `Deadlock: re-acquiring ${quoted(cycle.locks[0])}, which this task already holds and which is not reentrant`
         : `Deadlock: tasks are blocked waiting for each other (${lockList([...cycle.locks, ...cycle.locks.slice(0, 1)])})`;
     super(message, options);
     this.name = 'DeadlockError';
@@ -62,7 +68,7 @@ export class LongHoldWarning extends Error {
   readonly lockId: string;
 
   constructor(lock: CycleLock, limit: number, where: string | undefined) {
-    super(`Lock "${lock.name}" held longer than ${limit} ms${where === undefined ? '' : `; taken at ${where}`}`);
+    super(`Lock ${quoted(lock)} held longer than ${limit} ms${where === undefined ? '' : `; taken at ${where}`}`);
     this.name = 'LongHoldWarning';
     this.lockId = lock.id;
   }
@@ -75,7 +81,7 @@ export class LongWaitWarning extends Error {
   readonly lockId: string;
 
   constructor(lock: CycleLock, limit: number, where: string | undefined) {
-    super(`Waited longer than ${limit} ms for lock "${lock.name}"${where === undefined ? '' : `; requested at ${where}`}`);
+    super(`Waited longer than ${limit} ms for lock ${quoted(lock)}${where === undefined ? '' : `; requested at ${where}`}`);
     this.name = 'LongWaitWarning';
     this.lockId = lock.id;
   }
