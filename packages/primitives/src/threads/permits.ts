@@ -3,18 +3,20 @@
  * counter of permits in shared memory with hand-off to sleepers.
  *
  * Words (from `base`):
- * - `state`: free permits in the low 20 bits, permits *reserved* for woken sleepers above them;
+ * - `state`: free permits in the low 20 bits, permits *reserved* for waiters above them;
  * - `seq`: the futex word sleepers wait on; every release that wakes anyone bumps it first, so a
  *   waiter that looked at the state before the release cannot go to sleep after it;
  * - `waiters`: acquirers that announced they will wait (fast paths see them and queue up behind);
- * - `poison`: the dead holder's thread id + 1, 0 when usable (exclusive locks only).
+ * - `poison`: the dead holder's thread id + 1, 0 when usable (exclusive locks only);
+ * - `tickets`: every announcing waiter draws one, in order;
+ * - `eligible`: reserved permits belong to waiters whose ticket is below this.
  *
- * Fairness: a release while anyone waits moves the permit to `reserved` and wakes the longest
- * sleeper (the engine's waiter list is FIFO). Only a waiter that has been woken at least once may
- * take a reserved permit, so a thread that releases and re-acquires in a tight loop queues behind
- * the sleepers instead of barging. Only waiters in the instant between announcing and falling
- * asleep can take a *free* permit ahead of sleepers (free permits exist while sleepers wait only
- * when a release found nobody asleep yet): bounded unfairness, never starvation.
+ * Fairness: a release while anyone waits moves the permit to `reserved`, marks every waiter
+ * announced so far as eligible for it, and wakes the longest sleeper (the engine's waiter list is
+ * FIFO). A thread that releases and re-acquires in a tight loop draws a newer ticket, so it can
+ * neither take the reserved permit nor a free one: it queues behind everyone who was waiting —
+ * even a waiter the OS has not yet run (it claims its reservation when it runs). Reservations go
+ * back to free only when an eligible waiter gives up (timeout, abort).
  */
 import { assertMayBlock, remaining, waitAsync, waitSync } from './futex.ts';
 
@@ -22,8 +24,10 @@ export const stateWord = 0;
 export const seqWord = 1;
 export const waitersWord = 2;
 export const poisonWord = 3;
+export const ticketsWord = 4;
+export const eligibleWord = 5;
 /** Words this module uses; primitives put their own words after these. */
-export const permitWords = 4;
+export const permitWords = 6;
 
 const freeBits = 20;
 /** The most permits a thread semaphore can hold at once. */
@@ -40,6 +44,8 @@ export class Permits {
   readonly #seq: number;
   readonly #waiters: number;
   readonly #poison: number;
+  readonly #tickets: number;
+  readonly #eligible: number;
 
   constructor(words: Int32Array, base: number) {
     this.words = words;
@@ -47,9 +53,11 @@ export class Permits {
     this.#seq = base + seqWord;
     this.#waiters = base + waitersWord;
     this.#poison = base + poisonWord;
+    this.#tickets = base + ticketsWord;
+    this.#eligible = base + eligibleWord;
   }
 
-  /** Free permits (reserved ones are on their way to a woken waiter and not counted). */
+  /** Free permits (reserved ones are on their way to a waiter and not counted). */
   get free(): number {
     return Atomics.load(this.words, this.#state) & maxPermits;
   }
@@ -83,18 +91,15 @@ export class Permits {
     if (remaining(deadline) === 0) return 'timeout';
     assertMayBlock(what);
     const words = this.words;
-    Atomics.add(words, this.#waiters, 1);
-    let woken = false;
-    try {
-      for (;;) {
-        const seq = Atomics.load(words, this.#seq);
-        if ((woken && this.#takeReserved()) || this.#takeFree()) return undefined;
-        if (this.poisonedBy !== 0) return 'poisoned';
-        if (remaining(deadline) === 0) return 'timeout';
-        if (waitSync(words, this.#seq, seq, deadline) === 'ok') woken = true;
-      }
-    } finally {
-      Atomics.sub(words, this.#waiters, 1);
+    const ticket = this.#announce();
+    let refusal: Refusal | undefined;
+    for (;;) {
+      const seq = Atomics.load(words, this.#seq);
+      if (this.#take(ticket)) return undefined;
+      if (this.poisonedBy !== 0) refusal = 'poisoned';
+      else if (remaining(deadline) === 0) refusal = 'timeout';
+      if (refusal !== undefined) return this.#leave(ticket, refusal);
+      waitSync(words, this.#seq, seq, deadline);
     }
   }
 
@@ -104,21 +109,44 @@ export class Permits {
     if (this.poisonedBy !== 0) return 'poisoned';
     if (remaining(deadline) === 0) return 'timeout';
     const words = this.words;
-    Atomics.add(words, this.#waiters, 1);
-    let woken = false;
-    try {
-      for (;;) {
-        const seq = Atomics.load(words, this.#seq);
-        if ((woken && this.#takeReserved()) || this.#takeFree()) return undefined;
-        if (this.poisonedBy !== 0) return 'poisoned';
-        if (remaining(deadline) === 0) return 'timeout';
-        const result = await waitAsync(words, this.#seq, seq, deadline, signal, () => this.#passWake());
-        if (result === 'aborted') return 'aborted';
-        if (result === 'ok') woken = true;
-      }
-    } finally {
-      Atomics.sub(words, this.#waiters, 1);
+    const ticket = this.#announce();
+    let refusal: Refusal | undefined;
+    for (;;) {
+      const seq = Atomics.load(words, this.#seq);
+      if (this.#take(ticket)) return undefined;
+      if (this.poisonedBy !== 0) refusal = 'poisoned';
+      else if (remaining(deadline) === 0) refusal = 'timeout';
+      else if ((await waitAsync(words, this.#seq, seq, deadline, signal, () => this.#passWake())) === 'aborted') refusal = 'aborted';
+      if (refusal !== undefined) return this.#leave(ticket, refusal);
     }
+  }
+
+  /** Draws a ticket, then counts as a waiter (in this order: see #handOff). */
+  #announce(): number {
+    const ticket = Atomics.add(this.words, this.#tickets, 1);
+    Atomics.add(this.words, this.#waiters, 1);
+    return ticket;
+  }
+
+  /** A reserved permit if this waiter is eligible, else a free one; stops counting as a waiter. */
+  #take(ticket: number): boolean {
+    // Wrap-safe "ticket < eligible".
+    const eligible = ((ticket - Atomics.load(this.words, this.#eligible)) | 0) < 0;
+    if ((eligible && this.#takeReserved()) || this.#takeFree()) {
+      Atomics.sub(this.words, this.#waiters, 1);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * A waiter gives up. If it was eligible for a reservation, that reservation may have been meant
+   * for it: give one back (free, and wake a sleeper) so it is not stranded.
+   */
+  #leave(ticket: number, refusal: Refusal): Refusal {
+    Atomics.sub(this.words, this.#waiters, 1);
+    if (((ticket - Atomics.load(this.words, this.#eligible)) | 0) < 0) this.#unreserve(1);
+    return refusal;
   }
 
   /**
@@ -172,19 +200,29 @@ export class Permits {
     }
   }
 
-  /** Reserves up to `n` free permits for sleepers and wakes as many; unclaimed ones go back. */
+  /**
+   * Reserves up to `n` free permits (at most one per waiter) for the waiters announced so far and
+   * wakes as many sleepers. Every waiter counted in `waiters` drew its ticket before counting, so
+   * reading the count first and the ticket counter second makes every counted waiter eligible.
+   */
   #handOff(n: number): void {
     const words = this.words;
+    const waiting = Atomics.load(words, this.#waiters);
+    const below = Atomics.load(words, this.#tickets);
     let moved = 0;
     for (;;) {
       const state = Atomics.load(words, this.#state);
-      moved = Math.min(n, state & maxPermits, maxReserved - (state >>> freeBits));
-      if (moved === 0) return;
+      moved = Math.min(n, waiting, state & maxPermits, maxReserved - (state >>> freeBits));
+      if (moved <= 0) return;
       if (Atomics.compareExchange(words, this.#state, state, state - moved + moved * reservedUnit) === state) break;
     }
+    // Only ever moves forward (wrap-safe), so an older release cannot take eligibility back.
+    for (;;) {
+      const eligible = Atomics.load(words, this.#eligible);
+      if (((below - eligible) | 0) <= 0 || Atomics.compareExchange(words, this.#eligible, eligible, below) === eligible) break;
+    }
     Atomics.add(words, this.#seq, 1);
-    const woken = Atomics.notify(words, this.#seq, moved);
-    if (woken < moved) this.#unreserve(moved - woken);
+    Atomics.notify(words, this.#seq, moved);
   }
 
   /** Turns up to `n` reserved permits back into free ones and wakes as many sleepers. */
@@ -202,14 +240,13 @@ export class Permits {
   }
 
   /**
-   * An aborted async waiter was woken after it left: the wake-up was meant for whoever was
-   * next, so give back a reserved permit (if one is waiting for a claimant) and wake one sleeper.
+   * An aborted async waiter was woken after it left (its reservation, if any, was already given
+   * back when it left): pass the wake-up on to the next sleeper.
    */
   #passWake(): void {
-    this.#unreserve(1);
-    if (Atomics.load(this.words, this.#waiters) !== 0) {
-      Atomics.add(this.words, this.#seq, 1);
-      Atomics.notify(this.words, this.#seq, 1);
-    }
+    if (Atomics.load(this.words, this.#waiters) === 0) return;
+    Atomics.add(this.words, this.#seq, 1);
+    Atomics.notify(this.words, this.#seq, 1);
   }
+
 }

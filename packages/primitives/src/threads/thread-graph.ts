@@ -13,10 +13,10 @@ import {
   userSite,
   type Cycle,
   type CycleEdge,
+  LockNode,
   type FrameFilter,
-  type HeldEntry,
+  type Hold,
   type LockGraphReport,
-  type LockNode,
   type OnCycle,
   type Site,
 } from '@interlock/core';
@@ -91,9 +91,9 @@ export interface GraphSettings {
 export class ThreadGraph {
   readonly #domain: SharedDomain;
   #settings: GraphSettings;
-  readonly #replica: Detector<HeldEntry>;
+  readonly #replica: Detector;
   /** Replica node of each primitive (by block index), and back. */
-  readonly #nodes = new Map<number, LockNode<HeldEntry>>();
+  readonly #nodes = new Map<number, LockNode>();
   readonly #indexOf = new Map<string, number>();
   readonly #names = new Map<number, { name: string; kind: string }>();
   /** Edges every thread can rely on being in the shared log (recorded or replayed). */
@@ -111,7 +111,7 @@ export class ThreadGraph {
   constructor(domain: SharedDomain, settings: GraphSettings) {
     this.#domain = domain;
     this.#settings = settings;
-    this.#replica = new Detector<HeldEntry>({ onCycle: settings.onCycle, stacks: false, onWarning: (warning) => this.#warn(warning) });
+    this.#replica = new Detector({ onCycle: settings.onCycle, stacks: false, onWarning: (warning) => this.#warn(warning) });
     this.#graphLock = new Permits(domain.header, domainHeader.graphLock);
   }
 
@@ -256,7 +256,7 @@ export class ThreadGraph {
       this.#sites.set(edgeKey(from, to), sites);
       fresh.push({ type: 'edge', from, to, ...sites, taken: true });
     }
-    const entries = held.map((hold) => ({ node: this.#node(hold.primitive), live: hold.live }));
+    const entries: Hold[] = held.map((hold) => ({ lock: this.#node(hold.primitive), live: hold.live }));
     try {
       this.#replica.beforeAcquire(entries, this.#node(primitive), false);
     } catch (error) {
@@ -318,7 +318,7 @@ export class ThreadGraph {
     // Replayed edges were decided by their thread: here they only add to the graph and findings.
     this.#replica.configure({ onCycle: edge.taken ? 'record' : 'throw' });
     try {
-      this.#replica.beforeAcquire([{ node: this.#nodeAt(edge.from), live: true }], this.#nodeAt(edge.to), false);
+      this.#replica.beforeAcquire([{ lock: this.#nodeAt(edge.from), live: true }], this.#nodeAt(edge.to), false);
     } catch (error) {
       if (!(error instanceof LockOrderError)) throw error;
     } finally {
@@ -326,22 +326,19 @@ export class ThreadGraph {
     }
   }
 
-  #node(primitive: HeldPrimitive): LockNode<HeldEntry> {
+  #node(primitive: HeldPrimitive): LockNode {
     if (!this.#names.has(primitive.index)) this.#names.set(primitive.index, { name: primitive.name, kind: primitive.kind });
     return this.#nodeAt(primitive.index);
   }
 
-  #nodeAt(index: number): LockNode<HeldEntry> {
+  #nodeAt(index: number): LockNode {
     let node = this.#nodes.get(index);
     if (node !== undefined) return node;
     const named = this.#names.get(index) ?? this.#nameFromLog(index);
     const kind = named.kind;
-    node = this.#replica.lockNode({
-      name: named.name,
-      kind,
-      reentrant: kind === 'RLock',
-      exclusive: kind === 'Lock' || kind === 'RLock',
-    });
+    node = new LockNode({ name: named.name, kind, reentrant: kind === 'RLock', exclusive: kind === 'Lock' || kind === 'RLock' });
+    // A non-blocking look registers the node with the replica (so reports list it) and orders nothing.
+    this.#replica.beforeAcquire([], node, false, false);
     this.#nodes.set(index, node);
     this.#indexOf.set(node.id, index);
     return node;
