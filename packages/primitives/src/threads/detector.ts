@@ -17,8 +17,9 @@ import {
 } from '@interlock/core';
 import type { HeldPrimitive, ThreadHold } from './holds.ts';
 import { probeFor, setFollower, type ThreadProbe } from './probe.ts';
-import { currentDomain, domainHeader, type SharedDomain } from './shared-memory.ts';
+import { currentDomain, domainHeader, whenJoined, type SharedDomain } from './shared-memory.ts';
 import { ThreadGraph, type GraphSettings } from './thread-graph.ts';
+import { setWebLockIdentity, wrapWebLocks } from './web-locks.ts';
 
 /** Options of {@link ThreadDetector.enable}. */
 export interface ThreadDetectorOptions {
@@ -85,11 +86,17 @@ class GraphProbe implements ThreadProbe {
 }
 
 let probe: GraphProbe | undefined;
+setWebLockIdentity((domain, name) => graphOf(domain).webLockIndex(name));
 setFollower((domain) => {
+  if (Atomics.load(domain.header, domainHeader.webLocks) === 1) wrapWebLocks(domain);
   if (Atomics.load(domain.header, domainHeader.detectorEnabled) !== 1) return undefined;
   const threadGraph = graphOf(domain);
   return (probe ??= new GraphProbe(threadGraph));
 });
+
+// A thread that joins a domain follows its detector settings at once (a worker that only uses
+// Web Locks makes no other acquisition that would make it look).
+whenJoined((domain) => void probeFor(domain));
 
 /** The thread detector facade (one per thread; all share the domain's graph). */
 export class ThreadDetector {

@@ -2,6 +2,7 @@
  * What this thread holds, and what happens to it when the thread exits while holding it.
  * Thread-local: only the holding thread reads or writes its own list.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { isMainThread } from 'node:worker_threads';
 import type { Guard } from '../guard.ts';
 import type { PrimitiveKind } from './shared-memory.ts';
@@ -9,7 +10,7 @@ import type { PrimitiveKind } from './shared-memory.ts';
 /** What the hold list and the detector know of a thread primitive. */
 export interface HeldPrimitive {
   readonly name: string;
-  readonly kind: PrimitiveKind;
+  readonly kind: PrimitiveKind | 'WebLock';
   /** Word index of the primitive's block: its identity in the domain (the same in every thread). */
   readonly index: number;
   /**
@@ -35,6 +36,12 @@ export class ThreadHold implements Guard {
   live = true;
   /** The detector's data about this hold (where it was taken); absent with the detector off. */
   token: unknown = undefined;
+  /**
+   * Orders later acquisitions of this thread. False for `acquireAsync` guards: other async tasks
+   * of the thread run while it is held, and none of them may be taken for its holder (no edge is
+   * ever invented). `withLockAsync` and Web Lock callbacks order through {@link asyncHolds}.
+   */
+  orders = true;
 
   constructor(primitive: HeldPrimitive) {
     this.primitive = primitive;
@@ -56,6 +63,25 @@ export class ThreadHold implements Guard {
 
 /** This thread's holds, oldest first. */
 export const threadHolds: ThreadHold[] = [];
+
+/**
+ * Holds of the current async task (the body of `withLockAsync`, a Web Lock callback): they order
+ * what that task — and only that task — acquires next.
+ */
+export const asyncHolds = new AsyncLocalStorage<readonly ThreadHold[]>();
+
+/** The holds that order the acquisition now being made: this thread's ordering holds, then the task's. */
+export function orderingHolds(): readonly ThreadHold[] {
+  const task = asyncHolds.getStore();
+  let ordering = threadHolds;
+  for (const hold of threadHolds) {
+    if (!hold.orders) {
+      ordering = threadHolds.filter((candidate) => candidate.orders);
+      break;
+    }
+  }
+  return task === undefined ? ordering : [...ordering, ...task];
+}
 
 export function addHold(hold: ThreadHold): void {
   threadHolds.push(hold);

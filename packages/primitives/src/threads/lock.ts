@@ -4,7 +4,7 @@ import type { Guard } from '../guard.ts';
 import { validateFunction, validateName, validateOptions } from '../internal/validate.ts';
 import { ThreadGuard } from './guard.ts';
 import { holdOf, type ThreadHold } from './holds.ts';
-import { PermitPrimitive, place, placeFrom, type Placement, type ThreadAcquireOptions, type ThreadPrimitiveOptions } from './permit-primitive.ts';
+import { PermitPrimitive, place, placeFrom, runHolding, type Placement, type ThreadAcquireOptions, type ThreadPrimitiveOptions } from './permit-primitive.ts';
 import { Permits } from './permits.ts';
 import { currentThread, type PrimitiveKind } from './shared-memory.ts';
 
@@ -68,8 +68,9 @@ abstract class ExclusiveThreadLock extends PermitPrimitive {
   /** Runs `fn` holding the lock (async acquire); releases it when `fn`'s promise settles. */
   async withLockAsync<T>(fn: () => T | PromiseLike<T>, options?: ThreadAcquireOptions): Promise<T> {
     validateFunction(fn, 'fn');
-    using _guard = await this.acquireAsync(options);
-    return await fn();
+    using guard = await this.acquireAsync(options);
+    // The body is the task that holds it: it alone is ordered by the hold.
+    return await runHolding(this, guard, fn);
   }
 
   /**

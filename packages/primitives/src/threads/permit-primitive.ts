@@ -4,12 +4,13 @@
  * the counter, this thread's holds, the detector probe, timeouts and aborts.
  */
 import { LockStateError, TimeoutError } from '../errors.ts';
+import type { Guard } from '../guard.ts';
 import { validateWaitOptions } from '../internal/validate.ts';
 import { LockPoisonedError, type PoisonInfo } from './errors.ts';
 import { deadlineOf } from './futex.ts';
 import { makeHandle, type ThreadHandle } from './handle.ts';
 import type { Placement } from './placement.ts';
-import { addHold, removeHold, ThreadHold, threadHolds, type HeldPrimitive } from './holds.ts';
+import { addHold, asyncHolds, holdOf, orderingHolds, removeHold, ThreadHold, type HeldPrimitive } from './holds.ts';
 import { permitWords, Permits, type Refusal } from './permits.ts';
 import { installedProbe, probeFor } from './probe.ts';
 import { blockHeaderWords, currentThread, type PrimitiveKind, type SharedDomain } from './shared-memory.ts';
@@ -34,6 +35,13 @@ function refusalError(primitive: PermitPrimitive, refusal: Refusal, options: Thr
 }
 
 export { place, placeFrom, type Placement, type ThreadPrimitiveOptions } from './placement.ts';
+
+/** Runs `fn` as the task holding `guard`'s acquisition of `primitive` (for withLockAsync). */
+export function runHolding<T>(primitive: HeldPrimitive, guard: Guard, fn: () => T | PromiseLike<T>): T | PromiseLike<T> {
+  const hold = guard instanceof ThreadHold ? guard : holdOf(primitive);
+  if (hold === undefined) return fn();
+  return asyncHolds.run([...(asyncHolds.getStore() ?? []), hold], fn);
+}
 
 export abstract class PermitPrimitive implements HeldPrimitive {
   abstract readonly kind: PrimitiveKind;
@@ -90,9 +98,10 @@ export abstract class PermitPrimitive implements HeldPrimitive {
     const signal = options?.signal;
     if (signal?.aborted === true) throw signal.reason;
     const probe = probeFor(this.#domain);
-    const token = probe?.beforeAcquire(this, threadHolds, false, options?.timeout !== 0);
+    const held = probe === undefined ? undefined : orderingHolds();
+    const token = probe?.beforeAcquire(this, held!, false, options?.timeout !== 0);
     if (!this.permits.tryTake()) {
-      const end = probe?.waiting(this, threadHolds, token);
+      const end = probe?.waiting(this, held!, token);
       let refusal: Refusal | undefined;
       try {
         refusal = this.permits.acquireSync(deadlineOf(options?.timeout), `${this.name}.acquire()`);
@@ -110,9 +119,10 @@ export abstract class PermitPrimitive implements HeldPrimitive {
     const signal = options?.signal;
     if (signal?.aborted === true) throw signal.reason;
     const probe = probeFor(this.#domain);
-    const token = probe?.beforeAcquire(this, threadHolds, false, options?.timeout !== 0);
+    const held = probe === undefined ? undefined : orderingHolds();
+    const token = probe?.beforeAcquire(this, held!, false, options?.timeout !== 0);
     if (!this.permits.tryTake()) {
-      const end = probe?.waiting(this, threadHolds, token);
+      const end = probe?.waiting(this, held!, token);
       let refusal: Refusal | undefined;
       try {
         refusal = await this.permits.acquireAsync(deadlineOf(options?.timeout), signal);
@@ -121,13 +131,15 @@ export abstract class PermitPrimitive implements HeldPrimitive {
       }
       if (refusal !== undefined) throw refusalError(this, refusal, options);
     }
-    return this.#held(token, resume);
+    const hold = this.#held(token, resume);
+    hold.orders = resume?.orders ?? false;
+    return hold;
   }
 
   /** Takes a permit if one is free now. */
   protected tryTake(): ThreadHold | undefined {
     const probe = probeFor(this.#domain);
-    const token = probe?.beforeAcquire(this, threadHolds, false, false);
+    const token = probe?.beforeAcquire(this, probe === undefined ? [] : orderingHolds(), false, false);
     if (!this.permits.tryTake()) {
       if (this.permits.poisonedBy !== 0) throw new LockPoisonedError(this.name, this.poisonInfo());
       return undefined;

@@ -2,7 +2,7 @@
 import type { Guard } from '../guard.ts';
 import { validateFunction, validateInteger, validateName, validateOptions } from '../internal/validate.ts';
 import { holdOf, removeHold, type ThreadHold } from './holds.ts';
-import { PermitPrimitive, place, placeFrom, type Placement, type ThreadAcquireOptions, type ThreadPrimitiveOptions } from './permit-primitive.ts';
+import { PermitPrimitive, place, placeFrom, runHolding, type Placement, type ThreadAcquireOptions, type ThreadPrimitiveOptions } from './permit-primitive.ts';
 import { maxPermits, Permits } from './permits.ts';
 import { installedProbe } from './probe.ts';
 import type { PrimitiveKind } from './shared-memory.ts';
@@ -89,8 +89,9 @@ export class Semaphore extends PermitPrimitive {
   /** Runs `fn` holding a permit (async acquire). */
   async withLockAsync<T>(fn: () => T | PromiseLike<T>, options?: ThreadAcquireOptions): Promise<T> {
     validateFunction(fn, 'fn');
-    using _guard = await this.acquireAsync(options);
-    return await fn();
+    using guard = await this.acquireAsync(options);
+    // The body is the task that holds it: it alone is ordered by the hold.
+    return await runHolding(this, guard, fn);
   }
 
   /**

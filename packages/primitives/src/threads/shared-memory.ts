@@ -28,6 +28,8 @@ const header = {
   logTail: 5,
   /** Futex word the log's writers bump so replaying threads can wait for news. */
   logSeq: 6,
+  /** 1 once `instrumentWebLocks()` ran in any thread: every thread wraps its `navigator.locks`. */
+  webLocks: 7,
   /** Detector settings every thread follows (see threads/detector.ts): bumped on each change. */
   detectorEpoch: 8,
   /** 1 while detection is on. */
@@ -54,8 +56,10 @@ export const tags = {
   LogRecord: 8,
   /** A thread's entry in the cross-thread wait-for table. */
   ThreadSlot: 9,
+  /** The identity of one Web Lock name (no payload). */
+  WebLock: 10,
 } as const;
-export type PrimitiveKind = Exclude<keyof typeof tags, 'LogRecord' | 'ThreadSlot'>;
+export type PrimitiveKind = Exclude<keyof typeof tags, 'LogRecord' | 'ThreadSlot' | 'WebLock'>;
 
 /** Words before a block's payload: tag, size, id. */
 export const blockHeaderWords = 3;

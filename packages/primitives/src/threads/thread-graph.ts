@@ -51,11 +51,16 @@ interface ThreadLog {
   readonly thread: number;
   readonly slot: number;
 }
+interface WebLockLog {
+  readonly type: 'weblock';
+  readonly name: string;
+  readonly index: number;
+}
 interface DeadlockLog {
   readonly type: 'deadlock';
   readonly cycle: Cycle;
 }
-type LogRecord = EdgeLog | PrimitiveLog | ThreadLog | DeadlockLog | { readonly type: 'reset' } | { readonly type: 'owner-exited' };
+type LogRecord = EdgeLog | PrimitiveLog | ThreadLog | WebLockLog | DeadlockLog | { readonly type: 'reset' } | { readonly type: 'owner-exited' };
 
 interface EdgeSites {
   readonly holder: Site | undefined;
@@ -102,6 +107,8 @@ export class ThreadGraph {
   /** This thread's first outermost acquisition of each lock: holder site of edges from it. */
   readonly #topSites = new Map<number, Site | undefined>();
   readonly #slots = new Map<number, number>();
+  /** Block index of each Web Lock name known to the domain. */
+  readonly #webLocks = new Map<string, number>();
   readonly #deadlocks: Cycle[] = [];
   readonly #graphLock: Permits;
   #cursor = 0;
@@ -143,7 +150,7 @@ export class ThreadGraph {
     if (reentry) return undefined;
     let allKnown = true;
     for (const hold of held) {
-      if (!hold.live) continue;
+      if (!hold.live || hold.count === 0) continue;
       const from = hold.primitive.index;
       if (from === to ? primitive.kind === 'Lock' : this.#known.get(from)?.has(to) !== true) {
         allKnown = false;
@@ -173,7 +180,7 @@ export class ThreadGraph {
    */
   waiting(primitive: HeldPrimitive, held: readonly ThreadHold[], site: Site | undefined): () => void {
     if (!isExclusive(primitive)) return noWait;
-    const holds = held.filter((hold) => hold.live && isExclusive(hold.primitive));
+    const holds = held.filter((hold) => hold.live && hold.count > 0 && isExclusive(hold.primitive));
     if (holds.length === 0) return noWait;
     const words = this.#domain.words;
     const own = this.#ownSlot();
@@ -192,6 +199,27 @@ export class ThreadGraph {
       throw new DeadlockError(cycle);
     });
     return () => Atomics.store(words, own + slot.waitingOn, 0);
+  }
+
+  /**
+   * The domain-wide identity of the Web Lock `name`: the first thread to ask registers it (under
+   * the graph lock), every other thread finds it in the log.
+   */
+  webLockIndex(name: string): number {
+    const known = this.#webLocks.get(name);
+    if (known !== undefined) return known;
+    return this.#locked(() => {
+      this.#replay();
+      const found = this.#webLocks.get(name);
+      if (found !== undefined) return found;
+      const index = this.#domain.allocate(tags.WebLock, 0);
+      const display = `navigator.locks "${name}"`;
+      this.#domain.appendRecord({ type: 'primitive', index, kind: 'WebLock', name: display, thread: currentThread });
+      this.#domain.appendRecord({ type: 'weblock', name, index });
+      this.#webLocks.set(name, index);
+      this.#names.set(index, { name: display, kind: 'WebLock' });
+      return index;
+    });
   }
 
   /** Lock-order cycles seen by any thread, each once. */
@@ -250,13 +278,13 @@ export class ThreadGraph {
     const fresh: EdgeLog[] = [];
     for (const hold of held) {
       const from = hold.primitive.index;
-      if (!hold.live || from === to || this.#known.get(from)?.has(to) === true) continue;
+      if (!hold.live || hold.count === 0 || from === to || this.#known.get(from)?.has(to) === true) continue;
       const sites = { holder: this.siteOf(hold, held), acquirer, thread: currentThread };
       // Visible to #enrich while the replica decides (a refused edge is reported with its sites).
       this.#sites.set(edgeKey(from, to), sites);
       fresh.push({ type: 'edge', from, to, ...sites, taken: true });
     }
-    const entries: Hold[] = held.map((hold) => ({ lock: this.#node(hold.primitive), live: hold.live }));
+    const entries: Hold[] = held.map((hold) => ({ lock: this.#node(hold.primitive), live: hold.live && hold.count > 0 }));
     try {
       this.#replica.beforeAcquire(entries, this.#node(primitive), false);
     } catch (error) {
@@ -296,6 +324,9 @@ export class ThreadGraph {
           break;
         case 'thread':
           this.#slots.set(record.thread, record.slot);
+          break;
+        case 'weblock':
+          if (!this.#webLocks.has(record.name)) this.#webLocks.set(record.name, record.index);
           break;
         case 'reset':
           this.#resetLocal();
