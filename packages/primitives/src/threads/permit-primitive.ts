@@ -94,6 +94,12 @@ export abstract class PermitPrimitive implements HeldPrimitive {
 
   /** Blocking acquisition of one permit, as a new hold of this thread. */
   protected takeSync(options: ThreadAcquireOptions | undefined, resume?: ThreadHold): ThreadHold {
+    // The uncontended path with the detector off: one epoch load, the counter, one hold.
+    if (options === undefined && resume === undefined && probeFor(this.#domain) === undefined && this.permits.tryTake()) {
+      const hold = new ThreadHold(this);
+      addHold(hold);
+      return hold;
+    }
     validateWaitOptions(options);
     const signal = options?.signal;
     if (signal?.aborted === true) throw signal.reason;
@@ -157,17 +163,18 @@ export abstract class PermitPrimitive implements HeldPrimitive {
   }
 
   /** Ends `hold` (all its levels) and returns its permit. */
-  protected dropHold(hold: ThreadHold, limit: number): void {
-    // The detector forgets the owner before the permit goes: nobody may see the next owner's
-    // wait with this thread still named as the holder.
-    installedProbe()?.released(hold);
+  protected dropHold(hold: ThreadHold, limit: number | undefined): void {
+    // The detector hears of it before the permit goes: nobody may see the next holder's wait
+    // with this thread still listed as holding it.
+    const probe = installedProbe();
+    if (probe !== undefined) probe.released(hold);
     if (!this.permits.release(1, limit)) throw new LockStateError(`${this.name} is not locked`);
     hold.count = 0;
     removeHold(hold);
   }
 
   /** A Condition wait gives the lock up: the permit goes back, the hold keeps its levels. */
-  protected suspendHold(hold: ThreadHold, limit: number): void {
+  protected suspendHold(hold: ThreadHold, limit: number | undefined): void {
     installedProbe()?.released(hold);
     if (!this.permits.release(1, limit)) throw new LockStateError(`${this.name} is not locked`);
     hold.live = false;

@@ -80,8 +80,10 @@ export class Permits {
 
   /** Takes a permit if one is free and nobody is queued. */
   tryTake(): boolean {
-    if (Atomics.load(this.words, this.#waiters) !== 0) return false;
-    return this.#takeFree();
+    const words = this.words;
+    if (Atomics.load(words, this.#waiters) !== 0) return false;
+    // A free lock is state 1: one CAS, no preliminary read (the uncontended path).
+    return Atomics.compareExchange(words, this.#state, 1, 0) === 1 || this.#takeFree();
   }
 
   /** Blocking acquire until `deadline` (ms on `performance.now()`); `what` names it for the main-thread error. */
@@ -150,15 +152,20 @@ export class Permits {
   }
 
   /**
-   * Returns `n` permits. `limit` (> 0) refuses a release that would leave more than `limit`
-   * permits unheld: returns false and changes nothing.
+   * Returns `n` permits. A `limit` (undefined = none) refuses a release that would leave more
+   * than `limit` permits unheld: returns false and changes nothing.
    */
-  release(n: number, limit: number): boolean {
+  release(n: number, limit: number | undefined): boolean {
     const words = this.words;
+    // A held lock with nothing reserved is state 0: one CAS (the uncontended path).
+    if (n === 1 && (limit === undefined || limit >= 1) && Atomics.compareExchange(words, this.#state, 0, 1) === 0) {
+      if (Atomics.load(words, this.#waiters) !== 0) this.#handOff(1);
+      return true;
+    }
     for (;;) {
       const state = Atomics.load(words, this.#state);
       const free = state & maxPermits;
-      if (limit > 0 && free + (state >>> freeBits) + n > limit) return false;
+      if (limit !== undefined && free + (state >>> freeBits) + n > limit) return false;
       if (free + n > maxPermits) throw new RangeError(`A thread semaphore holds at most ${maxPermits} permits`);
       if (Atomics.compareExchange(words, this.#state, state, state + n) === state) break;
     }

@@ -7,7 +7,7 @@ import { maxPermits, Permits } from './permits.ts';
 import { installedProbe } from './probe.ts';
 import type { PrimitiveKind } from './shared-memory.ts';
 
-/** Words after the counter: the bound (BoundedSemaphore's initial value; 0 = unbounded). */
+/** Words after the counter: the bound + 1 (BoundedSemaphore's initial value + 1; 0 = unbounded). */
 const limitOffset = 0;
 const ownWords = 1;
 
@@ -23,7 +23,7 @@ function placement(kind: PrimitiveKind, value: unknown, options: ThreadPrimitive
   validateName(options?.name);
   return place(kind, PermitPrimitive.counterWords + ownWords, options?.name, (words, base) => {
     new Permits(words, base).init(value);
-    if (kind === 'BoundedSemaphore') Atomics.store(words, base + PermitPrimitive.counterWords + limitOffset, value);
+    if (kind === 'BoundedSemaphore') Atomics.store(words, base + PermitPrimitive.counterWords + limitOffset, value + 1);
   });
 }
 
@@ -59,9 +59,10 @@ export class Semaphore extends PermitPrimitive {
     return this.permits.free;
   }
 
-  /** The bound, or 0 when unbounded. */
-  protected get limit(): number {
-    return Atomics.load(this.permits.words, this.own + limitOffset);
+  /** The bound, or undefined when unbounded. */
+  protected get limit(): number | undefined {
+    const stored = Atomics.load(this.permits.words, this.own + limitOffset);
+    return stored === 0 ? undefined : stored - 1;
   }
 
   /** Blocks this thread for a permit (not on the main thread). */

@@ -102,6 +102,10 @@ describe('the main thread', () => {
     guard.release();
     expect(() => sem.release()).toThrow(RangeError);
     expect(sem.value).toBe(2);
+    const none = new BoundedSemaphore(0);
+    expect(() => none.release()).toThrow(RangeError);
+    expect(none.value).toBe(0);
+    expect(BoundedSemaphore.from(structuredClone(none.handle)).tryAcquire()).toBeUndefined();
   });
 
   it('Semaphore counts permits and hands them out in order', async () => {
