@@ -68,11 +68,19 @@ export const threadHolds: ThreadHold[] = [];
  * Holds of the current async task (the body of `withLockAsync`, a Web Lock callback): they order
  * what that task — and only that task — acquires next.
  */
-export const asyncHolds = new AsyncLocalStorage<readonly ThreadHold[]>();
+const asyncHolds = new AsyncLocalStorage<readonly ThreadHold[]>();
+/** Set by the first task frame: until then no acquisition pays for reading the store. */
+let asyncHoldsUsed = false;
+
+/** Runs `fn` as a task that holds `hold` on top of its current task holds. */
+export function runHoldingTask<T>(hold: ThreadHold, fn: () => T): T {
+  asyncHoldsUsed = true;
+  return asyncHolds.run([...(asyncHolds.getStore() ?? []), hold], fn);
+}
 
 /** The holds that order the acquisition now being made: this thread's ordering holds, then the task's. */
 export function orderingHolds(): readonly ThreadHold[] {
-  const task = asyncHolds.getStore();
+  const task = asyncHoldsUsed ? asyncHolds.getStore() : undefined;
   let ordering = threadHolds;
   for (const hold of threadHolds) {
     if (!hold.orders) {

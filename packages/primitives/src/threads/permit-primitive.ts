@@ -10,7 +10,7 @@ import { LockPoisonedError, type PoisonInfo } from './errors.ts';
 import { deadlineOf } from './futex.ts';
 import { makeHandle, type ThreadHandle } from './handle.ts';
 import type { Placement } from './placement.ts';
-import { addHold, asyncHolds, holdOf, orderingHolds, removeHold, ThreadHold, type HeldPrimitive } from './holds.ts';
+import { addHold, holdOf, orderingHolds, removeHold, runHoldingTask, ThreadHold, type HeldPrimitive } from './holds.ts';
 import { permitWords, Permits, type Refusal } from './permits.ts';
 import { installedProbe, probeFor } from './probe.ts';
 import { blockHeaderWords, currentThread, type PrimitiveKind, type SharedDomain } from './shared-memory.ts';
@@ -40,7 +40,7 @@ export { place, placeFrom, type Placement, type ThreadPrimitiveOptions } from '.
 export function runHolding<T>(primitive: HeldPrimitive, guard: Guard, fn: () => T | PromiseLike<T>): T | PromiseLike<T> {
   const hold = guard instanceof ThreadHold ? guard : holdOf(primitive);
   if (hold === undefined) return fn();
-  return asyncHolds.run([...(asyncHolds.getStore() ?? []), hold], fn);
+  return runHoldingTask(hold, fn);
 }
 
 export abstract class PermitPrimitive implements HeldPrimitive {

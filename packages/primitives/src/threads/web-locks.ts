@@ -6,7 +6,7 @@
  * acquires is ordered after it. Names are the identity, domain-wide.
  */
 import type { Lock, LockManager, LockOptions } from 'node:worker_threads';
-import { asyncHolds, orderingHolds, ThreadHold, type HeldPrimitive } from './holds.ts';
+import { orderingHolds, runHoldingTask, ThreadHold, type HeldPrimitive } from './holds.ts';
 import { probeFor } from './probe.ts';
 import { currentDomain, domainHeader, type SharedDomain } from './shared-memory.ts';
 
@@ -79,7 +79,7 @@ export function wrapWebLocks(domain: SharedDomain): void {
           probe.released(hold);
         };
         try {
-          const result = asyncHolds.run([...(asyncHolds.getStore() ?? []), hold], () => callback(granted));
+          const result = runHoldingTask(hold, () => callback(granted));
           if (result instanceof Promise) return result.finally(release);
           release();
           return result;
