@@ -1,7 +1,7 @@
 /** Barrier across threads. */
 import { BrokenBarrierError } from '../errors.ts';
 import { validateFunction, validateInteger, validateName, validateOptions, validateTimeout, validateWaitOptions } from '../internal/validate.ts';
-import { assertMayBlock, deadlineOf, remaining, waitAsync, waitSync, type WaitResult } from './futex.ts';
+import { assertMayBlock, deadlineOf, remaining, waitAsync, waitSync } from './futex.ts';
 import { makeHandle, type ThreadHandle } from './handle.ts';
 import type { ThreadAcquireOptions } from './permit-primitive.ts';
 import { place, placeFrom, type Placement } from './placement.ts';
@@ -37,6 +37,14 @@ export interface ThreadBarrierOptions {
 }
 
 let received: Placement | undefined;
+
+/** One thread's arrival in a pass. */
+interface Arrival {
+  /** This arrival completed the pass (it ran the action). */
+  readonly done: boolean;
+  readonly index: number;
+  readonly generation: number;
+}
 
 /**
  * A meeting point for `parties` threads (Python's `threading.Barrier`). `wait` returns the
@@ -101,39 +109,44 @@ export class Barrier {
 
   /** Blocks until `parties` threads wait; returns this thread's arrival index. Not on the main thread. */
   wait(options?: ThreadAcquireOptions): number {
-    validateWaitOptions(options);
-    if (options?.signal?.aborted === true) throw options.signal.reason;
-    const deadline = deadlineOf(options?.timeout ?? this.#timeout);
-    const arrival = this.#arrive(() => assertMayBlock(`${this.name}.wait()`));
+    const { arrival, deadline } = this.#begin(options, () => assertMayBlock(`${this.name}.wait()`));
     if (arrival.done) return arrival.index;
     for (;;) {
       const seq = this.#load(w.seq);
-      const outcome = this.#outcome(arrival.generation);
-      if (outcome !== undefined) return this.#settle(outcome, arrival.index);
-      if (remaining(deadline) === 0) return this.#timedOut(options?.timeout ?? this.#timeout);
+      const index = this.#look(arrival, deadline, options);
+      if (index !== undefined) return index;
       waitSync(this.#words, this.#base + w.seq, seq, deadline);
     }
   }
 
   /** The same without blocking the thread; an abort breaks the barrier and rejects with `signal.reason`. */
   async waitAsync(options?: ThreadAcquireOptions): Promise<number> {
-    validateWaitOptions(options);
-    const signal = options?.signal;
-    if (signal?.aborted === true) throw signal.reason;
-    const deadline = deadlineOf(options?.timeout ?? this.#timeout);
-    const arrival = this.#arrive(() => {});
+    const { arrival, deadline } = this.#begin(options, () => {});
     if (arrival.done) return arrival.index;
     for (;;) {
       const seq = this.#load(w.seq);
-      const outcome = this.#outcome(arrival.generation);
-      if (outcome !== undefined) return this.#settle(outcome, arrival.index);
-      if (remaining(deadline) === 0) return this.#timedOut(options?.timeout ?? this.#timeout);
-      const result: WaitResult | 'aborted' = await waitAsync(this.#words, this.#base + w.seq, seq, deadline, signal, () => {});
-      if (result === 'aborted') {
+      const index = this.#look(arrival, deadline, options);
+      if (index !== undefined) return index;
+      if ((await waitAsync(this.#words, this.#base + w.seq, seq, deadline, options?.signal, () => {})) === 'aborted') {
         this.abort();
-        throw signal!.reason;
+        throw options!.signal!.reason;
       }
     }
+  }
+
+  #begin(options: ThreadAcquireOptions | undefined, beforeWaiting: () => void): { arrival: Arrival; deadline: number } {
+    validateWaitOptions(options);
+    if (options?.signal?.aborted === true) throw options.signal.reason;
+    const deadline = deadlineOf(options?.timeout ?? this.#timeout);
+    return { arrival: this.#arrive(beforeWaiting), deadline };
+  }
+
+  /** The arrival index once the pass completed; throws once it never will; undefined: wait on. */
+  #look(arrival: Arrival, deadline: number, options: ThreadAcquireOptions | undefined): number | undefined {
+    const outcome = this.#outcome(arrival.generation);
+    if (outcome !== undefined) return this.#settle(outcome, arrival.index);
+    if (remaining(deadline) === 0) return this.#timedOut(options?.timeout ?? this.#timeout);
+    return undefined;
   }
 
   /** Breaks the barrier: every current and later wait throws BrokenBarrierError until `reset()`. */
@@ -155,7 +168,7 @@ export class Barrier {
   }
 
   /** Arrives in the current pass; the last arrival runs the action and releases the others. */
-  #arrive(beforeWaiting: () => void): { done: boolean; index: number; generation: number } {
+  #arrive(beforeWaiting: () => void): Arrival {
     let last = false;
     let index = 0;
     let generation = 0;

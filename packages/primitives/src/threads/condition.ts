@@ -4,6 +4,7 @@ import type { Guard } from '../guard.ts';
 import { describeValue, validateFunction, validateInteger, validateWaitOptions } from '../internal/validate.ts';
 import { assertMayBlock, deadlineOf, remaining, waitAsync, waitSync } from './futex.ts';
 import { makeHandle, type ThreadHandle } from './handle.ts';
+import type { ThreadHold } from './holds.ts';
 import { Lock, RLock, type ExclusiveThreadLock } from './lock.ts';
 import type { ThreadAcquireOptions } from './permit-primitive.ts';
 import { place, placeFrom, type Placement, type ThreadPrimitiveOptions } from './placement.ts';
@@ -97,22 +98,13 @@ export class Condition {
    * @throws {LockStateError} this thread does not hold the lock.
    */
   wait(options?: ThreadAcquireOptions): boolean {
-    validateWaitOptions(options);
-    const lock = this.#checkHeld('wait');
-    if (options?.signal?.aborted === true) throw options.signal.reason;
-    assertMayBlock(`${this.name}.wait()`);
-    const deadline = deadlineOf(options?.timeout);
-    const words = this.#words;
+    const { lock, deadline, hold } = this.#beginWait(options, 'wait', true);
     const seqIndex = this.#base + seqWord;
-    Atomics.add(words, this.#base + waitingWord, 1);
-    let seq = Atomics.load(words, seqIndex);
-    const hold = lock.releaseForWait();
     try {
-      for (;;) {
-        if (this.#take(tokensWord)) return true;
-        if (remaining(deadline) === 0) return this.#leave(true);
-        waitSync(words, seqIndex, seq, deadline);
-        seq = Atomics.load(words, seqIndex);
+      for (let seq = Atomics.load(this.#words, seqIndex); ; seq = Atomics.load(this.#words, seqIndex)) {
+        const notified = this.#look(deadline);
+        if (notified !== undefined) return notified;
+        waitSync(this.#words, seqIndex, seq, deadline);
       }
     } finally {
       lock.restoreAfterWait(hold);
@@ -121,57 +113,69 @@ export class Condition {
 
   /** The same without blocking the thread; an abort rejects with `signal.reason` (the lock is taken back first). */
   async waitAsync(options?: ThreadAcquireOptions): Promise<boolean> {
-    validateWaitOptions(options);
-    const lock = this.#checkHeld('waitAsync');
-    const signal = options?.signal;
-    if (signal?.aborted === true) throw signal.reason;
-    const deadline = deadlineOf(options?.timeout);
-    const words = this.#words;
+    const { lock, deadline, hold } = this.#beginWait(options, 'waitAsync', false);
     const seqIndex = this.#base + seqWord;
-    Atomics.add(words, this.#base + waitingWord, 1);
-    let seq = Atomics.load(words, seqIndex);
-    const hold = lock.releaseForWait();
     try {
-      for (;;) {
-        if (this.#take(tokensWord)) return true;
-        if (remaining(deadline) === 0) return this.#leave(true);
-        const result = await waitAsync(words, seqIndex, seq, deadline, signal, () => this.#passWake());
-        if (result === 'aborted') {
+      for (let seq = Atomics.load(this.#words, seqIndex); ; seq = Atomics.load(this.#words, seqIndex)) {
+        const notified = this.#look(deadline);
+        if (notified !== undefined) return notified;
+        if ((await waitAsync(this.#words, seqIndex, seq, deadline, options?.signal, () => this.#passWake())) === 'aborted') {
           this.#leave(false);
-          throw signal!.reason;
+          throw options!.signal!.reason;
         }
-        seq = Atomics.load(words, seqIndex);
       }
     } finally {
       await lock.restoreAfterWaitAsync(hold);
     }
   }
 
+  /**
+   * Checks the call, counts this thread as a waiter, and gives the lock up. The waiter is
+   * counted before the lock goes, so a notify from the next holder cannot miss it; the futex
+   * word is read afresh before each sleep, and a notify bumps it, so no wake-up is lost between.
+   */
+  #beginWait(options: ThreadAcquireOptions | undefined, what: string, blocking: boolean): { lock: ExclusiveThreadLock; deadline: number; hold: ThreadHold } {
+    validateWaitOptions(options);
+    const lock = this.#checkHeld(what);
+    if (options?.signal?.aborted === true) throw options.signal.reason;
+    if (blocking) assertMayBlock(`${this.name}.wait()`);
+    const deadline = deadlineOf(options?.timeout);
+    Atomics.add(this.#words, this.#base + waitingWord, 1);
+    return { lock, deadline, hold: lock.releaseForWait() };
+  }
+
+  /** true: notified; false: timed out (the waiter has left); undefined: wait on. */
+  #look(deadline: number): boolean | undefined {
+    if (this.#take(tokensWord)) return true;
+    return remaining(deadline) === 0 ? this.#leave(true) : undefined;
+  }
+
   /** Waits until `predicate()` is truthy; returns its last value (falsy on timeout). */
   waitFor<T>(predicate: () => T, options?: ThreadAcquireOptions): T {
-    validateFunction(predicate, 'predicate');
-    validateWaitOptions(options);
-    const deadline = deadlineOf(options?.timeout);
-    let result = predicate();
-    while (!result) {
-      const left = remaining(deadline);
-      if (left === 0) break;
-      this.wait({ timeout: left, signal: options?.signal });
-      result = predicate();
+    const loop = this.#predicateLoop(predicate, options);
+    for (let step = loop.next(); ; step = loop.next()) {
+      if (step.done === true) return step.value;
+      this.wait(step.value);
     }
-    return result;
   }
 
   /** The same with `waitAsync`. */
   async waitForAsync<T>(predicate: () => T, options?: ThreadAcquireOptions): Promise<T> {
+    const loop = this.#predicateLoop(predicate, options);
+    for (let step = loop.next(); ; step = loop.next()) {
+      if (step.done === true) return step.value;
+      await this.waitAsync(step.value);
+    }
+  }
+
+  /** Yields the options of each wait until the predicate holds or time runs out; returns its last value. */
+  *#predicateLoop<T>(predicate: () => T, options: ThreadAcquireOptions | undefined): Generator<ThreadAcquireOptions, T> {
     validateFunction(predicate, 'predicate');
     validateWaitOptions(options);
     const deadline = deadlineOf(options?.timeout);
     let result = predicate();
-    while (!result) {
-      const left = remaining(deadline);
-      if (left === 0) break;
-      await this.waitAsync({ timeout: left, signal: options?.signal });
+    for (let left = remaining(deadline); !result && left > 0; left = remaining(deadline)) {
+      yield { timeout: left, signal: options?.signal };
       result = predicate();
     }
     return result;

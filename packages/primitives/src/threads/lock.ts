@@ -1,10 +1,10 @@
 /** Lock and RLock across threads. */
 import { LockStateError } from '../errors.ts';
 import type { Guard } from '../guard.ts';
-import { validateFunction, validateName, validateOptions } from '../internal/validate.ts';
+import { validateName, validateOptions } from '../internal/validate.ts';
 import { ThreadGuard } from './guard.ts';
 import { holdOf, type ThreadHold } from './holds.ts';
-import { PermitPrimitive, place, placeFrom, runHolding, type Placement, type ThreadAcquireOptions, type ThreadPrimitiveOptions } from './permit-primitive.ts';
+import { PermitPrimitive, place, placeFrom, type Placement, type ThreadAcquireOptions, type ThreadPrimitiveOptions } from './permit-primitive.ts';
 import { Permits } from './permits.ts';
 import { currentThread, type PrimitiveKind } from './shared-memory.ts';
 
@@ -41,37 +41,8 @@ abstract class ExclusiveThreadLock extends PermitPrimitive {
     return this.permits.poisonedBy !== 0;
   }
 
-  /**
-   * Blocks this thread until the lock is free (Python's `acquire()`); not on the main thread.
-   * @throws {TimeoutError} after `timeout` ms. @throws {LockPoisonedError} see `clearPoison`.
-   * @throws {MainThreadBlockingError} on the main thread when it would have to wait.
-   * @example
-   * ```ts
-   * using guard = lock.acquire();
-   * ```
-   */
-  abstract acquire(options?: ThreadAcquireOptions): Guard;
-  /** Waits for the lock without blocking the thread (`Atomics.waitAsync`). */
-  abstract acquireAsync(options?: ThreadAcquireOptions): Promise<Guard>;
-  /** Takes the lock if it is free now, else returns undefined. */
-  abstract tryAcquire(): Guard | undefined;
   /** Releases one level held by this thread (Lock: any thread may release it). */
   abstract release(): void;
-
-  /** Runs `fn` holding the lock (blocking acquire). */
-  withLock<T>(fn: () => T, options?: ThreadAcquireOptions): T {
-    validateFunction(fn, 'fn');
-    using _guard = this.acquire(options);
-    return fn();
-  }
-
-  /** Runs `fn` holding the lock (async acquire); releases it when `fn`'s promise settles. */
-  async withLockAsync<T>(fn: () => T | PromiseLike<T>, options?: ThreadAcquireOptions): Promise<T> {
-    validateFunction(fn, 'fn');
-    using guard = await this.acquireAsync(options);
-    // The body is the task that holds it: it alone is ordered by the hold.
-    return await runHolding(this, guard, fn);
-  }
 
   /**
    * Makes a poisoned lock usable again: the dead thread's hold is given back. Call it once the
@@ -118,18 +89,6 @@ export class Lock extends ExclusiveThreadLock {
   static from(handle: unknown): Lock {
     received = placeFrom(handle, ['Lock']);
     return new Lock();
-  }
-
-  acquire(options?: ThreadAcquireOptions): Guard {
-    return this.takeSync(options);
-  }
-
-  async acquireAsync(options?: ThreadAcquireOptions): Promise<Guard> {
-    return await this.takeAsync(options);
-  }
-
-  tryAcquire(): Guard | undefined {
-    return this.tryTake();
   }
 
   release(): void {
@@ -184,19 +143,19 @@ export class RLock extends ExclusiveThreadLock {
     return Atomics.load(this.permits.words, this.ownerWord) === currentThread + 1 ? holdOf(this) : undefined;
   }
 
-  acquire(options?: ThreadAcquireOptions): Guard {
+  override acquire(options?: ThreadAcquireOptions): Guard {
     const own = this.#reenter();
     if (own !== undefined) return own;
     return this.#owned(this.takeSync(options));
   }
 
-  async acquireAsync(options?: ThreadAcquireOptions): Promise<Guard> {
+  override async acquireAsync(options?: ThreadAcquireOptions): Promise<Guard> {
     const own = this.#reenter();
     if (own !== undefined) return own;
     return this.#owned(await this.takeAsync(options));
   }
 
-  tryAcquire(): Guard | undefined {
+  override tryAcquire(): Guard | undefined {
     const own = this.#reenter();
     if (own !== undefined) return own;
     const hold = this.tryTake();

@@ -5,7 +5,7 @@
  */
 import { LockStateError, TimeoutError } from '../errors.ts';
 import type { Guard } from '../guard.ts';
-import { validateWaitOptions } from '../internal/validate.ts';
+import { validateFunction, validateWaitOptions } from '../internal/validate.ts';
 import { LockPoisonedError, type PoisonInfo } from './errors.ts';
 import { deadlineOf } from './futex.ts';
 import { makeHandle, type ThreadHandle } from './handle.ts';
@@ -100,46 +100,90 @@ export abstract class PermitPrimitive implements HeldPrimitive {
       addHold(hold);
       return hold;
     }
-    validateWaitOptions(options);
-    const signal = options?.signal;
-    if (signal?.aborted === true) throw signal.reason;
-    const probe = probeFor(this.#domain);
-    const held = probe === undefined ? undefined : orderingHolds();
-    const token = probe?.beforeAcquire(this, held!, false, options?.timeout !== 0);
-    if (!this.permits.tryTake()) {
-      const end = probe?.waiting(this, held!, token);
+    const attempt = this.#begin(options);
+    if (!attempt.taken) {
       let refusal: Refusal | undefined;
       try {
         refusal = this.permits.acquireSync(deadlineOf(options?.timeout), `${this.name}.acquire()`);
       } finally {
-        end?.();
+        attempt.end?.();
       }
       if (refusal !== undefined) throw refusalError(this, refusal, options);
     }
-    return this.#held(token, resume);
+    return this.#held(attempt.token, resume);
   }
 
   /** The same without blocking the thread. */
   protected async takeAsync(options: ThreadAcquireOptions | undefined, resume?: ThreadHold): Promise<ThreadHold> {
+    const attempt = this.#begin(options);
+    if (!attempt.taken) {
+      let refusal: Refusal | undefined;
+      try {
+        refusal = await this.permits.acquireAsync(deadlineOf(options?.timeout), options?.signal);
+      } finally {
+        attempt.end?.();
+      }
+      if (refusal !== undefined) throw refusalError(this, refusal, options);
+    }
+    const hold = this.#held(attempt.token, resume);
+    hold.orders = resume?.orders ?? false;
+    return hold;
+  }
+
+  /**
+   * What both forms do before they may wait: check the options, ask the detector, try to take a
+   * permit at once. When that fails, the detector has been told the acquisition waits (`end`
+   * ends that).
+   */
+  #begin(options: ThreadAcquireOptions | undefined): { taken: boolean; token: unknown; end: (() => void) | undefined } {
     validateWaitOptions(options);
     const signal = options?.signal;
     if (signal?.aborted === true) throw signal.reason;
     const probe = probeFor(this.#domain);
     const held = probe === undefined ? undefined : orderingHolds();
     const token = probe?.beforeAcquire(this, held!, false, options?.timeout !== 0);
-    if (!this.permits.tryTake()) {
-      const end = probe?.waiting(this, held!, token);
-      let refusal: Refusal | undefined;
-      try {
-        refusal = await this.permits.acquireAsync(deadlineOf(options?.timeout), signal);
-      } finally {
-        end?.();
-      }
-      if (refusal !== undefined) throw refusalError(this, refusal, options);
-    }
-    const hold = this.#held(token, resume);
-    hold.orders = resume?.orders ?? false;
-    return hold;
+    if (this.permits.tryTake()) return { taken: true, token, end: undefined };
+    return { taken: false, token, end: probe?.waiting(this, held!, token) };
+  }
+
+  /**
+   * Blocks this thread until the lock or a permit is free (Python's `acquire()`).
+   * @throws {TimeoutError} after `timeout` ms. @throws {LockPoisonedError} see `clearPoison`.
+   * @throws {MainThreadBlockingError} on the main thread when it would have to wait.
+   * @example
+   * ```ts
+   * using guard = lock.acquire();
+   * ```
+   */
+  acquire(options?: ThreadAcquireOptions): Guard {
+    return this.takeSync(options);
+  }
+
+  /** Waits for the lock or a permit without blocking the thread (`Atomics.waitAsync`). */
+  async acquireAsync(options?: ThreadAcquireOptions): Promise<Guard> {
+    return await this.takeAsync(options);
+  }
+
+  /** Takes the lock or a permit if one is free and nobody waits; else undefined. */
+  tryAcquire(): Guard | undefined {
+    return this.tryTake();
+  }
+
+  /** Runs `fn` holding the lock or a permit (blocking acquire); releases it however `fn` ends. */
+  withLock<T>(fn: () => T, options?: ThreadAcquireOptions): T {
+    validateFunction(fn, 'fn');
+    using _guard = this.acquire(options);
+    return fn();
+  }
+
+  /**
+   * Runs `fn` holding the lock or a permit (async acquire); releases it when `fn`'s promise
+   * settles. `fn` is the holding task: what it acquires is ordered after this lock.
+   */
+  async withLockAsync<T>(fn: () => T | PromiseLike<T>, options?: ThreadAcquireOptions): Promise<T> {
+    validateFunction(fn, 'fn');
+    using guard = await this.acquireAsync(options);
+    return await runHolding(this, guard, fn);
   }
 
   /** Takes a permit if one is free now. */

@@ -35,6 +35,16 @@ export const maxPermits = (1 << freeBits) - 1;
 const reservedUnit = 1 << freeBits;
 const maxReserved = (1 << (31 - freeBits)) - 1;
 
+/**
+ * Sleepers wake at least this often (ms) to heal a stranded reservation (see #heal). Only
+ * waiting threads pay for it, a few wake-ups per second.
+ */
+const healSliceMs = 100;
+
+function sliceEnd(deadline: number): number {
+  return Math.min(deadline, performance.now() + healSliceMs);
+}
+
 /** Why an acquire gave up (`undefined` = it got a permit). */
 export type Refusal = 'timeout' | 'aborted' | 'poisoned';
 
@@ -88,39 +98,56 @@ export class Permits {
 
   /** Blocking acquire until `deadline` (ms on `performance.now()`); `what` names it for the main-thread error. */
   acquireSync(deadline: number, what: string): Refusal | undefined {
-    if (this.tryTake()) return undefined;
-    if (this.poisonedBy !== 0) return 'poisoned';
-    if (remaining(deadline) === 0) return 'timeout';
+    const first = this.#first(deadline);
+    if (first !== 'wait') return first;
     assertMayBlock(what);
-    const words = this.words;
     const ticket = this.#announce();
-    let refusal: Refusal | undefined;
     for (;;) {
-      const seq = Atomics.load(words, this.#seq);
-      if (this.#take(ticket)) return undefined;
-      if (this.poisonedBy !== 0) refusal = 'poisoned';
-      else if (remaining(deadline) === 0) refusal = 'timeout';
-      if (refusal !== undefined) return this.#leave(ticket, refusal);
-      waitSync(words, this.#seq, seq, deadline);
+      const seq = Atomics.load(this.words, this.#seq);
+      const outcome = this.#look(ticket, deadline);
+      if (outcome !== 'wait') return outcome;
+      const slice = sliceEnd(deadline);
+      if (waitSync(this.words, this.#seq, seq, slice) === 'timed-out' && slice < deadline) this.#heal(ticket);
     }
   }
 
   /** The same without blocking; an abort through `signal` gives up at once and loses no wake-up. */
   async acquireAsync(deadline: number, signal: AbortSignal | undefined): Promise<Refusal | undefined> {
+    const first = this.#first(deadline);
+    if (first !== 'wait') return first;
+    const ticket = this.#announce();
+    for (;;) {
+      const seq = Atomics.load(this.words, this.#seq);
+      const outcome = this.#look(ticket, deadline);
+      if (outcome !== 'wait') return outcome;
+      const slice = sliceEnd(deadline);
+      const result = await waitAsync(this.words, this.#seq, seq, slice, signal, () => this.#passWake());
+      if (result === 'aborted') return this.#leave(ticket, 'aborted');
+      if (result === 'timed-out' && slice < deadline) this.#heal(ticket);
+    }
+  }
+
+  /** Before queueing: a permit now (undefined), a refusal, or 'wait'. */
+  #first(deadline: number): Refusal | undefined | 'wait' {
     if (this.tryTake()) return undefined;
     if (this.poisonedBy !== 0) return 'poisoned';
-    if (remaining(deadline) === 0) return 'timeout';
-    const words = this.words;
-    const ticket = this.#announce();
-    let refusal: Refusal | undefined;
-    for (;;) {
-      const seq = Atomics.load(words, this.#seq);
-      if (this.#take(ticket)) return undefined;
-      if (this.poisonedBy !== 0) refusal = 'poisoned';
-      else if (remaining(deadline) === 0) refusal = 'timeout';
-      else if ((await waitAsync(words, this.#seq, seq, deadline, signal, () => this.#passWake())) === 'aborted') refusal = 'aborted';
-      if (refusal !== undefined) return this.#leave(ticket, refusal);
-    }
+    return remaining(deadline) === 0 ? 'timeout' : 'wait';
+  }
+
+  /** A queued waiter looks again: its permit (undefined), a refusal (it has left), or 'wait'. */
+  #look(ticket: number, deadline: number): Refusal | undefined | 'wait' {
+    if (this.#take(ticket)) return undefined;
+    if (this.poisonedBy !== 0) return this.#leave(ticket, 'poisoned');
+    return remaining(deadline) === 0 ? this.#leave(ticket, 'timeout') : 'wait';
+  }
+
+  /**
+   * A sleeper not eligible for the reservations that exist has slept a whole slice: a reservation
+   * whose eligible waiter left in a race with its release (or was not run for a slice) goes back
+   * to free, so it can never be stranded for longer than a slice.
+   */
+  #heal(ticket: number): void {
+    if (((ticket - Atomics.load(this.words, this.#eligible)) | 0) >= 0) this.#unreserve(1);
   }
 
   /** Draws a ticket, then counts as a waiter (in this order: see #handOff). */
@@ -135,10 +162,20 @@ export class Permits {
     // Wrap-safe "ticket < eligible".
     const eligible = ((ticket - Atomics.load(this.words, this.#eligible)) | 0) < 0;
     if ((eligible && this.#takeReserved()) || this.#takeFree()) {
-      Atomics.sub(this.words, this.#waiters, 1);
+      this.#depart();
       return true;
     }
     return false;
+  }
+
+  /**
+   * A waiter stops waiting. When it was the last one, reservations can have no claimant left
+   * (one may have been made counting a waiter that then took a free permit or gave up): they go
+   * back to free. Together with the same check in #handOff after it reserves (each side writes,
+   * then reads the other's word), no reservation outlives the last waiter.
+   */
+  #depart(): void {
+    if (Atomics.sub(this.words, this.#waiters, 1) === 1) this.#unreserve(maxReserved);
   }
 
   /**
@@ -146,7 +183,7 @@ export class Permits {
    * for it: give one back (free, and wake a sleeper) so it is not stranded.
    */
   #leave(ticket: number, refusal: Refusal): Refusal {
-    Atomics.sub(this.words, this.#waiters, 1);
+    this.#depart();
     if (((ticket - Atomics.load(this.words, this.#eligible)) | 0) < 0) this.#unreserve(1);
     return refusal;
   }
@@ -230,6 +267,8 @@ export class Permits {
     }
     Atomics.add(words, this.#seq, 1);
     Atomics.notify(words, this.#seq, moved);
+    // The waiters counted may all have gone meanwhile (see #depart).
+    if (Atomics.load(words, this.#waiters) === 0) this.#unreserve(moved);
   }
 
   /** Turns up to `n` reserved permits back into free ones and wakes as many sleepers. */

@@ -1,8 +1,7 @@
 /** Semaphore and BoundedSemaphore across threads. */
-import type { Guard } from '../guard.ts';
-import { validateFunction, validateInteger, validateName, validateOptions } from '../internal/validate.ts';
+import { validateInteger, validateName, validateOptions } from '../internal/validate.ts';
 import { holdOf, removeHold, type ThreadHold } from './holds.ts';
-import { PermitPrimitive, place, placeFrom, runHolding, type Placement, type ThreadAcquireOptions, type ThreadPrimitiveOptions } from './permit-primitive.ts';
+import { PermitPrimitive, place, placeFrom, type Placement, type ThreadPrimitiveOptions } from './permit-primitive.ts';
 import { maxPermits, Permits } from './permits.ts';
 import { installedProbe } from './probe.ts';
 import type { PrimitiveKind } from './shared-memory.ts';
@@ -63,36 +62,6 @@ export class Semaphore extends PermitPrimitive {
   protected get limit(): number | undefined {
     const stored = Atomics.load(this.permits.words, this.own + limitOffset);
     return stored === 0 ? undefined : stored - 1;
-  }
-
-  /** Blocks this thread for a permit (not on the main thread). */
-  acquire(options?: ThreadAcquireOptions): Guard {
-    return this.takeSync(options);
-  }
-
-  /** Waits for a permit without blocking the thread. */
-  async acquireAsync(options?: ThreadAcquireOptions): Promise<Guard> {
-    return await this.takeAsync(options);
-  }
-
-  /** Takes a permit if one is free and nobody waits. */
-  tryAcquire(): Guard | undefined {
-    return this.tryTake();
-  }
-
-  /** Runs `fn` holding a permit (blocking acquire). */
-  withLock<T>(fn: () => T, options?: ThreadAcquireOptions): T {
-    validateFunction(fn, 'fn');
-    using _guard = this.acquire(options);
-    return fn();
-  }
-
-  /** Runs `fn` holding a permit (async acquire). */
-  async withLockAsync<T>(fn: () => T | PromiseLike<T>, options?: ThreadAcquireOptions): Promise<T> {
-    validateFunction(fn, 'fn');
-    using guard = await this.acquireAsync(options);
-    // The body is the task that holds it: it alone is ordered by the hold.
-    return await runHolding(this, guard, fn);
   }
 
   /**
