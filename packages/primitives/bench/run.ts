@@ -10,6 +10,7 @@
  */
 import { main } from './cli.ts';
 import { detectorCases } from './cases/detector.ts';
+import { fastestStyleCases } from './cases/fastest-style.ts';
 import { loadOurPrimitives } from './cases/load.ts';
 import { lockCases } from './cases/lock.ts';
 import { semaphoreCases } from './cases/semaphore.ts';
@@ -22,6 +23,7 @@ const cases = [
   ...semaphoreCases(primitives),
   ...detectorCases(primitives),
   ...threadCases(),
+  ...fastestStyleCases(primitives),
 ];
 
 await main('@interlock/primitives vs async-mutex', cases);

@@ -4,6 +4,7 @@
  * itself is `@interlock/core`'s `Detector`, installed as the primitives' probe while enabled.
  */
 import {
+  DEFAULT_DEADLOCK_GRACE,
   Detector,
   defaultFrameFilters,
   formatReport,
@@ -45,6 +46,16 @@ export interface DetectorEnableOptions {
    * @default undefined (off)
    */
   readonly holdTimeout?: number;
+  /**
+   * Milliseconds a deadlock must persist before it is broken with `DeadlockError`. Work started
+   * inside a critical section and not awaited inherits the holder's holds; when it asks for a
+   * lock its starter holds, it looks exactly like a task waiting for itself, yet it only has to
+   * wait until the starter releases. So a wait-for cycle is broken only if it is still there after
+   * this grace period (an awaited child doing the same is a real deadlock and is broken then).
+   * `0` breaks every cycle at once. At most 2³¹−1.
+   * @default 500
+   */
+  readonly deadlockGrace?: number;
   /**
    * Receives warnings instead of `process.emitWarning`. Called synchronously, sometimes from a
    * timer; it must not throw.
@@ -120,6 +131,7 @@ export class InterlockDetector {
       onCycle: options.onCycle === undefined ? 'throw' : options.onCycle,
       stacks: options.stacks === undefined ? true : options.stacks,
       holdTimeout: options.holdTimeout === undefined ? 0 : options.holdTimeout,
+      deadlockGrace: options.deadlockGrace === undefined ? DEFAULT_DEADLOCK_GRACE : options.deadlockGrace,
       onWarning: options.onWarning === undefined ? emitWarning : options.onWarning,
       // Anything but an array goes through as it is, for resolveOptions to reject.
       frameFilters: Array.isArray(options.frameFilters)

@@ -29,8 +29,9 @@ export interface InstrumentOptions {
   readonly exclusive?: boolean;
   /**
    * The task that holds it may take it again without waiting (a re-entrant lock). A re-entry is
-   * then neither an edge nor a deadlock; without this option it is reported as a self-deadlock
-   * (exclusive locks) or enters the wait-for graph as a wait on itself.
+   * then neither an edge nor a wait; without this option the owner's second request is treated as
+   * a wait on itself — broken with `DeadlockError` only if the wrapped lock really makes it wait
+   * for longer than `deadlockGrace`.
    * @default false
    */
   readonly reentrant?: boolean;
@@ -333,12 +334,15 @@ class Acquisition {
   constructor(current: LockProbe, id: LockNode, mustWait: boolean, reject: (error: unknown) => void) {
     const frame = taskContext.getStore();
     // A re-entrant lock taken again by a task that holds it: no edge, no wait (it is granted).
-    const reentry = id.reentrant && frame !== undefined && frame.holds.some((hold) => hold.lock === id && hold.live);
+    const holdsIt = frame !== undefined && frame.holds.some((hold) => hold.lock === id && hold.live);
+    const reentry = id.reentrant && holdsIt;
     this.frame = frame;
     this.site = current.beforeAcquire(holdsOf(frame), id, reentry, true);
     this.#probe = current;
     this.#id = id;
-    this.#mustWait = mustWait && !reentry;
+    // Without isLocked(), a task that holds the lock and asks again is still known to wait (on
+    // itself, or on the task it inherited the hold from): the wait-for graph must see it.
+    this.#mustWait = (mustWait || (holdsIt && id.exclusive)) && !reentry;
     this.#reject = reject;
   }
 

@@ -121,20 +121,11 @@ export class Semaphore {
   release(n = 1): void {
     validateInteger(n, 'n', 1);
     this.#checkBound(n);
-    // If the caller holds a tracked permit, this release ends it (for its frame and the detector).
-    const frame = taskContext.getStore();
-    let anonymous = n;
-    if (frame !== undefined) {
-      const own = frame.holds.findLast((h) => h.lock === this.#id && h.live);
-      if (own !== undefined) {
-        this.#endHold(own);
-        anonymous -= 1;
-      }
-    }
-    // The other permits end holds in no task's frame (plain style): without this the detector
-    // would keep one hold per plain acquire/release for ever. Which one does not matter: none is
-    // in a frame, so none orders anything.
-    if (anonymous > 0) this.#endAnonymous(anonymous);
+    // Python's release: `n` permits go back, whoever asks. It never ends a guard's hold — that
+    // guard still gives back its own permit once, so mixing styles loses or duplicates nothing.
+    // For the detector, the permits end holds that no frame claimed (plain acquires): without
+    // this it would keep one hold per plain acquire/release for ever.
+    if (this.#tracked.size > 0) this.#endAnonymous(n);
     this.#returnPermits(n);
   }
 
