@@ -69,6 +69,13 @@ describe('one lock-order graph for every thread', { timeout: workerTestTimeout }
     expect(deadlocks[0]!.locks.map((lock) => lock.name).sort()).toEqual(['left', 'right']);
   });
 
+  it('a worker re-acquiring a Lock it holds gets DeadlockError at once instead of hanging', async () => {
+    detector.enable({ onCycle: 'throw' });
+    const lock = new Lock({ name: 'mine' });
+    const [messages] = await joinAll([startWorker('self-deadlock', { lock: lock.handle })]);
+    expect(messages).toEqual([{ outcome: 'DeadlockError', locks: ['mine'] }]);
+  });
+
   it('with the detector off nothing is recorded', async () => {
     const a = new Lock();
     const b = new Lock();
