@@ -64,7 +64,11 @@ function contendedCase(workers: number): BenchCase {
   let pool: ContendedPool | undefined;
   const start = (): ContendedPool => {
     if (pool !== undefined) return pool;
-    const started = new ContendedPool(workers, new Lock({ name: 'bench-contended' }), new Int32Array(new SharedArrayBuffer(4)));
+    const started = new ContendedPool(
+      workers,
+      new Lock({ name: 'bench-contended' }),
+      new Int32Array(new SharedArrayBuffer(4)),
+    );
     process.once('beforeExit', () => started.stop());
     return (pool = started);
   };
@@ -72,7 +76,10 @@ function contendedCase(workers: number): BenchCase {
     name: `threads lock contended: ${workers} workers`,
     measures: `${workers} workers take turns on one lock, each round lock → non-atomic increment → unlock; time per acquisition, dispatch included.`,
     ours: { label: `thread Lock, ${workers} workers`, run: (ops) => start().run(1, ops) },
-    baseline: { label: `futex mutex (3-state), ${workers} workers`, run: (ops) => start().run(2, ops) },
+    baseline: {
+      label: `futex mutex (3-state), ${workers} workers`,
+      run: (ops) => start().run(2, ops),
+    },
     target: contendedTarget,
   };
 }
@@ -108,19 +115,22 @@ export function threadCases(): BenchCase[] {
   return [
     {
       name: 'threads lock uncontended',
-      measures: 'A free thread Lock: `lock.acquire().release()` against `Atomics.compareExchange(w, 0, 0, 1)` + `Atomics.store(w, 0, 0)`.',
+      measures:
+        'A free thread Lock: `lock.acquire().release()` against `Atomics.compareExchange(w, 0, 0, 1)` + `Atomics.store(w, 0, 0)`.',
       ours: { label: 'thread Lock: acquire().release()', run: plain },
       baseline: {
         label: 'Atomics.compareExchange + Atomics.store',
         run(ops) {
-          for (let i = 0; i < ops; i++) if (Atomics.compareExchange(word, 0, 0, 1) === 0) Atomics.store(word, 0, 0);
+          for (let i = 0; i < ops; i++)
+            if (Atomics.compareExchange(word, 0, 0, 1) === 0) Atomics.store(word, 0, 0);
         },
       },
       target: uncontendedTarget,
     },
     {
       name: 'threads lock uncontended: using',
-      measures: 'The same with `using g = lock.acquire()` (V8’s `using` costs more than the lock: informational).',
+      measures:
+        'The same with `using g = lock.acquire()` (V8’s `using` costs more than the lock: informational).',
       ours: {
         label: 'thread Lock: using g = lock.acquire()',
         run(ops) {
@@ -135,14 +145,16 @@ export function threadCases(): BenchCase[] {
     contendedCase(4),
     {
       name: 'threads detector uncontended',
-      measures: 'A free thread Lock, `acquire().release()`, with the thread detector enabled vs disabled.',
+      measures:
+        'A free thread Lock, `acquire().release()`, with the thread detector enabled vs disabled.',
       ours: detectorSide('detection on', true, plain),
       baseline: detectorSide('detection off', false, plain),
       target: detectorTarget,
     },
     {
       name: 'threads detector nested pair: known edge',
-      measures: 'Take `a`, then `b` while holding `a` (edge known after calibration), release both; enabled vs disabled.',
+      measures:
+        'Take `a`, then `b` while holding `a` (edge known after calibration), release both; enabled vs disabled.',
       ours: detectorSide('detection on', true, nested),
       baseline: detectorSide('detection off', false, nested),
       target: detectorTarget,

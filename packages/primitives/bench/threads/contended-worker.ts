@@ -5,8 +5,15 @@ import { Lock } from '../../src/threads/index.ts';
 import type { ThreadHandle } from '../../src/threads/index.ts';
 import { futexLock, futexUnlock } from './futex-mutex.ts';
 
-/** control: [0] job number, [1] implementation (0 stop, 1 interlock, 2 futex), [2] ops each, [3] done count, [4] counter */
-const data = workerData as { control: SharedArrayBuffer; futex: SharedArrayBuffer; lock: ThreadHandle };
+/**
+ * control: [0] job number, [1] implementation (0 stop, 1 interlock, 2 futex), [2] ops each,
+ * [3] done count, [4] counter
+ */
+const data = workerData as {
+  control: SharedArrayBuffer;
+  futex: SharedArrayBuffer;
+  lock: ThreadHandle;
+};
 const control = new Int32Array(data.control);
 const futex = new Int32Array(data.futex);
 const lock = Lock.from(data.lock);

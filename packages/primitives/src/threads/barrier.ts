@@ -1,6 +1,13 @@
 /** Barrier across threads. */
 import { BrokenBarrierError } from '../errors.ts';
-import { validateFunction, validateInteger, validateName, validateOptions, validateTimeout, validateWaitOptions } from '../internal/validate.ts';
+import {
+  validateFunction,
+  validateInteger,
+  validateName,
+  validateOptions,
+  validateTimeout,
+  validateWaitOptions,
+} from '../internal/validate.ts';
 import { assertMayBlock, deadlineOf, remaining, waitAsync, waitSync } from './futex.ts';
 import { makeHandle, type ThreadHandle } from './handle.ts';
 import type { ThreadAcquireOptions } from './permit-primitive.ts';
@@ -29,7 +36,7 @@ const words = 8;
 
 /** Options of a thread Barrier (the action and default timeout are this thread's own). */
 export interface ThreadBarrierOptions {
-  /** Run by the last thread to arrive, before the others are released (only if that thread set one). */
+  /** Run by the last thread to arrive, before the others are released (if that thread set one). */
   action?: () => unknown;
   /** Default timeout (ms) of this thread's waits. @default Infinity */
   timeout?: number;
@@ -73,7 +80,11 @@ export class Barrier {
     if (options?.timeout !== undefined) validateTimeout(options.timeout);
     validateName(options?.name);
     if (from === undefined) validateInteger(parties, 'parties', 1);
-    this.#placement = from ?? place('Barrier', words, options?.name, (view, base) => Atomics.store(view, base + w.parties, parties));
+    this.#placement =
+      from ??
+      place('Barrier', words, options?.name, (view, base) =>
+        Atomics.store(view, base + w.parties, parties),
+      );
     this.name = this.#placement.name;
     this.#words = this.#placement.view;
     this.#base = blockHeaderWords;
@@ -127,14 +138,26 @@ export class Barrier {
       const seq = this.#load(w.seq);
       const index = this.#look(arrival, deadline, options);
       if (index !== undefined) return index;
-      if ((await waitAsync(this.#words, this.#base + w.seq, seq, deadline, options?.signal, () => {})) === 'aborted') {
+      if (
+        (await waitAsync(
+          this.#words,
+          this.#base + w.seq,
+          seq,
+          deadline,
+          options?.signal,
+          () => {},
+        )) === 'aborted'
+      ) {
         this.abort();
         throw options!.signal!.reason;
       }
     }
   }
 
-  #begin(options: ThreadAcquireOptions | undefined, beforeWaiting: () => void): { arrival: Arrival; deadline: number } {
+  #begin(
+    options: ThreadAcquireOptions | undefined,
+    beforeWaiting: () => void,
+  ): { arrival: Arrival; deadline: number } {
     validateWaitOptions(options);
     if (options?.signal?.aborted === true) throw options.signal.reason;
     const deadline = deadlineOf(options?.timeout ?? this.#timeout);
@@ -142,7 +165,11 @@ export class Barrier {
   }
 
   /** The arrival index once the pass completed; throws once it never will; undefined: wait on. */
-  #look(arrival: Arrival, deadline: number, options: ThreadAcquireOptions | undefined): number | undefined {
+  #look(
+    arrival: Arrival,
+    deadline: number,
+    options: ThreadAcquireOptions | undefined,
+  ): number | undefined {
     const outcome = this.#outcome(arrival.generation);
     if (outcome !== undefined) return this.#settle(outcome, arrival.index);
     if (remaining(deadline) === 0) return this.#timedOut(options?.timeout ?? this.#timeout);

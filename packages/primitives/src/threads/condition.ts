@@ -1,7 +1,12 @@
 /** Condition across threads. */
 import { LockStateError } from '../errors.ts';
 import type { Guard } from '../guard.ts';
-import { describeValue, validateFunction, validateInteger, validateWaitOptions } from '../internal/validate.ts';
+import {
+  describeValue,
+  validateFunction,
+  validateInteger,
+  validateWaitOptions,
+} from '../internal/validate.ts';
 import { assertMayBlock, deadlineOf, remaining, waitAsync, waitSync } from './futex.ts';
 import { makeHandle, type ThreadHandle } from './handle.ts';
 import type { ThreadHold } from './holds.ts';
@@ -50,7 +55,9 @@ export class Condition {
       this.lock = from.lock as Lock | RLock;
     } else {
       if (lock !== undefined && !(lock instanceof Lock) && !(lock instanceof RLock)) {
-        throw new TypeError(`Expected \`lock\` to be a thread Lock or RLock, got ${describeValue(lock)}`);
+        throw new TypeError(
+          `Expected \`lock\` to be a thread Lock or RLock, got ${describeValue(lock)}`,
+        );
       }
       this.lock = lock ?? new RLock();
       this.#placement = place('Condition', 3, options?.name);
@@ -64,13 +71,19 @@ export class Condition {
   static from(handle: unknown): Condition {
     const placement = placeFrom(handle, ['Condition']);
     const lockHandle = (handle as ConditionHandle).lock;
-    const lock = (lockHandle as { kind?: unknown } | undefined)?.kind === 'RLock' ? RLock.from(lockHandle) : Lock.from(lockHandle);
+    const lock =
+      (lockHandle as { kind?: unknown } | undefined)?.kind === 'RLock'
+        ? RLock.from(lockHandle)
+        : Lock.from(lockHandle);
     received = { placement, lock };
     return new Condition();
   }
 
   get handle(): ConditionHandle {
-    return { ...makeHandle('Condition', this.name, this.#placement.domain, this.#placement.index), lock: this.lock.handle as ThreadHandle<'Lock' | 'RLock'> };
+    return {
+      ...makeHandle('Condition', this.name, this.#placement.domain, this.#placement.index),
+      lock: this.lock.handle as ThreadHandle<'Lock' | 'RLock'>,
+    };
   }
 
   acquire(options?: ThreadAcquireOptions): Guard {
@@ -101,7 +114,11 @@ export class Condition {
     const { lock, deadline, hold } = this.#beginWait(options, 'wait', true);
     const seqIndex = this.#base + seqWord;
     try {
-      for (let seq = Atomics.load(this.#words, seqIndex); ; seq = Atomics.load(this.#words, seqIndex)) {
+      for (
+        let seq = Atomics.load(this.#words, seqIndex);
+        ;
+        seq = Atomics.load(this.#words, seqIndex)
+      ) {
         const notified = this.#look(deadline);
         if (notified !== undefined) return notified;
         waitSync(this.#words, seqIndex, seq, deadline);
@@ -116,10 +133,18 @@ export class Condition {
     const { lock, deadline, hold } = this.#beginWait(options, 'waitAsync', false);
     const seqIndex = this.#base + seqWord;
     try {
-      for (let seq = Atomics.load(this.#words, seqIndex); ; seq = Atomics.load(this.#words, seqIndex)) {
+      for (
+        let seq = Atomics.load(this.#words, seqIndex);
+        ;
+        seq = Atomics.load(this.#words, seqIndex)
+      ) {
         const notified = this.#look(deadline);
         if (notified !== undefined) return notified;
-        if ((await waitAsync(this.#words, seqIndex, seq, deadline, options?.signal, () => this.#passWake())) === 'aborted') {
+        if (
+          (await waitAsync(this.#words, seqIndex, seq, deadline, options?.signal, () =>
+            this.#passWake(),
+          )) === 'aborted'
+        ) {
           this.#leave(false);
           throw options!.signal!.reason;
         }
@@ -134,7 +159,11 @@ export class Condition {
    * counted before the lock goes, so a notify from the next holder cannot miss it; the futex
    * word is read afresh before each sleep, and a notify bumps it, so no wake-up is lost between.
    */
-  #beginWait(options: ThreadAcquireOptions | undefined, what: string, blocking: boolean): { lock: ExclusiveThreadLock; deadline: number; hold: ThreadHold } {
+  #beginWait(
+    options: ThreadAcquireOptions | undefined,
+    what: string,
+    blocking: boolean,
+  ): { lock: ExclusiveThreadLock; deadline: number; hold: ThreadHold } {
     validateWaitOptions(options);
     const lock = this.#checkHeld(what);
     if (options?.signal?.aborted === true) throw options.signal.reason;
@@ -168,8 +197,11 @@ export class Condition {
     }
   }
 
-  /** Yields the options of each wait until the predicate holds or time runs out; returns its last value. */
-  *#predicateLoop<T>(predicate: () => T, options: ThreadAcquireOptions | undefined): Generator<ThreadAcquireOptions, T> {
+  /** Yields each wait's options until the predicate holds or time runs out; returns its value. */
+  *#predicateLoop<T>(
+    predicate: () => T,
+    options: ThreadAcquireOptions | undefined,
+  ): Generator<ThreadAcquireOptions, T> {
     validateFunction(predicate, 'predicate');
     validateWaitOptions(options);
     const deadline = deadlineOf(options?.timeout);
@@ -191,7 +223,8 @@ export class Condition {
       const waiting = Atomics.load(words, waitingIndex);
       const count = Math.min(n, waiting);
       if (count === 0) return;
-      if (Atomics.compareExchange(words, waitingIndex, waiting, waiting - count) !== waiting) continue;
+      if (Atomics.compareExchange(words, waitingIndex, waiting, waiting - count) !== waiting)
+        continue;
       Atomics.add(words, this.#base + tokensWord, count);
       Atomics.add(words, this.#base + seqWord, 1);
       Atomics.notify(words, this.#base + seqWord, count);
@@ -207,7 +240,8 @@ export class Condition {
 
   #checkHeld(what: string): ExclusiveThreadLock {
     const lock = this.lock as ExclusiveThreadLock;
-    if (!lock.heldByThisThread()) throw new LockStateError(`${this.name}.${what}() needs its lock held by this thread`);
+    if (!lock.heldByThisThread())
+      throw new LockStateError(`${this.name}.${what}() needs its lock held by this thread`);
     return lock;
   }
 
@@ -236,6 +270,7 @@ export class Condition {
 
   /** An aborted async waiter was woken after leaving: wake someone who can use the notification. */
   #passWake(): void {
-    if (Atomics.load(this.#words, this.#base + tokensWord) > 0) Atomics.notify(this.#words, this.#base + seqWord, 1);
+    if (Atomics.load(this.#words, this.#base + tokensWord) > 0)
+      Atomics.notify(this.#words, this.#base + seqWord, 1);
   }
 }

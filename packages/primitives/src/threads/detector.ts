@@ -30,7 +30,10 @@ export interface ThreadDetectorOptions {
    * @default 'throw'
    */
   readonly onCycle?: OnCycle;
-  /** Capture acquisition sites (only on slow paths: new edges, first acquisitions, blocked waits). @default true */
+  /**
+   * Capture acquisition sites (only on slow paths: new edges, first acquisitions, blocked waits).
+   * @default true
+   */
   readonly stacks?: boolean;
   /** This thread's receiver of warnings. @default process.emitWarning */
   readonly onWarning?: (warning: LockOrderError) => void;
@@ -39,7 +42,9 @@ export interface ThreadDetectorOptions {
 const onCycleCodes: readonly OnCycle[] = ['throw', 'warn', 'record'];
 const ownFrames: readonly FrameFilter[] = [
   ...defaultFrameFilters,
-  ...[sourceDirectory(new URL('../index.ts', import.meta.url).href)].filter((filter) => filter !== undefined),
+  ...[sourceDirectory(new URL('../index.ts', import.meta.url).href)].filter(
+    (filter) => filter !== undefined,
+  ),
 ];
 
 let onWarning: (warning: LockOrderError) => void = (warning) => process.emitWarning(warning);
@@ -68,12 +73,21 @@ class GraphProbe implements ThreadProbe {
   constructor(threadGraph: ThreadGraph) {
     this.#graph = threadGraph;
   }
-  beforeAcquire(primitive: HeldPrimitive, held: readonly ThreadHold[], reentry: boolean, blocking: boolean): unknown {
+  beforeAcquire(
+    primitive: HeldPrimitive,
+    held: readonly ThreadHold[],
+    reentry: boolean,
+    blocking: boolean,
+  ): unknown {
     // A try-acquire cannot block: nothing is ordered before it (lockdep's rule).
     return blocking ? this.#graph.beforeAcquire(primitive, held, reentry) : undefined;
   }
   waiting(primitive: HeldPrimitive, held: readonly ThreadHold[], token: unknown): () => void {
-    return this.#graph.waiting(primitive, held, (token as ReturnType<ThreadGraph['site']>) ?? this.#graph.site());
+    return this.#graph.waiting(
+      primitive,
+      held,
+      (token as ReturnType<ThreadGraph['site']>) ?? this.#graph.site(),
+    );
   }
   acquired(hold: ThreadHold, token: unknown): void {
     hold.token = token;
@@ -104,10 +118,14 @@ export class ThreadDetector {
   enable(options: ThreadDetectorOptions = {}): void {
     const onCycle = options.onCycle ?? 'throw';
     if (!onCycleCodes.includes(onCycle)) {
-      throw new RangeError(`Expected \`onCycle\` to be 'throw', 'warn' or 'record', got ${JSON.stringify(onCycle)}`);
+      throw new RangeError(
+        `Expected \`onCycle\` to be 'throw', 'warn' or 'record', got ${JSON.stringify(onCycle)}`,
+      );
     }
-    if (options.stacks !== undefined && typeof options.stacks !== 'boolean') throw new TypeError('Expected `stacks` to be a boolean');
-    if (options.onWarning !== undefined && typeof options.onWarning !== 'function') throw new TypeError('Expected `onWarning` to be a function');
+    if (options.stacks !== undefined && typeof options.stacks !== 'boolean')
+      throw new TypeError('Expected `stacks` to be a boolean');
+    if (options.onWarning !== undefined && typeof options.onWarning !== 'function')
+      throw new TypeError('Expected `onWarning` to be a function');
     onWarning = options.onWarning ?? ((warning) => process.emitWarning(warning));
     const words = currentDomain().header;
     Atomics.store(words, domainHeader.detectorOnCycle, onCycleCodes.indexOf(onCycle));

@@ -12,7 +12,9 @@ export class MainThreadBlockingError extends Error {
   readonly code = 'ERR_INTERLOCK_MAIN_THREAD_BLOCKING' as const;
   override readonly name = 'MainThreadBlockingError';
   constructor(what: string) {
-    super(`${what} would block the main thread; use the async form (acquireAsync / waitAsync) there, or tryAcquire()`);
+    super(
+      `${what} would block the main thread; use the async form (acquireAsync / waitAsync) there, or tryAcquire()`,
+    );
   }
 }
 
@@ -39,7 +41,9 @@ export class LockPoisonedError extends Error {
   constructor(lock: string, poison: PoisonInfo | undefined) {
     const who = poison === undefined ? 'a thread' : `thread ${poison.thread}`;
     const where = poison?.site === undefined ? '' : ` (taken at ${poison.site})`;
-    super(`${lock} is poisoned: ${who} exited while holding it${where}; call clearPoison() once the data it guards is consistent`);
+    super(
+      `${lock} is poisoned: ${who} exited while holding it${where}; call clearPoison() once the data it guards is consistent`,
+    );
     this.lock = lock;
     this.poison = poison;
   }

@@ -96,7 +96,14 @@ export class Event {
       if (this.isSet()) return true;
       if (remaining(deadline) === 0) return false;
       // set() wakes everyone, so an abandoned wait has nobody to pass its wake-up to.
-      const result = await waitAsync(this.#words, this.#base + seqWord, seq, deadline, signal, () => {});
+      const result = await waitAsync(
+        this.#words,
+        this.#base + seqWord,
+        seq,
+        deadline,
+        signal,
+        () => {},
+      );
       if (result === 'aborted') throw signal!.reason;
     }
   }

@@ -14,7 +14,7 @@ export function remaining(deadline: number): number {
 
 /** The deadline of a wait that may last `timeout` ms (undefined: forever). */
 export function deadlineOf(timeout: number | undefined): number {
-  // Above the timer limit Node would fire at once; treat it as forever, as the event-loop primitives do.
+  // Above the timer limit Node would fire at once: forever, as for the event-loop primitives.
   return timeout === undefined || timeout > 2 ** 31 - 1 ? Infinity : performance.now() + timeout;
 }
 
@@ -28,7 +28,12 @@ export function assertMayBlock(what: string): void {
 }
 
 /** Blocks this thread until `words[index] !== expected`, a notify, or the deadline. */
-export function waitSync(words: Int32Array, index: number, expected: number, deadline: number): WaitResult {
+export function waitSync(
+  words: Int32Array,
+  index: number,
+  expected: number,
+  deadline: number,
+): WaitResult {
   return Atomics.wait(words, index, expected, remaining(deadline));
 }
 

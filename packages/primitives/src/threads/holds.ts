@@ -78,7 +78,7 @@ export function runHoldingTask<T>(hold: ThreadHold, fn: () => T): T {
   return asyncHolds.run([...(asyncHolds.getStore() ?? []), hold], fn);
 }
 
-/** The holds that order the acquisition now being made: this thread's ordering holds, then the task's. */
+/** What orders the acquisition being made: the thread's ordering holds, then the task's. */
 export function orderingHolds(): readonly ThreadHold[] {
   const task = asyncHoldsUsed ? asyncHolds.getStore() : undefined;
   let ordering = threadHolds;

@@ -15,5 +15,11 @@ export { Condition, type ConditionHandle } from './condition.ts';
 export { Barrier, type ThreadBarrierOptions } from './barrier.ts';
 export { detector, ThreadDetector, type ThreadDetectorOptions } from './detector.ts';
 export type { ThreadCycleEdge } from './thread-graph.ts';
-export { DeadlockError, LockOrderError, type Cycle, type LockGraphReport, type Site } from '@interlock/core';
+export {
+  DeadlockError,
+  LockOrderError,
+  type Cycle,
+  type LockGraphReport,
+  type Site,
+} from '@interlock/core';
 export { instrumentWebLocks } from './web-locks.ts';

@@ -4,7 +4,14 @@ import type { Guard } from '../guard.ts';
 import { validateName, validateOptions } from '../internal/validate.ts';
 import { ThreadGuard } from './guard.ts';
 import { holdOf, type ThreadHold } from './holds.ts';
-import { PermitPrimitive, place, placeFrom, type Placement, type ThreadAcquireOptions, type ThreadPrimitiveOptions } from './permit-primitive.ts';
+import {
+  PermitPrimitive,
+  place,
+  placeFrom,
+  type Placement,
+  type ThreadAcquireOptions,
+  type ThreadPrimitiveOptions,
+} from './permit-primitive.ts';
 import { Permits } from './permits.ts';
 import { currentThread, type PrimitiveKind } from './shared-memory.ts';
 
@@ -21,7 +28,9 @@ function placement(kind: PrimitiveKind, options: ThreadPrimitiveOptions | undefi
   if (from !== undefined) return from;
   validateOptions(options);
   validateName(options?.name);
-  return place(kind, PermitPrimitive.counterWords + ownWords, options?.name, (words, base) => new Permits(words, base).init(1));
+  return place(kind, PermitPrimitive.counterWords + ownWords, options?.name, (words, base) =>
+    new Permits(words, base).init(1),
+  );
 }
 
 /** Shared by Lock and RLock. */
@@ -140,7 +149,9 @@ export class RLock extends ExclusiveThreadLock {
   }
 
   #ownHold(): ThreadHold | undefined {
-    return Atomics.load(this.permits.words, this.ownerWord) === currentThread + 1 ? holdOf(this) : undefined;
+    return Atomics.load(this.permits.words, this.ownerWord) === currentThread + 1
+      ? holdOf(this)
+      : undefined;
   }
 
   override acquire(options?: ThreadAcquireOptions): Guard {

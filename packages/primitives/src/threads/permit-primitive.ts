@@ -10,10 +10,23 @@ import { LockPoisonedError, type PoisonInfo } from './errors.ts';
 import { deadlineOf } from './futex.ts';
 import { makeHandle, type ThreadHandle } from './handle.ts';
 import type { Placement } from './placement.ts';
-import { addHold, holdOf, orderingHolds, removeHold, runHoldingTask, ThreadHold, type HeldPrimitive } from './holds.ts';
+import {
+  addHold,
+  holdOf,
+  orderingHolds,
+  removeHold,
+  runHoldingTask,
+  ThreadHold,
+  type HeldPrimitive,
+} from './holds.ts';
 import { permitWords, Permits, type Refusal } from './permits.ts';
 import { installedProbe, probeFor } from './probe.ts';
-import { blockHeaderWords, currentThread, type PrimitiveKind, type SharedDomain } from './shared-memory.ts';
+import {
+  blockHeaderWords,
+  currentThread,
+  type PrimitiveKind,
+  type SharedDomain,
+} from './shared-memory.ts';
 
 /** Options of `acquire`, `acquireAsync` and the waits. */
 export interface ThreadAcquireOptions {
@@ -26,8 +39,11 @@ export interface ThreadAcquireOptions {
   signal?: AbortSignal;
 }
 
-
-function refusalError(primitive: PermitPrimitive, refusal: Refusal, options: ThreadAcquireOptions | undefined): unknown {
+function refusalError(
+  primitive: PermitPrimitive,
+  refusal: Refusal,
+  options: ThreadAcquireOptions | undefined,
+): unknown {
   if (refusal === 'aborted') return options?.signal?.reason;
   if (refusal === 'poisoned') return new LockPoisonedError(primitive.name, primitive.poisonInfo());
   const timeout = options?.timeout ?? Infinity;
@@ -37,7 +53,11 @@ function refusalError(primitive: PermitPrimitive, refusal: Refusal, options: Thr
 export { place, placeFrom, type Placement, type ThreadPrimitiveOptions } from './placement.ts';
 
 /** Runs `fn` as the task holding `guard`'s acquisition of `primitive` (for withLockAsync). */
-export function runHolding<T>(primitive: HeldPrimitive, guard: Guard, fn: () => T | PromiseLike<T>): T | PromiseLike<T> {
+export function runHolding<T>(
+  primitive: HeldPrimitive,
+  guard: Guard,
+  fn: () => T | PromiseLike<T>,
+): T | PromiseLike<T> {
   const hold = guard instanceof ThreadHold ? guard : holdOf(primitive);
   if (hold === undefined) return fn();
   return runHoldingTask(hold, fn);
@@ -84,8 +104,17 @@ export abstract class PermitPrimitive implements HeldPrimitive {
     const thread = this.permits.poisonedBy - 1;
     if (thread < 0) return undefined;
     let found: PoisonInfo = { thread };
-    for (const record of this.#domain.readRecords(0).records as { type?: string; index?: number; thread?: number; site?: string }[]) {
-      if (record.type === 'owner-exited' && record.index === this.index && record.thread === thread) {
+    for (const record of this.#domain.readRecords(0).records as {
+      type?: string;
+      index?: number;
+      thread?: number;
+      site?: string;
+    }[]) {
+      if (
+        record.type === 'owner-exited' &&
+        record.index === this.index &&
+        record.thread === thread
+      ) {
         found = record.site === undefined ? { thread } : { thread, site: record.site };
       }
     }
@@ -95,7 +124,12 @@ export abstract class PermitPrimitive implements HeldPrimitive {
   /** Blocking acquisition of one permit, as a new hold of this thread. */
   protected takeSync(options: ThreadAcquireOptions | undefined, resume?: ThreadHold): ThreadHold {
     // The uncontended path with the detector off: one epoch load, the counter, one hold.
-    if (options === undefined && resume === undefined && probeFor(this.#domain) === undefined && this.permits.tryTake()) {
+    if (
+      options === undefined &&
+      resume === undefined &&
+      probeFor(this.#domain) === undefined &&
+      this.permits.tryTake()
+    ) {
       const hold = new ThreadHold(this);
       addHold(hold);
       return hold;
@@ -114,7 +148,10 @@ export abstract class PermitPrimitive implements HeldPrimitive {
   }
 
   /** The same without blocking the thread. */
-  protected async takeAsync(options: ThreadAcquireOptions | undefined, resume?: ThreadHold): Promise<ThreadHold> {
+  protected async takeAsync(
+    options: ThreadAcquireOptions | undefined,
+    resume?: ThreadHold,
+  ): Promise<ThreadHold> {
     const attempt = this.#begin(options);
     if (!attempt.taken) {
       let refusal: Refusal | undefined;
@@ -135,7 +172,11 @@ export abstract class PermitPrimitive implements HeldPrimitive {
    * permit at once. When that fails, the detector has been told the acquisition waits (`end`
    * ends that).
    */
-  #begin(options: ThreadAcquireOptions | undefined): { taken: boolean; token: unknown; end: (() => void) | undefined } {
+  #begin(options: ThreadAcquireOptions | undefined): {
+    taken: boolean;
+    token: unknown;
+    end: (() => void) | undefined;
+  } {
     validateWaitOptions(options);
     const signal = options?.signal;
     if (signal?.aborted === true) throw signal.reason;
@@ -189,7 +230,12 @@ export abstract class PermitPrimitive implements HeldPrimitive {
   /** Takes a permit if one is free now. */
   protected tryTake(): ThreadHold | undefined {
     const probe = probeFor(this.#domain);
-    const token = probe?.beforeAcquire(this, probe === undefined ? [] : orderingHolds(), false, false);
+    const token = probe?.beforeAcquire(
+      this,
+      probe === undefined ? [] : orderingHolds(),
+      false,
+      false,
+    );
     if (!this.permits.tryTake()) {
       if (this.permits.poisonedBy !== 0) throw new LockPoisonedError(this.name, this.poisonInfo());
       return undefined;
@@ -232,13 +278,23 @@ export abstract class PermitPrimitive implements HeldPrimitive {
   ownerExited(hold: ThreadHold): void {
     const site = installedProbe()?.siteOf(hold);
     const poisons = this.kind === 'Lock' || this.kind === 'RLock';
-    this.#domain.appendRecord({ type: 'owner-exited', index: this.index, name: this.name, kind: this.kind, thread: currentThread, site });
+    this.#domain.appendRecord({
+      type: 'owner-exited',
+      index: this.index,
+      name: this.name,
+      kind: this.kind,
+      thread: currentThread,
+      site,
+    });
     if (poisons) this.permits.poison(currentThread);
     const where = site === undefined ? '' : ` taken at ${site}`;
     const outcome = poisons ? 'it is now poisoned' : 'its permit stays taken';
-    process.emitWarning(`Thread ${currentThread} exited holding ${this.kind} ${this.name}${where}; ${outcome}`, {
-      type: 'InterlockWarning',
-      code: 'ERR_INTERLOCK_OWNER_EXITED',
-    });
+    process.emitWarning(
+      `Thread ${currentThread} exited holding ${this.kind} ${this.name}${where}; ${outcome}`,
+      {
+        type: 'InterlockWarning',
+        code: 'ERR_INTERLOCK_OWNER_EXITED',
+      },
+    );
   }
 }

@@ -107,12 +107,16 @@ export class Permits {
       const outcome = this.#look(ticket, deadline);
       if (outcome !== 'wait') return outcome;
       const slice = sliceEnd(deadline);
-      if (waitSync(this.words, this.#seq, seq, slice) === 'timed-out' && slice < deadline) this.#heal(ticket);
+      if (waitSync(this.words, this.#seq, seq, slice) === 'timed-out' && slice < deadline)
+        this.#heal(ticket);
     }
   }
 
   /** The same without blocking; an abort through `signal` gives up at once and loses no wake-up. */
-  async acquireAsync(deadline: number, signal: AbortSignal | undefined): Promise<Refusal | undefined> {
+  async acquireAsync(
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Refusal | undefined> {
     const first = this.#first(deadline);
     if (first !== 'wait') return first;
     const ticket = this.#announce();
@@ -121,7 +125,9 @@ export class Permits {
       const outcome = this.#look(ticket, deadline);
       if (outcome !== 'wait') return outcome;
       const slice = sliceEnd(deadline);
-      const result = await waitAsync(this.words, this.#seq, seq, slice, signal, () => this.#passWake());
+      const result = await waitAsync(this.words, this.#seq, seq, slice, signal, () =>
+        this.#passWake(),
+      );
       if (result === 'aborted') return this.#leave(ticket, 'aborted');
       if (result === 'timed-out' && slice < deadline) this.#heal(ticket);
     }
@@ -195,7 +201,11 @@ export class Permits {
   release(n: number, limit: number | undefined): boolean {
     const words = this.words;
     // A held lock with nothing reserved is state 0: one CAS (the uncontended path).
-    if (n === 1 && (limit === undefined || limit >= 1) && Atomics.compareExchange(words, this.#state, 0, 1) === 0) {
+    if (
+      n === 1 &&
+      (limit === undefined || limit >= 1) &&
+      Atomics.compareExchange(words, this.#state, 0, 1) === 0
+    ) {
       if (Atomics.load(words, this.#waiters) !== 0) this.#handOff(1);
       return true;
     }
@@ -203,7 +213,8 @@ export class Permits {
       const state = Atomics.load(words, this.#state);
       const free = state & maxPermits;
       if (limit !== undefined && free + (state >>> freeBits) + n > limit) return false;
-      if (free + n > maxPermits) throw new RangeError(`A thread semaphore holds at most ${maxPermits} permits`);
+      if (free + n > maxPermits)
+        throw new RangeError(`A thread semaphore holds at most ${maxPermits} permits`);
       if (Atomics.compareExchange(words, this.#state, state, state + n) === state) break;
     }
     if (Atomics.load(words, this.#waiters) !== 0) this.#handOff(n);
@@ -240,7 +251,8 @@ export class Permits {
     for (;;) {
       const state = Atomics.load(words, this.#state);
       if (state >>> freeBits === 0) return false;
-      if (Atomics.compareExchange(words, this.#state, state, state - reservedUnit) === state) return true;
+      if (Atomics.compareExchange(words, this.#state, state, state - reservedUnit) === state)
+        return true;
     }
   }
 
@@ -258,12 +270,20 @@ export class Permits {
       const state = Atomics.load(words, this.#state);
       moved = Math.min(n, waiting, state & maxPermits, maxReserved - (state >>> freeBits));
       if (moved <= 0) return;
-      if (Atomics.compareExchange(words, this.#state, state, state - moved + moved * reservedUnit) === state) break;
+      if (
+        Atomics.compareExchange(words, this.#state, state, state - moved + moved * reservedUnit) ===
+        state
+      )
+        break;
     }
     // Only ever moves forward (wrap-safe), so an older release cannot take eligibility back.
     for (;;) {
       const eligible = Atomics.load(words, this.#eligible);
-      if (((below - eligible) | 0) <= 0 || Atomics.compareExchange(words, this.#eligible, eligible, below) === eligible) break;
+      if (
+        ((below - eligible) | 0) <= 0 ||
+        Atomics.compareExchange(words, this.#eligible, eligible, below) === eligible
+      )
+        break;
     }
     Atomics.add(words, this.#seq, 1);
     Atomics.notify(words, this.#seq, moved);
@@ -279,7 +299,11 @@ export class Permits {
       const state = Atomics.load(words, this.#state);
       moved = Math.min(n, state >>> freeBits);
       if (moved === 0) return;
-      if (Atomics.compareExchange(words, this.#state, state, state + moved - moved * reservedUnit) === state) break;
+      if (
+        Atomics.compareExchange(words, this.#state, state, state + moved - moved * reservedUnit) ===
+        state
+      )
+        break;
     }
     Atomics.add(words, this.#seq, 1);
     Atomics.notify(words, this.#seq, moved);
@@ -294,5 +318,4 @@ export class Permits {
     Atomics.add(this.words, this.#seq, 1);
     Atomics.notify(this.words, this.#seq, 1);
   }
-
 }

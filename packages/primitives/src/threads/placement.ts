@@ -3,7 +3,14 @@
  * handle names.
  */
 import { openHandle } from './handle.ts';
-import { blockHeaderWords, currentDomain, currentThread, tags, type PrimitiveKind, type SharedDomain } from './shared-memory.ts';
+import {
+  blockHeaderWords,
+  currentDomain,
+  currentThread,
+  tags,
+  type PrimitiveKind,
+  type SharedDomain,
+} from './shared-memory.ts';
 
 /** Options of a thread primitive's constructor. */
 export interface ThreadPrimitiveOptions {
@@ -45,4 +52,3 @@ export function placeFrom(handle: unknown, kinds: readonly PrimitiveKind[]): Pla
   const opened = openHandle(handle, kinds);
   return { ...opened, view: opened.domain.blockView(opened.index) };
 }
-

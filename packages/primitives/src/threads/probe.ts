@@ -12,7 +12,12 @@ export interface ThreadProbe {
    * DeadlockError — only when `blocking` — and the acquisition then fails with nothing taken.
    * Returns a token handed back to `acquired` (the captured site).
    */
-  beforeAcquire(primitive: HeldPrimitive, held: readonly ThreadHold[], reentry: boolean, blocking: boolean): unknown;
+  beforeAcquire(
+    primitive: HeldPrimitive,
+    held: readonly ThreadHold[],
+    reentry: boolean,
+    blocking: boolean,
+  ): unknown;
   /**
    * The acquisition must wait. May throw DeadlockError when this wait closes a wait-for cycle
    * across threads (the waiter is then not queued). Returns the callback that ends the wait.
@@ -30,7 +35,7 @@ export interface ThreadProbe {
 let threadProbe: ThreadProbe | undefined;
 /** The detector settings epoch this thread last followed. */
 let epochSeen = 0;
-/** Set by the detector module: installs or removes this thread's probe for the domain's settings. */
+/** Set by the detector module: installs or removes this thread's probe per domain settings. */
 let follow: ((domain: SharedDomain) => ThreadProbe | undefined) | undefined;
 
 export function setFollower(next: (domain: SharedDomain) => ThreadProbe | undefined): void {

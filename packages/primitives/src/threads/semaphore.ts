@@ -1,7 +1,13 @@
 /** Semaphore and BoundedSemaphore across threads. */
 import { validateInteger, validateName, validateOptions } from '../internal/validate.ts';
 import { holdOf, removeHold, type ThreadHold } from './holds.ts';
-import { PermitPrimitive, place, placeFrom, type Placement, type ThreadPrimitiveOptions } from './permit-primitive.ts';
+import {
+  PermitPrimitive,
+  place,
+  placeFrom,
+  type Placement,
+  type ThreadPrimitiveOptions,
+} from './permit-primitive.ts';
 import { maxPermits, Permits } from './permits.ts';
 import { installedProbe } from './probe.ts';
 import type { PrimitiveKind } from './shared-memory.ts';
@@ -12,17 +18,23 @@ const ownWords = 1;
 
 let received: Placement | undefined;
 
-function placement(kind: PrimitiveKind, value: unknown, options: ThreadPrimitiveOptions | undefined): Placement {
+function placement(
+  kind: PrimitiveKind,
+  value: unknown,
+  options: ThreadPrimitiveOptions | undefined,
+): Placement {
   const from = received;
   received = undefined;
   if (from !== undefined) return from;
   validateInteger(value, 'value', 0);
-  if (value > maxPermits) throw new RangeError(`Expected \`value\` to be an integer ≤ ${maxPermits}, got ${value}`);
+  if (value > maxPermits)
+    throw new RangeError(`Expected \`value\` to be an integer ≤ ${maxPermits}, got ${value}`);
   validateOptions(options);
   validateName(options?.name);
   return place(kind, PermitPrimitive.counterWords + ownWords, options?.name, (words, base) => {
     new Permits(words, base).init(value);
-    if (kind === 'BoundedSemaphore') Atomics.store(words, base + PermitPrimitive.counterWords + limitOffset, value + 1);
+    if (kind === 'BoundedSemaphore')
+      Atomics.store(words, base + PermitPrimitive.counterWords + limitOffset, value + 1);
   });
 }
 
@@ -83,7 +95,8 @@ export class Semaphore extends PermitPrimitive {
   }
 
   releaseHold(hold: ThreadHold): void {
-    if (!this.permits.release(1, this.limit)) throw new RangeError(`${this.name} released too many times: at most ${this.limit} permits`);
+    if (!this.permits.release(1, this.limit))
+      throw new RangeError(`${this.name} released too many times: at most ${this.limit} permits`);
     hold.count = 0;
     removeHold(hold);
     installedProbe()?.released(hold);

@@ -109,7 +109,12 @@ export class SharedDomain {
 
   /** The domain a received buffer holds; undefined when it is not one. */
   static open(buffer: unknown): SharedDomain | undefined {
-    if (!(buffer instanceof SharedArrayBuffer) || !buffer.growable || buffer.byteLength < headerWords * 4) return undefined;
+    if (
+      !(buffer instanceof SharedArrayBuffer) ||
+      !buffer.growable ||
+      buffer.byteLength < headerWords * 4
+    )
+      return undefined;
     if (Atomics.load(new Int32Array(buffer, 0, 1), 0) !== magic) return undefined;
     return new SharedDomain(buffer);
   }
@@ -133,7 +138,12 @@ export class SharedDomain {
 
   /** The tag of the block at `index`, or 0 when `index` is not inside the used arena. */
   tagAt(index: number): number {
-    if (!Number.isSafeInteger(index) || index < headerWords || index >= Atomics.load(this.words, header.bump)) return 0;
+    if (
+      !Number.isSafeInteger(index) ||
+      index < headerWords ||
+      index >= Atomics.load(this.words, header.bump)
+    )
+      return 0;
     if ((index + blockHeaderWords) * 4 > this.buffer.byteLength) return 0;
     return Atomics.load(this.words, index);
   }
@@ -179,7 +189,10 @@ export class SharedDomain {
     const records: unknown[] = [];
     let at = cursor;
     for (;;) {
-      const next = at === 0 ? Atomics.load(this.words, header.logHead) : Atomics.load(this.words, at + blockHeaderWords);
+      const next =
+        at === 0
+          ? Atomics.load(this.words, header.logHead)
+          : Atomics.load(this.words, at + blockHeaderWords);
       if (next === 0) break;
       const body = next + blockHeaderWords;
       const length = Atomics.load(this.words, body + 1);

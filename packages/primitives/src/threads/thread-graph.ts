@@ -22,7 +22,13 @@ import {
 } from '@interlock/core';
 import type { HeldPrimitive, ThreadHold } from './holds.ts';
 import { Permits } from './permits.ts';
-import { blockHeaderWords, currentThread, domainHeader, tags, type SharedDomain } from './shared-memory.ts';
+import {
+  blockHeaderWords,
+  currentThread,
+  domainHeader,
+  tags,
+  type SharedDomain,
+} from './shared-memory.ts';
 
 /** A cycle edge as the thread detector reports it: with the thread that nested the two locks. */
 export interface ThreadCycleEdge extends CycleEdge {
@@ -60,7 +66,14 @@ interface DeadlockLog {
   readonly type: 'deadlock';
   readonly cycle: Cycle;
 }
-type LogRecord = EdgeLog | PrimitiveLog | ThreadLog | WebLockLog | DeadlockLog | { readonly type: 'reset' } | { readonly type: 'owner-exited' };
+type LogRecord =
+  | EdgeLog
+  | PrimitiveLog
+  | ThreadLog
+  | WebLockLog
+  | DeadlockLog
+  | { readonly type: 'reset' }
+  | { readonly type: 'owner-exited' };
 
 interface EdgeSites {
   readonly holder: Site | undefined;
@@ -118,7 +131,11 @@ export class ThreadGraph {
   constructor(domain: SharedDomain, settings: GraphSettings) {
     this.#domain = domain;
     this.#settings = settings;
-    this.#replica = new Detector({ onCycle: settings.onCycle, stacks: false, onWarning: (warning) => this.#warn(warning) });
+    this.#replica = new Detector({
+      onCycle: settings.onCycle,
+      stacks: false,
+      onWarning: (warning) => this.#warn(warning),
+    });
     this.#graphLock = new Permits(domain.header, domainHeader.graphLock);
   }
 
@@ -129,7 +146,9 @@ export class ThreadGraph {
 
   /** Where this acquisition happens (a stack capture: only on slow paths). */
   site(): Site | undefined {
-    return this.#settings.stacks ? userSite(new Error('site').stack ?? '', this.#settings.frameFilters) : undefined;
+    return this.#settings.stacks
+      ? userSite(new Error('site').stack ?? '', this.#settings.frameFilters)
+      : undefined;
   }
 
   /**
@@ -137,7 +156,11 @@ export class ThreadGraph {
    * LockOrderError (onCycle 'throw') / DeadlockError (re-acquiring a held Lock). Returns the
    * acquisition's site when one was captured.
    */
-  beforeAcquire(primitive: HeldPrimitive, held: readonly ThreadHold[], reentry: boolean): Site | undefined {
+  beforeAcquire(
+    primitive: HeldPrimitive,
+    held: readonly ThreadHold[],
+    reentry: boolean,
+  ): Site | undefined {
     const to = primitive.index;
     if (held.length === 0) {
       if (primitive.detectorSeen || !this.#settings.stacks) return undefined;
@@ -178,7 +201,11 @@ export class ThreadGraph {
    * each blocked on a lock the next one holds, throws DeadlockError (this thread does not wait).
    * Returns what ends the wait.
    */
-  waiting(primitive: HeldPrimitive, held: readonly ThreadHold[], site: Site | undefined): () => void {
+  waiting(
+    primitive: HeldPrimitive,
+    held: readonly ThreadHold[],
+    site: Site | undefined,
+  ): () => void {
     if (!isExclusive(primitive)) return noWait;
     const holds = held.filter((hold) => hold.live && hold.count > 0 && isExclusive(hold.primitive));
     if (holds.length === 0) return noWait;
@@ -188,7 +215,8 @@ export class ThreadGraph {
       this.#replay();
       const published = Math.min(holds.length, maxPublishedHolds);
       if (holds.length > maxPublishedHolds) this.#warnHolds(holds.length);
-      for (let index = 0; index < published; index++) Atomics.store(words, own + slot.holds + index, holds[index]!.primitive.index);
+      for (let index = 0; index < published; index++)
+        Atomics.store(words, own + slot.holds + index, holds[index]!.primitive.index);
       Atomics.store(words, own + slot.count, published);
       Atomics.store(words, own + slot.waitingOn, primitive.index);
       const cycle = this.#waitCycle(primitive, held, site);
@@ -214,7 +242,13 @@ export class ThreadGraph {
       if (found !== undefined) return found;
       const index = this.#domain.allocate(tags.WebLock, 0);
       const display = `navigator.locks "${name}"`;
-      this.#domain.appendRecord({ type: 'primitive', index, kind: 'WebLock', name: display, thread: currentThread });
+      this.#domain.appendRecord({
+        type: 'primitive',
+        index,
+        kind: 'WebLock',
+        name: display,
+        thread: currentThread,
+      });
       this.#domain.appendRecord({ type: 'weblock', name, index });
       this.#webLocks.set(name, index);
       this.#names.set(index, { name: display, kind: 'WebLock' });
@@ -278,13 +312,17 @@ export class ThreadGraph {
     const fresh: EdgeLog[] = [];
     for (const hold of held) {
       const from = hold.primitive.index;
-      if (!hold.live || hold.count === 0 || from === to || this.#known.get(from)?.has(to) === true) continue;
+      if (!hold.live || hold.count === 0 || from === to || this.#known.get(from)?.has(to) === true)
+        continue;
       const sites = { holder: this.siteOf(hold, held), acquirer, thread: currentThread };
       // Visible to #enrich while the replica decides (a refused edge is reported with its sites).
       this.#sites.set(edgeKey(from, to), sites);
       fresh.push({ type: 'edge', from, to, ...sites, taken: true });
     }
-    const entries: Hold[] = held.map((hold) => ({ lock: this.#node(hold.primitive), live: hold.live && hold.count > 0 }));
+    const entries: Hold[] = held.map((hold) => ({
+      lock: this.#node(hold.primitive),
+      live: hold.live && hold.count > 0,
+    }));
     try {
       this.#replica.beforeAcquire(entries, this.#node(primitive), false);
     } catch (error) {
@@ -292,7 +330,8 @@ export class ThreadGraph {
         const closing = error.cycle.edges.at(-1);
         const from = closing === undefined ? undefined : this.#indexOf.get(closing.from);
         const refused = fresh.find((edge) => edge.from === from);
-        for (const edge of fresh) if (edge !== refused) this.#sites.delete(edgeKey(edge.from, edge.to));
+        for (const edge of fresh)
+          if (edge !== refused) this.#sites.delete(edgeKey(edge.from, edge.to));
         if (refused !== undefined) this.#domain.appendRecord({ ...refused, taken: false });
         throw new LockOrderError(this.#enrich(error.cycle));
       }
@@ -344,12 +383,17 @@ export class ThreadGraph {
 
   #apply(edge: EdgeLog): void {
     const key = edgeKey(edge.from, edge.to);
-    if (!this.#sites.has(key)) this.#sites.set(key, { holder: edge.holder, acquirer: edge.acquirer, thread: edge.thread });
+    if (!this.#sites.has(key))
+      this.#sites.set(key, { holder: edge.holder, acquirer: edge.acquirer, thread: edge.thread });
     if (edge.taken) this.#know(edge.from, edge.to);
     // Replayed edges were decided by their thread: here they only add to the graph and findings.
     this.#replica.configure({ onCycle: edge.taken ? 'record' : 'throw' });
     try {
-      this.#replica.beforeAcquire([{ lock: this.#nodeAt(edge.from), live: true }], this.#nodeAt(edge.to), false);
+      this.#replica.beforeAcquire(
+        [{ lock: this.#nodeAt(edge.from), live: true }],
+        this.#nodeAt(edge.to),
+        false,
+      );
     } catch (error) {
       if (!(error instanceof LockOrderError)) throw error;
     } finally {
@@ -358,7 +402,8 @@ export class ThreadGraph {
   }
 
   #node(primitive: HeldPrimitive): LockNode {
-    if (!this.#names.has(primitive.index)) this.#names.set(primitive.index, { name: primitive.name, kind: primitive.kind });
+    if (!this.#names.has(primitive.index))
+      this.#names.set(primitive.index, { name: primitive.name, kind: primitive.kind });
     return this.#nodeAt(primitive.index);
   }
 
@@ -367,8 +412,13 @@ export class ThreadGraph {
     if (node !== undefined) return node;
     const named = this.#names.get(index) ?? this.#nameFromLog(index);
     const kind = named.kind;
-    node = new LockNode({ name: named.name, kind, reentrant: kind === 'RLock', exclusive: kind === 'Lock' || kind === 'RLock' });
-    // A non-blocking look registers the node with the replica (so reports list it) and orders nothing.
+    node = new LockNode({
+      name: named.name,
+      kind,
+      reentrant: kind === 'RLock',
+      exclusive: kind === 'Lock' || kind === 'RLock',
+    });
+    // A non-blocking look registers the node with the replica (reports list it), ordering nothing.
     this.#replica.beforeAcquire([], node, false, false);
     this.#nodes.set(index, node);
     this.#indexOf.set(node.id, index);
@@ -392,7 +442,8 @@ export class ThreadGraph {
   #enrichEdge(edge: CycleEdge): ThreadCycleEdge {
     const from = this.#indexOf.get(edge.from);
     const to = this.#indexOf.get(edge.to);
-    const sites = from === undefined || to === undefined ? undefined : this.#sites.get(edgeKey(from, to));
+    const sites =
+      from === undefined || to === undefined ? undefined : this.#sites.get(edgeKey(from, to));
     const holder = edge.holder ?? sites?.holder;
     const acquirer = edge.acquirer ?? sites?.acquirer;
     return {
@@ -412,7 +463,8 @@ export class ThreadGraph {
   }
 
   #warn(warning: unknown): void {
-    if (warning instanceof LockOrderError) this.#settings.onWarning(new LockOrderError(this.#enrich(warning.cycle)));
+    if (warning instanceof LockOrderError)
+      this.#settings.onWarning(new LockOrderError(this.#enrich(warning.cycle)));
   }
 
   /** This thread's slot in the wait-for table (allocated and logged on first use). */
@@ -441,7 +493,8 @@ export class ThreadGraph {
     for (const [thread, at] of this.#slots) {
       if (Atomics.load(words, at + slot.waitingOn) === 0) continue;
       const count = Atomics.load(words, at + slot.count);
-      for (let index = 0; index < count; index++) if (Atomics.load(words, at + slot.holds + index) === lock) return thread;
+      for (let index = 0; index < count; index++)
+        if (Atomics.load(words, at + slot.holds + index) === lock) return thread;
     }
     return undefined;
   }
@@ -450,7 +503,11 @@ export class ThreadGraph {
    * Follows "held by blocked thread T → the lock T waits on → …" from the lock this thread is
    * about to wait on; coming back to this thread is a deadlock (every step is blocked for good).
    */
-  #waitCycle(primitive: HeldPrimitive, held: readonly ThreadHold[], site: Site | undefined): Cycle | undefined {
+  #waitCycle(
+    primitive: HeldPrimitive,
+    held: readonly ThreadHold[],
+    site: Site | undefined,
+  ): Cycle | undefined {
     const words = this.#domain.words;
     const chain: { lock: number; owner: number }[] = [];
     let lock = primitive.index;
@@ -472,7 +529,9 @@ export class ThreadGraph {
       const to = chain[(i + 1) % chain.length]!.lock;
       const known = this.#sites.get(edgeKey(from, to));
       const mine = step.owner === currentThread;
-      const holder = mine ? this.siteOf(held.find((hold) => hold.primitive.index === from) ?? held[0]!, held) : known?.holder;
+      const holder = mine
+        ? this.siteOf(held.find((hold) => hold.primitive.index === from) ?? held[0]!, held)
+        : known?.holder;
       const acquirer = mine ? site : known?.acquirer;
       return {
         from: `T${this.#domain.idAt(from)}`,
@@ -483,7 +542,10 @@ export class ThreadGraph {
       };
     });
     // Listed from this thread's wait: it holds the last lock and requests the first.
-    return { locks: locks.map((node) => ({ id: this.#stableId(node.id), name: node.name })), edges };
+    return {
+      locks: locks.map((node) => ({ id: this.#stableId(node.id), name: node.name })),
+      edges,
+    };
   }
 
   /** Runs `fn` holding the domain's graph lock (held for a replay and a decision: spin, never sleep long). */
@@ -499,5 +561,5 @@ export class ThreadGraph {
 
 function noWait(): void {}
 
-/** A private word nobody notifies: waiting on it is a short sleep that works on any thread but the main one. */
+/** A private word nobody notifies: waiting on it is a short sleep (on any thread, in Node). */
 const spinView = new Int32Array(new SharedArrayBuffer(4));

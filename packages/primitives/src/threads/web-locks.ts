@@ -54,9 +54,15 @@ export function wrapWebLocks(domain: SharedDomain): void {
   const request = original.request.bind(original);
   const manager: LockManager = {
     query: () => original.query(),
-    request(name: string, optionsOrCallback: LockOptions | Callback, maybeCallback?: Callback): Promise<never> {
+    request(
+      name: string,
+      optionsOrCallback: LockOptions | Callback,
+      maybeCallback?: Callback,
+    ): Promise<never> {
       const options = typeof optionsOrCallback === 'function' ? {} : optionsOrCallback;
-      const callback = (typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback)!;
+      const callback = (
+        typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback
+      )!;
       const probe = probeFor(domain);
       if (probe === undefined || typeof name !== 'string' || typeof callback !== 'function') {
         return request(name, options, callback) as Promise<never>;
@@ -91,7 +97,11 @@ export function wrapWebLocks(domain: SharedDomain): void {
     },
   } as LockManager;
   wrapped.add(manager);
-  Object.defineProperty(globalThis.navigator, 'locks', { value: manager, configurable: true, enumerable: true });
+  Object.defineProperty(globalThis.navigator, 'locks', {
+    value: manager,
+    configurable: true,
+    enumerable: true,
+  });
 }
 
 /**
@@ -110,7 +120,9 @@ export function wrapWebLocks(domain: SharedDomain): void {
  */
 export function instrumentWebLocks(): void {
   if (globalThis.navigator?.locks === undefined) {
-    throw new TypeError('Expected `navigator.locks` (Web Locks, Node 24.5 or later) to exist, got undefined');
+    throw new TypeError(
+      'Expected `navigator.locks` (Web Locks, Node 24.5 or later) to exist, got undefined',
+    );
   }
   const domain = currentDomain();
   Atomics.store(domain.header, domainHeader.webLocks, 1);

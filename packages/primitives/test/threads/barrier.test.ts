@@ -8,9 +8,17 @@ describe('Barrier across threads', { timeout: workerTestTimeout }, () => {
     const phases = 50;
     const barrier = new Barrier(workers, { name: 'phase' });
     const cells = new Int32Array(new SharedArrayBuffer(4 * (1 + workers * phases)));
-    const results = (await joinAll(startWorkers('phases', workers, (id) => ({ id, workers, phases, barrier: barrier.handle, cells: cells.buffer })))).map(
-      (messages) => messages[0] as { indexes: number[]; early: number },
-    );
+    const results = (
+      await joinAll(
+        startWorkers('phases', workers, (id) => ({
+          id,
+          workers,
+          phases,
+          barrier: barrier.handle,
+          cells: cells.buffer,
+        })),
+      )
+    ).map((messages) => messages[0] as { indexes: number[]; early: number });
     expect(results.map((result) => result.early)).toEqual([0, 0, 0, 0]);
     for (let phase = 0; phase < phases; phase++) {
       expect(results.map((result) => result.indexes[phase]).sort()).toEqual([0, 1, 2, 3]);

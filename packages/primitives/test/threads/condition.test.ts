@@ -12,10 +12,25 @@ describe('Condition across threads', { timeout: workerTestTimeout }, () => {
     const notFull = new Condition(lock, { name: 'notFull' });
     const notEmpty = new Condition(lock, { name: 'notEmpty' });
     const ring = new Int32Array(new SharedArrayBuffer(4 * (3 + capacity)));
-    const common = { total: producers * each, notFull: notFull.handle, notEmpty: notEmpty.handle, ring: ring.buffer, capacity };
+    const common = {
+      total: producers * each,
+      notFull: notFull.handle,
+      notEmpty: notEmpty.handle,
+      ring: ring.buffer,
+      capacity,
+    };
     const workers = [
-      ...Array.from({ length: producers }, (_, p) => startWorker('bounded-buffer', { ...common, role: 'producer', first: p * each, count: each })),
-      ...Array.from({ length: consumers }, () => startWorker('bounded-buffer', { ...common, role: 'consumer', first: 0, count: 0 })),
+      ...Array.from({ length: producers }, (_, p) =>
+        startWorker('bounded-buffer', {
+          ...common,
+          role: 'producer',
+          first: p * each,
+          count: each,
+        }),
+      ),
+      ...Array.from({ length: consumers }, () =>
+        startWorker('bounded-buffer', { ...common, role: 'consumer', first: 0, count: 0 }),
+      ),
     ];
     const messages = await joinAll(workers);
     const taken = messages.flat(2) as number[];
@@ -58,4 +73,3 @@ describe('Condition across threads', { timeout: workerTestTimeout }, () => {
     expect(again.lock.name).toBe('l');
   });
 });
-

@@ -7,7 +7,13 @@ async function run(mode: 'locked' | 'racy', workers: number, iterations: number)
   const lock = new Lock({ name: 'counter' });
   const barrier = new Barrier(workers, { name: 'start' });
   await joinAll(
-    startWorkers('counter', workers, () => ({ mode, counter: counter.buffer, iterations, lock: lock.handle, barrier: barrier.handle })),
+    startWorkers('counter', workers, () => ({
+      mode,
+      counter: counter.buffer,
+      iterations,
+      lock: lock.handle,
+      barrier: barrier.handle,
+    })),
   );
   return counter[0]!;
 }

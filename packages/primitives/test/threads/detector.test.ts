@@ -20,7 +20,11 @@ describe('one lock-order graph for every thread', { timeout: workerTestTimeout }
     const two = startWorker('nest', { first: b.handle, second: a.handle });
     const twoThread = two.worker.threadId;
     const [messages] = await joinAll([two]);
-    const reply = messages![0] as { outcome: string; code: string; cycle: { edges: ThreadCycleEdge[] } };
+    const reply = messages![0] as {
+      outcome: string;
+      code: string;
+      cycle: { edges: ThreadCycleEdge[] };
+    };
     expect(reply.outcome).toBe('LockOrderError');
     expect(a.locked || b.locked).toBe(false);
 
@@ -50,7 +54,9 @@ describe('one lock-order graph for every thread', { timeout: workerTestTimeout }
     await joinAll([startWorker('nest', { first: a.handle, second: b.handle })]);
     const [messages] = await joinAll([startWorker('nest', { first: b.handle, second: a.handle })]);
     expect(messages).toEqual([{ outcome: 'acquired' }]);
-    expect(detector.cycles().map((cycle) => cycle.locks.map((lock) => lock.name))).toEqual([['x', 'y']]);
+    expect(detector.cycles().map((cycle) => cycle.locks.map((lock) => lock.name))).toEqual([
+      ['x', 'y'],
+    ]);
   });
 
   it('a real cross-thread deadlock is broken with DeadlockError in exactly one thread; the other completes', async () => {
@@ -62,7 +68,9 @@ describe('one lock-order graph for every thread', { timeout: workerTestTimeout }
       startWorker('nest', { first: a.handle, second: b.handle, barrier: barrier.handle }),
       startWorker('nest', { first: b.handle, second: a.handle, barrier: barrier.handle }),
     ];
-    const outcomes = (await joinAll(workers)).map((messages) => (messages[0] as { outcome: string }).outcome).sort();
+    const outcomes = (await joinAll(workers))
+      .map((messages) => (messages[0] as { outcome: string }).outcome)
+      .sort();
     expect(outcomes).toEqual(['DeadlockError', 'acquired']);
     const deadlocks = detector.deadlocks();
     expect(deadlocks).toHaveLength(1);

@@ -11,12 +11,22 @@ describe('fairness across threads', { timeout: workerTestTimeout }, () => {
     const shared = new Int32Array(new SharedArrayBuffer(4 * (3 + 200_000)));
     const lock = new Lock({ name: 'contended' });
     const barrier = new Barrier(polite + 1);
-    // White-box: the lock's own count of queued waiters, so "others waiting" means exactly "queued in the lock".
-    const common = { rounds, lock: lock.handle, barrier: barrier.handle, shared: shared.buffer, waitersWord: lock.handle.index + blockHeaderWords + waitersWord };
+    // White-box: the lock's own count of queued waiters, so "others waiting" means exactly
+    // "queued in the lock".
+    const common = {
+      rounds,
+      lock: lock.handle,
+      barrier: barrier.handle,
+      shared: shared.buffer,
+      waitersWord: lock.handle.index + blockHeaderWords + waitersWord,
+    };
     const workers = [startWorker('fairness', { ...common, role: 'greedy', id: 0 })];
-    for (let id = 1; id <= polite; id++) workers.push(startWorker('fairness', { ...common, role: 'polite', id }));
+    for (let id = 1; id <= polite; id++)
+      workers.push(startWorker('fairness', { ...common, role: 'polite', id }));
     // The greedy worker stops once every polite one is done; if they starved, this never resolves.
-    const done = Promise.all(workers.slice(1).map((started) => started.exited)).then(() => Atomics.store(shared, 0, 1));
+    const done = Promise.all(workers.slice(1).map((started) => started.exited)).then(() =>
+      Atomics.store(shared, 0, 1),
+    );
     await joinAll(workers);
     await done;
     const length = Math.min(Atomics.load(shared, 2), shared.length - 3);

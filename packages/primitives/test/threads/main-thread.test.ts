@@ -77,7 +77,9 @@ describe('the main thread', () => {
 
   it('an already-aborted signal rejects without waiting or taking', async () => {
     const lock = new Lock();
-    await expect(lock.acquireAsync({ signal: AbortSignal.abort(new Error('no')) })).rejects.toThrow('no');
+    await expect(lock.acquireAsync({ signal: AbortSignal.abort(new Error('no')) })).rejects.toThrow(
+      'no',
+    );
     expect(lock.locked).toBe(false);
   });
 
@@ -139,23 +141,35 @@ describe('handles', () => {
   });
 
   it('a bad handle is a TypeError naming what was expected', () => {
-    expect(() => Lock.from({})).toThrow(new TypeError('Expected `handle` to be a Lock handle (`lock.handle`), got an object'));
-    expect(() => Lock.from(undefined)).toThrow('Expected `handle` to be a Lock handle (`lock.handle`), got undefined');
-    expect(() => RLock.from(new Lock().handle)).toThrow('Expected `handle` to be an RLock handle (`rlock.handle`), got a Lock handle');
+    expect(() => Lock.from({})).toThrow(
+      new TypeError('Expected `handle` to be a Lock handle (`lock.handle`), got an object'),
+    );
+    expect(() => Lock.from(undefined)).toThrow(
+      'Expected `handle` to be a Lock handle (`lock.handle`), got undefined',
+    );
+    expect(() => RLock.from(new Lock().handle)).toThrow(
+      'Expected `handle` to be an RLock handle (`rlock.handle`), got a Lock handle',
+    );
     expect(() => Semaphore.from(new Event().handle)).toThrow(TypeError);
     expect(() => Condition.from(new Lock().handle)).toThrow(TypeError);
-    expect(() => Lock.from({ ...new Lock().handle, index: 1 })).toThrow('got a damaged Lock handle');
+    expect(() => Lock.from({ ...new Lock().handle, index: 1 })).toThrow(
+      'got a damaged Lock handle',
+    );
   });
 
   it('a handle from another detector domain is a TypeError', () => {
     const other = SharedDomain.create();
     const index = other.allocate(1, 8);
-    expect(() => Lock.from(makeHandle('Lock', 'foreign', other, index))).toThrow(/from another detector/);
+    expect(() => Lock.from(makeHandle('Lock', 'foreign', other, index))).toThrow(
+      /from another detector/,
+    );
   });
 
   it('arguments are checked with the usual messages', () => {
     expect(() => new Semaphore(-1)).toThrow(RangeError);
-    expect(() => new Semaphore(1.5)).toThrow('Expected `value` to be a non-negative integer, got 1.5');
+    expect(() => new Semaphore(1.5)).toThrow(
+      'Expected `value` to be a non-negative integer, got 1.5',
+    );
     expect(() => new Lock({ name: 3 } as never)).toThrow(TypeError);
     expect(() => new Lock().tryAcquire()?.release()).not.toThrow();
     const lock = new Lock();

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { detector, Event, instrumentWebLocks, Lock, type ThreadCycleEdge } from '../../src/threads/index.ts';
+import {
+  detector,
+  Event,
+  instrumentWebLocks,
+  Lock,
+  type ThreadCycleEdge,
+} from '../../src/threads/index.ts';
 import { joinAll, startWorker, workerTestTimeout } from './support/workers.ts';
 
 afterEach(() => {
@@ -18,7 +24,9 @@ describe('Web Locks in the threads’ graph', { timeout: workerTestTimeout }, ()
     const two = startWorker('web-locks', { join, outer: { web: 'disk' }, inner: { web: 'cache' } });
     threads.push(two.worker.threadId);
     const [messages] = await joinAll([two]);
-    expect(messages).toEqual([{ outcome: 'LockOrderError', locks: ['navigator.locks "cache"', 'navigator.locks "disk"'] }]);
+    expect(messages).toEqual([
+      { outcome: 'LockOrderError', locks: ['navigator.locks "cache"', 'navigator.locks "disk"'] },
+    ]);
     const cycle = detector.cycles()[0]!;
     expect((cycle.edges as ThreadCycleEdge[]).map((edge) => edge.thread)).toEqual(threads);
   });
@@ -28,9 +36,15 @@ describe('Web Locks in the threads’ graph', { timeout: workerTestTimeout }, ()
     instrumentWebLocks();
     const lock = new Lock({ name: 'ledger' });
     const join = new Event().handle;
-    await joinAll([startWorker('web-locks', { join, outer: { lock: lock.handle }, inner: { web: 'audit' } })]);
-    await joinAll([startWorker('web-locks', { join, outer: { web: 'audit' }, inner: { lock: lock.handle } })]);
-    expect(detector.cycles().map((cycle) => cycle.locks.map((entry) => entry.name).sort())).toEqual([['ledger', 'navigator.locks "audit"']]);
+    await joinAll([
+      startWorker('web-locks', { join, outer: { lock: lock.handle }, inner: { web: 'audit' } }),
+    ]);
+    await joinAll([
+      startWorker('web-locks', { join, outer: { web: 'audit' }, inner: { lock: lock.handle } }),
+    ]);
+    expect(detector.cycles().map((cycle) => cycle.locks.map((entry) => entry.name).sort())).toEqual(
+      [['ledger', 'navigator.locks "audit"']],
+    );
   });
 
   it('in the main thread, the callback is the holding task: sibling tasks are not ordered by it', async () => {

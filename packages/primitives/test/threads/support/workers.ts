@@ -1,4 +1,4 @@
-/** Starting real worker threads from tests: the worker scripts are TypeScript that Node strips itself. */
+/** Real worker threads for tests: worker scripts are TypeScript that Node strips itself. */
 import { Worker } from 'node:worker_threads';
 
 export interface Started {
@@ -11,7 +11,10 @@ export interface Started {
 
 /** Starts `test/threads/workers/<name>.ts` with `workerData`. */
 export function startWorker(name: string, workerData: unknown): Started {
-  const worker = new Worker(new URL(`../workers/${name}.ts`, import.meta.url), { workerData, stderr: false });
+  const worker = new Worker(new URL(`../workers/${name}.ts`, import.meta.url), {
+    workerData,
+    stderr: false,
+  });
   const messages: unknown[] = [];
   worker.on('message', (message: unknown) => messages.push(message));
   const exited = new Promise<number>((resolve, reject) => {
@@ -23,7 +26,11 @@ export function startWorker(name: string, workerData: unknown): Started {
 }
 
 /** Starts `count` workers of one script; `data(i)` is worker i's workerData. */
-export function startWorkers(name: string, count: number, data: (index: number) => unknown): Started[] {
+export function startWorkers(
+  name: string,
+  count: number,
+  data: (index: number) => unknown,
+): Started[] {
   return Array.from({ length: count }, (_, index) => startWorker(name, data(index)));
 }
 

@@ -5,7 +5,13 @@ import { workerData } from 'node:worker_threads';
 import { Barrier, Lock } from '../../../src/threads/index.ts';
 import type { ThreadHandle } from '../../../src/threads/index.ts';
 
-const data = workerData as { mode: 'locked' | 'racy'; counter: SharedArrayBuffer; iterations: number; lock: ThreadHandle; barrier: ThreadHandle };
+const data = workerData as {
+  mode: 'locked' | 'racy';
+  counter: SharedArrayBuffer;
+  iterations: number;
+  lock: ThreadHandle;
+  barrier: ThreadHandle;
+};
 const counter = new Int32Array(data.counter);
 const barrier = Barrier.from(data.barrier);
 barrier.wait(); // everyone starts together

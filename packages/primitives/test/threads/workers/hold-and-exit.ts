@@ -3,7 +3,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Event, Lock, LockPoisonedError, RLock } from '../../../src/threads/index.ts';
 import type { ThreadHandle } from '../../../src/threads/index.ts';
 
-const data = workerData as { role: 'holder' | 'waiter'; how: 'return' | 'throw' | 'exit'; lock: ThreadHandle; held: ThreadHandle };
+const data = workerData as {
+  role: 'holder' | 'waiter';
+  how: 'return' | 'throw' | 'exit';
+  lock: ThreadHandle;
+  held: ThreadHandle;
+};
 const lock = data.lock.kind === 'RLock' ? RLock.from(data.lock) : Lock.from(data.lock);
 const held = Event.from(data.held);
 if (data.role === 'holder') {
@@ -17,6 +22,10 @@ if (data.role === 'holder') {
     lock.acquire();
     parentPort!.postMessage({ got: true });
   } catch (error) {
-    parentPort!.postMessage({ poisoned: error instanceof LockPoisonedError, code: (error as LockPoisonedError).code, thread: (error as LockPoisonedError).poison?.thread });
+    parentPort!.postMessage({
+      poisoned: error instanceof LockPoisonedError,
+      code: (error as LockPoisonedError).code,
+      thread: (error as LockPoisonedError).poison?.thread,
+    });
   }
 }

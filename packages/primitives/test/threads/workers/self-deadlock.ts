@@ -9,5 +9,8 @@ try {
   lock.acquire({ timeout: 5000 });
   parentPort!.postMessage({ outcome: 'acquired' });
 } catch (error) {
-  parentPort!.postMessage({ outcome: (error as Error).name, locks: (error as DeadlockError).cycle?.locks.map((entry) => entry.name) });
+  parentPort!.postMessage({
+    outcome: (error as Error).name,
+    locks: (error as DeadlockError).cycle?.locks.map((entry) => entry.name),
+  });
 }

@@ -4,7 +4,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Lock, RLock, Semaphore, TimeoutError } from '../../../src/threads/index.ts';
 import type { Guard, ThreadHandle } from '../../../src/threads/index.ts';
 
-const data = workerData as { seed: number; operations: number; lock: ThreadHandle; rlock: ThreadHandle; semaphore: ThreadHandle; permits: number; occupancy: SharedArrayBuffer };
+const data = workerData as {
+  seed: number;
+  operations: number;
+  lock: ThreadHandle;
+  rlock: ThreadHandle;
+  semaphore: ThreadHandle;
+  permits: number;
+  occupancy: SharedArrayBuffer;
+};
 const occupancy = new Int32Array(data.occupancy);
 const lock = Lock.from(data.lock);
 const rlock = RLock.from(data.rlock);

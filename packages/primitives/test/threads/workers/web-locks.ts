@@ -22,5 +22,8 @@ try {
   parentPort!.postMessage({ outcome: 'acquired' });
 } catch (error) {
   if (!(error instanceof LockOrderError)) throw error;
-  parentPort!.postMessage({ outcome: error.name, locks: error.cycle.locks.map((lock) => lock.name) });
+  parentPort!.postMessage({
+    outcome: error.name,
+    locks: error.cycle.locks.map((lock) => lock.name),
+  });
 }
