@@ -167,7 +167,8 @@ export class Condition {
     validateWaitOptions(options);
     const lock = this.#checkHeld(what);
     if (options?.signal?.aborted === true) throw options.signal.reason;
-    if (blocking) assertMayBlock(`${this.name}.wait()`);
+    // A zero timeout never sleeps, so it is allowed on the main thread too.
+    if (blocking && options?.timeout !== 0) assertMayBlock(`${this.name}.wait()`);
     const deadline = deadlineOf(options?.timeout);
     Atomics.add(this.#words, this.#base + waitingWord, 1);
     return { lock, deadline, hold: lock.releaseForWait() };

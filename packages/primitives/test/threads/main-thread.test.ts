@@ -33,6 +33,11 @@ describe('the main thread', () => {
     // A zero timeout never blocks, so it is allowed.
     expect(() => lock.acquire({ timeout: 0 })).toThrow(TimeoutError);
     expect(new Event().wait({ timeout: 0 })).toBe(false);
+    const cond = new Condition(new Lock());
+    using _cond = cond.acquire();
+    expect(() => cond.wait()).toThrow(MainThreadBlockingError);
+    expect(cond.wait({ timeout: 0 })).toBe(false);
+    expect(cond.lock.locked).toBe(true);
   });
 
   it('acquireAsync waits without blocking, FIFO among this thread’s waiters', async () => {
