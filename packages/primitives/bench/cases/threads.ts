@@ -116,7 +116,8 @@ export function threadCases(): BenchCase[] {
     {
       name: 'threads lock uncontended',
       measures:
-        'A free thread Lock: `lock.acquire().release()` against `Atomics.compareExchange(w, 0, 0, 1)` + `Atomics.store(w, 0, 0)`.',
+        'A free thread Lock: `lock.acquire().release()` against ' +
+        '`Atomics.compareExchange(w, 0, 0, 1)` + `Atomics.store(w, 0, 0)`.',
       ours: { label: 'thread Lock: acquire().release()', run: plain },
       baseline: {
         label: 'Atomics.compareExchange + Atomics.store',
@@ -130,7 +131,8 @@ export function threadCases(): BenchCase[] {
     {
       name: 'threads lock uncontended: using',
       measures:
-        'The same with `using g = lock.acquire()` (V8’s `using` costs more than the lock: informational).',
+        'The same with `using g = lock.acquire()` (V8’s ' +
+        '`using` costs more than the lock: informational).',
       ours: {
         label: 'thread Lock: using g = lock.acquire()',
         run(ops) {
@@ -154,7 +156,8 @@ export function threadCases(): BenchCase[] {
     {
       name: 'threads detector nested pair: known edge',
       measures:
-        'Take `a`, then `b` while holding `a` (edge known after calibration), release both; enabled vs disabled.',
+        'Take `a`, then `b` while holding `a` (edge known ' +
+        'after calibration), release both; enabled vs disabled.',
       ours: detectorSide('detection on', true, nested),
       baseline: detectorSide('detection off', false, nested),
       target: detectorTarget,

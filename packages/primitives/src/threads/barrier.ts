@@ -118,7 +118,7 @@ export class Barrier {
     return this.#load(w.broken) === 1;
   }
 
-  /** Blocks until `parties` threads wait; returns this thread's arrival index. Not on the main thread. */
+  /** Blocks until `parties` threads wait; returns this thread's arrival index. Not on main. */
   wait(options?: ThreadAcquireOptions): number {
     const { arrival, deadline } = this.#begin(options, () => assertMayBlock(`${this.name}.wait()`));
     if (arrival.done) return arrival.index;
@@ -130,7 +130,7 @@ export class Barrier {
     }
   }
 
-  /** The same without blocking the thread; an abort breaks the barrier and rejects with `signal.reason`. */
+  /** The same without blocking; an abort breaks the barrier and rejects with `signal.reason`. */
   async waitAsync(options?: ThreadAcquireOptions): Promise<number> {
     const { arrival, deadline } = this.#begin(options, () => {});
     if (arrival.done) return arrival.index;

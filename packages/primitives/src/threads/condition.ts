@@ -128,7 +128,10 @@ export class Condition {
     }
   }
 
-  /** The same without blocking the thread; an abort rejects with `signal.reason` (the lock is taken back first). */
+  /**
+   * The same without blocking the thread; an abort rejects with `signal.reason` (the lock is
+   * taken back first).
+   */
   async waitAsync(options?: ThreadAcquireOptions): Promise<boolean> {
     const { lock, deadline, hold } = this.#beginWait(options, 'waitAsync', false);
     const seqIndex = this.#base + seqWord;
@@ -214,7 +217,10 @@ export class Condition {
     return result;
   }
 
-  /** Wakes up to `n` waiters (any thread). @throws {LockStateError} the lock is not held by this thread. */
+  /**
+   * Wakes up to `n` waiters (any thread).
+   * @throws {LockStateError} the lock is not held by this thread.
+   */
   notify(n = 1): void {
     validateInteger(n, 'n', 0);
     this.#checkHeld('notify');

@@ -26,7 +26,8 @@ export interface ThreadDetectorOptions {
   /**
    * What the acquisition that closes a lock-order cycle does, in every thread: `'throw'` (it
    * fails with LockOrderError), `'warn'` (one warning per cycle, in the thread that found it),
-   * `'record'` (silent; read `cycles()`). Real deadlocks are broken with DeadlockError whatever this is.
+   * `'record'` (silent; read `cycles()`). Real deadlocks are broken with DeadlockError whatever
+   * this is.
    * @default 'throw'
    */
   readonly onCycle?: OnCycle;

@@ -9,7 +9,7 @@ import { joinDomain, SharedDomain, tags, type PrimitiveKind } from './shared-mem
 /** Marks an object as an interlock thread handle (and its format version). */
 const marker = '@interlock/threads';
 
-/** The structured-cloneable form of a thread primitive: pass it to a worker, rebuild it with `X.from`. */
+/** A primitive's structured-cloneable form: pass it to a worker, rebuild it with `X.from`. */
 export interface ThreadHandle<K extends PrimitiveKind = PrimitiveKind> {
   readonly [marker]: 1;
   readonly kind: K;

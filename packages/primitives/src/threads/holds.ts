@@ -108,7 +108,7 @@ export function removeHold(hold: ThreadHold): void {
 /** This thread's outermost hold of `primitive`, if it has one. */
 export function holdOf(primitive: HeldPrimitive): ThreadHold | undefined {
   for (let index = threadHolds.length - 1; index >= 0; index--) {
-    // By block, not by object: every `X.from(handle)` in a thread is a new object for the same lock.
+    // By block, not by object: each `X.from(handle)` in a thread is a new object for the same lock.
     if (threadHolds[index]!.primitive.index === primitive.index) return threadHolds[index];
   }
   return undefined;

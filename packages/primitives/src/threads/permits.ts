@@ -96,7 +96,10 @@ export class Permits {
     return Atomics.compareExchange(words, this.#state, 1, 0) === 1 || this.#takeFree();
   }
 
-  /** Blocking acquire until `deadline` (ms on `performance.now()`); `what` names it for the main-thread error. */
+  /**
+   * Blocking acquire until `deadline` (ms on `performance.now()`); `what` names the call in the
+   * main-thread error.
+   */
   acquireSync(deadline: number, what: string): Refusal | undefined {
     const first = this.#first(deadline);
     if (first !== 'wait') return first;

@@ -548,7 +548,7 @@ export class ThreadGraph {
     };
   }
 
-  /** Runs `fn` holding the domain's graph lock (held for a replay and a decision: spin, never sleep long). */
+  /** Runs `fn` holding the domain's graph lock (held for one replay and decision: spins). */
   #locked<T>(fn: () => T): T {
     while (!this.#graphLock.tryTake()) Atomics.wait(spinView, 0, 0, 0.05);
     try {
