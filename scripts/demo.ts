@@ -2,9 +2,13 @@
  * The demo `pnpm demo` runs: lint the seed fixtures with the interlock ESLint plugin, then run a
  * program that takes two locks in both orders — never at the same time, so it never hangs — and
  * print the runtime detector's cycle report. Finally, run the same two orders concurrently and
- * show the detector breaking the real deadlock instead of hanging.
+ * show the detector breaking the real deadlock instead of hanging. Last, run a small test project
+ * with the `@interlock/vitest` plugin: two test files, each clean alone, whose lock orders together
+ * form a cycle — the run fails and names both files' sites.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint, type Linter } from 'eslint';
@@ -93,6 +97,26 @@ async function realDeadlockBroken(): Promise<void> {
   detector.reset();
 }
 
+async function vitestRun(): Promise<void> {
+  heading('4. In a test suite: @interlock/vitest on packages/vitest/test/fixtures/bank');
+  console.log('vitest.config.ts: plugins: [interlock()]. tests/transfer.test.ts takes accounts → ledger,');
+  console.log('tests/audit.test.ts takes ledger → accounts (plain await acquire()/release()); each passes alone.\n');
+  const fixture = path.join(root, 'packages/vitest/test/fixtures/bank');
+  const runner = path.join(root, 'packages/vitest/test/support/vitest-child.ts');
+  const report = path.join(mkdtempSync(path.join(tmpdir(), 'interlock-demo-')), 'report.json');
+  const env = { ...process.env, INTERLOCK_OPTIONS: JSON.stringify({ report }) };
+  const filters = JSON.stringify({ filters: ['tests/transfer.test.ts', 'tests/audit.test.ts'] });
+  const status = await new Promise<number>((resolve) => {
+    const child = execFile(process.execPath, [runner, fixture, filters], { env }, (error) => {
+      resolve(error === null ? 0 : typeof error.code === 'number' ? error.code : 1);
+    });
+    child.stdout?.pipe(process.stdout);
+    child.stderr?.pipe(process.stderr);
+  });
+  console.log(`\nvitest exited with status ${status}; the merged report is in ${report}`);
+}
+
 await lintSeedFixtures();
 await seenNeverHung();
 await realDeadlockBroken();
+await vitestRun();

@@ -221,6 +221,19 @@ export class Detector implements LockProbe, NodeKeeper {
     return this.#findings.deadlocks();
   }
 
+  /**
+   * Every live hold of every registered lock, with where it was taken when a stack was captured
+   * for it (with `holdTimeout`, or the lock's first outermost acquisition). For leak checks at the
+   * end of a test. O(locks + holds).
+   */
+  liveHolds(): { node: LockNode; hold: Hold; site: Site | undefined }[] {
+    const out: { node: LockNode; hold: Hold; site: Site | undefined }[] = [];
+    for (const node of this.#nodes) {
+      for (const hold of node.holds) out.push({ node, hold, site: node.holdStates.get(hold)?.site?.site });
+    }
+    return out;
+  }
+
   /** Sizes of the live structures; for tests, benchmarks and memory checks. */
   stats(): { locks: number; edges: number; refusedEdges: number; blockedWaiters: number; holds: number } {
     let holds = 0;

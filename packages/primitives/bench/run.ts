@@ -9,12 +9,14 @@
  * `before`/`after` hooks run untimed around each of its samples (enable/disable the detector there).
  */
 import { main } from './cli.ts';
+import { bindCases } from './cases/bind.ts';
 import { detectorCases } from './cases/detector.ts';
 import { fastestStyleCases } from './cases/fastest-style.ts';
 import { loadOurPrimitives } from './cases/load.ts';
 import { lockCases } from './cases/lock.ts';
 import { semaphoreCases } from './cases/semaphore.ts';
 import { threadCases } from './cases/threads.ts';
+import { transformCases } from './cases/transform.ts';
 
 const primitives = await loadOurPrimitives();
 
@@ -24,6 +26,8 @@ const cases = [
   ...detectorCases(primitives),
   ...threadCases(),
   ...fastestStyleCases(primitives),
+  ...(await bindCases(primitives)),
+  ...(await transformCases()),
 ];
 
 await main('@interlock/primitives vs async-mutex', cases);

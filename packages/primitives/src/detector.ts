@@ -16,9 +16,13 @@ import {
   type DetectorWarning,
   type FrameFilter,
   type LockGraphReport,
+  type LockNode,
   type ReportFormat,
+  type Site,
   validateOptionsBag,
 } from '@interlock/core';
+import { bindSite } from './internal/bound-holds.ts';
+import type { Hold } from './internal/task-context.ts';
 import { probe, setProbe } from './internal/probe.ts';
 
 /** Options of {@link InterlockDetector.enable}. Absent options take their defaults on every call. */
@@ -92,6 +96,35 @@ function emitWarning(warning: DetectorWarning): void {
 /** An empty report, for a detector that was never enabled. */
 function emptyReport(): LockGraphReport {
   return { version: REPORT_VERSION, generatedAt: new Date().toISOString(), locks: [], edges: [], cycles: [], deadlocks: [] };
+}
+
+/** One lock held right now, as {@link InterlockDetector.heldLocks} lists it. */
+export interface HeldLock {
+  /** The lock's id in reports of this process. */
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  /** Where it was taken, when known. */
+  readonly site: Site | undefined;
+}
+
+/** One entry per live hold, so that the same hold is the same object across calls. */
+const heldEntries = new WeakMap<Hold, HeldLock>();
+
+function heldLock(node: LockNode, hold: Hold, captured: Site | undefined): HeldLock {
+  let entry = heldEntries.get(hold);
+  if (entry === undefined) {
+    const bound = bindSite(hold);
+    entry = { id: node.id, name: node.name, kind: node.kind, site: bound === undefined ? captured : parseSite(bound) };
+    heldEntries.set(hold, entry);
+  }
+  return entry;
+}
+
+/** `file:line:column` (the file may contain colons) as a Site. */
+function parseSite(text: string): Site {
+  const match = /^(.*):(\d+):(\d+)$/.exec(text);
+  return match === null ? { file: text, line: 0, column: 0 } : { file: match[1]!, line: Number(match[2]), column: Number(match[3]) };
 }
 
 /**
@@ -197,6 +230,17 @@ export class InterlockDetector {
    */
   format(report: LockGraphReport = this.snapshot(), format: ReportFormat = 'text'): string {
     return formatReport(report, format);
+  }
+
+  /**
+   * The locks held right now, one entry per hold, with where each was taken when that is known
+   * (source instrumentation records every instrumented acquire; otherwise only holds whose stack
+   * was captured). The same hold gives the same object while it lives, so two calls can be
+   * compared to find holds taken in between — what `@interlock/vitest` does to fail a test that
+   * ends holding a lock. O(locks + holds).
+   */
+  heldLocks(): HeldLock[] {
+    return this.#engine?.liveHolds().map(({ node, hold, site }) => heldLock(node, hold as Hold, site)) ?? [];
   }
 
   /** Sizes of the live structures (locks, edges, holds, blocked waiters); for tests and memory checks. */

@@ -21,7 +21,7 @@ export {
   TimeoutError,
   type InterlockErrorOptions,
 } from './errors.ts';
-export { detector, InterlockDetector, type DetectorEnableOptions } from './detector.ts';
+export { detector, InterlockDetector, type DetectorEnableOptions, type HeldLock } from './detector.ts';
 export {
   DeadlockError,
   LockOrderError,

@@ -5,6 +5,7 @@
  * the same detector seam as interlock's own primitives.
  */
 import type { AcquireSite, LockNode, LockProbe } from '@interlock/core';
+import { registerReleaser } from './internal/bound-holds.ts';
 import { lockNode, probe } from './internal/probe.ts';
 import { claimHold, frameWith, Hold, holdsOf, leaveHold, taskContext, type Frame, type HoldReleaser } from './internal/task-context.ts';
 import { describeValue, validateName } from './internal/validate.ts';
@@ -245,10 +246,14 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     if (open.length > 0) {
       const frame = taskContext.getStore();
       const own = frame?.holds.findLast((hold) => hold.lock === this.#id && hold.live);
-      if (own !== undefined) this.#end(own);
-      else if (this.#id.exclusive) for (const hold of [...open]) this.#end(hold);
+      if (own !== undefined) {
+        this.#end(own);
+        leaveHold(own);
+      } else if (this.#id.exclusive) for (const hold of [...open]) this.#end(hold);
       else {
-        const anonymous = open.find((hold) => !hold.claimed);
+        // A hold bound by instrumentation first (see Semaphore's #endAnonymous): a bound hold left
+        // live after its permit came back would invent edges; ending one still used only loses some.
+        const anonymous = open.find((hold) => !hold.claimed && hold.boundAt !== undefined) ?? open.find((hold) => !hold.claimed);
         if (anonymous !== undefined) this.#end(anonymous);
       }
     }
@@ -293,6 +298,8 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
   #disposableReleaser(inner: AnyFunction, hold: Hold): (() => void) & Disposable {
     const release = (): void => {
       this.#end(hold);
+      // A hold bound by instrumentation leaves the caller's frame (only if it is there).
+      leaveHold(hold);
       inner();
     };
     const dispose = (): void => {
@@ -301,6 +308,8 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     };
     // A getter, like Guard's: `using` reads it in the acquiring task's own continuation, the one
     // moment the hold can enter that task's frame without lending it to others.
+    // Source instrumentation's `bind(await m.acquire())` enters the hold through this.
+    registerReleaser(release, hold);
     Object.defineProperty(release, Symbol.dispose, {
       get() {
         if (hold.count > 0) claimHold(hold);

@@ -3,7 +3,7 @@ import { acquireTimeout, runHolding, watchWaiter } from './internal/acquisition.
 import type { AcquireOptions, LockOptions } from './internal/exclusive-lock.ts';
 import type { AcquireSite, LockNode } from '@interlock/core';
 import { lockNode, probe } from './internal/probe.ts';
-import { Hold, holdsOf, taskContext, type Frame, type HoldReleaser } from './internal/task-context.ts';
+import { Hold, holdsOf, leaveHold, taskContext, type Frame, type HoldReleaser } from './internal/task-context.ts';
 import { validateFunction, validateInteger, validateName, validateOptions } from './internal/validate.ts';
 import { abortedBeforeStart, WaiterQueue } from './internal/waiter-queue.ts';
 
@@ -152,17 +152,25 @@ export class Semaphore {
     return hold;
   }
 
-  /** Ends, for the detector, `count` tracked holds that no frame has claimed. */
+  /**
+   * Ends, for the detector, `count` tracked holds that no frame has claimed. Holds bound by source
+   * instrumentation go first — the caller's own, then others': a bound hold sits in some task's
+   * frame, and one left live after its permit came back would order that task's later locks after
+   * this semaphore (an invented edge), while ending one its task still uses only loses edges. The
+   * guards are untouched (`count` stays): what they release is unchanged.
+   */
   #endAnonymous(count: number): void {
-    let left = count;
-    for (const hold of this.#tracked) {
-      if (left === 0) return;
-      if (hold.claimed) continue;
+    const frame = taskContext.getStore();
+    const rank = (hold: Hold): number => (hold.boundAt === undefined ? 2 : frame !== undefined && frame.holds.includes(hold) ? 0 : 1);
+    const candidates = [...this.#tracked].filter((hold) => !hold.claimed).sort((a, b) => rank(a) - rank(b));
+    for (const hold of candidates.slice(0, count)) {
       this.#tracked.delete(hold);
+      hold.live = false;
       probe?.holdReleased(hold);
-      left -= 1;
+      leaveHold(hold);
     }
   }
+
 
   #checkBound(n: number): void {
     // Outstanding permits = bound − value when bounded; a release may not push value past it.

@@ -6,9 +6,10 @@ import { LockStateError } from '../errors.ts';
 import { HoldGuard, type Guard } from '../guard.ts';
 import { acquireTimeout, runHolding, watchWaiter } from './acquisition.ts';
 import type { AcquireSite, LockNode } from '@interlock/core';
+import { plainReentryError } from './bound-holds.ts';
 import { lockNode, probe } from './probe.ts';
 import { deliverLater, ReentryLevels } from './reentry-levels.ts';
-import { frameHas, Hold, holdsOf, taskContext, type Frame, type HoldReleaser } from './task-context.ts';
+import { frameHas, Hold, holdsOf, leaveHold, taskContext, type Frame, type HoldReleaser } from './task-context.ts';
 import { validateFunction, validateName, validateOptions } from './validate.ts';
 import { abortedBeforeStart, WaiterQueue, type WaitOptions } from './waiter-queue.ts';
 
@@ -99,11 +100,14 @@ export class ExclusiveLock {
     const frame = taskContext.getStore();
     const hold = this.#hold;
     const verdict = hold === undefined || !this.#id.reentrant ? undefined : this.#levels.verdict(frame, hold);
+    // An RLock held by this task through instrumentation's bind only (not claimed): re-entry needs
+    // an owner, so this would wait for ever, as it does uninstrumented. Say so at once instead.
+    if (verdict?.kind === 'plain-held' && probe !== undefined) return Promise.reject(plainReentryError(this.#id));
     let site: AcquireSite;
     try {
       // `timeout: 0` never waits: to the detector it is a try-acquire (no order edge into it).
       // A sibling's wait inside the same RLock is a re-entry too: no edge, no self-deadlock.
-      site = probe?.beforeAcquire(holdsOf(frame), this.#id, verdict !== undefined && verdict.kind !== 'outsider', options?.timeout !== 0);
+      site = probe?.beforeAcquire(holdsOf(frame), this.#id, verdict !== undefined && (verdict.kind === 'reenter' || verdict.kind === 'wait-sibling'), options?.timeout !== 0);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -172,11 +176,14 @@ export class ExclusiveLock {
     if (hold === undefined) throw new LockStateError(`Cannot release ${this.#id.kind} ${this.#id.name}: it is not locked`);
     if (!this.#id.reentrant) {
       this.#releaseLevel(hold);
+      if (hold.count === 0) leaveHold(hold);
       return;
     }
     const level = this.#levels.ownerLevel(taskContext.getStore(), hold);
     if (level === undefined) throw new LockStateError(`Cannot release ${this.#id.kind} ${this.#id.name}: another task owns it`);
     this.#releaseLevel(level);
+    // A level bound by instrumentation leaves the caller's frame (only ever one that just ended).
+    if (level.count === 0) leaveHold(level);
   }
 
   /**

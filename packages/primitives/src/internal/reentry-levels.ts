@@ -20,11 +20,18 @@ export type ReentryVerdict =
   /** The frame holds some level, but a sibling's level is innermost: wait for it to leave. */
   | { readonly kind: 'wait-sibling' }
   /** The frame holds no level that counts: an outsider (or an anonymous holder). */
-  | { readonly kind: 'outsider' };
+  | { readonly kind: 'outsider' }
+  /**
+   * The frame holds the innermost live level only through source instrumentation's `bind` (in the
+   * frame, never claimed): to the lock an anonymous holder, which cannot re-enter (it waits, as
+   * without instrumentation); the detector reports it instead of letting it wait for ever.
+   */
+  | { readonly kind: 'plain-held' };
 
 const reenter: ReentryVerdict = { kind: 'reenter' };
 const waitSibling: ReentryVerdict = { kind: 'wait-sibling' };
 const outsider: ReentryVerdict = { kind: 'outsider' };
+const plainHeld: ReentryVerdict = { kind: 'plain-held' };
 
 /** Marks `level` delivered once the microtasks queued before it (its awaiter's resumption) ran. */
 export function deliverLater(level: Hold): void {
@@ -78,7 +85,9 @@ export class ReentryLevels {
     for (let index = levels.length - 1; index >= -1; index--) {
       const level = index === -1 ? base : levels[index]!;
       if (level.count === 0) continue;
-      if (frameHas(frame, level)) return reenter;
+      // Claimed levels are what re-entry follows; an unclaimed one in a frame was bound by
+      // instrumentation, which must not change what the lock does.
+      if (frameHas(frame, level)) return level.claimed ? reenter : plainHeld;
       if (level.claimed || (index >= 0 && !level.delivered)) return this.#holdsAny(frame, base, index) ? waitSibling : outsider;
     }
     return outsider;

@@ -31,6 +31,11 @@ export class Hold implements DetectorHold {
    * continuation (see reentry-levels.ts): until then it blocks sibling re-entries.
    */
   delivered = true;
+  /**
+   * Set when source instrumentation bound this hold into a frame: `file:line:column` of the
+   * acquire (for leak reports), or `''` when no position was given.
+   */
+  boundAt: string | undefined = undefined;
 
   constructor(lock: LockNode, releaser: HoldReleaser) {
     this.lock = lock;
@@ -97,6 +102,24 @@ export function claimHold(hold: Hold): void {
   const frame = taskContext.getStore();
   hold.claimed = true;
   if (!frameHas(frame, hold)) enter(frameWith(frame, hold));
+}
+
+/**
+ * Enter `hold` into the current task's frame without claiming it — source instrumentation's
+ * `bind` (see ../bind.ts): the detector sees the hold, the lock's ownership rules do not change.
+ * Holds that have ended are dropped from the new frame: a plain `release()` that ran where it
+ * could not leave the frame would otherwise leave one stale hold per loop turn.
+ */
+export function enterUnclaimed(hold: Hold): void {
+  const frame = taskContext.getStore();
+  if (frameHas(frame, hold)) return;
+  if (frame === undefined) {
+    enter({ holds: [hold] });
+    return;
+  }
+  const holds = frame.holds.filter((held) => held.count > 0);
+  holds.push(hold);
+  enter(frame.home === undefined ? { holds } : { holds, home: frame.home });
 }
 
 /** Drop `hold` from the current task's frame, if it is there. */
