@@ -15,6 +15,7 @@ import { fastestStyleCases } from './cases/fastest-style.ts';
 import { loadOurPrimitives } from './cases/load.ts';
 import { lockCases } from './cases/lock.ts';
 import { semaphoreCases } from './cases/semaphore.ts';
+import { threadCases } from './cases/threads.ts';
 import { transformCases } from './cases/transform.ts';
 
 const primitives = await loadOurPrimitives();
@@ -23,6 +24,7 @@ const cases = [
   ...lockCases(primitives),
   ...semaphoreCases(primitives),
   ...detectorCases(primitives),
+  ...threadCases(),
   ...fastestStyleCases(primitives),
   ...(await bindCases(primitives)),
   ...(await transformCases()),

@@ -1,0 +1,300 @@
+/**
+ * What Lock, RLock, Semaphore and BoundedSemaphore across threads share: a block of shared
+ * memory with a {@link Permits} counter, the handle, and the acquisition driver that connects
+ * the counter, this thread's holds, the detector probe, timeouts and aborts.
+ */
+import { LockStateError, TimeoutError } from '../errors.ts';
+import type { Guard } from '../guard.ts';
+import { validateFunction, validateWaitOptions } from '../internal/validate.ts';
+import { LockPoisonedError, type PoisonInfo } from './errors.ts';
+import { deadlineOf } from './futex.ts';
+import { makeHandle, type ThreadHandle } from './handle.ts';
+import type { Placement } from './placement.ts';
+import {
+  addHold,
+  holdOf,
+  orderingHolds,
+  removeHold,
+  runHoldingTask,
+  ThreadHold,
+  type HeldPrimitive,
+} from './holds.ts';
+import { permitWords, Permits, type Refusal } from './permits.ts';
+import { installedProbe, probeFor } from './probe.ts';
+import {
+  blockHeaderWords,
+  currentThread,
+  type PrimitiveKind,
+  type SharedDomain,
+} from './shared-memory.ts';
+
+/** Options of `acquire`, `acquireAsync` and the waits. */
+export interface ThreadAcquireOptions {
+  /** Milliseconds to wait at most; `0` means do not wait. @default Infinity */
+  timeout?: number;
+  /**
+   * Gives up when aborted, rejecting with `signal.reason`. The blocking forms can only see a
+   * signal that is already aborted when they are called (a blocked thread runs no code).
+   */
+  signal?: AbortSignal;
+}
+
+function refusalError(
+  primitive: PermitPrimitive,
+  refusal: Refusal,
+  options: ThreadAcquireOptions | undefined,
+): unknown {
+  if (refusal === 'aborted') return options?.signal?.reason;
+  if (refusal === 'poisoned') return new LockPoisonedError(primitive.name, primitive.poisonInfo());
+  const timeout = options?.timeout ?? Infinity;
+  return new TimeoutError(`Timed out after ${timeout} ms waiting for ${primitive.name}`, timeout);
+}
+
+export { place, placeFrom, type Placement, type ThreadPrimitiveOptions } from './placement.ts';
+
+/** Runs `fn` as the task holding `guard`'s acquisition of `primitive` (for withLockAsync). */
+export function runHolding<T>(
+  primitive: HeldPrimitive,
+  guard: Guard,
+  fn: () => T | PromiseLike<T>,
+): T | PromiseLike<T> {
+  const hold = guard instanceof ThreadHold ? guard : holdOf(primitive);
+  if (hold === undefined) return fn();
+  return runHoldingTask(hold, fn);
+}
+
+export abstract class PermitPrimitive implements HeldPrimitive {
+  abstract readonly kind: PrimitiveKind;
+  readonly name: string;
+  readonly index: number;
+  /** The shared counter. */
+  protected readonly permits: Permits;
+  /** Word index of this primitive's own words after the counter's. */
+  protected readonly own: number;
+  readonly #domain: SharedDomain;
+
+  protected constructor(placement: Placement) {
+    this.#domain = placement.domain;
+    this.index = placement.index;
+    this.name = placement.name;
+    const base = blockHeaderWords;
+    this.permits = new Permits(placement.view, base);
+    this.own = base + permitWords;
+  }
+
+  /** Ends `hold`: what the guard's `release` calls. */
+  abstract releaseHold(hold: ThreadHold): void;
+
+  detectorSeen = false;
+
+  /** Words a block of this family needs beyond its own. */
+  static readonly counterWords = permitWords;
+
+  /** The structured-cloneable form: pass it to a worker and rebuild it there with `from`. */
+  get handle(): ThreadHandle {
+    return makeHandle(this.kind, this.name, this.#domain, this.index);
+  }
+
+  protected get domain(): SharedDomain {
+    return this.#domain;
+  }
+
+  /** Who poisoned this lock and where, read from the domain's log. */
+  poisonInfo(): PoisonInfo | undefined {
+    const thread = this.permits.poisonedBy - 1;
+    if (thread < 0) return undefined;
+    let found: PoisonInfo = { thread };
+    for (const record of this.#domain.readRecords(0).records as {
+      type?: string;
+      index?: number;
+      thread?: number;
+      site?: string;
+    }[]) {
+      if (
+        record.type === 'owner-exited' &&
+        record.index === this.index &&
+        record.thread === thread
+      ) {
+        found = record.site === undefined ? { thread } : { thread, site: record.site };
+      }
+    }
+    return found;
+  }
+
+  /** Blocking acquisition of one permit, as a new hold of this thread. */
+  protected takeSync(options: ThreadAcquireOptions | undefined, resume?: ThreadHold): ThreadHold {
+    // The uncontended path with the detector off: one epoch load, the counter, one hold.
+    if (
+      options === undefined &&
+      resume === undefined &&
+      probeFor(this.#domain) === undefined &&
+      this.permits.tryTake()
+    ) {
+      const hold = new ThreadHold(this);
+      addHold(hold);
+      return hold;
+    }
+    const attempt = this.#begin(options);
+    if (!attempt.taken) {
+      let refusal: Refusal | undefined;
+      try {
+        refusal = this.permits.acquireSync(deadlineOf(options?.timeout), `${this.name}.acquire()`);
+      } finally {
+        attempt.end?.();
+      }
+      if (refusal !== undefined) throw refusalError(this, refusal, options);
+    }
+    return this.#held(attempt.token, resume);
+  }
+
+  /** The same without blocking the thread. */
+  protected async takeAsync(
+    options: ThreadAcquireOptions | undefined,
+    resume?: ThreadHold,
+  ): Promise<ThreadHold> {
+    const attempt = this.#begin(options);
+    if (!attempt.taken) {
+      let refusal: Refusal | undefined;
+      try {
+        refusal = await this.permits.acquireAsync(deadlineOf(options?.timeout), options?.signal);
+      } finally {
+        attempt.end?.();
+      }
+      if (refusal !== undefined) throw refusalError(this, refusal, options);
+    }
+    const hold = this.#held(attempt.token, resume);
+    hold.orders = resume?.orders ?? false;
+    return hold;
+  }
+
+  /**
+   * What both forms do before they may wait: check the options, ask the detector, try to take a
+   * permit at once. When that fails, the detector has been told the acquisition waits (`end`
+   * ends that).
+   */
+  #begin(options: ThreadAcquireOptions | undefined): {
+    taken: boolean;
+    token: unknown;
+    end: (() => void) | undefined;
+  } {
+    validateWaitOptions(options);
+    const signal = options?.signal;
+    if (signal?.aborted === true) throw signal.reason;
+    const probe = probeFor(this.#domain);
+    const held = probe === undefined ? undefined : orderingHolds();
+    const token = probe?.beforeAcquire(this, held!, false, options?.timeout !== 0);
+    if (this.permits.tryTake()) return { taken: true, token, end: undefined };
+    return { taken: false, token, end: probe?.waiting(this, held!, token) };
+  }
+
+  /**
+   * Blocks this thread until the lock or a permit is free (Python's `acquire()`).
+   * @throws {TimeoutError} after `timeout` ms. @throws {LockPoisonedError} see `clearPoison`.
+   * @throws {MainThreadBlockingError} on the main thread when it would have to wait.
+   * @example
+   * ```ts
+   * using guard = lock.acquire();
+   * ```
+   */
+  acquire(options?: ThreadAcquireOptions): Guard {
+    return this.takeSync(options);
+  }
+
+  /** Waits for the lock or a permit without blocking the thread (`Atomics.waitAsync`). */
+  async acquireAsync(options?: ThreadAcquireOptions): Promise<Guard> {
+    return await this.takeAsync(options);
+  }
+
+  /** Takes the lock or a permit if one is free and nobody waits; else undefined. */
+  tryAcquire(): Guard | undefined {
+    return this.tryTake();
+  }
+
+  /** Runs `fn` holding the lock or a permit (blocking acquire); releases it however `fn` ends. */
+  withLock<T>(fn: () => T, options?: ThreadAcquireOptions): T {
+    validateFunction(fn, 'fn');
+    using _guard = this.acquire(options);
+    return fn();
+  }
+
+  /**
+   * Runs `fn` holding the lock or a permit (async acquire); releases it when `fn`'s promise
+   * settles. `fn` is the holding task: what it acquires is ordered after this lock.
+   */
+  async withLockAsync<T>(fn: () => T | PromiseLike<T>, options?: ThreadAcquireOptions): Promise<T> {
+    validateFunction(fn, 'fn');
+    using guard = await this.acquireAsync(options);
+    return await runHolding(this, guard, fn);
+  }
+
+  /** Takes a permit if one is free now. */
+  protected tryTake(): ThreadHold | undefined {
+    const probe = probeFor(this.#domain);
+    const token = probe?.beforeAcquire(
+      this,
+      probe === undefined ? [] : orderingHolds(),
+      false,
+      false,
+    );
+    if (!this.permits.tryTake()) {
+      if (this.permits.poisonedBy !== 0) throw new LockPoisonedError(this.name, this.poisonInfo());
+      return undefined;
+    }
+    return this.#held(token);
+  }
+
+  /** Records the new hold (or, for a Condition's re-acquire, revives the suspended one). */
+  #held(token: unknown, resume?: ThreadHold): ThreadHold {
+    const hold = resume ?? new ThreadHold(this);
+    hold.live = true;
+    addHold(hold);
+    installedProbe()?.acquired(hold, token);
+    return hold;
+  }
+
+  /** Ends `hold` (all its levels) and returns its permit. */
+  protected dropHold(hold: ThreadHold, limit: number | undefined): void {
+    // The detector hears of it before the permit goes: nobody may see the next holder's wait
+    // with this thread still listed as holding it.
+    const probe = installedProbe();
+    if (probe !== undefined) probe.released(hold);
+    if (!this.permits.release(1, limit)) throw new LockStateError(`${this.name} is not locked`);
+    hold.count = 0;
+    removeHold(hold);
+  }
+
+  /** A Condition wait gives the lock up: the permit goes back, the hold keeps its levels. */
+  protected suspendHold(hold: ThreadHold, limit: number | undefined): void {
+    installedProbe()?.released(hold);
+    if (!this.permits.release(1, limit)) throw new LockStateError(`${this.name} is not locked`);
+    hold.live = false;
+    removeHold(hold);
+  }
+
+  /**
+   * The thread is exiting holding `hold`. Exclusive locks are poisoned (see docs/threads.md);
+   * counting ones keep the permit taken. Either way the exit is reported with the site.
+   */
+  ownerExited(hold: ThreadHold): void {
+    const site = installedProbe()?.siteOf(hold);
+    const poisons = this.kind === 'Lock' || this.kind === 'RLock';
+    this.#domain.appendRecord({
+      type: 'owner-exited',
+      index: this.index,
+      name: this.name,
+      kind: this.kind,
+      thread: currentThread,
+      site,
+    });
+    if (poisons) this.permits.poison(currentThread);
+    const where = site === undefined ? '' : ` taken at ${site}`;
+    const outcome = poisons ? 'it is now poisoned' : 'its permit stays taken';
+    process.emitWarning(
+      `Thread ${currentThread} exited holding ${this.kind} ${this.name}${where}; ${outcome}`,
+      {
+        type: 'InterlockWarning',
+        code: 'ERR_INTERLOCK_OWNER_EXITED',
+      },
+    );
+  }
+}

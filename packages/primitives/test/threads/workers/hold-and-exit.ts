@@ -1,0 +1,31 @@
+// Takes a lock without ever releasing it, reports, then leaves as asked.
+import { parentPort, workerData } from 'node:worker_threads';
+import { Event, Lock, LockPoisonedError, RLock } from '../../../src/threads/index.ts';
+import type { ThreadHandle } from '../../../src/threads/index.ts';
+
+const data = workerData as {
+  role: 'holder' | 'waiter';
+  how: 'return' | 'throw' | 'exit';
+  lock: ThreadHandle;
+  held: ThreadHandle;
+};
+const lock = data.lock.kind === 'RLock' ? RLock.from(data.lock) : Lock.from(data.lock);
+const held = Event.from(data.held);
+if (data.role === 'holder') {
+  lock.acquire(); // never released: that is the point
+  held.set();
+  if (data.how === 'throw') throw new Error('crashed while holding the lock');
+  if (data.how === 'exit') process.exit(0);
+} else {
+  held.wait();
+  try {
+    lock.acquire();
+    parentPort!.postMessage({ got: true });
+  } catch (error) {
+    parentPort!.postMessage({
+      poisoned: error instanceof LockPoisonedError,
+      code: (error as LockPoisonedError).code,
+      thread: (error as LockPoisonedError).poison?.thread,
+    });
+  }
+}
