@@ -2,7 +2,7 @@
  * `interlock()`'s options: validated once when the config loads, then split into what the test
  * workers need (sent with vitest's `provide`, so plain JSON) and what the main process keeps.
  */
-import { resolveOptions, type OnCycle } from '@interlock/core';
+import { resolveOptions, type LockGraphReport, type OnCycle } from '@interlock/core';
 import { InterlockOptionsError } from './errors.ts';
 
 /** Options of {@link interlock}. */
@@ -73,6 +73,19 @@ export interface WorkerOptions {
   readonly holdTimeout: number;
   readonly frameFilters: readonly SerializedFilter[];
   readonly failOnLeakedLock: boolean;
+}
+
+// The augmentation lives here, beside WorkerOptions, because every entry point (plugin, reporter,
+// setup) imports this file: a user's `tsc` over a config that imports `@interlock/vitest` sees it.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Set by the `interlock()` plugin for its projects. */
+    interlock: WorkerOptions;
+  }
+  export interface TaskMeta {
+    /** The lock graph one test file built, for the main process to merge. */
+    interlock?: LockGraphReport;
+  }
 }
 
 /** Everything, resolved. */

@@ -10,17 +10,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, inject, type RunnerTestFile
 import { LeakedLockError, LockOrderCycleError, TestDeadlockError } from './errors.ts';
 import { deserializeFilters, type WorkerOptions } from './options.ts';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** Set by the `interlock()` plugin for its projects. */
-    interlock: WorkerOptions;
-  }
-  export interface TaskMeta {
-    /** The lock graph one test file built, for the main process to merge. */
-    interlock?: LockGraphReport;
-  }
-}
-
 const options = inject('interlock');
 const ownDirectory = [sourceDirectory(import.meta.url)].filter(
   (directory) => directory !== undefined,
