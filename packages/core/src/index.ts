@@ -11,6 +11,7 @@ export { WaitForGraph, type DeadlockStep, type Waiter } from './wait-for.ts';
 export { resolveOptions, type DetectorOptions, type DetectorWarning, type OnCycle, type ResolvedOptions } from './options.ts';
 export {
   DeadlockError,
+  InterlockError,
   LockOrderError,
   LongHoldWarning,
   LongWaitWarning,

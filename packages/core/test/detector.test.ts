@@ -25,7 +25,7 @@ describe('Detector: lock-order cycles', () => {
     }
     expect(error).toBeInstanceOf(LockOrderError);
     const cycle = (error as LockOrderError).cycle;
-    expect((error as LockOrderError).code).toBe('ERR_LOCK_ORDER');
+    expect((error as LockOrderError).code).toBe('ERR_INTERLOCK_LOCK_ORDER');
     expect((error as LockOrderError).name).toBe('LockOrderError');
     expect((error as LockOrderError).message).toContain('"a"');
     expect((error as LockOrderError).message).toContain('"b"');
@@ -227,7 +227,7 @@ describe('Detector: self-deadlock', () => {
         }
       })();
       expect(error).toBeInstanceOf(DeadlockError);
-      expect((error as DeadlockError).code).toBe('ERR_DEADLOCK');
+      expect((error as DeadlockError).code).toBe('ERR_INTERLOCK_DEADLOCK');
       expect((error as DeadlockError).cycle.edges).toMatchObject([{ from: a.id, to: a.id }]);
       expect(detector.deadlocks()).toHaveLength(1);
       expect(t.held).toHaveLength(1);

@@ -29,7 +29,7 @@ function expectProblem(value: unknown, message: string): void {
     error = caught;
   }
   expect(error).toBeInstanceOf(ReportFormatError);
-  expect((error as ReportFormatError).code).toBe('ERR_REPORT_FORMAT');
+  expect((error as ReportFormatError).code).toBe('ERR_INTERLOCK_REPORT_FORMAT');
   expect((error as ReportFormatError).fileName).toBe('shard-1.json');
   expect((error as Error).message).toBe(`shard-1.json: ${message}`);
 }

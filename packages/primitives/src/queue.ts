@@ -1,10 +1,10 @@
-import { QueueEmptyError, QueueFullError, TimeoutError } from './errors.ts';
+import { QueueEmptyError, QueueFullError, QueueTimeoutError } from './errors.ts';
 import { validateInteger } from './internal/validate.ts';
 import { abortedBeforeStart, WaiterQueue, type WaitOptions, type Waiter } from './internal/waiter-queue.ts';
 
 function queueTimeout(what: string) {
   return <T>(waiter: Waiter<T>): void => {
-    waiter.reject(new TimeoutError(`Timed out after ${waiter.timeout} ms waiting to ${what}`, waiter.timeout));
+    waiter.reject(new QueueTimeoutError(`Timed out after ${waiter.timeout} ms waiting to ${what}`, waiter.timeout));
   };
 }
 

@@ -43,7 +43,7 @@ describe('holdTimeout', () => {
     expect(warnings).toHaveLength(1);
     const warning = warnings[0] as LongHoldWarning;
     expect(warning).toBeInstanceOf(LongHoldWarning);
-    expect(warning.code).toBe('ERR_LONG_HOLD');
+    expect(warning.code).toBe('ERR_INTERLOCK_LONG_HOLD');
     expect(warning.message).toMatch(new RegExp(`"slow" held longer than 100 ms; taken at .*detector-hold-timeout\\.test\\.ts:${line}:\\d+`));
     const [entry] = detector.snapshot().longHolds ?? [];
     expect(entry).toMatchObject({ limit: 100, count: 1, site: { line } });

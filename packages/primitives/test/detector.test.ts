@@ -321,7 +321,7 @@ describe('modes', () => {
     });
     expect(inside).toBeInstanceOf(LockOrderError);
     const error = inside as LockOrderError;
-    expect(error.code).toBe('ERR_LOCK_ORDER');
+    expect(error.code).toBe('ERR_INTERLOCK_LOCK_ORDER');
     expect(cycleNames(error.cycle)).toEqual(['a', 'b']);
     expect(a.locked).toBe(false);
     // The lock still works normally, and the refused edge was not recorded.
@@ -388,7 +388,7 @@ describe('real deadlocks are broken, not hung', () => {
       expect([t1.state, t2.state].sort()).toEqual(['fulfilled', 'rejected']);
       const error = (t1.state === 'rejected' ? t1.error : t2.error) as DeadlockError;
       expect(error).toBeInstanceOf(DeadlockError);
-      expect(error.code).toBe('ERR_DEADLOCK');
+      expect(error.code).toBe('ERR_INTERLOCK_DEADLOCK');
       expect(new Set(cycleNames(error.cycle))).toEqual(new Set(['a', 'b']));
       expect(a.locked || b.locked).toBe(false);
       expect(detector.deadlocks()).toHaveLength(1);

@@ -3,7 +3,7 @@
  * acquisition: the error of a queued acquire that timed out, telling the probe that a waiter
  * waits, and running a `withLock` callback in a frame that holds the lock.
  */
-import { TimeoutError } from '../errors.ts';
+import { AcquireTimeoutError } from '../errors.ts';
 import { HoldGuard, type Guard } from '../guard.ts';
 import { probe, type LockIdentity } from './probe.ts';
 import { frameHas, frameWith, taskContext } from './task-context.ts';
@@ -12,7 +12,7 @@ import type { Waiter, WaiterQueue } from './waiter-queue.ts';
 /** The timeout policy of a queued acquire: its payload is the primitive's identity. */
 export function acquireTimeout<T>(waiter: Waiter<T>): void {
   const id = waiter.payload as LockIdentity;
-  waiter.reject(new TimeoutError(`Timed out after ${waiter.timeout} ms waiting for ${id.kind} ${id.name}`, waiter.timeout));
+  waiter.reject(new AcquireTimeoutError(`Timed out after ${waiter.timeout} ms waiting for ${id.kind} ${id.name}`, waiter.timeout));
 }
 
 /**

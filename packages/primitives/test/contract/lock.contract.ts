@@ -111,7 +111,7 @@ function describeBaseLockTests(Kind: LockClass): void {
         expect(contender.state).toBe('rejected');
         expect(contender.error).toBeInstanceOf(TimeoutError);
         expect((contender.error as TimeoutError).name).toBe('TimeoutError');
-        expect((contender.error as TimeoutError).code).toBe('ERR_ACQUIRE_TIMEOUT');
+        expect((contender.error as TimeoutError).code).toBe('ERR_INTERLOCK_ACQUIRE_TIMEOUT');
         lock.release();
         expect(lock.locked).toBe(false);
       } finally {

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests of the repository as a whole: error codes, docs, manifests, packed tarballs.
+export default defineConfig({
+  test: {
+    name: 'repo',
+    root: import.meta.dirname,
+    include: ['**/*.test.ts'],
+  },
+});
