@@ -23,11 +23,11 @@ async function lintSeedFixtures(): Promise<void> {
     cwd: root,
     overrideConfigFile: true,
     overrideConfig: [
-      interlock.configs.recommended as Linter.Config,
+      interlock.configs.recommended,
       {
         files: ['**/*.ts'],
         languageOptions: {
-          parser: tseslint.parser as Linter.Parser,
+          parser: tseslint.parser,
           parserOptions: { project: path.join(root, 'fixtures/tsconfig.json'), tsconfigRootDir: path.join(root, 'fixtures') },
         },
       },

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
-import plugin from '../src/index.ts';
+import plugin, { rules } from '../src/index.ts';
 
 const packageDir = join(import.meta.dirname, '..');
 const rulesDir = join(packageDir, 'src', 'rules');
 const docsDir = join(packageDir, 'docs', 'rules');
-const ruleEntries = Object.entries(plugin.rules);
+const ruleEntries = Object.entries(rules);
 
 type SchemaNode = { type?: unknown; description?: unknown; properties?: Record<string, SchemaNode>; items?: SchemaNode | SchemaNode[] };
 
@@ -60,7 +60,7 @@ export async function f() {
     const messages = linter.verify(
       code,
       // `files` comes from the user's TypeScript setup (typescript-eslint's configs), as in the README.
-      [plugin.configs.recommended as Linter.Config, { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser as Linter.Parser } }],
+      [plugin.configs.recommended, { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }],
       'file.ts',
     );
     expect(messages.map((message) => [message.ruleId, message.line])).toEqual([['@interlock/no-self-deadlock', 5]]);
