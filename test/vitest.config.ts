@@ -6,5 +6,7 @@ export default defineConfig({
     name: 'repo',
     root: import.meta.dirname,
     include: ['**/*.test.ts'],
+    // The pack test builds, installs and lints for real; no test asserts on time.
+    testTimeout: 180_000,
   },
 });

@@ -1,0 +1,100 @@
+import { expect } from 'vitest';
+import type { PackedProject, RunResult } from './project.ts';
+
+/**
+ * The README snippets the pack test runs against the installed tarballs, one entry each.
+ *
+ * To add one (e.g. for a new package): mark its block in the README with `pack-test=<id>` in the
+ * info string (```` ```ts pack-test=vitest-config ````) and add an entry here naming the README,
+ * the id, the file the block is written to in the temporary project, any files it needs beside
+ * it, the command that runs it and what its result must show. Blocks marked `runnable` in the
+ * root README or a package README are picked up without an entry (written to a `.ts` file,
+ * type-checked, and run with Node). A new package is packed and installed by itself: every
+ * non-private package under packages/ is.
+ */
+export interface PackSnippet {
+  /** README holding the block, relative to the repository root. */
+  readonly readme: string;
+  /** The block's `pack-test=<id>` marker. */
+  readonly id: string;
+  /** Where the block is written in the project. */
+  readonly fileName: string;
+  /** Other files the snippet needs, by path in the project. */
+  readonly files?: Readonly<Record<string, string>>;
+  /** The command, run in the project directory; `node` is the Node running the tests. */
+  readonly command: (project: PackedProject, node: string) => readonly string[];
+  /** Throws (an `expect` failure) unless the result shows the snippet worked. */
+  readonly check: (result: RunResult) => void;
+}
+
+/** A TypeScript project with two lock bugs that `configs.recommended` reports. */
+const lintedProject = {
+  'tsconfig.json': `${JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'es2024',
+        lib: ['es2024', 'esnext.disposable'],
+        module: 'nodenext',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: [],
+      },
+      include: ['src'],
+    },
+    null,
+    2,
+  )}\n`,
+  'src/ledger.ts': `import { Condition, Lock } from '@interlock/primitives';
+
+const ledger = new Lock({ name: 'ledger' });
+const ready = new Condition(new Lock({ name: 'ready' }));
+
+export async function post(): Promise<void> {
+  using guard = await ledger.acquire();
+  await ledger.withLock(() => guard.released);
+}
+
+export async function waitReady(): Promise<void> {
+  using guard = await ready.acquire();
+  if (!guard.released) await ready.wait();
+}
+`,
+};
+
+/** The `@interlock/*` findings of an `eslint --format json` run, as [rule, line, severity]. */
+function interlockFindings(result: RunResult): [string | null, number, number][] {
+  const reports = JSON.parse(result.stdout) as { messages: { ruleId: string | null; line: number; severity: number; fatal?: boolean; message: string }[] }[];
+  const messages = reports.flatMap((report) => report.messages);
+  const fatal = messages.filter((message) => message.fatal === true || message.ruleId === null);
+  expect(fatal.map((message) => message.message)).toEqual([]);
+  return messages
+    .filter((message) => message.ruleId?.startsWith('@interlock/') === true)
+    .map((message) => [message.ruleId, message.line, message.severity]);
+}
+
+function eslintSnippet(id: string, conditionSeverity: number): PackSnippet {
+  return {
+    readme: 'packages/eslint-plugin/README.md',
+    id,
+    fileName: 'eslint.config.js',
+    files: lintedProject,
+    command: (project, node) => [node, `${project.dir}/node_modules/eslint/bin/eslint.js`, '--format', 'json', 'src'],
+    check: (result) => {
+      expect(result.stderr).toBe('');
+      expect(interlockFindings(result)).toEqual([
+        ['@interlock/no-self-deadlock', 8, 2],
+        ['@interlock/condition-wait-in-loop', 13, conditionSeverity],
+      ]);
+      expect(result.status).toBe(1);
+    },
+  };
+}
+
+export const packSnippets: readonly PackSnippet[] = [
+  eslintSnippet('define-config', 2),
+  eslintSnippet('flat-array', 2),
+  eslintSnippet('tseslint-config', 2),
+  eslintSnippet('pick-rules', 1),
+];
+
