@@ -37,6 +37,7 @@ export function workspacePackages(): WorkspacePackage[] {
 /** Files under `dir` (recursively, skipping node_modules, dist and dot-directories) whose name passes `keep`. */
 export function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
   const found: string[] = [];
+  if (!existsSync(dir)) return found;
   const walk = (current: string): void => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {
       if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
