@@ -121,7 +121,7 @@ describe('rule docs', () => {
   it.each(ruleNames)('%s: the defaults the Options section states are the rule’s', (rule) => {
     const doc = readFileSync(join(docsDir, `${rule}.md`), 'utf8');
     const section = doc.slice(doc.indexOf('## Options'), doc.indexOf('\n## ', doc.indexOf('## Options') + 1));
-    const defaults = (rules[rule].meta.defaultOptions[0] ?? {}) as Record<string, unknown>;
+    const defaults = ((rules[rule].meta.defaultOptions as unknown[] | undefined)?.[0] ?? {}) as Record<string, unknown>;
     const stated = [...section.matchAll(/^- `(\w+)` \(default `([^`]+)`/gm)];
     expect(stated.map((match) => match[1]).sort()).toEqual(Object.keys(defaults).sort());
     for (const [, name = '', value = ''] of stated) expect(JSON.parse(value), name).toEqual(defaults[name]);
