@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ESLint, type Linter } from 'eslint';
+import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import interlock from '@interlock/eslint-plugin';
 import { Barrier, DeadlockError, Lock, detector } from '@interlock/primitives';

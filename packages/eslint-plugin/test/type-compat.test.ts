@@ -22,7 +22,6 @@ describe('the plugin type-checks where users put it', () => {
   });
 
   it('tseslint.config accepts the configs and the plugin registered by hand', () => {
-    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the README still shows it
     expectTypeOf(tseslint.config).toBeCallableWith(interlock.configs.recommended, {
       plugins: { '@interlock': interlock },
     });

@@ -1,0 +1,50 @@
+/**
+ * The repository lints itself with what it asks of users: typescript-eslint's type-checked
+ * recommended rules and our own plugin's recommended config, on every package's sources, tests
+ * and benchmarks, on scripts/, test/ and the fixtures' own code. Type information comes from the
+ * same tsconfigs `pnpm typecheck` checks, so every linted file belongs to exactly one program.
+ */
+import stylistic from '@stylistic/eslint-plugin';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+import interlock from '@interlock/eslint-plugin';
+import { typecheckProjects } from './scripts/typecheck.ts';
+
+export default defineConfig(
+  {
+    ignores: [
+      '**/dist/',
+      // Test data: code written to be linted, with intentional mistakes (`// expect-lint:`).
+      'fixtures/seed/',
+      'packages/eslint-plugin/test/fixtures/',
+      // Written by the docs tests while they run.
+      'test/.doc-blocks/',
+      'packages/eslint-plugin/test/.doc-examples/',
+    ],
+  },
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommendedTypeChecked, interlock.configs.recommended],
+    languageOptions: {
+      parserOptions: { project: typecheckProjects(), tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { '@stylistic': stylistic },
+    rules: {
+      // Prettier keeps code within 100 columns but cannot break strings or comments: this does.
+      // Test titles (Prettier keeps `it('…', () => {` on one line) and template literals
+      // (breaking one changes its value) are exempt; URLs too.
+      '@stylistic/max-len': [
+        'error',
+        {
+          code: 100,
+          ignoreUrls: true,
+          ignoreTemplateLiterals: true,
+          ignoreRegExpLiterals: true,
+          ignorePattern: String.raw`^\s*(?:it|test|describe|bench)\b`,
+        },
+      ],
+      // A `using` guard is used by its disposal at the end of the block: that is the point.
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreUsingDeclarations: true }],
+    },
+  },
+);
