@@ -8,7 +8,8 @@
  * Two graph shapes: "layered" (a lock hierarchy 8 levels deep, as real programs nest) and
  * "random" (a uniformly random DAG, out-degree 2 — long paths, the hard case for the search).
  */
-import { Detector, type HeldEntry } from '../src/detector.ts';
+import { Detector } from '../src/detector.ts';
+import { LockNode, type Hold } from '../src/lock-node.ts';
 import { LockOrderGraph } from '../src/graph.ts';
 
 /** Deterministic PRNG (mulberry32) so every run builds the same graphs. */
@@ -125,19 +126,19 @@ function measure(shape: Shape, edgeCount: number, probes: number): Row {
 /** The whole per-acquisition path of the engine with every edge known. */
 function detectorFastPath(): { depth: number; ns: number }[] {
   const detector = new Detector({ stacks: true });
-  const locks = ['a', 'b', 'c'].map((name) => detector.lockNode({ name, kind: 'Lock', reentrant: false }));
+  const locks = ['a', 'b', 'c'].map((name) => new LockNode({ exclusive: true, name, kind: 'Lock', reentrant: false }));
   const results: { depth: number; ns: number }[] = [];
   for (const depth of [0, 1, 2]) {
-    const holds: HeldEntry[] = locks.slice(0, depth).map((node) => ({ node, live: true }));
+    const holds: Hold[] = locks.slice(0, depth).map((node) => ({ lock: node, live: true }));
     const target = locks[depth]!;
     const rounds = 1_000_000;
     const run = (): number => {
       const start = performance.now();
       for (let index = 0; index < rounds; index++) {
-        const hold = { node: target, live: true };
+        const hold = { lock: target, live: true };
         const site = detector.beforeAcquire(holds, target, false);
-        detector.holdAcquired(target, hold, site);
-        detector.holdReleased(target, hold);
+        detector.holdAcquired(hold, site);
+        detector.holdReleased(hold);
       }
       return ((performance.now() - start) * 1e6) / rounds;
     };

@@ -5,46 +5,52 @@
  */
 import { DeadlockError } from './errors.ts';
 import { buildCycle, type PendingEdge } from './findings.ts';
-import type { LockNode } from './lock-node.ts';
+import type { Hold, LockNode } from './lock-node.ts';
 import type { Cycle } from './report.ts';
 import type { SiteCapture } from './sites.ts';
 import { WaitForGraph } from './wait-for.ts';
 import { unrefTimer } from './watchdog.ts';
 
-/** A blocked acquisition. Opaque to primitives: hand it back to `Detector.waitEnd`. */
-export interface WaitTicket {
+/**
+ * A blocked acquisition. Opaque to lock implementations: keep it and hand it back to
+ * `waitEnd`. The fields are the wait-for graph's.
+ */
+export class WaitTicket {
+  /** The lock waited on. */
   readonly lock: LockNode;
-}
-
-interface Waiter<H extends object> extends WaitTicket {
-  readonly lock: LockNode<H>;
   /** The waiting task's live holds. */
-  readonly held: readonly H[];
+  readonly held: readonly Hold[];
   /** Where it requested the lock, when captured. */
   readonly site: SiteCapture | undefined;
   /** Pending `holdTimeout` timer of the wait. */
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
   /** In the graph: not yet ended, and not the rejected closer of a deadlock. */
-  active: boolean;
+  active = true;
+
+  constructor(lock: LockNode, held: readonly Hold[], site: SiteCapture | undefined) {
+    this.lock = lock;
+    this.held = held;
+    this.site = site;
+  }
 }
 
 /** What the wait side needs from the rest of the detector. */
-export interface BlockedWaitsContext<H extends object> {
+export interface BlockedWaitsContext {
   /** Where `hold` (one of `held`) was taken, as reports should name it. */
-  holdSite(node: LockNode<H>, hold: H, held: readonly H[]): SiteCapture | undefined;
+  holdSite(node: LockNode, hold: Hold, held: readonly Hold[]): SiteCapture | undefined;
   /** Records a broken deadlock (`nodes`: the locks it names). */
   addDeadlock(cycle: Cycle, nodes: readonly LockNode[]): void;
   /** A wait outlasted `limit` ms. */
-  longWait(node: LockNode<H>, site: SiteCapture | undefined, limit: number): void;
+  longWait(node: LockNode, site: SiteCapture | undefined, limit: number): void;
 }
 
 /** The blocked waiters of one detector. Costs nothing while nobody blocks. */
-export class BlockedWaits<H extends object> {
+export class BlockedWaits {
   /** Active waiters only. */
-  readonly #graph = new WaitForGraph<LockNode<H>, H, Waiter<H>>((lock) => lock.holds);
-  readonly #context: BlockedWaitsContext<H>;
+  readonly #graph = new WaitForGraph<LockNode, Hold, WaitTicket>((lock) => lock.holds);
+  readonly #context: BlockedWaitsContext;
 
-  constructor(context: BlockedWaitsContext<H>) {
+  constructor(context: BlockedWaitsContext) {
     this.#context = context;
   }
 
@@ -59,15 +65,15 @@ export class BlockedWaits<H extends object> {
    * (never synchronously: the primitive has not even got its ticket yet). With `holdTimeout`
    * (`limit` > 0), a timer reports the wait if it lasts longer.
    */
-  start(held: readonly H[], node: LockNode<H>, reject: (error: DeadlockError) => void, site: SiteCapture | undefined, limit: number): WaitTicket {
-    const waiter: Waiter<H> = { lock: node, held, site, timer: undefined, active: true };
+  start(held: readonly Hold[], node: LockNode, reject: (error: DeadlockError) => void, site: SiteCapture | undefined, limit: number): WaitTicket {
+    const waiter = new WaitTicket(node, held, site);
     this.#graph.add(waiter);
     const steps = this.#graph.deadlockThrough(waiter);
     if (steps !== undefined) {
       this.#graph.remove(waiter);
       waiter.active = false;
       const pending: PendingEdge[] = [];
-      let previous: Waiter<H> = waiter;
+      let previous: WaitTicket = waiter;
       for (const step of steps) {
         pending.push({
           from: previous.lock,
@@ -93,8 +99,7 @@ export class BlockedWaits<H extends object> {
   }
 
   /** The wait ended (granted, timed out, aborted or rejected). Idempotent. */
-  end(ticket: WaitTicket): void {
-    const waiter = ticket as Waiter<H>;
+  end(waiter: WaitTicket): void {
     if (!waiter.active) return;
     waiter.active = false;
     if (waiter.timer !== undefined) clearTimeout(waiter.timer);

@@ -1,17 +1,19 @@
 /**
- * The detector engine: what primitives call around every acquisition. It knows nothing of the
- * primitives; a lock is a {@link LockNode}, a hold is any object the primitive chooses (its own
- * hold record), and the holds a task has are passed in as an array each time.
+ * The detector engine: the {@link LockProbe} every lock implementation calls around every
+ * acquisition. It knows nothing of the primitives; a lock is its {@link LockNode}, a hold is any
+ * record shaped as a {@link Hold} (the implementation's own), and the holds a task has are passed
+ * in as an array each time.
  */
 import { BlockedWaits, type WaitTicket } from './blocked-waits.ts';
 import { reportEdge, type EdgeRecord } from './edge-record.ts';
 import { DeadlockError, LockOrderError } from './errors.ts';
 import { buildCycle, Findings, type PendingEdge } from './findings.ts';
 import { LockOrderGraph } from './graph.ts';
-import { LockNode, type HoldState, type LockInfo } from './lock-node.ts';
+import type { Hold, HoldState, LockNode, NodeKeeper } from './lock-node.ts';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './options.ts';
-import type { Cycle, LockGraphReport, ReportEdge } from './report.ts';
-import { SiteCapture } from './sites.ts';
+import type { AcquireSite, LockProbe } from './probe.ts';
+import type { Cycle, LockGraphReport, ReportEdge, Site } from './report.ts';
+import { SiteCapture, captureSite } from './sites.ts';
 import { longWarning, unrefTimer } from './watchdog.ts';
 
 /** An edge refused because it closes a cycle, remembered so a repeat costs a lookup. */
@@ -25,67 +27,38 @@ interface BadEdge {
 }
 
 /**
- * How the detector reads the primitive's hold records. The defaults read `hold.node` and
- * `hold.live`, i.e. holds shaped like {@link HeldEntry}.
- */
-export interface HoldAccess<H extends object> {
-  /** The lock a hold is of; `undefined` to ignore the hold (e.g. a lock unknown to the detector). */
-  readonly nodeOf: (hold: H) => LockNode<H> | undefined;
-  /** `false` while a hold is suspended (a Condition waiting) — it is then ignored. */
-  readonly isLive: (hold: H) => boolean;
-}
-
-/** The default hold shape. */
-export interface HeldEntry {
-  readonly node: LockNode<HeldEntry> | undefined;
-  readonly live: boolean;
-}
-
-const defaultAccess: HoldAccess<HeldEntry> = { nodeOf: (hold) => hold.node, isLive: (hold) => hold.live };
-
-/**
  * A lockdep-style detector: a lock-order graph checked before every blocking acquisition, a
- * wait-for graph of blocked acquisitions, and `holdTimeout` watchdogs.
- *
- * Call order for one acquisition (see `docs/detector.md`):
- * 1. `beforeAcquire(held, node, reentry)` before queueing; may throw `LockOrderError` or
- *    `DeadlockError` (then take and queue nothing). Returns a site capture, or `undefined`.
- * 2. If it must wait: `ticket = waitStart(held, node, reject, site)`; `waitEnd(ticket)` when the
- *    wait ends in any way. `reject` may be called once, in a microtask, with a `DeadlockError`:
- *    fail that waiter as if aborted.
- * 3. `holdAcquired(node, hold, site)` when the hold exists; `holdReleased(node, hold)` when it ends.
+ * wait-for graph of blocked acquisitions, and `holdTimeout` watchdogs. It is the {@link LockProbe}
+ * (call order there and in `docs/detector.md`).
  *
  * @example
  * ```ts
  * const detector = new Detector({ onCycle: 'record' });
- * const a = detector.lockNode({ name: 'a', kind: 'Lock', reentrant: false });
- * const b = detector.lockNode({ name: 'b', kind: 'Lock', reentrant: false });
- * const holdA = { node: a, live: true };
- * detector.beforeAcquire([], a, false);
- * detector.holdAcquired(a, holdA);
+ * const a = new LockNode({ name: 'a', kind: 'Lock', reentrant: false, exclusive: true });
+ * const b = new LockNode({ name: 'b', kind: 'Lock', reentrant: false, exclusive: true });
+ * const holdA = { lock: a, live: true };
+ * detector.holdAcquired(holdA, detector.beforeAcquire([], a, false));
  * detector.beforeAcquire([holdA], b, false); // edge a → b
  * ```
  */
-export class Detector<H extends object = HeldEntry> {
+export class Detector implements LockProbe, NodeKeeper {
   #options: ResolvedOptions;
-  readonly #nodeOf: (hold: H) => LockNode<H> | undefined;
-  readonly #isLive: (hold: H) => boolean;
   /** Lock order among live nodes; never holds a cycle. */
-  readonly #graph = new LockOrderGraph<LockNode<H>, EdgeRecord>();
-  /** Refused edges by source then target; only live nodes, only cycles through live nodes. */
-  readonly #bad = new Map<LockNode<H>, Map<LockNode<H>, BadEdge>>();
-  /** Every registered, not forgotten node. */
-  readonly #nodes = new Set<LockNode<H>>();
+  readonly #graph = new LockOrderGraph<LockNode, EdgeRecord>();
+  /**
+   * The one memo of refused edges, by source then target: a repeat costs two lookups. Only live
+   * nodes, only cycles through live nodes (forgetting a lock drops the entries that name it).
+   */
+  readonly #bad = new Map<LockNode, Map<LockNode, BadEdge>>();
+  /** Every registered (seen), not forgotten node. */
+  readonly #nodes = new Set<LockNode>();
   /** Blocked acquisitions and the wait-for graph over them. */
-  readonly #waits: BlockedWaits<H>;
+  readonly #waits: BlockedWaits;
   readonly #findings = new Findings();
 
-  constructor(options?: DetectorOptions, access?: HoldAccess<H>) {
+  constructor(options?: DetectorOptions) {
     this.#options = resolveOptions(options);
-    const resolved = access ?? (defaultAccess as unknown as HoldAccess<H>);
-    this.#nodeOf = resolved.nodeOf;
-    this.#isLive = resolved.isLive;
-    this.#waits = new BlockedWaits<H>({
+    this.#waits = new BlockedWaits({
       holdSite: (node, hold, held) => this.#holdSite(node, hold, held),
       addDeadlock: (cycle, nodes) => this.#findings.addDeadlock(cycle, nodes),
       longWait: (node, site, limit) => this.#long('wait', node, site, limit),
@@ -103,20 +76,19 @@ export class Detector<H extends object = HeldEntry> {
   }
 
   /**
-   * Registers a lock. Cheap (no stack capture here: pass `info.site`, possibly a lazy
-   * {@link SiteCapture}, for the creation site). Keep the node with the lock.
+   * Where the lock now being constructed was created (the first frame outside the frame filters),
+   * or `undefined` with `stacks: false`. Costs one stack capture: call it once per lock.
    */
-  lockNode(info: LockInfo): LockNode<H> {
-    const node = new LockNode<H>(info, this.#options.frameFilters);
-    this.#nodes.add(node);
-    return node;
+  creationSite(): Site | undefined {
+    return this.#options.stacks ? captureSite(this.#options.frameFilters) : undefined;
   }
 
   /**
-   * Call before an acquisition that may block, in the acquiring task's own synchronous stack
-   * (the site is captured here), with the task's holds. Adds an edge from every live held lock to
-   * `node`. Does nothing for a re-entry (`reentry`: the task re-takes a reentrant lock it owns).
-   * Not for try-acquires: they cannot block, so no edge leads to them.
+   * Call before an acquisition, in the acquiring task's own synchronous stack (the site is
+   * captured here), with the task's holds. Adds an edge from every live held lock to `node`.
+   * Does nothing for a re-entry (`reentry`: the task re-takes a reentrant lock it owns). A
+   * try-acquire (`blocking: false`) cannot block, so no edge leads to it (lockdep's rule); only its
+   * `holdTimeout` site is captured.
    *
    * Cost: with every edge known, one lookup per held lock and no allocation. A new edge costs a
    * bounded graph search and one stack capture.
@@ -126,8 +98,12 @@ export class Detector<H extends object = HeldEntry> {
    * @returns a site capture to hand to {@link holdAcquired} (and {@link waitStart}) when one was
    *   taken, otherwise `undefined`.
    */
-  beforeAcquire(held: readonly H[], node: LockNode<H>, reentry: boolean): SiteCapture | undefined {
+  beforeAcquire(held: readonly Hold[], node: LockNode, reentry: boolean, blocking = true): AcquireSite {
     const options = this.#options;
+    if (node.keeper !== this) this.#register(node);
+    if (!blocking) {
+      return !reentry && options.stacks && options.holdTimeout > 0 ? new SiteCapture(options.frameFilters) : undefined;
+    }
     let capture: SiteCapture | undefined;
     // The first outermost acquisition of a lock is captured once: the holder site of later edges
     // from holds that captured nothing themselves (see #holdSite).
@@ -138,8 +114,8 @@ export class Detector<H extends object = HeldEntry> {
     if (reentry || held.length === 0 || node.forgotten) return capture;
     for (let index = 0; index < held.length; index++) {
       const hold = held[index]!;
-      const from = this.#nodeOf(hold);
-      if (from === undefined || from.forgotten || !this.#isLive(hold)) continue;
+      const from = hold.lock;
+      if (from.forgotten || !hold.live) continue;
       if (from === node) {
         if (node.exclusive && !node.reentrant) {
           this.#uncount(held, node, index);
@@ -156,11 +132,12 @@ export class Detector<H extends object = HeldEntry> {
   }
 
   /**
-   * A hold of `node` now exists (the lock or a permit was granted): `hold` joins R_L, the set the
-   * wait-for graph consults. Call once per hold record (not per re-entry). `site` is what
+   * A hold of `hold.lock` now exists (the lock or a permit was granted): `hold` joins R_L, the set
+   * the wait-for graph consults. Call once per hold record (not per re-entry). `site` is what
    * `beforeAcquire` returned. With `holdTimeout`, starts an unref'd watchdog timer.
    */
-  holdAcquired(node: LockNode<H>, hold: H, site?: SiteCapture): void {
+  holdAcquired(hold: Hold, site?: AcquireSite): void {
+    const node = hold.lock;
     node.holds.push(hold);
     const limit = this.#options.holdTimeout;
     if (site === undefined && limit === 0) return;
@@ -175,7 +152,8 @@ export class Detector<H extends object = HeldEntry> {
   }
 
   /** The hold ended (released, or suspended by a Condition wait). Clears its watchdog. O(holds of the lock). */
-  holdReleased(node: LockNode<H>, hold: H): void {
+  holdReleased(hold: Hold): void {
+    const node = hold.lock;
     const holds = node.holds;
     const index = holds.lastIndexOf(hold);
     if (index === -1) return;
@@ -200,13 +178,10 @@ export class Detector<H extends object = HeldEntry> {
    * blocked waiters reachable from this one. Without `site`, a stack is captured only when the
    * waiter holds something (it may then be part of a deadlock report) or `holdTimeout` is on.
    */
-  waitStart(held: readonly H[], node: LockNode<H>, reject: (error: DeadlockError) => void, site?: SiteCapture): WaitTicket {
+  waitStart(held: readonly Hold[], node: LockNode, reject: (error: DeadlockError) => void, site?: AcquireSite): WaitTicket {
     const options = this.#options;
-    const live: H[] = [];
-    for (const hold of held) {
-      const from = this.#nodeOf(hold);
-      if (from !== undefined && this.#isLive(hold)) live.push(hold);
-    }
+    const live: Hold[] = [];
+    for (const hold of held) if (hold.live) live.push(hold);
     // A waiter that holds nothing can never be a step of a deadlock (nobody can wait on it), so
     // only a long-wait report could need its site: contended waits of tasks that hold nothing —
     // the usual case — capture no stack (a capture costs several µs, ~9× a contended hand-off).
@@ -223,8 +198,8 @@ export class Detector<H extends object = HeldEntry> {
    * Removes a lock from the live graph (call it when the lock is garbage-collected, e.g. from a
    * `FinalizationRegistry`). Findings that name it stay in reports. O(degree + refused edges).
    */
-  forgetLock(node: LockNode<H>): void {
-    if (node.forgotten) return;
+  forgetLock(node: LockNode): void {
+    if (node.forgotten || node.keeper !== this) return;
     node.forgotten = true;
     this.#nodes.delete(node);
     this.#graph.removeNode(node);
@@ -283,21 +258,30 @@ export class Detector<H extends object = HeldEntry> {
     this.#findings.clear();
   }
 
+  /** First sight of a lock: it is listed in reports from now on and forgotten when collected. */
+  #register(node: LockNode): void {
+    node.keeper = this;
+    this.#nodes.add(node);
+  }
+
   /** Slow path of `beforeAcquire`: at least one edge is not in the graph. */
-  #addEdges(held: readonly H[], node: LockNode<H>, first: SiteCapture | undefined, begin: number): SiteCapture | undefined {
+  #addEdges(held: readonly Hold[], node: LockNode, first: SiteCapture | undefined, begin: number): SiteCapture | undefined {
     const options = this.#options;
     let capture = first;
     const acquirerSite = (): SiteCapture | undefined =>
       (capture ??= options.stacks ? new SiteCapture(options.frameFilters) : undefined);
-    const inserted: LockNode<H>[] = [];
+    const inserted: LockNode[] = [];
     // Counted only once the acquisition is allowed: a refused one records nothing.
     const followed: EdgeRecord[] = [];
     // Warned once everything is recorded: a callback that throws cannot leave half an acquisition.
     const warnings: LockOrderError[] = [];
     for (let index = begin; index < held.length; index++) {
       const hold = held[index]!;
-      const from = this.#nodeOf(hold);
-      if (from === undefined || from.forgotten || !this.#isLive(hold)) continue;
+      const from = hold.lock;
+      if (from.forgotten || !hold.live) continue;
+      // A hold of a lock this detector has not seen yet (taken before it was enabled) orders what
+      // follows like any other; the lock joins the report with its first edge.
+      if (from.keeper !== this) this.#register(from);
       if (from === node) {
         if (node.exclusive && !node.reentrant) this.#refuse(held, begin, inserted, node, () => this.#selfDeadlock(held, hold, node, capture));
         continue;
@@ -339,25 +323,25 @@ export class Detector<H extends object = HeldEntry> {
    * Undoes this acquisition's effects (new edges, counts of known edges before `begin`), then
    * throws what `error` returns (or throws): a refused acquisition records nothing.
    */
-  #refuse(held: readonly H[], begin: number, inserted: readonly LockNode<H>[], node: LockNode<H>, error: () => Error): never {
+  #refuse(held: readonly Hold[], begin: number, inserted: readonly LockNode[], node: LockNode, error: () => Error): never {
     for (const from of inserted) this.#graph.removeEdge(from, node);
     this.#uncount(held, node, begin);
     throw error();
   }
 
   /** Takes back the counts `beforeAcquire` added for `held[0 .. end)`. */
-  #uncount(held: readonly H[], node: LockNode<H>, end: number): void {
+  #uncount(held: readonly Hold[], node: LockNode, end: number): void {
     for (let index = 0; index < end; index++) {
       const hold = held[index]!;
-      const from = this.#nodeOf(hold);
-      if (from === undefined || from === node || from.forgotten || !this.#isLive(hold)) continue;
+      const from = hold.lock;
+      if (from === node || from.forgotten || !hold.live) continue;
       const record = this.#graph.edge(from, node);
       if (record !== undefined) record.count--;
     }
   }
 
   /** The cycle `path` (`[to, …, from]`) plus the refused edge `from → to`, as a report cycle. */
-  #cycleOf(path: readonly LockNode<H>[], from: LockNode<H>, to: LockNode<H>, closing: EdgeRecord): Cycle {
+  #cycleOf(path: readonly LockNode[], from: LockNode, to: LockNode, closing: EdgeRecord): Cycle {
     const pending: PendingEdge[] = [];
     for (let index = 0; index + 1 < path.length; index++) {
       const record = this.#graph.edge(path[index]!, path[index + 1]!);
@@ -367,7 +351,7 @@ export class Detector<H extends object = HeldEntry> {
     return buildCycle(pending);
   }
 
-  #selfDeadlock(held: readonly H[], hold: H, node: LockNode<H>, first: SiteCapture | undefined): never {
+  #selfDeadlock(held: readonly Hold[], hold: Hold, node: LockNode, first: SiteCapture | undefined): never {
     const options = this.#options;
     const acquirer = first ?? (options.stacks ? new SiteCapture(options.frameFilters) : undefined);
     const cycle = buildCycle([{ from: node, to: node, holder: this.#holdSite(node, hold, held), acquirer }]);
@@ -381,19 +365,19 @@ export class Detector<H extends object = HeldEntry> {
    * under the lock held just before it (that edge's acquirer site); for an outermost hold, the
    * lock's first outermost acquisition. Slow path only.
    */
-  #holdSite(node: LockNode<H>, hold: H, held: readonly H[]): SiteCapture | undefined {
+  #holdSite(node: LockNode, hold: Hold, held: readonly Hold[]): SiteCapture | undefined {
     const exact = node.holdStates.get(hold)?.site;
     if (exact !== undefined) return exact;
     for (let index = held.indexOf(hold) - 1; index >= 0; index--) {
       const outer = held[index]!;
-      const previous = this.#nodeOf(outer);
-      if (previous === undefined || previous === node || !this.#isLive(outer)) continue;
+      const previous = outer.lock;
+      if (previous === node || !outer.live) continue;
       return (this.#graph.edge(previous, node) ?? this.#bad.get(previous)?.get(node)?.record)?.acquirer;
     }
     return node.topSite;
   }
 
-  #long(kind: 'hold' | 'wait', node: LockNode<H>, site: SiteCapture | undefined, limit: number): void {
+  #long(kind: 'hold' | 'wait', node: LockNode, site: SiteCapture | undefined, limit: number): void {
     const resolved = site?.site;
     this.#findings.addLong(kind, node, resolved, limit);
     this.#options.onWarning?.(longWarning(kind, node, resolved, limit));

@@ -1,3 +1,4 @@
+import { quoteText } from './escape.ts';
 import type { Cycle, CycleLock } from './report.ts';
 
 /**
@@ -18,8 +19,13 @@ export abstract class InterlockError extends Error {
   abstract readonly code: `ERR_INTERLOCK_${string}`;
 }
 
+/** A lock's name in a message: quoted, with controls escaped, so a message stays one line. */
+function quoted(lock: CycleLock | undefined): string {
+  return lock === undefined ? '"?"' : quoteText(lock.name);
+}
+
 function lockList(locks: readonly CycleLock[]): string {
-  return locks.map((lock) => `"${lock.name}"`).join(' → ');
+  return locks.map(quoted).join(' → ');
 }
 
 /**
@@ -44,7 +50,7 @@ export class LockOrderError extends InterlockError {
     const requested = cycle.locks[0];
     const held = cycle.locks.at(-1);
     super(
-      `Lock order cycle: acquiring "${requested?.name}" while holding "${held?.name}" ` +
+      `Lock order cycle: acquiring ${quoted(requested)} while holding ${quoted(held)} ` +
         `reverses an order seen before (${lockList([...cycle.locks, ...cycle.locks.slice(0, 1)])})`,
       options,
     );
@@ -66,7 +72,7 @@ export class DeadlockError extends InterlockError {
   constructor(cycle: Cycle, options?: ErrorOptions) {
     const message =
       cycle.locks.length === 1
-        ? `Deadlock: re-acquiring "${cycle.locks[0]?.name}", which this task already holds and which is not reentrant`
+        ? `Deadlock: re-acquiring ${quoted(cycle.locks[0])}, which this task already holds and which is not reentrant`
         : `Deadlock: tasks are blocked waiting for each other (${lockList([...cycle.locks, ...cycle.locks.slice(0, 1)])})`;
     super(message, options);
     this.cycle = cycle;
@@ -81,7 +87,7 @@ export class LongHoldWarning extends InterlockError {
   readonly lockId: string;
 
   constructor(lock: CycleLock, limit: number, where: string | undefined) {
-    super(`Lock "${lock.name}" held longer than ${limit} ms${where === undefined ? '' : `; taken at ${where}`}`);
+    super(`Lock ${quoted(lock)} held longer than ${limit} ms${where === undefined ? '' : `; taken at ${where}`}`);
     this.lockId = lock.id;
   }
 }
@@ -94,7 +100,7 @@ export class LongWaitWarning extends InterlockError {
   readonly lockId: string;
 
   constructor(lock: CycleLock, limit: number, where: string | undefined) {
-    super(`Waited longer than ${limit} ms for lock "${lock.name}"${where === undefined ? '' : `; requested at ${where}`}`);
+    super(`Waited longer than ${limit} ms for lock ${quoted(lock)}${where === undefined ? '' : `; requested at ${where}`}`);
     this.lockId = lock.id;
   }
 }

@@ -1,7 +1,11 @@
 /**
  * Turns a report into text a person reads (modelled on Linux lockdep's splat) or into JSON.
- * Pure functions: report in, string out.
+ * Pure functions: report in, string out. Every string that came from the report (names, ids,
+ * kinds, paths, function names) is escaped in the text form (`escape.ts`): one lock, one line,
+ * whatever its name holds; the JSON form keeps them exactly.
  */
+import { invalidArgument, validateOptionsBag } from './arguments.ts';
+import { escapeControls, nameLabel, quoteText } from './escape.ts';
 import type { Cycle, CycleLock, LockGraphReport, LongHold, ReportLock, Site } from './report.ts';
 
 /** Output formats of {@link formatReport}. */
@@ -27,6 +31,9 @@ export interface FormatOptions {
  * ```
  */
 export function formatReport(report: LockGraphReport, format: ReportFormat = 'text', options: FormatOptions = {}): string {
+  if (format !== 'text' && format !== 'json') invalidArgument('type', 'format', "'text' or 'json'", format);
+  validateOptionsBag(options);
+  if (options.cwd !== undefined && typeof options.cwd !== 'string') invalidArgument('type', 'cwd', 'a string', options.cwd);
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   const locks = new Map<string, ReportLock>(report.locks.map((lock) => [lock.id, lock]));
   const where = (site: Site | undefined): string => (site === undefined ? 'an unknown site' : siteText(site, options.cwd));
@@ -49,25 +56,38 @@ function siteText(site: Site, cwd: string | undefined): string {
     const base = cwd.endsWith('/') ? cwd : `${cwd}/`;
     if (file.startsWith(base)) file = file.slice(base.length);
   }
-  const position = `${file}:${site.line}:${site.column}`;
-  return site.function === undefined ? position : `${position} (${site.function})`;
+  const position = `${escapeControls(file)}:${site.line}:${site.column}`;
+  return site.function === undefined ? position : `${position} (${escapeControls(site.function)})`;
 }
 
 type Where = (site: Site | undefined) => string;
 
-/** Short names for the locks of one cycle: the name, plus the id where two share a name. */
+/**
+ * Short labels for the locks of one cycle: the name, plus the id where two share a name; quoted
+ * and escaped unless plain (see {@link nameLabel}).
+ */
 function labels(cycle: Cycle): Map<string, string> {
   const counts = new Map<string, number>();
   for (const lock of cycle.locks) counts.set(lock.name, (counts.get(lock.name) ?? 0) + 1);
-  return new Map(cycle.locks.map((lock) => [lock.id, (counts.get(lock.name) ?? 0) > 1 ? `${lock.name}#${lock.id}` : lock.name]));
+  return new Map(
+    cycle.locks.map((lock) => [lock.id, nameLabel((counts.get(lock.name) ?? 0) > 1 ? `${lock.name}#${lock.id}` : lock.name)]),
+  );
+}
+
+/** A label for a lock id that no cycle lock names (a report from elsewhere may hold anything). */
+function idLabel(names: ReadonlyMap<string, string>, id: string): string {
+  return names.get(id) ?? nameLabel(id);
 }
 
 function describeLock(lock: CycleLock | undefined, id: string, locks: ReadonlyMap<string, ReportLock>, where: Where): string {
   const entry = locks.get(id);
   const name = lock?.name ?? entry?.name ?? id;
-  const details = [entry?.kind, id].filter((part) => part !== undefined).join(' ');
+  const details = [entry?.kind, id]
+    .filter((part) => part !== undefined)
+    .map(escapeControls)
+    .join(' ');
   const created = entry?.site === undefined ? '' : `, created at ${where(entry.site)}`;
-  return `"${name}" (${details}${created})`;
+  return `${quoteText(name)} (${details}${created})`;
 }
 
 function heading(title: string): string {
@@ -89,7 +109,7 @@ function formatCycle(cycle: Cycle, locks: ReadonlyMap<string, ReportLock>, where
     `  ${describeLock(held, closing.from, locks, where)}`,
     `  taken at ${where(closing.holder)}`,
     '',
-    `and "${requested?.name}" is already ordered before "${held?.name}" (the chain below),`,
+    `and ${quoteText(requested?.name ?? closing.to)} is already ordered before ${quoteText(held?.name ?? closing.from)} (the chain below),`,
     'so taking it now closes a cycle.',
     '',
     'The dependency chain is:',
@@ -130,8 +150,8 @@ function formatDeadlock(cycle: Cycle, locks: ReadonlyMap<string, ReportLock>, wh
 function chain(cycle: Cycle, names: ReadonlyMap<string, string>, where: Where, kind: 'existing' | 'blocked'): string[] {
   const lines: string[] = [];
   cycle.edges.forEach((edge, index) => {
-    const from = names.get(edge.from) ?? edge.from;
-    const to = names.get(edge.to) ?? edge.to;
+    const from = idLabel(names, edge.from);
+    const to = idLabel(names, edge.to);
     const last = index === cycle.edges.length - 1;
     const note = kind === 'existing' ? (last ? '  (new)' : '') : last ? '  (rejected)' : '';
     lines.push(
@@ -154,13 +174,13 @@ function scenario(cycle: Cycle, names: ReadonlyMap<string, string>): string[] {
   const edgeOf = (task: number): number => (task === 0 ? count - 1 : task - 1);
   const rows: [task: number, text: string][] = [];
   if (count === 1) {
-    const name = names.get(cycle.edges[0]!.from)!;
+    const name = idLabel(names, cycle.edges[0]!.from);
     rows.push([0, `lock(${name});`], [0, `lock(${name});`]);
   } else {
-    for (let task = 0; task < count; task++) rows.push([task, `lock(${names.get(cycle.edges[edgeOf(task)]!.from)});`]);
+    for (let task = 0; task < count; task++) rows.push([task, `lock(${idLabel(names, cycle.edges[edgeOf(task)]!.from)});`]);
     for (let task = 1; task <= count; task++) {
       const index = task % count;
-      rows.push([index, `lock(${names.get(cycle.edges[edgeOf(index)]!.to)});`]);
+      rows.push([index, `lock(${idLabel(names, cycle.edges[edgeOf(index)]!.to)});`]);
     }
   }
   const titles = Array.from({ length: count }, (_, task) => `Task ${task + 1}`);
@@ -182,7 +202,7 @@ function formatLong(verb: string, entries: readonly LongHold[], locks: ReadonlyM
     const name = locks.get(entry.lock)?.name ?? entry.lock;
     const times = entry.count === 1 ? '' : ` (${entry.count} times)`;
     const at = entry.site === undefined ? '' : `, ${verb === 'held' ? 'taken' : 'requested'} at ${where(entry.site)}`;
-    return `lock "${name}" (${entry.lock}) ${verb} longer than ${entry.limit} ms${at}${times}`;
+    return `lock ${quoteText(name)} (${escapeControls(entry.lock)}) ${verb} longer than ${entry.limit} ms${at}${times}`;
   });
 }
 

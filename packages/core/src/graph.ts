@@ -37,10 +37,10 @@ export type CyclePath<N> = readonly N[];
 /**
  * An acyclic directed graph with incremental cycle detection.
  *
- * Costs: a known edge is two `Map` lookups; a known-bad edge (refused before) is two lookups in
- * the memo; a new edge respecting the current order is O(1); any other new edge costs a search
- * bounded by the affected window of the order (usually a small part of the graph). No capacity
- * limits.
+ * Costs: a known edge is two `Map` lookups; a new edge respecting the current order is O(1); any
+ * other new edge costs a search bounded by the affected window of the order (usually a small part
+ * of the graph). No capacity limits. Refused edges are not remembered here: the caller that wants
+ * a repeat to be cheap keeps its own memo (the detector does, with the cycle's report).
  *
  * @example
  * ```ts
@@ -52,8 +52,6 @@ export type CyclePath<N> = readonly N[];
 export class LockOrderGraph<N, E> {
   /** Every live node, keyed by id. */
   readonly #vertices = new Map<N, Vertex<N, E>>();
-  /** Refused edges and the cycle each closed; every path only names live nodes. */
-  readonly #knownBad = new Map<N, Map<N, CyclePath<N>>>();
   /** Next ord for a new node: strictly above every live ord, so new nodes go last. */
   #nextOrd = 0;
   /** Incremented per search so `Vertex.mark` needs no reset. */
@@ -68,13 +66,6 @@ export class LockOrderGraph<N, E> {
   /** Number of edges in the graph (refused edges are not counted). */
   get edgeCount(): number {
     return this.#edgeCount;
-  }
-
-  /** Number of refused edges remembered with their cycles. */
-  get knownBadCount(): number {
-    let count = 0;
-    for (const targets of this.#knownBad.values()) count += targets.size;
-    return count;
   }
 
   /** Whether `id` is a node of the graph. */
@@ -92,33 +83,23 @@ export class LockOrderGraph<N, E> {
     return this.#vertices.get(from)?.out.get(to);
   }
 
-  /** The cycle that edge `from → to` closed when it was refused, if it was. Two lookups. */
-  knownCycle(from: N, to: N): CyclePath<N> | undefined {
-    return this.#knownBad.get(from)?.get(to);
-  }
-
   /**
    * Inserts `from → to` unless it closes a cycle. Missing nodes are added first.
    *
    * @param capture - builds the edge's payload; called only when the edge is new and inserted
    *   (it is where the expensive stack capture belongs).
    * @returns `undefined` when the edge is in the graph afterwards (new or already known); the
-   *   path `[to, …, from]` when the edge would close a cycle. A refused edge is never inserted
-   *   (the graph is left exactly as it was) and is memoised, so refusing it again costs a lookup.
+   *   path `[to, …, from]` when the edge would close a cycle. A refused edge is never inserted:
+   *   the graph is left exactly as it was.
    */
   addEdge(from: N, to: N, capture: () => E): CyclePath<N> | undefined {
     if (from === to) return [from];
     const source = this.#vertex(from);
     if (source.out.has(to)) return undefined;
-    const bad = this.#knownBad.get(from)?.get(to);
-    if (bad !== undefined) return bad;
     const target = this.#vertex(to);
     if (source.ord > target.ord) {
       const cycle = this.#reorder(source, target);
-      if (cycle !== undefined) {
-        this.#rememberBad(from, to, cycle);
-        return cycle;
-      }
+      if (cycle !== undefined) return cycle;
     }
     source.out.set(to, capture());
     target.in.add(source);
@@ -136,10 +117,7 @@ export class LockOrderGraph<N, E> {
     return true;
   }
 
-  /**
-   * Removes a node and every edge that touches it, and forgets refused edges whose cycle ran
-   * through it (without it, they may no longer close a cycle). O(degree + refused edges).
-   */
+  /** Removes a node and every edge that touches it. O(degree). */
   removeNode(id: N): boolean {
     const vertex = this.#vertices.get(id);
     if (vertex === undefined) return false;
@@ -147,18 +125,12 @@ export class LockOrderGraph<N, E> {
     for (const predecessor of vertex.in) predecessor.out.delete(id);
     this.#edgeCount -= vertex.out.size + vertex.in.size;
     this.#vertices.delete(id);
-    this.#knownBad.delete(id);
-    for (const [from, targets] of this.#knownBad) {
-      for (const [to, cycle] of targets) if (to === id || cycle.includes(id)) targets.delete(to);
-      if (targets.size === 0) this.#knownBad.delete(from);
-    }
     return true;
   }
 
-  /** Drops every node, edge and memo. */
+  /** Drops every node and edge. */
   clear(): void {
     this.#vertices.clear();
-    this.#knownBad.clear();
     this.#edgeCount = 0;
     this.#nextOrd = 0;
   }
@@ -200,12 +172,6 @@ export class LockOrderGraph<N, E> {
       this.#vertices.set(id, vertex);
     }
     return vertex;
-  }
-
-  #rememberBad(from: N, to: N, cycle: CyclePath<N>): void {
-    let targets = this.#knownBad.get(from);
-    if (targets === undefined) this.#knownBad.set(from, (targets = new Map()));
-    targets.set(to, cycle);
   }
 
   /**

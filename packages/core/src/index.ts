@@ -1,14 +1,16 @@
 /**
  * `@interlock/core`: a generic lockdep-style detector. Lock-order graph, wait-for graph, held-lock
  * bookkeeping, the `LockGraphReport` format and its text formatter. No I/O, no dependencies,
- * never prints.
+ * never prints. Exports only what lock implementations, the CLI and the test integration use.
  */
-export { Detector, type HeldEntry, type HoldAccess } from './detector.ts';
+// The seam: a lock's identity, the hold shape, and the probe every lock calls (Detector is one).
+export { LockNode, type Hold, type LockInfo } from './lock-node.ts';
+export type { AcquireSite, LockProbe } from './probe.ts';
+export { describeValue, invalidArgument, validateOptionsBag } from './arguments.ts';
 export type { WaitTicket } from './blocked-waits.ts';
-export { LockNode, type LockInfo } from './lock-node.ts';
-export { LockOrderGraph, type CyclePath } from './graph.ts';
-export { WaitForGraph, type DeadlockStep, type Waiter } from './wait-for.ts';
+export { Detector } from './detector.ts';
 export { resolveOptions, type DetectorOptions, type DetectorWarning, type OnCycle, type ResolvedOptions } from './options.ts';
+export { defaultFrameFilters, sourceDirectory, userSite, type FrameFilter } from './sites.ts';
 export {
   DeadlockError,
   InterlockError,
@@ -17,9 +19,9 @@ export {
   LongWaitWarning,
   ReportFormatError,
 } from './errors.ts';
+// Reports: the one format, read, rendered and merged.
 export {
   REPORT_VERSION,
-  cycleKey,
   formatSite,
   type Cycle,
   type CycleEdge,
@@ -30,17 +32,6 @@ export {
   type ReportLock,
   type Site,
 } from './report.ts';
-export {
-  SiteCapture,
-  defaultFrameFilters,
-  isFiltered,
-  parseFrame,
-  parseStack,
-  sourceDirectory,
-  userSite,
-  type FrameFilter,
-  type StackFrame,
-} from './sites.ts';
 export { formatReport, type FormatOptions, type ReportFormat } from './format-text.ts';
 export { parseReport, validateReport } from './validate-report.ts';
 export { mergeReports } from './merge.ts';

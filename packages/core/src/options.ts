@@ -1,4 +1,5 @@
 /** Detector options and their defaults. */
+import { invalidArgument, validateOptionsBag } from './arguments.ts';
 import type { LockOrderError, LongHoldWarning, LongWaitWarning } from './errors.ts';
 import { defaultFrameFilters, type FrameFilter } from './sites.ts';
 
@@ -66,27 +67,32 @@ export interface ResolvedOptions {
 /** The longest delay `setTimeout` honours (2³¹−1 ms, about 24.8 days). */
 const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
-/** Applies `options` over `base` (or the defaults) and validates them. */
+/**
+ * Applies `options` over `base` (or the defaults) and validates them: a value of the wrong type
+ * throws `TypeError`, a number out of range `RangeError` (house message "Expected `x` to be …,
+ * got …"). Nothing is applied unless every option is valid.
+ */
 export function resolveOptions(options: DetectorOptions = {}, base?: ResolvedOptions): ResolvedOptions {
-  const onCycle = options.onCycle ?? base?.onCycle ?? 'throw';
+  validateOptionsBag(options);
+  // Only `undefined` means "absent": `null` is a value of the wrong type like any other.
+  const onCycle: unknown = options.onCycle === undefined ? (base?.onCycle ?? 'throw') : options.onCycle;
   if (onCycle !== 'throw' && onCycle !== 'warn' && onCycle !== 'record') {
-    throw new TypeError(`Expected \`onCycle\` to be 'throw', 'warn' or 'record', got ${describe(onCycle)}`);
+    invalidArgument('type', 'onCycle', "'throw', 'warn' or 'record'", onCycle);
   }
-  const holdTimeout = 'holdTimeout' in options ? (options.holdTimeout ?? 0) : (base?.holdTimeout ?? 0);
+  // An explicit `holdTimeout: undefined` switches it off again; absent keeps the current value.
+  const holdTimeout: unknown = 'holdTimeout' in options ? (options.holdTimeout === undefined ? 0 : options.holdTimeout) : (base?.holdTimeout ?? 0);
+  const timeoutRange = `a number of milliseconds from 0 to ${MAX_TIMER_DELAY}`;
+  if (typeof holdTimeout !== 'number') invalidArgument('type', 'holdTimeout', timeoutRange, holdTimeout);
   // Above the timer limit setTimeout fires after 1 ms instead, which would report every hold.
-  if (typeof holdTimeout !== 'number' || !(holdTimeout >= 0 && holdTimeout <= MAX_TIMER_DELAY)) {
-    throw new RangeError(`Expected \`holdTimeout\` to be a number of milliseconds from 0 to ${MAX_TIMER_DELAY}, got ${describe(holdTimeout)}`);
-  }
-  const frameFilters: unknown = options.frameFilters ?? base?.frameFilters ?? defaultFrameFilters;
+  if (!(holdTimeout >= 0 && holdTimeout <= MAX_TIMER_DELAY)) invalidArgument('range', 'holdTimeout', timeoutRange, holdTimeout);
+  const frameFilters: unknown = options.frameFilters === undefined ? (base?.frameFilters ?? defaultFrameFilters) : options.frameFilters;
   if (!Array.isArray(frameFilters) || !frameFilters.every((filter) => typeof filter === 'string' || filter instanceof RegExp)) {
-    throw new TypeError(`Expected \`frameFilters\` to be an array of strings and RegExps, got ${describe(frameFilters)}`);
+    invalidArgument('type', 'frameFilters', 'an array of strings and RegExps', frameFilters);
   }
-  const stacks: unknown = options.stacks ?? base?.stacks ?? true;
-  if (typeof stacks !== 'boolean') throw new TypeError(`Expected \`stacks\` to be a boolean, got ${describe(stacks)}`);
+  const stacks: unknown = options.stacks === undefined ? (base?.stacks ?? true) : options.stacks;
+  if (typeof stacks !== 'boolean') invalidArgument('type', 'stacks', 'a boolean', stacks);
   const onWarning: unknown = 'onWarning' in options ? options.onWarning : base?.onWarning;
-  if (onWarning !== undefined && typeof onWarning !== 'function') {
-    throw new TypeError(`Expected \`onWarning\` to be a function, got ${describe(onWarning)}`);
-  }
+  if (onWarning !== undefined && typeof onWarning !== 'function') invalidArgument('type', 'onWarning', 'a function', onWarning);
   return {
     onCycle,
     stacks,
@@ -94,9 +100,4 @@ export function resolveOptions(options: DetectorOptions = {}, base?: ResolvedOpt
     onWarning: onWarning as ResolvedOptions['onWarning'],
     frameFilters: frameFilters as readonly FrameFilter[],
   };
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
-  return typeof value === 'string' ? `'${value}'` : String(value);
 }

@@ -1,6 +1,6 @@
 /**
- * Acquisition sites: capture a stack cheaply now, turn it into the user's `file:line:column` only
- * when a report needs it.
+ * Acquisition and creation sites: the user's `file:line:column`, found when the stack is captured
+ * and kept as plain data (never a V8 stack, which would keep the program's objects alive).
  */
 import type { Site } from './report.ts';
 
@@ -107,43 +107,39 @@ function fileFromUrl(file: string): string {
 const CAPTURE_DEPTH = 24;
 
 /**
- * A stack captured now and resolved to a {@link Site} on first read. Capturing costs what
- * `new Error()` costs (V8 records the frames; a few µs); resolving formats and parses the stack
- * once, then the `Error` is dropped.
+ * The first user frame of the current stack (below the caller of this function), or `undefined`
+ * when every frame is filtered. The stack is formatted and parsed now, and only the resulting
+ * plain {@link Site} is kept: an unformatted V8 stack holds every frame's receiver and function,
+ * so keeping one would keep the user's objects — the lock being acquired among them — alive.
+ */
+export function captureSite(filters: readonly FrameFilter[] = defaultFrameFilters): Site | undefined {
+  const holder: { stack?: string } = {};
+  // interlock's own frames sit on top of the stack; keep enough below them to reach the user's.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = CAPTURE_DEPTH;
+  try {
+    Error.captureStackTrace(holder, captureSite);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  return userSite(holder.stack ?? '', filters);
+}
+
+/**
+ * Where something happened, as plain data: the first user frame of the stack at construction,
+ * found and kept at once (see {@link captureSite}; a capture formats the stack, a few µs). It
+ * holds no reference to anything of the program's, so a detector may keep it as long as it likes.
  */
 export class SiteCapture {
-  /** Present until the site is first read. */
-  #error: Error | undefined;
-  /** Filters applied when resolving. */
-  readonly #filters: readonly FrameFilter[];
-  #site: Site | undefined;
+  /** The first user frame, or `undefined` when none is outside the filters. */
+  readonly site: Site | undefined;
 
   constructor(filters: readonly FrameFilter[] = defaultFrameFilters) {
-    // interlock's own frames sit on top of the stack; keep enough below them to reach the user's.
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = CAPTURE_DEPTH;
-    try {
-      this.#error = new Error('site');
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
-    this.#filters = filters;
+    this.site = captureSite(filters);
   }
 
   /** A capture whose site is already known (for tests and for sites from elsewhere). */
   static of(site: Site | undefined): SiteCapture {
-    const capture = new SiteCapture([]);
-    capture.#error = undefined;
-    capture.#site = site;
-    return capture;
-  }
-
-  /** The first user frame of the captured stack, or `undefined` when none is outside the filters. */
-  get site(): Site | undefined {
-    if (this.#error !== undefined) {
-      this.#site = userSite(this.#error.stack ?? '', this.#filters);
-      this.#error = undefined;
-    }
-    return this.#site;
+    return Object.create(SiteCapture.prototype, { site: { value: site, enumerable: true } }) as SiteCapture;
   }
 }

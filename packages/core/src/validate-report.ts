@@ -3,6 +3,7 @@
  * what is wrong with a file instead of failing somewhere later.
  */
 import { ReportFormatError } from './errors.ts';
+import { quoteText } from './escape.ts';
 import { REPORT_VERSION, type LockGraphReport } from './report.ts';
 
 type Json = unknown;
@@ -18,7 +19,7 @@ class Problem {
 function describe(value: Json): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string') return quoteText(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'object') return 'an object';
   return String(value);
 }
@@ -66,7 +67,7 @@ function optionalSite(entry: Record<string, Json>, key: string, path: string): v
 
 function lockId(value: Json, path: string, ids: ReadonlySet<string>): void {
   const id = string(value, path);
-  if (!ids.has(id)) throw new Problem(`\`${path}\` names lock "${id}", which \`locks\` does not list`);
+  if (!ids.has(id)) throw new Problem(`\`${path}\` names lock ${quoteText(id)}, which \`locks\` does not list`);
 }
 
 function cycle(value: Json, path: string, ids: ReadonlySet<string>): void {
@@ -118,7 +119,7 @@ function check(value: Json): LockGraphReport {
     const path = `locks[${index}]`;
     const entry = object(item, path);
     const id = string(entry['id'], `${path}.id`);
-    if (ids.has(id)) throw new Problem(`\`${path}.id\` repeats lock id "${id}"`);
+    if (ids.has(id)) throw new Problem(`\`${path}.id\` repeats lock id ${quoteText(id)}`);
     ids.add(id);
     string(entry['key'], `${path}.key`);
     string(entry['name'], `${path}.name`);

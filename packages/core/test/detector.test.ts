@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DeadlockError, LockOrderError, LongHoldWarning, LongWaitWarning } from '../src/errors.ts';
-import type { HeldEntry } from '../src/detector.ts';
+import type { Hold } from '../src/lock-node.ts';
 import type { DetectorWarning } from '../src/options.ts';
 import { SiteCapture } from '../src/sites.ts';
 import { nest, setup } from './harness.ts';
@@ -39,7 +39,7 @@ describe('Detector: lock-order cycles', () => {
     ]);
     // The refused edge is memoised (a repeat costs a lookup); the graph itself is untouched.
     expect(detector.stats()).toEqual({ ...before, refusedEdges: 1 });
-    expect(t2.held.map((hold) => hold.node)).toEqual([b]);
+    expect(t2.held.map((hold) => hold.lock)).toEqual([b]);
     expect(detector.snapshot().edges.map((edge) => [edge.from, edge.to])).toEqual([[a.id, b.id]]);
   });
 
@@ -102,7 +102,7 @@ describe('Detector: lock-order cycles', () => {
     nest(task, a, b);
     // Holding b then c (no order between them), ask for a: b → a closes a cycle and warns, and
     // c → a, checked after it, is known and counted.
-    const held: HeldEntry[] = [b, c].map((node) => ({ node, live: true }));
+    const held: Hold[] = [b, c].map((node) => ({ lock: node, live: true }));
     expect(() => detector.beforeAcquire(held, a, false)).toThrow('callback bug');
     const edges = detector.snapshot().edges.map((edge) => `${edge.from}>${edge.to}x${edge.count}`);
     expect(edges.sort()).toEqual([`${a.id}>${b.id}x1`, `${b.id}>${a.id}x1`, `${c.id}>${a.id}x2`].sort());
@@ -183,7 +183,7 @@ describe('Detector: lock-order cycles', () => {
   it('captures a stack only for something new: a new edge, a lock’s first outermost acquisition', () => {
     const { detector, lock } = setup();
     const [a, b, c] = [lock('a'), lock('b'), lock('c')];
-    const holdOf = (node: typeof a): HeldEntry => ({ node, live: true });
+    const holdOf = (node: typeof a): Hold => ({ lock: node, live: true });
     // `beforeAcquire` returns the capture it took, `undefined` when it took none.
     expect(detector.beforeAcquire([], a, false)).toBeInstanceOf(SiteCapture); // first outermost a
     expect(detector.beforeAcquire([holdOf(a)], b, false)).toBeInstanceOf(SiteCapture); // new edge a → b
@@ -432,19 +432,19 @@ describe('Detector: bounded memory and forgetting', () => {
     const { detector, lock, task } = setup({ onCycle: 'record' });
     const locks = [lock('a'), lock('b'), lock('c'), lock('d')];
     nest(task, locks[3]!, locks[0]!); // d → a: later a → d closes a cycle, refused and memoised
-    const held: { node: (typeof locks)[number]; live: boolean }[] = [];
-    const outerHold = { node: locks[0]!, live: true };
+    const held: { lock: (typeof locks)[number]; live: boolean }[] = [];
+    const outerHold = { lock: locks[0]!, live: true };
     let settled = detector.stats();
     for (let index = 0; index < 1_000_009; index++) {
       if (index === 9) settled = detector.stats();
       const node = locks[1 + (index % 3)]!;
       held[0] = outerHold;
-      detector.holdAcquired(locks[0]!, outerHold);
+      detector.holdAcquired(outerHold);
       const site = detector.beforeAcquire(held, node, false);
-      const inner = { node, live: true };
-      detector.holdAcquired(node, inner, site);
-      detector.holdReleased(node, inner);
-      detector.holdReleased(locks[0]!, outerHold);
+      const inner = { lock: node, live: true };
+      detector.holdAcquired(inner, site);
+      detector.holdReleased(inner);
+      detector.holdReleased(outerHold);
     }
     expect(detector.stats()).toEqual(settled);
     expect(detector.cycles()).toHaveLength(1);
@@ -495,11 +495,11 @@ describe('Detector: options', () => {
     // Beyond the timer limit setTimeout would fire after 1 ms and report every hold as long.
     for (const bad of [NaN, Infinity, 2 ** 31, 3e9]) expect(() => setup({ holdTimeout: bad })).toThrow(RangeError);
     expect(setup({ holdTimeout: 2 ** 31 - 1 }).detector.options.holdTimeout).toBe(2 ** 31 - 1);
-    expect(() => setup({ onCycle: 'explode' as 'throw' })).toThrow("Expected `onCycle` to be 'throw', 'warn' or 'record', got 'explode'");
-    expect(() => setup({ stacks: 'yes' as never })).toThrow("Expected `stacks` to be a boolean, got 'yes'");
-    expect(() => setup({ onWarning: 'console' as never })).toThrow("Expected `onWarning` to be a function, got 'console'");
-    expect(() => setup({ frameFilters: '/src/' as never })).toThrow("Expected `frameFilters` to be an array of strings and RegExps, got '/src/'");
-    expect(() => setup({ frameFilters: ['/src/', 3] as never })).toThrow("Expected `frameFilters` to be an array of strings and RegExps, got ['/src/', 3]");
+    expect(() => setup({ onCycle: 'explode' as 'throw' })).toThrow("Expected `onCycle` to be 'throw', 'warn' or 'record', got \"explode\"");
+    expect(() => setup({ stacks: 'yes' as never })).toThrow("Expected `stacks` to be a boolean, got \"yes\"");
+    expect(() => setup({ onWarning: 'console' as never })).toThrow("Expected `onWarning` to be a function, got \"console\"");
+    expect(() => setup({ frameFilters: '/src/' as never })).toThrow("Expected `frameFilters` to be an array of strings and RegExps, got \"/src/\"");
+    expect(() => setup({ frameFilters: ['/src/', 3] as never })).toThrow("Expected `frameFilters` to be an array of strings and RegExps, got an array");
   });
 
   it('configure changes one option and keeps the others', () => {

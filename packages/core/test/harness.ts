@@ -1,11 +1,10 @@
 /** A tiny stand-in for the primitives: tasks as explicit lists of holds. */
-import { Detector, type HeldEntry } from '../src/detector.ts';
-import type { LockNode } from '../src/lock-node.ts';
+import { Detector } from '../src/detector.ts';
+import { LockNode, type Hold as CoreHold } from '../src/lock-node.ts';
 import type { DetectorOptions } from '../src/options.ts';
 import type { SiteCapture } from '../src/sites.ts';
 
-export interface Hold extends HeldEntry {
-  readonly node: LockNode<HeldEntry>;
+export interface Hold extends CoreHold {
   live: boolean;
 }
 
@@ -19,21 +18,21 @@ export class Task {
   }
 
   /** An uncontended blocking acquisition: check, then hold. */
-  acquire(node: LockNode<HeldEntry>, reentry = false): Hold {
+  acquire(node: LockNode, reentry = false): Hold {
     const site = this.#detector.beforeAcquire(this.held, node, reentry);
     return this.grant(node, site);
   }
 
   /** The hold exists now (after `beforeAcquire`, maybe after a wait). */
-  grant(node: LockNode<HeldEntry>, site?: SiteCapture): Hold {
-    const hold: Hold = { node, live: true };
-    this.#detector.holdAcquired(node, hold, site);
+  grant(node: LockNode, site?: SiteCapture): Hold {
+    const hold: Hold = { lock: node, live: true };
+    this.#detector.holdAcquired(hold, site);
     this.held = [...this.held, hold];
     return hold;
   }
 
   release(hold: Hold): void {
-    this.#detector.holdReleased(hold.node, hold);
+    this.#detector.holdReleased(hold);
     this.held = this.held.filter((entry) => entry !== hold);
   }
 }
@@ -41,13 +40,13 @@ export class Task {
 export function setup(options?: DetectorOptions) {
   const detector = new Detector(options);
   const lock = (name: string, kind = 'Lock', reentrant = false, exclusive = true) =>
-    detector.lockNode({ name, kind, reentrant, exclusive });
+    new LockNode({ name, kind, reentrant, exclusive });
   const task = (inherited?: readonly Hold[]) => new Task(detector, inherited);
   return { detector, lock, task };
 }
 
 /** Acquires `first` then `second` in a fresh task and releases both. */
-export function nest(make: () => Task, first: LockNode<HeldEntry>, second: LockNode<HeldEntry>): void {
+export function nest(make: () => Task, first: LockNode, second: LockNode): void {
   const t = make();
   const outer = t.acquire(first);
   const inner = t.acquire(second);

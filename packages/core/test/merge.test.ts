@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Detector } from '../src/detector.ts';
+import { LockNode } from '../src/lock-node.ts';
 import { mergeReports } from '../src/merge.ts';
 import type { Site } from '../src/report.ts';
 import { validateReport } from '../src/validate-report.ts';
@@ -8,10 +9,10 @@ import { nest, Task } from './harness.ts';
 const created = (line: number): Site => ({ file: '/app/bank.ts', line, column: 15 });
 
 /** One "process": its own detector, locks created at fixed sites. */
-function process(run: (lock: (name: string, line: number) => ReturnType<Detector['lockNode']>, task: () => Task) => void) {
+function process(run: (lock: (name: string, line: number) => LockNode, task: () => Task) => void) {
   const detector = new Detector({ onCycle: 'record' });
   run(
-    (name, line) => detector.lockNode({ name, kind: 'Lock', reentrant: false, site: created(line) }),
+    (name, line) => new LockNode({ exclusive: true, name, kind: 'Lock', reentrant: false, site: created(line) }),
     () => new Task(detector),
   );
   return detector.snapshot();

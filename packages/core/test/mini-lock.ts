@@ -2,16 +2,15 @@
  * A minimal FIFO lock wired to the engine the way a primitive is (held locks passed explicitly,
  * no AsyncLocalStorage). Test-only: it shows the call order the primitives follow.
  */
-import type { Detector, HeldEntry } from '../src/detector.ts';
-import type { LockNode } from '../src/lock-node.ts';
+import type { Detector } from '../src/detector.ts';
+import { LockNode, type Hold } from '../src/lock-node.ts';
 
-export interface MiniHold extends HeldEntry {
-  readonly node: LockNode<HeldEntry>;
+export interface MiniHold extends Hold {
   live: boolean;
 }
 
 export class MiniLock {
-  readonly node: LockNode<HeldEntry>;
+  readonly node: LockNode;
   readonly #detector: Detector;
   /** The current hold, or undefined when free. */
   #hold: MiniHold | undefined;
@@ -20,7 +19,7 @@ export class MiniLock {
 
   constructor(detector: Detector, name: string) {
     this.#detector = detector;
-    this.node = detector.lockNode({ name, kind: 'Lock', reentrant: false, site: new Error('created') });
+    this.node = new LockNode({ name, kind: 'Lock', reentrant: false, exclusive: true, site: detector.creationSite() });
   }
 
   /** Acquire while the calling task holds `held`; resolves with the new hold. */
@@ -44,19 +43,19 @@ export class MiniLock {
         const ticket = detector.waitStart(held, this.node, entry.fail, site); // 2. may reject (in a microtask)
       });
     }
-    const hold: MiniHold = { node: this.node, live: true };
+    const hold: MiniHold = { lock: this.node, live: true };
     this.#hold = hold;
-    detector.holdAcquired(this.node, hold, site); // 3.
+    detector.holdAcquired(hold, site); // 3.
     return hold;
   }
 
   release(hold: MiniHold): void {
     hold.live = false;
-    this.#detector.holdReleased(this.node, hold); // 4.
+    this.#detector.holdReleased(hold); // 4.
     this.#hold = undefined;
     const next = this.#queue.shift();
     if (next !== undefined) {
-      this.#hold = { node: this.node, live: true }; // reserved for the waiter until it resumes
+      this.#hold = { lock: this.node, live: true }; // reserved for the waiter until it resumes
       next.grant();
     }
   }

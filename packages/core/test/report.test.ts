@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ReportFormatError } from '../src/errors.ts';
 import { formatReport } from '../src/format-text.ts';
+import { LockNode } from '../src/lock-node.ts';
 import { parseReport, validateReport } from '../src/validate-report.ts';
 import { nest, setup } from './harness.ts';
 
 function recordedReport() {
   const { detector, lock, task } = setup({ onCycle: 'record' });
-  const a = detector.lockNode({ name: 'a', kind: 'Lock', reentrant: false, site: { file: '/app/a.ts', line: 1, column: 11 } });
+  const a = new LockNode({ exclusive: true, name: 'a', kind: 'Lock', reentrant: false, site: { file: '/app/a.ts', line: 1, column: 11 } });
   const b = lock('b');
   nest(task, a, b);
   nest(task, b, a);
@@ -62,7 +63,7 @@ describe('LockGraphReport', () => {
 
   it('takes a creation site from an Error built by the primitive, read lazily', () => {
     const { detector } = setup();
-    const node = detector.lockNode({ name: 'pool', kind: 'Semaphore', reentrant: false, site: new Error('created') }); const line = Number(/:(\d+):\d+\)?$/.exec(new Error().stack!.split('\n')[1]!)![1]);
+    const node = new LockNode({ exclusive: true, name: 'pool', kind: 'Semaphore', reentrant: false, site: new Error('created') }); const line = Number(/:(\d+):\d+\)?$/.exec(new Error().stack!.split('\n')[1]!)![1]);
     expect(node.site).toMatchObject({ line });
     expect(node.key).toMatch(new RegExp(`^pool@.*packages/core/test/report\\.test\\.ts:${line}:\\d+$`));
   });
@@ -70,9 +71,9 @@ describe('LockGraphReport', () => {
   it('keyName replaces the name in the key (generated per-instance names are not identities)', () => {
     const { detector } = setup();
     const site = { file: '/app/bank.ts', line: 7, column: 15 };
-    expect(detector.lockNode({ name: 'Lock#12', keyName: 'Lock', kind: 'Lock', reentrant: false, site }).key).toBe('Lock@/app/bank.ts:7:15');
-    expect(detector.lockNode({ name: 'Lock#13', keyName: 'Lock', kind: 'Lock', reentrant: false }).key).toBe('Lock');
-    const named = detector.lockNode({ name: 'accounts', kind: 'Lock', reentrant: false, site });
+    expect(new LockNode({ exclusive: true, name: 'Lock#12', keyName: 'Lock', kind: 'Lock', reentrant: false, site }).key).toBe('Lock@/app/bank.ts:7:15');
+    expect(new LockNode({ exclusive: true, name: 'Lock#13', keyName: 'Lock', kind: 'Lock', reentrant: false }).key).toBe('Lock');
+    const named = new LockNode({ exclusive: true, name: 'accounts', kind: 'Lock', reentrant: false, site });
     expect([named.key, named.toReport().name]).toEqual(['accounts@/app/bank.ts:7:15', 'accounts']);
   });
 

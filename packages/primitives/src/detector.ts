@@ -1,9 +1,10 @@
 /**
  * The `detector` facade: switches lock-order checking on and off for every primitive of this
  * package (and every lock wrapped with `instrument()`), and reads what it found. The checking
- * itself is `@interlock/core`'s engine; `internal/detector-probe.ts` connects it to the seam.
+ * itself is `@interlock/core`'s `Detector`, installed as the primitives' probe while enabled.
  */
 import {
+  Detector,
   defaultFrameFilters,
   formatReport,
   REPORT_VERSION,
@@ -15,8 +16,8 @@ import {
   type FrameFilter,
   type LockGraphReport,
   type ReportFormat,
+  validateOptionsBag,
 } from '@interlock/core';
-import { DetectorProbe } from './internal/detector-probe.ts';
 import { probe, setProbe } from './internal/probe.ts';
 
 /** Options of {@link InterlockDetector.enable}. Absent options take their defaults on every call. */
@@ -88,7 +89,7 @@ function emptyReport(): LockGraphReport {
  */
 export class InterlockDetector {
   // Created on the first enable and kept afterwards: findings stay readable after disable().
-  #probe: DetectorProbe | undefined = undefined;
+  #engine: Detector | undefined = undefined;
 
   /**
    * Starts checking every acquisition: locks taken in an order that can deadlock, tasks blocked
@@ -99,9 +100,11 @@ export class InterlockDetector {
    * Cost while enabled: with every edge known, tens of ns per acquisition; a new edge, a
    * bounded graph search plus one stack capture (µs). See docs/detector.md.
    *
-   * @throws {TypeError} `onCycle` is not one of the three modes, `stacks` not a boolean, `onWarning`
-   *   not a function, or `frameFilters` not an array of strings and RegExps.
-   * @throws {RangeError} `holdTimeout` is negative, NaN, or above 2³¹−1 ms (the timer limit).
+   * @throws {TypeError} `options` is not an object (`enable('warn')`), `onCycle` is not one of the
+   *   three modes, `holdTimeout` not a number, `stacks` not a boolean, `onWarning` not a function,
+   *   or `frameFilters` not an array of strings and RegExps. Nothing changes then.
+   * @throws {RangeError} `holdTimeout` is negative, NaN, or above 2³¹−1 ms (the timer limit);
+   *   nothing changes then.
    * @example
    * ```ts
    * import { detector } from '@interlock/primitives';
@@ -111,31 +114,37 @@ export class InterlockDetector {
    * ```
    */
   enable(options: DetectorEnableOptions = {}): void {
+    // `enable('warn')` must not read as "no options": check the bag before anything changes.
+    validateOptionsBag(options);
     const full: DetectorOptions = {
-      onCycle: options.onCycle ?? 'throw',
-      stacks: options.stacks ?? true,
-      holdTimeout: options.holdTimeout ?? 0,
-      onWarning: options.onWarning ?? emitWarning,
+      onCycle: options.onCycle === undefined ? 'throw' : options.onCycle,
+      stacks: options.stacks === undefined ? true : options.stacks,
+      holdTimeout: options.holdTimeout === undefined ? 0 : options.holdTimeout,
+      onWarning: options.onWarning === undefined ? emitWarning : options.onWarning,
       // Anything but an array goes through as it is, for resolveOptions to reject.
-      frameFilters: Array.isArray(options.frameFilters) ? [...ownFrameFilters, ...options.frameFilters] : (options.frameFilters ?? ownFrameFilters),
+      frameFilters: Array.isArray(options.frameFilters)
+        ? [...ownFrameFilters, ...(options.frameFilters as readonly FrameFilter[])]
+        : options.frameFilters === undefined
+          ? ownFrameFilters
+          : options.frameFilters,
     };
-    if (this.#probe === undefined) {
-      // resolveOptions validates before anything changes.
-      this.#probe = new DetectorProbe(resolveOptions(full));
+    if (this.#engine === undefined) {
+      // The constructor validates before anything changes.
+      this.#engine = new Detector(full);
     } else {
-      this.#probe.engine.configure(full);
+      this.#engine.configure(full);
     }
-    setProbe(this.#probe);
+    setProbe(this.#engine);
   }
 
   /** Stops checking; primitives go back to one `undefined` check per acquisition. Findings are kept. */
   disable(): void {
-    if (probe === this.#probe) setProbe(undefined);
+    if (probe === this.#engine) setProbe(undefined);
   }
 
   /** True while acquisitions are checked. */
   get enabled(): boolean {
-    return this.#probe !== undefined && probe === this.#probe;
+    return this.#engine !== undefined && probe === this.#engine;
   }
 
   /**
@@ -143,17 +152,17 @@ export class InterlockDetector {
    * waits in progress, stay: they describe the present. Use it between independent tests.
    */
   reset(): void {
-    this.#probe?.engine.reset();
+    this.#engine?.reset();
   }
 
   /** Lock-order cycles (potential deadlocks) seen so far, each once, in the order found. */
   cycles(): Cycle[] {
-    return this.#probe?.engine.cycles() ?? [];
+    return this.#engine?.cycles() ?? [];
   }
 
   /** Real deadlocks broken with `DeadlockError` so far (self-deadlocks included), each once. */
   deadlocks(): Cycle[] {
-    return this.#probe?.engine.deadlocks() ?? [];
+    return this.#engine?.deadlocks() ?? [];
   }
 
   /**
@@ -161,7 +170,7 @@ export class InterlockDetector {
    * O(locks + edges + findings).
    */
   snapshot(): LockGraphReport {
-    return this.#probe?.engine.snapshot() ?? emptyReport();
+    return this.#engine?.snapshot() ?? emptyReport();
   }
 
   /**
@@ -179,8 +188,8 @@ export class InterlockDetector {
   }
 
   /** Sizes of the live structures (locks, edges, holds, blocked waiters); for tests and memory checks. */
-  stats(): ReturnType<DetectorProbe['engine']['stats']> {
-    return this.#probe?.engine.stats() ?? { locks: 0, edges: 0, refusedEdges: 0, blockedWaiters: 0, holds: 0 };
+  stats(): ReturnType<Detector['stats']> {
+    return this.#engine?.stats() ?? { locks: 0, edges: 0, refusedEdges: 0, blockedWaiters: 0, holds: 0 };
   }
 }
 

@@ -46,7 +46,7 @@ export class HoldGuard implements Guard {
     // Marked only once the primitive accepted the release: one refused while a Condition waits
     // with this hold (LockStateError) leaves the guard live, so `using` can still release it once
     // the wait has taken the lock back, instead of leaking the lock.
-    this.#hold.lock.releaseHold(this.#hold);
+    this.#hold.releaser(this.#hold);
     this.#released = true;
   }
 

@@ -4,8 +4,9 @@
  * code that uses them. The wrapper keeps the wrapped object's API and reports each acquisition to
  * the same detector seam as interlock's own primitives.
  */
-import { defaultName, LockIdentity, probe, type LockKind, type LockProbe } from './internal/probe.ts';
-import { claimHold, frameWith, Hold, leaveHold, taskContext, type Frame } from './internal/task-context.ts';
+import type { AcquireSite, LockNode, LockProbe } from '@interlock/core';
+import { lockNode, probe } from './internal/probe.ts';
+import { claimHold, frameWith, Hold, holdsOf, leaveHold, taskContext, type Frame, type HoldReleaser } from './internal/task-context.ts';
 import { describeValue, validateName } from './internal/validate.ts';
 
 /** Options of {@link instrument}. */
@@ -60,16 +61,6 @@ export type Instrumented<T> = (T extends { acquire(...args: infer A): Promise<in
   ? { acquire(...args: A): Promise<DisposableRelease<R>> }
   : unknown) &
   T;
-
-/** The detector's identity for a wrapped lock; `exclusive` and `reentrant` are decided by `instrument`. */
-class InstrumentedIdentity extends LockIdentity {
-  readonly exclusive: boolean;
-
-  constructor(name: string, kind: LockKind, exclusive: boolean, reentrant: boolean, releaseHold: (hold: Hold) => void) {
-    super(name, kind, reentrant, releaseHold);
-    this.exclusive = exclusive;
-  }
-}
 
 /** Objects handed out by `instrument`, so instrumenting one again returns it unchanged. */
 const instrumented = new WeakSet<object>();
@@ -133,8 +124,10 @@ function defaultKind(target: object): string {
 class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
   // The wrapped object; every call ends up on it, with `this` = it.
   readonly #target: InstrumentableLock;
-  // The detector's identity of the wrapped lock.
-  readonly #id: InstrumentedIdentity;
+  // The wrapped lock's identity (its detector node); `exclusive` and `reentrant` decided here, once.
+  readonly #id: LockNode;
+  // Given to every hold: ends it through the wrapper.
+  readonly #releaser: HoldReleaser;
   // Holds granted through the wrapper and not yet released, oldest first.
   readonly #open: Hold[] = [];
   // Our replacements, only for methods the target has.
@@ -146,9 +139,9 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     this.#target = target;
     const kind = options.kind ?? defaultKind(target);
     const counting = typeof (target as { getValue?: unknown }).getValue === 'function' || /semaphore/i.test(kind);
-    const name = options.name ?? defaultName(kind);
     const exclusive = options.exclusive ?? !counting;
-    this.#id = new InstrumentedIdentity(name, kind, exclusive, options.reentrant ?? false, (hold) => this.#end(hold));
+    this.#id = lockNode({ kind, name: options.name, reentrant: options.reentrant ?? false, exclusive }, target);
+    this.#releaser = (hold) => this.#end(hold);
     if (typeof target.acquire === 'function') this.#overrides.set('acquire', (...args) => this.#acquire(args));
     if (typeof target.runExclusive === 'function') this.#overrides.set('runExclusive', (...args) => this.#runExclusive(args));
     if (typeof target.release === 'function') this.#overrides.set('release', (...args) => this.#release(args));
@@ -262,9 +255,9 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
   }
 
   #grant(acquisition: Acquisition): Hold {
-    const hold = new Hold(this.#id);
+    const hold = new Hold(this.#id, this.#releaser);
     this.#open.push(hold);
-    probe?.acquired(this.#id, hold, acquisition.frame, acquisition.token);
+    probe?.holdAcquired(hold, acquisition.site);
     return hold;
   }
 
@@ -275,7 +268,7 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     hold.live = false;
     const index = this.#open.indexOf(hold);
     if (index !== -1) this.#open.splice(index, 1);
-    probe?.released(this.#id, hold);
+    probe?.holdReleased(hold);
   }
 
   #isLocked(): boolean {
@@ -289,14 +282,14 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
    * Anything else comes back unchanged; the hold then ends on `release()`.
    */
   #wrapResult(value: unknown, hold: Hold): unknown {
-    if (typeof value === 'function') return this.#releaser(value as AnyFunction, hold);
+    if (typeof value === 'function') return this.#disposableReleaser(value as AnyFunction, hold);
     if (Array.isArray(value) && value.length === 2 && typeof value[1] === 'function') {
-      return [value[0], this.#releaser(value[1] as AnyFunction, hold)];
+      return [value[0], this.#disposableReleaser(value[1] as AnyFunction, hold)];
     }
     return value;
   }
 
-  #releaser(inner: AnyFunction, hold: Hold): (() => void) & Disposable {
+  #disposableReleaser(inner: AnyFunction, hold: Hold): (() => void) & Disposable {
     const release = (): void => {
       this.#end(hold);
       inner();
@@ -326,23 +319,23 @@ class Acquisition {
   /** The acquiring task's frame, at the time it asked. */
   readonly frame: Frame | undefined;
   /** What the probe's `beforeAcquire` returned; handed back with the grant. */
-  readonly token: unknown;
+  readonly site: AcquireSite;
   // 'abandoned' once the detector rejected the waiter: a late grant must be handed straight back.
   #state: 'waiting' | 'granted' | 'abandoned' = 'waiting';
   // Ends the detector's record of the wait; undefined until `watch`, and when nothing waits.
   #endWait: (() => void) | undefined = undefined;
   readonly #probe: LockProbe;
-  readonly #id: LockIdentity;
+  readonly #id: LockNode;
   readonly #mustWait: boolean;
   readonly #reject: (error: unknown) => void;
 
   /** @throws what the probe's order check throws (`LockOrderError`, `DeadlockError`). */
-  constructor(current: LockProbe, id: LockIdentity, mustWait: boolean, reject: (error: unknown) => void) {
+  constructor(current: LockProbe, id: LockNode, mustWait: boolean, reject: (error: unknown) => void) {
     const frame = taskContext.getStore();
     // A re-entrant lock taken again by a task that holds it: no edge, no wait (it is granted).
     const reentry = id.reentrant && frame !== undefined && frame.holds.some((hold) => hold.lock === id && hold.live);
     this.frame = frame;
-    this.token = current.beforeAcquire(id, frame, reentry, true);
+    this.site = current.beforeAcquire(holdsOf(frame), id, reentry, true);
     this.#probe = current;
     this.#id = id;
     this.#mustWait = mustWait && !reentry;
@@ -352,16 +345,18 @@ class Acquisition {
   /** Call once the wrapped acquisition is under way: a busy lock's wait enters the wait-for graph. */
   watch(): void {
     if (!this.#mustWait || this.#state !== 'waiting') return;
-    this.#endWait = this.#probe.waiting(
+    const current = this.#probe;
+    const ticket = current.waitStart(
+      holdsOf(this.frame),
       this.#id,
-      this.frame,
       (error) => {
         if (this.#state !== 'waiting') return;
         this.#state = 'abandoned';
         this.#reject(error);
       },
-      this.token,
+      this.site,
     );
+    this.#endWait = () => current.waitEnd(ticket);
   }
 
   /** The wrapped lock granted it. `false` when the detector had given up on it (release it). */

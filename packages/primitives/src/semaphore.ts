@@ -1,8 +1,9 @@
 import { HoldGuard, type Guard } from './guard.ts';
 import { acquireTimeout, runHolding, watchWaiter } from './internal/acquisition.ts';
 import type { AcquireOptions, LockOptions } from './internal/exclusive-lock.ts';
-import { defaultName, LockIdentity, probe } from './internal/probe.ts';
-import { Hold, taskContext, type Frame } from './internal/task-context.ts';
+import type { AcquireSite, LockNode } from '@interlock/core';
+import { lockNode, probe } from './internal/probe.ts';
+import { Hold, holdsOf, taskContext, type Frame, type HoldReleaser } from './internal/task-context.ts';
 import { validateFunction, validateInteger, validateName, validateOptions } from './internal/validate.ts';
 import { abortedBeforeStart, WaiterQueue } from './internal/waiter-queue.ts';
 
@@ -24,14 +25,19 @@ const bounded = Symbol('bounded');
  * ```
  */
 export class Semaphore {
-  // Identity the detector and holds see; fixed at construction.
-  readonly #id: LockIdentity;
+  // The semaphore's identity, which is also its detector node; fixed at construction.
+  readonly #id: LockNode;
+  // Given to every hold: Guard.release comes back through it.
+  readonly #releaser: HoldReleaser;
   // Free permits. Invariant: > 0 only while no waiter is queued (release hands off directly).
   #value: number;
   // Upper bound on #value + outstanding permits: Infinity, or the initial value for BoundedSemaphore.
   readonly #bound: number;
+  // Holds granted while the detector was on and not yet ended, which may be anonymous (no frame
+  // names them): a plain release() ends one of these for the detector. Empty while it is off.
+  readonly #tracked = new Set<Hold>();
   // Queued acquires, oldest first.
-  readonly #waiters = new WaiterQueue<HoldGuard>({ onTimeout: acquireTimeout });
+  readonly #waiters: WaiterQueue<HoldGuard>;
 
   /**
    * @param value the initial number of permits.
@@ -45,7 +51,9 @@ export class Semaphore {
     const kind = isBounded ? 'BoundedSemaphore' : 'Semaphore';
     this.#value = value;
     this.#bound = isBounded ? value : Infinity;
-    this.#id = new LockIdentity(options?.name ?? defaultName(kind), kind, false, (hold) => this.#releaseHold(hold));
+    this.#id = lockNode({ kind, name: options?.name, reentrant: false, exclusive: false }, this);
+    this.#releaser = (hold) => this.#releaseHold(hold);
+    this.#waiters = new WaiterQueue<HoldGuard>({ onTimeout: acquireTimeout(this.#id) });
   }
 
   /** What reports and error messages call this semaphore. */
@@ -77,22 +85,22 @@ export class Semaphore {
     const aborted = abortedBeforeStart(options);
     if (aborted !== undefined) return aborted;
     let frame: Frame | undefined;
-    let token: unknown;
+    let site: AcquireSite;
     if (probe !== undefined) {
       frame = taskContext.getStore();
       try {
         // `timeout: 0` never waits: to the detector it is a try-acquire (no order edge into it).
-        token = probe.beforeAcquire(this.#id, frame, false, options?.timeout !== 0);
+        site = probe.beforeAcquire(holdsOf(frame), this.#id, false, options?.timeout !== 0);
       } catch (error) {
         return Promise.reject(error);
       }
     }
     if (this.#value > 0) {
       this.#value -= 1;
-      return Promise.resolve(new HoldGuard(this.#grantHold(frame, token), true));
+      return Promise.resolve(new HoldGuard(this.#grantHold(site), true));
     }
-    const { promise, waiter } = this.#waiters.wait(options, frame, this.#id);
-    waiter.probeToken = token;
+    const { promise, waiter } = this.#waiters.wait(options, frame);
+    waiter.site = site;
     watchWaiter(this.#waiters, waiter, this.#id);
     return promise;
   }
@@ -100,10 +108,9 @@ export class Semaphore {
   /** Take a permit only if one is free and nobody is queued (Python's `acquire(blocking=False)`). */
   tryAcquire(): Guard | undefined {
     if (this.#value === 0) return undefined;
-    const frame = probe === undefined ? undefined : taskContext.getStore();
-    const token = probe?.beforeAcquire(this.#id, frame, false, false);
+    const site = probe?.beforeAcquire(holdsOf(taskContext.getStore()), this.#id, false, false);
     this.#value -= 1;
-    return new HoldGuard(this.#grantHold(frame, token), false);
+    return new HoldGuard(this.#grantHold(site), false);
   }
 
   /**
@@ -125,8 +132,9 @@ export class Semaphore {
       }
     }
     // The other permits end holds in no task's frame (plain style): without this the detector
-    // would keep one hold per plain acquire/release for ever.
-    if (anonymous > 0) probe?.releasedAnonymous?.(this.#id, anonymous);
+    // would keep one hold per plain acquire/release for ever. Which one does not matter: none is
+    // in a frame, so none orders anything.
+    if (anonymous > 0) this.#endAnonymous(anonymous);
     this.#returnPermits(n);
   }
 
@@ -144,10 +152,25 @@ export class Semaphore {
     return runHolding(this.acquire(options), fn);
   }
 
-  #grantHold(frame: Frame | undefined, token: unknown): Hold {
-    const hold = new Hold(this.#id);
-    probe?.acquired(this.#id, hold, frame, token);
+  #grantHold(site: AcquireSite): Hold {
+    const hold = new Hold(this.#id, this.#releaser);
+    if (probe !== undefined) {
+      probe.holdAcquired(hold, site);
+      this.#tracked.add(hold);
+    }
     return hold;
+  }
+
+  /** Ends, for the detector, `count` tracked holds that no frame has claimed. */
+  #endAnonymous(count: number): void {
+    let left = count;
+    for (const hold of this.#tracked) {
+      if (left === 0) return;
+      if (hold.claimed) continue;
+      this.#tracked.delete(hold);
+      probe?.holdReleased(hold);
+      left -= 1;
+    }
   }
 
   #checkBound(n: number): void {
@@ -162,7 +185,8 @@ export class Semaphore {
   #endHold(hold: Hold): void {
     hold.count = 0;
     hold.live = false;
-    probe?.released(this.#id, hold);
+    this.#tracked.delete(hold);
+    probe?.holdReleased(hold);
   }
 
   #releaseHold(hold: Hold): void {
@@ -184,7 +208,7 @@ export class Semaphore {
     let left = n;
     for (let waiter = this.#waiters.first; waiter !== null && left > 0; waiter = this.#waiters.first) {
       left -= 1;
-      this.#waiters.grant(waiter, new HoldGuard(this.#grantHold(waiter.frame, waiter.probeToken), true));
+      this.#waiters.grant(waiter, new HoldGuard(this.#grantHold(waiter.site), true));
     }
     this.#value += left;
   }

@@ -2,48 +2,58 @@
  * The detector seam (src/internal/probe.ts), tested with a recording fake probe: the order of
  * calls for each acquisition style, a throwing beforeAcquire, and a waiter rejected by the probe.
  */
+import { DeadlockError, type Hold as DetectorHold, type LockNode, type LockProbe, type WaitTicket } from '@interlock/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Condition, Lock, RLock, Semaphore } from '../src/index.ts';
-import { setProbe, type LockProbe, type ProbedLock } from '../src/internal/probe.ts';
-import type { Frame, Hold } from '../src/internal/task-context.ts';
+import { setProbe } from '../src/internal/probe.ts';
+import { Hold } from '../src/internal/task-context.ts';
 import { settle, track } from './support/async.ts';
 
 interface Recorder extends LockProbe {
   readonly calls: string[];
   /** The `blocking` argument of each beforeAcquire, in order. */
   readonly blocking: boolean[];
-  readonly rejectors: ((error: Error) => void)[];
-  readonly frames: (Frame | undefined)[];
-  throwOnBefore?: (lock: ProbedLock) => Error | undefined;
+  readonly rejectors: ((error: DeadlockError) => void)[];
+  /** The holds each waitStart was given. */
+  readonly waiterHolds: (readonly DetectorHold[])[];
+  throwOnBefore?: (lock: LockNode) => Error | undefined;
 }
+
+const count = (hold: DetectorHold): number | undefined => (hold instanceof Hold ? hold.count : undefined);
 
 function recorder(): Recorder {
   const calls: string[] = [];
-  const rejectors: ((error: Error) => void)[] = [];
-  const frames: (Frame | undefined)[] = [];
+  const rejectors: ((error: DeadlockError) => void)[] = [];
+  
+  const waiterHolds: (readonly DetectorHold[])[] = [];
   const blocking: boolean[] = [];
   const self: Recorder = {
     calls,
     blocking,
     rejectors,
-    frames,
-    beforeAcquire(lock, frame, reentry, isBlocking) {
+    waiterHolds,
+    creationSite: () => ({ file: 'created-here.ts', line: 1, column: 1 }),
+    beforeAcquire(held, lock, reentry, isBlocking = true) {
       blocking.push(isBlocking);
-      calls.push(`before ${lock.name}${reentry ? ' reentry' : ''} holding [${(frame?.holds ?? []).map((h) => h.lock.name).join(',')}]`);
+      calls.push(`before ${lock.name}${reentry ? ' reentry' : ''} holding [${held.map((h) => h.lock.name).join(',')}]`);
       const error = self.throwOnBefore?.(lock);
       if (error) throw error;
+      return undefined;
     },
-    waiting(lock, _frame, reject) {
+    waitStart(held, lock, reject) {
       calls.push(`waiting ${lock.name}`);
       rejectors.push(reject);
-      return () => calls.push(`wait ended ${lock.name}`);
+      waiterHolds.push(held);
+      return { lock, held } as unknown as WaitTicket;
     },
-    acquired(lock: ProbedLock, hold: Hold, frame) {
-      frames.push(frame);
-      calls.push(`acquired ${lock.name} count=${hold.count}`);
+    waitEnd(ticket) {
+      calls.push(`wait ended ${ticket.lock.name}`);
     },
-    released(lock: ProbedLock, hold: Hold) {
-      calls.push(`released ${lock.name} live=${hold.live}`);
+    holdAcquired(hold) {
+      calls.push(`acquired ${hold.lock.name} count=${count(hold)}`);
+    },
+    holdReleased(hold) {
+      calls.push(`released ${hold.lock.name} live=${hold.live}`);
     },
   };
   return self;
@@ -151,9 +161,9 @@ describe('probe seam', () => {
     const holder = await a.acquire();
     const doomed = track(a.acquire());
     const next = track(a.acquire());
-    const deadlock = new Error('deadlock');
+    const deadlock = new DeadlockError({ locks: [], edges: [] });
     probe.rejectors[0]?.(deadlock);
-    probe.rejectors[0]?.(new Error('ignored: already settled'));
+    probe.rejectors[0]?.(new DeadlockError({ locks: [], edges: [] })); // ignored: already settled
     await settle();
     expect(doomed.error).toBe(deadlock);
     holder.release();
@@ -183,15 +193,15 @@ describe('probe seam', () => {
       'wait ended C',
       'released C live=false',
     ]);
-    // The restore is reported with the waiter's own frame, which still lists its (restored) hold.
-    expect(probe.frames[2]?.holds.map((h) => h.lock.name)).toEqual(['C']);
+    // The restore waits with the waiter's own frame, which still lists its (suspended) hold.
+    expect(probe.waiterHolds[0]?.map((h) => h.lock.name)).toEqual(['C']);
   });
 
   it("Condition.wait whose re-acquire the probe rejects: wait rejects without the lock, and its guard's release is a no-op", async () => {
     const probe = recorder();
     setProbe(probe);
     const cond = new Condition(new Lock({ name: 'C' }));
-    const deadlock = new Error('deadlock');
+    const deadlock = new DeadlockError({ locks: [], edges: [] });
     let lockedInWaiter: boolean | undefined;
     const waiting = cond.withLock(async () => {
       await expect(cond.wait()).rejects.toBe(deadlock);
@@ -214,7 +224,7 @@ describe('probe seam', () => {
     const probe = recorder();
     setProbe(probe);
     const after = new Lock({ name: 'after' });
-    const sites = new Map<string, Error | undefined>();
+    const sites = new Map<string, unknown>();
     probe.throwOnBefore = (lock) => {
       sites.set(lock.name, lock.site);
       return undefined;
@@ -223,7 +233,6 @@ describe('probe seam', () => {
     after.tryAcquire();
     expect(sites.has('before')).toBe(true);
     expect(sites.get('before')).toBeUndefined();
-    expect(sites.get('after')).toBeInstanceOf(Error);
-    expect(sites.get('after')?.stack).toContain('probe.test.ts');
+    expect(sites.get('after')).toMatchObject({ file: expect.any(String), line: expect.any(Number) });
   });
 });

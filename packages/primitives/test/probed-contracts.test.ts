@@ -3,26 +3,26 @@
  * probed path (src/internal/probe.ts) and the seam's own invariants are checked on the way:
  * a wait ends at most once, and only granted holds are released.
  */
+import type { Hold, LockProbe, WaitTicket } from '@interlock/core';
 import { expect } from 'vitest';
-import { setProbe, type LockProbe } from '../src/internal/probe.ts';
-import type { Hold } from '../src/internal/task-context.ts';
+import { setProbe } from '../src/internal/probe.ts';
 import { describeAllContracts } from './contract/all.ts';
 
 function checkingProbe(): LockProbe {
   const granted = new WeakSet<Hold>();
+  const ended = new WeakSet<WaitTicket>();
   return {
-    beforeAcquire() {},
-    waiting() {
-      let ended = false;
-      return () => {
-        expect(ended, 'a wait ended twice').toBe(false);
-        ended = true;
-      };
+    creationSite: () => undefined,
+    beforeAcquire: () => undefined,
+    waitStart: (held, lock) => ({ lock, held }) as unknown as WaitTicket,
+    waitEnd(ticket) {
+      expect(ended.has(ticket), 'a wait ended twice').toBe(false);
+      ended.add(ticket);
     },
-    acquired(_lock, hold) {
+    holdAcquired(hold) {
       granted.add(hold);
     },
-    released(_lock, hold) {
+    holdReleased(hold) {
       expect(granted.has(hold), 'released a hold that was never granted').toBe(true);
     },
   };

@@ -3,32 +3,36 @@
  * acquisition: the error of a queued acquire that timed out, telling the probe that a waiter
  * waits, and running a `withLock` callback in a frame that holds the lock.
  */
+import type { LockNode } from '@interlock/core';
 import { AcquireTimeoutError } from '../errors.ts';
 import { HoldGuard, type Guard } from '../guard.ts';
-import { probe, type LockIdentity } from './probe.ts';
-import { frameHas, frameWith, taskContext } from './task-context.ts';
+import { probe } from './probe.ts';
+import { frameHas, frameWith, holdsOf, taskContext } from './task-context.ts';
 import type { Waiter, WaiterQueue } from './waiter-queue.ts';
 
-/** The timeout policy of a queued acquire: its payload is the primitive's identity. */
-export function acquireTimeout<T>(waiter: Waiter<T>): void {
-  const id = waiter.payload as LockIdentity;
-  waiter.reject(new AcquireTimeoutError(`Timed out after ${waiter.timeout} ms waiting for ${id.kind} ${id.name}`, waiter.timeout));
+/** The timeout policy of a queued acquire of `lock`. */
+export function acquireTimeout<T>(lock: LockNode): (waiter: Waiter<T>) => void {
+  return (waiter) => {
+    waiter.reject(new AcquireTimeoutError(`Timed out after ${waiter.timeout} ms waiting for ${lock.kind} ${lock.name}`, waiter.timeout));
+  };
 }
 
 /**
- * Tell the probe (if any) that `waiter` waits for `id`, and let it fail the waiter to break a
+ * Tell the probe (if any) that `waiter` waits for `lock`, and let it fail the waiter to break a
  * deadlock. A waiter that already settled (zero timeout) never waited, so nothing is reported.
  */
-export function watchWaiter<T>(waiters: WaiterQueue<T>, waiter: Waiter<T>, id: LockIdentity): void {
-  if (probe === undefined || waiter.settled) return;
-  waiter.onEnd = probe.waiting(
-    id,
-    waiter.frame,
+export function watchWaiter<T>(waiters: WaiterQueue<T>, waiter: Waiter<T>, lock: LockNode): void {
+  const current = probe;
+  if (current === undefined || waiter.settled) return;
+  const ticket = current.waitStart(
+    holdsOf(waiter.frame),
+    lock,
     (error) => {
       waiters.fail(waiter, error);
     },
-    waiter.probeToken,
+    waiter.site,
   );
+  waiter.onEnd = () => current.waitEnd(ticket);
 }
 
 /**

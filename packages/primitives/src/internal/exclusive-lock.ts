@@ -5,8 +5,9 @@
 import { LockStateError } from '../errors.ts';
 import { HoldGuard, type Guard } from '../guard.ts';
 import { acquireTimeout, runHolding, watchWaiter } from './acquisition.ts';
-import { defaultName, LockIdentity, probe, type LockKind } from './probe.ts';
-import { frameHas, Hold, taskContext, type Frame } from './task-context.ts';
+import type { AcquireSite, LockNode } from '@interlock/core';
+import { lockNode, probe } from './probe.ts';
+import { frameHas, Hold, holdsOf, taskContext, type Frame, type HoldReleaser } from './task-context.ts';
 import { validateFunction, validateName, validateOptions } from './validate.ts';
 import { abortedBeforeStart, WaiterQueue, type WaitOptions } from './waiter-queue.ts';
 
@@ -34,17 +35,21 @@ export let acquireRestore!: (lock: ExclusiveLock, hold: Hold) => Promise<void>;
 export let ownedByCaller!: (lock: ExclusiveLock) => boolean;
 
 export class ExclusiveLock {
-  // Identity the detector and holds see; fixed at construction.
-  readonly #id: LockIdentity;
+  // The lock's identity, which is also its detector node; fixed at construction.
+  readonly #id: LockNode;
+  // Given to every hold: Guard.release comes back through it.
+  readonly #releaser: HoldReleaser;
   // The current holder's record; undefined exactly when unlocked. Hand-off replaces it without a gap.
   #hold: Hold | undefined = undefined;
   // Queued acquires. Invariant: non-empty only while locked (release hands off directly).
-  readonly #waiters = new WaiterQueue<Grant>({ onTimeout: acquireTimeout });
+  readonly #waiters: WaiterQueue<Grant>;
 
-  constructor(kind: LockKind, reentrant: boolean, options: LockOptions | undefined) {
+  constructor(kind: 'Lock' | 'RLock', reentrant: boolean, options: LockOptions | undefined) {
     validateOptions(options);
     validateName(options?.name);
-    this.#id = new LockIdentity(options?.name ?? defaultName(kind), kind, reentrant, (hold) => this.#releaseHold(hold));
+    this.#id = lockNode({ kind, name: options?.name, reentrant, exclusive: true }, this);
+    this.#releaser = (hold) => this.#releaseHold(hold);
+    this.#waiters = new WaiterQueue<Grant>({ onTimeout: acquireTimeout(this.#id) });
   }
 
   /** What reports and error messages call this lock. */
@@ -74,7 +79,7 @@ export class ExclusiveLock {
     if (probe !== undefined) return this.#acquireProbed(options);
     const hold = this.#hold;
     if (hold === undefined) {
-      const granted = new Hold(this.#id);
+      const granted = new Hold(this.#id, this.#releaser);
       this.#hold = granted;
       return Promise.resolve(new HoldGuard(granted, true));
     }
@@ -89,10 +94,10 @@ export class ExclusiveLock {
     const frame = taskContext.getStore();
     const hold = this.#hold;
     const reentry = this.#id.reentrant && hold !== undefined && hold.claimed && frameHas(frame, hold);
-    let token: unknown;
+    let site: AcquireSite;
     try {
       // `timeout: 0` never waits: to the detector it is a try-acquire (no order edge into it).
-      token = probe?.beforeAcquire(this.#id, frame, reentry, options?.timeout !== 0);
+      site = probe?.beforeAcquire(holdsOf(frame), this.#id, reentry, options?.timeout !== 0);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -101,17 +106,17 @@ export class ExclusiveLock {
       return Promise.resolve(new HoldGuard(hold, true));
     }
     if (this.#hold === undefined) {
-      const granted = new Hold(this.#id);
+      const granted = new Hold(this.#id, this.#releaser);
       this.#hold = granted;
-      probe?.acquired(this.#id, granted, frame, token);
+      probe?.holdAcquired(granted, site);
       return Promise.resolve(new HoldGuard(granted, true));
     }
-    return this.#enqueue(options, frame, token);
+    return this.#enqueue(options, frame, site);
   }
 
-  #enqueue(options: AcquireOptions | undefined, frame: Frame | undefined, token: unknown): Promise<Guard> {
-    const { promise, waiter } = this.#waiters.wait(options, frame, this.#id);
-    waiter.probeToken = token;
+  #enqueue(options: AcquireOptions | undefined, frame: Frame | undefined, site: AcquireSite): Promise<Guard> {
+    const { promise, waiter } = this.#waiters.wait(options, frame);
+    waiter.site = site;
     watchWaiter(this.#waiters, waiter, this.#id);
     return promise as Promise<Guard>;
   }
@@ -133,14 +138,14 @@ export class ExclusiveLock {
       if (!this.#id.reentrant || !hold.claimed) return undefined;
       frame ??= taskContext.getStore();
       if (!frameHas(frame, hold)) return undefined;
-      probe?.beforeAcquire(this.#id, frame, true, false);
+      probe?.beforeAcquire(holdsOf(frame), this.#id, true, false);
       hold.count += 1;
       return new HoldGuard(hold, false);
     }
-    const token = probe?.beforeAcquire(this.#id, frame, false, false);
-    const granted = new Hold(this.#id);
+    const site = probe?.beforeAcquire(holdsOf(frame), this.#id, false, false);
+    const granted = new Hold(this.#id, this.#releaser);
     this.#hold = granted;
-    probe?.acquired(this.#id, granted, frame, token);
+    probe?.holdAcquired(granted, site);
     return new HoldGuard(granted, false);
   }
 
@@ -183,7 +188,7 @@ export class ExclusiveLock {
     hold.count -= 1;
     if (hold.count > 0) return;
     hold.live = false;
-    probe?.released(this.#id, hold);
+    probe?.holdReleased(hold);
     this.#handOff();
   }
 
@@ -198,13 +203,13 @@ export class ExclusiveLock {
       const restored = waiter.payload;
       restored.live = true;
       this.#hold = restored;
-      probe?.acquired(this.#id, restored, waiter.frame, undefined);
+      probe?.holdAcquired(restored);
       this.#waiters.grant(waiter, undefined);
       return;
     }
-    const granted = new Hold(this.#id);
+    const granted = new Hold(this.#id, this.#releaser);
     this.#hold = granted;
-    probe?.acquired(this.#id, granted, waiter.frame, waiter.probeToken);
+    probe?.holdAcquired(granted, waiter.site);
     this.#waiters.grant(waiter, new HoldGuard(granted, true));
   }
 
@@ -218,7 +223,7 @@ export class ExclusiveLock {
       const hold = lock.#hold;
       if (hold === undefined) throw new LockStateError(`Cannot release ${lock.#id.kind} ${lock.#id.name}: it is not locked`);
       hold.live = false;
-      probe?.released(lock.#id, hold);
+      probe?.holdReleased(hold);
       lock.#handOff();
       return hold;
     };
@@ -226,7 +231,7 @@ export class ExclusiveLock {
       if (lock.#hold === undefined) {
         hold.live = true;
         lock.#hold = hold;
-        probe?.acquired(lock.#id, hold, taskContext.getStore(), undefined);
+        probe?.holdAcquired(hold);
         return Promise.resolve();
       }
       const { promise, waiter } = lock.#waiters.wait(undefined, taskContext.getStore(), hold);

@@ -6,12 +6,20 @@
  * See docs/design.md "Tasks, and who holds a lock" and docs/primitives.md.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { LockIdentity } from './probe.ts';
+import type { Hold as DetectorHold, LockNode } from '@interlock/core';
 
-/** One acquisition of one primitive, shared by every guard and frame that refers to it. */
-export class Hold {
-  /** The primitive this hold is on. */
-  readonly lock: LockIdentity;
+/** Releases one level of a hold on the primitive that granted it (what `Guard.release` calls). */
+export type HoldReleaser = (hold: Hold) => void;
+
+/**
+ * One acquisition of one primitive, shared by every guard and frame that refers to it. It is also
+ * the detector's record of the hold: the detector reads `lock` and `live`.
+ */
+export class Hold implements DetectorHold {
+  /** The lock's identity (its detector node). */
+  readonly lock: LockNode;
+  /** The granting primitive's release of one level; one function per primitive, not per hold. */
+  readonly releaser: HoldReleaser;
   /** Recursion depth (RLock re-entry adds to it); 0 once fully released. Other primitives: 1 or 0. */
   count = 1;
   /** False once released, and while a Condition waits with this hold's lock released. */
@@ -19,14 +27,23 @@ export class Hold {
   /** True once the hold has been entered into some task's frame (`using` / `withLock`). */
   claimed = false;
 
-  constructor(lock: LockIdentity) {
+  constructor(lock: LockNode, releaser: HoldReleaser) {
     this.lock = lock;
+    this.releaser = releaser;
   }
 }
 
 /** What one task holds, oldest first. Immutable. */
 export interface Frame {
   readonly holds: readonly Hold[];
+}
+
+/** The holds of a task that holds nothing: shared, never mutated. */
+const noHolds: readonly Hold[] = Object.freeze([]);
+
+/** The holds of `frame`, for the probe. */
+export function holdsOf(frame: Frame | undefined): readonly Hold[] {
+  return frame === undefined ? noHolds : frame.holds;
 }
 
 /** The one store for every primitive. Exported for the detector and tests; do not enterWith on it elsewhere. */

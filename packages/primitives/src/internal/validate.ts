@@ -3,27 +3,9 @@
  * the message form "Expected `name` to be <what>, got <value>": TypeError for the wrong type,
  * RangeError for a value of the right type outside the allowed range.
  */
+import { describeValue, invalidArgument as fail, validateOptionsBag } from '@interlock/core';
 
-/** A short, unambiguous rendering of a value the caller passed. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'function') return 'a function';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') {
-    const constructorName: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
-    return typeof constructorName === 'string' && constructorName !== '' && constructorName !== 'Object'
-      ? `an instance of ${constructorName}`
-      : 'an object';
-  }
-  return String(value);
-}
-
-function fail(kind: 'type' | 'range', name: string, expected: string, value: unknown): never {
-  const message = `Expected \`${name}\` to be ${expected}, got ${describeValue(value)}`;
-  throw kind === 'type' ? new TypeError(message) : new RangeError(message);
-}
+export { describeValue };
 
 /** A timeout in milliseconds: a non-negative number, `Infinity` allowed, `NaN` not. */
 export function validateTimeout(value: unknown, name = 'timeout'): asserts value is number {
@@ -59,7 +41,7 @@ export function validateName(value: unknown, name = 'name'): asserts value is st
  * silently ignore the argument.
  */
 export function validateOptions(value: unknown, name = 'options'): asserts value is object | undefined {
-  if (value !== undefined && (typeof value !== 'object' || value === null)) fail('type', name, 'an object', value);
+  validateOptionsBag(value, name);
 }
 
 /** The options bag of a wait: an object (or undefined) whose `timeout` and `signal` are valid. */

@@ -4,6 +4,7 @@
  * settling leaves the queue and drops its timer and abort listener, so nothing leaks and a waiter
  * that gave up can never be granted later.
  */
+import type { AcquireSite } from '@interlock/core';
 import type { Frame } from './task-context.ts';
 import { validateWaitOptions } from './validate.ts';
 
@@ -50,10 +51,10 @@ export class Waiter<T> {
   payload: unknown;
   /** The waiting task's frame, for the probe's `acquired`. */
   readonly frame: Frame | undefined;
-  /** Run once when the wait ends (the probe's `waiting` callback). */
+  /** Run once when the wait ends (ends the probe's record of the wait). */
   onEnd: (() => void) | undefined = undefined;
   /** What the probe's `beforeAcquire` returned for this acquisition; handed back on the grant. */
-  probeToken: unknown = undefined;
+  site: AcquireSite = undefined;
 
   constructor(
     queue: WaiterQueue<T>,

@@ -1,0 +1,35 @@
+/**
+ * Argument checks with the house message "Expected `name` to be <what>, got <value>": TypeError
+ * for a value of the wrong type, RangeError for a value of the right type outside the allowed
+ * range. Shared by core's options and by `@interlock/primitives` (one helper per concept).
+ */
+import { quoteText } from './escape.ts';
+
+/** A short, unambiguous rendering of a value the caller passed. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return quoteText(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') {
+    const constructorName: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof constructorName === 'string' && constructorName !== '' && constructorName !== 'Object'
+      ? `an instance of ${constructorName}`
+      : 'an object';
+  }
+  return String(value);
+}
+
+/** Throws the house error: `'type'` → TypeError, `'range'` → RangeError. */
+export function invalidArgument(kind: 'type' | 'range', name: string, expected: string, value: unknown): never {
+  const message = `Expected \`${name}\` to be ${expected}, got ${describeValue(value)}`;
+  throw kind === 'type' ? new TypeError(message) : new RangeError(message);
+}
+
+/** An optional options bag: an object or `undefined` (catches `enable('warn')`, `new Lock('a')`). */
+export function validateOptionsBag(value: unknown, name = 'options'): asserts value is object | undefined {
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    invalidArgument('type', name, 'an object', value);
+  }
+}
