@@ -1,9 +1,10 @@
 /**
- * The repository lints itself with what it asks of users: typescript-eslint's type-checked
- * recommended rules and our own plugin's recommended config, on every package's sources, tests
+ * The repository lints itself with what it asks of users: ESLint's and typescript-eslint's
+ * (type-checked) recommended rules and our own plugin's recommended config, on every package's sources, tests
  * and benchmarks, on scripts/, test/ and the fixtures' own code. Type information comes from the
  * same tsconfigs `pnpm typecheck` checks, so every linted file belongs to exactly one program.
  */
+import js from '@eslint/js';
 import stylistic from '@stylistic/eslint-plugin';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
@@ -24,7 +25,11 @@ export default defineConfig(
   },
   {
     files: ['**/*.ts'],
-    extends: [tseslint.configs.recommendedTypeChecked, interlock.configs.recommended],
+    extends: [
+      js.configs.recommended,
+      tseslint.configs.recommendedTypeChecked,
+      interlock.configs.recommended,
+    ],
     languageOptions: {
       parserOptions: { project: typecheckProjects(), tsconfigRootDir: import.meta.dirname },
     },
