@@ -48,8 +48,15 @@ export default defineConfig(
           ignorePattern: String.raw`^\s*(?:it|test|describe|bench)\b`,
         },
       ],
-      // A `using` guard is used by its disposal at the end of the block: that is the point.
-      '@typescript-eslint/no-unused-vars': ['error', { ignoreUsingDeclarations: true }],
+      // Rejecting with what was caught, or with an AbortSignal's reason, passes on a value this
+      // code did not make; the rule still catches rejecting with a string or number we made.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
+      // A `using` guard is used by its disposal at the end of the block: that is the point. A
+      // rest sibling (`const { omitted, ...rest } = x`) is how an object drops a key.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { ignoreUsingDeclarations: true, ignoreRestSiblings: true },
+      ],
     },
   },
 );

@@ -18,7 +18,10 @@ export function describeValue(value: unknown): string {
       ? `an instance of ${constructorName}`
       : 'an object';
   }
-  return String(value);
+  if (typeof value === 'symbol') return value.toString();
+  if (value === undefined) return 'undefined';
+  // What is left: a number or a boolean.
+  return `${value as number | boolean}`;
 }
 
 /** Throws the house error: `'type'` → TypeError, `'range'` → RangeError. */

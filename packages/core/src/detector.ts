@@ -308,7 +308,7 @@ export class Detector implements LockProbe, NodeKeeper {
       const cycle = this.#cycleOf(path, from, node, record);
       const taken = options.onCycle !== 'throw';
       let targets = this.#bad.get(from);
-      if (targets === undefined) this.#bad.set(from, (targets = new Map()));
+      if (targets === undefined) this.#bad.set(from, (targets = new Map<LockNode, BadEdge>()));
       targets.set(node, { record, cycle, lockIds: new Set(path.map((lock) => lock.id)), taken });
       const isNew = this.#findings.addCycle(cycle, path);
       if (!taken) this.#refuse(held, begin, inserted, node, () => new LockOrderError(cycle));

@@ -5,6 +5,7 @@
  * Nothing translates it on the way.
  */
 import { formatSite, type ReportLock, type Site } from './report.ts';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- named by the {@link}s below
 import type { LockProbe } from './probe.ts';
 import { SiteCapture, defaultFrameFilters, userSite } from './sites.ts';
 

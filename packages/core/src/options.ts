@@ -98,6 +98,6 @@ export function resolveOptions(options: DetectorOptions = {}, base?: ResolvedOpt
     stacks,
     holdTimeout,
     onWarning: onWarning as ResolvedOptions['onWarning'],
-    frameFilters: frameFilters as readonly FrameFilter[],
+    frameFilters: frameFilters,
   };
 }

@@ -60,7 +60,7 @@ export class MiniLock {
     }
   }
 
-  async withLock<T>(held: readonly MiniHold[], body: (held: readonly MiniHold[]) => Promise<T>): Promise<T> {
+  async withLock<T>(held: readonly MiniHold[], body: (held: readonly MiniHold[]) => T | Promise<T>): Promise<T> {
     const hold = await this.acquire(held);
     try {
       return await body([...held, hold]);

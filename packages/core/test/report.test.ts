@@ -62,14 +62,14 @@ describe('LockGraphReport', () => {
   });
 
   it('takes a creation site from an Error built by the primitive, read lazily', () => {
-    const { detector } = setup();
+    setup();
     const node = new LockNode({ exclusive: true, name: 'pool', kind: 'Semaphore', reentrant: false, site: new Error('created') }); const line = Number(/:(\d+):\d+\)?$/.exec(new Error().stack!.split('\n')[1]!)![1]);
     expect(node.site).toMatchObject({ line });
     expect(node.key).toMatch(new RegExp(`^pool@.*packages/core/test/report\\.test\\.ts:${line}:\\d+$`));
   });
 
   it('keyName replaces the name in the key (generated per-instance names are not identities)', () => {
-    const { detector } = setup();
+    setup();
     const site = { file: '/app/bank.ts', line: 7, column: 15 };
     expect(new LockNode({ exclusive: true, name: 'Lock#12', keyName: 'Lock', kind: 'Lock', reentrant: false, site }).key).toBe('Lock@/app/bank.ts:7:15');
     expect(new LockNode({ exclusive: true, name: 'Lock#13', keyName: 'Lock', kind: 'Lock', reentrant: false }).key).toBe('Lock');

@@ -1,3 +1,4 @@
+/* eslint-disable @interlock/no-unmanaged-acquire -- the benchmarks time the raw acquire/release protocol itself, against async-mutex */
 /**
  * Checks the harness itself, on async-mutex alone (no interlock code involved):
  *

@@ -8,7 +8,6 @@ import {
   defaultFrameFilters,
   formatReport,
   REPORT_VERSION,
-  resolveOptions,
   sourceDirectory,
   type Cycle,
   type DetectorOptions,

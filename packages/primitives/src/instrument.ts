@@ -106,6 +106,8 @@ export function instrument<T extends object>(lock: T, options: InstrumentOptions
   if (typeof target !== 'object' || target === null || (typeof target.acquire !== 'function' && typeof target.runExclusive !== 'function')) {
     throw new TypeError(`Expected \`lock\` to be an object with an acquire() or runExclusive() method, got ${describeValue(lock)}`);
   }
+  // tsc needs the assertion (typescript-eslint's checker thinks it changes nothing).
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   if (instrumented.has(target)) return lock as Instrumented<T>;
   const existing = wrappers.get(target);
   if (existing !== undefined) return existing as Instrumented<T>;
@@ -154,7 +156,7 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     if (typeof value !== 'function' || key === 'constructor') return value;
     const method = value as AnyFunction;
     let bound = this.#bound.get(method);
-    if (bound === undefined) this.#bound.set(method, (bound = method.bind(target) as AnyFunction));
+    if (bound === undefined) this.#bound.set(method, (bound = method.bind(target)));
     return bound;
   }
 
@@ -165,6 +167,7 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
   /** `acquire(...args)`: checked before the wrapped acquire is called; the result keeps its shape. */
   #acquire(args: unknown[]): Promise<unknown> {
     const target = this.#target;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to `target` below
     const acquire = target.acquire as AnyFunction;
     const current = probe;
     if (current === undefined) return acquire.apply(target, args) as Promise<unknown>;
@@ -195,6 +198,7 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
   /** `runExclusive(cb, ...args)`: `cb` runs in a frame that holds this lock. */
   #runExclusive(args: unknown[]): Promise<unknown> {
     const target = this.#target;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to `target` below
     const runExclusive = target.runExclusive as AnyFunction;
     const current = probe;
     const [callback, ...rest] = args;
@@ -239,6 +243,7 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
    */
   #release(args: unknown[]): void {
     const target = this.#target;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to `target` below
     const release = target.release as AnyFunction;
     const open = this.#open;
     if (open.length > 0) {
@@ -272,6 +277,7 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
   }
 
   #isLocked(): boolean {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called on the target below
     const isLocked = this.#target.isLocked;
     return typeof isLocked === 'function' && isLocked.call(this.#target) === true;
   }

@@ -1,3 +1,4 @@
+/* eslint-disable @interlock/no-unmanaged-acquire -- these tests exercise the primitives' raw protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what they test */
 /**
  * The detector wired to the primitives: which edges each acquisition style records, tasks never
  * lending each other locks, real deadlocks broken, self-deadlock, Condition, Semaphore, try-acquire.

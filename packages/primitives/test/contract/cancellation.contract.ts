@@ -1,3 +1,4 @@
+/* eslint-disable @interlock/condition-wait-in-loop, @interlock/no-unmanaged-acquire -- these tests exercise the primitives' raw protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what they test */
 /**
  * Cancellation races, from asyncio's Lib/test/test_asyncio/test_locks.py. asyncio cancels a task;
  * we abort its signal or let its timeout run out. The invariant each test guards: a waiter that
