@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { publint } from 'publint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeBlocks, markedBlock } from './support/markdown.ts';
-import { repoRoot, workspacePackages } from './support/workspace.ts';
+import { repoRoot, userCompilerOptions, workspacePackages } from './support/workspace.ts';
 import { createPackedProject, executableOnPath, type PackedProject } from './pack/project.ts';
 import { packSnippets } from './pack/snippets.ts';
 
@@ -96,14 +96,7 @@ describe('the packed tarballs, installed outside the workspace', () => {
     project.write(
       'tsconfig.snippets.json',
       JSON.stringify({
-        compilerOptions: {
-          target: 'es2024',
-          lib: ['es2024', 'esnext.disposable'],
-          module: 'nodenext',
-          strict: true,
-          noEmit: true,
-          types: ['node'],
-        },
+        compilerOptions: userCompilerOptions({ types: ['node'], skipLibCheck: false }),
         include: ['snippets'],
       }),
     );

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import plugin, { rules } from '../packages/eslint-plugin/src/index.ts';
 import { createTypeAwareESLint, harnessProblems } from '../packages/eslint-plugin/test/support/lint-harness.ts';
 import { markdownTokens } from './support/markdown.ts';
-import { repoRoot } from './support/workspace.ts';
+import { repoRoot, userCompilerOptions } from './support/workspace.ts';
 
 // The rule docs as a user reads them (typescript-eslint's docs.test.ts is the model): each ❌
 // example is reported by its rule, each ✅ example is not, every option a doc shows is valid
@@ -89,15 +89,7 @@ describe('rule docs', () => {
     writeFileSync(
       join(exampleDir, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: {
-          target: 'es2024',
-          lib: ['es2024', 'esnext.disposable', 'dom'],
-          module: 'nodenext',
-          strict: true,
-          noEmit: true,
-          skipLibCheck: true,
-          types: [],
-        },
+        compilerOptions: userCompilerOptions({ lib: ['es2024', 'esnext.disposable', 'dom'], types: [] }),
         files: examples.map((example) => example.file.slice(exampleDir.length + 1)),
       }),
     );

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { userCompilerOptions } from '../support/workspace.ts';
 import type { PackedProject, RunResult } from './project.ts';
 
 /**
@@ -31,15 +32,7 @@ export interface PackSnippet {
 const lintedProject = {
   'tsconfig.json': `${JSON.stringify(
     {
-      compilerOptions: {
-        target: 'es2024',
-        lib: ['es2024', 'esnext.disposable'],
-        module: 'nodenext',
-        strict: true,
-        noEmit: true,
-        skipLibCheck: true,
-        types: [],
-      },
+      compilerOptions: userCompilerOptions({ types: [] }),
       include: ['src'],
     },
     null,

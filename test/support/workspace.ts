@@ -50,6 +50,22 @@ export function filesUnder(dir: string, keep: (name: string) => boolean): string
   return found.sort();
 }
 
+/**
+ * Compiler options of a user's standalone TypeScript project on Node 24 (what the docs' and
+ * READMEs' snippets are checked with outside the workspace), plus `extra`.
+ */
+export function userCompilerOptions(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    target: 'es2024',
+    lib: ['es2024', 'esnext.disposable'],
+    module: 'nodenext',
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    ...extra,
+  };
+}
+
 /** `path` relative to the repository root, with forward slashes, for messages. */
 export function fromRoot(path: string): string {
   return relative(repoRoot, path).split('\\').join('/');
