@@ -65,7 +65,8 @@ async function realDeadlockBroken(): Promise<void> {
   detector.enable({ onCycle: 'record' });
   const alice = new Lock({ name: 'account:alice' });
   const bob = new Lock({ name: 'account:bob' });
-  const bothHoldOne = new Barrier(2); // both tasks hold their first lock before asking for the second
+  // both tasks hold their first lock before asking for the second
+  const bothHoldOne = new Barrier(2);
   const outcomes = await Promise.allSettled([transfer(alice, bob, bothHoldOne), transfer(bob, alice, bothHoldOne)]);
   for (const [i, outcome] of outcomes.entries()) {
     if (outcome.status === 'fulfilled') console.log(`transfer ${i + 1}: completed`);

@@ -163,5 +163,6 @@ for (const shape of ['layered', 'random'] as const) {
     );
   }
 }
-console.log('\nDetector, every edge known (beforeAcquire + holdAcquired + holdReleased, one hold object per acquisition; best of 5 runs of 1e6)');
+console.log('\nDetector, every edge known (beforeAcquire + holdAcquired + holdReleased, ' +
+    'one hold object per acquisition; best of 5 runs of 1e6)');
 for (const { depth, ns } of detectorFastPath()) console.log(`  holding ${depth} lock(s): ${ns.toFixed(0)} ns per acquisition`);

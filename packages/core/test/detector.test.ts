@@ -186,12 +186,14 @@ describe('Detector: lock-order cycles', () => {
     const holdOf = (node: typeof a): Hold => ({ lock: node, live: true });
     // `beforeAcquire` returns the capture it took, `undefined` when it took none.
     expect(detector.beforeAcquire([], a, false)).toBeInstanceOf(SiteCapture); // first outermost a
-    expect(detector.beforeAcquire([holdOf(a)], b, false)).toBeInstanceOf(SiteCapture); // new edge a → b
+    // new edge a → b
+    expect(detector.beforeAcquire([holdOf(a)], b, false)).toBeInstanceOf(SiteCapture);
     for (let index = 0; index < 3; index++) {
       expect(detector.beforeAcquire([], a, false)).toBeUndefined();
       expect(detector.beforeAcquire([holdOf(a)], b, false)).toBeUndefined(); // known edge
     }
-    expect(detector.beforeAcquire([holdOf(a), holdOf(b)], c, false)).toBeInstanceOf(SiteCapture); // new a → c, b → c
+    // new a → c, b → c
+    expect(detector.beforeAcquire([holdOf(a), holdOf(b)], c, false)).toBeInstanceOf(SiteCapture);
     expect(detector.beforeAcquire([holdOf(a), holdOf(b)], c, false)).toBeUndefined();
     // With stacks off, nothing is ever captured.
     detector.configure({ stacks: false });

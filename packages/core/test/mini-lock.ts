@@ -40,7 +40,8 @@ export class MiniLock {
           },
         };
         this.#queue.push(entry);
-        const ticket = detector.waitStart(held, this.node, entry.fail, site); // 2. may reject (in a microtask)
+        // 2. may reject (in a microtask)
+        const ticket = detector.waitStart(held, this.node, entry.fail, site);
       });
     }
     const hold: MiniHold = { lock: this.node, live: true };

@@ -16,7 +16,13 @@ function queueTimeout(what: string) {
  * @example
  * ```ts
  * const jobs = new Queue<string>(10);
- * const worker = async () => { for (;;) { const job = await jobs.get(); await run(job); jobs.taskDone(); } };
+ * const worker = async () => {
+ *   for (;;) {
+ *     const job = await jobs.get();
+ *     await run(job);
+ *     jobs.taskDone();
+ *   }
+ * };
  * await jobs.put('a');
  * await jobs.join(); // every item put has been marked done
  * ```
@@ -83,7 +89,12 @@ export class Queue<T> {
    *
    * @example
    * ```ts
-   * try { jobs.putNowait(job); } catch (e) { if (e instanceof QueueFullError) shed(job); else throw e; }
+   * try {
+   *   jobs.putNowait(job);
+   * } catch (e) {
+   *   if (e instanceof QueueFullError) shed(job);
+   *   else throw e;
+   * }
    * ```
    */
   putNowait(item: T): void {

@@ -1,4 +1,6 @@
-/* eslint-disable @interlock/no-unmanaged-acquire -- these tests exercise the primitives' raw protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what they test */
+/* eslint-disable @interlock/no-unmanaged-acquire -- These tests exercise the primitives' raw
+   protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what
+   they test. */
 /**
  * Bounded memory: the detector keeps nothing per acquisition, and a lock that is garbage-collected
  * leaves the live graph (FinalizationRegistry → core's forgetLock) while the cycles already

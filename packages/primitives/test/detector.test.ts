@@ -1,4 +1,6 @@
-/* eslint-disable @interlock/no-unmanaged-acquire -- these tests exercise the primitives' raw protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what they test */
+/* eslint-disable @interlock/no-unmanaged-acquire -- These tests exercise the primitives' raw
+   protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what
+   they test. */
 /**
  * The detector wired to the primitives: which edges each acquisition style records, tasks never
  * lending each other locks, real deadlocks broken, self-deadlock, Condition, Semaphore, try-acquire.
@@ -288,10 +290,12 @@ describe('try-acquire', () => {
     const [a, b, c] = ['a', 'b', 'c'].map((name) => new Lock({ name })) as [Lock, Lock, Lock];
     await a.withLock(() => b.withLock(() => undefined));
     await b.withLock(async () => {
-      using _a = await a.acquire({ timeout: 0 }); // b → a would close the cycle, but it cannot block
+      // b → a would close the cycle, but it cannot block
+      using _a = await a.acquire({ timeout: 0 });
       await c.withLock(() => undefined); // a's guard is tracked: a → c (and b → c)
       const again = await a.acquire({ timeout: 0 }).catch((error: unknown) => error);
-      expect((again as Error).name).toBe('TimeoutError'); // held by this task: cannot wait, so no DeadlockError
+      // held by this task: cannot wait, so no DeadlockError
+      expect((again as Error).name).toBe('TimeoutError');
     });
     expect(edgeNames()).toEqual(['a→b', 'a→c', 'b→c']);
     expect(detector.cycles()).toEqual([]);

@@ -1,4 +1,6 @@
-/* eslint-disable @interlock/condition-wait-in-loop, @interlock/no-floating-acquire, @interlock/no-unmanaged-acquire -- these tests exercise the primitives' raw protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what they test */
+/* eslint-disable @interlock/condition-wait-in-loop, @interlock/no-floating-acquire,
+   @interlock/no-unmanaged-acquire -- These tests exercise the primitives' raw protocol on purpose
+   (unmanaged acquires, single waits, deliberate self-deadlocks): it is what they test. */
 /**
  * The detector seam (src/internal/probe.ts), tested with a recording fake probe: the order of
  * calls for each acquisition style, a throwing beforeAcquire, and a waiter rejected by the probe.

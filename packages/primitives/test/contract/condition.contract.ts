@@ -1,4 +1,6 @@
-/* eslint-disable @interlock/condition-wait-in-loop, @interlock/no-unmanaged-acquire -- these tests exercise the primitives' raw protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what they test */
+/* eslint-disable @interlock/condition-wait-in-loop, @interlock/no-unmanaged-acquire -- These tests
+   exercise the primitives' raw protocol on purpose (unmanaged acquires, single waits, deliberate
+   self-deadlocks): it is what they test. */
 /** Contract suite for Condition: CPython's ConditionTests in async form. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Condition, Lock, LockStateError, RLock } from '../../src/index.ts';
@@ -209,7 +211,8 @@ export function describeConditionContract(label: string, hooks: ContractHooks = 
           return 'done';
         }),
       );
-      const other = track(cond.acquire()); // queued behind the holder: must not get the lock in between
+      // queued behind the holder: must not get the lock in between
+      const other = track(cond.acquire());
       await settle();
       expect(contender.value).toBe('done');
       expect(predicateCalls).toBe(0);

@@ -1,4 +1,6 @@
-/* eslint-disable @interlock/no-self-deadlock, @interlock/no-unmanaged-acquire -- these tests exercise the primitives' raw protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what they test */
+/* eslint-disable @interlock/no-self-deadlock, @interlock/no-unmanaged-acquire -- These tests
+   exercise the primitives' raw protocol on purpose (unmanaged acquires, single waits, deliberate
+   self-deadlocks): it is what they test. */
 /**
  * Contract suite for Lock and RLock: CPython's BaseLockTests, LockTests and RLockTests
  * (Lib/test/lock_tests.py) in async form. Threads become tasks; "wait until the other thread got

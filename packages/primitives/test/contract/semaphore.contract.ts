@@ -1,4 +1,6 @@
-/* eslint-disable @interlock/no-unmanaged-acquire -- these tests exercise the primitives' raw protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what they test */
+/* eslint-disable @interlock/no-unmanaged-acquire -- These tests exercise the primitives' raw
+   protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what
+   they test. */
 /**
  * Contract suite for Semaphore and BoundedSemaphore: CPython's BaseSemaphoreTests,
  * SemaphoreTests and BoundedSemaphoreTests in async form.

@@ -1,4 +1,6 @@
-/* eslint-disable @interlock/no-unmanaged-acquire -- these tests exercise the primitives' raw protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what they test */
+/* eslint-disable @interlock/no-unmanaged-acquire -- These tests exercise the primitives' raw
+   protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what
+   they test. */
 /**
  * Every acquisition style releases on every path (issue 2, item 2), for every lock-like
  * primitive: `using g = await x.acquire()`, `await x.acquire(); try … finally x.release()`,
