@@ -42,7 +42,7 @@ describe('the packed tarballs, installed outside the workspace', () => {
     // `project` is unset when packing or installing failed.
     const dir = (project as PackedProject | undefined)?.dir;
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   it('packing left every workspace manifest as it was', () => {
     publishable.forEach((pkg, index) => {
