@@ -4,12 +4,14 @@
  * print the runtime detector's cycle report. Finally, run the same two orders concurrently and
  * show the detector breaking the real deadlock instead of hanging.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import interlock from '@interlock/eslint-plugin';
 import { Barrier, DeadlockError, Lock, detector } from '@interlock/primitives';
+import { run as interlockCli } from '@interlock/cli';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -56,8 +58,23 @@ async function seenNeverHung(): Promise<void> {
   await transfer(alice, bob); // records alice → bob
   await transfer(bob, alice); // records bob → alice: the cycle is reported now
   console.log(detector.format());
+  await renderHtmlReport(JSON.stringify(detector.snapshot(), null, 2));
   detector.disable();
   detector.reset();
+}
+
+/** Saves the runtime report and renders it with the CLI, as `interlock report --format html` would. */
+async function renderHtmlReport(report: string): Promise<void> {
+  const directory = path.join(root, '.interlock');
+  mkdirSync(directory, { recursive: true });
+  const json = path.join(directory, 'demo-report.json');
+  const html = path.join(directory, 'demo-report.html');
+  writeFileSync(json, report);
+  // Exit status 1 means "the report holds a cycle", which is what this demo shows.
+  const status = await interlockCli(['report', json, '--format', 'html', '--output', html]);
+  if (status === 2) throw new Error('interlock report could not render the demo report');
+  console.log(`HTML report (open it in a browser): ${html}`);
+  console.log(`The same from the command line: pnpm exec interlock report ${path.relative(root, json)} --format html --output report.html`);
 }
 
 async function realDeadlockBroken(): Promise<void> {

@@ -90,8 +90,13 @@ describe('public exports', () => {
     const text = `${packageDocs}\n${docsText}`;
     const names = exportedNames(entry).filter((name) => name !== 'default');
     expect(names.length).toBeGreaterThan(0);
-    // Documented: named in inline code somewhere in the package's README/docs or in docs/.
-    const undocumented = names.filter((name) => !new RegExp('`[^`\\n]*\\b' + name + '\\b[^`\\n]*`').test(text));
+    // Documented: named in inline code or in a code block somewhere in the package's README/docs
+    // or in docs/.
+    const code = markdownTokens(text)
+      .filter((token) => token.type === 'codespan' || token.type === 'code')
+      .map((token) => (token as Tokens.Codespan | Tokens.Code).text)
+      .join('\n');
+    const undocumented = names.filter((name) => !new RegExp(`\\b${name}\\b`).test(code));
     expect(undocumented).toEqual([]);
   });
 });

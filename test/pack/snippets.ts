@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { expect } from 'vitest';
 import { userCompilerOptions } from '../support/workspace.ts';
 import type { PackedProject, RunResult } from './project.ts';
@@ -84,10 +85,43 @@ function eslintSnippet(id: string, conditionSeverity: number): PackSnippet {
   };
 }
 
+/** Writes `.interlock/report.json` holding one lock-order cycle, as a test run would. */
+const reportWithCycle = `import { mkdirSync, writeFileSync } from 'node:fs';
+import { Lock, detector } from '@interlock/primitives';
+
+detector.enable({ onCycle: 'record' });
+const a = new Lock({ name: 'a' });
+const b = new Lock({ name: 'b' });
+await a.withLock(() => b.withLock(() => undefined));
+await b.withLock(() => a.withLock(() => undefined));
+mkdirSync('.interlock', { recursive: true });
+writeFileSync('.interlock/report.json', JSON.stringify(detector.snapshot()));
+`;
+
+const cliSarif: PackSnippet = {
+  readme: 'packages/cli/README.md',
+  id: 'cli-sarif',
+  fileName: 'cli.sh',
+  files: { 'make-report.ts': reportWithCycle },
+  // The test's Node first on PATH, so the `interlock` bin (`#!/usr/bin/env node`) runs on it.
+  command: (_project, node) => [
+    'sh',
+    '-c',
+    `PATH="${dirname(node)}:$PATH"; node make-report.ts && sh cli.sh; status=$?; cat interlock.sarif; exit $status`,
+  ],
+  check: (result) => {
+    expect(result.status, result.stderr).toBe(1); // a cycle was found
+    const log = JSON.parse(result.stdout) as { version: string; runs: { results: unknown[] }[] };
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0]?.results.length).toBeGreaterThan(0);
+  },
+};
+
 export const packSnippets: readonly PackSnippet[] = [
   eslintSnippet('define-config', 2),
   eslintSnippet('flat-array', 2),
   eslintSnippet('tseslint-config', 2),
   eslintSnippet('pick-rules', 1),
+  cliSarif,
 ];
 
