@@ -1,8 +1,9 @@
 /**
  * The repository lints itself with what it asks of users: ESLint's and typescript-eslint's
- * (type-checked) recommended rules and our own plugin's recommended config, on every package's sources, tests
- * and benchmarks, on scripts/, test/ and the fixtures' own code. Type information comes from the
- * same tsconfigs `pnpm typecheck` checks, so every linted file belongs to exactly one program.
+ * (type-checked) recommended rules and our own plugin's recommended config, on every package's
+ * sources, tests and benchmarks, on scripts/, test/ and the fixtures' own code. Type information
+ * comes from the same tsconfigs `pnpm typecheck` checks, so every linted file belongs to exactly
+ * one program.
  */
 import js from '@eslint/js';
 import stylistic from '@stylistic/eslint-plugin';

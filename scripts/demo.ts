@@ -63,7 +63,9 @@ async function seenNeverHung(): Promise<void> {
   detector.reset();
 }
 
-/** Saves the runtime report and renders it with the CLI, as `interlock report --format html` would. */
+/**
+ * Saves the runtime report and renders it with the CLI, as `interlock report --format html` would.
+ */
 async function renderHtmlReport(report: string): Promise<void> {
   const directory = path.join(root, '.interlock');
   mkdirSync(directory, { recursive: true });

@@ -25,7 +25,9 @@ import { parse as parseYaml } from 'yaml';
 const repositoryRoot = join(import.meta.dirname, '..');
 const BACKUP = 'package.json.workspace';
 
-/** A value of `exports`/`bin`: a path, a map of conditions or subpaths, or an array of fallbacks. */
+/**
+ * A value of `exports`/`bin`: a path, a map of conditions or subpaths, or an array of fallbacks.
+ */
 type Target = string | null | Target[] | { [key: string]: Target };
 
 /** The published path of a workspace source path, or the path itself when it is not a source. */

@@ -22,7 +22,9 @@ export interface PackageManifest {
   readonly [field: string]: unknown;
 }
 
-/** Every package under `packages/`, in directory order (new packages are picked up by themselves). */
+/**
+ * Every package under `packages/`, in directory order (new packages are picked up by themselves).
+ */
 export function workspacePackages(): WorkspacePackage[] {
   const root = join(repoRoot, 'packages');
   return readdirSync(root, { withFileTypes: true })
@@ -34,7 +36,10 @@ export function workspacePackages(): WorkspacePackage[] {
     });
 }
 
-/** Files under `dir` (recursively, skipping node_modules, dist and dot-directories) whose name passes `keep`. */
+/**
+ * Files under `dir` (recursively, skipping node_modules, dist and dot-directories) whose name
+ * passes `keep`.
+ */
 export function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
   const found: string[] = [];
   if (!existsSync(dir)) return found;

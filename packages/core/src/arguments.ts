@@ -30,7 +30,9 @@ export function invalidArgument(kind: 'type' | 'range', name: string, expected: 
   throw kind === 'type' ? new TypeError(message) : new RangeError(message);
 }
 
-/** An optional options bag: an object or `undefined` (catches `enable('warn')`, `new Lock('a')`). */
+/**
+ * An optional options bag: an object or `undefined` (catches `enable('warn')`, `new Lock('a')`).
+ */
 export function validateOptionsBag(value: unknown, name = 'options'): asserts value is object | undefined {
   if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
     invalidArgument('type', name, 'an object', value);

@@ -44,11 +44,15 @@ export interface LockInfo {
   readonly owner?: object;
 }
 
-/** One hold of a lock, as the detector reads it. Lock implementations keep their own hold records. */
+/**
+ * One hold of a lock, as the detector reads it. Lock implementations keep their own hold records.
+ */
 export interface Hold {
   /** The lock this is a hold of. */
   readonly lock: LockNode;
-  /** `false` once released, and while suspended (a Condition waiting): the detector ignores it then. */
+  /**
+   * `false` once released, and while suspended (a Condition waiting): the detector ignores it then.
+   */
   readonly live: boolean;
 }
 

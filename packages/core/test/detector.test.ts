@@ -150,7 +150,8 @@ describe('Detector: lock-order cycles', () => {
     // Holding e (e → a known, counted first) and b (b → a closes a cycle).
     expect(() => t.acquire(a)).toThrow(LockOrderError);
     expect(counts()).toEqual([...before, `${e.id}>${b.id}x1`]);
-    // Holding e then a again: the self-deadlock check comes after counting e → a, and takes it back.
+    // Holding e then a again: the self-deadlock check comes after counting e → a, and takes it
+    // back.
     const t2 = task();
     t2.acquire(e);
     const held = t2.acquire(a);
@@ -467,7 +468,8 @@ describe('Detector: bounded memory and forgetting', () => {
     expect(report.cycles).toHaveLength(1);
     expect(report.locks.map((entry) => entry.name).sort()).toEqual(['a', 'b', 'c']);
     expect(report.edges.map((edge) => [edge.from, edge.to])).toEqual([[b.id, c.id]]);
-    // With `a` gone, `c → b` still closes b → c → b; an acquisition of a forgotten lock adds nothing.
+    // With `a` gone, `c → b` still closes b → c → b; an acquisition of a forgotten lock adds
+    // nothing.
     nest(task, c, b);
     expect(detector.cycles()).toHaveLength(2);
     nest(task, a, c);

@@ -1,16 +1,17 @@
 /**
- * What do our rules cost? Lints the never-crash corpora (rxjs's `src/`, which has no locks, and
- * the workspace's lock code, where the rules do real work) type-aware with every rule of the
- * plugin plus typescript-eslint's `no-floating-promises`, and compares the time of all our
- * rules together against that one rule, in the same run. Target: ratio < 1.
+ * What do our rules cost? Lints the never-crash corpora (rxjs's `src/`, which has no locks, and the
+ * workspace's lock code, where the rules do real work) type-aware with every rule of the plugin
+ * plus typescript-eslint's `no-floating-promises`, and compares the time of all our rules together
+ * against that one rule, in the same run. Target: ratio < 1.
  *
- *   pnpm exec node packages/eslint-plugin/bench/lint-timing.ts [--corpus=rxjs|locks] [--runs=N] [--check]
+ * pnpm exec node packages/eslint-plugin/bench/lint-timing.ts [--corpus=rxjs|locks] [--runs=N]
+ * [--check]
  *
  * Times come from ESLint's `stats` (the numbers `TIMING=all` prints): rule creation plus every
- * listener call. The type checker is lazy, so whichever rule asks about a declaration first
- * pays for checking it; each run therefore happens in both orders (ours first, theirs first),
- * each in a fresh process with a fresh program, and the worse ratio is the one we report.
- * `--check` exits 1 when that ratio misses the target.
+ * listener call. The type checker is lazy, so whichever rule asks about a declaration first pays
+ * for checking it; each run therefore happens in both orders (ours first, theirs first), each in a
+ * fresh process with a fresh program, and the worse ratio is the one we report. `--check` exits 1
+ * when that ratio misses the target.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -60,8 +61,8 @@ async function measure(corpusKey: string, order: Order): Promise<Measurement> {
         {
           files: ['**/*.ts'],
           plugins: {
-            [PLUGIN_NAMESPACE]: plugin as never,
-            '@typescript-eslint': tseslint.plugin as never,
+            [PLUGIN_NAMESPACE]: plugin,
+            '@typescript-eslint': tseslint.plugin,
           },
           rules: rulesInOrder(order),
         },

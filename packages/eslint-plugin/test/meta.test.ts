@@ -25,7 +25,7 @@ function schemaProperties(node: SchemaNode, path: string): { path: string; schem
 
 describe('plugin shape', () => {
   it('has a name and version', () => {
-    expect(plugin.meta).toEqual({ name: '@interlock/eslint-plugin', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(plugin.meta).toEqual({ name: '@interlock/eslint-plugin', version: expect.stringMatching(/^\d+\.\d+\.\d+/) as string });
   });
 
   it('has one rule file per rule, named as the rule', () => {
@@ -59,7 +59,8 @@ export async function f() {
 }`;
     const messages = linter.verify(
       code,
-      // `files` comes from the user's TypeScript setup (typescript-eslint's configs), as in the README.
+      // `files` comes from the user's TypeScript setup (typescript-eslint's configs), as in the
+      // README.
       [plugin.configs.recommended, { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }],
       'file.ts',
     );

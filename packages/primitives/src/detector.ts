@@ -19,7 +19,9 @@ import {
 } from '@interlock/core';
 import { probe, setProbe } from './internal/probe.ts';
 
-/** Options of {@link InterlockDetector.enable}. Absent options take their defaults on every call. */
+/**
+ * Options of {@link InterlockDetector.enable}. Absent options take their defaults on every call.
+ */
 export interface DetectorEnableOptions {
   /**
    * What the acquisition that closes a lock-order cycle does. `'throw'`: it rejects with
@@ -136,7 +138,9 @@ export class InterlockDetector {
     setProbe(this.#engine);
   }
 
-  /** Stops checking; primitives go back to one `undefined` check per acquisition. Findings are kept. */
+  /**
+   * Stops checking; primitives go back to one `undefined` check per acquisition. Findings are kept.
+   */
   disable(): void {
     if (probe === this.#engine) setProbe(undefined);
   }
@@ -186,7 +190,10 @@ export class InterlockDetector {
     return formatReport(report, format);
   }
 
-  /** Sizes of the live structures (locks, edges, holds, blocked waiters); for tests and memory checks. */
+  /**
+   * Sizes of the live structures (locks, edges, holds, blocked waiters); for tests and memory
+   * checks.
+   */
   stats(): ReturnType<Detector['stats']> {
     return this.#engine?.stats() ?? { locks: 0, edges: 0, refusedEdges: 0, blockedWaiters: 0, holds: 0 };
   }

@@ -126,7 +126,8 @@ function defaultKind(target: object): string {
 class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
   // The wrapped object; every call ends up on it, with `this` = it.
   readonly #target: InstrumentableLock;
-  // The wrapped lock's identity (its detector node); `exclusive` and `reentrant` decided here, once.
+  // The wrapped lock's identity (its detector node); `exclusive` and `reentrant` decided here,
+  // once.
   readonly #id: LockNode;
   // Given to every hold: ends it through the wrapper.
   readonly #releaser: HoldReleaser;
@@ -164,7 +165,9 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     return Reflect.set(target, key, value, target);
   }
 
-  /** `acquire(...args)`: checked before the wrapped acquire is called; the result keeps its shape. */
+  /**
+   * `acquire(...args)`: checked before the wrapped acquire is called; the result keeps its shape.
+   */
   #acquire(args: unknown[]): Promise<unknown> {
     const target = this.#target;
     // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to `target` below
@@ -348,7 +351,9 @@ class Acquisition {
     this.#reject = reject;
   }
 
-  /** Call once the wrapped acquisition is under way: a busy lock's wait enters the wait-for graph. */
+  /**
+   * Call once the wrapped acquisition is under way: a busy lock's wait enters the wait-for graph.
+   */
   watch(): void {
     if (!this.#mustWait || this.#state !== 'waiting') return;
     const current = this.#probe;

@@ -103,7 +103,8 @@ export class Queue<T> {
 
   /**
    * Remove and return the oldest item, waiting while the queue is empty. Rejects with a
-   * TimeoutError after `timeout` ms, with `signal.reason` on abort; a get that gave up takes nothing.
+   * TimeoutError after `timeout` ms, with `signal.reason` on abort; a get that gave up takes
+   * nothing.
    *
    * @example
    * ```ts

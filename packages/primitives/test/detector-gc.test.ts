@@ -19,7 +19,10 @@ disableAfterEach();
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** Collects until `done()` or `turns` GC + macrotask rounds have passed (finalizers run between turns). */
+/**
+ * Collects until `done()` or `turns` GC + macrotask rounds have passed (finalizers run between
+ * turns).
+ */
 async function collectUntil(done: () => boolean, turns = 50): Promise<boolean> {
   for (let turn = 0; turn < turns && !done(); turn++) {
     gc();

@@ -3,8 +3,8 @@
    they test. */
 /**
  * The detector wired to the primitives: which edges each acquisition style records, tasks never
- * lending each other locks, real deadlocks broken, self-deadlock, Condition, Semaphore, try-acquire.
- * Interleavings are forced with Barriers, Events and gates — never with sleeps.
+ * lending each other locks, real deadlocks broken, self-deadlock, Condition, Semaphore,
+ * try-acquire. Interleavings are forced with Barriers, Events and gates — never with sleeps.
  */
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -529,7 +529,8 @@ describe('Semaphore and Condition', () => {
     // T1 holds x, waits on cond (which releases cond's lock).
     const t1 = track(x.withLock(() => cond.withLock(() => cond.wait())));
     await settle();
-    // T2 takes cond's lock, notifies (T1 now waits to re-take it), then asks for x: a real deadlock.
+    // T2 takes cond's lock, notifies (T1 now waits to re-take it), then asks for x: a real
+    // deadlock.
     const t2 = track(
       cond.withLock(async () => {
         cond.notify();

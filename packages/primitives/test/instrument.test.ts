@@ -93,7 +93,9 @@ describe('instrument: API shape', () => {
   });
 });
 
-/** A minimal third-party lock: acquire() resolves to nothing, release() frees it; #private state. */
+/**
+ * A minimal third-party lock: acquire() resolves to nothing, release() frees it; #private state.
+ */
 class TinyLock {
   #locked = false;
   #queue: (() => void)[] = [];

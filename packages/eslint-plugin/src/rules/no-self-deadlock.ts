@@ -19,9 +19,11 @@ export default createRule<Options, MessageIds>({
     },
     messages: {
       selfDeadlock:
-        '`{{lock}}` is already held here (taken on line {{line}}) and is not re-entrant: acquiring it again waits forever.',
+        '`{{lock}}` is already held here (taken on line {{line}}) and is not re-entrant: ' +
+          'acquiring it again waits forever.',
       selfDeadlockViaCall:
-        '`{{callee}}()` acquires `{{lock}}`{{via}}, which is already held here (taken on line {{line}}) and is not re-entrant: the call waits forever.',
+        '`{{callee}}()` acquires `{{lock}}`{{via}}, which is already held here (taken on ' +
+          'line {{line}}) and is not re-entrant: the call waits forever.',
     },
     schema: [
       {

@@ -61,7 +61,8 @@ export function lockCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
   return [
     {
       name: 'lock uncontended: using',
-      measures: 'One acquire + release of a free lock, awaited: `using g = await lock.acquire()` vs `const release = await mutex.acquire(); release()`.',
+      measures: 'One acquire + release of a free lock, awaited: `using g = await lock.acquire()` vs ' +
+        '`const release = await mutex.acquire(); release()`.',
       ours: usingStyle.subject,
       skip: usingStyle.skip,
       baseline: mutexAcquireRelease(),
@@ -69,7 +70,8 @@ export function lockCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
     },
     {
       name: 'lock uncontended: withLock',
-      measures: 'One `await lock.withLock(fn)` of a free lock with a synchronous `fn` vs `await mutex.runExclusive(fn)`.',
+      measures: 'One `await lock.withLock(fn)` of a free lock with a synchronous `fn` vs `await ' +
+        'mutex.runExclusive(fn)`.',
       ours: withLockStyle.subject,
       skip: withLockStyle.skip,
       baseline: mutexRunExclusive(),
@@ -77,7 +79,8 @@ export function lockCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
     },
     {
       name: 'lock uncontended: release()',
-      measures: 'One `await lock.acquire(); lock.release()` of a free lock (the try/finally style) vs async-mutex acquire + releaser.',
+      measures: 'One `await lock.acquire(); lock.release()` of a free lock (the try/finally style) ' +
+        'vs async-mutex acquire + releaser.',
       ours: releaseStyle.subject,
       skip: releaseStyle.skip,
       baseline: mutexAcquireRelease(),

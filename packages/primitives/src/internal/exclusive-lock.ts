@@ -39,7 +39,8 @@ export class ExclusiveLock {
   readonly #id: LockNode;
   // Given to every hold: Guard.release comes back through it.
   readonly #releaser: HoldReleaser;
-  // The current holder's record; undefined exactly when unlocked. Hand-off replaces it without a gap.
+  // The current holder's record; undefined exactly when unlocked. Hand-off replaces it without a
+  // gap.
   #hold: Hold | undefined = undefined;
   // Queued acquires. Invariant: non-empty only while locked (release hands off directly).
   readonly #waiters: WaiterQueue<Grant>;

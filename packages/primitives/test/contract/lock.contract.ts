@@ -60,7 +60,7 @@ function describeBaseLockTests(Kind: LockClass): void {
     it('BaseLockTests.test_try_acquire_contended: tryAcquire from another task fails while held', async () => {
       const lock = new Kind();
       await lock.acquire();
-      // eslint-disable-next-line @typescript-eslint/require-await -- an async callback on purpose
+      // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose
       const result = await (async () => lock.tryAcquire())();
       expect(result).toBeUndefined();
       lock.release();
@@ -172,7 +172,7 @@ function describeLockTests(hooks: ContractHooks): void {
     it('LockTests.test_different_thread: a Lock can be released by another task', async () => {
       const lock = new Lock();
       await lock.acquire();
-      // eslint-disable-next-line @typescript-eslint/require-await -- an async callback on purpose
+      // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose
       await (async () => lock.release())();
       expect(lock.locked).toBe(false);
       (await lock.acquire()).release();
@@ -242,7 +242,7 @@ function describeRLockTests(): void {
         await done.promise;
       });
       await settle();
-      // eslint-disable-next-line @typescript-eslint/require-await -- an async callback on purpose
+      // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose
       const seenByOther = await (async () => lock.locked)();
       expect(seenByHolder).toEqual([true]);
       expect(seenByOther).toBe(true);
@@ -300,7 +300,7 @@ function describeRLockTests(): void {
         await done.promise;
       });
       await settle();
-      // eslint-disable-next-line @typescript-eslint/require-await -- an async callback on purpose
+      // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose
       void (async () => probeFromOther.open(lock.tryAcquire() !== undefined))();
       expect(await probeFromOther.promise).toBe(false);
       done.open();

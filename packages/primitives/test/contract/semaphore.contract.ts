@@ -98,7 +98,7 @@ function describeBaseSemaphoreTests(Kind: typeof Semaphore): void {
       const sem = new Kind(4);
       await sem.acquire();
       const results = await Promise.all(
-        // eslint-disable-next-line @typescript-eslint/require-await -- an async callback on purpose
+        // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose
         Array.from({ length: 5 }, async () => [sem.tryAcquire() !== undefined, sem.tryAcquire() !== undefined]),
       );
       expect(results.flat().sort()).toEqual([...new Array<unknown>(7).fill(false), ...new Array<unknown>(3).fill(true)]);

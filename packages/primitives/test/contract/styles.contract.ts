@@ -80,7 +80,7 @@ export function describeStylesContract(label: string, hooks: ContractHooks = {})
             expect(x.locked).toBe(false);
             if (x instanceof Semaphore) expect(x.value).toBe(1);
             // and it is usable again at once, by another task
-            // eslint-disable-next-line @typescript-eslint/require-await -- an async callback on purpose
+            // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose
             const again = await (async () => x.tryAcquire())();
             expect(again).toBeDefined();
             again?.release();
@@ -108,7 +108,7 @@ export function describeStylesContract(label: string, hooks: ContractHooks = {})
       const lockGuard = await lock.acquire();
       lock.release();
       expect(lockGuard.released).toBe(true);
-      // eslint-disable-next-line @typescript-eslint/require-await -- an async callback on purpose
+      // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose
       const guard = await sem.withLock(async () => {
         sem.release(); // ends the caller's tracked permit
         return undefined;
