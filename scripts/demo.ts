@@ -1,101 +1,64 @@
 /**
- * The demo `pnpm demo` runs: lint the seed fixtures with the interlock ESLint plugin, then run a
- * program that takes two locks in both orders — never at the same time, so it never hangs — and
- * print the runtime detector's cycle report. Finally, run the same two orders concurrently and
- * show the detector breaking the real deadlock instead of hanging.
+ * `pnpm demo`: the newcomer's story on fixtures/app, a small service with three planted
+ * concurrency bugs. 1. lint it with @interlock/eslint-plugin's recommended config; 2. run its own
+ * vitest suite with @interlock/vitest, which fails on a lock-order cycle no single test makes;
+ * 3. render the report that run wrote with the `interlock` CLI — as text, then as an HTML page
+ * whose path is the last line printed. `pnpm demo --seed` runs the seed tour instead
+ * (scripts/demo-seed.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ESLint } from 'eslint';
-import tseslint from 'typescript-eslint';
-import interlock from '@interlock/eslint-plugin';
-import { Barrier, DeadlockError, Lock, detector } from '@interlock/primitives';
-import { run as interlockCli } from '@interlock/cli';
+import { parseArgs } from 'node:util';
+import { appCli, appDirectory, lintApp, runAppTests } from '../fixtures/support/app-story.ts';
+import { heading } from './demo-output.ts';
+import { seedTour } from './demo-seed.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({ options: { seed: { type: 'boolean', default: false } } });
 
-function heading(text: string): void {
-  console.log(`\n\x1b[1m=== ${text}\x1b[0m\n`);
+async function story(): Promise<void> {
+  const app = path.relative(process.cwd(), appDirectory) || '.';
+  console.log(`fixtures/app is a small service — a ledger, a rate cache, a job queue — using interlock's
+primitives and async-mutex. It has three planted concurrency bugs; its tests all pass.
+Every command below runs in ${app}.`);
+
+  heading('1. Lint: eslint src   (@interlock/eslint-plugin, configs.recommended, type-aware)');
+  const lint = await lintApp();
+  console.log(lint.text.trim());
+  const rules = new Set(lint.findings.map((finding) => finding.ruleId));
+  console.log(
+    `\n${lint.findings.length} findings from ${rules.size} rules: the lock-order inversion (reported in both`,
+  );
+  console.log(
+    'files it spans), the lost update across `await`, the lock leaked when a job throws.',
+  );
+
+  heading('2. Test: vitest run   (vitest.config.ts: plugins: [interlock()])');
+  const run = await runAppTests();
+  console.log(run.output.trim());
+  console.log(
+    `\nvitest exited with status ${run.status}: every test passed, but tests/ledger.test.ts and`,
+  );
+  console.log('tests/statements.test.ts take the same two locks in opposite orders — a deadlock');
+  console.log('waiting to happen in production, found without one happening in a test.');
+
+  heading('3. Report: interlock report .interlock/report.json');
+  const text = await appCli(['report', '.interlock/report.json']);
+  console.log((text.stdout + text.stderr).trim());
+  console.log('\nThe fix: one order everywhere — statement() takes the accounts lock before the');
+  console.log('journal mutex, as transfer() does.');
+
+  heading('4. The same report as a page: interlock report --format html');
+  const output = path.join(appDirectory, '.interlock', 'report.html');
+  const html = await appCli([
+    'report',
+    '.interlock/report.json',
+    '--format',
+    'html',
+    '--output',
+    output,
+  ]);
+  if (html.stderr !== '') console.error(html.stderr.trim());
+  console.log(`HTML report (open it in a browser):\n${output}`);
 }
 
-async function lintSeedFixtures(): Promise<void> {
-  heading('1. Static: @interlock/eslint-plugin (configs.recommended) on fixtures/seed/*.ts');
-  const eslint = new ESLint({
-    cwd: root,
-    overrideConfigFile: true,
-    overrideConfig: [
-      interlock.configs.recommended,
-      {
-        files: ['**/*.ts'],
-        languageOptions: {
-          parser: tseslint.parser,
-          parserOptions: { project: path.join(root, 'fixtures/tsconfig.json'), tsconfigRootDir: path.join(root, 'fixtures') },
-        },
-      },
-    ],
-  });
-  const results = await eslint.lintFiles(['fixtures/seed/*.ts']);
-  const formatter = await eslint.loadFormatter('stylish');
-  const text = await formatter.format(results);
-  const findings = results.reduce((n, r) => n + r.messages.length, 0);
-  console.log(text.trim() === '' ? 'No findings.' : text);
-  console.log(`${results.length} files linted, ${findings} findings (each one an intentional mistake, marked "expect-lint" in the file).`);
-}
-
-// The classic transfer: lock the source account, then the destination.
-async function transfer(from: Lock, to: Lock, gate?: Barrier): Promise<void> {
-  using _from = await from.acquire();
-  await gate?.wait();
-  using _to = await to.acquire();
-}
-
-async function seenNeverHung(): Promise<void> {
-  heading('2. Runtime: both lock orders seen, one after the other (the program never hangs)');
-  detector.enable({ onCycle: 'record' });
-  const alice = new Lock({ name: 'account:alice' });
-  const bob = new Lock({ name: 'account:bob' });
-  await transfer(alice, bob); // records alice → bob
-  await transfer(bob, alice); // records bob → alice: the cycle is reported now
-  console.log(detector.format());
-  await renderHtmlReport(JSON.stringify(detector.snapshot(), null, 2));
-  detector.disable();
-  detector.reset();
-}
-
-/**
- * Saves the runtime report and renders it with the CLI, as `interlock report --format html` would.
- */
-async function renderHtmlReport(report: string): Promise<void> {
-  const directory = path.join(root, '.interlock');
-  mkdirSync(directory, { recursive: true });
-  const json = path.join(directory, 'demo-report.json');
-  const html = path.join(directory, 'demo-report.html');
-  writeFileSync(json, report);
-  // Exit status 1 means "the report holds a cycle", which is what this demo shows.
-  const status = await interlockCli(['report', json, '--format', 'html', '--output', html]);
-  if (status === 2) throw new Error('interlock report could not render the demo report');
-  console.log(`HTML report (open it in a browser): ${html}`);
-  console.log(`The same from the command line: pnpm exec interlock report ${path.relative(root, json)} --format html --output report.html`);
-}
-
-async function realDeadlockBroken(): Promise<void> {
-  heading('3. Runtime: the same orders at the same time — a real deadlock, broken instead of hung');
-  detector.enable({ onCycle: 'record' });
-  const alice = new Lock({ name: 'account:alice' });
-  const bob = new Lock({ name: 'account:bob' });
-  // both tasks hold their first lock before asking for the second
-  const bothHoldOne = new Barrier(2);
-  const outcomes = await Promise.allSettled([transfer(alice, bob, bothHoldOne), transfer(bob, alice, bothHoldOne)]);
-  for (const [i, outcome] of outcomes.entries()) {
-    if (outcome.status === 'fulfilled') console.log(`transfer ${i + 1}: completed`);
-    else if (outcome.reason instanceof DeadlockError) console.log(`transfer ${i + 1}: DeadlockError — ${outcome.reason.message}`);
-    else throw outcome.reason;
-  }
-  detector.disable();
-  detector.reset();
-}
-
-await lintSeedFixtures();
-await seenNeverHung();
-await realDeadlockBroken();
+if (values.seed) await seedTour();
+else await story();

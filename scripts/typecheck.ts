@@ -1,6 +1,6 @@
 /**
  * `pnpm typecheck`: type-checks the whole repository — the root `tsconfig.json` (scripts/ and
- * test/), `fixtures/`, and every package's `tsconfig.test.json` (its src, tests and benchmarks).
+ * test/), `fixtures/` and `fixtures/app/`, and every package's `tsconfig.test.json` (its src, tests and benchmarks).
  * Packages are found by directory, so a new package is checked as soon as it has that file.
  * Runs each project in turn and exits non-zero if any fails.
  */
@@ -18,7 +18,10 @@ export function typecheckProjects(): string[] {
     .filter((entry) => entry.isDirectory())
     .map((entry) => join(root, 'packages', entry.name, 'tsconfig.test.json'))
     .filter((path) => existsSync(path));
-  return [join(root, 'tsconfig.json'), join(root, 'fixtures/tsconfig.json'), ...packages].map((path) => relative(root, path));
+  const fixtures = ['fixtures/tsconfig.json', 'fixtures/app/tsconfig.json'].map((path) => join(root, path));
+  return [join(root, 'tsconfig.json'), ...fixtures, ...packages]
+    .filter((path) => existsSync(path))
+    .map((path) => relative(root, path));
 }
 
 if (import.meta.main) {

@@ -9,6 +9,7 @@ import { reportEdge, type EdgeRecord } from './edge-record.ts';
 import { DeadlockError, LockOrderError } from './errors.ts';
 import { buildCycle, Findings, type PendingEdge } from './findings.ts';
 import { LockOrderGraph } from './graph.ts';
+import { HeldChains } from './held-chains.ts';
 import type { Hold, HoldState, LockNode, NodeKeeper } from './lock-node.ts';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './options.ts';
 import type { AcquireSite, LockProbe } from './probe.ts';
@@ -19,8 +20,9 @@ import { longWarning, unrefTimer } from './watchdog.ts';
 /** An edge refused because it closes a cycle, remembered so a repeat costs a lookup. */
 interface BadEdge {
   readonly record: EdgeRecord;
-  readonly cycle: Cycle;
-  /** Lock ids of the cycle, to drop the memo when one of them is forgotten. */
+  /** The graph's path `to → … → from` that the edge would have closed. */
+  readonly path: readonly LockNode[];
+  /** Lock ids of the path, to drop the memo when one of them is forgotten. */
   readonly lockIds: ReadonlySet<string>;
   /** The acquisition went ahead (`warn`/`record`), so the edge exists in the program's history. */
   taken: boolean;
@@ -54,6 +56,8 @@ export class Detector implements LockProbe, NodeKeeper {
   readonly #nodes = new Set<LockNode>();
   /** Blocked acquisitions and the wait-for graph over them. */
   readonly #waits: BlockedWaits;
+  /** Which prefixes of the tasks' held arrays the graph already orders (edges from the last hold only). */
+  readonly #chains = new HeldChains();
   readonly #findings = new Findings();
 
   constructor(options?: DetectorOptions) {
@@ -84,18 +88,19 @@ export class Detector implements LockProbe, NodeKeeper {
   }
 
   /**
-   * Call before an acquisition, in the acquiring task's own synchronous stack (the site is captured
-   * here), with the task's holds. Adds an edge from every live held lock to `node`. Does nothing
-   * for a re-entry (`reentry`: the task re-takes a reentrant lock it owns). A try-acquire
-   * (`blocking: false`) cannot block, so no edge leads to it (lockdep's rule); only its
+   * Call before an acquisition, in the acquiring task's own synchronous stack (the site is
+   * captured here), with the task's holds. Orders every live held lock before `node`: an edge
+   * from the most recent one, and from earlier ones only where the graph does not already connect
+   * them to it (see `held-chains.ts`), so that d locks held at once make O(d) edges, not d².
+   * Does nothing for a re-entry (`reentry`: the task re-takes a reentrant lock it owns). A
+   * try-acquire (`blocking: false`) cannot block, so no edge leads to it (lockdep's rule); only its
    * `holdTimeout` site is captured.
    *
-   * Cost: with every edge known, one lookup per held lock and no allocation. A new edge costs a
-   * bounded graph search and one stack capture.
+   * Cost: with every edge known, O(1) lookups whatever the task holds (one more for a hold first
+   * seen in a deeper prefix) and no allocation. A new edge costs a bounded graph search and one
+   * stack capture.
    *
-   * @throws {DeadlockError} the task holds `node`, which is exclusive and not reentrant.
-   * @throws {LockOrderError} with `onCycle: 'throw'`, an edge would close a cycle; nothing was
-   * recorded.
+   * @throws {LockOrderError} with `onCycle: 'throw'`, an edge would close a cycle; nothing was recorded.
    * @returns a site capture to hand to {@link holdAcquired} (and {@link waitStart}) when one was
    * taken, otherwise `undefined`.
    */
@@ -113,23 +118,10 @@ export class Detector implements LockProbe, NodeKeeper {
       if (held.length === 0) node.topSite ??= capture;
     }
     if (reentry || held.length === 0 || node.forgotten) return capture;
-    for (let index = 0; index < held.length; index++) {
-      const hold = held[index]!;
-      const from = hold.lock;
-      if (from.forgotten || !hold.live) continue;
-      if (from === node) {
-        if (node.exclusive && !node.reentrant) {
-          this.#uncount(held, node, index);
-          this.#selfDeadlock(held, hold, node, capture);
-        }
-        continue;
-      }
-      const record = this.#graph.edge(from, node);
-      // Counted as we go; a refusal further on takes the counts back (it records nothing).
-      if (record === undefined) return this.#addEdges(held, node, capture, index);
-      record.count++;
-    }
-    return capture;
+    // A task asking for an exclusive lock it holds is not refused here: it may hold it only by
+    // inheritance (work its holder started and does not await), which simply has to wait. The
+    // wait-for graph sees the self-wait and breaks it if it lasts (`deadlockGrace`).
+    return this.#order(held, node, capture);
   }
 
   /**
@@ -185,12 +177,15 @@ export class Detector implements LockProbe, NodeKeeper {
   waitStart(held: readonly Hold[], node: LockNode, reject: (error: DeadlockError) => void, site?: AcquireSite): WaitTicket {
     const options = this.#options;
     const live: Hold[] = [];
-    for (const hold of held) if (hold.live) live.push(hold);
+    // A task never waits for its own re-entrant lock: a wait on one it holds a level of is a wait
+    // for a sibling's inner level (the lock lets it in when that level ends), so those holds do not
+    // make it a holder that blocks itself.
+    for (const hold of held) if (hold.live && !(node.reentrant && hold.lock === node)) live.push(hold);
     // A waiter that holds nothing can never be a step of a deadlock (nobody can wait on it), so
     // only a long-wait report could need its site: contended waits of tasks that hold nothing —
     // the usual case — capture no stack (a capture costs several µs, ~9× a contended hand-off).
     const where = site ?? (options.stacks && (live.length > 0 || options.holdTimeout > 0) ? new SiteCapture(options.frameFilters) : undefined);
-    return this.#waits.start(live, node, reject, where, options.holdTimeout);
+    return this.#waits.start(live, node, reject, where, options.holdTimeout, options.deadlockGrace);
   }
 
   /** The wait ended (granted, timed out, aborted or rejected). Idempotent. */
@@ -205,6 +200,8 @@ export class Detector implements LockProbe, NodeKeeper {
   forgetLock(node: LockNode): void {
     if (node.forgotten || node.keeper !== this) return;
     node.forgotten = true;
+    // Its edges go: a chain of holds ordered through it is ordered no more.
+    this.#chains.invalidate();
     this.#nodes.delete(node);
     this.#graph.removeNode(node);
     this.#bad.delete(node);
@@ -225,6 +222,19 @@ export class Detector implements LockProbe, NodeKeeper {
   /** Real deadlocks broken so far, each once. */
   deadlocks(): Cycle[] {
     return this.#findings.deadlocks();
+  }
+
+  /**
+   * Every live hold of every registered lock, with where it was taken when a stack was captured
+   * for it (with `holdTimeout`, or the lock's first outermost acquisition). For leak checks at the
+   * end of a test. O(locks + holds).
+   */
+  liveHolds(): { node: LockNode; hold: Hold; site: Site | undefined }[] {
+    const out: { node: LockNode; hold: Hold; site: Site | undefined }[] = [];
+    for (const node of this.#nodes) {
+      for (const hold of node.holds) out.push({ node, hold, site: node.holdStates.get(hold)?.site?.site });
+    }
+    return out;
   }
 
   /** Sizes of the live structures; for tests, benchmarks and memory checks. */
@@ -259,6 +269,7 @@ export class Detector implements LockProbe, NodeKeeper {
    * describe the present, not the history.
    */
   reset(): void {
+    this.#chains.invalidate();
     this.#graph.clear();
     this.#bad.clear();
     this.#findings.clear();
@@ -270,8 +281,16 @@ export class Detector implements LockProbe, NodeKeeper {
     this.#nodes.add(node);
   }
 
-  /** Slow path of `beforeAcquire`: at least one edge is not in the graph. */
-  #addEdges(held: readonly Hold[], node: LockNode, first: SiteCapture | undefined, begin: number): SiteCapture | undefined {
+  /**
+   * Records the order `held → node`, lockdep's way: an edge from the task's most recent live hold
+   * only, plus one from every earlier hold that the graph does not already connect to the one after
+   * it (see {@link HeldChains}). Afterwards every live hold reaches `node` in the graph, exactly
+   * as if an edge had been added from each (the old rule), but a task holding d locks adds O(1)
+   * edges per acquisition instead of d. An edge that would close a cycle is refused as a whole
+   * acquisition (`'throw'`) or remembered as taken (`'warn'`/`'record'`); either way the cycle is
+   * reported with the exact pair: the task's own hold nearest to `node` on the cycle.
+   */
+  #order(held: readonly Hold[], node: LockNode, first: SiteCapture | undefined): SiteCapture | undefined {
     const options = this.#options;
     let capture = first;
     const acquirerSite = (): SiteCapture | undefined =>
@@ -281,88 +300,79 @@ export class Detector implements LockProbe, NodeKeeper {
     const followed: EdgeRecord[] = [];
     // Warned once everything is recorded: a callback that throws cannot leave half an acquisition.
     const warnings: LockOrderError[] = [];
-    for (let index = begin; index < held.length; index++) {
-      const hold = held[index]!;
+    const refuse = (error: () => Error): never => {
+      for (const from of inserted) this.#graph.removeEdge(from, node);
+      throw error();
+    };
+    /** Orders `hold` before `node`; `true` when the graph now has the edge. */
+    const addEdge = (hold: Hold): boolean => {
       const from = hold.lock;
-      if (from.forgotten || !hold.live) continue;
       // A hold of a lock this detector has not seen yet (taken before it was enabled) orders what
       // follows like any other; the lock joins the report with its first edge.
       if (from.keeper !== this) this.#register(from);
-      if (from === node) {
-        if (node.exclusive && !node.reentrant) this.#refuse(held, begin, inserted, node, () => this.#selfDeadlock(held, hold, node, capture));
-        continue;
-      }
+      // The same lock again: no edge (it reaches itself). A self-wait is the wait-for graph's.
+      if (from === node) return true;
       const known = this.#graph.edge(from, node);
       if (known !== undefined) {
         followed.push(known);
-        continue;
+        return true;
       }
       const bad = this.#bad.get(from)?.get(node);
       if (bad !== undefined) {
-        if (options.onCycle === 'throw') this.#refuse(held, begin, inserted, node, () => new LockOrderError(bad.cycle));
+        if (options.onCycle === 'throw') refuse(() => new LockOrderError(this.#exactCycle(bad, held, node, acquirerSite)));
         followed.push(bad.record);
         bad.taken = true;
-        continue;
+        return false;
       }
       const newRecord = (): EdgeRecord => ({ holder: this.#holdSite(from, hold, held), acquirer: acquirerSite(), count: 1 });
       const path = this.#graph.addEdge(from, node, newRecord);
       if (path === undefined) {
         inserted.push(from);
-        continue;
+        return true;
       }
-      const record = newRecord();
-      const cycle = this.#cycleOf(path, from, node, record);
       const taken = options.onCycle !== 'throw';
+      const entry: BadEdge = { record: newRecord(), path, lockIds: new Set(path.map((lock) => lock.id)), taken };
       let targets = this.#bad.get(from);
-      if (targets === undefined) this.#bad.set(from, (targets = new Map<LockNode, BadEdge>()));
-      targets.set(node, { record, cycle, lockIds: new Set(path.map((lock) => lock.id)), taken });
-      const isNew = this.#findings.addCycle(cycle, path);
-      if (!taken) this.#refuse(held, begin, inserted, node, () => new LockOrderError(cycle));
+      if (targets === undefined) this.#bad.set(from, (targets = new Map()));
+      targets.set(node, entry);
+      const cycle = this.#exactCycle(entry, held, node, acquirerSite);
+      const isNew = this.#findings.addCycle(cycle, [...path.slice(0, cycle.locks.length), node]);
+      if (!taken) refuse(() => new LockOrderError(cycle));
       if (isNew && options.onCycle === 'warn') warnings.push(new LockOrderError(cycle));
-    }
+      return false;
+    };
+    this.#chains.order(held, addEdge, (from, to) => this.#graph.edge(from, to) !== undefined);
     for (const record of followed) record.count++;
     for (const warning of warnings) options.onWarning?.(warning);
     return capture;
   }
 
   /**
-   * Undoes this acquisition's effects (new edges, counts of known edges before `begin`), then
-   * throws what `error` returns (or throws): a refused acquisition records nothing.
+   * The cycle to report for a refused edge: the graph's path `node → … → from` closed by the
+   * task's own live hold that comes first on it — the exact pair "this task holds that lock and
+   * asks for `node`" — with that hold's site and this acquisition's site on the closing edge.
    */
-  #refuse(held: readonly Hold[], begin: number, inserted: readonly LockNode[], node: LockNode, error: () => Error): never {
-    for (const from of inserted) this.#graph.removeEdge(from, node);
-    this.#uncount(held, node, begin);
-    throw error();
-  }
-
-  /** Takes back the counts `beforeAcquire` added for `held[0 .. end)`. */
-  #uncount(held: readonly Hold[], node: LockNode, end: number): void {
-    for (let index = 0; index < end; index++) {
-      const hold = held[index]!;
-      const from = hold.lock;
-      if (from === node || from.forgotten || !hold.live) continue;
-      const record = this.#graph.edge(from, node);
-      if (record !== undefined) record.count--;
+  #exactCycle(bad: BadEdge, held: readonly Hold[], node: LockNode, acquirerSite: () => SiteCapture | undefined): Cycle {
+    const mine = new Map<LockNode, Hold>();
+    for (const hold of held) if (hold.live && !hold.lock.forgotten) mine.set(hold.lock, hold);
+    const path = bad.path;
+    let end = path.length - 1;
+    for (let index = 1; index < path.length; index++) {
+      if (mine.has(path[index]!)) {
+        end = index;
+        break;
+      }
     }
-  }
-
-  /** The cycle `path` (`[to, …, from]`) plus the refused edge `from → to`, as a report cycle. */
-  #cycleOf(path: readonly LockNode[], from: LockNode, to: LockNode, closing: EdgeRecord): Cycle {
+    const from = path[end]!;
     const pending: PendingEdge[] = [];
-    for (let index = 0; index + 1 < path.length; index++) {
+    for (let index = 0; index < end; index++) {
       const record = this.#graph.edge(path[index]!, path[index + 1]!);
       pending.push({ from: path[index]!, to: path[index + 1]!, holder: record?.holder, acquirer: record?.acquirer });
     }
-    pending.push({ from, to, holder: closing.holder, acquirer: closing.acquirer });
+    const hold = mine.get(from);
+    const holder = hold === undefined ? bad.record.holder : this.#holdSite(from, hold, held);
+    pending.push({ from, to: node, holder, acquirer: acquirerSite() ?? bad.record.acquirer });
     return buildCycle(pending);
-  }
-
-  #selfDeadlock(held: readonly Hold[], hold: Hold, node: LockNode, first: SiteCapture | undefined): never {
-    const options = this.#options;
-    const acquirer = first ?? (options.stacks ? new SiteCapture(options.frameFilters) : undefined);
-    const cycle = buildCycle([{ from: node, to: node, holder: this.#holdSite(node, hold, held), acquirer }]);
-    this.#findings.addDeadlock(cycle, [node]);
-    throw new DeadlockError(cycle);
   }
 
   /**
@@ -374,7 +384,8 @@ export class Detector implements LockProbe, NodeKeeper {
   #holdSite(node: LockNode, hold: Hold, held: readonly Hold[]): SiteCapture | undefined {
     const exact = node.holdStates.get(hold)?.site;
     if (exact !== undefined) return exact;
-    for (let index = held.indexOf(hold) - 1; index >= 0; index--) {
+    // From the end: the hold asked about is usually the task's most recent one.
+    for (let index = held.lastIndexOf(hold) - 1; index >= 0; index--) {
       const outer = held[index]!;
       const previous = outer.lock;
       if (previous === node || !outer.live) continue;

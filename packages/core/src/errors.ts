@@ -58,6 +58,15 @@ export class LockOrderError extends InterlockError {
   }
 }
 
+/** Options of {@link DeadlockError}. */
+export interface DeadlockErrorOptions extends ErrorOptions {
+  /**
+   * Why this is a deadlock and how to fix it, when the generic wording would mislead (e.g. an
+   * `RLock` re-entered through a hold that re-entry cannot see).
+   */
+  readonly reason?: string;
+}
+
 /**
  * A real deadlock: tasks blocked waiting for each other in a cycle, or a task re-acquiring a
  * non-reentrant lock it holds. One waiter's acquire rejects with this error (whatever `onCycle`
@@ -69,10 +78,12 @@ export class DeadlockError extends InterlockError {
   /** The wait-for cycle: each edge is a blocked task holding `from` and waiting for `to`. */
   readonly cycle: Cycle;
 
-  constructor(cycle: Cycle, options?: ErrorOptions) {
+  constructor(cycle: Cycle, options?: DeadlockErrorOptions) {
     const message =
-      cycle.locks.length === 1
-        ? `Deadlock: re-acquiring ${quoted(cycle.locks[0])}, which this task already holds and which is not reentrant`
+      options?.reason !== undefined
+        ? `Deadlock: ${options.reason}`
+        : cycle.locks.length === 1
+          ? `Deadlock: re-acquiring ${quoted(cycle.locks[0])}, which this task already holds and which is not reentrant`
         : `Deadlock: tasks are blocked waiting for each other (${lockList([...cycle.locks, ...cycle.locks.slice(0, 1)])})`;
     super(message, options);
     this.cycle = cycle;

@@ -10,7 +10,7 @@
  * ESC, …), DEL, C1 controls (U+009B is a one-byte CSI in some terminals), the Unicode line and
  * paragraph separators, and bidirectional marks, embeddings, overrides and isolates.
  */
-/* eslint-disable no-control-regex -- matching control characters is the point */
+// Matching control characters is the point of this pattern.
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 /* eslint-enable no-control-regex */
 

@@ -9,11 +9,12 @@ export type { AcquireSite, LockProbe } from './probe.ts';
 export { describeValue, invalidArgument, validateOptionsBag } from './arguments.ts';
 export type { WaitTicket } from './blocked-waits.ts';
 export { Detector } from './detector.ts';
-export { resolveOptions, type DetectorOptions, type DetectorWarning, type OnCycle, type ResolvedOptions } from './options.ts';
+export { DEFAULT_DEADLOCK_GRACE, resolveOptions, type DetectorOptions, type DetectorWarning, type OnCycle, type ResolvedOptions } from './options.ts';
 export { defaultFrameFilters, sourceDirectory, userSite, type FrameFilter } from './sites.ts';
 export {
   DeadlockError,
   InterlockError,
+  type DeadlockErrorOptions,
   LockOrderError,
   LongHoldWarning,
   LongWaitWarning,

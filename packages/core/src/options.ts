@@ -35,6 +35,17 @@ export interface DetectorOptions {
    */
   readonly holdTimeout?: number;
   /**
+   * Milliseconds a deadlock must persist before the detector breaks it with `DeadlockError`.
+   * A waiter's holds may be inherited from a task that started it and is still running — a
+   * fire-and-forget child asking for its parent's lock simply waits until the parent releases —
+   * and at run time that cannot be told from a parent that awaits the child (a real deadlock). So
+   * every wait-for cycle found is checked again after this grace period, and broken only if the
+   * same waiter is still stuck. `0`: break it at once (the verdict may then be wrong for
+   * fire-and-forget work). At most 2³¹−1.
+   * @default 500
+   */
+  readonly deadlockGrace?: number;
+  /**
    * Receives warnings (`onCycle: 'warn'` cycles, long holds and waits). Core never prints; the
    * primitives route this to `process.emitWarning`. Called synchronously, sometimes from a timer:
    * it must not throw.
@@ -60,9 +71,14 @@ export interface ResolvedOptions {
   readonly stacks: boolean;
   /** 0 when off. */
   readonly holdTimeout: number;
+  /** ms; 0 breaks deadlocks at once. */
+  readonly deadlockGrace: number;
   readonly onWarning: ((warning: DetectorWarning) => void) | undefined;
   readonly frameFilters: readonly FrameFilter[];
 }
+
+/** How long a deadlock must persist before it is broken, by default (see `deadlockGrace`). */
+export const DEFAULT_DEADLOCK_GRACE = 500;
 
 /** The longest delay `setTimeout` honours (2³¹−1 ms, about 24.8 days). */
 const MAX_TIMER_DELAY = 2 ** 31 - 1;
@@ -85,6 +101,9 @@ export function resolveOptions(options: DetectorOptions = {}, base?: ResolvedOpt
   if (typeof holdTimeout !== 'number') invalidArgument('type', 'holdTimeout', timeoutRange, holdTimeout);
   // Above the timer limit setTimeout fires after 1 ms instead, which would report every hold.
   if (!(holdTimeout >= 0 && holdTimeout <= MAX_TIMER_DELAY)) invalidArgument('range', 'holdTimeout', timeoutRange, holdTimeout);
+  const deadlockGrace: unknown = options.deadlockGrace === undefined ? (base?.deadlockGrace ?? DEFAULT_DEADLOCK_GRACE) : options.deadlockGrace;
+  if (typeof deadlockGrace !== 'number') invalidArgument('type', 'deadlockGrace', timeoutRange, deadlockGrace);
+  if (!(deadlockGrace >= 0 && deadlockGrace <= MAX_TIMER_DELAY)) invalidArgument('range', 'deadlockGrace', timeoutRange, deadlockGrace);
   const frameFilters: unknown = options.frameFilters === undefined ? (base?.frameFilters ?? defaultFrameFilters) : options.frameFilters;
   if (!Array.isArray(frameFilters) || !frameFilters.every((filter) => typeof filter === 'string' || filter instanceof RegExp)) {
     invalidArgument('type', 'frameFilters', 'an array of strings and RegExps', frameFilters);
@@ -97,6 +116,7 @@ export function resolveOptions(options: DetectorOptions = {}, base?: ResolvedOpt
     onCycle,
     stacks,
     holdTimeout,
+    deadlockGrace,
     onWarning: onWarning as ResolvedOptions['onWarning'],
     frameFilters: frameFilters,
   };

@@ -4,6 +4,10 @@
  */
 import type { Site } from './report.ts';
 
+/** `file://` URLs already turned into paths: a program has few source files, and `new URL` is slow. */
+const pathsOfUrls = new Map<string, string>();
+const MAX_REMEMBERED_URLS = 4096;
+
 /** One parsed V8 stack frame. */
 export interface StackFrame extends Site {
   /** `true` for `at async fn (…)` frames (V8's zero-cost async stack traces). */
@@ -99,15 +103,39 @@ export function userSite(stack: string, filters: readonly FrameFilter[] = defaul
 
 function fileFromUrl(file: string): string {
   if (!file.startsWith('file://')) return file;
+  const known = pathsOfUrls.get(file);
+  if (known !== undefined) return known;
+  let path = file;
   try {
-    return decodeURIComponent(new URL(file).pathname);
+    path = decodeURIComponent(new URL(file).pathname);
   } catch {
-    return file;
+    // Not a URL after all: keep it as it is.
   }
+  if (pathsOfUrls.size >= MAX_REMEMBERED_URLS) pathsOfUrls.clear();
+  pathsOfUrls.set(file, path);
+  return path;
 }
 
-/** Frames recorded per capture: interlock's own (about 6) plus the user's nearest. */
-const CAPTURE_DEPTH = 24;
+/**
+ * Frames recorded by a first capture: interlock's own (about 6) plus the user's nearest. Formatting
+ * costs per frame, so a capture starts short and is taken again deeper (still in the same
+ * synchronous stack) only when every frame of the short one was filtered.
+ */
+const SHORT_DEPTH = 12;
+const DEEP_DEPTH = 64;
+
+/** The current stack, below `skip`, formatted with at most `depth` frames. */
+function stackText(depth: number, skip: (...args: never[]) => unknown): string {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = depth;
+  try {
+    Error.captureStackTrace(holder, skip);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  return holder.stack ?? '';
+}
 
 /**
  * The first user frame of the current stack (below the caller of this function), or `undefined`
@@ -116,16 +144,17 @@ const CAPTURE_DEPTH = 24;
  * so keeping one would keep the user's objects — the lock being acquired among them — alive.
  */
 export function captureSite(filters: readonly FrameFilter[] = defaultFrameFilters): Site | undefined {
-  const holder: { stack?: string } = {};
-  // interlock's own frames sit on top of the stack; keep enough below them to reach the user's.
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = CAPTURE_DEPTH;
-  try {
-    Error.captureStackTrace(holder, captureSite);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-  return userSite(holder.stack ?? '', filters);
+  const short = stackText(SHORT_DEPTH, captureSite);
+  const site = userSite(short, filters);
+  if (site !== undefined || countFrames(short) < SHORT_DEPTH) return site;
+  return userSite(stackText(DEEP_DEPTH, captureSite), filters);
+}
+
+/** Lines that are frames (`    at …`) in a formatted stack. */
+function countFrames(stack: string): number {
+  let count = 0;
+  for (let index = stack.indexOf('\n    at '); index !== -1; index = stack.indexOf('\n    at ', index + 1)) count++;
+  return count;
 }
 
 /**

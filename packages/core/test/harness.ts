@@ -1,4 +1,5 @@
 /** A tiny stand-in for the primitives: tasks as explicit lists of holds. */
+import type { WaitTicket } from '../src/blocked-waits.ts';
 import { Detector } from '../src/detector.ts';
 import { LockNode, type Hold as CoreHold } from '../src/lock-node.ts';
 import type { DetectorOptions } from '../src/options.ts';
@@ -31,14 +32,24 @@ export class Task {
     return hold;
   }
 
+  /** A blocking acquisition that must wait: check, then wait. `reject` gets a broken deadlock. */
+  waitFor(node: LockNode, reject: (error: Error) => void = () => undefined): WaitTicket {
+    const site = this.#detector.beforeAcquire(this.held, node, false);
+    return this.#detector.waitStart(this.held, node, reject, site);
+  }
+
   release(hold: Hold): void {
     this.#detector.holdReleased(hold);
     this.held = this.held.filter((entry) => entry !== hold);
   }
 }
 
+/**
+ * A detector for mechanics tests: deadlocks are broken at once (`deadlockGrace: 0`) unless a test
+ * asks for a grace period.
+ */
 export function setup(options?: DetectorOptions) {
-  const detector = new Detector(options);
+  const detector = new Detector({ deadlockGrace: 0, ...options });
   const lock = (name: string, kind = 'Lock', reentrant = false, exclusive = true) =>
     new LockNode({ name, kind, reentrant, exclusive });
   const task = (inherited?: readonly Hold[]) => new Task(detector, inherited);

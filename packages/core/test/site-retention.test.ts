@@ -28,8 +28,8 @@ class Resource {
   site(): SiteCapture {
     return new SiteCapture();
   }
-  created(): Error {
-    return new Error('created here');
+  created(): SiteCapture {
+    return new SiteCapture();
   }
 }
 
@@ -45,7 +45,7 @@ describe('captured sites keep nothing alive', () => {
     expect(kept[0]!.site).toMatchObject({ file: expect.stringMatching(/site-retention\.test\.ts$/) as string, function: 'Resource.site' });
   });
 
-  it('a LockNode built from a creation Error does not keep the Error’s frames', async () => {
+  it('a LockNode built with a creation site keeps no frame of its creation', async () => {
     const nodes: LockNode[] = [];
     const ref = (() => {
       const resource = new Resource();

@@ -1,11 +1,15 @@
 /**
- * What do our rules cost? Lints the never-crash corpora (rxjs's `src/`, which has no locks, and the
- * workspace's lock code, where the rules do real work) type-aware with every rule of the plugin
- * plus typescript-eslint's `no-floating-promises`, and compares the time of all our rules together
- * against that one rule, in the same run. Target: ratio < 1.
+ * What do our rules cost? Lints a corpus type-aware with every rule of the plugin plus
+ * typescript-eslint's `no-floating-promises`, and compares the time of all our rules together
+ * against that one rule, in the same run. Corpora and their targets:
  *
- * pnpm exec node packages/eslint-plugin/bench/lint-timing.ts [--corpus=rxjs|locks] [--runs=N]
- * [--check]
+ * - `rxjs` (rxjs's `src/`, no locks) and `locks` (the workspace's lock code): ratio < 1;
+ * - `synthetic`: a 2,000-file program where 3 files use locks (bench/synthetic-corpus.ts): the
+ *   whole-program lock-order graph must cost in proportion to the lock code, so ratio < 0.1;
+ * - `--scaling`: synthetic programs of 1×, 2× and 4× the size (500, 1,000, 2,000 files, 3, 6 and
+ *   12 of them using locks): our cost must grow linearly; the growth factors are printed.
+ *
+ *   pnpm exec node packages/eslint-plugin/bench/lint-timing.ts [--corpus=rxjs|locks|synthetic] [--scaling] [--runs=N] [--check]
  *
  * Times come from ESLint's `stats` (the numbers `TIMING=all` prints): rule creation plus every
  * listener call. The type checker is lazy, so whichever rule asks about a declaration first pays
@@ -19,6 +23,7 @@ import type { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import plugin from '../src/index.ts';
 import { lockCodeCorpus, rxjsCorpus, type Corpus } from '../test/support/corpus.ts';
+import { syntheticCorpus } from './synthetic-corpus.ts';
 import { createTypeAwareESLint, harnessProblems, lintFilesOneByOne, PLUGIN_NAMESPACE } from '../test/support/lint-harness.ts';
 import { totalTimes } from '../test/support/rule-times.ts';
 
@@ -26,7 +31,18 @@ const BASELINE_RULE = '@typescript-eslint/no-floating-promises';
 const ORDERS = ['ours-first', 'baseline-first'] as const;
 type Order = (typeof ORDERS)[number];
 const MEASUREMENT_PREFIX = '{"corpus":';
-const CORPORA: Record<string, () => Corpus> = { rxjs: rxjsCorpus, locks: lockCodeCorpus };
+const CORPORA: Record<string, () => Corpus> = {
+  rxjs: rxjsCorpus,
+  locks: lockCodeCorpus,
+  synthetic: () => syntheticCorpus(2000, 3),
+  'scale-1x': () => syntheticCorpus(500, 3),
+  'scale-2x': () => syntheticCorpus(1000, 6),
+  'scale-4x': () => syntheticCorpus(2000, 12),
+};
+// The ratio each corpus must stay under; the default corpora are the first three.
+const TARGETS: Record<string, number> = { rxjs: 1, locks: 1, synthetic: 0.1 };
+const DEFAULT_CORPORA = ['rxjs', 'locks', 'synthetic'];
+const SCALING = ['scale-1x', 'scale-2x', 'scale-4x'] as const;
 
 /** What one measuring process reports back, as JSON on its stdout. */
 type Measurement = {
@@ -107,7 +123,8 @@ const median = (values: number[]): number => {
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
-function report(runs: Measurement[]): number {
+/** Prints one corpus's table; returns the worse ratio of the two orders and our time in it. */
+function report(runs: Measurement[], target: number | undefined): { worst: number; oursMs: number; baselineMs: number } {
   const ours = ourRuleIds();
   const ourTotal = (run: Measurement) => ours.reduce((sum, id) => sum + (run.ruleMs[id] ?? 0), 0);
   const first = runs[0]!;
@@ -115,6 +132,7 @@ function report(runs: Measurement[]): number {
   console.log(`corpus: ${first.corpus}, ${first.files} files, type-aware; ${perOrder} run(s) per order, medians shown\n`);
 
   const ratios: number[] = [];
+  const totals: { oursMs: number; baselineMs: number }[] = [];
   for (const order of ORDERS) {
     const ofOrder = runs.filter((run) => run.order === order);
     const rows: [string, number, number][] = [...ours, BASELINE_RULE].map((id) => [
@@ -126,6 +144,7 @@ function report(runs: Measurement[]): number {
     const baselineMs = median(ofOrder.map((run) => run.ruleMs[BASELINE_RULE] ?? 0));
     const ratio = oursMs / baselineMs;
     ratios.push(ratio);
+    totals.push({ oursMs, baselineMs });
 
     console.log(`order: ${order}  (parse + program: ${ms(median(ofOrder.map((run) => run.parseMs)))})`);
     const width = Math.max(...rows.map(([id]) => id.length), 'all @interlock rules'.length);
@@ -135,9 +154,10 @@ function report(runs: Measurement[]): number {
     console.log(`  ratio (all ours / ${BASELINE_RULE}): ${ratio.toFixed(3)}\n`);
   }
   const worst = Math.max(...ratios);
-  const verdict = worst < 1 ? 'met' : 'MISSED';
-  console.log(`worst ratio over both orders: ${worst.toFixed(3)} (target < 1: ${verdict})\n`);
-  return worst;
+  const verdict = target === undefined ? 'no target' : worst < target ? `target < ${target}: met` : `target < ${target}: MISSED`;
+  console.log(`worst ratio over both orders: ${worst.toFixed(3)} (${verdict})\n`);
+  const worstOrder = totals[ratios.indexOf(worst)]!;
+  return { worst, ...worstOrder };
 }
 
 function corpusByKey(key: string): Corpus {
@@ -158,18 +178,39 @@ async function main(argv: string[]): Promise<void> {
   const runsArg = valueOf('runs');
   const runCount = runsArg === undefined ? 1 : Number(runsArg);
   if (!Number.isInteger(runCount) || runCount < 1) throw new Error(`Expected \`--runs\` to be a positive integer, got ${runsArg}`);
-  const corpusArg = valueOf('corpus');
-  const corpusKeys = corpusArg === undefined ? Object.keys(CORPORA) : [corpusArg];
-  corpusKeys.forEach(corpusByKey); // fail on a bad name before spending minutes measuring
-  let worst = 0;
-  for (const corpusKey of corpusKeys) {
+  const measureCorpus = (corpusKey: string): Measurement[] => {
     const runs: Measurement[] = [];
     for (let index = 0; index < runCount; index += 1) {
       for (const order of ORDERS) runs.push(measureInFreshProcess(corpusKey, order));
     }
-    worst = Math.max(worst, report(runs));
+    return runs;
+  };
+  let missed = false;
+  if (argv.includes('--scaling')) {
+    // 1×, 2×, 4× the program (and its lock code): our time should grow as the program does.
+    const sizes = SCALING.map((key) => ({ key, ...report(measureCorpus(key), undefined) }));
+    const base = sizes[0]!;
+    console.log('scaling (worse order of each size):');
+    for (const size of sizes) {
+      const growth = size.oursMs / base.oursMs;
+      const baselineGrowth = size.baselineMs / base.baselineMs;
+      console.log(`  ${size.key}: ours ${ms(size.oursMs)} (×${growth.toFixed(2)}), ${BASELINE_RULE} ${ms(size.baselineMs)} (×${baselineGrowth.toFixed(2)})`);
+    }
+    // Linear: 4× the program costs at most ~4× (with room for noise), not 16×.
+    const fourTimes = sizes[2]!.oursMs / base.oursMs;
+    missed ||= fourTimes > 6;
+    console.log(`growth at 4×: ×${fourTimes.toFixed(2)} (linear is ×4; target ≤ ×6: ${fourTimes > 6 ? 'MISSED' : 'met'})\n`);
+  } else {
+    const corpusArg = valueOf('corpus');
+    const corpusKeys = corpusArg === undefined ? DEFAULT_CORPORA : [corpusArg];
+    corpusKeys.forEach(corpusByKey); // fail on a bad name before spending minutes measuring
+    for (const corpusKey of corpusKeys) {
+      const target = TARGETS[corpusKey];
+      const { worst } = report(measureCorpus(corpusKey), target);
+      if (target !== undefined && !(worst < target)) missed = true;
+    }
   }
-  if (argv.includes('--check') && !(worst < 1)) process.exitCode = 1;
+  if (argv.includes('--check') && missed) process.exitCode = 1;
 }
 
 await main(process.argv.slice(2));

@@ -1,15 +1,19 @@
 import type { ESLint, Linter, Rule } from 'eslint';
 import conditionWaitInLoop from './rules/condition-wait-in-loop.ts';
+import consistentLockOrder from './rules/consistent-lock-order.ts';
 import noFloatingAcquire from './rules/no-floating-acquire.ts';
 import noSelfDeadlock from './rules/no-self-deadlock.ts';
+import noUnguardedSharedWrite from './rules/no-unguarded-shared-write.ts';
 import noUnmanagedAcquire from './rules/no-unmanaged-acquire.ts';
 import requireConditionLock from './rules/require-condition-lock.ts';
 
 /** Every rule of the plugin, by name (without the `@interlock/` prefix). */
 export const rules = {
   'condition-wait-in-loop': conditionWaitInLoop,
+  'consistent-lock-order': consistentLockOrder,
   'no-floating-acquire': noFloatingAcquire,
   'no-self-deadlock': noSelfDeadlock,
+  'no-unguarded-shared-write': noUnguardedSharedWrite,
   'no-unmanaged-acquire': noUnmanagedAcquire,
   'require-condition-lock': requireConditionLock,
 };

@@ -67,6 +67,25 @@ export async function f() {
     expect(messages.map((message) => [message.ruleId, message.line])).toEqual([['@interlock/no-self-deadlock', 5]]);
   });
 
+  it("no rule imports another rule's private folder (shared code lives in src/analysis)", () => {
+    const files = readdirSync(rulesDir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+    const crossings: string[] = [];
+    for (const file of files) {
+      // The rule a file belongs to: `x.ts` and everything under `x/` are rule x's.
+      const owner = file.split(/[\\/]/)[0]!.replace(/\.ts$/, '');
+      const imports = readFileSync(join(rulesDir, file), 'utf8').matchAll(/from '(\.[^']+)'/g);
+      for (const [, specifier = ''] of imports) {
+        const target = join(rulesDir, file, '..', specifier);
+        const relative = target.slice(rulesDir.length + 1);
+        if (!target.startsWith(rulesDir) || !relative.includes('/')) continue;
+        const folder = relative.split('/')[0];
+        if (folder !== owner) crossings.push(`${file} imports ${specifier}`);
+      }
+    }
+    expect(files.length).toBeGreaterThan(Object.keys(plugin.rules).length);
+    expect(crossings).toEqual([]);
+  });
+
   it('configs.recommended holds exactly the rules marked recommended; strict holds every rule', () => {
     const recommended = ruleEntries.filter(([, rule]) => rule.meta.docs?.recommended === 'recommended').map(([name]) => `@interlock/${name}`);
     expect(Object.keys(plugin.configs.recommended.rules ?? {}).sort()).toEqual(recommended.sort());

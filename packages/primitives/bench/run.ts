@@ -10,10 +10,13 @@
  * untimed around each of its samples (enable/disable the detector there).
  */
 import { main } from './cli.ts';
+import { bindCases } from './cases/bind.ts';
 import { detectorCases } from './cases/detector.ts';
+import { fastestStyleCases } from './cases/fastest-style.ts';
 import { loadOurPrimitives } from './cases/load.ts';
 import { lockCases } from './cases/lock.ts';
 import { semaphoreCases } from './cases/semaphore.ts';
+import { transformCases } from './cases/transform.ts';
 
 const primitives = await loadOurPrimitives();
 
@@ -21,6 +24,9 @@ const cases = [
   ...lockCases(primitives),
   ...semaphoreCases(primitives),
   ...detectorCases(primitives),
+  ...fastestStyleCases(primitives),
+  ...(await bindCases(primitives)),
+  ...(await transformCases()),
 ];
 
 await main('@interlock/primitives vs async-mutex', cases);

@@ -102,7 +102,7 @@ export class Condition {
   }
 
   async #waitHeld(options: WaitOptions | undefined, onWaiter: ((waiter: Waiter<boolean>) => void) | undefined): Promise<boolean> {
-    const hold = releaseSave(this.#lock);
+    const saved = releaseSave(this.#lock);
     const { promise, waiter } = this.#waiters.wait(options, taskContext.getStore());
     onWaiter?.(waiter);
     let notified = false;
@@ -112,7 +112,7 @@ export class Condition {
     } catch (error) {
       failure = { error };
     }
-    await acquireRestore(this.#lock, hold);
+    await acquireRestore(this.#lock, saved);
     if (failure !== undefined) throw failure.error;
     return notified;
   }

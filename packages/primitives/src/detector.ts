@@ -4,6 +4,7 @@
  * itself is `@interlock/core`'s `Detector`, installed as the primitives' probe while enabled.
  */
 import {
+  DEFAULT_DEADLOCK_GRACE,
   Detector,
   defaultFrameFilters,
   formatReport,
@@ -14,9 +15,13 @@ import {
   type DetectorWarning,
   type FrameFilter,
   type LockGraphReport,
+  type LockNode,
   type ReportFormat,
+  type Site,
   validateOptionsBag,
 } from '@interlock/core';
+import { bindSite } from './internal/bound-holds.ts';
+import type { Hold } from './internal/task-context.ts';
 import { probe, setProbe } from './internal/probe.ts';
 
 /**
@@ -46,6 +51,16 @@ export interface DetectorEnableOptions {
    * @default undefined (off)
    */
   readonly holdTimeout?: number;
+  /**
+   * Milliseconds a deadlock must persist before it is broken with `DeadlockError`. Work started
+   * inside a critical section and not awaited inherits the holder's holds; when it asks for a
+   * lock its starter holds, it looks exactly like a task waiting for itself, yet it only has to
+   * wait until the starter releases. So a wait-for cycle is broken only if it is still there after
+   * this grace period (an awaited child doing the same is a real deadlock and is broken then).
+   * `0` breaks every cycle at once. At most 2³¹−1.
+   * @default 500
+   */
+  readonly deadlockGrace?: number;
   /**
    * Receives warnings instead of `process.emitWarning`. Called synchronously, sometimes from a
    * timer; it must not throw.
@@ -82,6 +97,35 @@ function emitWarning(warning: DetectorWarning): void {
 /** An empty report, for a detector that was never enabled. */
 function emptyReport(): LockGraphReport {
   return { version: REPORT_VERSION, generatedAt: new Date().toISOString(), locks: [], edges: [], cycles: [], deadlocks: [] };
+}
+
+/** One lock held right now, as {@link InterlockDetector.heldLocks} lists it. */
+export interface HeldLock {
+  /** The lock's id in reports of this process. */
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  /** Where it was taken, when known. */
+  readonly site: Site | undefined;
+}
+
+/** One entry per live hold, so that the same hold is the same object across calls. */
+const heldEntries = new WeakMap<Hold, HeldLock>();
+
+function heldLock(node: LockNode, hold: Hold, captured: Site | undefined): HeldLock {
+  let entry = heldEntries.get(hold);
+  if (entry === undefined) {
+    const bound = bindSite(hold);
+    entry = { id: node.id, name: node.name, kind: node.kind, site: bound === undefined ? captured : parseSite(bound) };
+    heldEntries.set(hold, entry);
+  }
+  return entry;
+}
+
+/** `file:line:column` (the file may contain colons) as a Site. */
+function parseSite(text: string): Site {
+  const match = /^(.*):(\d+):(\d+)$/.exec(text);
+  return match === null ? { file: text, line: 0, column: 0 } : { file: match[1]!, line: Number(match[2]), column: Number(match[3]) };
 }
 
 /**
@@ -121,6 +165,7 @@ export class InterlockDetector {
       onCycle: options.onCycle === undefined ? 'throw' : options.onCycle,
       stacks: options.stacks === undefined ? true : options.stacks,
       holdTimeout: options.holdTimeout === undefined ? 0 : options.holdTimeout,
+      deadlockGrace: options.deadlockGrace === undefined ? DEFAULT_DEADLOCK_GRACE : options.deadlockGrace,
       onWarning: options.onWarning === undefined ? emitWarning : options.onWarning,
       // Anything but an array goes through as it is, for resolveOptions to reject.
       frameFilters: Array.isArray(options.frameFilters)
@@ -191,9 +236,17 @@ export class InterlockDetector {
   }
 
   /**
-   * Sizes of the live structures (locks, edges, holds, blocked waiters); for tests and memory
-   * checks.
+   * The locks held right now, one entry per hold, with where each was taken when that is known
+   * (source instrumentation records every instrumented acquire; otherwise only holds whose stack
+   * was captured). The same hold gives the same object while it lives, so two calls can be
+   * compared to find holds taken in between — what `@interlock/vitest` does to fail a test that
+   * ends holding a lock. O(locks + holds).
    */
+  heldLocks(): HeldLock[] {
+    return this.#engine?.liveHolds().map(({ node, hold, site }) => heldLock(node, hold as Hold, site)) ?? [];
+  }
+
+  /** Sizes of the live structures (locks, edges, holds, blocked waiters); for tests and memory checks. */
   stats(): ReturnType<Detector['stats']> {
     return this.#engine?.stats() ?? { locks: 0, edges: 0, refusedEdges: 0, blockedWaiters: 0, holds: 0 };
   }

@@ -2,6 +2,7 @@
  * The Guard an acquire returns: releases one acquisition, once, and carries the task-tracking
  * trick that makes `using g = await lock.acquire()` enter the hold into the acquiring task.
  */
+import { probe } from './internal/probe.ts';
 import { claimHold, leaveHold, type Hold } from './internal/task-context.ts';
 
 /**
@@ -54,9 +55,15 @@ export class HoldGuard implements Guard {
    * A getter on purpose: `using` reads it synchronously right where the guard is bound, which for
    * `using g = await x.acquire()` is the acquiring task's own continuation. That is the one moment
    * we can enter the hold into that task's frame without lending it to sibling tasks.
+   *
+   * Only two readers of frames exist: RLock ownership and the detector. So a `Lock` or
+   * `Semaphore` guard bound while the detector is off enters no frame at all — the fastest style
+   * costs no context switch (issue 8, item 9). Such a hold is anonymous to a detector enabled
+   * later: it orders nothing and is in no wait-for edge; it can hide a deadlock, never invent one.
    */
   get [Symbol.dispose](): () => void {
-    if (this.#claims && !this.released) claimHold(this.#hold);
+    const hold = this.#hold;
+    if (this.#claims && hold.count > 0 && (probe !== undefined || hold.lock.reentrant)) claimHold(hold);
     return HoldGuard.#dispose;
   }
 
@@ -64,7 +71,7 @@ export class HoldGuard implements Guard {
   static readonly #dispose = function (this: HoldGuard): void {
     const hold = this.#hold;
     this.release();
-    if (hold.count === 0) leaveHold(hold);
+    if (hold.count === 0 && hold.claimed) leaveHold(hold);
   };
 
   /** @internal the hold behind a guard, for withLock. */

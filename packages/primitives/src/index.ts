@@ -12,7 +12,7 @@ export { Barrier, type BarrierOptions } from './barrier.ts';
 export { Queue } from './queue.ts';
 export type { Guard } from './guard.ts';
 export type { WaitOptions } from './internal/waiter-queue.ts';
-export { detached } from './internal/task-context.ts';
+export { detached, scoped, trackYields } from './internal/task-context.ts';
 export {
   BrokenBarrierError,
   LockStateError,
@@ -23,7 +23,7 @@ export {
   TimeoutError,
   type InterlockErrorOptions,
 } from './errors.ts';
-export { detector, InterlockDetector, type DetectorEnableOptions } from './detector.ts';
+export { detector, InterlockDetector, type DetectorEnableOptions, type HeldLock } from './detector.ts';
 export {
   DeadlockError,
   InterlockError,

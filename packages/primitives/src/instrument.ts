@@ -5,6 +5,7 @@
  * the same detector seam as interlock's own primitives.
  */
 import type { AcquireSite, LockNode, LockProbe } from '@interlock/core';
+import { registerReleaser } from './internal/bound-holds.ts';
 import { lockNode, probe } from './internal/probe.ts';
 import { claimHold, frameWith, Hold, holdsOf, leaveHold, taskContext, type Frame, type HoldReleaser } from './internal/task-context.ts';
 import { describeValue, validateName } from './internal/validate.ts';
@@ -29,8 +30,9 @@ export interface InstrumentOptions {
   readonly exclusive?: boolean;
   /**
    * The task that holds it may take it again without waiting (a re-entrant lock). A re-entry is
-   * then neither an edge nor a deadlock; without this option it is reported as a self-deadlock
-   * (exclusive locks) or enters the wait-for graph as a wait on itself.
+   * then neither an edge nor a wait; without this option the owner's second request is treated as
+   * a wait on itself — broken with `DeadlockError` only if the wrapped lock really makes it wait
+   * for longer than `deadlockGrace`.
    * @default false
    */
   readonly reentrant?: boolean;
@@ -252,10 +254,14 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     if (open.length > 0) {
       const frame = taskContext.getStore();
       const own = frame?.holds.findLast((hold) => hold.lock === this.#id && hold.live);
-      if (own !== undefined) this.#end(own);
-      else if (this.#id.exclusive) for (const hold of [...open]) this.#end(hold);
+      if (own !== undefined) {
+        this.#end(own);
+        leaveHold(own);
+      } else if (this.#id.exclusive) for (const hold of [...open]) this.#end(hold);
       else {
-        const anonymous = open.find((hold) => !hold.claimed);
+        // A hold bound by instrumentation first (see Semaphore's #endAnonymous): a bound hold left
+        // live after its permit came back would invent edges; ending one still used only loses some.
+        const anonymous = open.find((hold) => !hold.claimed && hold.boundAt !== undefined) ?? open.find((hold) => !hold.claimed);
         if (anonymous !== undefined) this.#end(anonymous);
       }
     }
@@ -301,6 +307,8 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
   #disposableReleaser(inner: AnyFunction, hold: Hold): (() => void) & Disposable {
     const release = (): void => {
       this.#end(hold);
+      // A hold bound by instrumentation leaves the caller's frame (only if it is there).
+      leaveHold(hold);
       inner();
     };
     const dispose = (): void => {
@@ -309,6 +317,8 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     };
     // A getter, like Guard's: `using` reads it in the acquiring task's own continuation, the one
     // moment the hold can enter that task's frame without lending it to others.
+    // Source instrumentation's `bind(await m.acquire())` enters the hold through this.
+    registerReleaser(release, hold);
     Object.defineProperty(release, Symbol.dispose, {
       get() {
         if (hold.count > 0) claimHold(hold);
@@ -342,12 +352,15 @@ class Acquisition {
   constructor(current: LockProbe, id: LockNode, mustWait: boolean, reject: (error: unknown) => void) {
     const frame = taskContext.getStore();
     // A re-entrant lock taken again by a task that holds it: no edge, no wait (it is granted).
-    const reentry = id.reentrant && frame !== undefined && frame.holds.some((hold) => hold.lock === id && hold.live);
+    const holdsIt = frame !== undefined && frame.holds.some((hold) => hold.lock === id && hold.live);
+    const reentry = id.reentrant && holdsIt;
     this.frame = frame;
     this.site = current.beforeAcquire(holdsOf(frame), id, reentry, true);
     this.#probe = current;
     this.#id = id;
-    this.#mustWait = mustWait && !reentry;
+    // Without isLocked(), a task that holds the lock and asks again is still known to wait (on
+    // itself, or on the task it inherited the hold from): the wait-for graph must see it.
+    this.#mustWait = (mustWait || (holdsIt && id.exclusive)) && !reentry;
     this.#reject = reject;
   }
 

@@ -3,7 +3,7 @@ import { acquireTimeout, runHolding, watchWaiter } from './internal/acquisition.
 import type { AcquireOptions, LockOptions } from './internal/exclusive-lock.ts';
 import type { AcquireSite, LockNode } from '@interlock/core';
 import { lockNode, probe } from './internal/probe.ts';
-import { Hold, holdsOf, taskContext, type Frame, type HoldReleaser } from './internal/task-context.ts';
+import { Hold, holdsOf, leaveHold, taskContext, type Frame, type HoldReleaser } from './internal/task-context.ts';
 import { validateFunction, validateInteger, validateName, validateOptions } from './internal/validate.ts';
 import { abortedBeforeStart, WaiterQueue } from './internal/waiter-queue.ts';
 
@@ -125,20 +125,11 @@ export class Semaphore {
   release(n = 1): void {
     validateInteger(n, 'n', 1);
     this.#checkBound(n);
-    // If the caller holds a tracked permit, this release ends it (for its frame and the detector).
-    const frame = taskContext.getStore();
-    let anonymous = n;
-    if (frame !== undefined) {
-      const own = frame.holds.findLast((h) => h.lock === this.#id && h.live);
-      if (own !== undefined) {
-        this.#endHold(own);
-        anonymous -= 1;
-      }
-    }
-    // The other permits end holds in no task's frame (plain style): without this the detector
-    // would keep one hold per plain acquire/release for ever. Which one does not matter: none is
-    // in a frame, so none orders anything.
-    if (anonymous > 0) this.#endAnonymous(anonymous);
+    // Python's release: `n` permits go back, whoever asks. It never ends a guard's hold — that
+    // guard still gives back its own permit once, so mixing styles loses or duplicates nothing.
+    // For the detector, the permits end holds that no frame claimed (plain acquires): without
+    // this it would keep one hold per plain acquire/release for ever.
+    if (this.#tracked.size > 0) this.#endAnonymous(n);
     this.#returnPermits(n);
   }
 
@@ -165,17 +156,25 @@ export class Semaphore {
     return hold;
   }
 
-  /** Ends, for the detector, `count` tracked holds that no frame has claimed. */
+  /**
+   * Ends, for the detector, `count` tracked holds that no frame has claimed. Holds bound by source
+   * instrumentation go first — the caller's own, then others': a bound hold sits in some task's
+   * frame, and one left live after its permit came back would order that task's later locks after
+   * this semaphore (an invented edge), while ending one its task still uses only loses edges. The
+   * guards are untouched (`count` stays): what they release is unchanged.
+   */
   #endAnonymous(count: number): void {
-    let left = count;
-    for (const hold of this.#tracked) {
-      if (left === 0) return;
-      if (hold.claimed) continue;
+    const frame = taskContext.getStore();
+    const rank = (hold: Hold): number => (hold.boundAt === undefined ? 2 : frame !== undefined && frame.holds.includes(hold) ? 0 : 1);
+    const candidates = [...this.#tracked].filter((hold) => !hold.claimed).sort((a, b) => rank(a) - rank(b));
+    for (const hold of candidates.slice(0, count)) {
       this.#tracked.delete(hold);
+      hold.live = false;
       probe?.holdReleased(hold);
-      left -= 1;
+      leaveHold(hold);
     }
   }
+
 
   #checkBound(n: number): void {
     // Outstanding permits = bound − value when bounded; a release may not push value past it.

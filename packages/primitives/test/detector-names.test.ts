@@ -10,7 +10,7 @@ import { disableAfterEach, enableFresh } from './support/detector.ts';
 
 disableAfterEach();
 
-// eslint-disable-next-line no-control-regex -- looking for control characters is the point
+// Looking for control characters is the point of this pattern.
 const ACTIVE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 async function abba(a: Lock, b: Lock): Promise<unknown> {

@@ -20,6 +20,7 @@ import {
   Semaphore,
   type Guard,
 } from '../src/index.ts';
+import { DEFAULT_DEADLOCK_GRACE } from '@interlock/core';
 import { gate, settle, track } from './support/async.ts';
 import { cycleNames, disableAfterEach, edgeNames, enableFresh } from './support/detector.ts';
 
@@ -230,11 +231,15 @@ describe('edges: a task acquiring b while it holds a records a → b', () => {
     expect(results.map((result) => result.state)).toEqual(['rejected', 'rejected']);
   });
 
-  it('deeper nesting records an edge from every held lock', async () => {
+  it('deeper nesting records an edge from the most recent held lock; the earlier ones reach it', async () => {
     enableFresh();
     const [a, b, c] = ['a', 'b', 'c'].map((name) => new Lock({ name })) as [Lock, Lock, Lock];
     await a.withLock(() => b.withLock(() => c.withLock(() => undefined)));
-    expect(edgeNames()).toEqual(['a→b', 'a→c', 'b→c']);
+    expect(edgeNames()).toEqual(['a→b', 'b→c']);
+    // a is still ordered before c: the reverse nesting is refused, naming the exact pair.
+    const error = await c.withLock(() => a.withLock(() => undefined)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(LockOrderError);
+    expect((error as LockOrderError).cycle.locks.map((lock) => lock.name)).toEqual(['a', 'b', 'c']);
   });
 
   it('work forked inside a critical section inherits the holder’s locks', async () => {
@@ -586,10 +591,18 @@ describe('inheritance and siblings under the detector', () => {
     return { x };
   }
 
-  it('fire-and-forget work started inside a critical section inherits the hold: a false DeadlockError (documented)', async () => {
-    enableFresh({ onCycle: 'record' });
+  it('fire-and-forget work started inside a critical section inherits the hold: with deadlockGrace 0, a false DeadlockError (documented)', async () => {
+    enableFresh({ onCycle: 'record', deadlockGrace: 0 });
     const { x } = await fireAndForget((child) => void child().catch(() => undefined));
     expect(x.error).toBeInstanceOf(DeadlockError);
+  });
+
+  it('with the default grace period the same cycle dissolves when the parent releases: no verdict, every task finishes', async () => {
+    enableFresh({ onCycle: 'record', deadlockGrace: DEFAULT_DEADLOCK_GRACE });
+    const { x } = await fireAndForget((child) => void child().catch(() => undefined));
+    await settle();
+    expect(x.state).toBe('fulfilled');
+    expect(detector.deadlocks()).toEqual([]);
   });
 
   it('the same work started with detached() holds nothing: no deadlock, every task finishes', async () => {

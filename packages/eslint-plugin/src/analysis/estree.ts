@@ -58,3 +58,9 @@ export function enclosingFunction(node: TSESTree.Node): FunctionNode | undefined
   }
   return undefined;
 }
+
+/** A class member's name: `x`, or `#x` for a private name; undefined for computed keys. */
+export function memberKeyName(key: TSESTree.Node): string | undefined {
+  if (key.type === AST_NODE_TYPES.Identifier) return key.name;
+  return key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${key.name}` : undefined;
+}

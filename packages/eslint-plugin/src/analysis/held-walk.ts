@@ -1,4 +1,4 @@
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { awaitedCall, isFunction, skipTypeWrappers, type FunctionNode } from './estree.ts';
 import { bindingName, findLastIndex, mergeFlows, releasedBinding, type Flow } from './held-set.ts';
 import type { FileLockModel } from './lock-model.ts';
@@ -28,6 +28,11 @@ export interface FileFacts {
   readonly ops: readonly OpFact[];
   readonly callsWhileHeld: readonly CallFact[];
   readonly writes: readonly WriteFact[];
+  /**
+   * The locks held at an access, call, `await` or `delete` (identifiers, member expressions,
+   * calls, awaits, assignments, updates, unary expressions); empty where nothing is held.
+   */
+  heldAt(node: TSESTree.Node): HeldSet;
 }
 
 
@@ -38,11 +43,53 @@ const factsBySource = new WeakMap<object, FileFacts>();
 export function fileFactsFor(sourceCode: Readonly<TSESLint.SourceCode>, model: FileLockModel): FileFacts {
   const cached = factsBySource.get(sourceCode);
   if (cached) return cached;
-  const walker = new HeldLockWalker(model, sourceCode.visitorKeys);
-  walker.walkProgram(sourceCode.ast);
-  const facts = walker.facts();
+  const facts = model.mayUseLocks ? walkedFacts(sourceCode, model) : lockFreeFacts(sourceCode.ast, sourceCode.visitorKeys);
   factsBySource.set(sourceCode, facts);
   return facts;
+}
+
+function walkedFacts(sourceCode: Readonly<TSESLint.SourceCode>, model: FileLockModel): FileFacts {
+  const walker = new HeldLockWalker(model, sourceCode.visitorKeys, sourceCode);
+  walker.walkProgram(sourceCode.ast);
+  return walker.facts();
+}
+
+/**
+ * The facts of a file that calls no lock method: nothing is held anywhere, so the walk would
+ * only list its writes, each with nothing held. They are collected only if a rule asks, which
+ * keeps lock-free code (most of a program) nearly free.
+ */
+function lockFreeFacts(ast: TSESTree.Program, keys: TSESLint.SourceCode.VisitorKeys): FileFacts {
+  let writes: WriteFact[] | undefined;
+  return {
+    ops: [],
+    callsWhileHeld: [],
+    get writes() {
+      writes ??= unheldWrites(ast, keys);
+      return writes;
+    },
+    heldAt: () => none,
+  };
+}
+
+function unheldWrites(ast: TSESTree.Program, keys: TSESLint.SourceCode.VisitorKeys): WriteFact[] {
+  const writes: WriteFact[] = [];
+  const stack: unknown[] = [ast];
+  while (stack.length > 0) {
+    const node = stack.pop() as TSESTree.Node;
+    if (node.type === AST_NODE_TYPES.AssignmentExpression || node.type === AST_NODE_TYPES.UpdateExpression) {
+      writes.push({ node, held: none });
+    }
+    for (const key of keys[node.type] ?? []) {
+      const child = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(child)) {
+        for (const item of child) if (item) stack.push(item);
+      } else if (child) {
+        stack.push(child);
+      }
+    }
+  }
+  return writes.sort((a, b) => a.node.range[0] - b.node.range[0]);
 }
 
 /**
@@ -57,21 +104,28 @@ export function fileFactsFor(sourceCode: Readonly<TSESLint.SourceCode>, model: F
 export class HeldLockWalker {
   readonly #model: FileLockModel;
   readonly #keys: TSESLint.SourceCode.VisitorKeys;
+  // Absent for files walked without being linted (the program's lock graph): scope analysis,
+  // and so correlated branches, are then not available.
+  readonly #sourceCode: Readonly<TSESLint.SourceCode> | undefined;
   readonly #ops: OpFact[] = [];
   readonly #calls: CallFact[] = [];
   readonly #writes: WriteFact[] = [];
+  // Only nodes visited while something is held: lock-free code costs nothing here.
+  readonly #heldAt = new Map<TSESTree.Node, HeldSet>();
   // Locks held where each enclosing closure was created, innermost last.
   readonly #closureOuter: HeldSet[] = [];
   // Sites of holds that some closure releases: their end is unknown, so they stop being definite.
   readonly #releasedInClosure = new Set<TSESTree.Node>();
 
-  constructor(model: FileLockModel, keys: TSESLint.SourceCode.VisitorKeys) {
+  constructor(model: FileLockModel, keys: TSESLint.SourceCode.VisitorKeys, sourceCode?: Readonly<TSESLint.SourceCode>) {
     this.#model = model;
     this.#keys = keys;
+    this.#sourceCode = sourceCode;
   }
 
   facts(): FileFacts {
-    return { ops: this.#ops, callsWhileHeld: this.#calls, writes: this.#writes };
+    const heldAt = this.#heldAt;
+    return { ops: this.#ops, callsWhileHeld: this.#calls, writes: this.#writes, heldAt: (node) => heldAt.get(node) ?? none };
   }
 
   walkProgram(program: TSESTree.Program): void {
@@ -256,7 +310,43 @@ export class HeldLockWalker {
     const [whenTrue, whenFalse] = this.#narrow(node.test, held);
     const consequent = this.#statement(node.consequent, whenTrue);
     const alternate = node.alternate ? this.#statement(node.alternate, whenFalse) : { held: whenFalse, completes: true };
-    return mergeFlows(consequent, alternate);
+    const merged = mergeFlows(consequent, alternate);
+    const condition = this.#stableCondition(node.test);
+    if (!condition || !merged.completes || !consequent.completes || !alternate.completes) return merged;
+    // A hold taken on one branch only is held exactly when the test was truthy (or falsy).
+    const definitelyIn = (flow: Flow, hold: Hold): boolean => flow.held.some((h) => h.site === hold.site && h.definite);
+    const anywhereIn = (flow: Flow, hold: Hold): boolean => flow.held.some((h) => h.site === hold.site);
+    const correlated = merged.held.map((hold): Hold => {
+      if (hold.definite || hold.condition) return hold;
+      if (definitelyIn(consequent, hold) && !anywhereIn(alternate, hold)) {
+        return { ...hold, condition: { binding: condition.binding, branch: !condition.negated } };
+      }
+      if (definitelyIn(alternate, hold) && !anywhereIn(consequent, hold)) {
+        return { ...hold, condition: { binding: condition.binding, branch: condition.negated } };
+      }
+      return hold;
+    });
+    return { held: correlated, completes: true };
+  }
+
+  /**
+   * The binding an `if` tests, when the test is a binding (or its negation) that is never
+   * assigned after its declaration: `const`, or a parameter or `let` nobody writes. Two tests
+   * of it anywhere in the function then agree.
+   */
+  #stableCondition(test: TSESTree.Node): { binding: string; negated: boolean } | undefined {
+    let inner = skipTypeWrappers(test);
+    let negated = false;
+    while (inner.type === AST_NODE_TYPES.UnaryExpression && inner.operator === '!') {
+      negated = !negated;
+      inner = skipTypeWrappers(inner.argument);
+    }
+    if (inner.type !== AST_NODE_TYPES.Identifier || !this.#sourceCode) return undefined;
+    const variable = ASTUtils.findVariable(this.#sourceCode.getScope(inner), inner.name);
+    const definition = variable?.defs[0];
+    if (!variable || !definition || (definition.type !== 'Variable' && definition.type !== 'Parameter')) return undefined;
+    if (variable.references.some((reference) => reference.isWrite() && !reference.init)) return undefined;
+    return { binding: `${definition.name.range[0]}`, negated };
   }
 
   /** Held sets in the two branches of a test: a checked try-acquire result is held where truthy. */
@@ -269,18 +359,30 @@ export class HeldLockWalker {
     }
     let whenTruthy = held;
     let whenFalsy = held;
+    const condition = held.some((hold) => hold.condition && !hold.definite) ? this.#stableCondition(inner) : undefined;
+    if (condition) {
+      // Correlated branches: the hold is certain where the binding has the value it was taken with.
+      const inBranch = (truthy: boolean): HeldSet =>
+        held.flatMap((hold) => {
+          if (hold.definite || hold.condition?.binding !== condition.binding) return [hold];
+          return hold.condition.branch === truthy ? [{ ...hold, definite: true }] : [];
+        });
+      whenTruthy = inBranch(true);
+      whenFalsy = inBranch(false);
+    }
     if (inner.type === AST_NODE_TYPES.Identifier) {
-      const index = findLastIndex(held, (hold) => hold.binding === inner.name && !hold.definite);
-      const hold = held[index];
+      const name = inner.name;
+      const index = findLastIndex(whenTruthy, (hold) => hold.binding === name && !hold.definite);
+      const hold = whenTruthy[index];
       if (hold) {
-        whenTruthy = held.map((h) => (h === hold ? { ...h, definite: true } : h));
-        whenFalsy = held.filter((h) => h !== hold);
+        whenTruthy = whenTruthy.map((h) => (h === hold ? { ...h, definite: true } : h));
+        whenFalsy = whenFalsy.filter((h) => h.site !== hold.site);
       }
     } else if (inner.type === AST_NODE_TYPES.CallExpression) {
       // await-lock's `if (lock.tryAcquire())`: held inside the branch.
       const op = this.#model.classify(inner);
       if (op?.kind === 'tryAcquire' && op.lock.kind.acquireResult === 'nothing') {
-        whenTruthy = [...held, { lock: op.lock, definite: true, style: 'statement', site: inner }];
+        whenTruthy = [...whenTruthy, { lock: op.lock, definite: true, style: 'statement', site: inner }];
       }
     }
     return negated ? [whenFalsy, whenTruthy] : [whenTruthy, whenFalsy];
@@ -308,6 +410,7 @@ export class HeldLockWalker {
       this.#closureOuter.pop();
       return;
     }
+    if (held.length > 0 && recordedTypes.has(node.type)) this.#heldAt.set(node, held);
     switch (node.type) {
       case AST_NODE_TYPES.CallExpression:
         this.#call(node, held);
@@ -347,7 +450,9 @@ export class HeldLockWalker {
     }
     if (held.some((hold) => hold.definite)) this.#calls.push({ call, held });
     this.#expression(call.callee, held);
-    const immediate = call.arguments.some(isFunction) && this.#model.runsCallbackNow(call);
+    // With nothing held, a callback that runs now and one that runs later are walked alike (both
+    // start empty), so the type question — the walk's main cost on lock-free code — is skipped.
+    const immediate = held.length > 0 && call.arguments.some(isFunction) && this.#model.runsCallbackNow(call);
     for (const argument of call.arguments) {
       if (immediate && isFunction(argument) && !argument.async) this.#function(argument, held);
       else this.#expression(argument, held);
@@ -396,6 +501,17 @@ export class HeldLockWalker {
     this.#expression(node, held);
   }
 }
+
+// Node types whose held set `heldAt` answers for.
+const recordedTypes: ReadonlySet<string> = new Set([
+  AST_NODE_TYPES.Identifier,
+  AST_NODE_TYPES.MemberExpression,
+  AST_NODE_TYPES.CallExpression,
+  AST_NODE_TYPES.AwaitExpression,
+  AST_NODE_TYPES.AssignmentExpression,
+  AST_NODE_TYPES.UpdateExpression,
+  AST_NODE_TYPES.UnaryExpression,
+]);
 
 function isNode(value: unknown): value is TSESTree.Node {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';

@@ -1,17 +1,24 @@
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type ts from 'typescript';
+import { declarationKey } from './ts-identity.ts';
 import { ProgramModel } from './program-model.ts';
+import { lockUsageTest } from './lock-usage.ts';
 import { readSettings, type InterlockSettings } from './settings.ts';
 import { AcquisitionSummaries, type AcquisitionSummary } from './summaries.ts';
 import { SyntacticModel } from './syntactic-model.ts';
-import { immediateCallbackMethods, runsCallbackNow } from './ts-ast.ts';
-import { calledMethodName } from './estree.ts';
+import { immediateCallbackMethods, isLibCollection, runsCallbackNow } from './ts-ast.ts';
+import { calledMethodName, memberKeyName } from './estree.ts';
 import type { LockOp } from './types.ts';
 
 /** The lock model as the rules of one file see it. */
 export interface FileLockModel {
   /** True when type information is available (the type-aware model is used). */
   readonly typed: boolean;
+  /**
+   * False when the file's text calls no method of any lock kind and never mentions Web Locks
+   * (`lockUsageTest`): nothing in it can be held, so the walk only collects its writes.
+   */
+  readonly mayUseLocks: boolean;
   /** The lock operation a call performs, or undefined. Memoised per node. */
   classify(call: TSESTree.CallExpression): LockOp | undefined;
   /** Locks a call of a program function may take (through further calls); empty without types. */
@@ -23,9 +30,22 @@ export interface FileLockModel {
    * on arrays, Maps, Sets and typed arrays (by type); by method name alone without types.
    */
   runsCallbackNow(call: TSESTree.CallExpression): boolean;
+  /**
+   * The identity a lock named in a `@guardedBy` tag has: `name` as a module binding seen from
+   * `scopeNode`, or as a field of `owner` (`this.name`). Undefined when it names no known lock.
+   */
+  guardLockId(name: string, scopeNode: TSESTree.Node, owner: ClassNode | undefined): string | undefined;
+  /**
+   * Whether an expression is an array, Map, Set or typed array (so `push`/`set`/`delete` on it
+   * change it); true without type information, where the method name alone decides.
+   */
+  isCollection(expression: TSESTree.Expression): boolean;
 }
 
-interface ProgramEntry {
+export type ClassNode = TSESTree.ClassDeclaration | TSESTree.ClassExpression;
+
+/** The program-wide half of the model: built once per program and settings. */
+export interface ProgramEntry {
   readonly settings: InterlockSettings;
   readonly model: ProgramModel;
   readonly summaries: AcquisitionSummaries;
@@ -37,7 +57,7 @@ const programEntries = new WeakMap<ts.Program, ProgramEntry>();
 // One facade per linted file, shared by the rules that lint it.
 const fileModels = new WeakMap<object, FileLockModel>();
 
-type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
+export type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 
 /** The lock model for the file a rule is linting. */
 export function lockModelFor(context: AnyContext): FileLockModel {
@@ -51,10 +71,17 @@ export function lockModelFor(context: AnyContext): FileLockModel {
   const program = services?.program ?? undefined;
   const model =
     program && services?.esTreeNodeToTSNodeMap
-      ? typedFileModel(programEntry(program, settings), services.esTreeNodeToTSNodeMap)
-      : syntacticFileModel(new SyntacticModel(sourceCode, settings));
+      ? typedFileModel(programEntry(program, settings), services.esTreeNodeToTSNodeMap, sourceCode)
+      : syntacticFileModel(new SyntacticModel(sourceCode, settings), sourceCode, settings);
   fileModels.set(sourceCode, model);
   return model;
+}
+
+/** The program-wide model for the file a rule is linting; undefined without type information. */
+export function programEntryFor(context: AnyContext): ProgramEntry | undefined {
+  const services = context.sourceCode.parserServices;
+  const program = services?.program ?? undefined;
+  return program && services?.esTreeNodeToTSNodeMap ? programEntry(program, readSettings(context.settings)) : undefined;
 }
 
 function programEntry(program: ts.Program, settings: InterlockSettings): ProgramEntry {
@@ -66,14 +93,24 @@ function programEntry(program: ts.Program, settings: InterlockSettings): Program
   return entry;
 }
 
-interface NodeMap {
+/** ESTree → TypeScript node map of one file (the parser's, or one made for another file). */
+export interface NodeMap {
   get(node: TSESTree.Node): ts.Node | undefined;
 }
 
-function typedFileModel(entry: ProgramEntry, nodeMap: NodeMap): FileLockModel {
+/**
+ * The type-aware model of one file of the program, given its node map. `sourceCode` (scopes,
+ * for `@guardedBy` names) is absent for files walked without being linted: they answer no guard.
+ */
+export function typedFileModel(
+  entry: ProgramEntry,
+  nodeMap: NodeMap,
+  sourceCode: Readonly<TSESLint.SourceCode> | undefined,
+): FileLockModel {
   const ops = new WeakMap<TSESTree.CallExpression, LockOp | null>();
   return {
     typed: true,
+    mayUseLocks: sourceCode === undefined || lockUsageTest(entry.settings).mayUseLocks(sourceCode.text),
     classify(call) {
       const memo = ops.get(call);
       if (memo !== undefined) return memo ?? undefined;
@@ -105,13 +142,33 @@ function typedFileModel(entry: ProgramEntry, nodeMap: NodeMap): FileLockModel {
       const tsCall = nodeMap.get(call) as ts.CallExpression | undefined;
       return tsCall !== undefined && runsCallbackNow(tsCall, entry.model.checker, entry.model.program);
     },
+    isCollection(expression) {
+      const tsNode = nodeMap.get(expression) as ts.Expression | undefined;
+      return tsNode !== undefined && isLibCollection(tsNode, entry.model.checker, entry.model.program);
+    },
+    guardLockId(name, scopeNode, owner) {
+      const target = sourceCode && guardTarget(name, scopeNode, owner, sourceCode);
+      if (!target) return undefined;
+      if (target.kind === 'binding') {
+        const tsName = nodeMap.get(target.identifier) as ts.Expression | undefined;
+        return tsName && entry.model.identities.of(tsName)?.id;
+      }
+      const tsClass = nodeMap.get(target.owner);
+      if (!tsClass) return undefined;
+      return target.isStatic ? `${declarationKey(tsClass)}.${target.name}` : `this:${declarationKey(tsClass)}.${target.name}`;
+    },
   };
 }
 
-function syntacticFileModel(model: SyntacticModel): FileLockModel {
+function syntacticFileModel(
+  model: SyntacticModel,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  settings: InterlockSettings,
+): FileLockModel {
   const ops = new WeakMap<TSESTree.CallExpression, LockOp | null>();
   return {
     typed: false,
+    mayUseLocks: lockUsageTest(settings).mayUseLocks(sourceCode.text),
     classify(call) {
       const memo = ops.get(call);
       if (memo !== undefined) return memo ?? undefined;
@@ -125,5 +182,43 @@ function syntacticFileModel(model: SyntacticModel): FileLockModel {
       const method = calledMethodName(call);
       return method !== undefined && immediateCallbackMethods.has(method);
     },
+    isCollection: () => true,
+    guardLockId(name, scopeNode, owner) {
+      const target = guardTarget(name, scopeNode, owner, sourceCode);
+      if (!target) return undefined;
+      if (target.kind === 'binding') return model.lockOf(target.identifier)?.id;
+      return `this:${target.owner.range[0]}.${target.name}`;
+    },
   };
 }
+
+type GuardTarget =
+  | { readonly kind: 'binding'; readonly identifier: TSESTree.Identifier }
+  | { readonly kind: 'field'; readonly owner: ClassNode; readonly name: string; readonly isStatic: boolean };
+
+/**
+ * What a `@guardedBy` name refers to: `this.x` or a field `x` of the owning class (fields,
+ * constructor parameter properties), else a binding in scope at `scopeNode`.
+ */
+function guardTarget(name: string, scopeNode: TSESTree.Node, owner: ClassNode | undefined, sourceCode: Readonly<TSESLint.SourceCode>): GuardTarget | undefined {
+  const fieldName = name.startsWith('this.') ? name.slice('this.'.length) : name;
+  if (owner) {
+    for (const element of owner.body.body) {
+      if (element.type === AST_NODE_TYPES.PropertyDefinition && memberKeyName(element.key) === fieldName) {
+        return { kind: 'field', owner, name: fieldName, isStatic: element.static };
+      }
+      if (element.type === AST_NODE_TYPES.MethodDefinition && element.kind === 'constructor') {
+        for (const param of element.value.params) {
+          if (param.type === AST_NODE_TYPES.TSParameterProperty && param.parameter.type === AST_NODE_TYPES.Identifier && param.parameter.name === fieldName) {
+            return { kind: 'field', owner, name: fieldName, isStatic: false };
+          }
+        }
+      }
+    }
+  }
+  if (name.startsWith('this.')) return undefined;
+  const variable = ASTUtils.findVariable(sourceCode.getScope(scopeNode), name);
+  const identifier = variable?.defs[0]?.name;
+  return identifier?.type === AST_NODE_TYPES.Identifier ? { kind: 'binding', identifier } : undefined;
+}
+

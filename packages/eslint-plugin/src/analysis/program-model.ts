@@ -1,10 +1,12 @@
 import ts from 'typescript';
 import { knownLockTypes, methodNamesOf, webLockKind } from './known-locks.ts';
+import { lockUsageTest, type LockUsageTest } from './lock-usage.ts';
 import { TypeRecogniser } from './recognise-type.ts';
 import type { InterlockSettings } from './settings.ts';
-import { calledMemberName, constantString, skipOuter } from './ts-ast.ts';
+import { calledMemberName, skipOuter } from './ts-ast.ts';
 import { IdentityResolver } from './ts-identity.ts';
 import type { LockKind, LockOpKind, LockRef } from './types.ts';
+import { tsWebLockView, webLockRequest } from './web-locks.ts';
 
 /** A lock operation found in the TypeScript AST. */
 export interface TsLockOp {
@@ -27,6 +29,9 @@ export class ProgramModel {
   readonly #types: TypeRecogniser;
   // Method names any recognised lock type reacts to: calls of other names never ask the checker.
   readonly #methodNames: ReadonlySet<string>;
+  readonly #usage: LockUsageTest;
+  // Per source file: whether its text calls such a method (see `mayAcquire`).
+  readonly #mayAcquire = new WeakMap<ts.SourceFile, boolean>();
   // Per call node; undefined results stored as null.
   readonly #ops = new WeakMap<ts.CallExpression, TsLockOp | null>();
 
@@ -35,11 +40,27 @@ export class ProgramModel {
     this.checker = program.getTypeChecker();
     this.identities = new IdentityResolver(this.checker);
     this.#types = new TypeRecogniser(program, settings);
-    this.#methodNames = new Set([
-      ...[...knownLockTypes.values()].flatMap((kinds) => [...kinds.values()].flatMap(methodNamesOf)),
-      ...methodNamesOf(webLockKind),
-      ...settings.locks.flatMap((lock) => methodNamesOf(lock.kind)),
-    ]);
+    const kinds = [
+      ...[...knownLockTypes.values()].flatMap((byName) => [...byName.values()]),
+      webLockKind,
+      ...settings.locks.map((lock) => lock.kind),
+    ];
+    this.#methodNames = new Set(kinds.flatMap(methodNamesOf));
+    this.#usage = lockUsageTest(settings);
+  }
+
+  /**
+   * Whether a file of the program may take a lock: its text calls a method named like an
+   * acquire, try-acquire or callback form of some lock kind. A cheap text test that lets
+   * whole-program analyses skip the files that cannot hold a lock (never a false "no").
+   */
+  mayAcquire(sourceFile: ts.SourceFile): boolean {
+    let found = this.#mayAcquire.get(sourceFile);
+    if (found === undefined) {
+      found = this.#usage.mayAcquire(sourceFile.text);
+      this.#mayAcquire.set(sourceFile, found);
+    }
+    return found;
   }
 
   /** The lock kind of an expression's type. */
@@ -81,6 +102,7 @@ export class ProgramModel {
     const identity = this.identities.of(expression);
     const display = identity?.display ?? skipOuter(expression).getText();
     const underlying = kind.category === 'condition' ? this.#conditionLock(expression) : undefined;
+    const field = this.#fieldOf(expression);
     return {
       kind,
       id: identity?.id,
@@ -88,26 +110,24 @@ export class ProgramModel {
       ...(underlying ? { underlying } : {}),
       ...(identity?.tryWrapper ? { tryWrapper: true } : {}),
       ...(identity?.root ? { root: identity.root } : {}),
+      ...(field ? { field } : {}),
     };
+  }
+
+  /** The declaration of the member `x.lock` / `this.lock` reads, when it is a class member. */
+  #fieldOf(expression: ts.Expression): ts.Declaration | undefined {
+    const inner = skipOuter(expression);
+    if (!ts.isPropertyAccessExpression(inner)) return undefined;
+    const declaration = this.checker.getSymbolAtLocation(inner.name)?.valueDeclaration;
+    if (!declaration) return undefined;
+    const isMember = ts.isPropertyDeclaration(declaration) || (ts.isParameter(declaration) && ts.isConstructorDeclaration(declaration.parent));
+    return isMember ? declaration : undefined;
   }
 
   /** `navigator.locks.request(name, [options], callback)`: identity is the name when constant. */
   #webLockRequest(call: ts.CallExpression): TsLockOp | undefined {
-    const [nameArgument, second] = call.arguments;
-    if (!nameArgument || call.arguments.length < 2) return undefined;
-    const name = constantString(nameArgument, this.checker);
-    const hasOptions = call.arguments.length >= 3;
-    return {
-      kind: 'callback',
-      method: 'request',
-      lock: {
-        kind: webLockKind,
-        id: name === undefined ? undefined : `weblock:${name}`,
-        display: name === undefined ? nameArgument.getText() : `'${name}'`,
-      },
-      callbackIndex: call.arguments.length - 1,
-      exclusive: !hasOptions || (second !== undefined && isExclusiveWebLockOptions(second)),
-    };
+    const request = webLockRequest(tsWebLockView(call, this.checker));
+    return request && { kind: 'callback', method: 'request', ...request };
   }
 
   /** The lock a Condition was built on (`new Condition(lock)`), when it can be seen. */
@@ -141,23 +161,6 @@ export function operationKind(kind: LockKind, method: string): LockOpKind | unde
   if (kind.wait.has(method)) return 'wait';
   if (kind.notify.has(method)) return 'notify';
   return undefined;
-}
-
-/**
- * Web Locks options that still make an exclusive, waiting request: no `mode: 'shared'`, no
- * `ifAvailable` and no `steal`. Options we cannot read count as not exclusive (no finding).
- */
-function isExclusiveWebLockOptions(options: ts.Expression): boolean {
-  const literal = skipOuter(options);
-  if (!ts.isObjectLiteralExpression(literal)) return false;
-  for (const property of literal.properties) {
-    if (!ts.isPropertyAssignment(property)) return false;
-    const name = property.name.getText();
-    const value = skipOuter(property.initializer);
-    if (name === 'mode' && !(ts.isStringLiteralLike(value) && value.text === 'exclusive')) return false;
-    if ((name === 'ifAvailable' || name === 'steal') && value.kind !== ts.SyntaxKind.FalseKeyword) return false;
-  }
-  return true;
 }
 
 /** `new X(…)` that initialises a variable or property, here or in the class constructor. */

@@ -3,6 +3,7 @@ import type { ProgramModel } from './program-model.ts';
 import { calledMemberName, runsCallbackNow, skipOuter } from './ts-ast.ts';
 import { declarationKey } from './ts-identity.ts';
 import type { LockRef } from './types.ts';
+import { isWaitedOnTs } from './waited-on.ts';
 
 /** A blocking, exclusive acquisition a function may perform, directly or through calls. */
 export interface AcquisitionSummary {
@@ -123,7 +124,7 @@ export class AcquisitionSummaries {
         return;
       }
       if (ts.isClassLike(node)) return;
-      if (ts.isCallExpression(node)) this.#collectCall(node, depth, found);
+      if (ts.isCallExpression(node)) this.#collectCall(node, declaration, depth, found);
       ts.forEachChild(node, visit);
     };
     try {
@@ -141,9 +142,11 @@ export class AcquisitionSummaries {
     return found;
   }
 
-  #collectCall(call: ts.CallExpression, depth: number, found: AcquisitionSummary[]): void {
+  #collectCall(call: ts.CallExpression, declaration: ts.FunctionLikeDeclaration, depth: number, found: AcquisitionSummary[]): void {
     // Only what the function waits for can block it: an acquire or call left pending does not.
-    if (!this.#waitedOn(call)) return;
+    // What it returns counts too: a summary is only asked for a call its caller waits on, and
+    // that caller then waits for the returned promise (`return m.runExclusive(…)`).
+    if (!this.#waitedOn(call, declaration)) return;
     const op = this.#model.classify(call);
     if (op) {
       if ((op.kind === 'acquire' || op.kind === 'callback') && op.exclusive && !op.lock.tryWrapper) {
@@ -155,17 +158,8 @@ export class AcquisitionSummaries {
   }
 
   /** Awaited, returned to a lock callback that awaits it, or synchronous (a blocking acquire). */
-  #waitedOn(call: ts.CallExpression): boolean {
-    let node: ts.Node = call;
-    while (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent)) {
-      node = node.parent;
-    }
-    const parent = node.parent;
-    if (ts.isAwaitExpression(parent)) return true;
-    const fn = ts.isReturnStatement(parent) ? ts.findAncestor(parent, ts.isFunctionLike) : ts.isArrowFunction(parent) && parent.body === node ? parent : undefined;
-    if (fn && this.#isLockCallback(fn)) return true;
-    const type = this.#model.checker.getTypeAtLocation(call);
-    return type.getNonNullableType().getProperty('then') === undefined;
+  #waitedOn(call: ts.CallExpression, summarised?: ts.FunctionLikeDeclaration): boolean {
+    return isWaitedOnTs(call, (fn) => fn === summarised || this.#isLockCallback(fn), this.#model.checker);
   }
 
   #isLockCallback(fn: ts.SignatureDeclaration): boolean {

@@ -1,8 +1,11 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { knownLockTypes, webLockKind } from './known-locks.ts';
+import { knownLockTypes } from './known-locks.ts';
 import { operationKind } from './program-model.ts';
 import { specifierNames, type InterlockSettings } from './settings.ts';
 import type { LockKind, LockOp, LockRef } from './types.ts';
+import { classOfThisEstree } from './this-class.ts';
+import { estreeWebLockView, webLockRequest } from './web-locks.ts';
+import { memberKeyName } from './estree.ts';
 
 // A chain of `const a = b` aliases longer than this is not followed.
 const maxAliasDepth = 8;
@@ -41,7 +44,11 @@ export class SyntacticModel {
     if (callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
     const method = memberName(callee);
     if (method === undefined) return undefined;
-    if (method === 'request' && isNavigatorLocks(callee.object)) return webLockRequest(call);
+    if (method === 'request' && isNavigatorLocks(callee.object)) {
+      const request = webLockRequest(estreeWebLockView(call, (node) => this.#sourceCode.getText(node)));
+      const callback = request && call.arguments[request.callbackIndex];
+      return request && callback && { kind: 'callback', call, method, lock: request.lock, callback, exclusive: request.exclusive };
+    }
     const lock = this.lockOf(callee.object);
     if (!lock) return undefined;
     const kind = operationKind(lock.kind, method);
@@ -77,7 +84,7 @@ export class SyntacticModel {
 
   #lockOfThisMember(member: TSESTree.MemberExpression, depth: number): LockRef | undefined {
     const name = memberName(member);
-    const owner = classOfThis(member);
+    const owner = classOfThisEstree(member);
     if (name === undefined || !owner) return undefined;
     const construction = constructionInClass(owner, name);
     if (!construction) return undefined;
@@ -130,63 +137,12 @@ function isNavigatorLocks(expression: TSESTree.Expression): boolean {
   return object.type === AST_NODE_TYPES.MemberExpression && memberName(object) === 'navigator';
 }
 
-function webLockRequest(call: TSESTree.CallExpression): LockOp | undefined {
-  const [nameArgument, options] = call.arguments;
-  const callback = call.arguments.at(-1);
-  if (!nameArgument || !callback || call.arguments.length < 2) return undefined;
-  const name = staticString(nameArgument);
-  const exclusive = call.arguments.length === 2 || (options !== undefined && isExclusiveOptions(options));
-  return {
-    kind: 'callback',
-    call,
-    method: 'request',
-    lock: { kind: webLockKind, id: name === undefined ? undefined : `weblock:${name}`, display: name === undefined ? 'lock' : `'${name}'` },
-    callback,
-    exclusive,
-  };
-}
-
-function staticString(node: TSESTree.Node): string | undefined {
-  if (node.type === AST_NODE_TYPES.Literal && typeof node.value === 'string') return node.value;
-  if (node.type === AST_NODE_TYPES.TemplateLiteral && node.expressions.length === 0) return node.quasis[0]?.value.cooked ?? undefined;
-  return undefined;
-}
-
-function isExclusiveOptions(options: TSESTree.Node): boolean {
-  if (options.type !== AST_NODE_TYPES.ObjectExpression) return false;
-  return options.properties.every((property) => {
-    if (property.type !== AST_NODE_TYPES.Property || property.key.type !== AST_NODE_TYPES.Identifier) return false;
-    const value = property.value;
-    if (property.key.name === 'mode') return staticString(value) === 'exclusive';
-    if (property.key.name === 'ifAvailable' || property.key.name === 'steal') {
-      return value.type === AST_NODE_TYPES.Literal && value.value === false;
-    }
-    return true;
-  });
-}
-
-/** The class whose instance `this` is, looking through arrow functions. */
-export function classOfThis(node: TSESTree.Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (current.type === AST_NODE_TYPES.ArrowFunctionExpression) continue;
-    if (current.type === AST_NODE_TYPES.ClassDeclaration || current.type === AST_NODE_TYPES.ClassExpression) return current;
-    if (current.type === AST_NODE_TYPES.FunctionDeclaration) return undefined;
-    if (current.type === AST_NODE_TYPES.FunctionExpression && current.parent.type !== AST_NODE_TYPES.MethodDefinition) return undefined;
-  }
-  return undefined;
-}
-
-function keyName(key: TSESTree.Node): string | undefined {
-  if (key.type === AST_NODE_TYPES.Identifier) return key.name;
-  return key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${key.name}` : undefined;
-}
-
 /** `x = new L()` as a class field, or `this.x = new L()` in the constructor. */
 function constructionInClass(owner: TSESTree.ClassDeclaration | TSESTree.ClassExpression, name: string): TSESTree.NewExpression | undefined {
   for (const element of owner.body.body) {
     if (
       element.type === AST_NODE_TYPES.PropertyDefinition &&
-      keyName(element.key) === name &&
+      memberKeyName(element.key) === name &&
       element.value?.type === AST_NODE_TYPES.NewExpression
     ) {
       return element.value;

@@ -22,14 +22,23 @@ const eagerCollections = new Set([
 export function runsCallbackNow(call: ts.CallExpression, checker: ts.TypeChecker, program: ts.Program): boolean {
   const member = calledMemberName(call);
   if (!member || !immediateCallbackMethods.has(member.name)) return false;
-  const type = checker.getTypeAtLocation(member.receiver).getNonNullableType();
+  return isLibCollection(member.receiver, checker, program);
+}
+
+/**
+ * Whether an expression is an array, tuple, Map, Set or typed array from TypeScript's lib (every
+ * member of a union); `any` and look-alikes from packages are not.
+ */
+export function isLibCollection(expression: ts.Expression, checker: ts.TypeChecker, program: ts.Program): boolean {
+  const type = checker.getTypeAtLocation(expression).getNonNullableType();
   const parts = type.isUnion() ? type.types : [type];
   return parts.every((part) => {
     if (checker.isArrayType(part) || checker.isTupleType(part)) return true;
-    const declaration = (part.getSymbol() ?? part.aliasSymbol)?.declarations?.[0];
+    const symbol = part.getSymbol() ?? part.aliasSymbol;
+    const declaration = symbol?.declarations?.[0];
     return (
       declaration !== undefined &&
-      eagerCollections.has((part.getSymbol() ?? part.aliasSymbol)!.getName()) &&
+      (eagerCollections.has(symbol!.getName()) || symbol!.getName() === 'WeakMap' || symbol!.getName() === 'WeakSet') &&
       program.isSourceFileDefaultLibrary(declaration.getSourceFile())
     );
   });
@@ -56,17 +65,6 @@ export function calledMemberName(call: ts.CallExpression): { receiver: ts.Expres
   }
   if (ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression)) {
     return { receiver: callee.expression, name: callee.argumentExpression.text };
-  }
-  return undefined;
-}
-
-/** The class whose instance `this` is at a node, looking through arrow functions. */
-export function classOfThis(node: ts.Node): ts.ClassLikeDeclaration | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (ts.isArrowFunction(current)) continue;
-    if (ts.isClassLike(current)) return current;
-    if (ts.isFunctionDeclaration(current) || ts.isFunctionExpression(current)) return undefined;
-    if (ts.isClassStaticBlockDeclaration(current)) return undefined;
   }
   return undefined;
 }

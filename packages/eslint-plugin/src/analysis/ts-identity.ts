@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import { asyncMutexWrappers } from './known-locks.ts';
-import { classOfThis, skipOuter } from './ts-ast.ts';
+import { skipOuter } from './ts-ast.ts';
+import { classOfThis } from './this-class.ts';
 
 /** Identity of an expression: equal `id`s name the same object. */
 export interface Identity {
@@ -74,13 +75,39 @@ export class IdentityResolver {
       // `ns.lock` through `import * as ns` is the exported binding itself.
       const exported = this.#namespaceMember(expression);
       if (exported) return this.ofSymbol(exported, depth + 1);
-      return this.#member(expression.expression, expression.name.text, depth);
+      // `this.mutex` through `get mutex() { return this.#mutex; }` is the field itself.
+      const field = this.#returnedField(this.#checker.getSymbolAtLocation(expression.name), ts.SyntaxKind.GetAccessor);
+      return this.#member(expression.expression, field ?? expression.name.text, depth);
     }
     if (ts.isElementAccessExpression(expression) && ts.isStringLiteralLike(expression.argumentExpression)) {
       return this.#member(expression.expression, expression.argumentExpression.text, depth);
     }
-    if (ts.isCallExpression(expression)) return this.#wrapper(expression, depth);
+    if (ts.isCallExpression(expression)) return this.#wrapper(expression, depth) ?? this.#getterCall(expression, depth);
     return undefined;
+  }
+
+  /**
+   * `x.getMutex()` where the method's whole body is `return this.<field>`: `x.<field>`. Other
+   * calls (`locks.get(id)`, factories) keep no identity: what they return can differ per call.
+   */
+  #getterCall(call: ts.CallExpression, depth: number): Identity | undefined {
+    const callee = skipOuter(call.expression);
+    if (call.arguments.length > 0 || !ts.isPropertyAccessExpression(callee)) return undefined;
+    const field = this.#returnedField(this.#checker.getSymbolAtLocation(callee.name), ts.SyntaxKind.MethodDeclaration);
+    return field === undefined ? undefined : this.#member(callee.expression, field, depth);
+  }
+
+  /** The field a getter (accessor or method, as `kind` says) returns when its body is just `return this.<field>`. */
+  #returnedField(symbol: ts.Symbol | undefined, kind: ts.SyntaxKind.GetAccessor | ts.SyntaxKind.MethodDeclaration): string | undefined {
+    const declarations = symbol?.declarations ?? [];
+    const declaration = declarations.find((candidate) => candidate.kind === kind) as ts.GetAccessorDeclaration | ts.MethodDeclaration | undefined;
+    // An overloaded or ambient method tells us nothing about what it returns.
+    if (!declaration?.body || declarations.filter((candidate) => candidate.kind === kind).length > 1) return undefined;
+    const [only] = declaration.body.statements;
+    if (declaration.body.statements.length !== 1 || !only || !ts.isReturnStatement(only) || !only.expression) return undefined;
+    const returned = skipOuter(only.expression);
+    if (!ts.isPropertyAccessExpression(returned) || skipOuter(returned.expression).kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+    return returned.name.text;
   }
 
   #member(object: ts.Expression, name: string, depth: number): Identity | undefined {

@@ -56,6 +56,13 @@ export interface LockRef {
    * a function names a different object in every call of it, which summaries must respect.
    */
   readonly root?: ts.Declaration;
+  /**
+   * With type information, for a lock reached as a member (`this.lock`, `from.lock`): the
+   * member's declaration. Two locks with different ids and the same `field` are the same field
+   * of two objects of one class (`transfer(from, to)`); `consistent-lock-order` also reads its
+   * JSDoc (`@acquiredBefore`).
+   */
+  readonly field?: ts.Declaration;
 }
 
 export type LockOpKind =
@@ -92,6 +99,12 @@ export interface Hold {
   readonly site: TSESTree.Node;
   /** The variable bound to the guard or releaser, when there is one. */
   readonly binding?: string;
+  /**
+   * For a hold taken on one branch of an `if` whose test is a binding that never changes
+   * (`if (exclusive) await lock.acquire()`): held exactly when that binding is truthy
+   * (`branch: true`) or falsy. A later `if` on the same binding knows for sure.
+   */
+  readonly condition?: { readonly binding: string; readonly branch: boolean };
 }
 
 export type HeldSet = readonly Hold[];

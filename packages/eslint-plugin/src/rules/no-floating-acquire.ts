@@ -4,7 +4,7 @@ import { fileFactsFor } from '../analysis/held-walk.ts';
 import { lockModelFor } from '../analysis/lock-model.ts';
 import type { LockOp } from '../analysis/types.ts';
 import { createRule } from '../util/create-rule.ts';
-import { acquisitionSite } from './no-unmanaged-acquire/acquisition-site.ts';
+import { acquisitionSite } from '../analysis/acquisition-site.ts';
 
 export type Options = [];
 export type MessageIds = 'floating' | 'droppedTryResult';

@@ -3,10 +3,11 @@ import { fileFactsFor } from '../analysis/held-walk.ts';
 import { lockModelFor } from '../analysis/lock-model.ts';
 import { isWaitedOn } from '../analysis/waited-on.ts';
 import { canonicalId, isReentrant, type HeldSet, type Hold, type LockRef } from '../analysis/types.ts';
+import { knownLockTypes } from '../analysis/known-locks.ts';
 import { createRule } from '../util/create-rule.ts';
 
 export type Options = [{ checkCalls?: boolean }];
-export type MessageIds = 'selfDeadlock' | 'selfDeadlockViaCall';
+export type MessageIds = 'selfDeadlock' | 'selfDeadlockViaCall' | 'plainReentry' | 'plainReentryViaCall';
 
 export default createRule<Options, MessageIds>({
   name: 'no-self-deadlock',
@@ -19,8 +20,11 @@ export default createRule<Options, MessageIds>({
     },
     messages: {
       selfDeadlock:
-        '`{{lock}}` is already held here (taken on line {{line}}) and is not re-entrant: ' +
-          'acquiring it again waits forever.',
+        '`{{lock}}` is already held here (taken on line {{line}}) and is not re-entrant: acquiring it again waits forever.',
+      plainReentry:
+        '`{{lock}}` is held here in the plain style (taken on line {{line}}): a plain hold has no owner, so acquiring the re-entrant lock again waits forever. Take the outer hold with `using` or `withLock`, which re-entry recognises.',
+      plainReentryViaCall:
+        '`{{callee}}()` acquires `{{lock}}`{{via}}, which is held here in the plain style (taken on line {{line}}): a plain hold has no owner, so the call waits forever. Take the outer hold with `using` or `withLock`, which re-entry recognises.',
       selfDeadlockViaCall:
         '`{{callee}}()` acquires `{{lock}}`{{via}}, which is already held here (taken on ' +
           'line {{line}}) and is not re-entrant: the call waits forever.',
@@ -42,10 +46,18 @@ export default createRule<Options, MessageIds>({
   create(context, [{ checkCalls = true }]) {
     const model = lockModelFor(context);
 
-    function heldAgain(lock: LockRef, held: HeldSet): Hold | undefined {
+    /** The hold that makes acquiring `lock` wait forever, and whether it is a plain re-entrant one. */
+    function heldAgain(lock: LockRef, held: HeldSet): { hold: Hold; plain: boolean } | undefined {
       const id = canonicalId(lock);
-      if (id === undefined || isReentrant(lock) || lock.kind.category === 'semaphore') return undefined;
-      return held.find((hold) => hold.definite && canonicalId(hold.lock) === id && !isReentrant(hold.lock));
+      if (id === undefined || lock.kind.category === 'semaphore') return undefined;
+      if (isReentrant(lock)) {
+        // interlock's RLock (and a Condition's default lock) is re-entered only by its owner, and
+        // a plain `await r.acquire()` hold has none (docs/design.md): the same task waits on itself.
+        const plain = held.find((hold) => hold.definite && canonicalId(hold.lock) === id && isOwnerless(hold));
+        return plain && { hold: plain, plain: true };
+      }
+      const hold = held.find((candidate) => candidate.definite && canonicalId(candidate.lock) === id && !isReentrant(candidate.lock));
+      return hold && { hold, plain: false };
     }
 
     function checkAcquisitions(): void {
@@ -53,12 +65,12 @@ export default createRule<Options, MessageIds>({
       for (const { op, held } of facts.ops) {
         if (op.kind !== 'acquire' && op.kind !== 'callback') continue;
         if (!op.exclusive || op.lock.tryWrapper || !isWaitedOn(op.call, model)) continue;
-        const hold = heldAgain(op.lock, held);
-        if (hold) {
+        const found = heldAgain(op.lock, held);
+        if (found) {
           context.report({
             node: op.call,
-            messageId: 'selfDeadlock',
-            data: { lock: op.lock.display, line: hold.site.loc.start.line },
+            messageId: found.plain ? 'plainReentry' : 'selfDeadlock',
+            data: { lock: op.lock.display, line: found.hold.site.loc.start.line },
           });
         }
       }
@@ -68,12 +80,13 @@ export default createRule<Options, MessageIds>({
 
     function checkCall(call: TSESTree.CallExpression, held: HeldSet): void {
       for (const acquisition of model.acquisitionsOfCall(call)) {
-        const hold = heldAgain(acquisition.lock, held);
-        if (!hold) continue;
+        const found = heldAgain(acquisition.lock, held);
+        if (!found) continue;
+        const hold = found.hold;
         const [callee = 'function', ...rest] = acquisition.path;
         context.report({
           node: call,
-          messageId: 'selfDeadlockViaCall',
+          messageId: found.plain ? 'plainReentryViaCall' : 'selfDeadlockViaCall',
           data: {
             callee,
             lock: acquisition.lock.display,
@@ -88,3 +101,16 @@ export default createRule<Options, MessageIds>({
     return { Program: checkAcquisitions };
   },
 });
+
+const interlockKinds = knownLockTypes.get('@interlock/primitives');
+
+/**
+ * A hold of one of interlock's re-entrant locks taken without `using` or a callback
+ * (`await r.acquire(); try … finally r.release()`, or a guard bound with `const`): at run time it
+ * is anonymous, so it cannot be re-entered.
+ */
+function isOwnerless(hold: Hold): boolean {
+  const lock = hold.lock.underlying ?? hold.lock;
+  const interlock = lock.kind === interlockKinds?.get('RLock') || lock.kind === interlockKinds?.get('Condition');
+  return interlock && (hold.style === 'statement' || hold.style === 'binding');
+}

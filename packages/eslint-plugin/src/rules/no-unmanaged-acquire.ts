@@ -1,9 +1,11 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { enclosingFunction } from '../analysis/estree.ts';
 import { fileFactsFor } from '../analysis/held-walk.ts';
 import { lockModelFor } from '../analysis/lock-model.ts';
 import { containsRelease, finallyReleases, isReleaseOf, type ReleaseTarget } from '../analysis/release-sites.ts';
-import type { LockOp } from '../analysis/types.ts';
+import { cannotThrow } from '../analysis/cannot-throw.ts';
+import { enclosingFunction, isFunction, type FunctionNode } from '../analysis/estree.ts';
+import { sharedLocationOf } from '../analysis/shared-locations.ts';
+import { canonicalId, type LockOp } from '../analysis/types.ts';
 import { createRule } from '../util/create-rule.ts';
 import {
   acquisitionSite,
@@ -11,11 +13,11 @@ import {
   enclosingTryBlock,
   nextStatement,
   statementList,
-} from './no-unmanaged-acquire/acquisition-site.ts';
+} from '../analysis/acquisition-site.ts';
 import { usingFix, type UsingRewrite } from './no-unmanaged-acquire/using-fix.ts';
 
 export type Options = [{ preferUsing?: boolean }];
-export type MessageIds = 'unmanaged' | 'acquireInsideTry' | 'preferUsing' | 'useUsing';
+export type MessageIds = 'unmanaged' | 'acquireInsideTry' | 'conditionalRelease' | 'preferUsing' | 'useUsing';
 
 export default createRule<Options, MessageIds>({
   name: 'no-unmanaged-acquire',
@@ -34,11 +36,10 @@ export default createRule<Options, MessageIds>({
           'leaves the lock held. Bind the guard with `using`, use a callback form, or ' +
           'release it in a `finally` right after acquiring.',
       acquireInsideTry:
-        '`{{lock}}.{{method}}()` is inside the `try` whose `finally` releases it: when the ' +
-          'acquire fails, the `finally` releases a lock this task does not hold. Acquire ' +
-          'before the `try`.',
-      preferUsing: '`{{lock}}` is released by try/finally; a `using` guard says the same and cannot be ' +
-        'separated from its acquire.',
+        '`{{lock}}.{{method}}()` is inside the `try` whose `finally` releases it: when the acquire fails, the `finally` releases a lock this task does not hold. Acquire before the `try`.',
+      conditionalRelease:
+        '`{{lock}}.{{method}}()` is released by a `finally` only when `{{condition}}`: on every other path the lock stays held. Release it unconditionally, or use `using` or a callback form.',
+      preferUsing: '`{{lock}}` is released by try/finally; a `using` guard says the same and cannot be separated from its acquire.',
       useUsing: 'Bind the guard with `using` (released at the end of the block).',
     },
     schema: [
@@ -108,12 +109,23 @@ export default createRule<Options, MessageIds>({
       // `await lock.acquire();` in a function that never releases that lock hands it to the
       // caller: a lock wrapper's own acquire method (`KeyedMutex.acquire(key)`), not a leak.
       if (site.form === 'statement' && !containsRelease(enclosingFunction(statement) ?? sourceCode.ast, target, model, sourceCode)) return;
-      const following = nextStatement(statement);
+      // A protocol that hands the lock to a sibling method (`acquireSession()` / `releaseSession()`).
+      if (releasedBySibling(op, statement)) return;
+      const { following, skipped } = managingStatement(statement);
       const acquireText = sourceCode.getText(outer);
       const constBinding = site.form === 'binding' && site.constant ? binding : undefined;
       if (finallyReleases(following, target, model, sourceCode)) {
+        const conditional = conditionalFinallyRelease(following.finalizer, target);
+        if (conditional) {
+          context.report({
+            node: op.call,
+            messageId: 'conditionalRelease',
+            data: { lock: op.lock.display, method: op.method, condition: sourceCode.getText(conditional) },
+          });
+          return;
+        }
         if (preferUsing && op.lock.kind.acquireResult === 'guard' && isOnlyRelease(following.finalizer, target)) {
-          const rewritable = (site.form === 'statement' || constBinding !== undefined) && !releasesEarly(following, target);
+          const rewritable = !skipped && (site.form === 'statement' || constBinding !== undefined) && !releasesEarly(following, target);
           report(
             op,
             'preferUsing',
@@ -187,6 +199,93 @@ export default createRule<Options, MessageIds>({
       return only.expression.type === AST_NODE_TYPES.CallExpression && isReleaseOf(only.expression, target, model, sourceCode);
     }
 
+    /**
+     * The statement that should manage an acquire: the next one, after statements that cannot
+     * throw (see `cannotThrow`), and out of a loop through a `break` right after the acquire.
+     */
+    function managingStatement(statement: TSESTree.Node): { following: TSESTree.Node | undefined; skipped: boolean } {
+      let current: TSESTree.Node | undefined = statement;
+      let skipped = false;
+      for (let guard = 0; current && guard < 64; guard++) {
+        const next: TSESTree.Node | undefined = nextStatement(current);
+        if (next === undefined) {
+          return { following: undefined, skipped };
+        }
+        if (next.type === AST_NODE_TYPES.BreakStatement && next.label === null) {
+          const loop = loopAround(next);
+          if (!loop) return { following: next, skipped };
+          current = loop;
+          skipped = true;
+          continue;
+        }
+        if (!cannotThrow(next, model)) return { following: next, skipped };
+        current = next;
+        skipped = true;
+      }
+      return { following: undefined, skipped };
+    }
+
+    /**
+     * Whether a release of the lock sits in another function of the same class (for `this.x`
+     * locks) or module (for module locks): the acquiring method returns with the lock held on
+     * purpose, and its sibling ends the hold. A `try`/`finally` would break that protocol.
+     */
+    function releasedBySibling(op: LockOp, statement: TSESTree.Node): boolean {
+      const id = canonicalId(op.lock);
+      const acquirer = outermostFunction(statement);
+      if (id === undefined || !acquirer) return false;
+      const ops = fileFactsFor(sourceCode, model).ops;
+      const acquires = (fn: FunctionNode): boolean =>
+        ops.some(({ op: other }) => (other.kind === 'acquire' || other.kind === 'tryAcquire') && canonicalId(other.lock) === id && outermostFunction(other.call) === fn);
+      // The sibling only releases: a method that acquires and releases is an ordinary user.
+      return ops.some(({ op: other }) => {
+        if (other.kind !== 'release' || canonicalId(other.lock) !== id) return false;
+        const releaser = outermostFunction(other.call);
+        return releaser !== undefined && releaser !== acquirer && !acquires(releaser);
+      });
+    }
+
+    /**
+     * The condition under which a `finally` releases the target, when it does so only on some
+     * paths and the condition is the function's own (`if (flag) sem.release()`). A condition on
+     * shared state (`if (this.readers === 0)`) is a counted protocol — the last holder releases —
+     * and a test of the guard itself (`if (release)`) is always true once acquired: neither is reported.
+     */
+    function conditionalFinallyRelease(finalizer: TSESTree.BlockStatement, target: ReleaseTarget): TSESTree.Node | undefined {
+      for (const statement of finalizer.body) {
+        if (containsRelease(statement, target, model, sourceCode) && !isConditionalStatement(statement)) return undefined;
+      }
+      for (const statement of finalizer.body) {
+        if (statement.type !== AST_NODE_TYPES.IfStatement || !containsRelease(statement, target, model, sourceCode)) continue;
+        const test = statement.test;
+        if (testsOnlyLocals(test, target)) return test;
+      }
+      return undefined;
+    }
+
+    function testsOnlyLocals(test: TSESTree.Node, target: ReleaseTarget): boolean {
+      let localOnly = true;
+      const visit = (node: TSESTree.Node): void => {
+        if (!localOnly) return;
+        if (node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.ThisExpression || node.type === AST_NODE_TYPES.AwaitExpression) {
+          localOnly = false;
+          return;
+        }
+        if (node.type === AST_NODE_TYPES.Identifier) {
+          if (node.name === target.binding || sourceCode.getText(node) === target.lockText || sharedLocationOf(node, sourceCode)) localOnly = false;
+          return;
+        }
+        for (const key of sourceCode.visitorKeys[node.type] ?? []) {
+          const value = (node as unknown as Record<string, unknown>)[key];
+          for (const child of Array.isArray(value) ? value : [value]) {
+            if (typeof child === 'object' && child !== null && 'type' in child) visit(child as TSESTree.Node);
+          }
+        }
+      };
+      visit(test);
+      return localOnly;
+    }
+
     function checkFile(): void {
       for (const { op } of fileFactsFor(sourceCode, model).ops) {
         if (op.kind === 'acquire') checkBlockingAcquire(op);
@@ -197,3 +296,35 @@ export default createRule<Options, MessageIds>({
     return { Program: checkFile };
   },
 }) satisfies TSESLint.RuleModule<MessageIds, Options>;
+
+/** The loop whose body a `break` directly leaves (through blocks and ifs, not nested functions). */
+function loopAround(statement: TSESTree.Node): TSESTree.Node | undefined {
+  for (let node = statement.parent; node && !isFunction(node); node = node.parent) {
+    switch (node.type) {
+      case AST_NODE_TYPES.WhileStatement:
+      case AST_NODE_TYPES.DoWhileStatement:
+      case AST_NODE_TYPES.ForStatement:
+      case AST_NODE_TYPES.ForInStatement:
+      case AST_NODE_TYPES.ForOfStatement:
+        return node;
+      case AST_NODE_TYPES.SwitchStatement:
+        return undefined;
+      default:
+        break;
+    }
+  }
+  return undefined;
+}
+
+/** The outermost function a node is in, below its class if it is in one (a method, a module function). */
+function outermostFunction(node: TSESTree.Node): FunctionNode | undefined {
+  let outermost: FunctionNode | undefined;
+  for (let current = node.parent; current && current.type !== AST_NODE_TYPES.ClassBody; current = current.parent) {
+    if (isFunction(current)) outermost = current;
+  }
+  return outermost;
+}
+
+function isConditionalStatement(statement: TSESTree.Node): boolean {
+  return statement.type === AST_NODE_TYPES.IfStatement || statement.type === AST_NODE_TYPES.SwitchStatement;
+}

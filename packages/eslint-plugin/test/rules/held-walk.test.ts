@@ -52,6 +52,16 @@ let at = '';
 `;
 
 describe('held-lock walk', () => {
+  it('lists the writes of a file that calls no lock method, with nothing held (no walk runs)', () => {
+    const code = `import { Lock } from '@interlock/primitives';
+export const unused = new Lock();
+let at = '';
+export class C { field = (at = 'field'); }
+export function f() { at = 'one'; for (const x of [1]) at = x > 0 ? 'two' : 'three'; }`;
+    expect(heldAtMarks(code)).toEqual({ field: [], one: [] });
+    expect(heldAtMarks(code, true)).toEqual({ field: [], one: [] });
+  });
+
   it('holds a using guard to the end of its block', () => {
     expect(heldAtMarks(`${prelude}
 async function f() {

@@ -232,8 +232,148 @@ export async function f() {
   await lock.acquireAsync();
   lock.release();
 }`,
+    // Correlated branches: different conditions prove nothing.
+    `${imports}
+const lock = new Lock();
+export async function f(a: boolean, b: boolean) {
+  if (a) await lock.acquire();
+  try {
+    if (b) await lock.acquire();
+  } finally {
+    if (a) lock.release();
+  }
+}`,
+    // The same name, but reassigned in between: the two tests may disagree.
+    `${imports}
+const lock = new Lock();
+export async function f(flag: boolean) {
+  if (flag) await lock.acquire();
+  flag = !flag;
+  if (flag) await lock.acquire();
+}`,
+    // Released under the same condition before it is taken again.
+    `${imports}
+const lock = new Lock();
+export async function f(exclusive: boolean) {
+  if (exclusive) await lock.acquire();
+  if (exclusive) lock.release();
+  if (exclusive) await lock.acquire();
+  if (exclusive) lock.release();
+}`,
+    // Held on the true branch, taken again on the false one.
+    `${imports}
+const lock = new Lock();
+export async function f(exclusive: boolean) {
+  if (exclusive) await lock.acquire();
+  if (!exclusive) await lock.acquire();
+}`,
+    // A lock from a Map has no identity: two lookups may be two locks.
+    `${imports}
+const locks = new Map<string, Mutex>();
+export async function f(a: string, b: string) {
+  await locks.get(a)!.runExclusive(async () => {
+    await locks.get(b)!.runExclusive(() => undefined);
+  });
+}`,
+    // A getter that returns one field of another class instance is that instance's field.
+    `${imports}
+class Account { readonly #lock = new Lock(); lock() { return this.#lock; } }
+export async function f(a: Account, b: Account) {
+  await a.lock().withLock(async () => {
+    await b.lock().withLock(() => undefined);
+  });
+}`,
+    // An RLock re-entered with using, or from withLock, has an owner.
+    `${imports}
+const r = new RLock();
+export async function f() {
+  using outer = await r.acquire();
+  await r.withLock(async () => undefined);
+}`,
+    `${imports}
+const r = new RLock();
+export async function f() {
+  await r.withLock(async () => {
+    using inner = await r.acquire();
+  });
+}`,
   ],
   invalid: [
+    // Correlated branches: held exactly when `exclusive`, taken again under the same test.
+    {
+      code: `${imports}
+const lock = new Lock();
+export async function f(exclusive: boolean) {
+  if (exclusive) await lock.acquire();
+  try {
+    if (exclusive) await lock.acquire();
+  } finally {
+    if (exclusive) lock.release();
+  }
+}`,
+      errors: [{ messageId: 'selfDeadlock', line: 10, column: 26, data: { lock: 'lock', line: 8 } }],
+    },
+    {
+      code: `${imports}
+const mutex = new Mutex();
+async function save() { await mutex.runExclusive(() => undefined); }
+export async function f(options: { locked: boolean }) {
+  const locked = options.locked;
+  if (!locked) {
+    // nothing
+  } else {
+    await mutex.acquire();
+  }
+  if (locked) await save();
+  if (locked) mutex.release();
+}`,
+      errors: [{ messageId: 'selfDeadlockViaCall', line: 15, column: 21 }],
+    },
+    // Locks reached through getters have their field's identity.
+    {
+      code: `${imports}
+export class Store {
+  readonly #mutex = new Mutex();
+  get mutex() { return this.#mutex; }
+  getMutex() { return this.#mutex; }
+  async save() {
+    await this.mutex.runExclusive(async () => {
+      await this.getMutex().runExclusive(() => undefined);
+    });
+  }
+}`,
+      errors: [{ messageId: 'selfDeadlock', line: 12, column: 13, data: { lock: 'Store.#mutex', line: 11 } }],
+    },
+    // Plain-style RLock holds have no owner: re-entry waits forever.
+    {
+      code: `${imports}
+const r = new RLock();
+export async function f() {
+  await r.acquire();
+  try {
+    await r.withLock(async () => undefined);
+  } finally {
+    r.release();
+  }
+}`,
+      errors: [{ messageId: 'plainReentry', line: 10, column: 11, data: { lock: 'r', line: 8 } }],
+    },
+    {
+      code: `${imports}
+const ready = new Condition();
+async function check() {
+  using g = await ready.acquire();
+}
+export async function f() {
+  const g = await ready.acquire();
+  try {
+    await check();
+  } finally {
+    g.release();
+  }
+}`,
+      errors: [{ messageId: 'plainReentryViaCall', line: 13, column: 11 }],
+    },
     {
       code: `${imports}
 const lock = new Lock();

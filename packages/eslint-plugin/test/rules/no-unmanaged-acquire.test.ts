@@ -198,8 +198,142 @@ export async function f() {
 }`,
       settings: customSettings,
     },
+    // Precision on real code: statements that cannot throw may sit between the acquire and the try.
+    `${imports}const mutex = new Mutex();
+const waiting = new Set<string>();
+export async function drain() {
+  const release = await mutex.acquire();
+  let flushed = false;
+  const names = Array.from(waiting);
+  waiting.clear();
+  try {
+    flushed = names.length > 0;
+    work();
+  } finally {
+    release();
+  }
+  return flushed;
+}`,
+    `${imports}const lock = new Lock();
+export async function f(items: string[]) {
+  await lock.acquire();
+  const label = \`items: \${items.length}\`;
+  items.push(label);
+  try { work(); } finally { lock.release(); }
+}`,
+    // A readers' gate: acquired in a loop, left through break; the last reader releases in finally.
+    `${imports}export class ReadGate {
+  private readers = 0;
+  private mu = new Mutex();
+  async withRead<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.readers === 0) {
+      if (this.mu.isLocked()) { await new Promise((resolve) => setTimeout(resolve, 10)); continue; }
+      await this.mu.acquire();
+      break;
+    }
+    this.readers++;
+    try {
+      return await fn();
+    } finally {
+      this.readers--;
+      if (this.readers === 0) this.mu.release();
+    }
+  }
+}`,
+    // Gate lock: one method acquires (and releases on one branch), a sibling only releases.
+    `${imports}export class Sessions {
+  private readonly gate = new Mutex();
+  private open = 0;
+  constructor(private readonly max: number) {}
+  async acquireSession() {
+    if (this.gate.isLocked()) {
+      await this.gate.acquire();
+      if (this.open < this.max) this.gate.release();
+    }
+    this.open++;
+    if (this.open >= this.max) await this.gate.acquire();
+  }
+  releaseSession() {
+    this.open--;
+    if (this.gate.isLocked() && this.open < this.max) this.gate.release();
+  }
+}`,
+    // The same hand-off between module functions.
+    `${imports}const gate = new Lock();
+export async function enter() {
+  await gate.acquire();
+}
+export function leave() {
+  gate.release();
+}`,
+    // A finally that tests the releaser itself releases on every path that acquired.
+    `${imports}const mutex = new Mutex();
+export async function f() {
+  const release = await mutex.acquire();
+  try { work(); } finally { if (release) release(); }
+}`,
   ],
   invalid: [
+    // Precision on real code: a statement that can throw between acquire and try is still reported.
+    {
+      code: `${imports}const mutex = new Mutex();
+const waiting = new Map<string, () => void>();
+export async function f(name: string) {
+  const release = await mutex.acquire();
+  const names = Array.from(waiting);
+  waiting.get(name)!();
+  try { work(); } finally { release(); }
+  return names;
+}`,
+      output: null,
+      errors: [{ messageId: 'unmanaged', line: 8, column: 25 }],
+    },
+    // A sibling that acquires as well as releases is an ordinary user, not a gate's other half.
+    {
+      code: `${imports}export class Store {
+  private readonly lock = new Mutex();
+  async save() {
+    await this.lock.acquire();
+    work();
+    this.lock.release();
+  }
+  async load() {
+    await this.lock.acquire();
+    try { work(); } finally { this.lock.release(); }
+  }
+}`,
+      output: null,
+      errors: [{ messageId: 'unmanaged', line: 8, column: 11 }],
+    },
+    // A finally that releases only when a local flag says so.
+    {
+      code: `${imports}const sem = new MutexSemaphore(2);
+export async function f(flag: boolean) {
+  await sem.acquire();
+  try {
+    work();
+  } finally {
+    if (flag) sem.release();
+  }
+}`,
+      output: null,
+      errors: [{ messageId: 'conditionalRelease', line: 7, column: 9, data: { lock: 'sem', method: 'acquire', condition: 'flag' } }],
+    },
+    {
+      code: `${imports}const lock = new Lock();
+export async function f() {
+  let done = false;
+  await lock.acquire();
+  try {
+    work();
+    done = true;
+  } finally {
+    if (!done) lock.release();
+  }
+}`,
+      output: null,
+      errors: [{ messageId: 'conditionalRelease', line: 8, column: 9 }],
+    },
     {
       code: `${imports}const lock = new Lock();
 export async function f() {

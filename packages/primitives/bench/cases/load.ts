@@ -28,6 +28,8 @@ export interface DetectorLike {
 
 export interface OurPrimitives {
   readonly Lock: new (options?: { name?: string }) => AcquirableLike;
+  /** Absent before RLock existed. */
+  readonly RLock?: new (options?: { name?: string }) => AcquirableLike;
   readonly Semaphore: new (value?: number, options?: { name?: string }) => AcquirableLike;
   /** Absent until the detector is wired into the primitives (issue 3). */
   readonly detector?: DetectorLike;
@@ -49,8 +51,9 @@ export async function loadOurPrimitives(): Promise<Loaded<OurPrimitives>> {
   if (missing.length > 0) return { ok: false, reason: `@interlock/primitives does not export ${missing.join(', ')} yet` };
   const detector = module['detector'] as Partial<DetectorLike> | undefined;
   const hasDetector = typeof detector?.enable === 'function' && typeof detector.disable === 'function' && typeof detector.reset === 'function';
-  const { Lock, Semaphore } = module as unknown as OurPrimitives;
-  return { ok: true, value: hasDetector ? { Lock, Semaphore, detector: detector as DetectorLike } : { Lock, Semaphore } };
+  const { Lock, Semaphore, RLock } = module as unknown as OurPrimitives;
+  const value: OurPrimitives = { Lock, Semaphore, ...(typeof RLock === 'function' ? { RLock } : {}) };
+  return { ok: true, value: hasDetector ? { ...value, detector: detector as DetectorLike } : value };
 }
 
 /** A stand-in for a subject that cannot run; the case carrying it is marked skipped. */

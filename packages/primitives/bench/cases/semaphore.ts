@@ -97,10 +97,11 @@ export function semaphoreCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
   ];
 }
 
-function mutexSemaphoreAcquireRelease(): Subject {
-  const semaphore = new MutexSemaphore(permits);
+/** async-mutex's `Semaphore(count)`: `const [, release] = await sem.acquire(); release()`. */
+export function mutexSemaphoreAcquireRelease(count = permits): Subject {
+  const semaphore = new MutexSemaphore(count);
   return {
-    label: `async-mutex Semaphore(${permits}): const [, release] = await sem.acquire(); release()`,
+    label: `async-mutex Semaphore(${count}): const [, release] = await sem.acquire(); release()`,
     async run(ops) {
       for (let i = 0; i < ops; i++) {
         const [, release] = await semaphore.acquire();

@@ -39,12 +39,15 @@ export function watchWaiter<T>(waiters: WaiterQueue<T>, waiter: Waiter<T>, lock:
  * The body of every `withLock`: wait for `acquiring`, run `fn` in a frame that holds the new hold
  * (so an RLock can be re-entered inside and the detector orders nested locks after it), and
  * release however `fn` ends. An RLock re-entry returns the hold the frame already has, so the
- * frame is left as it is.
+ * frame is left as it is. A `Lock` or `Semaphore` run while the detector is off enters no frame
+ * (nothing would read it); its hold is then anonymous to a detector enabled during `fn`.
  */
 export async function runHolding<T>(acquiring: Promise<Guard>, fn: () => T | PromiseLike<T>): Promise<T> {
   const guard = (await acquiring) as HoldGuard;
   try {
     const hold = HoldGuard.holdOf(guard);
+    // Frames have two readers, RLock ownership and the detector: without either, no context switch.
+    if (probe === undefined && !hold.lock.reentrant) return await fn();
     const frame = taskContext.getStore();
     if (frameHas(frame, hold)) return await fn();
     hold.claimed = true;

@@ -6,8 +6,10 @@ import { LockStateError } from '../errors.ts';
 import { HoldGuard, type Guard } from '../guard.ts';
 import { acquireTimeout, runHolding, watchWaiter } from './acquisition.ts';
 import type { AcquireSite, LockNode } from '@interlock/core';
+import { plainReentryError } from './bound-holds.ts';
 import { lockNode, probe } from './probe.ts';
-import { frameHas, Hold, holdsOf, taskContext, type Frame, type HoldReleaser } from './task-context.ts';
+import { deliverLater, ReentryLevels } from './reentry-levels.ts';
+import { frameHas, Hold, holdsOf, leaveHold, taskContext, type Frame, type HoldReleaser } from './task-context.ts';
 import { validateFunction, validateName, validateOptions } from './validate.ts';
 import { abortedBeforeStart, WaiterQueue, type WaitOptions } from './waiter-queue.ts';
 
@@ -23,15 +25,26 @@ export interface LockOptions {
   name?: string;
 }
 
+/** What Condition.wait saved of the lock: the base hold and the RLock levels above it. */
+export class SavedHolds {
+  readonly base: Hold;
+  readonly levels: readonly Hold[];
+
+  constructor(base: Hold, levels: readonly Hold[]) {
+    this.base = base;
+    this.levels = levels;
+  }
+}
+
 /**
- * A queued acquire resolves with its guard; a Condition re-acquire (payload = the Hold to
- * restore) resolves with undefined.
+ * A queued acquire resolves with its guard; a Condition re-acquire (payload = the saved holds)
+ * resolves with undefined.
  */
 type Grant = HoldGuard | undefined;
 
 /** Condition's access to a lock's internals (assigned in the class's static block). */
-export let releaseSave!: (lock: ExclusiveLock) => Hold;
-export let acquireRestore!: (lock: ExclusiveLock, hold: Hold) => Promise<void>;
+export let releaseSave!: (lock: ExclusiveLock) => SavedHolds;
+export let acquireRestore!: (lock: ExclusiveLock, saved: SavedHolds) => Promise<void>;
 export let ownedByCaller!: (lock: ExclusiveLock) => boolean;
 
 export class ExclusiveLock {
@@ -39,9 +52,11 @@ export class ExclusiveLock {
   readonly #id: LockNode;
   // Given to every hold: Guard.release comes back through it.
   readonly #releaser: HoldReleaser;
-  // The current holder's record; undefined exactly when unlocked. Hand-off replaces it without a
-  // gap.
+  // The base hold (the one the detector sees); undefined exactly when unlocked. Hand-off replaces
+  // it without a gap. Its count is 1 until released, even while re-entry levels are live.
   #hold: Hold | undefined = undefined;
+  // RLock only: the re-entry levels above the base (reentry-levels.ts). Empty while unlocked.
+  readonly #levels = new ReentryLevels();
   // Queued acquires. Invariant: non-empty only while locked (release hands off directly).
   readonly #waiters: WaiterQueue<Grant>;
 
@@ -77,41 +92,27 @@ export class ExclusiveLock {
   acquire(options?: AcquireOptions): Promise<Guard> {
     const aborted = abortedBeforeStart(options);
     if (aborted !== undefined) return aborted;
-    if (probe !== undefined) return this.#acquireProbed(options);
-    const hold = this.#hold;
-    if (hold === undefined) {
-      const granted = new Hold(this.#id, this.#releaser);
-      this.#hold = granted;
-      return Promise.resolve(new HoldGuard(granted, true));
+    if (probe === undefined && !this.#id.reentrant) {
+      // The fastest path: a plain Lock with the detector off reads no frame at all.
+      if (this.#hold === undefined) return Promise.resolve(new HoldGuard(this.#take(undefined), true));
+      return this.#enqueue(options, undefined, undefined);
     }
-    if (this.#id.reentrant && hold.claimed && frameHas(taskContext.getStore(), hold)) {
-      hold.count += 1;
-      return Promise.resolve(new HoldGuard(hold, true));
-    }
-    return this.#enqueue(options, undefined, undefined);
-  }
-
-  #acquireProbed(options: AcquireOptions | undefined): Promise<Guard> {
     const frame = taskContext.getStore();
     const hold = this.#hold;
-    const reentry = this.#id.reentrant && hold !== undefined && hold.claimed && frameHas(frame, hold);
+    const verdict = hold === undefined || !this.#id.reentrant ? undefined : this.#levels.verdict(frame, hold);
+    // An RLock held by this task through instrumentation's bind only (not claimed): re-entry needs
+    // an owner, so this would wait for ever, as it does uninstrumented. Say so at once instead.
+    if (verdict?.kind === 'plain-held' && probe !== undefined) return Promise.reject(plainReentryError(this.#id));
     let site: AcquireSite;
     try {
       // `timeout: 0` never waits: to the detector it is a try-acquire (no order edge into it).
-      site = probe?.beforeAcquire(holdsOf(frame), this.#id, reentry, options?.timeout !== 0);
+      // A sibling's wait inside the same RLock is a re-entry too: no edge, no self-deadlock.
+      site = probe?.beforeAcquire(holdsOf(frame), this.#id, verdict !== undefined && (verdict.kind === 'reenter' || verdict.kind === 'wait-sibling'), options?.timeout !== 0);
     } catch (error) {
       return Promise.reject(error);
     }
-    if (reentry) {
-      hold.count += 1;
-      return Promise.resolve(new HoldGuard(hold, true));
-    }
-    if (this.#hold === undefined) {
-      const granted = new Hold(this.#id, this.#releaser);
-      this.#hold = granted;
-      probe?.holdAcquired(granted, site);
-      return Promise.resolve(new HoldGuard(granted, true));
-    }
+    if (verdict?.kind === 'reenter') return Promise.resolve(new HoldGuard(this.#nest(false), true));
+    if (this.#hold === undefined) return Promise.resolve(new HoldGuard(this.#take(site), true));
     return this.#enqueue(options, frame, site);
   }
 
@@ -120,6 +121,26 @@ export class ExclusiveLock {
     waiter.site = site;
     watchWaiter(this.#waiters, waiter, this.#id);
     return promise as Promise<Guard>;
+  }
+
+  /** A new base hold (the lock was free). */
+  #take(site: AcquireSite): Hold {
+    const granted = new Hold(this.#id, this.#releaser);
+    this.#hold = granted;
+    probe?.holdAcquired(granted, site);
+    return granted;
+  }
+
+  /**
+   * A new re-entry level, innermost. `delivered`: the caller has it now (tryAcquire); otherwise
+   * it blocks sibling re-entries until its promise reached the awaiting continuation.
+   */
+  #nest(delivered: boolean): Hold {
+    const level = new Hold(this.#id, this.#releaser);
+    level.delivered = delivered;
+    this.#levels.push(level);
+    if (!delivered) deliverLater(level);
+    return level;
   }
 
   /**
@@ -134,20 +155,16 @@ export class ExclusiveLock {
    */
   tryAcquire(): Guard | undefined {
     const hold = this.#hold;
-    let frame = probe === undefined ? undefined : taskContext.getStore();
-    if (hold !== undefined) {
-      if (!this.#id.reentrant || !hold.claimed) return undefined;
-      frame ??= taskContext.getStore();
-      if (!frameHas(frame, hold)) return undefined;
-      probe?.beforeAcquire(holdsOf(frame), this.#id, true, false);
-      hold.count += 1;
-      return new HoldGuard(hold, false);
+    if (hold === undefined) {
+      if (this.#waiters.size > 0) return undefined;
+      const site = probe?.beforeAcquire(holdsOf(probe === undefined ? undefined : taskContext.getStore()), this.#id, false, false);
+      return new HoldGuard(this.#take(site), false);
     }
-    const site = probe?.beforeAcquire(holdsOf(frame), this.#id, false, false);
-    const granted = new Hold(this.#id, this.#releaser);
-    this.#hold = granted;
-    probe?.holdAcquired(granted, site);
-    return new HoldGuard(granted, false);
+    if (!this.#id.reentrant) return undefined;
+    const frame = taskContext.getStore();
+    if (this.#levels.verdict(frame, hold).kind !== 'reenter') return undefined;
+    probe?.beforeAcquire(holdsOf(frame), this.#id, true, false);
+    return new HoldGuard(this.#nest(true), false);
   }
 
   /**
@@ -157,10 +174,16 @@ export class ExclusiveLock {
   release(): void {
     const hold = this.#hold;
     if (hold === undefined) throw new LockStateError(`Cannot release ${this.#id.kind} ${this.#id.name}: it is not locked`);
-    if (this.#id.reentrant && hold.claimed && !frameHas(taskContext.getStore(), hold)) {
-      throw new LockStateError(`Cannot release ${this.#id.kind} ${this.#id.name}: another task owns it`);
+    if (!this.#id.reentrant) {
+      this.#releaseLevel(hold);
+      if (hold.count === 0) leaveHold(hold);
+      return;
     }
-    this.#releaseOne(hold);
+    const level = this.#levels.ownerLevel(taskContext.getStore(), hold);
+    if (level === undefined) throw new LockStateError(`Cannot release ${this.#id.kind} ${this.#id.name}: another task owns it`);
+    this.#releaseLevel(level);
+    // A level bound by instrumentation leaves the caller's frame (only ever one that just ended).
+    if (level.count === 0) leaveHold(level);
   }
 
   /**
@@ -179,18 +202,41 @@ export class ExclusiveLock {
   }
 
   #releaseHold(hold: Hold): void {
-    if (this.#hold !== hold) {
+    // A level of an RLock, or the current base hold; never a hold that already ended.
+    if (hold.count === 0 || (hold !== this.#hold && !this.#id.reentrant)) {
       throw new LockStateError(`Cannot release ${this.#id.kind} ${this.#id.name}: this acquisition does not hold it now`);
     }
-    this.#releaseOne(hold);
+    this.#releaseLevel(hold);
   }
 
-  #releaseOne(hold: Hold): void {
-    hold.count -= 1;
-    if (hold.count > 0) return;
-    hold.live = false;
-    probe?.holdReleased(hold);
-    this.#handOff();
+  /**
+   * Ends one level (the base or a re-entry). The lock is free once the base and every level
+   * above it are released; a released level lets a waiting sibling re-enter.
+   */
+  #releaseLevel(hold: Hold): void {
+    hold.count = 0;
+    const base = this.#hold!;
+    if (hold !== base) {
+      hold.live = false;
+      this.#levels.compact();
+    }
+    if (base.count === 0 && this.#levels.size === 0) {
+      base.live = false;
+      probe?.holdReleased(base);
+      this.#handOff();
+      return;
+    }
+    if (this.#id.reentrant) this.#letSiblingIn(base);
+  }
+
+  /** After a level was released: the oldest waiter that may now re-enter nests, if any. */
+  #letSiblingIn(base: Hold): void {
+    for (let waiter = this.#waiters.first; waiter !== null; waiter = waiter.next) {
+      if (waiter.payload !== undefined) continue;
+      if (this.#levels.verdict(waiter.frame, base).kind !== 'reenter') continue;
+      this.#waiters.grant(waiter, new HoldGuard(this.#nest(false), true));
+      return;
+    }
   }
 
   /** Give the free lock straight to the oldest waiter (no barging), or leave it unlocked. */
@@ -200,49 +246,56 @@ export class ExclusiveLock {
       this.#hold = undefined;
       return;
     }
-    if (waiter.payload instanceof Hold) {
-      const restored = waiter.payload;
-      restored.live = true;
-      this.#hold = restored;
-      probe?.holdAcquired(restored);
+    if (waiter.payload instanceof SavedHolds) {
+      this.#restore(waiter.payload);
       this.#waiters.grant(waiter, undefined);
       return;
     }
-    const granted = new Hold(this.#id, this.#releaser);
-    this.#hold = granted;
-    probe?.holdAcquired(granted, waiter.site);
-    this.#waiters.grant(waiter, new HoldGuard(granted, true));
+    this.#waiters.grant(waiter, new HoldGuard(this.#take(waiter.site), true));
+  }
+
+  /** Condition.wait's re-acquire: the saved base and levels become the lock's again. */
+  #restore(saved: SavedHolds): void {
+    saved.base.live = true;
+    this.#hold = saved.base;
+    for (const level of saved.levels) level.live = true;
+    this.#levels.restore(saved.levels);
+    probe?.holdAcquired(saved.base);
   }
 
   static {
     ownedByCaller = (lock) => {
       const hold = lock.#hold;
-      // An anonymous hold cannot be attributed: assume the caller owns it (CPython's fallback).
-      return hold !== undefined && (!hold.claimed || frameHas(taskContext.getStore(), hold));
+      if (hold === undefined) return false;
+      // A plain Lock has no owner (any task may release it); an RLock's innermost level must be
+      // the caller's, or anonymous (CPython's fallback when it cannot tell the owner).
+      if (!lock.#id.reentrant) return !hold.claimed || frameHas(taskContext.getStore(), hold);
+      return lock.#levels.ownerLevel(taskContext.getStore(), hold) !== undefined;
     };
     releaseSave = (lock) => {
       const hold = lock.#hold;
       if (hold === undefined) throw new LockStateError(`Cannot release ${lock.#id.kind} ${lock.#id.name}: it is not locked`);
+      const saved = new SavedHolds(hold, lock.#levels.takeAll());
       hold.live = false;
+      for (const level of saved.levels) level.live = false;
       probe?.holdReleased(hold);
       lock.#handOff();
-      return hold;
+      return saved;
     };
-    acquireRestore = (lock, hold) => {
+    acquireRestore = (lock, saved) => {
       if (lock.#hold === undefined) {
-        hold.live = true;
-        lock.#hold = hold;
-        probe?.holdAcquired(hold);
+        lock.#restore(saved);
         return Promise.resolve();
       }
-      const { promise, waiter } = lock.#waiters.wait(undefined, taskContext.getStore(), hold);
+      const { promise, waiter } = lock.#waiters.wait(undefined, taskContext.getStore(), saved);
       watchWaiter(lock.#waiters, waiter, lock.#id);
       return promise.then(
         () => undefined,
         (error: unknown) => {
-          // The detector broke a deadlock by failing this re-acquire: the hold is gone for good,
-          // so its guards count as released and do not release someone else's hold.
-          hold.count = 0;
+          // The detector broke a deadlock by failing this re-acquire: the holds are gone for
+          // good, so their guards count as released and do not release someone else's hold.
+          saved.base.count = 0;
+          for (const level of saved.levels) level.count = 0;
           throw error;
         },
       );

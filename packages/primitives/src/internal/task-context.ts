@@ -28,6 +28,16 @@ export class Hold implements DetectorHold {
   live = true;
   /** True once the hold has been entered into some task's frame (`using` / `withLock`). */
   claimed = false;
+  /**
+   * False for an RLock re-entry level until its acquire promise has been delivered to the awaiting
+   * continuation (see reentry-levels.ts): until then it blocks sibling re-entries.
+   */
+  delivered = true;
+  /**
+   * Set when source instrumentation bound this hold into a frame: `file:line:column` of the
+   * acquire (for leak reports), or `''` when no position was given.
+   */
+  boundAt: string | undefined = undefined;
 
   constructor(lock: LockNode, releaser: HoldReleaser) {
     this.lock = lock;
@@ -38,6 +48,13 @@ export class Hold implements DetectorHold {
 /** What one task holds, oldest first. Immutable. */
 export interface Frame {
   readonly holds: readonly Hold[];
+  /** Set inside a generator wrapped by `trackYields`: where its frame is kept across `yield`. */
+  readonly home?: GeneratorHome;
+}
+
+/** The frame a `trackYields` generator resumes in; every hold entered or left in it updates it. */
+export interface GeneratorHome {
+  current: Frame | undefined;
 }
 
 /** The holds of a task that holds nothing: shared, never mutated. */
@@ -64,30 +81,57 @@ export function frameHas(frame: Frame | undefined, hold: Hold): boolean {
   return frame !== undefined && frame.holds.includes(hold);
 }
 
-/** `frame + hold` as a new frame. */
+/** `frame + hold` as a new frame (in the same generator home, if any). */
 export function frameWith(frame: Frame | undefined, hold: Hold): Frame {
-  return { holds: frame === undefined ? [hold] : [...frame.holds, hold] };
+  if (frame === undefined) return { holds: [hold] };
+  const holds = [...frame.holds, hold];
+  return frame.home === undefined ? { holds } : { holds, home: frame.home };
 }
 
-/** `frame − hold` as a new frame; undefined when nothing is left. */
+/** `frame − hold` as a new frame; undefined when nothing is left (outside a generator home). */
 export function frameWithout(frame: Frame, hold: Hold): Frame | undefined {
   const holds = frame.holds.filter((h) => h !== hold);
+  if (frame.home !== undefined) return { holds, home: frame.home };
   return holds.length === 0 ? undefined : { holds };
+}
+
+/** Makes `next` the current frame for the rest of this synchronous run (and of its generator). */
+export function enterFrame(next: Frame | undefined): void {
+  if (next?.home !== undefined) next.home.current = next;
+  // enterWith(undefined) is how a task goes back to holding nothing.
+  taskContext.enterWith(next as Frame);
 }
 
 /** Enter `hold` into the current task's frame for the rest of this synchronous run (see Guard). */
 export function claimHold(hold: Hold): void {
   const frame = taskContext.getStore();
   hold.claimed = true;
-  if (!frameHas(frame, hold)) taskContext.enterWith(frameWith(frame, hold));
+  if (!frameHas(frame, hold)) enterFrame(frameWith(frame, hold));
+}
+
+/**
+ * Enter `hold` into the current task's frame without claiming it — source instrumentation's
+ * `bind` (see ../bind.ts): the detector sees the hold, the lock's ownership rules do not change.
+ * Holds that have ended are dropped from the new frame: a plain `release()` that ran where it
+ * could not leave the frame would otherwise leave one stale hold per loop turn.
+ */
+export function enterUnclaimed(hold: Hold): void {
+  const frame = taskContext.getStore();
+  if (frameHas(frame, hold)) return;
+  if (frame === undefined) {
+    enterFrame({ holds: [hold] });
+    return;
+  }
+  const holds = frame.holds.filter((held) => held.count > 0);
+  holds.push(hold);
+  enterFrame(frame.home === undefined ? { holds } : { holds, home: frame.home });
 }
 
 /** Drop `hold` from the current task's frame, if it is there. */
 export function leaveHold(hold: Hold): void {
   const frame = taskContext.getStore();
   if (frame !== undefined && frame.holds.includes(hold)) {
-    // enterWith(undefined) is how a task goes back to holding nothing.
-    taskContext.enterWith(frameWithout(frame, hold) as Frame);
+    enterFrame(frameWithout(frame, hold));
   }
 }
 
@@ -107,5 +151,61 @@ export function leaveHold(hold: Hold): void {
  * ```
  */
 export function detached<T>(fn: () => T): T {
-  return taskContext.exit(fn);
+  // A fresh empty frame rather than `exit`: when the caller holds nothing, `exit` is a plain call,
+  // and a hold bound in `fn`'s first synchronous segment would then leak into the caller.
+  return taskContext.run({ holds: noHolds }, fn);
+}
+
+/**
+ * Run `fn` as a task of its own: it starts with the caller's frame, but a hold it binds before its
+ * first `await` stays in it instead of leaking into the caller. Needed when a guard is handed to
+ * an async function that binds it first thing — `consume(await rlock.acquire())` with
+ * `async function consume(g) { using _ = g; … }` — because a `using` in an async function's first
+ * synchronous segment runs in the caller's context: without `scoped`, the caller and every task it
+ * starts afterwards would count as holders (an unrelated later task could re-enter the RLock, and
+ * the detector would order its locks after this one). Source instrumentation can wrap every such
+ * call; at run time the hand-off is indistinguishable from the callee's own acquisition.
+ *
+ * @example
+ * ```ts
+ * const guard = await rlock.acquire();
+ * void scoped(() => consume(guard)); // the hold is consume's alone
+ * ```
+ */
+export function scoped<T>(fn: () => T): T {
+  // A fresh frame object, even for the same holds: `run` with the store already current is a
+  // plain call in Node (nothing would be restored after `fn`'s first synchronous segment).
+  return taskContext.run({ holds: holdsOf(taskContext.getStore()) }, fn);
+}
+
+/**
+ * Gives an async generator a frame of its own that survives its `yield`s. Without it, the body
+ * resumes after each `yield` in the frame of whoever called `next()` (the consumer), so a lock
+ * held across `yield` is lost there: an RLock re-entry after `yield` waits for itself and nothing
+ * is ordered after the held lock. Wrapped, each `next`/`return`/`throw` runs the body in the frame
+ * it had when it last yielded (at first, the frame of the code that wraps it — a generator created
+ * inside a critical section acts for the holder, like a task forked there), and the consumer never
+ * sees the generator's holds.
+ *
+ * @example
+ * ```ts
+ * for await (const row of trackYields(rowsUnderLock())) handle(row);
+ * ```
+ */
+export function trackYields<T, R, N>(generator: AsyncGenerator<T, R, N>): AsyncGenerator<T, R, N> {
+  const home: GeneratorHome = { current: taskContext.getStore() };
+  // A fresh frame object per step: `run` with the store already current is a plain call.
+  const step = <V>(call: () => V): V => taskContext.run({ holds: holdsOf(home.current), home }, call);
+  const wrapper: AsyncGenerator<T, R, N> = {
+    next: (...args: [] | [N]) => step(() => generator.next(...args)),
+    return: (value: R | PromiseLike<R>) => step(() => generator.return(value)),
+    throw: (error: unknown) => step(() => generator.throw(error)),
+    [Symbol.asyncIterator]() {
+      return wrapper;
+    },
+    [Symbol.asyncDispose]: () => step(async () => {
+      await generator.return(undefined as R);
+    }),
+  };
+  return wrapper;
 }

@@ -102,19 +102,19 @@ export function describeStylesContract(label: string, hooks: ContractHooks = {})
       next.release();
     });
 
-    it('Guard of a plain release(): the guard sees the release and does not release twice', async () => {
+    it('Guard of a plain release(): a Lock guard sees the release; a Semaphore release never eats a guard’s permit', async () => {
       const sem = new Semaphore(2);
       const lock = new Lock();
       const lockGuard = await lock.acquire();
-      lock.release();
+      lock.release(); // a Lock has one hold: this ends it
       expect(lockGuard.released).toBe(true);
-      // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose
-      const guard = await sem.withLock(async () => {
-        sem.release(); // ends the caller's tracked permit
+      const result = await sem.withLock(async () => {
+        sem.release(); // Python's release: one more permit, whoever holds what
         return undefined;
       });
-      expect(guard).toBeUndefined();
-      expect(sem.value).toBe(2);
+      expect(result).toBeUndefined();
+      // withLock gave back its own permit too, as `with sem: sem.release()` does in Python.
+      expect(sem.value).toBe(3);
     });
   });
 }

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { detached, Lock, LockStateError, RLock, Semaphore } from '../../src/index.ts';
+import { probe } from '../../src/internal/probe.ts';
 import { currentFrame } from '../../src/internal/task-context.ts';
 import { gate, settle, track, type ContractHooks } from '../support/async.ts';
 
@@ -106,7 +107,7 @@ export function describeTaskTrackingContract(label: string, hooks: ContractHooks
       await rlock.withLock(async () => {
         background = track(
           detached(async () => {
-            expect(currentFrame()).toBeUndefined();
+            expect(currentFrame()?.holds ?? []).toEqual([]);
             (await rlock.acquire()).release();
           }),
         );
@@ -169,11 +170,25 @@ export function describeTaskTrackingContract(label: string, hooks: ContractHooks
       expect(lock.locked).toBe(false);
     });
 
-    it('semaphore holds taken with withLock are tracked in the frame', async () => {
+    it('Lock and Semaphore holds enter the frame only while a probe (the detector) reads frames', async () => {
+      const expected = probe === undefined ? undefined : ['Semaphore'];
       const sem = new Semaphore(2);
       // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose
       await sem.withLock(async () => {
-        expect(currentFrame()?.holds.map((h) => h.lock.kind)).toEqual(['Semaphore']);
+        expect(currentFrame()?.holds.map((h) => h.lock.kind)).toEqual(expected);
+      });
+      const lock = new Lock();
+      {
+        using _guard = await lock.acquire();
+        expect(currentFrame()?.holds.map((h) => h.lock.kind)).toEqual(probe === undefined ? undefined : ['Lock']);
+      }
+      expect(currentFrame()).toBeUndefined();
+    });
+
+    it('RLock holds always enter the frame: ownership reads it', async () => {
+      const rlock = new RLock();
+      await rlock.withLock(async () => {
+        expect(currentFrame()?.holds.map((h) => h.lock.kind)).toEqual(['RLock']);
       });
       expect(currentFrame()).toBeUndefined();
     });

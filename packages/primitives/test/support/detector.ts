@@ -17,11 +17,15 @@ export function cycleNames(cycle: { readonly locks: readonly { readonly name: st
   return cycle.locks.map((lock) => lock.name);
 }
 
-/** Enables a reset detector for this test; the suite's afterEach disables it. */
+/**
+ * Enables a reset detector for this test; the suite's afterEach disables it. Deadlocks are broken
+ * at once (`deadlockGrace: 0`) unless the test asks for a grace period: the grace itself is tested
+ * in detector-deadlock-grace.test.ts.
+ */
 export function enableFresh(options: DetectorEnableOptions = {}): void {
   detector.disable();
   detector.reset();
-  detector.enable({ onWarning: () => undefined, ...options });
+  detector.enable({ onWarning: () => undefined, deadlockGrace: 0, ...options });
 }
 
 /** Registers an afterEach that disables and resets the detector. */

@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { enclosingFunction } from '../../analysis/estree.ts';
-import { bindingName } from '../../analysis/held-set.ts';
+import { enclosingFunction } from './estree.ts';
+import { bindingName } from './held-set.ts';
 
 /** Where an acquire's result goes. */
 export type AcquisitionSite =
