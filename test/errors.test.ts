@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { filesUnder, fromRoot, repoRoot, workspacePackages } from './support/workspace.ts';
@@ -20,10 +20,35 @@ interface DeclaredCode {
 
 const CODE_SCHEME = /^ERR_INTERLOCK_[A-Z0-9]+(?:_[A-Z0-9]+)*$/;
 
-function documentedCodes(): DocumentedCode[] {
+/** The table rows (`| \`ERR_…\` | …`) of one `## heading` section of docs/errors.md. */
+function codeRows(heading: string): string[] {
   const text = readFileSync(join(repoRoot, 'docs/errors.md'), 'utf8');
-  const section = text.slice(text.indexOf('## All codes'));
-  const rows = section.split('\n').filter((line) => /^\| `ERR_/.test(line));
+  const start = text.indexOf(`## ${heading}`);
+  if (start === -1) return [];
+  const next = text.indexOf('\n## ', start + 1);
+  const section = text.slice(start, next === -1 ? undefined : next);
+  return section.split('\n').filter((line) => /^\| `ERR_/.test(line));
+}
+
+/** Codes of process warnings (`process.emitWarning(…, { code })`): no class, their own table. */
+function warningCodes(): string[] {
+  return codeRows('Process warnings').map((row) => /`([^`]+)`/.exec(row)?.[1] ?? '');
+}
+
+/** `code: 'ERR_INTERLOCK_…'` passed as a warning's code in a package's sources. */
+function emittedWarningCodes(): string[] {
+  const codes: string[] = [];
+  for (const pkg of workspacePackages()) {
+    for (const file of filesUnder(join(pkg.path, 'src'), (name) => name.endsWith('.ts'))) {
+      const text = readFileSync(file, 'utf8');
+      for (const [, code = ''] of text.matchAll(/\bcode: '(ERR_INTERLOCK_[A-Z0-9_]+)'/g)) codes.push(code);
+    }
+  }
+  return codes;
+}
+
+function documentedCodes(): DocumentedCode[] {
+  const rows = codeRows('All codes');
   return rows.map((row) => {
     const [code = '', className = '', packageDir = ''] = row
       .split('|')
@@ -46,6 +71,22 @@ function declaredCodes(): DeclaredCode[] {
     }
   }
   return declared;
+}
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+// The entry points an error class may be exported from: the package's main entry, and the
+// worker_threads entry (`@interlock/primitives/threads`) where a package has one.
+const ERROR_ENTRIES = ['src/index.ts', 'src/threads/index.ts'];
+
+async function exportedClass(packageDir: string, className: string): Promise<ErrorClass | undefined> {
+  for (const entryFile of ERROR_ENTRIES) {
+    const path = join(repoRoot, 'packages', packageDir, entryFile);
+    if (!existsSync(path)) continue;
+    const entry = (await import(path)) as Record<string, unknown>;
+    if (typeof entry[className] === 'function') return entry[className] as ErrorClass;
+  }
+  return undefined;
 }
 
 describe('error codes', () => {
@@ -86,8 +127,7 @@ describe('error codes', () => {
     const core = (await import(join(repoRoot, 'packages/core/src/index.ts'))) as Record<string, unknown>;
     const base = core['InterlockError'] as abstract new (...args: never[]) => Error;
     for (const { code, className, packageDir } of documented) {
-      const entry = (await import(join(repoRoot, 'packages', packageDir, 'src/index.ts'))) as Record<string, unknown>;
-      const errorClass = entry[className] as (abstract new (...args: never[]) => Error) | undefined;
+      const errorClass = await exportedClass(packageDir, className);
       expect(errorClass, `${className} is not exported by packages/${packageDir}`).toBeTypeOf('function');
       expect(errorClass?.prototype, className).toBeInstanceOf(base);
       const declaredHere = declared.find((entry) => entry.className === className);
@@ -107,8 +147,13 @@ describe('error codes', () => {
     }
   });
 
+  it('every warning code the sources emit is in the process-warnings table, and only those', () => {
+    expect([...new Set(emittedWarningCodes())].sort()).toEqual([...warningCodes()].sort());
+    for (const code of warningCodes()) expect(code).toMatch(CODE_SCHEME);
+  });
+
   it('every ERR_ code named in the docs and READMEs is in the table', () => {
-    const known = new Set(documented.map((entry) => entry.code));
+    const known = new Set([...documented.map((entry) => entry.code), ...warningCodes()]);
     const markdown = [
       ...filesUnder(join(repoRoot, 'docs'), (name) => name.endsWith('.md')),
       ...filesUnder(join(repoRoot, 'packages'), (name) => name.endsWith('.md')),
