@@ -4,7 +4,13 @@ import { defineConfig } from 'vitest/config';
 // In CI a JSON report is written as well, for .ci/run's "N passed, N failed" line.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'packages/primitives/bench', 'packages/primitives/test/threads', 'fixtures'],
+    projects: [
+      'packages/*',
+      'packages/primitives/bench',
+      'packages/primitives/test/threads',
+      'fixtures',
+      'test',
+    ],
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: process.env.CI ? { json: '.vitest-results.json' } : undefined,
   },

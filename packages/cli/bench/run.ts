@@ -1,14 +1,14 @@
 /**
  * How long `interlock report` and `interlock merge` take on large reports.
  *
- *   pnpm --filter @interlock/cli bench            # the table
- *   pnpm exec node packages/cli/bench/run.ts --rounds 3
+ * pnpm --filter @interlock/cli bench # the table pnpm exec node packages/cli/bench/run.ts --rounds
+ * 3
  *
  * Each case runs the CLI in-process (`run()`: read the file, validate it, render, write the output
- * file atomically — everything but Node's start-up), best of `--rounds` runs. The baseline, measured
- * in the same run on the same file, is the floor for any tool that reads a report: `JSON.parse`
- * of the file plus `JSON.stringify` of the result. Targets (issue 10): a 10,000-lock, 50,000-edge
- * report to text and to HTML under 1 s each; merging 20 such reports under 2 s.
+ * file atomically — everything but Node's start-up), best of `--rounds` runs. The baseline,
+ * measured in the same run on the same file, is the floor for any tool that reads a report:
+ * `JSON.parse` of the file plus `JSON.stringify` of the result. Targets (issue 10): a 10,000-lock,
+ * 50,000-edge report to text and to HTML under 1 s each; merging 20 such reports under 2 s.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,12 +2,10 @@
  * The CLI's own failures. Each becomes one line on stderr and exit status 2; none is ever shown
  * with a stack. Report-content problems reuse core's `ReportFormatError`.
  */
+import { InterlockError } from '@interlock/core';
 
 /** Why the CLI could not do what it was asked, in one line that names the file. */
-export abstract class CliError extends Error {
-  /** Stable and specific to the failure (listed in docs/cli.md). */
-  abstract readonly code: `ERR_INTERLOCK_${string}`;
-}
+export abstract class CliError extends InterlockError {}
 
 /** A failure about one file; the message starts with the file's name. */
 abstract class FileError extends CliError {

@@ -17,6 +17,7 @@ import { cli } from './run-cli.ts';
 
 const exec = promisify(execFile);
 const BIN = path.resolve(import.meta.dirname, '../bin/interlock.js');
+// eslint-disable-next-line no-control-regex -- an ANSI escape is exactly what it looks for
 const ANSI = /\u001b\[/;
 
 describe('interlock report: exit codes', () => {

@@ -1,4 +1,4 @@
-/// <reference lib="dom" />
+// / <reference lib="dom" />
 /**
  * The HTML report in a real Chromium (Debian's `chromium`, driven by playwright-core): every lock
  * and cycle is drawn, clicking an edge shows its sites, hostile names stay text, and the page makes

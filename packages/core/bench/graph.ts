@@ -102,10 +102,9 @@ function measure(shape: Shape, edgeCount: number, probes: number): Row {
     for (const [from, to] of extra) graph.removeEdge(from, to);
   }
   const newEdgeNs = batches.sort((a, b) => a - b)[Math.floor(chunks / 2)]!;
-  let start = 0;
   // Edges that close a cycle (each the reverse of an existing one), refused for the first time.
   const reversed = base.slice(0, probes);
-  start = performance.now();
+  const start = performance.now();
   for (const [from, to] of reversed) if (graph.addEdge(to, from, () => null) === undefined) throw new Error('bench bug: no cycle');
   const refusedEdgeNs = ((performance.now() - start) * 1e6) / reversed.length;
   // Known edges: the detector's fast path is this lookup.
@@ -164,5 +163,6 @@ for (const shape of ['layered', 'random'] as const) {
     );
   }
 }
-console.log('\nDetector, every edge known (beforeAcquire + holdAcquired + holdReleased, one hold object per acquisition; best of 5 runs of 1e6)');
+console.log('\nDetector, every edge known (beforeAcquire + holdAcquired + holdReleased, ' +
+    'one hold object per acquisition; best of 5 runs of 1e6)');
 for (const { depth, ns } of detectorFastPath()) console.log(`  holding ${depth} lock(s): ${ns.toFixed(0)} ns per acquisition`);

@@ -18,7 +18,10 @@ export function describeValue(value: unknown): string {
       ? `an instance of ${constructorName}`
       : 'an object';
   }
-  return String(value);
+  if (typeof value === 'symbol') return value.toString();
+  if (value === undefined) return 'undefined';
+  // What is left: a number or a boolean.
+  return `${value as number | boolean}`;
 }
 
 /** Throws the house error: `'type'` → TypeError, `'range'` → RangeError. */
@@ -27,7 +30,9 @@ export function invalidArgument(kind: 'type' | 'range', name: string, expected: 
   throw kind === 'type' ? new TypeError(message) : new RangeError(message);
 }
 
-/** An optional options bag: an object or `undefined` (catches `enable('warn')`, `new Lock('a')`). */
+/**
+ * An optional options bag: an object or `undefined` (catches `enable('warn')`, `new Lock('a')`).
+ */
 export function validateOptionsBag(value: unknown, name = 'options'): asserts value is object | undefined {
   if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
     invalidArgument('type', name, 'an object', value);

@@ -102,7 +102,7 @@ export class Detector implements LockProbe, NodeKeeper {
    *
    * @throws {LockOrderError} with `onCycle: 'throw'`, an edge would close a cycle; nothing was recorded.
    * @returns a site capture to hand to {@link holdAcquired} (and {@link waitStart}) when one was
-   *   taken, otherwise `undefined`.
+   * taken, otherwise `undefined`.
    */
   beforeAcquire(held: readonly Hold[], node: LockNode, reentry: boolean, blocking = true): AcquireSite {
     const options = this.#options;
@@ -144,7 +144,10 @@ export class Detector implements LockProbe, NodeKeeper {
     node.holdStates.set(hold, state);
   }
 
-  /** The hold ended (released, or suspended by a Condition wait). Clears its watchdog. O(holds of the lock). */
+  /**
+   * The hold ended (released, or suspended by a Condition wait). Clears its watchdog. O(holds of
+   * the lock).
+   */
   holdReleased(hold: Hold): void {
     const node = hold.lock;
     const holds = node.holds;
@@ -249,7 +252,9 @@ export class Detector implements LockProbe, NodeKeeper {
     };
   }
 
-  /** Everything seen so far as a plain-JSON {@link LockGraphReport}. O(locks + edges + findings). */
+  /**
+   * Everything seen so far as a plain-JSON {@link LockGraphReport}. O(locks + edges + findings).
+   */
   snapshot(): LockGraphReport {
     const edges: ReportEdge[] = [];
     for (const [from, to, record] of this.#graph.edges()) edges.push(reportEdge(from, to, record));
@@ -371,10 +376,10 @@ export class Detector implements LockProbe, NodeKeeper {
   }
 
   /**
-   * Where `hold` (an entry of `held`, a task's holds in acquisition order) was taken. Exact when its
-   * acquisition captured a stack. Otherwise: for a nested hold, where its lock was first requested
-   * under the lock held just before it (that edge's acquirer site); for an outermost hold, the
-   * lock's first outermost acquisition. Slow path only.
+   * Where `hold` (an entry of `held`, a task's holds in acquisition order) was taken. Exact when
+   * its acquisition captured a stack. Otherwise: for a nested hold, where its lock was first
+   * requested under the lock held just before it (that edge's acquirer site); for an outermost
+   * hold, the lock's first outermost acquisition. Slow path only.
    */
   #holdSite(node: LockNode, hold: Hold, held: readonly Hold[]): SiteCapture | undefined {
     const exact = node.holdStates.get(hold)?.site;

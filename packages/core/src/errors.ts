@@ -1,6 +1,24 @@
 import { quoteText } from './escape.ts';
 import type { Cycle, CycleLock } from './report.ts';
 
+/**
+ * The base of every error interlock throws or warns with, in every package. Each failure has its
+ * own subclass with a stable `code` of the form `ERR_INTERLOCK_<SPECIFIC>` (for programs; listed
+ * in docs/errors.md) and a `name` (for people). Instances are never shared: every throw builds a
+ * fresh error with its own stack.
+ *
+ * @example
+ * ```ts
+ * try { await work(); } catch (error) {
+ *   if (error instanceof InterlockError && error.code === 'ERR_INTERLOCK_LOCK_ORDER') retryLater();
+ * }
+ * ```
+ */
+export abstract class InterlockError extends Error {
+  /** Stable and specific to the failure; never reused for another one. */
+  abstract readonly code: `ERR_INTERLOCK_${string}`;
+}
+
 /** A lock's name in a message: quoted, with controls escaped, so a message stays one line. */
 function quoted(lock: CycleLock | undefined): string {
   return lock === undefined ? '"?"' : quoteText(lock.name);
@@ -22,8 +40,9 @@ function lockList(locks: readonly CycleLock[]): string {
  * }
  * ```
  */
-export class LockOrderError extends Error {
-  readonly code = 'ERR_LOCK_ORDER';
+export class LockOrderError extends InterlockError {
+  readonly code = 'ERR_INTERLOCK_LOCK_ORDER' as const;
+  override readonly name = 'LockOrderError';
   /** The cycle, closing edge last (see {@link Cycle}). */
   readonly cycle: Cycle;
 
@@ -35,7 +54,6 @@ export class LockOrderError extends Error {
         `reverses an order seen before (${lockList([...cycle.locks, ...cycle.locks.slice(0, 1)])})`,
       options,
     );
-    this.name = 'LockOrderError';
     this.cycle = cycle;
   }
 }
@@ -54,8 +72,9 @@ export interface DeadlockErrorOptions extends ErrorOptions {
  * non-reentrant lock it holds. One waiter's acquire rejects with this error (whatever `onCycle`
  * is) so the others can proceed.
  */
-export class DeadlockError extends Error {
-  readonly code = 'ERR_DEADLOCK';
+export class DeadlockError extends InterlockError {
+  readonly code = 'ERR_INTERLOCK_DEADLOCK' as const;
+  override readonly name = 'DeadlockError';
   /** The wait-for cycle: each edge is a blocked task holding `from` and waiting for `to`. */
   readonly cycle: Cycle;
 
@@ -67,46 +86,45 @@ export class DeadlockError extends Error {
           ? `Deadlock: re-acquiring ${quoted(cycle.locks[0])}, which this task already holds and which is not reentrant`
         : `Deadlock: tasks are blocked waiting for each other (${lockList([...cycle.locks, ...cycle.locks.slice(0, 1)])})`;
     super(message, options);
-    this.name = 'DeadlockError';
     this.cycle = cycle;
   }
 }
 
 /** A lock was held longer than `holdTimeout`. Delivered as a warning, never thrown. */
-export class LongHoldWarning extends Error {
-  readonly code = 'ERR_LONG_HOLD';
+export class LongHoldWarning extends InterlockError {
+  readonly code = 'ERR_INTERLOCK_LONG_HOLD' as const;
+  override readonly name = 'LongHoldWarning';
   /** Id of the lock. */
   readonly lockId: string;
 
   constructor(lock: CycleLock, limit: number, where: string | undefined) {
     super(`Lock ${quoted(lock)} held longer than ${limit} ms${where === undefined ? '' : `; taken at ${where}`}`);
-    this.name = 'LongHoldWarning';
     this.lockId = lock.id;
   }
 }
 
 /** A task waited on a lock longer than `holdTimeout`. Delivered as a warning, never thrown. */
-export class LongWaitWarning extends Error {
-  readonly code = 'ERR_LONG_WAIT';
+export class LongWaitWarning extends InterlockError {
+  readonly code = 'ERR_INTERLOCK_LONG_WAIT' as const;
+  override readonly name = 'LongWaitWarning';
   /** Id of the lock. */
   readonly lockId: string;
 
   constructor(lock: CycleLock, limit: number, where: string | undefined) {
     super(`Waited longer than ${limit} ms for lock ${quoted(lock)}${where === undefined ? '' : `; requested at ${where}`}`);
-    this.name = 'LongWaitWarning';
     this.lockId = lock.id;
   }
 }
 
 /** A report file could not be read as a `LockGraphReport` version 1. */
-export class ReportFormatError extends Error {
-  readonly code = 'ERR_REPORT_FORMAT';
+export class ReportFormatError extends InterlockError {
+  readonly code = 'ERR_INTERLOCK_REPORT_FORMAT' as const;
+  override readonly name = 'ReportFormatError';
   /** The file (or label) that was being read. */
   readonly fileName: string;
 
   constructor(fileName: string, problem: string, options?: ErrorOptions) {
     super(`${fileName}: ${problem}`, options);
-    this.name = 'ReportFormatError';
     this.fileName = fileName;
   }
 }

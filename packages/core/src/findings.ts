@@ -1,4 +1,6 @@
-/** What the detector has found so far: cycles, deadlocks, long holds. Bounded by distinct findings. */
+/**
+ * What the detector has found so far: cycles, deadlocks, long holds. Bounded by distinct findings.
+ */
 import type { LockNode } from './lock-node.ts';
 import {
   REPORT_VERSION,
@@ -22,7 +24,9 @@ export interface PendingEdge {
   readonly acquirer: SiteCapture | undefined;
 }
 
-/** Resolves sites and builds a plain-JSON {@link Cycle} (locks in the order of `edges`' sources). */
+/**
+ * Resolves sites and builds a plain-JSON {@link Cycle} (locks in the order of `edges`' sources).
+ */
 export function buildCycle(edges: readonly PendingEdge[]): Cycle {
   return {
     locks: edges.map((edge) => ({ id: edge.from.id, name: edge.from.name })),

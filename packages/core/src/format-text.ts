@@ -22,8 +22,8 @@ export interface FormatOptions {
 
 /**
  * Renders a report.
- * @param format - `'text'`: lockdep-style, one section per cycle and deadlock, then long holds and a
- *   summary line. `'json'`: the report itself, pretty-printed.
+ * @param format - `'text'`: lockdep-style, one section per cycle and deadlock, then long holds
+ *   and a summary line. `'json'`: the report itself, pretty-printed.
  * @default format 'text'
  * @example
  * ```ts

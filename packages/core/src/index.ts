@@ -13,6 +13,7 @@ export { DEFAULT_DEADLOCK_GRACE, resolveOptions, type DetectorOptions, type Dete
 export { defaultFrameFilters, sourceDirectory, userSite, type FrameFilter } from './sites.ts';
 export {
   DeadlockError,
+  InterlockError,
   type DeadlockErrorOptions,
   LockOrderError,
   LongHoldWarning,

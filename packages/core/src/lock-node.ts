@@ -5,6 +5,7 @@
  * Nothing translates it on the way.
  */
 import { formatSite, type ReportLock, type Site } from './report.ts';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- named by the {@link}s below
 import type { LockProbe } from './probe.ts';
 import { SiteCapture, defaultFrameFilters, userSite } from './sites.ts';
 
@@ -43,11 +44,15 @@ export interface LockInfo {
   readonly owner?: object;
 }
 
-/** One hold of a lock, as the detector reads it. Lock implementations keep their own hold records. */
+/**
+ * One hold of a lock, as the detector reads it. Lock implementations keep their own hold records.
+ */
 export interface Hold {
   /** The lock this is a hold of. */
   readonly lock: LockNode;
-  /** `false` once released, and while suspended (a Condition waiting): the detector ignores it then. */
+  /**
+   * `false` once released, and while suspended (a Condition waiting): the detector ignores it then.
+   */
   readonly live: boolean;
 }
 

@@ -69,7 +69,7 @@ export function mergeReports(reports: readonly LockGraphReport[]): LockGraphRepo
       const to = map(edge.to);
       if (from === to) continue;
       let targets = edges.get(from);
-      if (targets === undefined) edges.set(from, (targets = new Map()));
+      if (targets === undefined) edges.set(from, (targets = new Map<string, MergedEdge>()));
       const known = targets.get(to);
       if (known === undefined) targets.set(to, { holder: edge.holder, acquirer: edge.acquirer, count: edge.count ?? 1 });
       else {

@@ -118,6 +118,6 @@ export function resolveOptions(options: DetectorOptions = {}, base?: ResolvedOpt
     holdTimeout,
     deadlockGrace,
     onWarning: onWarning as ResolvedOptions['onWarning'],
-    frameFilters: frameFilters as readonly FrameFilter[],
+    frameFilters: frameFilters,
   };
 }

@@ -1,13 +1,13 @@
 /**
  * The seam between lock implementations and the detector: one typed interface, implemented by
  * {@link Detector} itself, that every lock calls around every acquisition (go-deadlock's single
- * funnel). A lock passes its {@link LockNode} and its own hold records (anything shaped as a
- * {@link Hold}); the detector decides everything else. Call order for one acquisition:
+ * funnel). A lock passes its {@link LockNode} and its own hold records (anything shaped as a {@link
+ * Hold}); the detector decides everything else. Call order for one acquisition:
  *
  * 1. `beforeAcquire(held, lock, reentry, blocking)` before it queues or takes anything; it may
  *    throw `LockOrderError` (then take and queue nothing). Returns an opaque {@link AcquireSite}.
- * 2. If it must wait: `ticket = waitStart(held, lock, reject, site)`, and `waitEnd(ticket)` when the
- *    wait ends in any way. The detector may call `reject` once, never synchronously, with a
+ * 2. If it must wait: `ticket = waitStart(held, lock, reject, site)`, and `waitEnd(ticket)` when
+ *    the wait ends in any way. The detector may call `reject` once, never synchronously, with a
  *    `DeadlockError`: fail that waiter as if aborted (it takes nothing).
  * 3. `holdAcquired(hold, site)` when the hold exists; `holdReleased(hold)` when it ends.
  */

@@ -27,7 +27,10 @@ export type FrameFilter = string | RegExp;
  *
  * @example
  * ```ts
- * const ownFrames = [...defaultFrameFilters, sourceDirectory(import.meta.url) ?? '/my-lock-wrapper/'];
+ * const ownFrames = [
+ *   ...defaultFrameFilters,
+ *   sourceDirectory(import.meta.url) ?? '/my-lock-wrapper/',
+ * ];
  * ```
  */
 export function sourceDirectory(moduleUrl: string): string | undefined {

@@ -9,19 +9,16 @@ import { REPORT_VERSION, type LockGraphReport } from './report.ts';
 type Json = unknown;
 
 /** Thrown inside the checker, turned into a {@link ReportFormatError} with the file name. */
-class Problem {
-  readonly message: string;
-  constructor(message: string) {
-    this.message = message;
-  }
-}
+/** A problem found in the report; caught below and rethrown as a ReportFormatError. */
+class Problem extends Error {}
 
 function describe(value: Json): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return quoteText(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'object') return 'an object';
-  return String(value);
+  // What is left of JSON: a number or a boolean.
+  return `${value as number | boolean}`;
 }
 
 function fail(path: string, expected: string, value: Json): never {

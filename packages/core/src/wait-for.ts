@@ -22,7 +22,9 @@ export interface Waiter<L, H> {
   readonly held: readonly H[];
 }
 
-/** One step of a deadlock: `waiter` holds `hold`, a hold of the lock the previous waiter waits on. */
+/**
+ * One step of a deadlock: `waiter` holds `hold`, a hold of the lock the previous waiter waits on.
+ */
 export interface DeadlockStep<W, H> {
   readonly waiter: W;
   readonly hold: H;
@@ -36,7 +38,9 @@ export interface DeadlockStep<W, H> {
  * reachable from it.
  */
 export class WaitForGraph<L, H, W extends Waiter<L, H>> {
-  /** For every hold held by at least one blocked waiter: those waiters. Never holds an empty set. */
+  /**
+   * For every hold held by at least one blocked waiter: those waiters. Never holds an empty set.
+   */
   readonly #byHold = new Map<H, Set<W>>();
   /** R_L for a lock. */
   readonly #holdsOf: (lock: L) => Iterable<H>;

@@ -25,7 +25,7 @@ describe('Detector: lock-order cycles', () => {
     }
     expect(error).toBeInstanceOf(LockOrderError);
     const cycle = (error as LockOrderError).cycle;
-    expect((error as LockOrderError).code).toBe('ERR_LOCK_ORDER');
+    expect((error as LockOrderError).code).toBe('ERR_INTERLOCK_LOCK_ORDER');
     expect((error as LockOrderError).name).toBe('LockOrderError');
     expect((error as LockOrderError).message).toContain('"a"');
     expect((error as LockOrderError).message).toContain('"b"');
@@ -183,7 +183,8 @@ describe('Detector: lock-order cycles', () => {
     const holdOf = (node: typeof a): Hold => ({ lock: node, live: true });
     // `beforeAcquire` returns the capture it took, `undefined` when it took none.
     expect(detector.beforeAcquire([], a, false)).toBeInstanceOf(SiteCapture); // first outermost a
-    expect(detector.beforeAcquire([holdOf(a)], b, false)).toBeInstanceOf(SiteCapture); // new edge a → b
+    // new edge a → b
+    expect(detector.beforeAcquire([holdOf(a)], b, false)).toBeInstanceOf(SiteCapture);
     for (let index = 0; index < 3; index++) {
       expect(detector.beforeAcquire([], a, false)).toBeUndefined();
       expect(detector.beforeAcquire([holdOf(a)], b, false)).toBeUndefined(); // known edge
@@ -222,7 +223,7 @@ describe('Detector: self-deadlock', () => {
       expect(reject).toHaveBeenCalledTimes(1);
       const error: unknown = reject.mock.calls[0]![0];
       expect(error).toBeInstanceOf(DeadlockError);
-      expect((error as DeadlockError).code).toBe('ERR_DEADLOCK');
+      expect((error as DeadlockError).code).toBe('ERR_INTERLOCK_DEADLOCK');
       expect((error as DeadlockError).cycle.edges).toMatchObject([{ from: a.id, to: a.id }]);
       expect(detector.deadlocks()).toHaveLength(1);
       expect(t.held).toHaveLength(1);
@@ -460,7 +461,8 @@ describe('Detector: bounded memory and forgetting', () => {
     expect(report.cycles).toHaveLength(1);
     expect(report.locks.map((entry) => entry.name).sort()).toEqual(['a', 'b', 'c']);
     expect(report.edges.map((edge) => [edge.from, edge.to])).toEqual([[b.id, c.id]]);
-    // With `a` gone, `c → b` still closes b → c → b; an acquisition of a forgotten lock adds nothing.
+    // With `a` gone, `c → b` still closes b → c → b; an acquisition of a forgotten lock adds
+    // nothing.
     nest(task, c, b);
     expect(detector.cycles()).toHaveLength(2);
     nest(task, a, c);

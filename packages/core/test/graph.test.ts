@@ -113,7 +113,8 @@ describe('LockOrderGraph', () => {
       );
     fc.assert(
       fc.property(dagEdges, ([, pairs, labels]) => {
-        // A hidden order (`rank`) makes every edge point forward: acyclic whatever the insertion order.
+        // A hidden order (`rank`) makes every edge point forward: acyclic whatever the insertion
+        // order.
         const rank = (node: number): number => labels[node]! * 1000 + node;
         const graph = new LockOrderGraph<number, null>();
         for (const [a, b] of pairs) {

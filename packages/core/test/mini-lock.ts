@@ -40,7 +40,8 @@ export class MiniLock {
           },
         };
         this.#queue.push(entry);
-        const ticket = detector.waitStart(held, this.node, entry.fail, site); // 2. may reject (in a microtask)
+        // 2. may reject (in a microtask)
+        const ticket = detector.waitStart(held, this.node, entry.fail, site);
       });
     }
     const hold: MiniHold = { lock: this.node, live: true };
@@ -60,7 +61,7 @@ export class MiniLock {
     }
   }
 
-  async withLock<T>(held: readonly MiniHold[], body: (held: readonly MiniHold[]) => Promise<T>): Promise<T> {
+  async withLock<T>(held: readonly MiniHold[], body: (held: readonly MiniHold[]) => T | Promise<T>): Promise<T> {
     const hold = await this.acquire(held);
     try {
       return await body([...held, hold]);

@@ -26,7 +26,7 @@ function expectProblem(value: unknown, message: string): void {
     error = caught;
   }
   expect(error).toBeInstanceOf(ReportFormatError);
-  expect((error as ReportFormatError).code).toBe('ERR_REPORT_FORMAT');
+  expect((error as ReportFormatError).code).toBe('ERR_INTERLOCK_REPORT_FORMAT');
   expect((error as ReportFormatError).fileName).toBe('shard-1.json');
   expect((error as Error).message).toBe(`shard-1.json: ${message}`);
 }
@@ -65,7 +65,7 @@ describe('LockGraphReport', () => {
   });
 
   it('keyName replaces the name in the key (generated per-instance names are not identities)', () => {
-    const { detector } = setup();
+    setup();
     const site = { file: '/app/bank.ts', line: 7, column: 15 };
     expect(new LockNode({ exclusive: true, name: 'Lock#12', keyName: 'Lock', kind: 'Lock', reentrant: false, site }).key).toBe('Lock@/app/bank.ts:7:15');
     expect(new LockNode({ exclusive: true, name: 'Lock#13', keyName: 'Lock', kind: 'Lock', reentrant: false }).key).toBe('Lock');

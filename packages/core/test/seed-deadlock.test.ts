@@ -20,7 +20,7 @@ function scenario(detector: Detector, order: 'inverted' | 'ordered') {
     lockA.withLock([], async (held) => {
       aHeld.set();
       await bHeld.wait;
-      await lockB.withLock(held, async () => void log.push('thread 1 processing'));
+      await lockB.withLock(held, () => void log.push('thread 1 processing'));
     });
   // Inverted: the seed's thread_2 (b, pause, a). Ordered: the seed's fix (a, pause, b); it
   // announces itself first, since it cannot take `lock_a` before thread 1 is done with it.
@@ -30,12 +30,12 @@ function scenario(detector: Detector, order: 'inverted' | 'ordered') {
           lockB.withLock([], async (held: readonly MiniHold[]) => {
             bHeld.set();
             await aHeld.wait;
-            await lockA.withLock(held, async () => void log.push('thread 2 processing'));
+            await lockA.withLock(held, () => void log.push('thread 2 processing'));
           })
       : () => {
           bHeld.set();
           return lockA.withLock([], async (held: readonly MiniHold[]) => {
-            await lockB.withLock(held, async () => void log.push('thread 2 processing'));
+            await lockB.withLock(held, () => void log.push('thread 2 processing'));
           });
         };
   return { run: () => Promise.allSettled([thread1(), thread2()]), log, lockA, lockB };
@@ -79,7 +79,7 @@ describe('the seed deadlock', () => {
     const detector = new Detector({ onCycle: 'record', frameFilters: ['/packages/core/src/', 'node:internal', '/mini-lock.ts'] });
     await scenario(detector, 'inverted').run();
     const report = detector.snapshot();
-    const text = formatReport({ ...report, generatedAt: undefined } as typeof report, 'text', { cwd: process.cwd() });
+    const text = formatReport({ ...report, generatedAt: undefined }, 'text', { cwd: process.cwd() });
     const stable = text.replaceAll(/L\d+/g, 'L#').replaceAll(/\S*seed-deadlock\.test\.ts/g, 'seed-deadlock.test.ts');
     expect(stable).toMatchSnapshot();
     for (const edge of report.cycles[0]!.edges) {

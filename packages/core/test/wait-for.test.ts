@@ -26,7 +26,8 @@ function stuckSet(waiters: readonly TestWaiter[], holdsOf: (lock: number) => rea
 
 describe('WaitForGraph', () => {
   it('fuzz: rejects a new waiter exactly when brute force finds it stuck, and the cycle is real', () => {
-    // Locks 0..5, each with 0..2 live holds named "lock:index"; waiters hold some of them and wait on a lock.
+    // Locks 0..5, each with 0..2 live holds named "lock:index"; waiters hold some of them and wait
+    // on a lock.
     const scenario = fc.record({
       holdCounts: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 6, maxLength: 6 }),
       waiters: fc.array(fc.record({ lock: fc.nat(5), held: fc.uniqueArray(fc.tuple(fc.nat(5), fc.nat(1)), { maxLength: 3 }) }), {
@@ -54,7 +55,8 @@ describe('WaitForGraph', () => {
             registered.push(waiter);
             return;
           }
-          // Each step's waiter holds a hold of the lock the previous waiter waits on; it ends at `waiter`.
+          // Each step's waiter holds a hold of the lock the previous waiter waits on; it ends at
+          // `waiter`.
           let previous = waiter;
           for (const step of steps) {
             expect(holdsOf(previous.lock)).toContain(step.hold);

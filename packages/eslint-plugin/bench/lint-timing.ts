@@ -12,10 +12,10 @@
  *   pnpm exec node packages/eslint-plugin/bench/lint-timing.ts [--corpus=rxjs|locks|synthetic] [--scaling] [--runs=N] [--check]
  *
  * Times come from ESLint's `stats` (the numbers `TIMING=all` prints): rule creation plus every
- * listener call. The type checker is lazy, so whichever rule asks about a declaration first
- * pays for checking it; each run therefore happens in both orders (ours first, theirs first),
- * each in a fresh process with a fresh program, and the worse ratio is the one we report.
- * `--check` exits 1 when that ratio misses the target.
+ * listener call. The type checker is lazy, so whichever rule asks about a declaration first pays
+ * for checking it; each run therefore happens in both orders (ours first, theirs first), each in a
+ * fresh process with a fresh program, and the worse ratio is the one we report. `--check` exits 1
+ * when that ratio misses the target.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -77,8 +77,8 @@ async function measure(corpusKey: string, order: Order): Promise<Measurement> {
         {
           files: ['**/*.ts'],
           plugins: {
-            [PLUGIN_NAMESPACE]: plugin as never,
-            '@typescript-eslint': tseslint.plugin as never,
+            [PLUGIN_NAMESPACE]: plugin,
+            '@typescript-eslint': tseslint.plugin,
           },
           rules: rulesInOrder(order),
         },

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
-import plugin from '../src/index.ts';
+import plugin, { rules } from '../src/index.ts';
 
 const packageDir = join(import.meta.dirname, '..');
 const rulesDir = join(packageDir, 'src', 'rules');
 const docsDir = join(packageDir, 'docs', 'rules');
-const ruleEntries = Object.entries(plugin.rules);
+const ruleEntries = Object.entries(rules);
 
 type SchemaNode = { type?: unknown; description?: unknown; properties?: Record<string, SchemaNode>; items?: SchemaNode | SchemaNode[] };
 
@@ -25,7 +25,7 @@ function schemaProperties(node: SchemaNode, path: string): { path: string; schem
 
 describe('plugin shape', () => {
   it('has a name and version', () => {
-    expect(plugin.meta).toEqual({ name: '@interlock/eslint-plugin', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(plugin.meta).toEqual({ name: '@interlock/eslint-plugin', version: expect.stringMatching(/^\d+\.\d+\.\d+/) as string });
   });
 
   it('has one rule file per rule, named as the rule', () => {
@@ -59,8 +59,9 @@ export async function f() {
 }`;
     const messages = linter.verify(
       code,
-      // `files` comes from the user's TypeScript setup (typescript-eslint's configs), as in the README.
-      [plugin.configs.recommended as Linter.Config, { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser as Linter.Parser } }],
+      // `files` comes from the user's TypeScript setup (typescript-eslint's configs), as in the
+      // README.
+      [plugin.configs.recommended, { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }],
       'file.ts',
     );
     expect(messages.map((message) => [message.ruleId, message.line])).toEqual([['@interlock/no-self-deadlock', 5]]);

@@ -24,7 +24,7 @@ const seedFiles = existsSync(seedDir)
   : [];
 
 const knownRules = new Set(Object.keys(plugin.rules));
-const seedConfigs = [plugin.configs.recommended].flat() as Linter.Config[];
+const seedConfigs: Linter.Config[] = [plugin.configs.recommended];
 const enabledRules = new Set(
   seedConfigs.flatMap((config) =>
     Object.entries(config.rules ?? {})

@@ -1,3 +1,5 @@
+/* eslint-disable @interlock/no-unmanaged-acquire -- The benchmarks time the raw acquire/release
+   protocol itself, against async-mutex. */
 /**
  * What the detector wiring costs beyond the three issue-3 targets in cases/detector.ts: contended
  * hand-offs (every blocked wait enters the wait-for graph; a site is captured only for a waiter
@@ -20,7 +22,9 @@ function split(ops: number): number[] {
   return Array.from({ length: tasks }, (_, index) => Math.floor(ops / tasks) + (index < ops % tasks ? 1 : 0));
 }
 
-/** A subject whose samples run with the detector enabled with `options` (reset on its first sample). */
+/**
+ * A subject whose samples run with the detector enabled with `options` (reset on its first sample).
+ */
 function on(label: string, options: Parameters<typeof detector.enable>[0], run: (ops: number) => Promise<void>): Subject {
   let first = true;
   return {
@@ -104,25 +108,29 @@ const cases: BenchCase[] = [
   },
   {
     name: 'detector new edge per op',
-    measures: 'Take `outer`, then a lock created for this op: every op adds one new edge (graph insert + one stack capture); on vs off. The graph grows during the run.',
+    measures: 'Take `outer`, then a lock created for this op: every op adds one new edge (graph ' +
+      'insert + one stack capture); on vs off. The graph grows during the run.',
     ours: on('outer → fresh lock, detection on', {}, (ops) => newEdgeEachOp(outerOn, ops)),
     baseline: off('outer → fresh lock, detection off', (ops) => newEdgeEachOp(outerOff, ops)),
   },
   {
     name: 'instrument: runExclusive, detection off',
-    measures: '`instrument(new Mutex())` with the detector disabled vs a bare async-mutex Mutex: the Proxy and one check.',
+    measures: '`instrument(new Mutex())` with the detector disabled vs a bare async-mutex Mutex: the ' +
+      'Proxy and one check.',
     ours: off('instrumented Mutex.runExclusive, detection off', (ops) => runExclusiveLoop(wrappedOff, ops)),
     baseline: off('async-mutex Mutex.runExclusive', (ops) => runExclusiveLoop(raw, ops)),
   },
   {
     name: 'instrument: runExclusive, detection on',
-    measures: '`instrument(new Mutex())` with the detector enabled vs a bare async-mutex Mutex (hold tracked, callback run in the hold\'s frame).',
+    measures: '`instrument(new Mutex())` with the detector enabled vs a bare async-mutex Mutex (hold ' +
+      'tracked, callback run in the hold\'s frame).',
     ours: on('instrumented Mutex.runExclusive, detection on', {}, (ops) => runExclusiveLoop(wrappedOn, ops)),
     baseline: off('async-mutex Mutex.runExclusive', (ops) => runExclusiveLoop(raw, ops)),
   },
   {
     name: 'instrument: acquire/release, detection on',
-    measures: '`const release = await m.acquire(); release()` on an instrumented Mutex, detector enabled, vs bare async-mutex.',
+    measures: '`const release = await m.acquire(); release()` on an instrumented Mutex, detector ' +
+      'enabled, vs bare async-mutex.',
     ours: on('instrumented Mutex acquire/release, detection on', {}, (ops) => acquireReleaseLoop(wrappedForAcquire, ops)),
     baseline: off('async-mutex Mutex acquire/release', (ops) => acquireReleaseLoop(rawForAcquire, ops)),
   },

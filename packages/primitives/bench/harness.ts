@@ -60,7 +60,10 @@ export interface BenchCase {
 export interface HarnessOptions {
   /** Timed rounds per case (odd, so the median is one real round). @default 61 */
   readonly rounds: number;
-  /** Untimed rounds after calibration; their median per-op time refines each side's op count. @default 7 */
+  /**
+   * Untimed rounds after calibration; their median per-op time refines each side's op count.
+   * @default 7
+   */
   readonly warmupRounds: number;
   /**
    * Wall time one sample (of either side) should take, in ms. Short samples and many rounds beat
@@ -69,7 +72,10 @@ export interface HarnessOptions {
    * @default 5
    */
   readonly sampleMs: number;
-  /** Garbage collection forced before each sample (untimed); see the note at the top. @default 'minor' */
+  /**
+   * Garbage collection forced before each sample (untimed); see the note at the top. @default
+   * 'minor'
+   */
   readonly gc: GcMode;
   /** Called with a line of progress (to stderr, so `--json` stays clean). */
   readonly progress?: (line: string) => void;

@@ -73,7 +73,9 @@ export function buildReport(results: readonly CaseResult[], options: HarnessOpti
 
 const headers = ['case', 'ours (ns/op)', 'baseline (ns/op)', 'ratio', 'ratio IQR', 'target', 'result'] as const;
 
-/** One row per case; times are medians, the ratio and its IQR are over the per-round paired ratios. */
+/**
+ * One row per case; times are medians, the ratio and its IQR are over the per-round paired ratios.
+ */
 export function formatTable(results: readonly CaseResult[]): string {
   const rows = results.map((result) => [
     result.name,

@@ -1,12 +1,13 @@
 /**
  * interlock's primitives against async-mutex, measured in the same run.
  *
- *   pnpm --filter @interlock/primitives bench [-- --json]
- *   pnpm exec node packages/primitives/bench/run.ts [--json] [--filter lock]
+ * pnpm --filter @interlock/primitives bench [-- --json] pnpm exec node
+ * packages/primitives/bench/run.ts [--json] [--filter lock]
  *
  * To add a comparison, write a `cases/<topic>.ts` exporting a function that returns `BenchCase[]`
- * and spread it into `cases` below (as `cases/detector.ts` does for issue 3's detection on/off). A case is `{ name, measures, ours, baseline, target? }`; a `Subject`'s
- * `before`/`after` hooks run untimed around each of its samples (enable/disable the detector there).
+ * and spread it into `cases` below (as `cases/detector.ts` does for issue 3's detection on/off). A
+ * case is `{ name, measures, ours, baseline, target? }`; a `Subject`'s `before`/`after` hooks run
+ * untimed around each of its samples (enable/disable the detector there).
  */
 import { main } from './cli.ts';
 import { bindCases } from './cases/bind.ts';

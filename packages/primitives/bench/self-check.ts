@@ -1,3 +1,5 @@
+/* eslint-disable @interlock/no-unmanaged-acquire -- The benchmarks time the raw acquire/release
+   protocol itself, against async-mutex. */
 /**
  * Checks the harness itself, on async-mutex alone (no interlock code involved):
  *
@@ -88,4 +90,5 @@ for (const [index, check] of checks.entries()) {
   const shown = ratio === undefined ? `no ratio (${result?.reason ?? 'unknown'})` : ratio.toFixed(3);
   process.stdout.write(`${ok ? 'ok  ' : 'OFF '} ${check.benchCase.name}: ${shown}, expected ${check.expected} ± ${(check.tolerance * 100).toFixed(0)}%\n`);
 }
-process.stdout.write(healthy ? '\nHarness looks unbiased on this machine.\n' : '\nHarness is biased or the machine too noisy: rerun with more --rounds before trusting ratios.\n');
+process.stdout.write(healthy ? '\nHarness looks unbiased on this machine.\n' : '\nHarness is biased or the machine too noisy: ' +
+      'rerun with more --rounds before trusting ratios.\n');

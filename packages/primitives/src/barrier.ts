@@ -4,7 +4,9 @@ import { abortedBeforeStart, WaiterQueue, type WaitOptions, type Waiter } from '
 
 /** Options of the Barrier constructor. */
 export interface BarrierOptions {
-  /** Called once per pass by the last task to arrive, before any waiter is released. Not awaited. */
+  /**
+   * Called once per pass by the last task to arrive, before any waiter is released. Not awaited.
+   */
   action?: () => unknown;
   /**
    * Default timeout (ms) of every `wait` that does not pass its own.

@@ -9,7 +9,6 @@ import {
   defaultFrameFilters,
   formatReport,
   REPORT_VERSION,
-  resolveOptions,
   sourceDirectory,
   type Cycle,
   type DetectorOptions,
@@ -25,7 +24,9 @@ import { bindSite } from './internal/bound-holds.ts';
 import type { Hold } from './internal/task-context.ts';
 import { probe, setProbe } from './internal/probe.ts';
 
-/** Options of {@link InterlockDetector.enable}. Absent options take their defaults on every call. */
+/**
+ * Options of {@link InterlockDetector.enable}. Absent options take their defaults on every call.
+ */
 export interface DetectorEnableOptions {
   /**
    * What the acquisition that closes a lock-order cycle does. `'throw'`: it rejects with
@@ -182,7 +183,9 @@ export class InterlockDetector {
     setProbe(this.#engine);
   }
 
-  /** Stops checking; primitives go back to one `undefined` check per acquisition. Findings are kept. */
+  /**
+   * Stops checking; primitives go back to one `undefined` check per acquisition. Findings are kept.
+   */
   disable(): void {
     if (probe === this.#engine) setProbe(undefined);
   }

@@ -1,10 +1,12 @@
 /**
- * The error classes of `@interlock/primitives`. Each failure has its own class with a stable
- * `code` (for programs) and a `name` equal to the class name (for people). Instances are never
- * shared: every throw builds a fresh error with its own stack.
+ * The error classes of `@interlock/primitives`. Each failure has its own class extending
+ * `InterlockError`, with a stable `code` (`ERR_INTERLOCK_<SPECIFIC>`, for programs; listed in
+ * docs/errors.md) and a `name` equal to the class name (for people) — except the timeouts, whose
+ * `name` is `'TimeoutError'`. Instances are never shared: every throw builds a fresh error.
  *
  * `LockOrderError` and `DeadlockError` belong to `@interlock/core`, which the detector raises.
  */
+import { InterlockError } from '@interlock/core';
 
 /** Options every interlock error accepts: the error that caused this one, when wrapping. */
 export interface InterlockErrorOptions {
@@ -21,8 +23,8 @@ export interface InterlockErrorOptions {
  * try { new Lock().release(); } catch (e) { if (e instanceof LockStateError) console.log(e.code); }
  * ```
  */
-export class LockStateError extends Error {
-  readonly code = 'ERR_LOCK_STATE' as const;
+export class LockStateError extends InterlockError {
+  readonly code = 'ERR_INTERLOCK_LOCK_STATE' as const;
   override readonly name = 'LockStateError';
   constructor(message: string, options?: InterlockErrorOptions) {
     super(message, options);
@@ -33,8 +35,8 @@ export class LockStateError extends Error {
  * A `Barrier` was broken (by `abort()`, a timeout, an aborted signal, a throwing action) or
  * `reset()` while the caller waited. Python's `threading.BrokenBarrierError`.
  */
-export class BrokenBarrierError extends Error {
-  readonly code = 'ERR_BROKEN_BARRIER' as const;
+export class BrokenBarrierError extends InterlockError {
+  readonly code = 'ERR_INTERLOCK_BROKEN_BARRIER' as const;
   override readonly name = 'BrokenBarrierError';
   constructor(message = 'The barrier is broken', options?: InterlockErrorOptions) {
     super(message, options);
@@ -42,8 +44,8 @@ export class BrokenBarrierError extends Error {
 }
 
 /** `Queue.getNowait()` on an empty queue. Python's `queue.Empty`. */
-export class QueueEmptyError extends Error {
-  readonly code = 'ERR_QUEUE_EMPTY' as const;
+export class QueueEmptyError extends InterlockError {
+  readonly code = 'ERR_INTERLOCK_QUEUE_EMPTY' as const;
   override readonly name = 'QueueEmptyError';
   constructor(message = 'The queue is empty', options?: InterlockErrorOptions) {
     super(message, options);
@@ -51,8 +53,8 @@ export class QueueEmptyError extends Error {
 }
 
 /** `Queue.putNowait()` on a full queue. Python's `queue.Full`. */
-export class QueueFullError extends Error {
-  readonly code = 'ERR_QUEUE_FULL' as const;
+export class QueueFullError extends InterlockError {
+  readonly code = 'ERR_INTERLOCK_QUEUE_FULL' as const;
   override readonly name = 'QueueFullError';
   constructor(message = 'The queue is full', options?: InterlockErrorOptions) {
     super(message, options);
@@ -60,13 +62,13 @@ export class QueueFullError extends Error {
 }
 
 /**
- * A wait that yields a value (an acquire that returns a `Guard`, `Queue.get`/`put`/`join`)
- * ran out of time. Waits that return a status (`Event.wait`, `Condition.wait`, `waitFor`)
- * resolve falsy instead, as in Python. Its `name` is `'TimeoutError'`, like the DOMException
- * `AbortSignal.timeout()` produces, so one `name` check covers both.
+ * A wait that yields a value ran out of time: the base of {@link AcquireTimeoutError} and
+ * {@link QueueTimeoutError}, so one `instanceof TimeoutError` covers both. Waits that return a
+ * status (`Event.wait`, `Condition.wait`, `waitFor`) resolve falsy instead, as in Python. Its
+ * `name` is `'TimeoutError'`, like the DOMException `AbortSignal.timeout()` produces, so one
+ * `name` check covers those too.
  */
-export class TimeoutError extends Error {
-  readonly code = 'ERR_ACQUIRE_TIMEOUT' as const;
+export abstract class TimeoutError extends InterlockError {
   override readonly name = 'TimeoutError';
   /** The timeout that ran out, in milliseconds. */
   readonly timeout: number;
@@ -74,4 +76,14 @@ export class TimeoutError extends Error {
     super(message, options);
     this.timeout = timeout;
   }
+}
+
+/** An acquire that returns a `Guard` (or a `withLock`) ran out of time before it got the lock. */
+export class AcquireTimeoutError extends TimeoutError {
+  readonly code = 'ERR_INTERLOCK_ACQUIRE_TIMEOUT' as const;
+}
+
+/** `Queue.put`, `get` or `join` ran out of time (Python raises `Full`/`Empty` there). */
+export class QueueTimeoutError extends TimeoutError {
+  readonly code = 'ERR_INTERLOCK_QUEUE_TIMEOUT' as const;
 }

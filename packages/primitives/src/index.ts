@@ -18,12 +18,15 @@ export {
   LockStateError,
   QueueEmptyError,
   QueueFullError,
+  AcquireTimeoutError,
+  QueueTimeoutError,
   TimeoutError,
   type InterlockErrorOptions,
 } from './errors.ts';
 export { detector, InterlockDetector, type DetectorEnableOptions, type HeldLock } from './detector.ts';
 export {
   DeadlockError,
+  InterlockError,
   LockOrderError,
   LongHoldWarning,
   LongWaitWarning,

@@ -108,6 +108,8 @@ export function instrument<T extends object>(lock: T, options: InstrumentOptions
   if (typeof target !== 'object' || target === null || (typeof target.acquire !== 'function' && typeof target.runExclusive !== 'function')) {
     throw new TypeError(`Expected \`lock\` to be an object with an acquire() or runExclusive() method, got ${describeValue(lock)}`);
   }
+  // tsc needs the assertion (typescript-eslint's checker thinks it changes nothing).
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   if (instrumented.has(target)) return lock as Instrumented<T>;
   const existing = wrappers.get(target);
   if (existing !== undefined) return existing as Instrumented<T>;
@@ -126,7 +128,8 @@ function defaultKind(target: object): string {
 class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
   // The wrapped object; every call ends up on it, with `this` = it.
   readonly #target: InstrumentableLock;
-  // The wrapped lock's identity (its detector node); `exclusive` and `reentrant` decided here, once.
+  // The wrapped lock's identity (its detector node); `exclusive` and `reentrant` decided here,
+  // once.
   readonly #id: LockNode;
   // Given to every hold: ends it through the wrapper.
   readonly #releaser: HoldReleaser;
@@ -156,7 +159,7 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     if (typeof value !== 'function' || key === 'constructor') return value;
     const method = value as AnyFunction;
     let bound = this.#bound.get(method);
-    if (bound === undefined) this.#bound.set(method, (bound = method.bind(target) as AnyFunction));
+    if (bound === undefined) this.#bound.set(method, (bound = method.bind(target)));
     return bound;
   }
 
@@ -164,9 +167,12 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     return Reflect.set(target, key, value, target);
   }
 
-  /** `acquire(...args)`: checked before the wrapped acquire is called; the result keeps its shape. */
+  /**
+   * `acquire(...args)`: checked before the wrapped acquire is called; the result keeps its shape.
+   */
   #acquire(args: unknown[]): Promise<unknown> {
     const target = this.#target;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to `target` below
     const acquire = target.acquire as AnyFunction;
     const current = probe;
     if (current === undefined) return acquire.apply(target, args) as Promise<unknown>;
@@ -197,6 +203,7 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
   /** `runExclusive(cb, ...args)`: `cb` runs in a frame that holds this lock. */
   #runExclusive(args: unknown[]): Promise<unknown> {
     const target = this.#target;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to `target` below
     const runExclusive = target.runExclusive as AnyFunction;
     const current = probe;
     const [callback, ...rest] = args;
@@ -241,6 +248,7 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
    */
   #release(args: unknown[]): void {
     const target = this.#target;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- applied to `target` below
     const release = target.release as AnyFunction;
     const open = this.#open;
     if (open.length > 0) {
@@ -278,6 +286,7 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
   }
 
   #isLocked(): boolean {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called on the target below
     const isLocked = this.#target.isLocked;
     return typeof isLocked === 'function' && isLocked.call(this.#target) === true;
   }
@@ -355,7 +364,9 @@ class Acquisition {
     this.#reject = reject;
   }
 
-  /** Call once the wrapped acquisition is under way: a busy lock's wait enters the wait-for graph. */
+  /**
+   * Call once the wrapped acquisition is under way: a busy lock's wait enters the wait-for graph.
+   */
   watch(): void {
     if (!this.#mustWait || this.#state !== 'waiting') return;
     const current = this.#probe;

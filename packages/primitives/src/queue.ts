@@ -1,10 +1,10 @@
-import { QueueEmptyError, QueueFullError, TimeoutError } from './errors.ts';
+import { QueueEmptyError, QueueFullError, QueueTimeoutError } from './errors.ts';
 import { validateInteger } from './internal/validate.ts';
 import { abortedBeforeStart, WaiterQueue, type WaitOptions, type Waiter } from './internal/waiter-queue.ts';
 
 function queueTimeout(what: string) {
   return <T>(waiter: Waiter<T>): void => {
-    waiter.reject(new TimeoutError(`Timed out after ${waiter.timeout} ms waiting to ${what}`, waiter.timeout));
+    waiter.reject(new QueueTimeoutError(`Timed out after ${waiter.timeout} ms waiting to ${what}`, waiter.timeout));
   };
 }
 
@@ -16,7 +16,13 @@ function queueTimeout(what: string) {
  * @example
  * ```ts
  * const jobs = new Queue<string>(10);
- * const worker = async () => { for (;;) { const job = await jobs.get(); await run(job); jobs.taskDone(); } };
+ * const worker = async () => {
+ *   for (;;) {
+ *     const job = await jobs.get();
+ *     await run(job);
+ *     jobs.taskDone();
+ *   }
+ * };
  * await jobs.put('a');
  * await jobs.join(); // every item put has been marked done
  * ```
@@ -83,7 +89,12 @@ export class Queue<T> {
    *
    * @example
    * ```ts
-   * try { jobs.putNowait(job); } catch (e) { if (e instanceof QueueFullError) shed(job); else throw e; }
+   * try {
+   *   jobs.putNowait(job);
+   * } catch (e) {
+   *   if (e instanceof QueueFullError) shed(job);
+   *   else throw e;
+   * }
    * ```
    */
   putNowait(item: T): void {
@@ -92,7 +103,8 @@ export class Queue<T> {
 
   /**
    * Remove and return the oldest item, waiting while the queue is empty. Rejects with a
-   * TimeoutError after `timeout` ms, with `signal.reason` on abort; a get that gave up takes nothing.
+   * TimeoutError after `timeout` ms, with `signal.reason` on abort; a get that gave up takes
+   * nothing.
    *
    * @example
    * ```ts

@@ -31,7 +31,8 @@ export class Semaphore {
   readonly #releaser: HoldReleaser;
   // Free permits. Invariant: > 0 only while no waiter is queued (release hands off directly).
   #value: number;
-  // Upper bound on #value + outstanding permits: Infinity, or the initial value for BoundedSemaphore.
+  // Upper bound on #value + outstanding permits: Infinity, or the initial value for
+  // BoundedSemaphore.
   readonly #bound: number;
   // Holds granted while the detector was on and not yet ended, which may be anonymous (no frame
   // names them): a plain release() ends one of these for the detector. Empty while it is off.
@@ -105,7 +106,9 @@ export class Semaphore {
     return promise;
   }
 
-  /** Take a permit only if one is free and nobody is queued (Python's `acquire(blocking=False)`). */
+  /**
+   * Take a permit only if one is free and nobody is queued (Python's `acquire(blocking=False)`).
+   */
   tryAcquire(): Guard | undefined {
     if (this.#value === 0) return undefined;
     const site = probe?.beforeAcquire(holdsOf(taskContext.getStore()), this.#id, false, false);
@@ -116,7 +119,8 @@ export class Semaphore {
   /**
    * Return `n` permits, waking up to `n` waiters in order.
    * @default n 1
-   * @throws RangeError on a BoundedSemaphore when that would exceed the initial value (nothing changes).
+   * @throws RangeError on a BoundedSemaphore when that would exceed the initial value (nothing
+   * changes).
    */
   release(n = 1): void {
     validateInteger(n, 'n', 1);

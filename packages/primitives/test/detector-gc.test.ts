@@ -1,3 +1,6 @@
+/* eslint-disable @interlock/no-unmanaged-acquire -- These tests exercise the primitives' raw
+   protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what
+   they test. */
 /**
  * Bounded memory: the detector keeps nothing per acquisition, and a lock that is garbage-collected
  * leaves the live graph (FinalizationRegistry → core's forgetLock) while the cycles already
@@ -16,7 +19,10 @@ disableAfterEach();
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** Collects until `done()` or `turns` GC + macrotask rounds have passed (finalizers run between turns). */
+/**
+ * Collects until `done()` or `turns` GC + macrotask rounds have passed (finalizers run between
+ * turns).
+ */
 async function collectUntil(done: () => boolean, turns = 50): Promise<boolean> {
   for (let turn = 0; turn < turns && !done(); turn++) {
     gc();

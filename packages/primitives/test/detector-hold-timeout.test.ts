@@ -1,3 +1,6 @@
+/* eslint-disable @interlock/no-unmanaged-acquire -- These tests exercise the primitives' raw
+   protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what
+   they test. */
 /**
  * `holdTimeout`: a lock held, or waited on, longer than the limit is reported with the site where
  * the holder took it (or the waiter asked) — this file's line, never interlock's own frames. Runs
@@ -43,7 +46,7 @@ describe('holdTimeout', () => {
     expect(warnings).toHaveLength(1);
     const warning = warnings[0] as LongHoldWarning;
     expect(warning).toBeInstanceOf(LongHoldWarning);
-    expect(warning.code).toBe('ERR_LONG_HOLD');
+    expect(warning.code).toBe('ERR_INTERLOCK_LONG_HOLD');
     expect(warning.message).toMatch(new RegExp(`"slow" held longer than 100 ms; taken at .*detector-hold-timeout\\.test\\.ts:${line}:\\d+`));
     const [entry] = detector.snapshot().longHolds ?? [];
     expect(entry).toMatchObject({ limit: 100, count: 1, site: { line } });

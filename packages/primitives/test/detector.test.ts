@@ -1,7 +1,10 @@
+/* eslint-disable @interlock/no-unmanaged-acquire -- These tests exercise the primitives' raw
+   protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what
+   they test. */
 /**
  * The detector wired to the primitives: which edges each acquisition style records, tasks never
- * lending each other locks, real deadlocks broken, self-deadlock, Condition, Semaphore, try-acquire.
- * Interleavings are forced with Barriers, Events and gates — never with sleeps.
+ * lending each other locks, real deadlocks broken, self-deadlock, Condition, Semaphore,
+ * try-acquire. Interleavings are forced with Barriers, Events and gates — never with sleeps.
  */
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -292,10 +295,12 @@ describe('try-acquire', () => {
     const [a, b, c] = ['a', 'b', 'c'].map((name) => new Lock({ name })) as [Lock, Lock, Lock];
     await a.withLock(() => b.withLock(() => undefined));
     await b.withLock(async () => {
-      using _a = await a.acquire({ timeout: 0 }); // b → a would close the cycle, but it cannot block
+      // b → a would close the cycle, but it cannot block
+      using _a = await a.acquire({ timeout: 0 });
       await c.withLock(() => undefined); // a's guard is tracked: a → c (and b → c)
       const again = await a.acquire({ timeout: 0 }).catch((error: unknown) => error);
-      expect((again as Error).name).toBe('TimeoutError'); // held by this task: cannot wait, so no DeadlockError
+      // held by this task: cannot wait, so no DeadlockError
+      expect((again as Error).name).toBe('TimeoutError');
     });
     expect(edgeNames()).toEqual(['a→b', 'a→c', 'b→c']);
     expect(detector.cycles()).toEqual([]);
@@ -326,7 +331,7 @@ describe('modes', () => {
     });
     expect(inside).toBeInstanceOf(LockOrderError);
     const error = inside as LockOrderError;
-    expect(error.code).toBe('ERR_LOCK_ORDER');
+    expect(error.code).toBe('ERR_INTERLOCK_LOCK_ORDER');
     expect(cycleNames(error.cycle)).toEqual(['a', 'b']);
     expect(a.locked).toBe(false);
     // The lock still works normally, and the refused edge was not recorded.
@@ -393,7 +398,7 @@ describe('real deadlocks are broken, not hung', () => {
       expect([t1.state, t2.state].sort()).toEqual(['fulfilled', 'rejected']);
       const error = (t1.state === 'rejected' ? t1.error : t2.error) as DeadlockError;
       expect(error).toBeInstanceOf(DeadlockError);
-      expect(error.code).toBe('ERR_DEADLOCK');
+      expect(error.code).toBe('ERR_INTERLOCK_DEADLOCK');
       expect(new Set(cycleNames(error.cycle))).toEqual(new Set(['a', 'b']));
       expect(a.locked || b.locked).toBe(false);
       expect(detector.deadlocks()).toHaveLength(1);
@@ -529,7 +534,8 @@ describe('Semaphore and Condition', () => {
     // T1 holds x, waits on cond (which releases cond's lock).
     const t1 = track(x.withLock(() => cond.withLock(() => cond.wait())));
     await settle();
-    // T2 takes cond's lock, notifies (T1 now waits to re-take it), then asks for x: a real deadlock.
+    // T2 takes cond's lock, notifies (T1 now waits to re-take it), then asks for x: a real
+    // deadlock.
     const t2 = track(
       cond.withLock(async () => {
         cond.notify();

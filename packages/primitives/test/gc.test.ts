@@ -1,3 +1,6 @@
+/* eslint-disable @interlock/condition-wait-in-loop -- These tests exercise the primitives' raw
+   protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what
+   they test. */
 /**
  * CPython's BaseLockTests.test_weakref_exists / test_weakref_deleted, for every primitive: a
  * primitive nothing refers to any more is garbage-collected — also after waits that were granted,

@@ -1,3 +1,6 @@
+/* eslint-disable @interlock/no-self-deadlock, @interlock/no-unmanaged-acquire -- These tests
+   exercise the primitives' raw protocol on purpose (unmanaged acquires, single waits, deliberate
+   self-deadlocks): it is what they test. */
 /**
  * `instrument()` on real async-mutex locks: the wrapped API keeps its shape, acquisitions through
  * it are ordered, checked and broken like interlock's own, and it works next to our primitives.
@@ -90,7 +93,9 @@ describe('instrument: API shape', () => {
   });
 });
 
-/** A minimal third-party lock: acquire() resolves to nothing, release() frees it; #private state. */
+/**
+ * A minimal third-party lock: acquire() resolves to nothing, release() frees it; #private state.
+ */
 class TinyLock {
   #locked = false;
   #queue: (() => void)[] = [];
@@ -263,7 +268,7 @@ describe('instrument: deadlocks', () => {
     await settle();
     await settle();
     expect([t1.state, t2.state].sort()).toEqual(['fulfilled', 'rejected']);
-    expect((t1.state === 'rejected' ? t1.error : t2.error) as unknown).toBeInstanceOf(DeadlockError);
+    expect((t1.state === 'rejected' ? t1.error : t2.error)).toBeInstanceOf(DeadlockError);
     // The rejected waiter stayed queued in async-mutex; its late grant was handed straight back.
     expect(a.isLocked() || b.isLocked()).toBe(false);
     expect(detector.deadlocks()).toHaveLength(1);

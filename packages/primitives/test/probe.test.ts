@@ -1,3 +1,6 @@
+/* eslint-disable @interlock/condition-wait-in-loop, @interlock/no-floating-acquire,
+   @interlock/no-unmanaged-acquire -- These tests exercise the primitives' raw protocol on purpose
+   (unmanaged acquires, single waits, deliberate self-deadlocks): it is what they test. */
 /**
  * The detector seam (src/internal/probe.ts), tested with a recording fake probe: the order of
  * calls for each acquisition style, a throwing beforeAcquire, and a waiter rejected by the probe.
@@ -233,6 +236,8 @@ describe('probe seam', () => {
     after.tryAcquire();
     expect(sites.has('before')).toBe(true);
     expect(sites.get('before')).toBeUndefined();
-    expect(sites.get('after')).toMatchObject({ file: expect.any(String), line: expect.any(Number) });
+    const afterSite = sites.get('after') as { file?: unknown; line?: unknown } | undefined;
+    expect(typeof afterSite?.file).toBe('string');
+    expect(typeof afterSite?.line).toBe('number');
   });
 });

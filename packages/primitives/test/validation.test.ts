@@ -13,7 +13,9 @@ import {
   QueueFullError,
   RLock,
   Semaphore,
-  TimeoutError,
+  AcquireTimeoutError,
+  InterlockError,
+  QueueTimeoutError,
 } from '../src/index.ts';
 
 describe('argument validation', () => {
@@ -94,14 +96,15 @@ describe('error classes', () => {
   it('each has a stable code and a name equal to the class name, and supports cause', () => {
     const cause = new Error('root');
     const cases = [
-      [new LockStateError('x', { cause }), 'LockStateError', 'ERR_LOCK_STATE'],
-      [new BrokenBarrierError('x', { cause }), 'BrokenBarrierError', 'ERR_BROKEN_BARRIER'],
-      [new QueueEmptyError('x', { cause }), 'QueueEmptyError', 'ERR_QUEUE_EMPTY'],
-      [new QueueFullError('x', { cause }), 'QueueFullError', 'ERR_QUEUE_FULL'],
-      [new TimeoutError('x', 5, { cause }), 'TimeoutError', 'ERR_ACQUIRE_TIMEOUT'],
+      [new LockStateError('x', { cause }), 'LockStateError', 'ERR_INTERLOCK_LOCK_STATE'],
+      [new BrokenBarrierError('x', { cause }), 'BrokenBarrierError', 'ERR_INTERLOCK_BROKEN_BARRIER'],
+      [new QueueEmptyError('x', { cause }), 'QueueEmptyError', 'ERR_INTERLOCK_QUEUE_EMPTY'],
+      [new QueueFullError('x', { cause }), 'QueueFullError', 'ERR_INTERLOCK_QUEUE_FULL'],
+      [new AcquireTimeoutError('x', 5, { cause }), 'TimeoutError', 'ERR_INTERLOCK_ACQUIRE_TIMEOUT'],
+      [new QueueTimeoutError('x', 5, { cause }), 'TimeoutError', 'ERR_INTERLOCK_QUEUE_TIMEOUT'],
     ] as const;
     for (const [error, name, code] of cases) {
-      expect(error).toBeInstanceOf(Error);
+      expect(error).toBeInstanceOf(InterlockError);
       expect(error.name).toBe(name);
       expect(error.code).toBe(code);
       expect(error.cause).toBe(cause);

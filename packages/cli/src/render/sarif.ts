@@ -79,7 +79,8 @@ export const RULES = [
         'Take the locks in one global order, ' +
         'or use an RLock where a task must re-enter a lock it holds.',
       markdown:
-        'Take the locks in **one global order**, or use an `RLock` where a task must re-enter a lock it already holds.',
+        'Take the locks in **one global order**, or use an `RLock` where a task must ' +
+          're-enter a lock it already holds.',
     },
     defaultConfiguration: { level: 'error' },
     properties: {

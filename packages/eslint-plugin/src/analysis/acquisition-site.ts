@@ -56,7 +56,7 @@ export function acquisitionSite(call: TSESTree.CallExpression): { site: Acquisit
 export function nextStatement(statement: TSESTree.Node): TSESTree.Node | undefined {
   const list = statementList(statement);
   if (!list) return undefined;
-  return list[list.indexOf(statement as TSESTree.Statement) + 1];
+  return list[list.indexOf(statement) + 1];
 }
 
 /** The statement list holding `statement`, when it sits directly in a block, program or case. */

@@ -13,7 +13,9 @@ export function isFunction(node: TSESTree.Node): node is FunctionNode {
   );
 }
 
-/** Strips parentheses-free wrappers that do not change the value: `x!`, `x as T`, `x satisfies T`. */
+/**
+ * Strips parentheses-free wrappers that do not change the value: `x!`, `x as T`, `x satisfies T`.
+ */
 export function skipTypeWrappers(node: TSESTree.Node): TSESTree.Node {
   let current = node;
   while (

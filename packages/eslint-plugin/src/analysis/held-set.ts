@@ -37,7 +37,10 @@ export function releasedBinding(call: TSESTree.CallExpression): string | undefin
   return isDispose ? callee.object.name : undefined;
 }
 
-/** Joins two paths: code that cannot continue does not vote; a lock held on one side only is conditional. */
+/**
+ * Joins two paths: code that cannot continue does not vote; a lock held on one side only is
+ * conditional.
+ */
 export function mergeFlows(a: Flow, b: Flow): Flow {
   if (!a.completes) return b.completes ? b : { held: b.held, completes: false };
   if (!b.completes) return a;

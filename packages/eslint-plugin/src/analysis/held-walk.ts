@@ -227,7 +227,10 @@ export class HeldLockWalker {
     return held.map((hold) => (hold.definite && this.#releasedInClosure.has(hold.site) ? { ...hold, definite: false } : hold));
   }
 
-  /** A release inside a closure of a lock held where the closure was made (`setTimeout(() => g.release())`). */
+  /**
+   * A release inside a closure of a lock held where the closure was made (`setTimeout(() =>
+   * g.release())`).
+   */
   #noteClosureRelease(call: TSESTree.CallExpression, op: LockOp | undefined): void {
     const id = op?.kind === 'release' ? canonicalId(op.lock) : undefined;
     const name = op ? undefined : releasedBinding(call);
@@ -286,7 +289,10 @@ export class HeldLockWalker {
     return this.#released(found.call, op, held);
   }
 
-  /** The held set after a call that may release a hold: `lock.release()`, `release()`, `guard.release()`. */
+  /**
+   * The held set after a call that may release a hold: `lock.release()`, `release()`,
+   * `guard.release()`.
+   */
   #released(call: TSESTree.CallExpression, op: LockOp | undefined, held: HeldSet): HeldSet {
     let index = -1;
     if (op?.kind === 'release') {

@@ -16,7 +16,8 @@ export class TypeRecogniser {
   readonly #program: ts.Program;
   readonly #checker: ts.TypeChecker;
   readonly #settings: InterlockSettings;
-  // ts.Type → kind, or null for "not a lock"; types are interned by the checker, so this is hit often.
+  // ts.Type → kind, or null for "not a lock"; types are interned by the checker, so this is hit
+  // often.
   readonly #cache = new Map<ts.Type, LockKind | null>();
 
   constructor(program: ts.Program, settings: InterlockSettings) {
@@ -80,7 +81,9 @@ export class TypeRecogniser {
   }
 }
 
-/** A symbol's name; `export default class X` has the symbol name `default`, so ask the declaration. */
+/**
+ * A symbol's name; `export default class X` has the symbol name `default`, so ask the declaration.
+ */
 function declaredName(symbol: ts.Symbol, declaration: ts.Declaration): string {
   const name = symbol.getName();
   if (name !== 'default') return name;

@@ -4,7 +4,10 @@ import { releasedBinding } from './held-set.ts';
 import type { FileLockModel } from './lock-model.ts';
 import { canonicalId, type LockRef } from './types.ts';
 
-/** What releases a particular acquisition: the lock's own release method or the bound guard/releaser. */
+/**
+ * What releases a particular acquisition: the lock's own release method or the bound
+ * guard/releaser.
+ */
 export interface ReleaseTarget {
   readonly lock: LockRef;
   /** Source text of the lock expression, used when the lock has no known identity. */

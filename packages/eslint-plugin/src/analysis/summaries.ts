@@ -12,7 +12,8 @@ export interface AcquisitionSummary {
   readonly path: readonly string[];
 }
 
-// How deep calls are followed; deeper chains are not summarised (a missed finding, never a wrong one).
+// How deep calls are followed; deeper chains are not summarised (a missed finding, never a wrong
+// one).
 const maxCallDepth = 5;
 // Bounds the work per function on generated or pathological code.
 const maxSitesPerFunction = 32;
@@ -168,14 +169,17 @@ export class AcquisitionSummaries {
     return op?.kind === 'callback' && call.arguments[op.callbackIndex ?? -1] === fn;
   }
 
-  /** A nested function runs during the enclosing one: a waited-on lock callback or a sync array callback. */
+  /**
+   * A nested function runs during the enclosing one: a waited-on lock callback or a sync array
+   * callback.
+   */
   #runsNow(fn: ts.SignatureDeclaration): boolean {
     const call = fn.parent;
     if (!ts.isCallExpression(call) || !call.arguments.includes(fn as ts.Expression)) return false;
     const op = this.#model.classify(call);
     // A lock callback runs when the lock is granted: during this function only if it waits for it.
     if (op) return op.kind === 'callback' && call.arguments[op.callbackIndex ?? -1] === fn && this.#waitedOn(call);
-    const isAsync = ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async;
+    const isAsync = ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Async;
     return !isAsync && runsCallbackNow(call, this.#model.checker, this.#model.program);
   }
 

@@ -147,7 +147,7 @@ function inStaticMember(node: ts.Node): boolean {
   for (let current = node.parent; current; current = current.parent) {
     if (ts.isArrowFunction(current)) continue;
     if (ts.isClassStaticBlockDeclaration(current)) return true;
-    if (ts.isClassElement(current)) return !!(ts.getCombinedModifierFlags(current as ts.Declaration) & ts.ModifierFlags.Static);
+    if (ts.isClassElement(current)) return !!(ts.getCombinedModifierFlags(current) & ts.ModifierFlags.Static);
     if (ts.isFunctionLike(current) && !ts.isClassElement(current)) return false;
   }
   return false;

@@ -20,7 +20,10 @@ export default createRule<Options, MessageIds>({
     },
     messages: {
       waitNotInLoop:
-        '`{{lock}}.{{method}}()` is not in a loop that re-checks its predicate: another task can consume the state between the notify and this wakeup, and a timeout wakes it with nothing changed. Use `while (!ready) await cond.wait()` or `await cond.waitFor(() => ready)`.',
+        '`{{lock}}.{{method}}()` is not in a loop that re-checks its predicate: another ' +
+          'task can consume the state between the notify and this wakeup, and a timeout ' +
+          'wakes it with nothing changed. Use `while (!ready) await cond.wait()` or `await ' +
+          'cond.waitFor(() => ready)`.',
       ifToWhile: 'Turn the `if` into a `while` so the predicate is checked again after every wakeup.',
     },
     schema: [],
@@ -43,7 +46,9 @@ export default createRule<Options, MessageIds>({
       return false;
     }
 
-    /** `if (test) await cond.wait();` (or in a block of its own): the `if` that should be a `while`. */
+    /**
+     * `if (test) await cond.wait();` (or in a block of its own): the `if` that should be a `while`.
+     */
     function guardingIf(call: TSESTree.CallExpression): TSESTree.IfStatement | undefined {
       let statement: TSESTree.Node | undefined = call.parent;
       if (statement?.type === AST_NODE_TYPES.AwaitExpression) statement = statement.parent;

@@ -20,9 +20,12 @@ export default createRule<Options, MessageIds>({
     },
     messages: {
       floating:
-        'The promise of `{{lock}}.{{method}}()` is dropped: the lock is taken at some later moment, the code after this line runs without it, and nothing here releases it. Await it and manage the guard (`using guard = await …`).',
+        'The promise of `{{lock}}.{{method}}()` is dropped: the lock is taken at some ' +
+          'later moment, the code after this line runs without it, and nothing here releases ' +
+          'it. Await it and manage the guard (`using guard = await …`).',
       droppedTryResult:
-        'The result of `{{lock}}.{{method}}()` is dropped: nothing can tell whether the lock was taken, so it can be neither relied on nor released correctly.',
+        'The result of `{{lock}}.{{method}}()` is dropped: nothing can tell whether the ' +
+          'lock was taken, so it can be neither relied on nor released correctly.',
     },
     schema: [],
     defaultOptions: [],
@@ -31,7 +34,10 @@ export default createRule<Options, MessageIds>({
     const sourceCode = context.sourceCode;
     const model = lockModelFor(context);
 
-    /** Whether the value of `outer` is thrown away: a statement, `void x`, or an arrow's result in `forEach`. */
+    /**
+     * Whether the value of `outer` is thrown away: a statement, `void x`, or an arrow's result in
+     * `forEach`.
+     */
     function isDropped(outer: TSESTree.Node): boolean {
       const parent = outer.parent;
       if (!parent) return false;

@@ -26,7 +26,8 @@ export default createRule<Options, MessageIds>({
       plainReentryViaCall:
         '`{{callee}}()` acquires `{{lock}}`{{via}}, which is held here in the plain style (taken on line {{line}}): a plain hold has no owner, so the call waits forever. Take the outer hold with `using` or `withLock`, which re-entry recognises.',
       selfDeadlockViaCall:
-        '`{{callee}}()` acquires `{{lock}}`{{via}}, which is already held here (taken on line {{line}}) and is not re-entrant: the call waits forever.',
+        '`{{callee}}()` acquires `{{lock}}`{{via}}, which is already held here (taken on ' +
+          'line {{line}}) and is not re-entrant: the call waits forever.',
     },
     schema: [
       {

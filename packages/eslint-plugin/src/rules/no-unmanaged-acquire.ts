@@ -25,13 +25,16 @@ export default createRule<Options, MessageIds>({
     type: 'problem',
     hasSuggestions: true,
     docs: {
-      description: 'Require every acquire to be context-managed: `using`, a callback form, or a release in `finally`',
+      description: 'Require every acquire to be context-managed: `using`, a callback form, or a release ' +
+        'in `finally`',
       recommended: 'recommended',
       requiresTypeChecking: true,
     },
     messages: {
       unmanaged:
-        '`{{lock}}.{{method}}()` is not context-managed: an exception or early return leaves the lock held. Bind the guard with `using`, use a callback form, or release it in a `finally` right after acquiring.',
+        '`{{lock}}.{{method}}()` is not context-managed: an exception or early return ' +
+          'leaves the lock held. Bind the guard with `using`, use a callback form, or ' +
+          'release it in a `finally` right after acquiring.',
       acquireInsideTry:
         '`{{lock}}.{{method}}()` is inside the `try` whose `finally` releases it: when the acquire fails, the `finally` releases a lock this task does not hold. Acquire before the `try`.',
       conditionalRelease:
@@ -46,7 +49,8 @@ export default createRule<Options, MessageIds>({
         properties: {
           preferUsing: {
             type: 'boolean',
-            description: 'Also report acquire + try/finally release of locks whose guard is Disposable, with a `using` suggestion.',
+            description: 'Also report acquire + try/finally release of locks whose guard is Disposable, ' +
+              'with a `using` suggestion.',
           },
         },
       },
@@ -79,7 +83,9 @@ export default createRule<Options, MessageIds>({
       );
     }
 
-    /** A release of the target as the last statement of the same block: the fixable unmanaged form. */
+    /**
+     * A release of the target as the last statement of the same block: the fixable unmanaged form.
+     */
     function trailingRelease(statement: TSESTree.Node, target: ReleaseTarget): TSESTree.Node | undefined {
       const list = statementList(statement);
       const last = list?.at(-1);
@@ -87,7 +93,7 @@ export default createRule<Options, MessageIds>({
       const call = last.expression.type === AST_NODE_TYPES.ChainExpression ? last.expression.expression : last.expression;
       if (call.type !== AST_NODE_TYPES.CallExpression || !isReleaseOf(call, target, model, sourceCode)) return undefined;
       // Another release between them would make the guard release twice.
-      const between = (list ?? []).slice(list!.indexOf(statement as TSESTree.Statement) + 1, -1);
+      const between = (list ?? []).slice(list!.indexOf(statement) + 1, -1);
       return between.some((node) => containsRelease(node, target, model, sourceCode)) ? undefined : last;
     }
 
@@ -152,7 +158,9 @@ export default createRule<Options, MessageIds>({
       );
     }
 
-    /** A try-acquire is managed when a `finally` after it, anywhere in the function, releases it. */
+    /**
+     * A try-acquire is managed when a `finally` after it, anywhere in the function, releases it.
+     */
     function checkTryAcquire(op: LockOp): void {
       const { site } = acquisitionSite(op.call);
       if (site.form === 'condition') {

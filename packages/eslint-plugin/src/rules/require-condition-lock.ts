@@ -23,7 +23,10 @@ export default createRule<Options, MessageIds>({
     },
     messages: {
       lockNotHeld:
-        "`{{cond}}.{{method}}()` is called without holding `{{lock}}`: it throws LockStateError, and a notify outside the lock can fall between a waiter's check and its wait and be lost. Call it inside `{{lock}}.withLock(…)` or after `using guard = await {{lock}}.acquire()`.",
+        "`{{cond}}.{{method}}()` is called without holding `{{lock}}`: it throws " +
+          "LockStateError, and a notify outside the lock can fall between a waiter's check " +
+          "and its wait and be lost. Call it inside `{{lock}}.withLock(…)` or after `using " +
+          "guard = await {{lock}}.acquire()`.",
     },
     schema: [],
     defaultOptions: [],

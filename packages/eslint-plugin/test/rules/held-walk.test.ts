@@ -32,7 +32,7 @@ function heldAtMarks(code: string, typed = false): Record<string, string[]> {
     {
       files: ['**/*.ts'],
       languageOptions: {
-        parser: tseslint.parser as Linter.Parser,
+        parser: tseslint.parser,
         ...(typed ? { parserOptions: { projectService: true, tsconfigRootDir: fixturesDir } } : {}),
       },
       plugins: { probe: { rules: { held: probe as never } } },

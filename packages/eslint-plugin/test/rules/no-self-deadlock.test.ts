@@ -42,7 +42,8 @@ export async function fresh(depth: number): Promise<void> {
     if (depth > 0) await fresh(depth - 1);
   });
 }`,
-    // A lock callback nobody waits for runs in its own time: the caller's lock is not its to wait on.
+    // A lock callback nobody waits for runs in its own time: the caller's lock is not its to wait
+    // on.
     `${imports}
 const a = new Mutex();
 const b = new Mutex();

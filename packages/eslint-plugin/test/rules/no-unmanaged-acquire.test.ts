@@ -129,7 +129,8 @@ export async function f() {
   both.use(ga);
   both.use(gb);
 }`,
-    // Seen in real code: the releaser is handed to a closure that runs later; its owner ends the hold.
+    // Seen in real code: the releaser is handed to a closure that runs later; its owner ends the
+    // hold.
     `${imports}const mutex = new Mutex();
 export async function f() {
   const releaseLock = await mutex.acquire();
@@ -560,7 +561,8 @@ export async function f() {
       ],
     },
     {
-      // Statements follow the try: the guard gets a block of its own, so the lock is not held over them.
+      // Statements follow the try: the guard gets a block of its own, so the lock is not held over
+      // them.
       code: `${imports}const lock = new Lock();
 export async function f() {
   await lock.acquire();
@@ -709,7 +711,8 @@ export async function f() {
       ],
     },
     {
-      // The guard is read after the try: neither unwrapping (held too long) nor a block (out of scope).
+      // The guard is read after the try: neither unwrapping (held too long) nor a block (out of
+      // scope).
       code: `${imports}const lock = new Lock();
 export async function f() {
   const g = await lock.acquire();

@@ -7,7 +7,10 @@ RuleTester.describe = describe;
 RuleTester.it = it;
 RuleTester.itOnly = it.only;
 
-/** The typed fixture project: `file.ts` is the linted file, the stand-in primitives resolve through `paths`. */
+/**
+ * The typed fixture project: `file.ts` is the linted file, the stand-in primitives resolve through
+ * `paths`.
+ */
 export const fixturesDir = join(import.meta.dirname, '..', 'fixtures');
 
 /** A RuleTester with full type information from the fixture project. */

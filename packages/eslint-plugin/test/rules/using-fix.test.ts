@@ -25,7 +25,7 @@ function suggested(body: string, options: unknown[] = [{ preferUsing: true }]): 
     [
       {
         files: ['**/*.ts'],
-        languageOptions: { parser: tseslint.parser as Linter.Parser },
+        languageOptions: { parser: tseslint.parser },
         plugins: { interlock: { rules: { 'no-unmanaged-acquire': rule as never } } },
         rules: { 'interlock/no-unmanaged-acquire': ['error', ...options] as Linter.RuleEntry },
       },

@@ -7,7 +7,8 @@ describe('parseExpectations', () => {
     const source = [
       'const a = 1;',
       'await lock.acquire(); // expect-lint: no-floating-acquire',
-      'const r = await m.acquire(); //expect-lint:no-unmanaged-acquire , @interlock/no-self-deadlock',
+      'const r = await m.acquire(); //expect-lint:no-unmanaged-acquire , ' +
+        '@interlock/no-self-deadlock',
       'x(); // expect-lint: a-rule, a-rule',
     ].join('\n');
     expect(parseExpectations(source)).toEqual({
@@ -107,7 +108,8 @@ describe('compareFindings', () => {
   it('lists malformed expectations before mismatches', () => {
     const parsed = parseExpectations('// expect-lint: r1\n');
     expect(formatMismatches('f.ts', parsed, [])).toEqual([
-      'f.ts:1 — bad expect-lint comment: expect-lint must trail the code it is about, not stand alone on its line',
+      'f.ts:1 — bad expect-lint comment: expect-lint must trail the code it is about, not ' +
+        'stand alone on its line',
     ]);
   });
 });

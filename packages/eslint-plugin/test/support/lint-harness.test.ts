@@ -69,7 +69,8 @@ describe('the lint harness on a toy plugin', () => {
     const surprise = parseExpectations(sources['surprise.ts']);
     const mismatches = compareFindings(surprise, resultOf('surprise.ts')?.messages ?? [], { knownRules });
     expect(formatMismatches('surprise.ts', surprise, mismatches)).toEqual([
-      'surprise.ts:1 — unexpected number-const ("parsed is a number") [expected: nothing; got: number-const]',
+      'surprise.ts:1 — unexpected number-const ("parsed is a number") [expected: nothing; ' +
+        'got: number-const]',
     ]);
   });
 

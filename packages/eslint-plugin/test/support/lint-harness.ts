@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import path from 'node:path';
 
 /** The least a plugin object needs for the harness: named rules. */
-export type PluginUnderTest = { rules?: Record<string, unknown> | undefined };
+export type PluginUnderTest = ESLint.Plugin;
 
 /** A rule that threw (or any other failure of ESLint itself) while linting one file. */
 export type LintCrash = { file: string; error: string };
@@ -31,7 +31,7 @@ function createTypeScriptESLint(
   const parserConfig: Linter.Config = {
     name: 'interlock-harness/typescript-parser',
     files: TS_FILES,
-    languageOptions: { parser: tseslint.parser as Linter.Parser, parserOptions },
+    languageOptions: { parser: tseslint.parser, parserOptions },
   };
   return new ESLint({
     cwd: options.cwd,
@@ -83,7 +83,7 @@ export function everyRuleOn(plugin: PluginUnderTest, severity: Linter.RuleSeveri
   return {
     name: 'interlock-harness/every-rule',
     files: TS_FILES,
-    plugins: { [PLUGIN_NAMESPACE]: plugin as ESLint.Plugin },
+    plugins: { [PLUGIN_NAMESPACE]: plugin },
     rules,
   };
 }

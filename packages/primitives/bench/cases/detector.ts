@@ -12,7 +12,10 @@
 import type { BenchCase, Subject } from '../harness.ts';
 import { noop, unavailable, type AcquirableLike, type DetectorLike, type Loaded, type OurPrimitives } from './load.ts';
 
-/** Issue 3's targets: the detector's overhead on an uncontended acquire/release, and on a nested pair. */
+/**
+ * Issue 3's targets: the detector's overhead on an uncontended acquire/release, and on a nested
+ * pair.
+ */
 const uncontendedTarget = 1.5;
 const nestedPairTarget = 2.0;
 
@@ -39,7 +42,8 @@ export function detectorCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
   return [
     {
       name: 'detector uncontended: using',
-      measures: 'Uncontended `using g = await lock.acquire()` with the detector enabled vs disabled (nothing held, so no edge).',
+      measures: 'Uncontended `using g = await lock.acquire()` with the detector enabled vs disabled ' +
+        '(nothing held, so no edge).',
       ...usingStyle,
       target: uncontendedTarget,
     },
@@ -51,7 +55,9 @@ export function detectorCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
     },
     {
       name: 'detector nested pair: known edge',
-      measures: 'Take `a`, then `b` while holding `a`, release both (`using`): the edge a → b is recorded in calibration, so every timed op is a known-edge lookup; enabled vs disabled.',
+      measures: 'Take `a`, then `b` while holding `a`, release both (`using`): the edge a → b is ' +
+        'recorded in calibration, so every timed op is a known-edge lookup; enabled vs ' +
+        'disabled.',
       ...nested,
       target: nestedPairTarget,
     },
@@ -79,7 +85,9 @@ function withDetector(label: string, detector: DetectorLike, build: () => Acquir
   };
 }
 
-/** A side whose samples run with the detector disabled (as it is between the other side's samples). */
+/**
+ * A side whose samples run with the detector disabled (as it is between the other side's samples).
+ */
 function withoutDetector(label: string, detector: DetectorLike, build: () => AcquirableLike[], loop: Loop): Subject {
   let locks: AcquirableLike[] | undefined;
   return {

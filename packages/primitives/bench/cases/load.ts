@@ -69,7 +69,9 @@ export function unavailable(label: string, reason: string): Subject {
 /** Settles immediately when awaited: the "work" inside a contended critical section. */
 export const resolved: Promise<void> = Promise.resolve();
 
-/** Splits `ops` operations among `tasks` workers as evenly as possible (the counts sum to `ops`). */
+/**
+ * Splits `ops` operations among `tasks` workers as evenly as possible (the counts sum to `ops`).
+ */
 export function splitAmong(ops: number, tasks: number): number[] {
   const base = Math.floor(ops / tasks);
   const extra = ops % tasks;

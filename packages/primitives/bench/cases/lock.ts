@@ -1,3 +1,5 @@
+/* eslint-disable @interlock/no-unmanaged-acquire -- The benchmarks time the raw acquire/release
+   protocol itself, against async-mutex. */
 /**
  * `Lock` against async-mutex's `Mutex`: uncontended acquire/release in each acquisition style,
  * and a contended hand-off between tasks. Target (issue 2, item 7): ours ≤ 1.0× on both.
@@ -59,7 +61,8 @@ export function lockCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
   return [
     {
       name: 'lock uncontended: using',
-      measures: 'One acquire + release of a free lock, awaited: `using g = await lock.acquire()` vs `const release = await mutex.acquire(); release()`.',
+      measures: 'One acquire + release of a free lock, awaited: `using g = await lock.acquire()` vs ' +
+        '`const release = await mutex.acquire(); release()`.',
       ours: usingStyle.subject,
       skip: usingStyle.skip,
       baseline: mutexAcquireRelease(),
@@ -67,7 +70,8 @@ export function lockCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
     },
     {
       name: 'lock uncontended: withLock',
-      measures: 'One `await lock.withLock(fn)` of a free lock with a synchronous `fn` vs `await mutex.runExclusive(fn)`.',
+      measures: 'One `await lock.withLock(fn)` of a free lock with a synchronous `fn` vs `await ' +
+        'mutex.runExclusive(fn)`.',
       ours: withLockStyle.subject,
       skip: withLockStyle.skip,
       baseline: mutexRunExclusive(),
@@ -75,7 +79,8 @@ export function lockCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
     },
     {
       name: 'lock uncontended: release()',
-      measures: 'One `await lock.acquire(); lock.release()` of a free lock (the try/finally style) vs async-mutex acquire + releaser.',
+      measures: 'One `await lock.acquire(); lock.release()` of a free lock (the try/finally style) ' +
+        'vs async-mutex acquire + releaser.',
       ours: releaseStyle.subject,
       skip: releaseStyle.skip,
       baseline: mutexAcquireRelease(),

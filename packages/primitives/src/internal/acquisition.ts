@@ -4,7 +4,7 @@
  * waits, and running a `withLock` callback in a frame that holds the lock.
  */
 import type { LockNode } from '@interlock/core';
-import { TimeoutError } from '../errors.ts';
+import { AcquireTimeoutError } from '../errors.ts';
 import { HoldGuard, type Guard } from '../guard.ts';
 import { probe } from './probe.ts';
 import { frameHas, frameWith, holdsOf, taskContext } from './task-context.ts';
@@ -13,7 +13,7 @@ import type { Waiter, WaiterQueue } from './waiter-queue.ts';
 /** The timeout policy of a queued acquire of `lock`. */
 export function acquireTimeout<T>(lock: LockNode): (waiter: Waiter<T>) => void {
   return (waiter) => {
-    waiter.reject(new TimeoutError(`Timed out after ${waiter.timeout} ms waiting for ${lock.kind} ${lock.name}`, waiter.timeout));
+    waiter.reject(new AcquireTimeoutError(`Timed out after ${waiter.timeout} ms waiting for ${lock.kind} ${lock.name}`, waiter.timeout));
   };
 }
 

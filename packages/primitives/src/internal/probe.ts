@@ -8,10 +8,15 @@
  */
 import { LockNode, type LockProbe } from '@interlock/core';
 
-/** The installed probe; undefined = detector disabled. Read it, do not assign: use {@link setProbe}. */
+/**
+ * The installed probe; undefined = detector disabled. Read it, do not assign: use {@link setProbe}.
+ */
 export let probe: LockProbe | undefined;
 
-/** Install (or with undefined, remove) the probe. Locks built before a probe existed have no creation site. */
+/**
+ * Install (or with undefined, remove) the probe. Locks built before a probe existed have no
+ * creation site.
+ */
 export function setProbe(next: LockProbe | undefined): void {
   probe = next;
 }
@@ -33,8 +38,8 @@ let nextId = 0;
 /**
  * The lock's one identity: the `LockNode` the detector uses as its graph node. `owner` is the
  * primitive (its collection retires the node). The creation site is captured only when a probe is
- * installed (with the detector's frame filters); a generated name is not part of the cross-process key (its number follows creation
- * order), so the key uses the kind instead.
+ * installed (with the detector's frame filters); a generated name is not part of the cross-process
+ * key (its number follows creation order), so the key uses the kind instead.
  */
 export function lockNode(traits: LockTraits, owner: object): LockNode {
   const generated = traits.name === undefined;

@@ -20,7 +20,9 @@ export class Hold implements DetectorHold {
   readonly lock: LockNode;
   /** The granting primitive's release of one level; one function per primitive, not per hold. */
   readonly releaser: HoldReleaser;
-  /** Recursion depth (RLock re-entry adds to it); 0 once fully released. Other primitives: 1 or 0. */
+  /**
+   * Recursion depth (RLock re-entry adds to it); 0 once fully released. Other primitives: 1 or 0.
+   */
   count = 1;
   /** False once released, and while a Condition waits with this hold's lock released. */
   live = true;
@@ -63,7 +65,10 @@ export function holdsOf(frame: Frame | undefined): readonly Hold[] {
   return frame === undefined ? noHolds : frame.holds;
 }
 
-/** The one store for every primitive. Exported for the detector and tests; do not enterWith on it elsewhere. */
+/**
+ * The one store for every primitive. Exported for the detector and tests; do not enterWith on it
+ * elsewhere.
+ */
 export const taskContext = new AsyncLocalStorage<Frame>();
 
 /** The current task's frame, or undefined when it holds nothing tracked. */

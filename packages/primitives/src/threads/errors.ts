@@ -1,14 +1,15 @@
 /**
  * Errors of the thread primitives (the event-loop ones are in ../errors.ts and are reused:
- * LockStateError, TimeoutError, BrokenBarrierError).
+ * LockStateError, AcquireTimeoutError under TimeoutError, BrokenBarrierError).
  */
+import { InterlockError } from '@interlock/core';
 
 /**
  * A blocking call (`acquire()`, `wait()`) on the main thread. Blocking it would freeze the
  * event loop — and with it every worker that waits for a message from the main thread. Use the
  * `…Async` form there, or `tryAcquire()`.
  */
-export class MainThreadBlockingError extends Error {
+export class MainThreadBlockingError extends InterlockError {
   readonly code = 'ERR_INTERLOCK_MAIN_THREAD_BLOCKING' as const;
   override readonly name = 'MainThreadBlockingError';
   constructor(what: string) {
@@ -31,7 +32,7 @@ export interface PoisonInfo {
  * half-updated. Every acquire fails with this error until someone calls `clearPoison()` (after
  * checking or repairing the protected data). See docs/threads.md, "A thread dies holding a lock".
  */
-export class LockPoisonedError extends Error {
+export class LockPoisonedError extends InterlockError {
   readonly code = 'ERR_INTERLOCK_LOCK_POISONED' as const;
   override readonly name = 'LockPoisonedError';
   /** The lock's name. */

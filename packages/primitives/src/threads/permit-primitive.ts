@@ -3,7 +3,7 @@
  * memory with a {@link Permits} counter, the handle, and the acquisition driver that connects
  * the counter, this thread's holds, the detector probe, timeouts and aborts.
  */
-import { LockStateError, TimeoutError } from '../errors.ts';
+import { AcquireTimeoutError, LockStateError } from '../errors.ts';
 import type { Guard } from '../guard.ts';
 import { validateFunction, validateWaitOptions } from '../internal/validate.ts';
 import { LockPoisonedError, type PoisonInfo } from './errors.ts';
@@ -47,7 +47,7 @@ function refusalError(
   if (refusal === 'aborted') return options?.signal?.reason;
   if (refusal === 'poisoned') return new LockPoisonedError(primitive.name, primitive.poisonInfo());
   const timeout = options?.timeout ?? Infinity;
-  return new TimeoutError(`Timed out after ${timeout} ms waiting for ${primitive.name}`, timeout);
+  return new AcquireTimeoutError(`Timed out after ${timeout} ms waiting for ${primitive.name}`, timeout);
 }
 
 export { place, placeFrom, type Placement, type ThreadPrimitiveOptions } from './placement.ts';

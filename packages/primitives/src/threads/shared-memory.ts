@@ -8,6 +8,7 @@
  * Layout (Int32 words): a header, then blocks `[tag, sizeWords, id, ...payload]`.
  */
 import { threadId } from 'node:worker_threads';
+import { InterlockError } from '@interlock/core';
 
 /** Bytes reserved for one domain (address space only: pages are committed as the arena grows). */
 export const maxDomainBytes = 1 << 30;
@@ -65,7 +66,7 @@ export type PrimitiveKind = Exclude<keyof typeof tags, 'LogRecord' | 'ThreadSlot
 export const blockHeaderWords = 3;
 
 /** The shared memory ran out of its reserved maximum. */
-export class SharedMemoryExhaustedError extends Error {
+export class SharedMemoryExhaustedError extends InterlockError {
   readonly code = 'ERR_INTERLOCK_SHARED_MEMORY_EXHAUSTED' as const;
   override readonly name = 'SharedMemoryExhaustedError';
 }

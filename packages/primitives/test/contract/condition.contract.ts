@@ -1,3 +1,6 @@
+/* eslint-disable @interlock/condition-wait-in-loop, @interlock/no-unmanaged-acquire -- These tests
+   exercise the primitives' raw protocol on purpose (unmanaged acquires, single waits, deliberate
+   self-deadlocks): it is what they test. */
 /** Contract suite for Condition: CPython's ConditionTests in async form. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Condition, Lock, LockStateError, RLock } from '../../src/index.ts';
@@ -76,21 +79,21 @@ export function describeConditionContract(label: string, hooks: ContractHooks = 
         phase = 1; // the woken tasks need the lock back, so they must see this
       });
       await settle();
-      expect(first).toEqual(Array(3).fill([true, 1]));
+      expect(first).toEqual(new Array<unknown>(3).fill([true, 1]));
       expect(second).toEqual([]);
       await cond.withLock(() => {
         cond.notify(5); // the 2 still in their first wait, then 3 in their second
         phase = 2;
       });
       await settle();
-      expect(first).toEqual([...Array(3).fill([true, 1]), ...Array(2).fill([true, 2])]);
-      expect(second).toEqual(Array(3).fill([true, 2]));
+      expect(first).toEqual([...new Array<unknown>(3).fill([true, 1]), ...new Array<unknown>(2).fill([true, 2])]);
+      expect(second).toEqual(new Array<unknown>(3).fill([true, 2]));
       await cond.withLock(() => {
         cond.notifyAll();
         phase = 3;
       });
       await Promise.all(tasks);
-      expect(second).toEqual([...Array(3).fill([true, 2]), ...Array(2).fill([true, 3])]);
+      expect(second).toEqual([...new Array<unknown>(3).fill([true, 2]), ...new Array<unknown>(2).fill([true, 3])]);
       expect(cond.locked).toBe(false);
     }
 
@@ -136,7 +139,7 @@ export function describeConditionContract(label: string, hooks: ContractHooks = 
         expect(results).toEqual([]);
         await vi.advanceTimersByTimeAsync(1);
         await Promise.all(tasks);
-        expect(results).toEqual(Array(5).fill(false));
+        expect(results).toEqual(new Array<unknown>(5).fill(false));
         expect(cond.locked).toBe(false);
       } finally {
         vi.useRealTimers();
@@ -208,7 +211,8 @@ export function describeConditionContract(label: string, hooks: ContractHooks = 
           return 'done';
         }),
       );
-      const other = track(cond.acquire()); // queued behind the holder: must not get the lock in between
+      // queued behind the holder: must not get the lock in between
+      const other = track(cond.acquire());
       await settle();
       expect(contender.value).toBe('done');
       expect(predicateCalls).toBe(0);

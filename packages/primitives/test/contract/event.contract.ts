@@ -32,8 +32,8 @@ export function describeEventContract(label: string, hooks: ContractHooks = {}):
       expect(first).toEqual([]);
       event.set();
       await Promise.all(tasks);
-      expect(first).toEqual(Array(5).fill(true));
-      expect(second).toEqual(Array(5).fill(true));
+      expect(first).toEqual(new Array<unknown>(5).fill(true));
+      expect(second).toEqual(new Array<unknown>(5).fill(true));
     }
 
     it('EventTests.test_notify: set wakes every waiter, before and after an explicit clear', async () => {
@@ -49,15 +49,15 @@ export function describeEventContract(label: string, hooks: ContractHooks = {}):
       try {
         const event = new Event();
         const immediate = await Promise.all(Array.from({ length: 5 }, () => event.wait({ timeout: 0 })));
-        expect(immediate).toEqual(Array(5).fill(false));
+        expect(immediate).toEqual(new Array<unknown>(5).fill(false));
         const waits = Array.from({ length: 5 }, () => track(event.wait({ timeout: 500 })));
         await vi.advanceTimersByTimeAsync(499);
-        expect(waits.map((w) => w.state)).toEqual(Array(5).fill('pending'));
+        expect(waits.map((w) => w.state)).toEqual(new Array<unknown>(5).fill('pending'));
         await vi.advanceTimersByTimeAsync(1);
-        expect(waits.map((w) => w.value)).toEqual(Array(5).fill(false));
+        expect(waits.map((w) => w.value)).toEqual(new Array<unknown>(5).fill(false));
         event.set();
-        expect(await Promise.all(Array.from({ length: 5 }, () => event.wait({ timeout: 0 })))).toEqual(Array(5).fill(true));
-        expect(await Promise.all(Array.from({ length: 5 }, () => event.wait({ timeout: 500 })))).toEqual(Array(5).fill(true));
+        expect(await Promise.all(Array.from({ length: 5 }, () => event.wait({ timeout: 0 })))).toEqual(new Array<unknown>(5).fill(true));
+        expect(await Promise.all(Array.from({ length: 5 }, () => event.wait({ timeout: 500 })))).toEqual(new Array<unknown>(5).fill(true));
         expect(vi.getTimerCount()).toBe(0);
       } finally {
         vi.useRealTimers();
@@ -72,7 +72,7 @@ export function describeEventContract(label: string, hooks: ContractHooks = {}):
         await vi.advanceTimersByTimeAsync(500);
         event.set();
         event.clear();
-        expect(await Promise.all(waits)).toEqual(Array(5).fill(true));
+        expect(await Promise.all(waits)).toEqual(new Array<unknown>(5).fill(true));
         expect(vi.getTimerCount()).toBe(0);
       } finally {
         vi.useRealTimers();

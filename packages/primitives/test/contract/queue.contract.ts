@@ -64,6 +64,7 @@ export function describeQueueContract(label: string, hooks: ContractHooks = {}):
         const get = track(queue.get({ timeout: 100 }));
         await vi.advanceTimersByTimeAsync(100);
         expect(get.error).toBeInstanceOf(TimeoutError);
+        expect((get.error as TimeoutError).code).toBe('ERR_INTERLOCK_QUEUE_TIMEOUT');
         await queue.put(1);
         const put = track(queue.put(2, { timeout: 100 }));
         await vi.advanceTimersByTimeAsync(100);

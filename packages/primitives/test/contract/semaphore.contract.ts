@@ -1,3 +1,6 @@
+/* eslint-disable @interlock/no-unmanaged-acquire -- These tests exercise the primitives' raw
+   protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what
+   they test. */
 /**
  * Contract suite for Semaphore and BoundedSemaphore: CPython's BaseSemaphoreTests,
  * SemaphoreTests and BoundedSemaphoreTests in async form.
@@ -26,11 +29,11 @@ async function contendedPhases(sem: Semaphore, giveBack: (sem: Semaphore, n: num
   phase = 1;
   giveBack(sem, 7);
   await settle();
-  expect([...first, ...second].sort()).toEqual([...Array(6).fill(0), ...Array(7).fill(1)]);
+  expect([...first, ...second].sort()).toEqual([...new Array<unknown>(6).fill(0), ...new Array<unknown>(7).fill(1)]);
   phase = 2;
   giveBack(sem, 6);
   await settle();
-  expect([...first, ...second].sort()).toEqual([...Array(6).fill(0), ...Array(7).fill(1), ...Array(6).fill(2)]);
+  expect([...first, ...second].sort()).toEqual([...new Array<unknown>(6).fill(0), ...new Array<unknown>(7).fill(1), ...new Array<unknown>(6).fill(2)]);
   expect(sem.tryAcquire()).toBeUndefined();
   expect(sem.value).toBe(0);
   giveBack(sem, 1);
@@ -95,9 +98,10 @@ function describeBaseSemaphoreTests(Kind: typeof Semaphore): void {
       const sem = new Kind(4);
       await sem.acquire();
       const results = await Promise.all(
+        // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose
         Array.from({ length: 5 }, async () => [sem.tryAcquire() !== undefined, sem.tryAcquire() !== undefined]),
       );
-      expect(results.flat().sort()).toEqual([...Array(7).fill(false), ...Array(3).fill(true)]);
+      expect(results.flat().sort()).toEqual([...new Array<unknown>(7).fill(false), ...new Array<unknown>(3).fill(true)]);
     });
 
     it('BaseSemaphoreTests.test_acquire_timeout: an acquire with no permit left times out', async () => {

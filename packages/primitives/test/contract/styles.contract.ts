@@ -1,3 +1,6 @@
+/* eslint-disable @interlock/no-unmanaged-acquire -- These tests exercise the primitives' raw
+   protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what
+   they test. */
 /**
  * Every acquisition style releases on every path (issue 2, item 2), for every lock-like
  * primitive: `using g = await x.acquire()`, `await x.acquire(); try … finally x.release()`,
@@ -77,6 +80,7 @@ export function describeStylesContract(label: string, hooks: ContractHooks = {})
             expect(x.locked).toBe(false);
             if (x instanceof Semaphore) expect(x.value).toBe(1);
             // and it is usable again at once, by another task
+            // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose
             const again = await (async () => x.tryAcquire())();
             expect(again).toBeDefined();
             again?.release();

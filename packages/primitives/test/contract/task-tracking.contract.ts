@@ -123,6 +123,7 @@ export function describeTaskTrackingContract(label: string, hooks: ContractHooks
       await rlock.acquire();
       expect(currentFrame()).toBeUndefined();
       expect(rlock.tryAcquire()).toBeUndefined(); // not recognised as the owner
+      // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose
       await (async () => rlock.release())(); // owner unknown: allowed
       expect(rlock.locked).toBe(false);
     });
@@ -147,7 +148,8 @@ export function describeTaskTrackingContract(label: string, hooks: ContractHooks
     it('a plain Lock re-acquired by its holder waits (self-deadlock, as in Python); a child forked inside may not take it either', async () => {
       const lock = new Lock();
       if (hooks.detector !== undefined) {
-        // Detector on: rejected at once instead of waiting (the holder — or a child acting for it — re-asks).
+        // Detector on: rejected at once instead of waiting (the holder — or a child acting for it —
+        // re-asks).
         await lock.withLock(async () => {
           hooks.detector?.expectSelfDeadlock(await lock.acquire().catch((error: unknown) => error));
           await Promise.all([(async () => hooks.detector?.expectSelfDeadlock(await lock.acquire().catch((error: unknown) => error)))()]);
@@ -171,6 +173,7 @@ export function describeTaskTrackingContract(label: string, hooks: ContractHooks
     it('Lock and Semaphore holds enter the frame only while a probe (the detector) reads frames', async () => {
       const expected = probe === undefined ? undefined : ['Semaphore'];
       const sem = new Semaphore(2);
+      // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose
       await sem.withLock(async () => {
         expect(currentFrame()?.holds.map((h) => h.lock.kind)).toEqual(expected);
       });

@@ -1,4 +1,4 @@
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, AST_TOKEN_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 /**
  * Builds the `using` rewrite of an acquisition, when it is safe:
@@ -55,7 +55,6 @@ export function usingFix(
       } else {
         // The try body keeps its indentation: it stays one level inside a block.
         const first = rewrite.body[0];
-        const last = rewrite.body.at(-1);
         const innerIndent = first ? indentOf(first, sourceCode) : `${indentOf(tryStatement, sourceCode)}  `;
         const kept = bodyRange(rewrite.body, sourceCode);
         const body = kept ? `\n${innerIndent}${sourceCode.text.slice(...kept)}` : '';
@@ -121,7 +120,7 @@ function dedentedBody(
     (token) =>
       token.range[0] >= range[0] &&
       token.range[1] <= range[1] &&
-      (token.type === 'Template' || token.type === 'String') &&
+      (token.type === AST_TOKEN_TYPES.Template || token.type === AST_TOKEN_TYPES.String) &&
       token.loc.start.line !== token.loc.end.line,
   );
   if (extra === '' || spansLines) return text;

@@ -1,0 +1,127 @@
+import { dirname } from 'node:path';
+import { expect } from 'vitest';
+import { userCompilerOptions } from '../support/workspace.ts';
+import type { PackedProject, RunResult } from './project.ts';
+
+/**
+ * The README snippets the pack test runs against the installed tarballs, one entry each.
+ *
+ * To add one (e.g. for a new package): mark its block in the README with `pack-test=<id>` in the
+ * info string (```` ```ts pack-test=vitest-config ````) and add an entry here naming the README,
+ * the id, the file the block is written to in the temporary project, any files it needs beside
+ * it, the command that runs it and what its result must show. Blocks marked `runnable` in the
+ * root README or a package README are picked up without an entry (written to a `.ts` file,
+ * type-checked, and run with Node). A new package is packed and installed by itself: every
+ * non-private package under packages/ is.
+ */
+export interface PackSnippet {
+  /** README holding the block, relative to the repository root. */
+  readonly readme: string;
+  /** The block's `pack-test=<id>` marker. */
+  readonly id: string;
+  /** Where the block is written in the project. */
+  readonly fileName: string;
+  /** Other files the snippet needs, by path in the project. */
+  readonly files?: Readonly<Record<string, string>>;
+  /** The command, run in the project directory; `node` is the Node running the tests. */
+  readonly command: (project: PackedProject, node: string) => readonly string[];
+  /** Throws (an `expect` failure) unless the result shows the snippet worked. */
+  readonly check: (result: RunResult) => void;
+}
+
+/** A TypeScript project with two lock bugs that `configs.recommended` reports. */
+const lintedProject = {
+  'tsconfig.json': `${JSON.stringify(
+    {
+      compilerOptions: userCompilerOptions({ types: [] }),
+      include: ['src'],
+    },
+    null,
+    2,
+  )}\n`,
+  'src/ledger.ts': `import { Condition, Lock } from '@interlock/primitives';
+
+const ledger = new Lock({ name: 'ledger' });
+const ready = new Condition(new Lock({ name: 'ready' }));
+
+export async function post(): Promise<void> {
+  using guard = await ledger.acquire();
+  await ledger.withLock(() => guard.released);
+}
+
+export async function waitReady(): Promise<void> {
+  using guard = await ready.acquire();
+  if (!guard.released) await ready.wait();
+}
+`,
+};
+
+/** The `@interlock/*` findings of an `eslint --format json` run, as [rule, line, severity]. */
+function interlockFindings(result: RunResult): [string | null, number, number][] {
+  const reports = JSON.parse(result.stdout) as { messages: { ruleId: string | null; line: number; severity: number; fatal?: boolean; message: string }[] }[];
+  const messages = reports.flatMap((report) => report.messages);
+  const fatal = messages.filter((message) => message.fatal === true || message.ruleId === null);
+  expect(fatal.map((message) => message.message)).toEqual([]);
+  return messages
+    .filter((message) => message.ruleId?.startsWith('@interlock/') === true)
+    .map((message) => [message.ruleId, message.line, message.severity]);
+}
+
+function eslintSnippet(id: string, conditionSeverity: number): PackSnippet {
+  return {
+    readme: 'packages/eslint-plugin/README.md',
+    id,
+    fileName: 'eslint.config.js',
+    files: lintedProject,
+    command: (project, node) => [node, `${project.dir}/node_modules/eslint/bin/eslint.js`, '--format', 'json', 'src'],
+    check: (result) => {
+      expect(result.stderr).toBe('');
+      expect(interlockFindings(result)).toEqual([
+        ['@interlock/no-self-deadlock', 8, 2],
+        ['@interlock/condition-wait-in-loop', 13, conditionSeverity],
+      ]);
+      expect(result.status).toBe(1);
+    },
+  };
+}
+
+/** Writes `.interlock/report.json` holding one lock-order cycle, as a test run would. */
+const reportWithCycle = `import { mkdirSync, writeFileSync } from 'node:fs';
+import { Lock, detector } from '@interlock/primitives';
+
+detector.enable({ onCycle: 'record' });
+const a = new Lock({ name: 'a' });
+const b = new Lock({ name: 'b' });
+await a.withLock(() => b.withLock(() => undefined));
+await b.withLock(() => a.withLock(() => undefined));
+mkdirSync('.interlock', { recursive: true });
+writeFileSync('.interlock/report.json', JSON.stringify(detector.snapshot()));
+`;
+
+const cliSarif: PackSnippet = {
+  readme: 'packages/cli/README.md',
+  id: 'cli-sarif',
+  fileName: 'cli.sh',
+  files: { 'make-report.ts': reportWithCycle },
+  // The test's Node first on PATH, so the `interlock` bin (`#!/usr/bin/env node`) runs on it.
+  command: (_project, node) => [
+    'sh',
+    '-c',
+    `PATH="${dirname(node)}:$PATH"; node make-report.ts && sh cli.sh; status=$?; cat interlock.sarif; exit $status`,
+  ],
+  check: (result) => {
+    expect(result.status, result.stderr).toBe(1); // a cycle was found
+    const log = JSON.parse(result.stdout) as { version: string; runs: { results: unknown[] }[] };
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0]?.results.length).toBeGreaterThan(0);
+  },
+};
+
+export const packSnippets: readonly PackSnippet[] = [
+  eslintSnippet('define-config', 2),
+  eslintSnippet('flat-array', 2),
+  eslintSnippet('tseslint-config', 2),
+  eslintSnippet('pick-rules', 1),
+  cliSarif,
+];
+
