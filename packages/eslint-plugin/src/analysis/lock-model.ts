@@ -6,6 +6,7 @@ import { lockUsageTest } from './lock-usage.ts';
 import { readSettings, type InterlockSettings } from './settings.ts';
 import { AcquisitionSummaries, type AcquisitionSummary } from './summaries.ts';
 import { SyntacticModel } from './syntactic-model.ts';
+import { typeServicesOf } from './type-services.ts';
 import { immediateCallbackMethods, isLibCollection, runsCallbackNow } from './ts-ast.ts';
 import { calledMethodName, memberKeyName } from './estree.ts';
 import type { LockOp } from './types.ts';
@@ -65,13 +66,11 @@ export function lockModelFor(context: AnyContext): FileLockModel {
   const cached = fileModels.get(sourceCode);
   if (cached) return cached;
   const settings = readSettings(context.settings);
-  // Read the services directly: getParserServices throws for parsers without them, and a
-  // missing program is the documented no-type-information fallback, not an error.
-  const services = sourceCode.parserServices;
-  const program = services?.program ?? undefined;
+  const services = typeServicesOf(sourceCode);
+  const entry = services && programEntry(services.program, settings);
   const model =
-    program && services?.esTreeNodeToTSNodeMap
-      ? typedFileModel(programEntry(program, settings), services.esTreeNodeToTSNodeMap, sourceCode)
+    services && entry
+      ? typedFileModel(entry, services.esTreeNodeToTSNodeMap, sourceCode)
       : syntacticFileModel(new SyntacticModel(sourceCode, settings), sourceCode, settings);
   fileModels.set(sourceCode, model);
   return model;
@@ -79,9 +78,8 @@ export function lockModelFor(context: AnyContext): FileLockModel {
 
 /** The program-wide model for the file a rule is linting; undefined without type information. */
 export function programEntryFor(context: AnyContext): ProgramEntry | undefined {
-  const services = context.sourceCode.parserServices;
-  const program = services?.program ?? undefined;
-  return program && services?.esTreeNodeToTSNodeMap ? programEntry(program, readSettings(context.settings)) : undefined;
+  const services = typeServicesOf(context.sourceCode);
+  return services ? programEntry(services.program, readSettings(context.settings)) : undefined;
 }
 
 function programEntry(program: ts.Program, settings: InterlockSettings): ProgramEntry {

@@ -5,6 +5,7 @@ import { fileFactsFor } from '../analysis/held-walk.ts';
 import { lockModelFor } from '../analysis/lock-model.ts';
 import { sharedLocationOf, type SharedLocation } from '../analysis/shared-locations.ts';
 import { classOfThisEstree } from '../analysis/this-class.ts';
+import { typeServicesOf } from '../analysis/type-services.ts';
 import { createRule } from '../util/create-rule.ts';
 import { CallerLocks, declaredGuards, holdsLock, type DeclaredGuard } from './no-unguarded-shared-write/guards.ts';
 import { inconsistentWrites } from './no-unguarded-shared-write/inferred-guards.ts';
@@ -90,10 +91,8 @@ export default createRule<Options, MessageIds>({
     }
 
     function typeServices(): { checker: ts.TypeChecker; map: { get(node: TSESTree.Node): ts.Node | undefined } } | undefined {
-      const services = sourceCode.parserServices;
-      const program = services?.program ?? undefined;
-      if (!program || !services?.esTreeNodeToTSNodeMap) return undefined;
-      return { checker: program.getTypeChecker(), map: services.esTreeNodeToTSNodeMap };
+      const services = typeServicesOf(sourceCode);
+      return services && { checker: services.program.getTypeChecker(), map: services.esTreeNodeToTSNodeMap };
     }
 
     function checkSharedMemory(nodes: readonly WriteNode[], heldAt: (node: TSESTree.Node) => readonly unknown[]): Set<WriteNode> {

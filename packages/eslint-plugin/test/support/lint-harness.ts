@@ -61,6 +61,10 @@ export function createTypeAwareESLint(options: TypeAwareLintOptions): ESLint {
     projectService: false,
     project: options.tsconfigPath,
     tsconfigRootDir: path.dirname(options.tsconfigPath),
+    // Under CI=true typescript-estree would infer a single run: one program per process, and an
+    // isolated one-file program for any file parsed again, so a test's second ESLint would lint
+    // without the rest of the project. The harness means the program of its own run.
+    disallowAutomaticSingleRunInference: true,
   });
 }
 
