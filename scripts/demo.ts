@@ -8,7 +8,14 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { appCli, appDirectory, lintApp, runAppTests } from '../fixtures/support/app-story.ts';
+import {
+  appCli,
+  appDirectory,
+  appHtmlReport,
+  lintApp,
+  renderAppHtml,
+  runAppTests,
+} from '../fixtures/support/app-story.ts';
 import { heading } from './demo-output.ts';
 import { seedTour } from './demo-seed.ts';
 
@@ -47,17 +54,9 @@ Every command below runs in ${app}.`);
   console.log('journal mutex, as transfer() does.');
 
   heading('4. The same report as a page: interlock report --format html');
-  const output = path.join(appDirectory, '.interlock', 'report.html');
-  const html = await appCli([
-    'report',
-    '.interlock/report.json',
-    '--format',
-    'html',
-    '--output',
-    output,
-  ]);
+  const html = await renderAppHtml();
   if (html.stderr !== '') console.error(html.stderr.trim());
-  console.log(`HTML report (open it in a browser):\n${output}`);
+  console.log(`HTML report (open it in a browser):\n${appHtmlReport}`);
 }
 
 if (values.seed) await seedTour();
