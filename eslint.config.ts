@@ -67,7 +67,12 @@ export default defineConfig(
   {
     // These tests build cycles, deadlocks, leaks and plain-style acquires on purpose, for the
     // detector and the vitest plugin to find: our lock rules would report exactly that.
-    files: ['packages/primitives/test/bind.test.ts', 'packages/primitives/test/known-holes.test.ts'],
-    rules: Object.fromEntries(Object.keys(interlock.rules).map((name) => [`@interlock/${name}`, 'off'])),
+    files: [
+      'packages/primitives/test/bind.test.ts',
+      'packages/primitives/test/known-holes.test.ts',
+    ],
+    rules: Object.fromEntries(
+      Object.keys(interlock.rules).map((name) => [`@interlock/${name}`, 'off']),
+    ),
   },
 );

@@ -20,7 +20,6 @@ import { heading } from './demo-output.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-
 async function lintSeedFixtures(): Promise<void> {
   heading('1. Static: @interlock/eslint-plugin (configs.recommended) on fixtures/seed/*.ts');
   const eslint = new ESLint({
@@ -32,7 +31,10 @@ async function lintSeedFixtures(): Promise<void> {
         files: ['**/*.ts'],
         languageOptions: {
           parser: tseslint.parser as Linter.Parser,
-          parserOptions: { project: path.join(root, 'fixtures/tsconfig.json'), tsconfigRootDir: path.join(root, 'fixtures') },
+          parserOptions: {
+            project: path.join(root, 'fixtures/tsconfig.json'),
+            tsconfigRootDir: path.join(root, 'fixtures'),
+          },
         },
       },
     ],
@@ -42,7 +44,9 @@ async function lintSeedFixtures(): Promise<void> {
   const text = await formatter.format(results);
   const findings = results.reduce((n, r) => n + r.messages.length, 0);
   console.log(text.trim() === '' ? 'No findings.' : text);
-  console.log(`${results.length} files linted, ${findings} findings (each one an intentional mistake, marked "expect-lint" in the file).`);
+  console.log(
+    `${results.length} files linted, ${findings} findings (each one an intentional mistake, marked "expect-lint" in the file).`,
+  );
 }
 
 // The classic transfer: lock the source account, then the destination.
@@ -76,7 +80,9 @@ async function renderHtmlReport(report: string): Promise<void> {
   const status = await interlockCli(['report', json, '--format', 'html', '--output', html]);
   if (status === 2) throw new Error('interlock report could not render the demo report');
   console.log(`HTML report (open it in a browser): ${html}`);
-  console.log(`The same from the command line: pnpm exec interlock report ${path.relative(root, json)} --format html --output report.html`);
+  console.log(
+    `The same from the command line: pnpm exec interlock report ${path.relative(root, json)} --format html --output report.html`,
+  );
 }
 
 async function realDeadlockBroken(): Promise<void> {
@@ -85,10 +91,14 @@ async function realDeadlockBroken(): Promise<void> {
   const alice = new Lock({ name: 'account:alice' });
   const bob = new Lock({ name: 'account:bob' });
   const bothHoldOne = new Barrier(2); // both tasks hold their first lock before asking for the second
-  const outcomes = await Promise.allSettled([transfer(alice, bob, bothHoldOne), transfer(bob, alice, bothHoldOne)]);
+  const outcomes = await Promise.allSettled([
+    transfer(alice, bob, bothHoldOne),
+    transfer(bob, alice, bothHoldOne),
+  ]);
   for (const [i, outcome] of outcomes.entries()) {
     if (outcome.status === 'fulfilled') console.log(`transfer ${i + 1}: completed`);
-    else if (outcome.reason instanceof DeadlockError) console.log(`transfer ${i + 1}: DeadlockError — ${outcome.reason.message}`);
+    else if (outcome.reason instanceof DeadlockError)
+      console.log(`transfer ${i + 1}: DeadlockError — ${outcome.reason.message}`);
     else throw outcome.reason;
   }
   detector.disable();
@@ -97,8 +107,12 @@ async function realDeadlockBroken(): Promise<void> {
 
 async function vitestRun(): Promise<void> {
   heading('4. In a test suite: @interlock/vitest on packages/vitest/test/fixtures/bank');
-  console.log('vitest.config.ts: plugins: [interlock()]. tests/transfer.test.ts takes accounts → ledger,');
-  console.log('tests/audit.test.ts takes ledger → accounts (plain await acquire()/release()); each passes alone.\n');
+  console.log(
+    'vitest.config.ts: plugins: [interlock()]. tests/transfer.test.ts takes accounts → ledger,',
+  );
+  console.log(
+    'tests/audit.test.ts takes ledger → accounts (plain await acquire()/release()); each passes alone.\n',
+  );
   const fixture = path.join(root, 'packages/vitest/test/fixtures/bank');
   const runner = path.join(root, 'packages/vitest/test/support/vitest-child.ts');
   const report = path.join(mkdtempSync(path.join(tmpdir(), 'interlock-demo-')), 'report.json');

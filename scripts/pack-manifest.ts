@@ -17,7 +17,15 @@
  * Usage: node ../../scripts/pack-manifest.ts prepack|postpack
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -43,7 +51,10 @@ export function publishedTarget(target: Target, condition?: string): Target {
   if (target === null) return null;
   if (Array.isArray(target)) return target.map((entry) => publishedTarget(entry, condition));
   return Object.fromEntries(
-    Object.entries(target).map(([key, value]) => [key, publishedTarget(value, key.startsWith('.') ? condition : key)]),
+    Object.entries(target).map(([key, value]) => [
+      key,
+      publishedTarget(value, key.startsWith('.') ? condition : key),
+    ]),
   );
 }
 
@@ -55,7 +66,12 @@ export interface WorkspaceRanges {
   readonly catalogs: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
 
-const DEPENDENCY_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies'] as const;
+const DEPENDENCY_FIELDS = [
+  'dependencies',
+  'peerDependencies',
+  'optionalDependencies',
+  'devDependencies',
+] as const;
 
 /** The plain semver range a `workspace:` or `catalog:` range stands for; other ranges unchanged. */
 export function publishedRange(name: string, range: string, workspace: WorkspaceRanges): string {
@@ -77,7 +93,10 @@ export function publishedRange(name: string, range: string, workspace: Workspace
 }
 
 /** The manifest a tarball ships: entry points moved to `dist/`, workspace ranges made plain. */
-export function publishedManifest(manifest: Record<string, unknown>, workspace: WorkspaceRanges): Record<string, unknown> {
+export function publishedManifest(
+  manifest: Record<string, unknown>,
+  workspace: WorkspaceRanges,
+): Record<string, unknown> {
   const published = { ...manifest };
   for (const field of DEPENDENCY_FIELDS) {
     const ranges = published[field] as Record<string, string> | undefined;
@@ -87,9 +106,11 @@ export function publishedManifest(manifest: Record<string, unknown>, workspace: 
     );
   }
   for (const field of ['exports', 'bin', 'main', 'module'] as const) {
-    if (published[field] !== undefined) published[field] = publishedTarget(published[field] as Target);
+    if (published[field] !== undefined)
+      published[field] = publishedTarget(published[field] as Target);
   }
-  if (typeof published['types'] === 'string') published['types'] = publishedPath(published['types'], 'types');
+  if (typeof published['types'] === 'string')
+    published['types'] = publishedPath(published['types'], 'types');
   return published;
 }
 
@@ -110,7 +131,10 @@ export function readWorkspaceRanges(root: string): WorkspaceRanges {
           .map((entry) => join(root, pattern.slice(0, -2), entry.name, 'package.json'))
       : [join(root, pattern, 'package.json')];
     for (const path of manifestPaths.filter((candidate) => existsSync(candidate))) {
-      const { name, version } = JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version?: string };
+      const { name, version } = JSON.parse(readFileSync(path, 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (name !== undefined && version !== undefined) versions.set(name, version);
     }
   }
@@ -137,7 +161,8 @@ function prepack(packageDir: string): void {
 }
 
 function postpack(packageDir: string): void {
-  if (existsSync(join(packageDir, BACKUP))) renameSync(join(packageDir, BACKUP), join(packageDir, 'package.json'));
+  if (existsSync(join(packageDir, BACKUP)))
+    renameSync(join(packageDir, BACKUP), join(packageDir, 'package.json'));
   rmSync(join(packageDir, 'LICENSE'), { force: true });
 }
 

@@ -18,7 +18,9 @@ export function typecheckProjects(): string[] {
     .filter((entry) => entry.isDirectory())
     .map((entry) => join(root, 'packages', entry.name, 'tsconfig.test.json'))
     .filter((path) => existsSync(path));
-  const fixtures = ['fixtures/tsconfig.json', 'fixtures/app/tsconfig.json'].map((path) => join(root, path));
+  const fixtures = ['fixtures/tsconfig.json', 'fixtures/app/tsconfig.json'].map((path) =>
+    join(root, path),
+  );
   return [join(root, 'tsconfig.json'), ...fixtures, ...packages]
     .filter((path) => existsSync(path))
     .map((path) => relative(root, path));
@@ -27,7 +29,10 @@ export function typecheckProjects(): string[] {
 if (import.meta.main) {
   let failed = 0;
   for (const project of typecheckProjects()) {
-    const result = spawnSync(process.execPath, [tsc, '-p', project], { cwd: root, stdio: 'inherit' });
+    const result = spawnSync(process.execPath, [tsc, '-p', project], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     if (result.status !== 0) {
       failed++;
       console.error(`typecheck: ${project} failed`);

@@ -37,7 +37,10 @@ function anchors(markdownPath: string): Set<string> {
 function relativeLinks(markdownPath: string): string[] {
   const text = readFileSync(join(repoRoot, markdownPath), 'utf8');
   return markdownTokens(text)
-    .filter((token): token is Tokens.Link | Tokens.Image => token.type === 'link' || token.type === 'image')
+    .filter(
+      (token): token is Tokens.Link | Tokens.Image =>
+        token.type === 'link' || token.type === 'image',
+    )
     .map((link) => link.href)
     .filter((href) => !/^[a-z][a-z0-9+.-]*:/i.test(href));
 }
@@ -47,12 +50,20 @@ describe('links', () => {
     const broken: string[] = [];
     for (const href of relativeLinks(markdownPath)) {
       const [pathPart = '', anchor] = href.split('#');
-      const target = pathPart === '' ? join(repoRoot, markdownPath) : resolve(dirname(join(repoRoot, markdownPath)), decodeURI(pathPart));
+      const target =
+        pathPart === ''
+          ? join(repoRoot, markdownPath)
+          : resolve(dirname(join(repoRoot, markdownPath)), decodeURI(pathPart));
       if (!existsSync(target)) {
         broken.push(`${href} (no such file)`);
         continue;
       }
-      if (anchor !== undefined && anchor !== '' && statSync(target).isFile() && target.endsWith('.md')) {
+      if (
+        anchor !== undefined &&
+        anchor !== '' &&
+        statSync(target).isFile() &&
+        target.endsWith('.md')
+      ) {
         if (!anchors(fromRoot(target)).has(anchor)) broken.push(`${href} (no such heading)`);
       }
     }
@@ -73,7 +84,9 @@ function exportedNames(entry: string): string[] {
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(entry);
   const symbol = source === undefined ? undefined : checker.getSymbolAtLocation(source);
-  return symbol === undefined ? [] : checker.getExportsOfModule(symbol).map((exported) => exported.name);
+  return symbol === undefined
+    ? []
+    : checker.getExportsOfModule(symbol).map((exported) => exported.name);
 }
 
 describe('public exports', () => {
@@ -81,24 +94,30 @@ describe('public exports', () => {
     .map((path) => readFileSync(path, 'utf8'))
     .join('\n');
 
-  it.each(workspacePackages().map((pkg) => [pkg.manifest.name, pkg] as const))('every export of %s is documented', (_name, pkg) => {
-    const entry = join(pkg.path, 'src', 'index.ts');
-    const packageDocs = [join(pkg.path, 'README.md'), ...filesUnder(join(pkg.path, 'docs'), (name) => name.endsWith('.md'))]
-      .filter((path) => existsSync(path))
-      .map((path) => readFileSync(path, 'utf8'))
-      .join('\n');
-    const text = `${packageDocs}\n${docsText}`;
-    const names = exportedNames(entry).filter((name) => name !== 'default');
-    expect(names.length).toBeGreaterThan(0);
-    // Documented: named in inline code or in a code block somewhere in the package's README/docs
-    // or in docs/.
-    const code = markdownTokens(text)
-      .filter((token) => token.type === 'codespan' || token.type === 'code')
-      .map((token) => (token as Tokens.Codespan | Tokens.Code).text)
-      .join('\n');
-    const undocumented = names.filter((name) => !new RegExp(`\\b${name}\\b`).test(code));
-    expect(undocumented).toEqual([]);
-  });
+  it.each(workspacePackages().map((pkg) => [pkg.manifest.name, pkg] as const))(
+    'every export of %s is documented',
+    (_name, pkg) => {
+      const entry = join(pkg.path, 'src', 'index.ts');
+      const packageDocs = [
+        join(pkg.path, 'README.md'),
+        ...filesUnder(join(pkg.path, 'docs'), (name) => name.endsWith('.md')),
+      ]
+        .filter((path) => existsSync(path))
+        .map((path) => readFileSync(path, 'utf8'))
+        .join('\n');
+      const text = `${packageDocs}\n${docsText}`;
+      const names = exportedNames(entry).filter((name) => name !== 'default');
+      expect(names.length).toBeGreaterThan(0);
+      // Documented: named in inline code or in a code block somewhere in the package's README/docs
+      // or in docs/.
+      const code = markdownTokens(text)
+        .filter((token) => token.type === 'codespan' || token.type === 'code')
+        .map((token) => (token as Tokens.Codespan | Tokens.Code).text)
+        .join('\n');
+      const undocumented = names.filter((name) => !new RegExp(`\\b${name}\\b`).test(code));
+      expect(undocumented).toEqual([]);
+    },
+  );
 });
 
 describe('rules', () => {
@@ -115,7 +134,11 @@ describe('code blocks', () => {
   const blockDir = join(repoRoot, 'test', '.doc-blocks');
   const blocks = markdownFiles.flatMap((markdownPath) =>
     codeBlocks(markdownPath)
-      .filter((block) => ['ts', 'typescript'].includes(block.info[0] ?? '') && (block.info.includes('runnable') || block.info.includes('check')))
+      .filter(
+        (block) =>
+          ['ts', 'typescript'].includes(block.info[0] ?? '') &&
+          (block.info.includes('runnable') || block.info.includes('check')),
+      )
       .map((block) => ({
         where: `${markdownPath}:${block.line}`,
         runnable: block.info.includes('runnable'),
@@ -140,14 +163,24 @@ describe('code blocks', () => {
     const tsc = createRequire(join(repoRoot, 'package.json')).resolve('typescript/bin/tsc');
     const result = spawnSync(process.execPath, [tsc, '-p', blockDir], { encoding: 'utf8' });
     const errors = result.stdout.replaceAll(blockDir, '').trim();
-    const located = blocks.reduce((text, block) => text.replaceAll(block.file.slice(blockDir.length + 1), block.where), errors);
+    const located = blocks.reduce(
+      (text, block) => text.replaceAll(block.file.slice(blockDir.length + 1), block.where),
+      errors,
+    );
     expect(located).toBe('');
   });
 
-  it.each(blocks.filter((block) => block.runnable).map((block) => [block.where, block] as const))('%s runs to completion', (_where, block) => {
-    mkdirSync(blockDir, { recursive: true });
-    writeFileSync(block.file, block.code);
-    const result = spawnSync(process.execPath, [block.file], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
-    expect(result.status, result.stderr).toBe(0);
-  });
+  it.each(blocks.filter((block) => block.runnable).map((block) => [block.where, block] as const))(
+    '%s runs to completion',
+    (_where, block) => {
+      mkdirSync(blockDir, { recursive: true });
+      writeFileSync(block.file, block.code);
+      const result = spawnSync(process.execPath, [block.file], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(result.status, result.stderr).toBe(0);
+    },
+  );
 });

@@ -41,7 +41,8 @@ function emittedWarningCodes(): string[] {
   for (const pkg of workspacePackages()) {
     for (const file of filesUnder(join(pkg.path, 'src'), (name) => name.endsWith('.ts'))) {
       const text = readFileSync(file, 'utf8');
-      for (const [, code = ''] of text.matchAll(/\bcode: '(ERR_INTERLOCK_[A-Z0-9_]+)'/g)) codes.push(code);
+      for (const [, code = ''] of text.matchAll(/\bcode: '(ERR_INTERLOCK_[A-Z0-9_]+)'/g))
+        codes.push(code);
     }
   }
   return codes;
@@ -66,7 +67,8 @@ function declaredCodes(): DeclaredCode[] {
       const classes = text.matchAll(/class (\w+) extends \w+[^{]*\{([\s\S]*?)\n\}/g);
       for (const [, className = '', body = ''] of classes) {
         const code = /readonly code(?::[^=]+)? = '([^']+)'/.exec(body)?.[1];
-        if (code !== undefined) declared.push({ code, className, packageDir: pkg.dir, file: fromRoot(file) });
+        if (code !== undefined)
+          declared.push({ code, className, packageDir: pkg.dir, file: fromRoot(file) });
       }
     }
   }
@@ -79,7 +81,10 @@ type ErrorClass = abstract new (...args: never[]) => Error;
 // worker_threads entry (`@interlock/primitives/threads`) where a package has one.
 const ERROR_ENTRIES = ['src/index.ts', 'src/threads/index.ts'];
 
-async function exportedClass(packageDir: string, className: string): Promise<ErrorClass | undefined> {
+async function exportedClass(
+  packageDir: string,
+  className: string,
+): Promise<ErrorClass | undefined> {
   for (const entryFile of ERROR_ENTRIES) {
     const path = join(repoRoot, 'packages', packageDir, entryFile);
     if (!existsSync(path)) continue;
@@ -101,7 +106,9 @@ describe('error codes', () => {
   it('every code follows ERR_INTERLOCK_<SPECIFIC> and is used by one class only', () => {
     for (const { code, file } of declared) expect(code, file).toMatch(CODE_SCHEME);
     const codes = declared.map((entry) => entry.code);
-    expect(new Set(codes).size, `a code shared by two classes: ${codes.join(', ')}`).toBe(codes.length);
+    expect(new Set(codes).size, `a code shared by two classes: ${codes.join(', ')}`).toBe(
+      codes.length,
+    );
   });
 
   it('no source string is an ERR_ code outside the scheme', () => {
@@ -119,16 +126,23 @@ describe('error codes', () => {
     const sortByCode = <T extends { code: string }>(list: T[]): T[] =>
       [...list].sort((a, b) => a.code.localeCompare(b.code));
     expect(sortByCode(documented)).toEqual(
-      sortByCode(declared.map(({ code, className, packageDir }) => ({ code, className, packageDir }))),
+      sortByCode(
+        declared.map(({ code, className, packageDir }) => ({ code, className, packageDir })),
+      ),
     );
   });
 
   it('every documented class is exported by its package and is an InterlockError with that code', async () => {
-    const core = (await import(join(repoRoot, 'packages/core/src/index.ts'))) as Record<string, unknown>;
+    const core = (await import(join(repoRoot, 'packages/core/src/index.ts'))) as Record<
+      string,
+      unknown
+    >;
     const base = core['InterlockError'] as abstract new (...args: never[]) => Error;
     for (const { code, className, packageDir } of documented) {
       const errorClass = await exportedClass(packageDir, className);
-      expect(errorClass, `${className} is not exported by packages/${packageDir}`).toBeTypeOf('function');
+      expect(errorClass, `${className} is not exported by packages/${packageDir}`).toBeTypeOf(
+        'function',
+      );
       expect(errorClass?.prototype, className).toBeInstanceOf(base);
       const declaredHere = declared.find((entry) => entry.className === className);
       expect(declaredHere?.code, className).toBe(code);
@@ -136,12 +150,16 @@ describe('error codes', () => {
   });
 
   it('every error class a package exports extends InterlockError (one scheme in every package)', async () => {
-    const core = (await import(join(repoRoot, 'packages/core/src/index.ts'))) as Record<string, unknown>;
+    const core = (await import(join(repoRoot, 'packages/core/src/index.ts'))) as Record<
+      string,
+      unknown
+    >;
     const base = core['InterlockError'] as abstract new (...args: never[]) => Error;
     for (const pkg of workspacePackages()) {
       const entry = (await import(join(pkg.path, 'src/index.ts'))) as Record<string, unknown>;
       for (const [name, value] of Object.entries(entry)) {
-        if (value === base || typeof value !== 'function' || !(value.prototype instanceof Error)) continue;
+        if (value === base || typeof value !== 'function' || !(value.prototype instanceof Error))
+          continue;
         expect(value.prototype, `${pkg.dir}: ${name}`).toBeInstanceOf(base);
       }
     }
@@ -160,8 +178,13 @@ describe('error codes', () => {
       join(repoRoot, 'README.md'),
     ];
     for (const file of markdown) {
-      const named = [...readFileSync(file, 'utf8').matchAll(/\bERR_[A-Z0-9_]*[A-Z0-9]\b/g)].map((m) => m[0]);
-      expect(named.filter((code) => code !== 'ERR_INTERLOCK' && !known.has(code)), fromRoot(file)).toEqual([]);
+      const named = [...readFileSync(file, 'utf8').matchAll(/\bERR_[A-Z0-9_]*[A-Z0-9]\b/g)].map(
+        (m) => m[0],
+      );
+      expect(
+        named.filter((code) => code !== 'ERR_INTERLOCK' && !known.has(code)),
+        fromRoot(file),
+      ).toEqual([]);
     }
   });
 });

@@ -4,7 +4,10 @@ import { Linter, type ESLint } from 'eslint';
 import type { Tokens } from 'marked';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import plugin, { rules } from '../packages/eslint-plugin/src/index.ts';
-import { createTypeAwareESLint, harnessProblems } from '../packages/eslint-plugin/test/support/lint-harness.ts';
+import {
+  createTypeAwareESLint,
+  harnessProblems,
+} from '../packages/eslint-plugin/test/support/lint-harness.ts';
 import { markdownTokens } from './support/markdown.ts';
 import { repoRoot, userCompilerOptions } from './support/workspace.ts';
 
@@ -36,7 +39,13 @@ function examplesOf(rule: string): Example[] {
   for (const token of markdownTokens(text)) {
     if (token.type === 'heading') {
       const heading = token as Tokens.Heading;
-      kind = heading.text.includes('❌') ? 'incorrect' : heading.text.includes('✅') ? 'correct' : heading.depth <= 3 ? undefined : kind;
+      kind = heading.text.includes('❌')
+        ? 'incorrect'
+        : heading.text.includes('✅')
+          ? 'correct'
+          : heading.depth <= 3
+            ? undefined
+            : kind;
       continue;
     }
     if (token.type !== 'code' || kind === undefined) continue;
@@ -58,7 +67,12 @@ function examplesOf(rule: string): Example[] {
 /** Whether ESLint accepts `options` for `rule` (its schema validation, as a user's config gets). */
 function optionsAreValid(rule: string, options: unknown[]): boolean {
   try {
-    new Linter({ configType: 'flat' }).verify('', [{ plugins: { '@interlock': plugin }, rules: { [`@interlock/${rule}`]: ['error', ...options] } }]);
+    new Linter({ configType: 'flat' }).verify('', [
+      {
+        plugins: { '@interlock': plugin },
+        rules: { [`@interlock/${rule}`]: ['error', ...options] },
+      },
+    ]);
     return true;
   } catch {
     return false;
@@ -70,7 +84,8 @@ const ruleNames = Object.keys(rules) as (keyof typeof rules)[];
 /** ESLint over the examples with every rule on, or only `only.rule` with `only.options`. */
 function lintWith(only: { rule: string; options: Record<string, unknown> } | undefined): ESLint {
   const ruleConfig: Linter.RulesRecord = {};
-  for (const rule of only === undefined ? ruleNames : [only.rule]) ruleConfig[`@interlock/${rule}`] = only === undefined ? 'error' : ['error', only.options];
+  for (const rule of only === undefined ? ruleNames : [only.rule])
+    ruleConfig[`@interlock/${rule}`] = only === undefined ? 'error' : ['error', only.options];
   return createTypeAwareESLint({
     cwd: exampleDir,
     tsconfigPath: join(exampleDir, 'tsconfig.json'),
@@ -89,7 +104,10 @@ describe('rule docs', () => {
     writeFileSync(
       join(exampleDir, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: userCompilerOptions({ lib: ['es2024', 'esnext.disposable', 'dom'], types: [] }),
+        compilerOptions: userCompilerOptions({
+          lib: ['es2024', 'esnext.disposable', 'dom'],
+          types: [],
+        }),
         files: examples.map((example) => example.file.slice(exampleDir.length + 1)),
       }),
     );
@@ -112,25 +130,43 @@ describe('rule docs', () => {
 
   it.each(ruleNames)('%s: the defaults the Options section states are the rule’s', (rule) => {
     const doc = readFileSync(join(docsDir, `${rule}.md`), 'utf8');
-    const section = doc.slice(doc.indexOf('## Options'), doc.indexOf('\n## ', doc.indexOf('## Options') + 1));
-    const defaults = ((rules[rule].meta.defaultOptions as unknown[] | undefined)?.[0] ?? {}) as Record<string, unknown>;
+    const section = doc.slice(
+      doc.indexOf('## Options'),
+      doc.indexOf('\n## ', doc.indexOf('## Options') + 1),
+    );
+    const defaults = ((rules[rule].meta.defaultOptions as unknown[] | undefined)?.[0] ??
+      {}) as Record<string, unknown>;
     const stated = [...section.matchAll(/^- `(\w+)` \(default `([^`]+)`/gm)];
     expect(stated.map((match) => match[1]).sort()).toEqual(Object.keys(defaults).sort());
-    for (const [, name = '', value = ''] of stated) expect(JSON.parse(value), name).toEqual(defaults[name]);
+    for (const [, name = '', value = ''] of stated)
+      expect(JSON.parse(value), name).toEqual(defaults[name]);
     expect(optionsAreValid(rule, Object.keys(defaults).length === 0 ? [] : [defaults])).toBe(true);
   });
 
-  it.each(examples.map((example) => [`${example.rule} ${example.kind} #${examples.filter((other) => other.rule === example.rule).indexOf(example)}`, example] as const))(
-    '%s example',
-    async (_title, example) => {
-      const options = example.options === undefined ? [] : [example.options];
-      expect(optionsAreValid(example.rule, options), `invalid options ${JSON.stringify(example.options)}`).toBe(true);
-      const linter = example.options === undefined ? eslint : lintWith({ rule: example.rule, options: example.options });
-      const results = await linter.lintText(example.code, { filePath: example.file });
-      expect(harnessProblems(results)).toEqual([]);
-      const reports = (results[0]?.messages ?? []).filter((message) => message.ruleId === `@interlock/${example.rule}`);
-      if (example.kind === 'incorrect') expect(reports.length, example.code).toBeGreaterThan(0);
-      else expect(reports.map((message) => `${message.line}: ${message.message}`)).toEqual([]);
-    },
-  );
+  it.each(
+    examples.map(
+      (example) =>
+        [
+          `${example.rule} ${example.kind} #${examples.filter((other) => other.rule === example.rule).indexOf(example)}`,
+          example,
+        ] as const,
+    ),
+  )('%s example', async (_title, example) => {
+    const options = example.options === undefined ? [] : [example.options];
+    expect(
+      optionsAreValid(example.rule, options),
+      `invalid options ${JSON.stringify(example.options)}`,
+    ).toBe(true);
+    const linter =
+      example.options === undefined
+        ? eslint
+        : lintWith({ rule: example.rule, options: example.options });
+    const results = await linter.lintText(example.code, { filePath: example.file });
+    expect(harnessProblems(results)).toEqual([]);
+    const reports = (results[0]?.messages ?? []).filter(
+      (message) => message.ruleId === `@interlock/${example.rule}`,
+    );
+    if (example.kind === 'incorrect') expect(reports.length, example.code).toBeGreaterThan(0);
+    else expect(reports.map((message) => `${message.line}: ${message.message}`)).toEqual([]);
+  });
 });

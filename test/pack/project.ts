@@ -22,7 +22,13 @@ export interface PackedProject {
 }
 
 /** Third-party packages the README snippets use, at the versions the workspace tests with. */
-const THIRD_PARTY = ['eslint', 'typescript', 'typescript-eslint', '@typescript-eslint/parser', '@types/node'];
+const THIRD_PARTY = [
+  'eslint',
+  'typescript',
+  'typescript-eslint',
+  '@typescript-eslint/parser',
+  '@types/node',
+];
 
 /** The pnpm that runs this test (`pnpm test` sets npm_execpath), else the one on PATH. */
 function pnpmCommand(): string[] {
@@ -34,8 +40,13 @@ function pnpmCommand(): string[] {
 /** Packs every publishable workspace package with `pnpm pack` (which runs its prepack). */
 export function packAll(destination: string): string[] {
   const [command = 'pnpm', ...prefix] = pnpmCommand();
-  for (const pkg of workspacePackages().filter((candidate) => candidate.manifest.private !== true)) {
-    execFileSync(command, [...prefix, 'pack', '--pack-destination', destination], { cwd: pkg.path, stdio: 'pipe' });
+  for (const pkg of workspacePackages().filter(
+    (candidate) => candidate.manifest.private !== true,
+  )) {
+    execFileSync(command, [...prefix, 'pack', '--pack-destination', destination], {
+      cwd: pkg.path,
+      stdio: 'pipe',
+    });
   }
   return readdirSync(destination).filter((name) => name.endsWith('.tgz'));
 }
@@ -68,7 +79,9 @@ export function createPackedProject(): PackedProject {
   const dependencies: Record<string, string> = {};
   for (const tarball of tarballs) {
     const manifest = JSON.parse(
-      execFileSync('tar', ['-xzOf', join(tarballDir, tarball), 'package/package.json'], { encoding: 'utf8' }),
+      execFileSync('tar', ['-xzOf', join(tarballDir, tarball), 'package/package.json'], {
+        encoding: 'utf8',
+      }),
     ) as { name: string };
     dependencies[manifest.name] = `file:./tarballs/${tarball}`;
   }
@@ -82,7 +95,10 @@ export function createPackedProject(): PackedProject {
     `${JSON.stringify({ name: 'interlock-pack-test', private: true, type: 'module', dependencies }, null, 2)}\n`,
   );
   const npm = executableOnPath('npm') ?? 'npm';
-  execFileSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'pipe' });
+  execFileSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: dir,
+    stdio: 'pipe',
+  });
   return {
     dir,
     run(argv, options) {

@@ -58,7 +58,15 @@ export async function waitReady(): Promise<void> {
 
 /** The `@interlock/*` findings of an `eslint --format json` run, as [rule, line, severity]. */
 function interlockFindings(result: RunResult): [string | null, number, number][] {
-  const reports = JSON.parse(result.stdout) as { messages: { ruleId: string | null; line: number; severity: number; fatal?: boolean; message: string }[] }[];
+  const reports = JSON.parse(result.stdout) as {
+    messages: {
+      ruleId: string | null;
+      line: number;
+      severity: number;
+      fatal?: boolean;
+      message: string;
+    }[];
+  }[];
   const messages = reports.flatMap((report) => report.messages);
   const fatal = messages.filter((message) => message.fatal === true || message.ruleId === null);
   expect(fatal.map((message) => message.message)).toEqual([]);
@@ -73,7 +81,13 @@ function eslintSnippet(id: string, conditionSeverity: number): PackSnippet {
     id,
     fileName: 'eslint.config.js',
     files: lintedProject,
-    command: (project, node) => [node, `${project.dir}/node_modules/eslint/bin/eslint.js`, '--format', 'json', 'src'],
+    command: (project, node) => [
+      node,
+      `${project.dir}/node_modules/eslint/bin/eslint.js`,
+      '--format',
+      'json',
+      'src',
+    ],
     check: (result) => {
       expect(result.stderr).toBe('');
       expect(interlockFindings(result)).toEqual([
@@ -124,4 +138,3 @@ export const packSnippets: readonly PackSnippet[] = [
   eslintSnippet('pick-rules', 1),
   cliSarif,
 ];
-

@@ -42,6 +42,7 @@ export function codeBlocks(markdownPath: string): CodeBlock[] {
 /** The one block of `markdownPath` marked `marker` (e.g. `pack-test=define-config`). */
 export function markedBlock(markdownPath: string, marker: string): CodeBlock {
   const found = codeBlocks(markdownPath).filter((block) => block.info.includes(marker));
-  if (found.length !== 1) throw new Error(`${markdownPath}: expected one block marked ${marker}, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`${markdownPath}: expected one block marked ${marker}, found ${found.length}`);
   return found[0] as CodeBlock;
 }

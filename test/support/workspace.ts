@@ -31,7 +31,9 @@ export function workspacePackages(): WorkspacePackage[] {
     .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'package.json')))
     .map((entry) => {
       const path = join(root, entry.name);
-      const manifest = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8')) as PackageManifest;
+      const manifest = JSON.parse(
+        readFileSync(join(path, 'package.json'), 'utf8'),
+      ) as PackageManifest;
       return { dir: entry.name, path, manifest };
     });
 }
@@ -45,7 +47,8 @@ export function filesUnder(dir: string, keep: (name: string) => boolean): string
   if (!existsSync(dir)) return found;
   const walk = (current: string): void => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {
-      if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
+      if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.'))
+        continue;
       const path = join(current, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (keep(entry.name)) found.push(path);

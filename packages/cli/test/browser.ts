@@ -21,7 +21,7 @@ export const executablePath = CANDIDATES.find(
 const MISSING =
   'Chromium was not found, so this was NOT tested in a real browser. Install it with ' +
   '`apt-get update && apt-get install -y chromium` (or set INTERLOCK_CHROMIUM to a ' +
-    'Chrome/Chromium binary).';
+  'Chrome/Chromium binary).';
 
 /** Call at the top of a browser test file: fails in CI without a browser, warns elsewhere. */
 export function requireBrowser(what: string): void {

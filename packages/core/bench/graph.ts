@@ -27,7 +27,12 @@ function random(seed: number): () => number {
 type Shape = 'layered' | 'random';
 
 /** `count` distinct forward edges (`rank(from) < rank(to)`) over `nodes` nodes, shuffled. */
-function dagEdges(shape: Shape, nodes: number, count: number, next: () => number): [number, number][] {
+function dagEdges(
+  shape: Shape,
+  nodes: number,
+  count: number,
+  next: () => number,
+): [number, number][] {
   const layers = 8;
   const seen = new Set<number>();
   const edges: [number, number][] = [];
@@ -90,7 +95,8 @@ function measure(shape: Shape, edgeCount: number, probes: number): Row {
   const all = dagEdges(shape, nodes, edgeCount + probes * chunks, next);
   const graph = new LockOrderGraph<number, null>();
   const base = all.slice(0, edgeCount);
-  for (const [from, to] of base) if (graph.addEdge(from, to, () => null) !== undefined) throw new Error('bench bug: cycle');
+  for (const [from, to] of base)
+    if (graph.addEdge(from, to, () => null) !== undefined) throw new Error('bench bug: cycle');
   // New acyclic edges into a graph of `edgeCount` edges: five fresh batches (each added, timed,
   // then removed so the graph keeps its size), median batch.
   const batches: number[] = [];
@@ -105,7 +111,8 @@ function measure(shape: Shape, edgeCount: number, probes: number): Row {
   // Edges that close a cycle (each the reverse of an existing one), refused for the first time.
   const reversed = base.slice(0, probes);
   const start = performance.now();
-  for (const [from, to] of reversed) if (graph.addEdge(to, from, () => null) === undefined) throw new Error('bench bug: no cycle');
+  for (const [from, to] of reversed)
+    if (graph.addEdge(to, from, () => null) === undefined) throw new Error('bench bug: no cycle');
   const refusedEdgeNs = ((performance.now() - start) * 1e6) / reversed.length;
   // Known edges: the detector's fast path is this lookup.
   const lookups = (edges: readonly [number, number][]): number => {
@@ -119,13 +126,21 @@ function measure(shape: Shape, edgeCount: number, probes: number): Row {
     if (found !== rounds) throw new Error('bench bug: lost an edge');
     return ((performance.now() - begin) * 1e6) / rounds;
   };
-  return { edges: edgeCount, newEdgeNs, refusedEdgeNs, hotKnownNs: lookups(base.slice(0, 16)), coldKnownNs: lookups(base) };
+  return {
+    edges: edgeCount,
+    newEdgeNs,
+    refusedEdgeNs,
+    hotKnownNs: lookups(base.slice(0, 16)),
+    coldKnownNs: lookups(base),
+  };
 }
 
 /** The whole per-acquisition path of the engine with every edge known. */
 function detectorFastPath(): { depth: number; ns: number }[] {
   const detector = new Detector({ stacks: true });
-  const locks = ['a', 'b', 'c'].map((name) => new LockNode({ exclusive: true, name, kind: 'Lock', reentrant: false }));
+  const locks = ['a', 'b', 'c'].map(
+    (name) => new LockNode({ exclusive: true, name, kind: 'Lock', reentrant: false }),
+  );
   const results: { depth: number; ns: number }[] = [];
   for (const depth of [0, 1, 2]) {
     const holds: Hold[] = locks.slice(0, depth).map((node) => ({ lock: node, live: true }));
@@ -153,16 +168,24 @@ for (const shape of ['layered', 'random'] as const) {
   measure(shape, 1_000, 1_000);
   const rows = sizes.map((size) => best(shape, size, 500));
   const first = rows[0]!;
-  console.log(`\n${shape} DAG — per operation, best of 3 runs, median of 5 fresh batches of 500 new edges (ratio vs the 1,000-edge graph)`);
-  console.log('edges     new edge              refused (cycle) edge  known edge, hot       known edge, cold');
+  console.log(
+    `\n${shape} DAG — per operation, best of 3 runs, median of 5 fresh batches of 500 new edges (ratio vs the 1,000-edge graph)`,
+  );
+  console.log(
+    'edges     new edge              refused (cycle) edge  known edge, hot       known edge, cold',
+  );
   for (const row of rows) {
-    const cell = (ns: number, ref: number): string => `${ns.toFixed(0).padStart(6)} ns (×${(ns / ref).toFixed(2)})`.padEnd(22);
+    const cell = (ns: number, ref: number): string =>
+      `${ns.toFixed(0).padStart(6)} ns (×${(ns / ref).toFixed(2)})`.padEnd(22);
     console.log(
       `${String(row.edges).padEnd(9)} ${cell(row.newEdgeNs, first.newEdgeNs)}${cell(row.refusedEdgeNs, first.refusedEdgeNs)}` +
         `${cell(row.hotKnownNs, first.hotKnownNs)}${cell(row.coldKnownNs, first.coldKnownNs)}`,
     );
   }
 }
-console.log('\nDetector, every edge known (beforeAcquire + holdAcquired + holdReleased, ' +
-    'one hold object per acquisition; best of 5 runs of 1e6)');
-for (const { depth, ns } of detectorFastPath()) console.log(`  holding ${depth} lock(s): ${ns.toFixed(0)} ns per acquisition`);
+console.log(
+  '\nDetector, every edge known (beforeAcquire + holdAcquired + holdReleased, ' +
+    'one hold object per acquisition; best of 5 runs of 1e6)',
+);
+for (const { depth, ns } of detectorFastPath())
+  console.log(`  holding ${depth} lock(s): ${ns.toFixed(0)} ns per acquisition`);

@@ -13,8 +13,11 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') {
-    const constructorName: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
-    return typeof constructorName === 'string' && constructorName !== '' && constructorName !== 'Object'
+    const constructorName: unknown = (value as { constructor?: { name?: unknown } }).constructor
+      ?.name;
+    return typeof constructorName === 'string' &&
+      constructorName !== '' &&
+      constructorName !== 'Object'
       ? `an instance of ${constructorName}`
       : 'an object';
   }
@@ -25,7 +28,12 @@ export function describeValue(value: unknown): string {
 }
 
 /** Throws the house error: `'type'` → TypeError, `'range'` → RangeError. */
-export function invalidArgument(kind: 'type' | 'range', name: string, expected: string, value: unknown): never {
+export function invalidArgument(
+  kind: 'type' | 'range',
+  name: string,
+  expected: string,
+  value: unknown,
+): never {
   const message = `Expected \`${name}\` to be ${expected}, got ${describeValue(value)}`;
   throw kind === 'type' ? new TypeError(message) : new RangeError(message);
 }
@@ -33,8 +41,14 @@ export function invalidArgument(kind: 'type' | 'range', name: string, expected: 
 /**
  * An optional options bag: an object or `undefined` (catches `enable('warn')`, `new Lock('a')`).
  */
-export function validateOptionsBag(value: unknown, name = 'options'): asserts value is object | undefined {
-  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+export function validateOptionsBag(
+  value: unknown,
+  name = 'options',
+): asserts value is object | undefined {
+  if (
+    value !== undefined &&
+    (typeof value !== 'object' || value === null || Array.isArray(value))
+  ) {
     invalidArgument('type', name, 'an object', value);
   }
 }

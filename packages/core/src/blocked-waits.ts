@@ -120,7 +120,10 @@ export class BlockedWaits {
       previous = step.waiter;
     }
     const cycle = buildCycle(pending);
-    this.#context.addDeadlock(cycle, pending.map((edge) => edge.from));
+    this.#context.addDeadlock(
+      cycle,
+      pending.map((edge) => edge.from),
+    );
     return new DeadlockError(cycle);
   }
 

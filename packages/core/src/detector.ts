@@ -104,16 +104,26 @@ export class Detector implements LockProbe, NodeKeeper {
    * @returns a site capture to hand to {@link holdAcquired} (and {@link waitStart}) when one was
    * taken, otherwise `undefined`.
    */
-  beforeAcquire(held: readonly Hold[], node: LockNode, reentry: boolean, blocking = true): AcquireSite {
+  beforeAcquire(
+    held: readonly Hold[],
+    node: LockNode,
+    reentry: boolean,
+    blocking = true,
+  ): AcquireSite {
     const options = this.#options;
     if (node.keeper !== this) this.#register(node);
     if (!blocking) {
-      return !reentry && options.stacks && options.holdTimeout > 0 ? new SiteCapture(options.frameFilters) : undefined;
+      return !reentry && options.stacks && options.holdTimeout > 0
+        ? new SiteCapture(options.frameFilters)
+        : undefined;
     }
     let capture: SiteCapture | undefined;
     // The first outermost acquisition of a lock is captured once: the holder site of later edges
     // from holds that captured nothing themselves (see #holdSite).
-    if (options.stacks && ((held.length === 0 && node.topSite === undefined) || options.holdTimeout > 0)) {
+    if (
+      options.stacks &&
+      ((held.length === 0 && node.topSite === undefined) || options.holdTimeout > 0)
+    ) {
       capture = new SiteCapture(options.frameFilters);
       if (held.length === 0) node.topSite ??= capture;
     }
@@ -174,17 +184,27 @@ export class Detector implements LockProbe, NodeKeeper {
    * blocked waiters reachable from this one. Without `site`, a stack is captured only when the
    * waiter holds something (it may then be part of a deadlock report) or `holdTimeout` is on.
    */
-  waitStart(held: readonly Hold[], node: LockNode, reject: (error: DeadlockError) => void, site?: AcquireSite): WaitTicket {
+  waitStart(
+    held: readonly Hold[],
+    node: LockNode,
+    reject: (error: DeadlockError) => void,
+    site?: AcquireSite,
+  ): WaitTicket {
     const options = this.#options;
     const live: Hold[] = [];
     // A task never waits for its own re-entrant lock: a wait on one it holds a level of is a wait
     // for a sibling's inner level (the lock lets it in when that level ends), so those holds do not
     // make it a holder that blocks itself.
-    for (const hold of held) if (hold.live && !(node.reentrant && hold.lock === node)) live.push(hold);
+    for (const hold of held)
+      if (hold.live && !(node.reentrant && hold.lock === node)) live.push(hold);
     // A waiter that holds nothing can never be a step of a deadlock (nobody can wait on it), so
     // only a long-wait report could need its site: contended waits of tasks that hold nothing —
     // the usual case — capture no stack (a capture costs several µs, ~9× a contended hand-off).
-    const where = site ?? (options.stacks && (live.length > 0 || options.holdTimeout > 0) ? new SiteCapture(options.frameFilters) : undefined);
+    const where =
+      site ??
+      (options.stacks && (live.length > 0 || options.holdTimeout > 0)
+        ? new SiteCapture(options.frameFilters)
+        : undefined);
     return this.#waits.start(live, node, reject, where, options.holdTimeout, options.deadlockGrace);
   }
 
@@ -206,10 +226,12 @@ export class Detector implements LockProbe, NodeKeeper {
     this.#graph.removeNode(node);
     this.#bad.delete(node);
     for (const [from, targets] of this.#bad) {
-      for (const [to, bad] of targets) if (to === node || bad.lockIds.has(node.id)) targets.delete(to);
+      for (const [to, bad] of targets)
+        if (to === node || bad.lockIds.has(node.id)) targets.delete(to);
       if (targets.size === 0) this.#bad.delete(from);
     }
-    for (const state of node.holdStates.values()) if (state.timer !== undefined) clearTimeout(state.timer);
+    for (const state of node.holdStates.values())
+      if (state.timer !== undefined) clearTimeout(state.timer);
     node.holdStates.clear();
     node.holds.length = 0;
   }
@@ -232,13 +254,20 @@ export class Detector implements LockProbe, NodeKeeper {
   liveHolds(): { node: LockNode; hold: Hold; site: Site | undefined }[] {
     const out: { node: LockNode; hold: Hold; site: Site | undefined }[] = [];
     for (const node of this.#nodes) {
-      for (const hold of node.holds) out.push({ node, hold, site: node.holdStates.get(hold)?.site?.site });
+      for (const hold of node.holds)
+        out.push({ node, hold, site: node.holdStates.get(hold)?.site?.site });
     }
     return out;
   }
 
   /** Sizes of the live structures; for tests, benchmarks and memory checks. */
-  stats(): { locks: number; edges: number; refusedEdges: number; blockedWaiters: number; holds: number } {
+  stats(): {
+    locks: number;
+    edges: number;
+    refusedEdges: number;
+    blockedWaiters: number;
+    holds: number;
+  } {
     let holds = 0;
     for (const node of this.#nodes) holds += node.holds.length;
     let refusedEdges = 0;
@@ -261,7 +290,10 @@ export class Detector implements LockProbe, NodeKeeper {
     for (const [from, targets] of this.#bad) {
       for (const [to, bad] of targets) if (bad.taken) edges.push(reportEdge(from, to, bad.record));
     }
-    return this.#findings.report([...this.#nodes].map((node) => node.toReport()), edges);
+    return this.#findings.report(
+      [...this.#nodes].map((node) => node.toReport()),
+      edges,
+    );
   }
 
   /**
@@ -290,7 +322,11 @@ export class Detector implements LockProbe, NodeKeeper {
    * acquisition (`'throw'`) or remembered as taken (`'warn'`/`'record'`); either way the cycle is
    * reported with the exact pair: the task's own hold nearest to `node` on the cycle.
    */
-  #order(held: readonly Hold[], node: LockNode, first: SiteCapture | undefined): SiteCapture | undefined {
+  #order(
+    held: readonly Hold[],
+    node: LockNode,
+    first: SiteCapture | undefined,
+  ): SiteCapture | undefined {
     const options = this.#options;
     let capture = first;
     const acquirerSite = (): SiteCapture | undefined =>
@@ -319,19 +355,29 @@ export class Detector implements LockProbe, NodeKeeper {
       }
       const bad = this.#bad.get(from)?.get(node);
       if (bad !== undefined) {
-        if (options.onCycle === 'throw') refuse(() => new LockOrderError(this.#exactCycle(bad, held, node, acquirerSite)));
+        if (options.onCycle === 'throw')
+          refuse(() => new LockOrderError(this.#exactCycle(bad, held, node, acquirerSite)));
         followed.push(bad.record);
         bad.taken = true;
         return false;
       }
-      const newRecord = (): EdgeRecord => ({ holder: this.#holdSite(from, hold, held), acquirer: acquirerSite(), count: 1 });
+      const newRecord = (): EdgeRecord => ({
+        holder: this.#holdSite(from, hold, held),
+        acquirer: acquirerSite(),
+        count: 1,
+      });
       const path = this.#graph.addEdge(from, node, newRecord);
       if (path === undefined) {
         inserted.push(from);
         return true;
       }
       const taken = options.onCycle !== 'throw';
-      const entry: BadEdge = { record: newRecord(), path, lockIds: new Set(path.map((lock) => lock.id)), taken };
+      const entry: BadEdge = {
+        record: newRecord(),
+        path,
+        lockIds: new Set(path.map((lock) => lock.id)),
+        taken,
+      };
       let targets = this.#bad.get(from);
       if (targets === undefined) this.#bad.set(from, (targets = new Map()));
       targets.set(node, entry);
@@ -352,7 +398,12 @@ export class Detector implements LockProbe, NodeKeeper {
    * task's own live hold that comes first on it — the exact pair "this task holds that lock and
    * asks for `node`" — with that hold's site and this acquisition's site on the closing edge.
    */
-  #exactCycle(bad: BadEdge, held: readonly Hold[], node: LockNode, acquirerSite: () => SiteCapture | undefined): Cycle {
+  #exactCycle(
+    bad: BadEdge,
+    held: readonly Hold[],
+    node: LockNode,
+    acquirerSite: () => SiteCapture | undefined,
+  ): Cycle {
     const mine = new Map<LockNode, Hold>();
     for (const hold of held) if (hold.live && !hold.lock.forgotten) mine.set(hold.lock, hold);
     const path = bad.path;
@@ -367,7 +418,12 @@ export class Detector implements LockProbe, NodeKeeper {
     const pending: PendingEdge[] = [];
     for (let index = 0; index < end; index++) {
       const record = this.#graph.edge(path[index]!, path[index + 1]!);
-      pending.push({ from: path[index]!, to: path[index + 1]!, holder: record?.holder, acquirer: record?.acquirer });
+      pending.push({
+        from: path[index]!,
+        to: path[index + 1]!,
+        holder: record?.holder,
+        acquirer: record?.acquirer,
+      });
     }
     const hold = mine.get(from);
     const holder = hold === undefined ? bad.record.holder : this.#holdSite(from, hold, held);
@@ -389,7 +445,8 @@ export class Detector implements LockProbe, NodeKeeper {
       const outer = held[index]!;
       const previous = outer.lock;
       if (previous === node || !outer.live) continue;
-      return (this.#graph.edge(previous, node) ?? this.#bad.get(previous)?.get(node)?.record)?.acquirer;
+      return (this.#graph.edge(previous, node) ?? this.#bad.get(previous)?.get(node)?.record)
+        ?.acquirer;
     }
     return node.topSite;
   }

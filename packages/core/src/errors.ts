@@ -84,7 +84,7 @@ export class DeadlockError extends InterlockError {
         ? `Deadlock: ${options.reason}`
         : cycle.locks.length === 1
           ? `Deadlock: re-acquiring ${quoted(cycle.locks[0])}, which this task already holds and which is not reentrant`
-        : `Deadlock: tasks are blocked waiting for each other (${lockList([...cycle.locks, ...cycle.locks.slice(0, 1)])})`;
+          : `Deadlock: tasks are blocked waiting for each other (${lockList([...cycle.locks, ...cycle.locks.slice(0, 1)])})`;
     super(message, options);
     this.cycle = cycle;
   }
@@ -98,7 +98,9 @@ export class LongHoldWarning extends InterlockError {
   readonly lockId: string;
 
   constructor(lock: CycleLock, limit: number, where: string | undefined) {
-    super(`Lock ${quoted(lock)} held longer than ${limit} ms${where === undefined ? '' : `; taken at ${where}`}`);
+    super(
+      `Lock ${quoted(lock)} held longer than ${limit} ms${where === undefined ? '' : `; taken at ${where}`}`,
+    );
     this.lockId = lock.id;
   }
 }
@@ -111,7 +113,9 @@ export class LongWaitWarning extends InterlockError {
   readonly lockId: string;
 
   constructor(lock: CycleLock, limit: number, where: string | undefined) {
-    super(`Waited longer than ${limit} ms for lock ${quoted(lock)}${where === undefined ? '' : `; requested at ${where}`}`);
+    super(
+      `Waited longer than ${limit} ms for lock ${quoted(lock)}${where === undefined ? '' : `; requested at ${where}`}`,
+    );
     this.lockId = lock.id;
   }
 }

@@ -11,7 +11,8 @@
  * paragraph separators, and bidirectional marks, embeddings, overrides and isolates.
  */
 // Matching control characters is the point of this pattern.
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const INVISIBLE =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 /* eslint-enable no-control-regex */
 
 function codeUnit(char: string): string {

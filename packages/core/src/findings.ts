@@ -148,5 +148,7 @@ export class Findings {
 
 function toLongHold(entry: LongEntry): LongHold {
   const base = { lock: entry.lock, limit: entry.limit, count: entry.count };
-  return entry.site === undefined ? base : { lock: entry.lock, site: entry.site, limit: entry.limit, count: entry.count };
+  return entry.site === undefined
+    ? base
+    : { lock: entry.lock, site: entry.site, limit: entry.limit, count: entry.count };
 }

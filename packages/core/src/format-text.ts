@@ -30,13 +30,20 @@ export interface FormatOptions {
  * console.log(formatReport(detector.snapshot()));
  * ```
  */
-export function formatReport(report: LockGraphReport, format: ReportFormat = 'text', options: FormatOptions = {}): string {
-  if (format !== 'text' && format !== 'json') invalidArgument('type', 'format', "'text' or 'json'", format);
+export function formatReport(
+  report: LockGraphReport,
+  format: ReportFormat = 'text',
+  options: FormatOptions = {},
+): string {
+  if (format !== 'text' && format !== 'json')
+    invalidArgument('type', 'format', "'text' or 'json'", format);
   validateOptionsBag(options);
-  if (options.cwd !== undefined && typeof options.cwd !== 'string') invalidArgument('type', 'cwd', 'a string', options.cwd);
+  if (options.cwd !== undefined && typeof options.cwd !== 'string')
+    invalidArgument('type', 'cwd', 'a string', options.cwd);
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
   const locks = new Map<string, ReportLock>(report.locks.map((lock) => [lock.id, lock]));
-  const where = (site: Site | undefined): string => (site === undefined ? 'an unknown site' : siteText(site, options.cwd));
+  const where = (site: Site | undefined): string =>
+    site === undefined ? 'an unknown site' : siteText(site, options.cwd);
   const sections: string[] = [];
   for (const cycle of report.cycles) sections.push(formatCycle(cycle, locks, where));
   for (const deadlock of report.deadlocks) sections.push(formatDeadlock(deadlock, locks, where));
@@ -70,7 +77,10 @@ function labels(cycle: Cycle): Map<string, string> {
   const counts = new Map<string, number>();
   for (const lock of cycle.locks) counts.set(lock.name, (counts.get(lock.name) ?? 0) + 1);
   return new Map(
-    cycle.locks.map((lock) => [lock.id, nameLabel((counts.get(lock.name) ?? 0) > 1 ? `${lock.name}#${lock.id}` : lock.name)]),
+    cycle.locks.map((lock) => [
+      lock.id,
+      nameLabel((counts.get(lock.name) ?? 0) > 1 ? `${lock.name}#${lock.id}` : lock.name),
+    ]),
   );
 }
 
@@ -79,7 +89,12 @@ function idLabel(names: ReadonlyMap<string, string>, id: string): string {
   return names.get(id) ?? nameLabel(id);
 }
 
-function describeLock(lock: CycleLock | undefined, id: string, locks: ReadonlyMap<string, ReportLock>, where: Where): string {
+function describeLock(
+  lock: CycleLock | undefined,
+  id: string,
+  locks: ReadonlyMap<string, ReportLock>,
+  where: Where,
+): string {
   const entry = locks.get(id);
   const name = lock?.name ?? entry?.name ?? id;
   const details = [entry?.kind, id]
@@ -120,7 +135,11 @@ function formatCycle(cycle: Cycle, locks: ReadonlyMap<string, ReportLock>, where
   return lines.join('\n');
 }
 
-function formatDeadlock(cycle: Cycle, locks: ReadonlyMap<string, ReportLock>, where: Where): string {
+function formatDeadlock(
+  cycle: Cycle,
+  locks: ReadonlyMap<string, ReportLock>,
+  where: Where,
+): string {
   const names = labels(cycle);
   const edge = cycle.edges[0]!;
   if (cycle.locks.length === 1) {
@@ -147,7 +166,12 @@ function formatDeadlock(cycle: Cycle, locks: ReadonlyMap<string, ReportLock>, wh
 }
 
 /** One paragraph per edge, the closing edge last. */
-function chain(cycle: Cycle, names: ReadonlyMap<string, string>, where: Where, kind: 'existing' | 'blocked'): string[] {
+function chain(
+  cycle: Cycle,
+  names: ReadonlyMap<string, string>,
+  where: Where,
+  kind: 'existing' | 'blocked',
+): string[] {
   const lines: string[] = [];
   cycle.edges.forEach((edge, index) => {
     const from = idLabel(names, edge.from);
@@ -177,38 +201,53 @@ function scenario(cycle: Cycle, names: ReadonlyMap<string, string>): string[] {
     const name = idLabel(names, cycle.edges[0]!.from);
     rows.push([0, `lock(${name});`], [0, `lock(${name});`]);
   } else {
-    for (let task = 0; task < count; task++) rows.push([task, `lock(${idLabel(names, cycle.edges[edgeOf(task)]!.from)});`]);
+    for (let task = 0; task < count; task++)
+      rows.push([task, `lock(${idLabel(names, cycle.edges[edgeOf(task)]!.from)});`]);
     for (let task = 1; task <= count; task++) {
       const index = task % count;
       rows.push([index, `lock(${idLabel(names, cycle.edges[edgeOf(index)]!.to)});`]);
     }
   }
   const titles = Array.from({ length: count }, (_, task) => `Task ${task + 1}`);
-  const width = Math.max(...titles.map((title) => title.length), ...rows.map(([, text]) => text.length)) + 4;
-  const line = (cells: readonly string[]): string => `  ${cells.map((cell) => cell.padEnd(width)).join('')}`.trimEnd();
+  const width =
+    Math.max(...titles.map((title) => title.length), ...rows.map(([, text]) => text.length)) + 4;
+  const line = (cells: readonly string[]): string =>
+    `  ${cells.map((cell) => cell.padEnd(width)).join('')}`.trimEnd();
   return [
     ' Possible unsafe locking scenario:',
     '',
     line(titles),
     line(titles.map((title) => '-'.repeat(title.length))),
-    ...rows.map(([task, text]) => line(Array.from({ length: task + 1 }, (_, column) => (column === task ? text : '')))),
+    ...rows.map(([task, text]) =>
+      line(Array.from({ length: task + 1 }, (_, column) => (column === task ? text : ''))),
+    ),
     '',
     ' *** DEADLOCK ***',
   ];
 }
 
-function formatLong(verb: string, entries: readonly LongHold[], locks: ReadonlyMap<string, ReportLock>, where: Where): string[] {
+function formatLong(
+  verb: string,
+  entries: readonly LongHold[],
+  locks: ReadonlyMap<string, ReportLock>,
+  where: Where,
+): string[] {
   return entries.map((entry) => {
     const name = locks.get(entry.lock)?.name ?? entry.lock;
     const times = entry.count === 1 ? '' : ` (${entry.count} times)`;
-    const at = entry.site === undefined ? '' : `, ${verb === 'held' ? 'taken' : 'requested'} at ${where(entry.site)}`;
+    const at =
+      entry.site === undefined
+        ? ''
+        : `, ${verb === 'held' ? 'taken' : 'requested'} at ${where(entry.site)}`;
     return `lock ${quoteText(name)} (${escapeControls(entry.lock)}) ${verb} longer than ${entry.limit} ms${at}${times}`;
   });
 }
 
 function summary(report: LockGraphReport): string {
-  const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const plural = (count: number, word: string): string =>
+    `${count} ${word}${count === 1 ? '' : 's'}`;
   const graph = `${plural(report.locks.length, 'lock')}, ${plural(report.edges.length, 'edge')}`;
-  if (report.cycles.length === 0 && report.deadlocks.length === 0) return `interlock: no lock-order cycles (${graph})`;
+  if (report.cycles.length === 0 && report.deadlocks.length === 0)
+    return `interlock: no lock-order cycles (${graph})`;
   return `interlock: ${plural(report.cycles.length, 'lock-order cycle')}, ${plural(report.deadlocks.length, 'deadlock')} (${graph})`;
 }

@@ -168,7 +168,14 @@ export class LockOrderGraph<N, E> {
   #vertex(id: N): Vertex<N, E> {
     let vertex = this.#vertices.get(id);
     if (vertex === undefined) {
-      vertex = { id, ord: this.#nextOrd++, out: new Map(), in: new Set(), mark: 0, parent: undefined };
+      vertex = {
+        id,
+        ord: this.#nextOrd++,
+        out: new Map(),
+        in: new Set(),
+        mark: 0,
+        parent: undefined,
+      };
       this.#vertices.set(id, vertex);
     }
     return vertex;
@@ -232,7 +239,11 @@ export class LockOrderGraph<N, E> {
   /** Path `[target, …, last, source]` from the forward search's parent links. */
   #pathTo(last: Vertex<N, E>, target: Vertex<N, E>, source: Vertex<N, E>): CyclePath<N> {
     const path: N[] = [source.id];
-    for (let vertex: Vertex<N, E> | undefined = last; vertex !== undefined; vertex = vertex.parent) {
+    for (
+      let vertex: Vertex<N, E> | undefined = last;
+      vertex !== undefined;
+      vertex = vertex.parent
+    ) {
       path.push(vertex.id);
       if (vertex === target) break;
     }

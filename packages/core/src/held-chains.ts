@@ -53,7 +53,11 @@ export class HeldChains {
    * and remembered) and may throw to refuse the whole acquisition. `linked(a, b)`: the graph has
    * the edge `a → b`.
    */
-  order(held: readonly Hold[], addEdge: (hold: Hold) => boolean, linked: (from: LockNode, to: LockNode) => boolean): void {
+  order(
+    held: readonly Hold[],
+    addEdge: (hold: Hold) => boolean,
+    linked: (from: LockNode, to: LockNode) => boolean,
+  ): void {
     let index = held.length - 1;
     while (index >= 0 && (!held[index]!.live || held[index]!.lock.forgotten)) index--;
     if (index < 0) return;
@@ -69,7 +73,13 @@ export class HeldChains {
       if (before < 0) break;
       const previous = held[before]!;
       const known = this.#linked.get(hold);
-      if (reaches && known !== undefined && known.epoch === this.#epoch && known.previous === previous) break;
+      if (
+        reaches &&
+        known !== undefined &&
+        known.epoch === this.#epoch &&
+        known.previous === previous
+      )
+        break;
       const isLinked = previous.lock === hold.lock || linked(previous.lock, hold.lock);
       steps.push({ hold, previous, linked: isLinked });
       let previousReaches = isLinked && reaches;

@@ -9,7 +9,14 @@ export type { AcquireSite, LockProbe } from './probe.ts';
 export { describeValue, invalidArgument, validateOptionsBag } from './arguments.ts';
 export type { WaitTicket } from './blocked-waits.ts';
 export { Detector } from './detector.ts';
-export { DEFAULT_DEADLOCK_GRACE, resolveOptions, type DetectorOptions, type DetectorWarning, type OnCycle, type ResolvedOptions } from './options.ts';
+export {
+  DEFAULT_DEADLOCK_GRACE,
+  resolveOptions,
+  type DetectorOptions,
+  type DetectorWarning,
+  type OnCycle,
+  type ResolvedOptions,
+} from './options.ts';
 export { defaultFrameFilters, sourceDirectory, userSite, type FrameFilter } from './sites.ts';
 export {
   DeadlockError,

@@ -121,7 +121,12 @@ export class LockNode {
     this.reentrant = info.reentrant;
     this.exclusive = info.exclusive;
     const site = info.site;
-    this.#site = site instanceof SiteCapture ? site.site : site instanceof Error ? userSite(site.stack ?? '', defaultFrameFilters) : site;
+    this.#site =
+      site instanceof SiteCapture
+        ? site.site
+        : site instanceof Error
+          ? userSite(site.stack ?? '', defaultFrameFilters)
+          : site;
     if (info.owner !== undefined) collected.register(info.owner, this);
   }
 

@@ -71,7 +71,8 @@ export function mergeReports(reports: readonly LockGraphReport[]): LockGraphRepo
       let targets = edges.get(from);
       if (targets === undefined) edges.set(from, (targets = new Map<string, MergedEdge>()));
       const known = targets.get(to);
-      if (known === undefined) targets.set(to, { holder: edge.holder, acquirer: edge.acquirer, count: edge.count ?? 1 });
+      if (known === undefined)
+        targets.set(to, { holder: edge.holder, acquirer: edge.acquirer, count: edge.count ?? 1 });
       else {
         known.count += edge.count ?? 1;
         known.holder ??= edge.holder;
@@ -98,7 +99,10 @@ export function mergeReports(reports: readonly LockGraphReport[]): LockGraphRepo
         cycleEdges.push(toReportEdge(path[index]!, path[index + 1]!, step, false));
       }
       cycleEdges.push(toReportEdge(from, to, edge, false));
-      addOnce(cycles, cycleKeys, { locks: path.map((id) => ({ id, name: names.get(id) ?? id })), edges: cycleEdges });
+      addOnce(cycles, cycleKeys, {
+        locks: path.map((id) => ({ id, name: names.get(id) ?? id })),
+        edges: cycleEdges,
+      });
     }
   }
 
@@ -127,7 +131,11 @@ function addOnce(list: Cycle[], keys: Set<string>, cycle: Cycle): void {
   list.push(cycle);
 }
 
-function addLong(entries: Map<string, LongHold>, entry: LongHold, map: (id: string) => string): void {
+function addLong(
+  entries: Map<string, LongHold>,
+  entry: LongHold,
+  map: (id: string) => string,
+): void {
   const lock = map(entry.lock);
   const key = `${lock} ${entry.site === undefined ? '' : formatSite(entry.site)} ${entry.limit}`;
   const known = entries.get(key);

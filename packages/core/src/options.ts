@@ -88,30 +88,53 @@ const MAX_TIMER_DELAY = 2 ** 31 - 1;
  * throws `TypeError`, a number out of range `RangeError` (house message "Expected `x` to be …,
  * got …"). Nothing is applied unless every option is valid.
  */
-export function resolveOptions(options: DetectorOptions = {}, base?: ResolvedOptions): ResolvedOptions {
+export function resolveOptions(
+  options: DetectorOptions = {},
+  base?: ResolvedOptions,
+): ResolvedOptions {
   validateOptionsBag(options);
   // Only `undefined` means "absent": `null` is a value of the wrong type like any other.
-  const onCycle: unknown = options.onCycle === undefined ? (base?.onCycle ?? 'throw') : options.onCycle;
+  const onCycle: unknown =
+    options.onCycle === undefined ? (base?.onCycle ?? 'throw') : options.onCycle;
   if (onCycle !== 'throw' && onCycle !== 'warn' && onCycle !== 'record') {
     invalidArgument('type', 'onCycle', "'throw', 'warn' or 'record'", onCycle);
   }
   // An explicit `holdTimeout: undefined` switches it off again; absent keeps the current value.
-  const holdTimeout: unknown = 'holdTimeout' in options ? (options.holdTimeout === undefined ? 0 : options.holdTimeout) : (base?.holdTimeout ?? 0);
+  const holdTimeout: unknown =
+    'holdTimeout' in options
+      ? options.holdTimeout === undefined
+        ? 0
+        : options.holdTimeout
+      : (base?.holdTimeout ?? 0);
   const timeoutRange = `a number of milliseconds from 0 to ${MAX_TIMER_DELAY}`;
-  if (typeof holdTimeout !== 'number') invalidArgument('type', 'holdTimeout', timeoutRange, holdTimeout);
+  if (typeof holdTimeout !== 'number')
+    invalidArgument('type', 'holdTimeout', timeoutRange, holdTimeout);
   // Above the timer limit setTimeout fires after 1 ms instead, which would report every hold.
-  if (!(holdTimeout >= 0 && holdTimeout <= MAX_TIMER_DELAY)) invalidArgument('range', 'holdTimeout', timeoutRange, holdTimeout);
-  const deadlockGrace: unknown = options.deadlockGrace === undefined ? (base?.deadlockGrace ?? DEFAULT_DEADLOCK_GRACE) : options.deadlockGrace;
-  if (typeof deadlockGrace !== 'number') invalidArgument('type', 'deadlockGrace', timeoutRange, deadlockGrace);
-  if (!(deadlockGrace >= 0 && deadlockGrace <= MAX_TIMER_DELAY)) invalidArgument('range', 'deadlockGrace', timeoutRange, deadlockGrace);
-  const frameFilters: unknown = options.frameFilters === undefined ? (base?.frameFilters ?? defaultFrameFilters) : options.frameFilters;
-  if (!Array.isArray(frameFilters) || !frameFilters.every((filter) => typeof filter === 'string' || filter instanceof RegExp)) {
+  if (!(holdTimeout >= 0 && holdTimeout <= MAX_TIMER_DELAY))
+    invalidArgument('range', 'holdTimeout', timeoutRange, holdTimeout);
+  const deadlockGrace: unknown =
+    options.deadlockGrace === undefined
+      ? (base?.deadlockGrace ?? DEFAULT_DEADLOCK_GRACE)
+      : options.deadlockGrace;
+  if (typeof deadlockGrace !== 'number')
+    invalidArgument('type', 'deadlockGrace', timeoutRange, deadlockGrace);
+  if (!(deadlockGrace >= 0 && deadlockGrace <= MAX_TIMER_DELAY))
+    invalidArgument('range', 'deadlockGrace', timeoutRange, deadlockGrace);
+  const frameFilters: unknown =
+    options.frameFilters === undefined
+      ? (base?.frameFilters ?? defaultFrameFilters)
+      : options.frameFilters;
+  if (
+    !Array.isArray(frameFilters) ||
+    !frameFilters.every((filter) => typeof filter === 'string' || filter instanceof RegExp)
+  ) {
     invalidArgument('type', 'frameFilters', 'an array of strings and RegExps', frameFilters);
   }
   const stacks: unknown = options.stacks === undefined ? (base?.stacks ?? true) : options.stacks;
   if (typeof stacks !== 'boolean') invalidArgument('type', 'stacks', 'a boolean', stacks);
   const onWarning: unknown = 'onWarning' in options ? options.onWarning : base?.onWarning;
-  if (onWarning !== undefined && typeof onWarning !== 'function') invalidArgument('type', 'onWarning', 'a function', onWarning);
+  if (onWarning !== undefined && typeof onWarning !== 'function')
+    invalidArgument('type', 'onWarning', 'a function', onWarning);
   return {
     onCycle,
     stacks,

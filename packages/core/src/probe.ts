@@ -40,13 +40,23 @@ export interface LockProbe {
    * @throws {LockOrderError} `onCycle: 'throw'` and the acquisition would close a cycle; nothing
    *   was recorded.
    */
-  beforeAcquire(held: readonly Hold[], lock: LockNode, reentry: boolean, blocking?: boolean): AcquireSite;
+  beforeAcquire(
+    held: readonly Hold[],
+    lock: LockNode,
+    reentry: boolean,
+    blocking?: boolean,
+  ): AcquireSite;
   /**
    * The acquisition is about to wait. The detector may reject it (in a microtask or later, never
    * from inside this call) with a `DeadlockError`: the lock must then fail the waiter as if
    * aborted; once the waiter was granted, `reject` must do nothing.
    */
-  waitStart(held: readonly Hold[], lock: LockNode, reject: (error: DeadlockError) => void, site?: AcquireSite): WaitTicket;
+  waitStart(
+    held: readonly Hold[],
+    lock: LockNode,
+    reject: (error: DeadlockError) => void,
+    site?: AcquireSite,
+  ): WaitTicket;
   /** The wait ended (granted, timed out, aborted or rejected). Idempotent. */
   waitEnd(ticket: WaitTicket): void;
   /** `hold` (of `hold.lock`) exists now. Once per hold record, not per re-entry. */

@@ -47,7 +47,9 @@ export function sourceDirectory(moduleUrl: string): string | undefined {
  * compared with `/` separators.
  */
 export const defaultFrameFilters: readonly FrameFilter[] = Object.freeze(
-  [sourceDirectory(import.meta.url), '/node_modules/@interlock/', 'node:internal'].filter((filter) => filter !== undefined),
+  [sourceDirectory(import.meta.url), '/node_modules/@interlock/', 'node:internal'].filter(
+    (filter) => filter !== undefined,
+  ),
 );
 
 // `at fn (location)` or `at location`, optionally `async `; location is `file:line:col`.
@@ -57,7 +59,18 @@ const FRAME = /^\s*at (?:(async )?(.*?) \((.+):(\d+):(\d+)\)|(async )?(.+):(\d+)
 export function parseFrame(line: string): StackFrame | undefined {
   const match = FRAME.exec(line);
   if (match === null) return undefined;
-  const [, asyncNamed, fn, namedFile, namedLine, namedColumn, asyncBare, bareFile, bareLine, bareColumn] = match;
+  const [
+    ,
+    asyncNamed,
+    fn,
+    namedFile,
+    namedLine,
+    namedColumn,
+    asyncBare,
+    bareFile,
+    bareLine,
+    bareColumn,
+  ] = match;
   const file = namedFile ?? bareFile!;
   // `eval at …` and other composite locations carry no usable position.
   if (file.includes('(') || file.startsWith('eval at')) return undefined;
@@ -90,7 +103,10 @@ export function isFiltered(file: string, filters: readonly FrameFilter[]): boole
 }
 
 /** The first frame of `stack` outside the filtered code, as a {@link Site}. */
-export function userSite(stack: string, filters: readonly FrameFilter[] = defaultFrameFilters): Site | undefined {
+export function userSite(
+  stack: string,
+  filters: readonly FrameFilter[] = defaultFrameFilters,
+): Site | undefined {
   for (const line of stack.split('\n')) {
     const frame = parseFrame(line);
     if (frame === undefined || isFiltered(frame.file, filters)) continue;
@@ -143,7 +159,9 @@ function stackText(depth: number, skip: (...args: never[]) => unknown): string {
  * plain {@link Site} is kept: an unformatted V8 stack holds every frame's receiver and function,
  * so keeping one would keep the user's objects — the lock being acquired among them — alive.
  */
-export function captureSite(filters: readonly FrameFilter[] = defaultFrameFilters): Site | undefined {
+export function captureSite(
+  filters: readonly FrameFilter[] = defaultFrameFilters,
+): Site | undefined {
   const short = stackText(SHORT_DEPTH, captureSite);
   const site = userSite(short, filters);
   if (site !== undefined || countFrames(short) < SHORT_DEPTH) return site;
@@ -153,7 +171,12 @@ export function captureSite(filters: readonly FrameFilter[] = defaultFrameFilter
 /** Lines that are frames (`    at …`) in a formatted stack. */
 function countFrames(stack: string): number {
   let count = 0;
-  for (let index = stack.indexOf('\n    at '); index !== -1; index = stack.indexOf('\n    at ', index + 1)) count++;
+  for (
+    let index = stack.indexOf('\n    at ');
+    index !== -1;
+    index = stack.indexOf('\n    at ', index + 1)
+  )
+    count++;
   return count;
 }
 
@@ -172,6 +195,8 @@ export class SiteCapture {
 
   /** A capture whose site is already known (for tests and for sites from elsewhere). */
   static of(site: Site | undefined): SiteCapture {
-    return Object.create(SiteCapture.prototype, { site: { value: site, enumerable: true } }) as SiteCapture;
+    return Object.create(SiteCapture.prototype, {
+      site: { value: site, enumerable: true },
+    }) as SiteCapture;
   }
 }

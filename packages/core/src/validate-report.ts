@@ -15,7 +15,8 @@ class Problem extends Error {}
 function describe(value: Json): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return quoteText(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string')
+    return quoteText(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'object') return 'an object';
   // What is left of JSON: a number or a boolean.
   return `${value as number | boolean}`;
@@ -26,7 +27,8 @@ function fail(path: string, expected: string, value: Json): never {
 }
 
 function object(value: Json, path: string): Record<string, Json> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'an object', value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    fail(path, 'an object', value);
   return value as Record<string, Json>;
 }
 
@@ -41,12 +43,14 @@ function string(value: Json, path: string): string {
 }
 
 function positiveInteger(value: Json, path: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(path, 'a positive integer', value);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    fail(path, 'a positive integer', value);
   return value;
 }
 
 function nonNegative(value: Json, path: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(path, 'a non-negative number', value);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    fail(path, 'a non-negative number', value);
   return value;
 }
 
@@ -64,7 +68,8 @@ function optionalSite(entry: Record<string, Json>, key: string, path: string): v
 
 function lockId(value: Json, path: string, ids: ReadonlySet<string>): void {
   const id = string(value, path);
-  if (!ids.has(id)) throw new Problem(`\`${path}\` names lock ${quoteText(id)}, which \`locks\` does not list`);
+  if (!ids.has(id))
+    throw new Problem(`\`${path}\` names lock ${quoteText(id)}, which \`locks\` does not list`);
 }
 
 function cycle(value: Json, path: string, ids: ReadonlySet<string>): void {
@@ -78,7 +83,9 @@ function cycle(value: Json, path: string, ids: ReadonlySet<string>): void {
   });
   const edges = array(entry['edges'], `${path}.edges`);
   if (edges.length !== locks.length) {
-    throw new Problem(`\`${path}.edges\` must have one edge per lock (${locks.length}), got ${edges.length}`);
+    throw new Problem(
+      `\`${path}.edges\` must have one edge per lock (${locks.length}), got ${edges.length}`,
+    );
   }
   edges.forEach((edge, index) => edgeEntry(edge, `${path}.edges[${index}]`, ids));
 }
@@ -106,7 +113,9 @@ function check(value: Json): LockGraphReport {
   const report = object(value, 'report');
   if (report['version'] !== REPORT_VERSION) {
     if (typeof report['version'] === 'number') {
-      throw new Problem(`unsupported report version ${report['version']} (this interlock reads version ${REPORT_VERSION})`);
+      throw new Problem(
+        `unsupported report version ${report['version']} (this interlock reads version ${REPORT_VERSION})`,
+      );
     }
     fail('version', String(REPORT_VERSION), report['version']);
   }
@@ -128,7 +137,9 @@ function check(value: Json): LockGraphReport {
     if (entry['count'] !== undefined) positiveInteger(entry['count'], `edges[${index}].count`);
   });
   array(report['cycles'], 'cycles').forEach((item, index) => cycle(item, `cycles[${index}]`, ids));
-  array(report['deadlocks'], 'deadlocks').forEach((item, index) => cycle(item, `deadlocks[${index}]`, ids));
+  array(report['deadlocks'], 'deadlocks').forEach((item, index) =>
+    cycle(item, `deadlocks[${index}]`, ids),
+  );
   if (report['longHolds'] !== undefined) longHolds(report['longHolds'], 'longHolds', ids);
   if (report['longWaits'] !== undefined) longHolds(report['longWaits'], 'longWaits', ids);
   return report as unknown as LockGraphReport;

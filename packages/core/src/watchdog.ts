@@ -10,7 +10,13 @@ import { formatSite, type Site } from './report.ts';
  */
 export function unrefTimer(callback: () => void, ms: number): ReturnType<typeof setTimeout> {
   const timer = setTimeout(callback, ms);
-  if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') timer.unref();
+  if (
+    typeof timer === 'object' &&
+    timer !== null &&
+    'unref' in timer &&
+    typeof timer.unref === 'function'
+  )
+    timer.unref();
   return timer;
 }
 
@@ -18,8 +24,15 @@ export function unrefTimer(callback: () => void, ms: number): ReturnType<typeof 
  * The warning for a lock held (or waited on) longer than `limit` ms, taken (or requested) at
  * `site`.
  */
-export function longWarning(kind: 'hold' | 'wait', node: LockNode, site: Site | undefined, limit: number): LongHoldWarning | LongWaitWarning {
+export function longWarning(
+  kind: 'hold' | 'wait',
+  node: LockNode,
+  site: Site | undefined,
+  limit: number,
+): LongHoldWarning | LongWaitWarning {
   const where = site === undefined ? undefined : escapeControls(formatSite(site));
   const lock = { id: node.id, name: node.name };
-  return kind === 'hold' ? new LongHoldWarning(lock, limit, where) : new LongWaitWarning(lock, limit, where);
+  return kind === 'hold'
+    ? new LongHoldWarning(lock, limit, where)
+    : new LongWaitWarning(lock, limit, where);
 }

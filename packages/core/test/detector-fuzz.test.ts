@@ -5,7 +5,10 @@ import { setup } from './harness.ts';
 
 /** Is there a cycle among `edges` (pairs over 0..n-1)? Brute force: DFS colouring. */
 function hasCycle(edges: ReadonlySet<string>, n: number): boolean {
-  const next = (node: number) => [...edges].filter((edge) => edge.startsWith(`${node}>`)).map((edge) => Number(edge.split('>')[1]));
+  const next = (node: number) =>
+    [...edges]
+      .filter((edge) => edge.startsWith(`${node}>`))
+      .map((edge) => Number(edge.split('>')[1]));
   const colour = new Array<number>(n).fill(0);
   const visit = (node: number): boolean => {
     colour[node] = 1;
@@ -15,7 +18,9 @@ function hasCycle(edges: ReadonlySet<string>, n: number): boolean {
     colour[node] = 2;
     return false;
   };
-  return Array.from({ length: n }, (_, node) => node).some((node) => colour[node] === 0 && visit(node));
+  return Array.from({ length: n }, (_, node) => node).some(
+    (node) => colour[node] === 0 && visit(node),
+  );
 }
 
 /** Every pair `a>b` such that `b` is reachable from `a` over `edges`. */

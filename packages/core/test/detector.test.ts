@@ -81,22 +81,35 @@ describe('Detector: lock-order cycles', () => {
 
   it("'warn' lets the acquisition proceed and emits exactly one warning per cycle", () => {
     const warnings: DetectorWarning[] = [];
-    const { detector, lock, task } = setup({ onCycle: 'warn', onWarning: (warning) => warnings.push(warning) });
+    const { detector, lock, task } = setup({
+      onCycle: 'warn',
+      onWarning: (warning) => warnings.push(warning),
+    });
     const [a, b, c] = [lock('a'), lock('b'), lock('c')];
     nest(task, a, b);
     nest(task, b, a);
     nest(task, b, a);
     nest(task, b, c);
     nest(task, c, b);
-    expect(warnings.map((warning) => warning.constructor)).toEqual([LockOrderError, LockOrderError]);
+    expect(warnings.map((warning) => warning.constructor)).toEqual([
+      LockOrderError,
+      LockOrderError,
+    ]);
     expect(detector.cycles()).toHaveLength(2);
     // The inversions happened, so the report lists their edges with how often they were followed.
     const edges = detector.snapshot().edges.map((edge) => `${edge.from}>${edge.to}x${edge.count}`);
-    expect(edges.sort()).toEqual([`${a.id}>${b.id}x1`, `${b.id}>${a.id}x2`, `${b.id}>${c.id}x1`, `${c.id}>${b.id}x1`].sort());
+    expect(edges.sort()).toEqual(
+      [`${a.id}>${b.id}x1`, `${b.id}>${a.id}x2`, `${b.id}>${c.id}x1`, `${c.id}>${b.id}x1`].sort(),
+    );
   });
 
   it("'warn': a warning callback that throws finds every edge and count already recorded", () => {
-    const { detector, lock, task } = setup({ onCycle: 'warn', onWarning: () => { throw new Error('callback bug'); } });
+    const { detector, lock, task } = setup({
+      onCycle: 'warn',
+      onWarning: () => {
+        throw new Error('callback bug');
+      },
+    });
     const [a, b, c] = [lock('a'), lock('b'), lock('c')];
     nest(task, c, a);
     nest(task, a, b);
@@ -105,7 +118,9 @@ describe('Detector: lock-order cycles', () => {
     const held: Hold[] = [b, c].map((node) => ({ lock: node, live: true }));
     expect(() => detector.beforeAcquire(held, a, false)).toThrow('callback bug');
     const edges = detector.snapshot().edges.map((edge) => `${edge.from}>${edge.to}x${edge.count}`);
-    expect(edges.sort()).toEqual([`${a.id}>${b.id}x1`, `${b.id}>${a.id}x1`, `${c.id}>${a.id}x2`].sort());
+    expect(edges.sort()).toEqual(
+      [`${a.id}>${b.id}x1`, `${b.id}>${a.id}x1`, `${c.id}>${a.id}x2`].sort(),
+    );
     expect(detector.cycles()).toHaveLength(1);
   });
 
@@ -142,7 +157,8 @@ describe('Detector: lock-order cycles', () => {
     const [a, b, e] = [lock('a'), lock('b'), lock('e')];
     nest(task, a, b);
     nest(task, e, a);
-    const counts = () => detector.snapshot().edges.map((edge) => `${edge.from}>${edge.to}x${edge.count}`);
+    const counts = () =>
+      detector.snapshot().edges.map((edge) => `${edge.from}>${edge.to}x${edge.count}`);
     const before = counts();
     const t = task();
     t.acquire(e);
@@ -329,7 +345,9 @@ describe('Detector: wait-for graph', () => {
     detector.waitStart(child.held, a, reject);
     await microtasks();
     expect(reject).toHaveBeenCalledTimes(1);
-    expect((reject.mock.calls[0]![0] as DeadlockError).cycle.edges).toMatchObject([{ from: a.id, to: a.id }]);
+    expect((reject.mock.calls[0]![0] as DeadlockError).cycle.edges).toMatchObject([
+      { from: a.id, to: a.id },
+    ]);
   });
 
   it('a semaphore wait is a deadlock only when every permit holder is blocked in the cycle', async () => {
@@ -370,7 +388,10 @@ describe('Detector: holdTimeout', () => {
   it('warns about a lock held longer than the limit, with the holder’s site', () => {
     vi.useFakeTimers();
     const warnings: DetectorWarning[] = [];
-    const { detector, lock, task } = setup({ holdTimeout: 100, onWarning: (warning) => warnings.push(warning) });
+    const { detector, lock, task } = setup({
+      holdTimeout: 100,
+      onWarning: (warning) => warnings.push(warning),
+    });
     const a = lock('a');
     const t = task();
     const hold = t.acquire(a);
@@ -379,7 +400,9 @@ describe('Detector: holdTimeout', () => {
     vi.advanceTimersByTime(1);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toBeInstanceOf(LongHoldWarning);
-    expect(warnings[0]!.message).toMatch(/"a" held longer than 100 ms; taken at .*harness\.ts:\d+:\d+/);
+    expect(warnings[0]!.message).toMatch(
+      /"a" held longer than 100 ms; taken at .*harness\.ts:\d+:\d+/,
+    );
     t.release(hold);
     const [entry] = detector.snapshot().longHolds ?? [];
     expect(entry).toMatchObject({ lock: a.id, limit: 100, count: 1 });
@@ -402,12 +425,18 @@ describe('Detector: holdTimeout', () => {
   it('warns about a long wait, and creates no timer at all when off', () => {
     vi.useFakeTimers();
     const warnings: DetectorWarning[] = [];
-    const { detector, lock, task } = setup({ holdTimeout: 50, onWarning: (warning) => warnings.push(warning) });
+    const { detector, lock, task } = setup({
+      holdTimeout: 50,
+      onWarning: (warning) => warnings.push(warning),
+    });
     const a = lock('a');
     task().acquire(a);
     const ticket = detector.waitStart([], a, vi.fn());
     vi.advanceTimersByTime(50);
-    expect(warnings.map((warning) => warning.constructor)).toEqual([LongHoldWarning, LongWaitWarning]);
+    expect(warnings.map((warning) => warning.constructor)).toEqual([
+      LongHoldWarning,
+      LongWaitWarning,
+    ]);
     detector.waitEnd(ticket);
     expect(detector.snapshot().longWaits).toMatchObject([{ lock: a.id, limit: 50, count: 1 }]);
 
@@ -488,22 +517,40 @@ describe('Detector: bounded memory and forgetting', () => {
 
 describe('Detector: options', () => {
   it('validates options with the house message form', () => {
-    expect(() => setup({ holdTimeout: -1 })).toThrow('Expected `holdTimeout` to be a number of milliseconds from 0 to 2147483647, got -1');
+    expect(() => setup({ holdTimeout: -1 })).toThrow(
+      'Expected `holdTimeout` to be a number of milliseconds from 0 to 2147483647, got -1',
+    );
     // Beyond the timer limit setTimeout would fire after 1 ms and report every hold as long.
-    for (const bad of [NaN, Infinity, 2 ** 31, 3e9]) expect(() => setup({ holdTimeout: bad })).toThrow(RangeError);
+    for (const bad of [NaN, Infinity, 2 ** 31, 3e9])
+      expect(() => setup({ holdTimeout: bad })).toThrow(RangeError);
     expect(setup({ holdTimeout: 2 ** 31 - 1 }).detector.options.holdTimeout).toBe(2 ** 31 - 1);
-    expect(() => setup({ onCycle: 'explode' as 'throw' })).toThrow("Expected `onCycle` to be 'throw', 'warn' or 'record', got \"explode\"");
-    expect(() => setup({ stacks: 'yes' as never })).toThrow("Expected `stacks` to be a boolean, got \"yes\"");
-    expect(() => setup({ onWarning: 'console' as never })).toThrow("Expected `onWarning` to be a function, got \"console\"");
-    expect(() => setup({ frameFilters: '/src/' as never })).toThrow("Expected `frameFilters` to be an array of strings and RegExps, got \"/src/\"");
-    expect(() => setup({ frameFilters: ['/src/', 3] as never })).toThrow("Expected `frameFilters` to be an array of strings and RegExps, got an array");
+    expect(() => setup({ onCycle: 'explode' as 'throw' })).toThrow(
+      "Expected `onCycle` to be 'throw', 'warn' or 'record', got \"explode\"",
+    );
+    expect(() => setup({ stacks: 'yes' as never })).toThrow(
+      'Expected `stacks` to be a boolean, got "yes"',
+    );
+    expect(() => setup({ onWarning: 'console' as never })).toThrow(
+      'Expected `onWarning` to be a function, got "console"',
+    );
+    expect(() => setup({ frameFilters: '/src/' as never })).toThrow(
+      'Expected `frameFilters` to be an array of strings and RegExps, got "/src/"',
+    );
+    expect(() => setup({ frameFilters: ['/src/', 3] as never })).toThrow(
+      'Expected `frameFilters` to be an array of strings and RegExps, got an array',
+    );
   });
 
   it('configure changes one option and keeps the others', () => {
     const onWarning = vi.fn();
     const { detector } = setup({ onCycle: 'warn', onWarning, holdTimeout: 5 });
     detector.configure({ onCycle: 'record' });
-    expect(detector.options).toMatchObject({ onCycle: 'record', holdTimeout: 5, stacks: true, onWarning });
+    expect(detector.options).toMatchObject({
+      onCycle: 'record',
+      holdTimeout: 5,
+      stacks: true,
+      onWarning,
+    });
     detector.configure({ holdTimeout: undefined });
     expect(detector.options.holdTimeout).toBe(0);
   });

@@ -13,10 +13,30 @@ const site = (line: number, column: number, fn?: string) => ({
 const abba: LockGraphReport = {
   version: 1,
   locks: [
-    { id: 'L1', key: 'lock_a@/repo/examples/deadlock.ts:4:16', name: 'lock_a', kind: 'Lock', site: site(4, 16) },
-    { id: 'L2', key: 'lock_b@/repo/examples/deadlock.ts:5:16', name: 'lock_b', kind: 'Lock', site: site(5, 16) },
+    {
+      id: 'L1',
+      key: 'lock_a@/repo/examples/deadlock.ts:4:16',
+      name: 'lock_a',
+      kind: 'Lock',
+      site: site(4, 16),
+    },
+    {
+      id: 'L2',
+      key: 'lock_b@/repo/examples/deadlock.ts:5:16',
+      name: 'lock_b',
+      kind: 'Lock',
+      site: site(5, 16),
+    },
   ],
-  edges: [{ from: 'L1', to: 'L2', holder: site(9, 9, 'thread1'), acquirer: site(12, 11, 'thread1'), count: 1 }],
+  edges: [
+    {
+      from: 'L1',
+      to: 'L2',
+      holder: site(9, 9, 'thread1'),
+      acquirer: site(12, 11, 'thread1'),
+      count: 1,
+    },
+  ],
   cycles: [
     {
       locks: [
@@ -77,7 +97,12 @@ describe('formatReport', () => {
   it('renders a three-lock cycle with one column per task', () => {
     const three: LockGraphReport = {
       version: 1,
-      locks: ['a', 'b', 'c'].map((name, index) => ({ id: `L${index + 1}`, key: name, name, kind: 'Lock' })),
+      locks: ['a', 'b', 'c'].map((name, index) => ({
+        id: `L${index + 1}`,
+        key: name,
+        name,
+        kind: 'Lock',
+      })),
       edges: [],
       cycles: [
         {
@@ -116,7 +141,10 @@ describe('formatReport', () => {
       ...abba,
       cycles: [],
       deadlocks: [
-        { locks: [{ id: 'L1', name: 'lock_a' }], edges: [{ from: 'L1', to: 'L1', holder: site(9, 9), acquirer: site(10, 9) }] },
+        {
+          locks: [{ id: 'L1', name: 'lock_a' }],
+          edges: [{ from: 'L1', to: 'L1', holder: site(9, 9), acquirer: site(10, 9) }],
+        },
         abba.cycles[0]!,
       ],
       longHolds: [{ lock: 'L1', site: site(9, 9), limit: 100, count: 2 }],
@@ -182,7 +210,15 @@ describe('formatReport', () => {
   it('tells locks that share a name apart by id', () => {
     const twins: LockGraphReport = {
       ...abba,
-      cycles: [{ locks: [{ id: 'L1', name: 'account' }, { id: 'L2', name: 'account' }], edges: abba.cycles[0]!.edges }],
+      cycles: [
+        {
+          locks: [
+            { id: 'L1', name: 'account' },
+            { id: 'L2', name: 'account' },
+          ],
+          edges: abba.cycles[0]!.edges,
+        },
+      ],
     };
     expect(formatReport(twins)).toContain('lock(account#L1);');
   });

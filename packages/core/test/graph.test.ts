@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { LockOrderGraph } from '../src/graph.ts';
 
 /** Does `to` reach `from` through `edges`? (Then `from → to` closes a cycle.) */
-function reaches(edges: ReadonlyMap<number, ReadonlySet<number>>, start: number, goal: number): boolean {
+function reaches(
+  edges: ReadonlyMap<number, ReadonlySet<number>>,
+  start: number,
+  goal: number,
+): boolean {
   const seen = new Set<number>([start]);
   const stack = [start];
   while (stack.length > 0) {
@@ -20,7 +24,12 @@ function reaches(edges: ReadonlyMap<number, ReadonlySet<number>>, start: number,
 }
 
 /** Checks that `path` is a real path `to → … → from` in `graph`. */
-function expectPath(graph: LockOrderGraph<number, unknown>, path: readonly number[], from: number, to: number): void {
+function expectPath(
+  graph: LockOrderGraph<number, unknown>,
+  path: readonly number[],
+  from: number,
+  to: number,
+): void {
   expect(path[0]).toBe(to);
   expect(path.at(-1)).toBe(from);
   for (let index = 0; index + 1 < path.length; index++) {
@@ -44,7 +53,8 @@ describe('LockOrderGraph', () => {
 
   it('finds a cycle of any length and returns the path from `to` back to `from`', () => {
     const graph = new LockOrderGraph<number, null>();
-    for (let index = 0; index < 50; index++) expect(graph.addEdge(index, index + 1, () => null)).toBeUndefined();
+    for (let index = 0; index < 50; index++)
+      expect(graph.addEdge(index, index + 1, () => null)).toBeUndefined();
     const path = graph.addEdge(50, 0, () => null);
     expect(path).toEqual(Array.from({ length: 51 }, (_, index) => index));
   });
@@ -99,18 +109,16 @@ describe('LockOrderGraph', () => {
   });
 
   it('fuzz: shuffled edges of a random DAG never report a cycle', () => {
-    const dagEdges = fc
-      .integer({ min: 2, max: 40 })
-      .chain((size) =>
-        fc.tuple(
-          fc.constant(size),
-          fc.uniqueArray(
-            fc.tuple(fc.nat(size - 1), fc.nat(size - 1)).filter(([a, b]) => a !== b),
-            { selector: ([a, b]) => `${Math.min(a, b)}>${Math.max(a, b)}`, maxLength: 200 },
-          ),
-          fc.array(fc.nat(size - 1), { minLength: size, maxLength: size }),
+    const dagEdges = fc.integer({ min: 2, max: 40 }).chain((size) =>
+      fc.tuple(
+        fc.constant(size),
+        fc.uniqueArray(
+          fc.tuple(fc.nat(size - 1), fc.nat(size - 1)).filter(([a, b]) => a !== b),
+          { selector: ([a, b]) => `${Math.min(a, b)}>${Math.max(a, b)}`, maxLength: 200 },
         ),
-      );
+        fc.array(fc.nat(size - 1), { minLength: size, maxLength: size }),
+      ),
+    );
     fc.assert(
       fc.property(dagEdges, ([, pairs, labels]) => {
         // A hidden order (`rank`) makes every edge point forward: acyclic whatever the insertion
@@ -130,8 +138,18 @@ describe('LockOrderGraph', () => {
 
   it('fuzz: agrees with a brute-force reachability search on every insertion, and removal keeps it consistent', () => {
     const operation = fc.oneof(
-      { weight: 6, arbitrary: fc.record({ kind: fc.constant('edge' as const), from: fc.nat(14), to: fc.nat(14) }) },
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), node: fc.nat(14) }) },
+      {
+        weight: 6,
+        arbitrary: fc.record({
+          kind: fc.constant('edge' as const),
+          from: fc.nat(14),
+          to: fc.nat(14),
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({ kind: fc.constant('remove' as const), node: fc.nat(14) }),
+      },
     );
     fc.assert(
       fc.property(fc.array(operation, { maxLength: 120 }), (operations) => {
@@ -159,7 +177,9 @@ describe('LockOrderGraph', () => {
             }
           }
           expect(graph.isTopologicallyOrdered()).toBe(true);
-          const modelEdges = [...model].flatMap(([from, targets]) => [...targets].map((to) => `${from}>${to}`)).sort();
+          const modelEdges = [...model]
+            .flatMap(([from, targets]) => [...targets].map((to) => `${from}>${to}`))
+            .sort();
           expect(edgeSet(graph)).toEqual(modelEdges);
           expect(graph.edgeCount).toBe(modelEdges.length);
         }

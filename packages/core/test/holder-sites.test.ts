@@ -9,30 +9,40 @@ import { defaultFrameFilters } from '../src/sites.ts';
 import { setup } from './harness.ts';
 
 /** The line `frames` frames above this function's caller (0: the caller itself). */
-const lineAbove = (frames: number): number => Number(/:(\d+):\d+\)?$/.exec(new Error().stack!.split('\n')[2 + frames]!)![1]);
+const lineAbove = (frames: number): number =>
+  Number(/:(\d+):\d+\)?$/.exec(new Error().stack!.split('\n')[2 + frames]!)![1]);
 
-function lines(cycle: Cycle | undefined): [holder: number | undefined, acquirer: number | undefined][] {
+function lines(
+  cycle: Cycle | undefined,
+): [holder: number | undefined, acquirer: number | undefined][] {
   return (cycle?.edges ?? []).map((edge) => [edge.holder?.line, edge.acquirer?.line]);
 }
 
 describe('holder sites', () => {
   it('run one after the other, each edge names where its task took and requested the locks', () => {
-    const { detector, lock, task } = setup({ onCycle: 'record', frameFilters: [...defaultFrameFilters, '/harness.ts'] });
+    const { detector, lock, task } = setup({
+      onCycle: 'record',
+      frameFilters: [...defaultFrameFilters, '/harness.ts'],
+    });
     const accounts = lock('accounts');
     const audit = lock('audit');
     const at: Record<string, number> = {};
     const mark = (name: string): void => void (at[name] = lineAbove(1));
     const transfer = (): void => {
       const t = task();
-      const outer = t.acquire(accounts); mark('transfer takes accounts');
-      const inner = t.acquire(audit); mark('transfer requests audit');
+      const outer = t.acquire(accounts);
+      mark('transfer takes accounts');
+      const inner = t.acquire(audit);
+      mark('transfer requests audit');
       t.release(inner);
       t.release(outer);
     };
     const auditAll = (): void => {
       const t = task();
-      const outer = t.acquire(audit); mark('auditAll takes audit');
-      const inner = t.acquire(accounts); mark('auditAll requests accounts');
+      const outer = t.acquire(audit);
+      mark('auditAll takes audit');
+      const inner = t.acquire(accounts);
+      mark('auditAll requests accounts');
       t.release(inner);
       t.release(outer);
     };
@@ -46,13 +56,17 @@ describe('holder sites', () => {
   });
 
   it('a nested hold that captured nothing is placed where it was requested under its outer lock', () => {
-    const { detector, lock, task } = setup({ onCycle: 'record', frameFilters: [...defaultFrameFilters, '/harness.ts'] });
+    const { detector, lock, task } = setup({
+      onCycle: 'record',
+      frameFilters: [...defaultFrameFilters, '/harness.ts'],
+    });
     const [outer, middle, inner] = [lock('outer'), lock('middle'), lock('inner')];
     const at: Record<string, number> = {};
     const mark = (name: string): void => void (at[name] = lineAbove(1));
     const first = task();
     first.acquire(outer);
-    first.acquire(middle); mark('middle under outer'); // new edge outer → middle: captured
+    first.acquire(middle);
+    mark('middle under outer'); // new edge outer → middle: captured
     const second = task();
     second.acquire(outer);
     second.acquire(middle); // known edge: this hold captures nothing

@@ -12,7 +12,8 @@ const created = (line: number): Site => ({ file: '/app/bank.ts', line, column: 1
 function process(run: (lock: (name: string, line: number) => LockNode, task: () => Task) => void) {
   const detector = new Detector({ onCycle: 'record' });
   run(
-    (name, line) => new LockNode({ exclusive: true, name, kind: 'Lock', reentrant: false, site: created(line) }),
+    (name, line) =>
+      new LockNode({ exclusive: true, name, kind: 'Lock', reentrant: false, site: created(line) }),
     () => new Task(detector),
   );
   return detector.snapshot();
@@ -32,7 +33,9 @@ describe('mergeReports', () => {
     ]);
     expect(merged.cycles).toHaveLength(1);
     expect(merged.cycles[0]!.locks.map((lock) => lock.name)).toEqual(['audit', 'ledger']);
-    expect(merged.cycles[0]!.edges.every((edge) => edge.acquirer?.file.endsWith('harness.ts'))).toBe(true);
+    expect(
+      merged.cycles[0]!.edges.every((edge) => edge.acquirer?.file.endsWith('harness.ts')),
+    ).toBe(true);
   });
 
   it('does not turn nesting of two instances created at one site into a cycle', () => {

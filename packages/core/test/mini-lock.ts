@@ -19,7 +19,13 @@ export class MiniLock {
 
   constructor(detector: Detector, name: string) {
     this.#detector = detector;
-    this.node = new LockNode({ name, kind: 'Lock', reentrant: false, exclusive: true, site: detector.creationSite() });
+    this.node = new LockNode({
+      name,
+      kind: 'Lock',
+      reentrant: false,
+      exclusive: true,
+      site: detector.creationSite(),
+    });
   }
 
   /** Acquire while the calling task holds `held`; resolves with the new hold. */
@@ -61,7 +67,10 @@ export class MiniLock {
     }
   }
 
-  async withLock<T>(held: readonly MiniHold[], body: (held: readonly MiniHold[]) => T | Promise<T>): Promise<T> {
+  async withLock<T>(
+    held: readonly MiniHold[],
+    body: (held: readonly MiniHold[]) => T | Promise<T>,
+  ): Promise<T> {
     const hold = await this.acquire(held);
     try {
       return await body([...held, hold]);

@@ -6,7 +6,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DeadlockError, LockOrderError, LongHoldWarning, formatReport, type Cycle, type LockGraphReport } from '../src/index.ts';
+import {
+  DeadlockError,
+  LockOrderError,
+  LongHoldWarning,
+  formatReport,
+  type Cycle,
+  type LockGraphReport,
+} from '../src/index.ts';
 import { quoteText } from '../src/escape.ts';
 
 /** Anything a terminal would act on instead of showing (newline excepted: it separates lines). */
@@ -25,7 +32,12 @@ const hostileName = fc.string({
   maxLength: 16,
 });
 
-const site = (line: number, fn?: string) => ({ file: '/repo/src/bank.ts', line, column: 3, ...(fn === undefined ? {} : { function: fn }) });
+const site = (line: number, fn?: string) => ({
+  file: '/repo/src/bank.ts',
+  line,
+  column: 3,
+  ...(fn === undefined ? {} : { function: fn }),
+});
 
 /** A report with one AB-BA cycle, one self-deadlock and one long hold, naming locks `a` and `b`. */
 function reportNaming(a: string, b: string): LockGraphReport {
@@ -47,7 +59,12 @@ function reportNaming(a: string, b: string): LockGraphReport {
     ],
     edges: [{ from: 'L1', to: 'L2', holder: site(1), acquirer: site(2), count: 1 }],
     cycles: [cycle],
-    deadlocks: [{ locks: [{ id: 'L1', name: a }], edges: [{ from: 'L1', to: 'L1', holder: site(5), acquirer: site(6) }] }],
+    deadlocks: [
+      {
+        locks: [{ id: 'L1', name: a }],
+        edges: [{ from: 'L1', to: 'L1', holder: site(5), acquirer: site(6) }],
+      },
+    ],
     longHolds: [{ lock: 'L2', site: site(7), limit: 100, count: 1 }],
   };
 }
@@ -101,16 +118,18 @@ describe('lock names in reports', () => {
   });
 
   it('property: a quoted name reads back as exactly that name (so two names never look alike)', () => {
-    fc.assert(
-      fc.property(hostileName, (name) => JSON.parse(quoteText(name)) === name),
-    );
+    fc.assert(fc.property(hostileName, (name) => JSON.parse(quoteText(name)) === name));
   });
 
   it('ids, kinds, paths and function names from a report file are escaped too', () => {
     const report = reportNaming('a', 'b');
     const hostile: LockGraphReport = {
       ...report,
-      locks: report.locks.map((lock) => ({ ...lock, kind: 'Lock\n\u001b[31mfake', site: { file: '/x\n/y.ts', line: 1, column: 1, function: 'f\u001bn' } })),
+      locks: report.locks.map((lock) => ({
+        ...lock,
+        kind: 'Lock\n\u001b[31mfake',
+        site: { file: '/x\n/y.ts', line: 1, column: 1, function: 'f\u001bn' },
+      })),
       longHolds: [{ lock: 'L\n9', limit: 5, count: 1 }],
     };
     const text = formatReport(hostile, 'text');

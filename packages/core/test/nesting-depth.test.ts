@@ -53,14 +53,20 @@ describe('nesting depth', () => {
     for (const node of locks) t.acquire(node);
     for (let round = 0; round < 100; round++) t.release(t.acquire(inner));
     expect(detector.stats().edges).toBe(500);
-    expect(detector.snapshot().edges.find((edge) => edge.to === inner.id)).toMatchObject({ from: locks.at(-1)!.id, count: 100 });
+    expect(detector.snapshot().edges.find((edge) => edge.to === inner.id)).toMatchObject({
+      from: locks.at(-1)!.id,
+      count: 100,
+    });
   });
 });
 
 describe('the exact pair', () => {
   it('the closing edge is the closing task’s own hold, not a detour through its later holds', () => {
     // Sites skip the harness, so they point at the lines below.
-    const { detector, lock, task } = setup({ onCycle: 'record', frameFilters: [...defaultFrameFilters, '/test/harness.ts'] });
+    const { detector, lock, task } = setup({
+      onCycle: 'record',
+      frameFilters: [...defaultFrameFilters, '/test/harness.ts'],
+    });
     const [x, a, b] = [lock('x'), lock('a'), lock('b')];
     const one = task();
     one.acquire(x);
@@ -71,7 +77,10 @@ describe('the exact pair', () => {
     two.acquire(x); // edge b → x closes x → a → b → x; task two holds a itself
     const [cycle] = detector.cycles();
     expect(cycle!.locks.map((entry) => entry.name)).toEqual(['x', 'a']);
-    expect(cycle!.edges.map((edge) => `${edge.from}>${edge.to}`)).toEqual([`${x.id}>${a.id}`, `${a.id}>${x.id}`]);
+    expect(cycle!.edges.map((edge) => `${edge.from}>${edge.to}`)).toEqual([
+      `${x.id}>${a.id}`,
+      `${a.id}>${x.id}`,
+    ]);
     // Both sites of the closing pair are task two's: where it took a, where it asked for x.
     expect(cycle!.edges[1]!.holder?.line).toBeGreaterThan(cycle!.edges[0]!.acquirer!.line);
     expect(cycle!.edges[1]!.acquirer?.line).toBeGreaterThan(cycle!.edges[1]!.holder!.line);
@@ -93,7 +102,10 @@ describe('the exact pair', () => {
       try {
         two.acquire(x);
       } catch (error) {
-        expect((error as LockOrderError).cycle.locks.map((entry) => entry.name)).toEqual(['x', 'a']);
+        expect((error as LockOrderError).cycle.locks.map((entry) => entry.name)).toEqual([
+          'x',
+          'a',
+        ]);
       }
     }
     expect(detector.stats().edges).toBe(edges);
@@ -102,9 +114,15 @@ describe('the exact pair', () => {
 
 describe('gaps in a chain of holds', () => {
   /** Takes the locks `first`, `middle`, `last` with `gap` applied to the middle hold, then checks `first` is ordered before `last`. */
-  function orderedAcross(gap: (t: Task, middle: LockNode, setupResult: ReturnType<typeof setup>) => void): boolean {
+  function orderedAcross(
+    gap: (t: Task, middle: LockNode, setupResult: ReturnType<typeof setup>) => void,
+  ): boolean {
     const context = setup({ onCycle: 'record', stacks: false });
-    const [first, middle, last] = [context.lock('first'), context.lock('middle'), context.lock('last')];
+    const [first, middle, last] = [
+      context.lock('first'),
+      context.lock('middle'),
+      context.lock('last'),
+    ];
     const t = context.task();
     t.acquire(first);
     gap(t, middle, context);
@@ -112,7 +130,9 @@ describe('gaps in a chain of holds', () => {
     const other = context.task();
     other.acquire(last);
     other.acquire(first);
-    return context.detector.cycles().some((cycle) => cycle.locks.map((entry) => entry.name).join() === 'first,last');
+    return context.detector
+      .cycles()
+      .some((cycle) => cycle.locks.map((entry) => entry.name).join() === 'first,last');
   }
 
   it('a try-acquired hold (no edge to it) does not hide the holds before it', () => {
@@ -168,57 +188,73 @@ describe('property: the graph orders exactly what the program ordered', () => {
   const step: fc.Arbitrary<Step> = fc.oneof(
     { weight: 5, arbitrary: fc.record({ kind: fc.constant('acquire' as const), lock: fc.nat(6) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('try' as const), lock: fc.nat(6) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('release' as const, 'suspend' as const, 'revive' as const), pick: fc.nat(9) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constantFrom('release' as const, 'suspend' as const, 'revive' as const),
+        pick: fc.nat(9),
+      }),
+    },
   );
 
   it("'record': every live hold reaches each lock asked for after it, and cycles are found exactly when the orders contain one", () => {
     fc.assert(
-      fc.property(fc.array(fc.array(step, { maxLength: 12 }), { minLength: 1, maxLength: 6 }), fc.boolean(), (tasks, resetMidway) => {
-        const { detector, lock, task } = setup({ onCycle: 'record', stacks: false });
-        const locks = Array.from({ length: 7 }, (_, index) => lock(`l${index}`));
-        const index = (node: LockNode): number => locks.indexOf(node);
-        let taken = new Set<string>();
-        tasks.forEach((steps, taskIndex) => {
-          if (resetMidway && taskIndex === Math.floor(tasks.length / 2)) {
-            detector.reset();
-            taken = new Set();
-          }
-          const t = task();
-          const suspended: Hold[] = [];
-          for (const s of steps) {
-            if (s.kind === 'acquire' || s.kind === 'try') {
-              const node = locks[s.lock]!;
-              if (t.held.some((hold) => hold.lock === node)) continue; // a Lock is not taken twice
-              if (s.kind === 'try') {
-                t.grant(node, detector.beforeAcquire(t.held, node, false, false));
-                continue;
-              }
-              for (const hold of t.held) if (hold.live && hold.lock !== node) taken.add(`${index(hold.lock)}>${s.lock}`);
-              t.acquire(node);
-            } else if (s.kind === 'release') {
-              const hold = t.held[s.pick % Math.max(t.held.length, 1)];
-              if (hold !== undefined && hold.live) t.release(hold);
-            } else if (s.kind === 'suspend') {
-              const hold = t.held[s.pick % Math.max(t.held.length, 1)];
-              if (hold === undefined || !hold.live) continue;
-              hold.live = false;
-              detector.holdReleased(hold);
-              suspended.push(hold);
-            } else {
-              const hold = suspended.pop();
-              if (hold === undefined) continue;
-              hold.live = true;
-              detector.holdAcquired(hold);
+      fc.property(
+        fc.array(fc.array(step, { maxLength: 12 }), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        (tasks, resetMidway) => {
+          const { detector, lock, task } = setup({ onCycle: 'record', stacks: false });
+          const locks = Array.from({ length: 7 }, (_, index) => lock(`l${index}`));
+          const index = (node: LockNode): number => locks.indexOf(node);
+          let taken = new Set<string>();
+          tasks.forEach((steps, taskIndex) => {
+            if (resetMidway && taskIndex === Math.floor(tasks.length / 2)) {
+              detector.reset();
+              taken = new Set();
             }
-          }
-        });
-        // Edges recorded plus refused-but-taken ones: each an order taken; together they order
-        // everything that was taken (same reachability), and a cycle exists exactly when one does.
-        const recorded = detector.snapshot().edges.map((edge) => `${locks.findIndex((n) => n.id === edge.from)}>${locks.findIndex((n) => n.id === edge.to)}`);
-        for (const edge of recorded) expect(taken.has(edge)).toBe(true);
-        expect(closure(recorded, 7)).toEqual(closure(taken, 7));
-        expect(detector.cycles().length > 0).toBe(hasCycle(taken, 7));
-      }),
+            const t = task();
+            const suspended: Hold[] = [];
+            for (const s of steps) {
+              if (s.kind === 'acquire' || s.kind === 'try') {
+                const node = locks[s.lock]!;
+                if (t.held.some((hold) => hold.lock === node)) continue; // a Lock is not taken twice
+                if (s.kind === 'try') {
+                  t.grant(node, detector.beforeAcquire(t.held, node, false, false));
+                  continue;
+                }
+                for (const hold of t.held)
+                  if (hold.live && hold.lock !== node) taken.add(`${index(hold.lock)}>${s.lock}`);
+                t.acquire(node);
+              } else if (s.kind === 'release') {
+                const hold = t.held[s.pick % Math.max(t.held.length, 1)];
+                if (hold !== undefined && hold.live) t.release(hold);
+              } else if (s.kind === 'suspend') {
+                const hold = t.held[s.pick % Math.max(t.held.length, 1)];
+                if (hold === undefined || !hold.live) continue;
+                hold.live = false;
+                detector.holdReleased(hold);
+                suspended.push(hold);
+              } else {
+                const hold = suspended.pop();
+                if (hold === undefined) continue;
+                hold.live = true;
+                detector.holdAcquired(hold);
+              }
+            }
+          });
+          // Edges recorded plus refused-but-taken ones: each an order taken; together they order
+          // everything that was taken (same reachability), and a cycle exists exactly when one does.
+          const recorded = detector
+            .snapshot()
+            .edges.map(
+              (edge) =>
+                `${locks.findIndex((n) => n.id === edge.from)}>${locks.findIndex((n) => n.id === edge.to)}`,
+            );
+          for (const edge of recorded) expect(taken.has(edge)).toBe(true);
+          expect(closure(recorded, 7)).toEqual(closure(taken, 7));
+          expect(detector.cycles().length > 0).toBe(hasCycle(taken, 7));
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -1,6 +1,12 @@
 /** Issue 8, item 6: core's options and format entry points check types and ranges before acting. */
 import { describe, expect, it } from 'vitest';
-import { Detector, formatReport, resolveOptions, type DetectorOptions, type LockGraphReport } from '../src/index.ts';
+import {
+  Detector,
+  formatReport,
+  resolveOptions,
+  type DetectorOptions,
+  type LockGraphReport,
+} from '../src/index.ts';
 
 const empty: LockGraphReport = { version: 1, locks: [], edges: [], cycles: [], deadlocks: [] };
 
@@ -10,7 +16,9 @@ describe('resolveOptions', () => {
       expect(() => resolveOptions(value as DetectorOptions)).toThrow(TypeError);
       expect(() => new Detector(value as DetectorOptions)).toThrow(TypeError);
     }
-    expect(() => resolveOptions('warn' as DetectorOptions)).toThrow(new TypeError('Expected `options` to be an object, got "warn"'));
+    expect(() => resolveOptions('warn' as DetectorOptions)).toThrow(
+      new TypeError('Expected `options` to be an object, got "warn"'),
+    );
   });
 
   it('a wrong-typed holdTimeout is a TypeError; a number out of range a RangeError', () => {
@@ -36,8 +44,12 @@ describe('resolveOptions', () => {
 
 describe('formatReport', () => {
   it('an unknown format or a bad cwd is a TypeError', () => {
-    expect(() => formatReport(empty, 'xml' as 'text')).toThrow(new TypeError("Expected `format` to be 'text' or 'json', got \"xml\""));
-    expect(() => formatReport(empty, 'text', { cwd: 3 as unknown as string })).toThrow(new TypeError('Expected `cwd` to be a string, got 3'));
+    expect(() => formatReport(empty, 'xml' as 'text')).toThrow(
+      new TypeError("Expected `format` to be 'text' or 'json', got \"xml\""),
+    );
+    expect(() => formatReport(empty, 'text', { cwd: 3 as unknown as string })).toThrow(
+      new TypeError('Expected `cwd` to be a string, got 3'),
+    );
     expect(formatReport(empty, 'text')).toContain('no lock-order cycles');
   });
 });

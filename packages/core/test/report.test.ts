@@ -7,7 +7,13 @@ import { nest, setup } from './harness.ts';
 
 function recordedReport() {
   const { detector, lock, task } = setup({ onCycle: 'record' });
-  const a = new LockNode({ exclusive: true, name: 'a', kind: 'Lock', reentrant: false, site: { file: '/app/a.ts', line: 1, column: 11 } });
+  const a = new LockNode({
+    exclusive: true,
+    name: 'a',
+    kind: 'Lock',
+    reentrant: false,
+    site: { file: '/app/a.ts', line: 1, column: 11 },
+  });
   const b = lock('b');
   nest(task, a, b);
   nest(task, b, a);
@@ -48,7 +54,9 @@ describe('LockGraphReport', () => {
     const report = recordedReport();
     const sites = [
       ...report.edges.flatMap((edge) => [edge.holder, edge.acquirer]),
-      ...report.cycles.flatMap((cycle) => cycle.edges.flatMap((edge) => [edge.holder, edge.acquirer])),
+      ...report.cycles.flatMap((cycle) =>
+        cycle.edges.flatMap((edge) => [edge.holder, edge.acquirer]),
+      ),
     ];
     expect(sites.length).toBeGreaterThan(0);
     for (const found of sites) {
@@ -59,17 +67,49 @@ describe('LockGraphReport', () => {
 
   it('takes a creation site captured, as plain data, in the primitive’s constructor', () => {
     const { detector } = setup();
-    const node = new LockNode({ exclusive: true, name: 'pool', kind: 'Semaphore', reentrant: false, site: detector.creationSite() }); const line = Number(/:(\d+):\d+\)?$/.exec(new Error().stack!.split('\n')[1]!)![1]);
+    const node = new LockNode({
+      exclusive: true,
+      name: 'pool',
+      kind: 'Semaphore',
+      reentrant: false,
+      site: detector.creationSite(),
+    });
+    const line = Number(/:(\d+):\d+\)?$/.exec(new Error().stack!.split('\n')[1]!)![1]);
     expect(node.site).toMatchObject({ line });
-    expect(node.key).toMatch(new RegExp(`^pool@.*packages/core/test/report\\.test\\.ts:${line}:\\d+$`));
+    expect(node.key).toMatch(
+      new RegExp(`^pool@.*packages/core/test/report\\.test\\.ts:${line}:\\d+$`),
+    );
   });
 
   it('keyName replaces the name in the key (generated per-instance names are not identities)', () => {
     setup();
     const site = { file: '/app/bank.ts', line: 7, column: 15 };
-    expect(new LockNode({ exclusive: true, name: 'Lock#12', keyName: 'Lock', kind: 'Lock', reentrant: false, site }).key).toBe('Lock@/app/bank.ts:7:15');
-    expect(new LockNode({ exclusive: true, name: 'Lock#13', keyName: 'Lock', kind: 'Lock', reentrant: false }).key).toBe('Lock');
-    const named = new LockNode({ exclusive: true, name: 'accounts', kind: 'Lock', reentrant: false, site });
+    expect(
+      new LockNode({
+        exclusive: true,
+        name: 'Lock#12',
+        keyName: 'Lock',
+        kind: 'Lock',
+        reentrant: false,
+        site,
+      }).key,
+    ).toBe('Lock@/app/bank.ts:7:15');
+    expect(
+      new LockNode({
+        exclusive: true,
+        name: 'Lock#13',
+        keyName: 'Lock',
+        kind: 'Lock',
+        reentrant: false,
+      }).key,
+    ).toBe('Lock');
+    const named = new LockNode({
+      exclusive: true,
+      name: 'accounts',
+      kind: 'Lock',
+      reentrant: false,
+      site,
+    });
     expect([named.key, named.toReport().name]).toEqual(['accounts@/app/bank.ts:7:15', 'accounts']);
   });
 
@@ -89,31 +129,54 @@ describe('LockGraphReport', () => {
     const report = recordedReport();
     const a = report.locks[0]!.id;
     expectProblem([], '`report` must be an object, got an array');
-    expectProblem({ ...report, version: 2 }, 'unsupported report version 2 (this interlock reads version 1)');
+    expectProblem(
+      { ...report, version: 2 },
+      'unsupported report version 2 (this interlock reads version 1)',
+    );
     expectProblem({ ...report, version: '1' }, '`version` must be 1, got "1"');
     expectProblem({ ...report, locks: {} }, '`locks` must be an array, got an object');
-    expectProblem({ ...report, locks: [{ ...report.locks[0], name: 7 }] }, '`locks[0].name` must be a string, got 7');
-    expectProblem({ ...report, locks: [report.locks[0], report.locks[0]] }, `\`locks[1].id\` repeats lock id "${a}"`);
+    expectProblem(
+      { ...report, locks: [{ ...report.locks[0], name: 7 }] },
+      '`locks[0].name` must be a string, got 7',
+    );
+    expectProblem(
+      { ...report, locks: [report.locks[0], report.locks[0]] },
+      `\`locks[1].id\` repeats lock id "${a}"`,
+    );
     expectProblem(
       { ...report, edges: [{ from: a, to: 'L999999' }] },
       '`edges[0].to` names lock "L999999", which `locks` does not list',
     );
-    expectProblem({ ...report, edges: [{ ...report.edges[0], count: 0 }] }, '`edges[0].count` must be a positive integer, got 0');
     expectProblem(
-      { ...report, edges: [{ ...report.edges[0], holder: { file: 'x.ts', line: '3', column: 1 } }] },
+      { ...report, edges: [{ ...report.edges[0], count: 0 }] },
+      '`edges[0].count` must be a positive integer, got 0',
+    );
+    expectProblem(
+      {
+        ...report,
+        edges: [{ ...report.edges[0], holder: { file: 'x.ts', line: '3', column: 1 } }],
+      },
       '`edges[0].holder.line` must be a non-negative number, got "3"',
     );
-    expectProblem({ ...report, cycles: [{ ...report.cycles[0], locks: [] }] }, '`cycles[0].locks` must be a non-empty array, got an array');
+    expectProblem(
+      { ...report, cycles: [{ ...report.cycles[0], locks: [] }] },
+      '`cycles[0].locks` must be a non-empty array, got an array',
+    );
     expectProblem(
       { ...report, cycles: [{ ...report.cycles[0], edges: [] }] },
       '`cycles[0].edges` must have one edge per lock (2), got 0',
     );
     expectProblem({ ...report, deadlocks: null }, '`deadlocks` must be an array, got null');
-    expectProblem({ ...report, longHolds: [{ lock: a, limit: 5, count: 1.5 }] }, '`longHolds[0].count` must be a positive integer, got 1.5');
+    expectProblem(
+      { ...report, longHolds: [{ lock: a, limit: 5, count: 1.5 }] },
+      '`longHolds[0].count` must be a positive integer, got 1.5',
+    );
   });
 
   it('validateReport accepts a minimal report', () => {
-    expect(validateReport({ version: 1, locks: [], edges: [], cycles: [], deadlocks: [] }, 'empty.json')).toEqual({
+    expect(
+      validateReport({ version: 1, locks: [], edges: [], cycles: [], deadlocks: [] }, 'empty.json'),
+    ).toEqual({
       version: 1,
       locks: [],
       edges: [],

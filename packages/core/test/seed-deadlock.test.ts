@@ -76,11 +76,18 @@ describe('the seed deadlock', () => {
   });
 
   it('reports the cycle with both sites of every edge in the user’s code', async () => {
-    const detector = new Detector({ onCycle: 'record', frameFilters: ['/packages/core/src/', 'node:internal', '/mini-lock.ts'] });
+    const detector = new Detector({
+      onCycle: 'record',
+      frameFilters: ['/packages/core/src/', 'node:internal', '/mini-lock.ts'],
+    });
     await scenario(detector, 'inverted').run();
     const report = detector.snapshot();
-    const text = formatReport({ ...report, generatedAt: undefined }, 'text', { cwd: process.cwd() });
-    const stable = text.replaceAll(/L\d+/g, 'L#').replaceAll(/\S*seed-deadlock\.test\.ts/g, 'seed-deadlock.test.ts');
+    const text = formatReport({ ...report, generatedAt: undefined }, 'text', {
+      cwd: process.cwd(),
+    });
+    const stable = text
+      .replaceAll(/L\d+/g, 'L#')
+      .replaceAll(/\S*seed-deadlock\.test\.ts/g, 'seed-deadlock.test.ts');
     expect(stable).toMatchSnapshot();
     for (const edge of report.cycles[0]!.edges) {
       expect(edge.holder?.file).toMatch(/seed-deadlock\.test\.ts$/);

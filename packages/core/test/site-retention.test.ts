@@ -42,14 +42,25 @@ describe('captured sites keep nothing alive', () => {
       return new WeakRef(resource);
     })();
     expect(await collected(ref)).toBe(true);
-    expect(kept[0]!.site).toMatchObject({ file: expect.stringMatching(/site-retention\.test\.ts$/) as string, function: 'Resource.site' });
+    expect(kept[0]!.site).toMatchObject({
+      file: expect.stringMatching(/site-retention\.test\.ts$/) as string,
+      function: 'Resource.site',
+    });
   });
 
   it('a LockNode built with a creation site keeps no frame of its creation', async () => {
     const nodes: LockNode[] = [];
     const ref = (() => {
       const resource = new Resource();
-      nodes.push(new LockNode({ name: 'r', kind: 'Lock', reentrant: false, exclusive: true, site: resource.created() }));
+      nodes.push(
+        new LockNode({
+          name: 'r',
+          kind: 'Lock',
+          reentrant: false,
+          exclusive: true,
+          site: resource.created(),
+        }),
+      );
       return new WeakRef(resource);
     })();
     expect(await collected(ref)).toBe(true);

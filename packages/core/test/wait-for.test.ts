@@ -7,14 +7,19 @@ interface TestWaiter extends Waiter<number, string> {
 }
 
 /** Brute force: the greatest set of waiters whose every needed hold is held by a member. */
-function stuckSet(waiters: readonly TestWaiter[], holdsOf: (lock: number) => readonly string[]): Set<TestWaiter> {
+function stuckSet(
+  waiters: readonly TestWaiter[],
+  holdsOf: (lock: number) => readonly string[],
+): Set<TestWaiter> {
   const stuck = new Set(waiters);
   let changed = true;
   while (changed) {
     changed = false;
     for (const waiter of [...stuck]) {
       const needed = holdsOf(waiter.lock);
-      const ok = needed.length > 0 && needed.every((hold) => [...stuck].some((other) => other.held.includes(hold)));
+      const ok =
+        needed.length > 0 &&
+        needed.every((hold) => [...stuck].some((other) => other.held.includes(hold)));
       if (!ok) {
         stuck.delete(waiter);
         changed = true;
@@ -30,20 +35,29 @@ describe('WaitForGraph', () => {
     // on a lock.
     const scenario = fc.record({
       holdCounts: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 6, maxLength: 6 }),
-      waiters: fc.array(fc.record({ lock: fc.nat(5), held: fc.uniqueArray(fc.tuple(fc.nat(5), fc.nat(1)), { maxLength: 3 }) }), {
-        maxLength: 8,
-      }),
+      waiters: fc.array(
+        fc.record({
+          lock: fc.nat(5),
+          held: fc.uniqueArray(fc.tuple(fc.nat(5), fc.nat(1)), { maxLength: 3 }),
+        }),
+        {
+          maxLength: 8,
+        },
+      ),
     });
     fc.assert(
       fc.property(scenario, ({ holdCounts, waiters }) => {
-        const holdsOf = (lock: number): string[] => Array.from({ length: holdCounts[lock]! }, (_, index) => `${lock}:${index}`);
+        const holdsOf = (lock: number): string[] =>
+          Array.from({ length: holdCounts[lock]! }, (_, index) => `${lock}:${index}`);
         const graph = new WaitForGraph<number, string, TestWaiter>(holdsOf);
         const registered: TestWaiter[] = [];
         waiters.forEach((spec, index) => {
           const waiter: TestWaiter = {
             name: `W${index}`,
             lock: spec.lock,
-            held: spec.held.map(([lock, slot]) => `${lock}:${slot}`).filter((hold) => holdsOf(Number(hold.split(':')[0])).includes(hold)),
+            held: spec.held
+              .map(([lock, slot]) => `${lock}:${slot}`)
+              .filter((hold) => holdsOf(Number(hold.split(':')[0])).includes(hold)),
           };
           graph.add(waiter);
           const steps = graph.deadlockThrough(waiter);

@@ -24,7 +24,12 @@ import tseslint from 'typescript-eslint';
 import plugin from '../src/index.ts';
 import { lockCodeCorpus, rxjsCorpus, type Corpus } from '../test/support/corpus.ts';
 import { syntheticCorpus } from './synthetic-corpus.ts';
-import { createTypeAwareESLint, harnessProblems, lintFilesOneByOne, PLUGIN_NAMESPACE } from '../test/support/lint-harness.ts';
+import {
+  createTypeAwareESLint,
+  harnessProblems,
+  lintFilesOneByOne,
+  PLUGIN_NAMESPACE,
+} from '../test/support/lint-harness.ts';
 import { totalTimes } from '../test/support/rule-times.ts';
 
 const BASELINE_RULE = '@typescript-eslint/no-floating-promises';
@@ -85,14 +90,25 @@ async function measure(corpusKey: string, order: Order): Promise<Measurement> {
       ],
     });
     const { results, crashes } = await lintFilesOneByOne(eslint, corpus.files);
-    const problems = [...crashes.map((crash) => `${crash.file}: ${crash.error}`), ...harnessProblems(results)];
-    if (problems.length > 0) throw new Error(`the corpus did not lint cleanly:\n${problems.join('\n')}`);
+    const problems = [
+      ...crashes.map((crash) => `${crash.file}: ${crash.error}`),
+      ...harnessProblems(results),
+    ];
+    if (problems.length > 0)
+      throw new Error(`the corpus did not lint cleanly:\n${problems.join('\n')}`);
     const { rules, parse } = totalTimes(results);
     const findings: Record<string, number> = {};
     for (const message of results.flatMap((result) => result.messages)) {
       if (message.ruleId !== null) findings[message.ruleId] = (findings[message.ruleId] ?? 0) + 1;
     }
-    return { corpus: corpus.name, order, files: results.length, parseMs: parse, ruleMs: Object.fromEntries(rules), findings };
+    return {
+      corpus: corpus.name,
+      order,
+      files: results.length,
+      parseMs: parse,
+      ruleMs: Object.fromEntries(rules),
+      findings,
+    };
   } finally {
     await project.remove();
   }
@@ -100,12 +116,17 @@ async function measure(corpusKey: string, order: Order): Promise<Measurement> {
 
 /** Runs one measurement in a child process, so each starts with a cold program and checker. */
 function measureInFreshProcess(corpusKey: string, order: Order): Measurement {
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), `--measure=${corpusKey}:${order}`], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (child.status !== 0) throw new Error(`measuring ${corpusKey} ${order} failed with exit code ${child.status}`);
+  const child = spawnSync(
+    process.execPath,
+    [fileURLToPath(import.meta.url), `--measure=${corpusKey}:${order}`],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  if (child.status !== 0)
+    throw new Error(`measuring ${corpusKey} ${order} failed with exit code ${child.status}`);
   // With TIMING=all set, ESLint prints its own table as the child exits: pass it on.
   const lines = child.stdout.trim().split('\n');
   const json = lines.find((line) => line.startsWith(MEASUREMENT_PREFIX));
@@ -124,12 +145,17 @@ const median = (values: number[]): number => {
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 /** Prints one corpus's table; returns the worse ratio of the two orders and our time in it. */
-function report(runs: Measurement[], target: number | undefined): { worst: number; oursMs: number; baselineMs: number } {
+function report(
+  runs: Measurement[],
+  target: number | undefined,
+): { worst: number; oursMs: number; baselineMs: number } {
   const ours = ourRuleIds();
   const ourTotal = (run: Measurement) => ours.reduce((sum, id) => sum + (run.ruleMs[id] ?? 0), 0);
   const first = runs[0]!;
   const perOrder = runs.length / ORDERS.length;
-  console.log(`corpus: ${first.corpus}, ${first.files} files, type-aware; ${perOrder} run(s) per order, medians shown\n`);
+  console.log(
+    `corpus: ${first.corpus}, ${first.files} files, type-aware; ${perOrder} run(s) per order, medians shown\n`,
+  );
 
   const ratios: number[] = [];
   const totals: { oursMs: number; baselineMs: number }[] = [];
@@ -146,15 +172,23 @@ function report(runs: Measurement[], target: number | undefined): { worst: numbe
     ratios.push(ratio);
     totals.push({ oursMs, baselineMs });
 
-    console.log(`order: ${order}  (parse + program: ${ms(median(ofOrder.map((run) => run.parseMs)))})`);
+    console.log(
+      `order: ${order}  (parse + program: ${ms(median(ofOrder.map((run) => run.parseMs)))})`,
+    );
     const width = Math.max(...rows.map(([id]) => id.length), 'all @interlock rules'.length);
     console.log(`  ${'rule'.padEnd(width)}  ${'time'.padStart(11)}  findings`);
-    for (const [id, time, found] of rows) console.log(`  ${id.padEnd(width)}  ${ms(time).padStart(11)}  ${found}`);
+    for (const [id, time, found] of rows)
+      console.log(`  ${id.padEnd(width)}  ${ms(time).padStart(11)}  ${found}`);
     console.log(`  ${'all @interlock rules'.padEnd(width)}  ${ms(oursMs).padStart(11)}`);
     console.log(`  ratio (all ours / ${BASELINE_RULE}): ${ratio.toFixed(3)}\n`);
   }
   const worst = Math.max(...ratios);
-  const verdict = target === undefined ? 'no target' : worst < target ? `target < ${target}: met` : `target < ${target}: MISSED`;
+  const verdict =
+    target === undefined
+      ? 'no target'
+      : worst < target
+        ? `target < ${target}: met`
+        : `target < ${target}: MISSED`;
   console.log(`worst ratio over both orders: ${worst.toFixed(3)} (${verdict})\n`);
   const worstOrder = totals[ratios.indexOf(worst)]!;
   return { worst, ...worstOrder };
@@ -162,12 +196,16 @@ function report(runs: Measurement[], target: number | undefined): { worst: numbe
 
 function corpusByKey(key: string): Corpus {
   const make = CORPORA[key];
-  if (make === undefined) throw new Error(`Expected \`--corpus\` to be one of ${Object.keys(CORPORA).join(', ')}, got ${key}`);
+  if (make === undefined)
+    throw new Error(
+      `Expected \`--corpus\` to be one of ${Object.keys(CORPORA).join(', ')}, got ${key}`,
+    );
   return make();
 }
 
 async function main(argv: string[]): Promise<void> {
-  const valueOf = (flag: string) => argv.find((arg) => arg.startsWith(`--${flag}=`))?.slice(flag.length + 3);
+  const valueOf = (flag: string) =>
+    argv.find((arg) => arg.startsWith(`--${flag}=`))?.slice(flag.length + 3);
   const measureArg = valueOf('measure');
   if (measureArg !== undefined) {
     const [corpusKey = '', order = ''] = measureArg.split(':');
@@ -177,7 +215,8 @@ async function main(argv: string[]): Promise<void> {
   }
   const runsArg = valueOf('runs');
   const runCount = runsArg === undefined ? 1 : Number(runsArg);
-  if (!Number.isInteger(runCount) || runCount < 1) throw new Error(`Expected \`--runs\` to be a positive integer, got ${runsArg}`);
+  if (!Number.isInteger(runCount) || runCount < 1)
+    throw new Error(`Expected \`--runs\` to be a positive integer, got ${runsArg}`);
   const measureCorpus = (corpusKey: string): Measurement[] => {
     const runs: Measurement[] = [];
     for (let index = 0; index < runCount; index += 1) {
@@ -194,12 +233,16 @@ async function main(argv: string[]): Promise<void> {
     for (const size of sizes) {
       const growth = size.oursMs / base.oursMs;
       const baselineGrowth = size.baselineMs / base.baselineMs;
-      console.log(`  ${size.key}: ours ${ms(size.oursMs)} (×${growth.toFixed(2)}), ${BASELINE_RULE} ${ms(size.baselineMs)} (×${baselineGrowth.toFixed(2)})`);
+      console.log(
+        `  ${size.key}: ours ${ms(size.oursMs)} (×${growth.toFixed(2)}), ${BASELINE_RULE} ${ms(size.baselineMs)} (×${baselineGrowth.toFixed(2)})`,
+      );
     }
     // Linear: 4× the program costs at most ~4× (with room for noise), not 16×.
     const fourTimes = sizes[2]!.oursMs / base.oursMs;
     missed ||= fourTimes > 6;
-    console.log(`growth at 4×: ×${fourTimes.toFixed(2)} (linear is ×4; target ≤ ×6: ${fourTimes > 6 ? 'MISSED' : 'met'})\n`);
+    console.log(
+      `growth at 4×: ×${fourTimes.toFixed(2)} (linear is ×4; target ≤ ×6: ${fourTimes > 6 ? 'MISSED' : 'met'})\n`,
+    );
   } else {
     const corpusArg = valueOf('corpus');
     const corpusKeys = corpusArg === undefined ? DEFAULT_CORPORA : [corpusArg];

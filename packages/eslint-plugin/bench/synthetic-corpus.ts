@@ -18,8 +18,15 @@ import { writeTempTsconfig } from '../test/support/temp-tsconfig.ts';
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export function syntheticCorpus(files: number, lockFiles: number): Corpus {
-  if (lockFiles % 3 !== 0 || lockFiles > files) throw new Error(`Expected lock files in threes, at most ${files}, got ${lockFiles}`);
-  const dir = path.join(packageRoot, 'node_modules', '.cache', 'interlock-bench', `synthetic-${files}-${lockFiles}-${process.pid}`);
+  if (lockFiles % 3 !== 0 || lockFiles > files)
+    throw new Error(`Expected lock files in threes, at most ${files}, got ${lockFiles}`);
+  const dir = path.join(
+    packageRoot,
+    'node_modules',
+    '.cache',
+    'interlock-bench',
+    `synthetic-${files}-${lockFiles}-${process.pid}`,
+  );
   const plain = files - lockFiles;
   const names = [
     ...Array.from({ length: plain }, (_, index) => `m${index}.ts`),
@@ -35,7 +42,8 @@ export function syntheticCorpus(files: number, lockFiles: number): Corpus {
     async writeTsconfig() {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
-      for (let index = 0; index < plain; index += 1) writeFileSync(path.join(dir, `m${index}.ts`), plainModule(index));
+      for (let index = 0; index < plain; index += 1)
+        writeFileSync(path.join(dir, `m${index}.ts`), plainModule(index));
       for (let index = 0; index < lockFiles; index += 1) {
         writeFileSync(path.join(dir, `lock${index}.ts`), lockModule(index, plain));
       }
@@ -126,7 +134,8 @@ function lockModule(index: number, plain: number): string {
   const role = index % 3;
   const next = group * 3 + ((role + 1) % 3);
   const helper = plain === 0 ? undefined : (index * 37) % plain;
-  const helperImport = helper === undefined ? '' : `import { load${helper} } from './m${helper}.ts';\n`;
+  const helperImport =
+    helper === undefined ? '' : `import { load${helper} } from './m${helper}.ts';\n`;
   const helperCall = helper === undefined ? '' : `    await load${helper}(amount);\n`;
   return `import { Mutex } from 'async-mutex';
 import { enter${next} } from './lock${next}.ts';

@@ -76,7 +76,10 @@ for (const corpus of [rxjsCorpus(), lockCodeCorpus()]) {
         // No locks, nothing to report: the cheapest false-positive guard there is.
         it('reports nothing on code that uses no locks', () => {
           const findings = results.flatMap((result) =>
-            result.messages.map((message) => `${result.filePath}:${message.line} ${message.ruleId}: ${message.message}`),
+            result.messages.map(
+              (message) =>
+                `${result.filePath}:${message.line} ${message.ruleId}: ${message.message}`,
+            ),
           );
           expect(findings).toEqual([]);
         });

@@ -10,26 +10,40 @@ const rulesDir = join(packageDir, 'src', 'rules');
 const docsDir = join(packageDir, 'docs', 'rules');
 const ruleEntries = Object.entries(rules);
 
-type SchemaNode = { type?: unknown; description?: unknown; properties?: Record<string, SchemaNode>; items?: SchemaNode | SchemaNode[] };
+type SchemaNode = {
+  type?: unknown;
+  description?: unknown;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode | SchemaNode[];
+};
 
 /** Every property of a JSON schema, with its path, however deeply nested. */
 function schemaProperties(node: SchemaNode, path: string): { path: string; schema: SchemaNode }[] {
   const found: { path: string; schema: SchemaNode }[] = [];
   for (const [name, property] of Object.entries(node.properties ?? {})) {
-    found.push({ path: `${path}.${name}`, schema: property }, ...schemaProperties(property, `${path}.${name}`));
+    found.push(
+      { path: `${path}.${name}`, schema: property },
+      ...schemaProperties(property, `${path}.${name}`),
+    );
   }
-  const items = node.items === undefined ? [] : Array.isArray(node.items) ? node.items : [node.items];
+  const items =
+    node.items === undefined ? [] : Array.isArray(node.items) ? node.items : [node.items];
   items.forEach((item, index) => found.push(...schemaProperties(item, `${path}[${index}]`)));
   return found;
 }
 
 describe('plugin shape', () => {
   it('has a name and version', () => {
-    expect(plugin.meta).toEqual({ name: '@interlock/eslint-plugin', version: expect.stringMatching(/^\d+\.\d+\.\d+/) as string });
+    expect(plugin.meta).toEqual({
+      name: '@interlock/eslint-plugin',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/) as string,
+    });
   });
 
   it('has one rule file per rule, named as the rule', () => {
-    const files = readdirSync(rulesDir).filter((file) => file.endsWith('.ts')).map((file) => file.replace(/\.ts$/, ''));
+    const files = readdirSync(rulesDir)
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => file.replace(/\.ts$/, ''));
     expect(files.sort()).toEqual(Object.keys(plugin.rules).sort());
     for (const [name, rule] of ruleEntries) expect(rule.name).toBe(name);
   });
@@ -45,7 +59,8 @@ describe('plugin shape', () => {
       expect(config.plugins?.['@interlock']).toBeDefined();
       const names = Object.keys(config.rules ?? {});
       expect(names.length).toBeGreaterThan(0);
-      for (const name of names) expect(Object.keys(plugin.rules)).toContain(name.replace(/^@interlock\//, ''));
+      for (const name of names)
+        expect(Object.keys(plugin.rules)).toContain(name.replace(/^@interlock\//, ''));
     });
   }
 
@@ -61,14 +76,21 @@ export async function f() {
       code,
       // `files` comes from the user's TypeScript setup (typescript-eslint's configs), as in the
       // README.
-      [plugin.configs.recommended, { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }],
+      [
+        plugin.configs.recommended,
+        { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } },
+      ],
       'file.ts',
     );
-    expect(messages.map((message) => [message.ruleId, message.line])).toEqual([['@interlock/no-self-deadlock', 5]]);
+    expect(messages.map((message) => [message.ruleId, message.line])).toEqual([
+      ['@interlock/no-self-deadlock', 5],
+    ]);
   });
 
   it("no rule imports another rule's private folder (shared code lives in src/analysis)", () => {
-    const files = readdirSync(rulesDir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+    const files = readdirSync(rulesDir, { recursive: true, encoding: 'utf8' }).filter((file) =>
+      file.endsWith('.ts'),
+    );
     const crossings: string[] = [];
     for (const file of files) {
       // The rule a file belongs to: `x.ts` and everything under `x/` are rule x's.
@@ -87,9 +109,13 @@ export async function f() {
   });
 
   it('configs.recommended holds exactly the rules marked recommended; strict holds every rule', () => {
-    const recommended = ruleEntries.filter(([, rule]) => rule.meta.docs?.recommended === 'recommended').map(([name]) => `@interlock/${name}`);
+    const recommended = ruleEntries
+      .filter(([, rule]) => rule.meta.docs?.recommended === 'recommended')
+      .map(([name]) => `@interlock/${name}`);
     expect(Object.keys(plugin.configs.recommended.rules ?? {}).sort()).toEqual(recommended.sort());
-    expect(Object.keys(plugin.configs.strict.rules ?? {}).sort()).toEqual(ruleEntries.map(([name]) => `@interlock/${name}`).sort());
+    expect(Object.keys(plugin.configs.strict.rules ?? {}).sort()).toEqual(
+      ruleEntries.map(([name]) => `@interlock/${name}`).sort(),
+    );
   });
 });
 
@@ -104,7 +130,10 @@ describe.each(ruleEntries)('rule %s', (name, rule) => {
   });
 
   it('has the documented sections in order', () => {
-    const headings = doc.split('\n').filter((line) => line.startsWith('## ')).map((line) => line.slice(3));
+    const headings = doc
+      .split('\n')
+      .filter((line) => line.startsWith('## '))
+      .map((line) => line.slice(3));
     const required = ['Examples', 'Options', 'When Not To Use It', 'Related'];
     const positions = required.map((heading) => headings.indexOf(heading));
     expect(positions.every((position) => position >= 0)).toBe(true);
@@ -115,7 +144,9 @@ describe.each(ruleEntries)('rule %s', (name, rule) => {
 
   it('documents every option it has', () => {
     const schema = Array.isArray(rule.meta.schema) ? rule.meta.schema : [rule.meta.schema];
-    const options = schema.flatMap((node, index) => schemaProperties(node as SchemaNode, `[${index}]`));
+    const options = schema.flatMap((node, index) =>
+      schemaProperties(node as SchemaNode, `[${index}]`),
+    );
     for (const { path, schema: property } of options) {
       expect(typeof property.description, `${path} needs a description`).toBe('string');
       const optionName = path.split('.').at(-1) ?? '';

@@ -6,7 +6,12 @@ import type { ESLint, Linter } from 'eslint';
 import plugin from '../src/index.ts';
 import { compareFindings, formatMismatches } from './support/compare-findings.ts';
 import { bareRuleName, parseExpectations } from './support/expectations.ts';
-import { createTypeAwareESLint, harnessProblems, lintFilesOneByOne, type LintCrash } from './support/lint-harness.ts';
+import {
+  createTypeAwareESLint,
+  harnessProblems,
+  lintFilesOneByOne,
+  type LintCrash,
+} from './support/lint-harness.ts';
 
 // The seed's examples, linted with `configs.recommended`: every mistake marked
 // `// expect-lint: <rule>` is reported on its line, and nothing else is reported anywhere.
@@ -68,7 +73,10 @@ describe('seed fixtures linted with configs.recommended', () => {
     expect(harnessProblems(result === undefined ? [] : [result])).toEqual([]);
 
     const parsed = parseExpectations(readFileSync(path.join(seedDir, name), 'utf8'));
-    const mismatches = compareFindings(parsed, result?.messages ?? [], { knownRules, enabledRules });
+    const mismatches = compareFindings(parsed, result?.messages ?? [], {
+      knownRules,
+      enabledRules,
+    });
     expect(formatMismatches(label, parsed, mismatches)).toEqual([]);
   });
 });

@@ -28,7 +28,10 @@ describe('the plugin type-checks where users put it', () => {
   });
 
   it('a config array typed for ESLint holds them', () => {
-    const configs: Parameters<typeof defineConfig>[0][] = [interlock.configs.recommended, { plugins: { '@interlock': interlock } }];
+    const configs: Parameters<typeof defineConfig>[0][] = [
+      interlock.configs.recommended,
+      { plugins: { '@interlock': interlock } },
+    ];
     expect(configs).toHaveLength(2);
   });
 
@@ -52,6 +55,8 @@ export async function f() {
   await lock.acquire();
 }`;
     const messages = linter.verify(code, config, 'file.ts');
-    expect(messages.map((message) => [message.ruleId, message.line])).toEqual([['@interlock/no-self-deadlock', 5]]);
+    expect(messages.map((message) => [message.ruleId, message.line])).toEqual([
+      ['@interlock/no-self-deadlock', 5],
+    ]);
   });
 });

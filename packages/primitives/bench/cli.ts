@@ -4,8 +4,21 @@
  * not tests — and 1 only when a case crashed (a broken benchmark is a bug, a slow one is data).
  */
 import { parseArgs } from 'node:util';
-import { defaultHarnessOptions, gcAvailable, runCases, type BenchCase, type GcMode, type HarnessOptions } from './harness.ts';
-import { buildReport, describeEnvironment, formatEnvironment, formatNotes, formatTable } from './report.ts';
+import {
+  defaultHarnessOptions,
+  gcAvailable,
+  runCases,
+  type BenchCase,
+  type GcMode,
+  type HarnessOptions,
+} from './harness.ts';
+import {
+  buildReport,
+  describeEnvironment,
+  formatEnvironment,
+  formatNotes,
+  formatTable,
+} from './report.ts';
 
 const usage = `Usage: node bench/run.ts [options]
 
@@ -66,7 +79,11 @@ export function selectCases(cases: readonly BenchCase[], filters: readonly strin
 }
 
 /** Runs `cases` as the command line asks; sets `process.exitCode`. */
-export async function main(title: string, cases: readonly BenchCase[], argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+export async function main(
+  title: string,
+  cases: readonly BenchCase[],
+  argv: readonly string[] = process.argv.slice(2),
+): Promise<void> {
   let cli: CliOptions;
   try {
     cli = parseCli(argv);
@@ -83,7 +100,9 @@ export async function main(title: string, cases: readonly BenchCase[], argv: rea
   if (cli.list) {
     for (const benchCase of selected) {
       const target = benchCase.target === undefined ? 'no target' : `target ≤ ${benchCase.target}×`;
-      process.stdout.write(`${benchCase.name}  (${target}${benchCase.skip ? `; skipped: ${benchCase.skip}` : ''})\n    ${benchCase.measures}\n`);
+      process.stdout.write(
+        `${benchCase.name}  (${target}${benchCase.skip ? `; skipped: ${benchCase.skip}` : ''})\n    ${benchCase.measures}\n`,
+      );
     }
     return;
   }
@@ -96,26 +115,31 @@ export async function main(title: string, cases: readonly BenchCase[], argv: rea
   if (cli.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    process.stdout.write(`\n${title}\n${formatEnvironment(environment, options)}\n\n${formatTable(results)}\n\n${formatNotes(results)}\n`);
+    process.stdout.write(
+      `\n${title}\n${formatEnvironment(environment, options)}\n\n${formatTable(results)}\n\n${formatNotes(results)}\n`,
+    );
   }
   if (results.some((result) => result.verdict === 'error')) process.exitCode = 1;
 }
 
 function positiveInteger(flag: string, raw: string | undefined, fallback: number): number {
   const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new TypeError(`Expected \`--${flag}\` to be a positive integer, got ${raw}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new TypeError(`Expected \`--${flag}\` to be a positive integer, got ${raw}`);
   return value;
 }
 
 function nonNegativeInteger(flag: string, raw: string | undefined, fallback: number): number {
   const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new TypeError(`Expected \`--${flag}\` to be a non-negative integer, got ${raw}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new TypeError(`Expected \`--${flag}\` to be a non-negative integer, got ${raw}`);
   return value;
 }
 
 function positiveNumber(flag: string, raw: string | undefined, fallback: number): number {
   const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`Expected \`--${flag}\` to be a positive number, got ${raw}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new TypeError(`Expected \`--${flag}\` to be a positive number, got ${raw}`);
   return value;
 }
 
@@ -123,6 +147,7 @@ const gcModes: readonly GcMode[] = ['none', 'minor', 'full'];
 
 function gcMode(raw: string | undefined): GcMode {
   if (raw === undefined) return defaultHarnessOptions.gc;
-  if (!(gcModes as readonly string[]).includes(raw)) throw new TypeError(`Expected \`--gc\` to be one of ${gcModes.join(', ')}, got ${raw}`);
+  if (!(gcModes as readonly string[]).includes(raw))
+    throw new TypeError(`Expected \`--gc\` to be one of ${gcModes.join(', ')}, got ${raw}`);
   return raw as GcMode;
 }

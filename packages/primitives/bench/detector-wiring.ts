@@ -19,13 +19,20 @@ const noop = (): undefined => undefined;
 
 /** `ops` split as evenly as possible among `tasks` loops. */
 function split(ops: number): number[] {
-  return Array.from({ length: tasks }, (_, index) => Math.floor(ops / tasks) + (index < ops % tasks ? 1 : 0));
+  return Array.from(
+    { length: tasks },
+    (_, index) => Math.floor(ops / tasks) + (index < ops % tasks ? 1 : 0),
+  );
 }
 
 /**
  * A subject whose samples run with the detector enabled with `options` (reset on its first sample).
  */
-function on(label: string, options: Parameters<typeof detector.enable>[0], run: (ops: number) => Promise<void>): Subject {
+function on(
+  label: string,
+  options: Parameters<typeof detector.enable>[0],
+  run: (ops: number) => Promise<void>,
+): Subject {
   let first = true;
   return {
     label,
@@ -103,36 +110,50 @@ const cases: BenchCase[] = [
   {
     name: 'detector contended: using, stacks off',
     measures: 'As above with `stacks: false`: the wait-for bookkeeping without the stack capture.',
-    ours: on('Lock contended, detection on, stacks: false', { stacks: false }, (ops) => contendedUsing(lockOnNoStacks, ops)),
+    ours: on('Lock contended, detection on, stacks: false', { stacks: false }, (ops) =>
+      contendedUsing(lockOnNoStacks, ops),
+    ),
     baseline: off('Lock contended, detection off', (ops) => contendedUsing(lockOff, ops)),
   },
   {
     name: 'detector new edge per op',
-    measures: 'Take `outer`, then a lock created for this op: every op adds one new edge (graph ' +
+    measures:
+      'Take `outer`, then a lock created for this op: every op adds one new edge (graph ' +
       'insert + one stack capture); on vs off. The graph grows during the run.',
     ours: on('outer → fresh lock, detection on', {}, (ops) => newEdgeEachOp(outerOn, ops)),
     baseline: off('outer → fresh lock, detection off', (ops) => newEdgeEachOp(outerOff, ops)),
   },
   {
     name: 'instrument: runExclusive, detection off',
-    measures: '`instrument(new Mutex())` with the detector disabled vs a bare async-mutex Mutex: the ' +
+    measures:
+      '`instrument(new Mutex())` with the detector disabled vs a bare async-mutex Mutex: the ' +
       'Proxy and one check.',
-    ours: off('instrumented Mutex.runExclusive, detection off', (ops) => runExclusiveLoop(wrappedOff, ops)),
+    ours: off('instrumented Mutex.runExclusive, detection off', (ops) =>
+      runExclusiveLoop(wrappedOff, ops),
+    ),
     baseline: off('async-mutex Mutex.runExclusive', (ops) => runExclusiveLoop(raw, ops)),
   },
   {
     name: 'instrument: runExclusive, detection on',
-    measures: '`instrument(new Mutex())` with the detector enabled vs a bare async-mutex Mutex (hold ' +
-      'tracked, callback run in the hold\'s frame).',
-    ours: on('instrumented Mutex.runExclusive, detection on', {}, (ops) => runExclusiveLoop(wrappedOn, ops)),
+    measures:
+      '`instrument(new Mutex())` with the detector enabled vs a bare async-mutex Mutex (hold ' +
+      "tracked, callback run in the hold's frame).",
+    ours: on('instrumented Mutex.runExclusive, detection on', {}, (ops) =>
+      runExclusiveLoop(wrappedOn, ops),
+    ),
     baseline: off('async-mutex Mutex.runExclusive', (ops) => runExclusiveLoop(raw, ops)),
   },
   {
     name: 'instrument: acquire/release, detection on',
-    measures: '`const release = await m.acquire(); release()` on an instrumented Mutex, detector ' +
+    measures:
+      '`const release = await m.acquire(); release()` on an instrumented Mutex, detector ' +
       'enabled, vs bare async-mutex.',
-    ours: on('instrumented Mutex acquire/release, detection on', {}, (ops) => acquireReleaseLoop(wrappedForAcquire, ops)),
-    baseline: off('async-mutex Mutex acquire/release', (ops) => acquireReleaseLoop(rawForAcquire, ops)),
+    ours: on('instrumented Mutex acquire/release, detection on', {}, (ops) =>
+      acquireReleaseLoop(wrappedForAcquire, ops),
+    ),
+    baseline: off('async-mutex Mutex acquire/release', (ops) =>
+      acquireReleaseLoop(rawForAcquire, ops),
+    ),
   },
 ];
 

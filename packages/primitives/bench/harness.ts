@@ -83,7 +83,12 @@ export interface HarnessOptions {
 
 export type GcMode = 'none' | 'minor' | 'full';
 
-export const defaultHarnessOptions: HarnessOptions = { rounds: 61, warmupRounds: 7, sampleMs: 5, gc: 'minor' };
+export const defaultHarnessOptions: HarnessOptions = {
+  rounds: 61,
+  warmupRounds: 7,
+  sampleMs: 5,
+  gc: 'minor',
+};
 
 export interface SubjectResult {
   readonly label: string;
@@ -117,9 +122,13 @@ export interface CaseResult {
 const maxCalibrationOps = 1 << 24;
 
 /** Measures one case. Never throws: a failing case comes back with verdict `error`. */
-export async function runCase(benchCase: BenchCase, options: HarnessOptions = defaultHarnessOptions): Promise<CaseResult> {
+export async function runCase(
+  benchCase: BenchCase,
+  options: HarnessOptions = defaultHarnessOptions,
+): Promise<CaseResult> {
   const { name, measures, target } = benchCase;
-  if (benchCase.skip !== undefined) return { name, measures, target, verdict: 'skipped', reason: benchCase.skip };
+  if (benchCase.skip !== undefined)
+    return { name, measures, target, verdict: 'skipped', reason: benchCase.skip };
   try {
     return await measure(benchCase, options);
   } catch (error) {
@@ -129,7 +138,10 @@ export async function runCase(benchCase: BenchCase, options: HarnessOptions = de
 }
 
 /** Measures the cases one after the other. */
-export async function runCases(cases: readonly BenchCase[], options: HarnessOptions = defaultHarnessOptions): Promise<CaseResult[]> {
+export async function runCases(
+  cases: readonly BenchCase[],
+  options: HarnessOptions = defaultHarnessOptions,
+): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
   for (const benchCase of cases) {
     options.progress?.(`• ${benchCase.name}`);
@@ -166,7 +178,11 @@ async function measure(benchCase: BenchCase, options: HarnessOptions): Promise<C
     }
   }
   const oursResult = { label: ours.label, nsPerOp: median(oursNs), spread: spread(oursNs) };
-  const baselineResult = { label: baseline.label, nsPerOp: median(baselineNs), spread: spread(baselineNs) };
+  const baselineResult = {
+    label: baseline.label,
+    nsPerOp: median(baselineNs),
+    spread: spread(baselineNs),
+  };
   const ratios = pairedRatios(oursNs, baselineNs);
   const ratio = median(ratios);
   return {
@@ -196,7 +212,11 @@ export function verdictOf(ratio: number, target: number | undefined): Verdict {
  */
 async function calibrate(subject: Subject, options: HarnessOptions): Promise<number> {
   let ops = 16;
-  while (ops < maxCalibrationOps && (await sample(subject, ops, options.gc)) / 1e6 < options.sampleMs / 2) ops *= 2;
+  while (
+    ops < maxCalibrationOps &&
+    (await sample(subject, ops, options.gc)) / 1e6 < options.sampleMs / 2
+  )
+    ops *= 2;
   const nsPerOp: number[] = [];
   for (let i = 0; i < 3; i++) nsPerOp.push((await sample(subject, ops, options.gc)) / ops);
   return opsFor(median(nsPerOp), options.sampleMs);
@@ -204,7 +224,10 @@ async function calibrate(subject: Subject, options: HarnessOptions): Promise<num
 
 /** The op count that makes a sample last `sampleMs` at `nsPerOp`. */
 function opsFor(nsPerOp: number, sampleMs: number): number {
-  return Math.min(Math.max(Math.round((sampleMs * 1e6) / Math.max(nsPerOp, 1e-3)), 1), maxCalibrationOps);
+  return Math.min(
+    Math.max(Math.round((sampleMs * 1e6) / Math.max(nsPerOp, 1e-3)), 1),
+    maxCalibrationOps,
+  );
 }
 
 /** One timed run of `subject`; returns elapsed nanoseconds. */

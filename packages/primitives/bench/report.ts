@@ -41,7 +41,12 @@ const primitivesDir = fileURLToPath(new URL('..', import.meta.url));
 
 function describeSource(): string {
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: primitivesDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: primitivesDir,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
     const commit = git('rev-parse', '--short', 'HEAD');
     const dirty = git('status', '--porcelain', '--', 'src') !== '';
     return `${commit}${dirty ? ' + uncommitted changes in packages/primitives/src' : ''}`;
@@ -60,7 +65,11 @@ export interface BenchReport {
   readonly missed: readonly string[];
 }
 
-export function buildReport(results: readonly CaseResult[], options: HarnessOptions, environment: Environment): BenchReport {
+export function buildReport(
+  results: readonly CaseResult[],
+  options: HarnessOptions,
+  environment: Environment,
+): BenchReport {
   const { rounds, warmupRounds, sampleMs, gc } = options;
   return {
     version: 1,
@@ -71,7 +80,15 @@ export function buildReport(results: readonly CaseResult[], options: HarnessOpti
   };
 }
 
-const headers = ['case', 'ours (ns/op)', 'baseline (ns/op)', 'ratio', 'ratio IQR', 'target', 'result'] as const;
+const headers = [
+  'case',
+  'ours (ns/op)',
+  'baseline (ns/op)',
+  'ratio',
+  'ratio IQR',
+  'target',
+  'result',
+] as const;
 
 /**
  * One row per case; times are medians, the ratio and its IQR are over the per-round paired ratios.
@@ -82,12 +99,16 @@ export function formatTable(results: readonly CaseResult[]): string {
     result.ours ? formatNs(result.ours.nsPerOp) : '—',
     result.baseline ? formatNs(result.baseline.nsPerOp) : '—',
     result.ratio === undefined ? '—' : result.ratio.toFixed(2),
-    result.ratioSpread ? `${result.ratioSpread.q1.toFixed(2)}–${result.ratioSpread.q3.toFixed(2)}` : '—',
+    result.ratioSpread
+      ? `${result.ratioSpread.q1.toFixed(2)}–${result.ratioSpread.q3.toFixed(2)}`
+      : '—',
     result.target === undefined ? '—' : `≤ ${result.target.toFixed(2)}`,
     verdictLabel(result),
   ]);
   const numeric = new Set([1, 2, 3, 5]);
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] as string).length)));
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] as string).length)),
+  );
   const line = (cells: readonly string[]) =>
     `| ${cells.map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column] as number) : cell.padEnd(widths[column] as number))).join(' | ')} |`;
   const rule = `|${widths.map((width, column) => (numeric.has(column) ? `${'-'.repeat(width + 1)}:` : '-'.repeat(width + 2))).join('|')}|`;
@@ -98,13 +119,17 @@ export function formatTable(results: readonly CaseResult[]): string {
 export function formatNotes(results: readonly CaseResult[]): string {
   const notes: string[] = [];
   for (const result of results) {
-    if (result.ours && result.baseline) notes.push(`  ${result.name}: ${result.ours.label}  vs  ${result.baseline.label}`);
+    if (result.ours && result.baseline)
+      notes.push(`  ${result.name}: ${result.ours.label}  vs  ${result.baseline.label}`);
   }
   const missed = results.filter((result) => result.verdict === 'miss');
   const ran = results.filter((result) => result.ratio !== undefined);
   notes.push('');
   if (missed.length > 0) {
-    const list = missed.map((result) => `${result.name} at ${result.ratio?.toFixed(2)}× (target ≤ ${result.target?.toFixed(2)}×)`);
+    const list = missed.map(
+      (result) =>
+        `${result.name} at ${result.ratio?.toFixed(2)}× (target ≤ ${result.target?.toFixed(2)}×)`,
+    );
     notes.push(`TARGETS MISSED (${missed.length}): ${list.join('; ')}`);
   } else if (ran.some((result) => result.target !== undefined)) {
     notes.push('Every target that was measured is met.');

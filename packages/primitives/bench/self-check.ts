@@ -60,17 +60,32 @@ interface Check {
 
 const checks: Check[] = [
   {
-    benchCase: { name: 'A/A uncontended', measures: 'identical acquire/release on two mutexes', ours: acquireRelease('mutex A', 1), baseline: acquireRelease('mutex B', 1) },
+    benchCase: {
+      name: 'A/A uncontended',
+      measures: 'identical acquire/release on two mutexes',
+      ours: acquireRelease('mutex A', 1),
+      baseline: acquireRelease('mutex B', 1),
+    },
     expected: 1,
     tolerance: 0.05,
   },
   {
-    benchCase: { name: 'A/A contended', measures: 'identical 8-task hand-off on two mutexes', ours: contended('mutex A'), baseline: contended('mutex B') },
+    benchCase: {
+      name: 'A/A contended',
+      measures: 'identical 8-task hand-off on two mutexes',
+      ours: contended('mutex A'),
+      baseline: contended('mutex B'),
+    },
     expected: 1,
     tolerance: 0.05,
   },
   {
-    benchCase: { name: '2× work', measures: 'two acquire/release pairs per op vs one', ours: acquireRelease('two pairs', 2), baseline: acquireRelease('one pair', 1) },
+    benchCase: {
+      name: '2× work',
+      measures: 'two acquire/release pairs per op vs one',
+      ours: acquireRelease('two pairs', 2),
+      baseline: acquireRelease('one pair', 1),
+    },
     expected: 2,
     tolerance: 0.1,
   },
@@ -79,16 +94,28 @@ const checks: Check[] = [
 const { harness } = parseCli(process.argv.slice(2));
 const options = { ...harness, progress: (line: string) => process.stderr.write(`${line}\n`) };
 const environment = describeEnvironment(gcAvailable);
-const results = await runCases(checks.map((check) => check.benchCase), options);
-process.stdout.write(`Harness self-check\n${formatEnvironment(environment, options)}\n\n${formatTable(results)}\n\n`);
+const results = await runCases(
+  checks.map((check) => check.benchCase),
+  options,
+);
+process.stdout.write(
+  `Harness self-check\n${formatEnvironment(environment, options)}\n\n${formatTable(results)}\n\n`,
+);
 let healthy = true;
 for (const [index, check] of checks.entries()) {
   const result = results[index];
   const ratio = result?.ratio;
   const ok = ratio !== undefined && Math.abs(ratio / check.expected - 1) <= check.tolerance;
   healthy &&= ok;
-  const shown = ratio === undefined ? `no ratio (${result?.reason ?? 'unknown'})` : ratio.toFixed(3);
-  process.stdout.write(`${ok ? 'ok  ' : 'OFF '} ${check.benchCase.name}: ${shown}, expected ${check.expected} ± ${(check.tolerance * 100).toFixed(0)}%\n`);
+  const shown =
+    ratio === undefined ? `no ratio (${result?.reason ?? 'unknown'})` : ratio.toFixed(3);
+  process.stdout.write(
+    `${ok ? 'ok  ' : 'OFF '} ${check.benchCase.name}: ${shown}, expected ${check.expected} ± ${(check.tolerance * 100).toFixed(0)}%\n`,
+  );
 }
-process.stdout.write(healthy ? '\nHarness looks unbiased on this machine.\n' : '\nHarness is biased or the machine too noisy: ' +
-      'rerun with more --rounds before trusting ratios.\n');
+process.stdout.write(
+  healthy
+    ? '\nHarness looks unbiased on this machine.\n'
+    : '\nHarness is biased or the machine too noisy: ' +
+        'rerun with more --rounds before trusting ratios.\n',
+);

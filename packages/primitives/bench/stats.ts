@@ -17,8 +17,10 @@ export interface Spread {
  * (the "R-7" definition most spreadsheets use). Does not modify `values`.
  */
 export function quantile(values: readonly number[], p: number): number {
-  if (values.length === 0) throw new RangeError('Expected `values` to be a non-empty array, got []');
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`Expected \`p\` to be a number in [0, 1], got ${p}`);
+  if (values.length === 0)
+    throw new RangeError('Expected `values` to be a non-empty array, got []');
+  if (!(p >= 0 && p <= 1))
+    throw new RangeError(`Expected \`p\` to be a number in [0, 1], got ${p}`);
   const sorted = [...values].sort((a, b) => a - b);
   const position = (sorted.length - 1) * p;
   const below = Math.floor(position);
@@ -48,7 +50,9 @@ export function spread(values: readonly number[]): Spread {
  */
 export function pairedRatios(ours: readonly number[], baseline: readonly number[]): number[] {
   if (ours.length !== baseline.length) {
-    throw new RangeError(`Expected paired samples of equal length, got ${ours.length} and ${baseline.length}`);
+    throw new RangeError(
+      `Expected paired samples of equal length, got ${ours.length} and ${baseline.length}`,
+    );
   }
   return ours.map((value, index) => value / (baseline[index] as number));
 }

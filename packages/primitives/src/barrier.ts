@@ -1,6 +1,17 @@
 import { BrokenBarrierError, LockStateError } from './errors.ts';
-import { validateFunction, validateInteger, validateName, validateOptions, validateTimeout } from './internal/validate.ts';
-import { abortedBeforeStart, WaiterQueue, type WaitOptions, type Waiter } from './internal/waiter-queue.ts';
+import {
+  validateFunction,
+  validateInteger,
+  validateName,
+  validateOptions,
+  validateTimeout,
+} from './internal/validate.ts';
+import {
+  abortedBeforeStart,
+  WaiterQueue,
+  type WaitOptions,
+  type Waiter,
+} from './internal/waiter-queue.ts';
 
 /** Options of the Barrier constructor. */
 export interface BarrierOptions {
@@ -59,7 +70,11 @@ export class Barrier {
     this.#waiters = new WaiterQueue<number>({
       onTimeout: (waiter) => {
         this.#break();
-        waiter.reject(new BrokenBarrierError(`${this.#label} broke: a wait timed out after ${waiter.timeout} ms`));
+        waiter.reject(
+          new BrokenBarrierError(
+            `${this.#label} broke: a wait timed out after ${waiter.timeout} ms`,
+          ),
+        );
       },
       afterAbort: () => this.#break(),
     });
@@ -88,7 +103,8 @@ export class Barrier {
    * @default options.timeout the constructor's `timeout`
    */
   wait(options?: WaitOptions): Promise<number> {
-    if (this.#inAction) throw new LockStateError(`${this.#label}: wait() cannot be called from its own action`);
+    if (this.#inAction)
+      throw new LockStateError(`${this.#label}: wait() cannot be called from its own action`);
     const aborted = abortedBeforeStart(options);
     if (aborted !== undefined) return aborted;
     if (this.#broken) return Promise.reject(new BrokenBarrierError(`${this.#label} is broken`));
@@ -110,7 +126,9 @@ export class Barrier {
     // The action may have called abort() (which failed the others) or reset(): either way this
     // pass is over, and the last arrival must not report it as passed.
     if (this.#broken || this.#waiters.size !== index) {
-      return Promise.reject(new BrokenBarrierError(`${this.#label} was broken or reset by its action`));
+      return Promise.reject(
+        new BrokenBarrierError(`${this.#label} was broken or reset by its action`),
+      );
     }
     let waiter: Waiter<number> | null = this.#waiters.first;
     while (waiter !== null) {

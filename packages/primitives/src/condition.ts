@@ -1,9 +1,27 @@
 import { LockStateError } from './errors.ts';
 import type { Guard } from './guard.ts';
-import { acquireRestore, ExclusiveLock, ownedByCaller, releaseSave, type AcquireOptions } from './internal/exclusive-lock.ts';
+import {
+  acquireRestore,
+  ExclusiveLock,
+  ownedByCaller,
+  releaseSave,
+  type AcquireOptions,
+} from './internal/exclusive-lock.ts';
 import { taskContext } from './internal/task-context.ts';
-import { describeValue, validateFunction, validateInteger, validateName, validateOptions } from './internal/validate.ts';
-import { abortedBeforeStart, MAX_TIMER_DELAY, WaiterQueue, type WaitOptions, type Waiter } from './internal/waiter-queue.ts';
+import {
+  describeValue,
+  validateFunction,
+  validateInteger,
+  validateName,
+  validateOptions,
+} from './internal/validate.ts';
+import {
+  abortedBeforeStart,
+  MAX_TIMER_DELAY,
+  WaiterQueue,
+  type WaitOptions,
+  type Waiter,
+} from './internal/waiter-queue.ts';
 import type { Lock } from './lock.ts';
 import { RLock } from './rlock.ts';
 
@@ -50,7 +68,8 @@ export class Condition {
     if (lock !== undefined && !(lock instanceof ExclusiveLock)) {
       throw new TypeError(`Expected \`lock\` to be a Lock or RLock, got ${describeValue(lock)}`);
     }
-    this.#lock = lock ?? new RLock(options?.name === undefined ? undefined : { name: options.name });
+    this.#lock =
+      lock ?? new RLock(options?.name === undefined ? undefined : { name: options.name });
   }
 
   /** The underlying lock. */
@@ -101,7 +120,10 @@ export class Condition {
     return abortedBeforeStart(options) ?? this.#waitHeld(options, undefined);
   }
 
-  async #waitHeld(options: WaitOptions | undefined, onWaiter: ((waiter: Waiter<boolean>) => void) | undefined): Promise<boolean> {
+  async #waitHeld(
+    options: WaitOptions | undefined,
+    onWaiter: ((waiter: Waiter<boolean>) => void) | undefined,
+  ): Promise<boolean> {
     const saved = releaseSave(this.#lock);
     const { promise, waiter } = this.#waiters.wait(options, taskContext.getStore());
     onWaiter?.(waiter);
@@ -188,7 +210,9 @@ export class Condition {
 
   #assertOwned(action: string): void {
     if (!ownedByCaller(this.#lock)) {
-      throw new LockStateError(`Cannot ${action} a Condition whose lock (${this.#lock.name}) the caller does not hold`);
+      throw new LockStateError(
+        `Cannot ${action} a Condition whose lock (${this.#lock.name}) the caller does not hold`,
+      );
     }
   }
 }

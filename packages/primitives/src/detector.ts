@@ -87,7 +87,9 @@ export interface DetectorEnableOptions {
  */
 const primitivesDirectory = sourceDirectory(import.meta.url);
 const ownFrameFilters: readonly FrameFilter[] = Object.freeze(
-  primitivesDirectory === undefined ? [...defaultFrameFilters] : [...defaultFrameFilters, primitivesDirectory],
+  primitivesDirectory === undefined
+    ? [...defaultFrameFilters]
+    : [...defaultFrameFilters, primitivesDirectory],
 );
 
 function emitWarning(warning: DetectorWarning): void {
@@ -96,7 +98,14 @@ function emitWarning(warning: DetectorWarning): void {
 
 /** An empty report, for a detector that was never enabled. */
 function emptyReport(): LockGraphReport {
-  return { version: REPORT_VERSION, generatedAt: new Date().toISOString(), locks: [], edges: [], cycles: [], deadlocks: [] };
+  return {
+    version: REPORT_VERSION,
+    generatedAt: new Date().toISOString(),
+    locks: [],
+    edges: [],
+    cycles: [],
+    deadlocks: [],
+  };
 }
 
 /** One lock held right now, as {@link InterlockDetector.heldLocks} lists it. */
@@ -116,7 +125,12 @@ function heldLock(node: LockNode, hold: Hold, captured: Site | undefined): HeldL
   let entry = heldEntries.get(hold);
   if (entry === undefined) {
     const bound = bindSite(hold);
-    entry = { id: node.id, name: node.name, kind: node.kind, site: bound === undefined ? captured : parseSite(bound) };
+    entry = {
+      id: node.id,
+      name: node.name,
+      kind: node.kind,
+      site: bound === undefined ? captured : parseSite(bound),
+    };
     heldEntries.set(hold, entry);
   }
   return entry;
@@ -125,7 +139,9 @@ function heldLock(node: LockNode, hold: Hold, captured: Site | undefined): HeldL
 /** `file:line:column` (the file may contain colons) as a Site. */
 function parseSite(text: string): Site {
   const match = /^(.*):(\d+):(\d+)$/.exec(text);
-  return match === null ? { file: text, line: 0, column: 0 } : { file: match[1]!, line: Number(match[2]), column: Number(match[3]) };
+  return match === null
+    ? { file: text, line: 0, column: 0 }
+    : { file: match[1]!, line: Number(match[2]), column: Number(match[3]) };
 }
 
 /**
@@ -165,7 +181,8 @@ export class InterlockDetector {
       onCycle: options.onCycle === undefined ? 'throw' : options.onCycle,
       stacks: options.stacks === undefined ? true : options.stacks,
       holdTimeout: options.holdTimeout === undefined ? 0 : options.holdTimeout,
-      deadlockGrace: options.deadlockGrace === undefined ? DEFAULT_DEADLOCK_GRACE : options.deadlockGrace,
+      deadlockGrace:
+        options.deadlockGrace === undefined ? DEFAULT_DEADLOCK_GRACE : options.deadlockGrace,
       onWarning: options.onWarning === undefined ? emitWarning : options.onWarning,
       // Anything but an array goes through as it is, for resolveOptions to reject.
       frameFilters: Array.isArray(options.frameFilters)
@@ -243,12 +260,17 @@ export class InterlockDetector {
    * ends holding a lock. O(locks + holds).
    */
   heldLocks(): HeldLock[] {
-    return this.#engine?.liveHolds().map(({ node, hold, site }) => heldLock(node, hold as Hold, site)) ?? [];
+    return (
+      this.#engine?.liveHolds().map(({ node, hold, site }) => heldLock(node, hold as Hold, site)) ??
+      []
+    );
   }
 
   /** Sizes of the live structures (locks, edges, holds, blocked waiters); for tests and memory checks. */
   stats(): ReturnType<Detector['stats']> {
-    return this.#engine?.stats() ?? { locks: 0, edges: 0, refusedEdges: 0, blockedWaiters: 0, holds: 0 };
+    return (
+      this.#engine?.stats() ?? { locks: 0, edges: 0, refusedEdges: 0, blockedWaiters: 0, holds: 0 }
+    );
   }
 }
 

@@ -1,4 +1,9 @@
-import { abortedBeforeStart, WaiterQueue, type WaitOptions, type Waiter } from './internal/waiter-queue.ts';
+import {
+  abortedBeforeStart,
+  WaiterQueue,
+  type WaitOptions,
+  type Waiter,
+} from './internal/waiter-queue.ts';
 
 function eventTimeout(waiter: Waiter<boolean>): void {
   waiter.resolve(false);

@@ -63,7 +63,8 @@ export class HoldGuard implements Guard {
    */
   get [Symbol.dispose](): () => void {
     const hold = this.#hold;
-    if (this.#claims && hold.count > 0 && (probe !== undefined || hold.lock.reentrant)) claimHold(hold);
+    if (this.#claims && hold.count > 0 && (probe !== undefined || hold.lock.reentrant))
+      claimHold(hold);
     return HoldGuard.#dispose;
   }
 

@@ -23,7 +23,12 @@ export {
   TimeoutError,
   type InterlockErrorOptions,
 } from './errors.ts';
-export { detector, InterlockDetector, type DetectorEnableOptions, type HeldLock } from './detector.ts';
+export {
+  detector,
+  InterlockDetector,
+  type DetectorEnableOptions,
+  type HeldLock,
+} from './detector.ts';
 export {
   DeadlockError,
   InterlockError,
@@ -35,4 +40,10 @@ export {
   type LockGraphReport,
   type Site,
 } from '@interlock/core';
-export { instrument, type DisposableRelease, type Instrumented, type InstrumentOptions, type InstrumentableLock } from './instrument.ts';
+export {
+  instrument,
+  type DisposableRelease,
+  type Instrumented,
+  type InstrumentOptions,
+  type InstrumentableLock,
+} from './instrument.ts';

@@ -7,7 +7,16 @@
 import type { AcquireSite, LockNode, LockProbe } from '@interlock/core';
 import { registerReleaser } from './internal/bound-holds.ts';
 import { lockNode, probe } from './internal/probe.ts';
-import { claimHold, frameWith, Hold, holdsOf, leaveHold, taskContext, type Frame, type HoldReleaser } from './internal/task-context.ts';
+import {
+  claimHold,
+  frameWith,
+  Hold,
+  holdsOf,
+  leaveHold,
+  taskContext,
+  type Frame,
+  type HoldReleaser,
+} from './internal/task-context.ts';
 import { describeValue, validateName } from './internal/validate.ts';
 
 /** Options of {@link instrument}. */
@@ -93,7 +102,10 @@ const wrappers = new WeakMap<object, object>();
  * await accounts.runExclusive(async () => { … });
  * ```
  */
-export function instrument<T extends object>(lock: T, options: InstrumentOptions = {}): Instrumented<T> {
+export function instrument<T extends object>(
+  lock: T,
+  options: InstrumentOptions = {},
+): Instrumented<T> {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
   }
@@ -101,12 +113,20 @@ export function instrument<T extends object>(lock: T, options: InstrumentOptions
   validateName(options.kind, 'kind');
   for (const flag of ['exclusive', 'reentrant'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
-      throw new TypeError(`Expected \`${flag}\` to be a boolean, got ${describeValue(options[flag])}`);
+      throw new TypeError(
+        `Expected \`${flag}\` to be a boolean, got ${describeValue(options[flag])}`,
+      );
     }
   }
   const target = lock as InstrumentableLock;
-  if (typeof target !== 'object' || target === null || (typeof target.acquire !== 'function' && typeof target.runExclusive !== 'function')) {
-    throw new TypeError(`Expected \`lock\` to be an object with an acquire() or runExclusive() method, got ${describeValue(lock)}`);
+  if (
+    typeof target !== 'object' ||
+    target === null ||
+    (typeof target.acquire !== 'function' && typeof target.runExclusive !== 'function')
+  ) {
+    throw new TypeError(
+      `Expected \`lock\` to be an object with an acquire() or runExclusive() method, got ${describeValue(lock)}`,
+    );
   }
   // tsc needs the assertion (typescript-eslint's checker thinks it changes nothing).
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
@@ -143,13 +163,20 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
   constructor(target: InstrumentableLock, options: InstrumentOptions) {
     this.#target = target;
     const kind = options.kind ?? defaultKind(target);
-    const counting = typeof (target as { getValue?: unknown }).getValue === 'function' || /semaphore/i.test(kind);
+    const counting =
+      typeof (target as { getValue?: unknown }).getValue === 'function' || /semaphore/i.test(kind);
     const exclusive = options.exclusive ?? !counting;
-    this.#id = lockNode({ kind, name: options.name, reentrant: options.reentrant ?? false, exclusive }, target);
+    this.#id = lockNode(
+      { kind, name: options.name, reentrant: options.reentrant ?? false, exclusive },
+      target,
+    );
     this.#releaser = (hold) => this.#end(hold);
-    if (typeof target.acquire === 'function') this.#overrides.set('acquire', (...args) => this.#acquire(args));
-    if (typeof target.runExclusive === 'function') this.#overrides.set('runExclusive', (...args) => this.#runExclusive(args));
-    if (typeof target.release === 'function') this.#overrides.set('release', (...args) => this.#release(args));
+    if (typeof target.acquire === 'function')
+      this.#overrides.set('acquire', (...args) => this.#acquire(args));
+    if (typeof target.runExclusive === 'function')
+      this.#overrides.set('runExclusive', (...args) => this.#runExclusive(args));
+    if (typeof target.release === 'function')
+      this.#overrides.set('release', (...args) => this.#release(args));
   }
 
   get(target: InstrumentableLock, key: PropertyKey): unknown {
@@ -207,7 +234,8 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     const runExclusive = target.runExclusive as AnyFunction;
     const current = probe;
     const [callback, ...rest] = args;
-    if (current === undefined || typeof callback !== 'function') return runExclusive.apply(target, args) as Promise<unknown>;
+    if (current === undefined || typeof callback !== 'function')
+      return runExclusive.apply(target, args) as Promise<unknown>;
     const { promise, resolve, reject } = Promise.withResolvers<unknown>();
     let acquisition: Acquisition;
     try {
@@ -222,7 +250,11 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
       hold.claimed = true;
       let result: unknown;
       try {
-        result = taskContext.run(frameWith(acquisition.frame, hold), callback as AnyFunction, ...callbackArgs);
+        result = taskContext.run(
+          frameWith(acquisition.frame, hold),
+          callback as AnyFunction,
+          ...callbackArgs,
+        );
       } catch (error) {
         this.#end(hold);
         throw error;
@@ -261,7 +293,9 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
       else {
         // A hold bound by instrumentation first (see Semaphore's #endAnonymous): a bound hold left
         // live after its permit came back would invent edges; ending one still used only loses some.
-        const anonymous = open.find((hold) => !hold.claimed && hold.boundAt !== undefined) ?? open.find((hold) => !hold.claimed);
+        const anonymous =
+          open.find((hold) => !hold.claimed && hold.boundAt !== undefined) ??
+          open.find((hold) => !hold.claimed);
         if (anonymous !== undefined) this.#end(anonymous);
       }
     }
@@ -349,10 +383,16 @@ class Acquisition {
   readonly #reject: (error: unknown) => void;
 
   /** @throws what the probe's order check throws (`LockOrderError`, `DeadlockError`). */
-  constructor(current: LockProbe, id: LockNode, mustWait: boolean, reject: (error: unknown) => void) {
+  constructor(
+    current: LockProbe,
+    id: LockNode,
+    mustWait: boolean,
+    reject: (error: unknown) => void,
+  ) {
     const frame = taskContext.getStore();
     // A re-entrant lock taken again by a task that holds it: no edge, no wait (it is granted).
-    const holdsIt = frame !== undefined && frame.holds.some((hold) => hold.lock === id && hold.live);
+    const holdsIt =
+      frame !== undefined && frame.holds.some((hold) => hold.lock === id && hold.live);
     const reentry = id.reentrant && holdsIt;
     this.frame = frame;
     this.site = current.beforeAcquire(holdsOf(frame), id, reentry, true);
@@ -399,7 +439,11 @@ class Acquisition {
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** Gives back what a late grant returned: call its releaser, or the lock's own `release()`. */

@@ -1,10 +1,20 @@
 import { QueueEmptyError, QueueFullError, QueueTimeoutError } from './errors.ts';
 import { validateInteger } from './internal/validate.ts';
-import { abortedBeforeStart, WaiterQueue, type WaitOptions, type Waiter } from './internal/waiter-queue.ts';
+import {
+  abortedBeforeStart,
+  WaiterQueue,
+  type WaitOptions,
+  type Waiter,
+} from './internal/waiter-queue.ts';
 
 function queueTimeout(what: string) {
   return <T>(waiter: Waiter<T>): void => {
-    waiter.reject(new QueueTimeoutError(`Timed out after ${waiter.timeout} ms waiting to ${what}`, waiter.timeout));
+    waiter.reject(
+      new QueueTimeoutError(
+        `Timed out after ${waiter.timeout} ms waiting to ${what}`,
+        waiter.timeout,
+      ),
+    );
   };
 }
 
@@ -98,7 +108,8 @@ export class Queue<T> {
    * ```
    */
   putNowait(item: T): void {
-    if (this.#putters.size > 0 || !this.#offer(item)) throw new QueueFullError(`The queue is full (maxsize ${this.#maxsize})`);
+    if (this.#putters.size > 0 || !this.#offer(item))
+      throw new QueueFullError(`The queue is full (maxsize ${this.#maxsize})`);
   }
 
   /**
@@ -129,7 +140,10 @@ export class Queue<T> {
    * were put (Python raises ValueError).
    */
   taskDone(): void {
-    if (this.#unfinished === 0) throw new RangeError('Expected `taskDone()` to follow a `put()` not yet marked done, got one call too many');
+    if (this.#unfinished === 0)
+      throw new RangeError(
+        'Expected `taskDone()` to follow a `put()` not yet marked done, got one call too many',
+      );
     this.#unfinished -= 1;
     if (this.#unfinished === 0) {
       let joiner = this.#joiners.first;

@@ -3,8 +3,20 @@ import { acquireTimeout, runHolding, watchWaiter } from './internal/acquisition.
 import type { AcquireOptions, LockOptions } from './internal/exclusive-lock.ts';
 import type { AcquireSite, LockNode } from '@interlock/core';
 import { lockNode, probe } from './internal/probe.ts';
-import { Hold, holdsOf, leaveHold, taskContext, type Frame, type HoldReleaser } from './internal/task-context.ts';
-import { validateFunction, validateInteger, validateName, validateOptions } from './internal/validate.ts';
+import {
+  Hold,
+  holdsOf,
+  leaveHold,
+  taskContext,
+  type Frame,
+  type HoldReleaser,
+} from './internal/task-context.ts';
+import {
+  validateFunction,
+  validateInteger,
+  validateName,
+  validateOptions,
+} from './internal/validate.ts';
 import { abortedBeforeStart, WaiterQueue } from './internal/waiter-queue.ts';
 
 /** Options of a semaphore's constructor. */
@@ -165,8 +177,11 @@ export class Semaphore {
    */
   #endAnonymous(count: number): void {
     const frame = taskContext.getStore();
-    const rank = (hold: Hold): number => (hold.boundAt === undefined ? 2 : frame !== undefined && frame.holds.includes(hold) ? 0 : 1);
-    const candidates = [...this.#tracked].filter((hold) => !hold.claimed).sort((a, b) => rank(a) - rank(b));
+    const rank = (hold: Hold): number =>
+      hold.boundAt === undefined ? 2 : frame !== undefined && frame.holds.includes(hold) ? 0 : 1;
+    const candidates = [...this.#tracked]
+      .filter((hold) => !hold.claimed)
+      .sort((a, b) => rank(a) - rank(b));
     for (const hold of candidates.slice(0, count)) {
       this.#tracked.delete(hold);
       hold.live = false;
@@ -174,7 +189,6 @@ export class Semaphore {
       leaveHold(hold);
     }
   }
-
 
   #checkBound(n: number): void {
     // Outstanding permits = bound − value when bounded; a release may not push value past it.
@@ -209,7 +223,11 @@ export class Semaphore {
    */
   #returnPermits(n: number): void {
     let left = n;
-    for (let waiter = this.#waiters.first; waiter !== null && left > 0; waiter = this.#waiters.first) {
+    for (
+      let waiter = this.#waiters.first;
+      waiter !== null && left > 0;
+      waiter = this.#waiters.first
+    ) {
       left -= 1;
       this.#waiters.grant(waiter, new HoldGuard(this.#grantHold(waiter.site), true));
     }

@@ -17,9 +17,17 @@ describeAllContracts('detector on (onCycle: throw)', {
   },
   afterEach: () => {
     detector.disable();
-    const found = { cycles: detector.cycles(), deadlocks: detector.deadlocks(), warnings: [...warnings] };
+    const found = {
+      cycles: detector.cycles(),
+      deadlocks: detector.deadlocks(),
+      warnings: [...warnings],
+    };
     detector.reset();
-    expect(found, 'the detector fired on correct code').toEqual({ cycles: [], deadlocks: [], warnings: [] });
+    expect(found, 'the detector fired on correct code').toEqual({
+      cycles: [],
+      deadlocks: [],
+      warnings: [],
+    });
   },
   detector: {
     expectSelfDeadlock(error) {

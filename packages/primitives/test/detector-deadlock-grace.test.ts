@@ -116,12 +116,22 @@ describe('a wait-for cycle through an inherited hold', () => {
     const one = (async () => {
       using _a = await a.acquire();
       await hold();
-      results.push(await b.acquire().then((guard) => (guard.release(), 'one done'), (error: unknown) => error));
+      results.push(
+        await b.acquire().then(
+          (guard) => (guard.release(), 'one done'),
+          (error: unknown) => error,
+        ),
+      );
     })();
     const two = (async () => {
       using _b = await b.acquire();
       await hold();
-      results.push(await a.acquire().then((guard) => (guard.release(), 'two done'), (error: unknown) => error));
+      results.push(
+        await a.acquire().then(
+          (guard) => (guard.release(), 'two done'),
+          (error: unknown) => error,
+        ),
+      );
     })();
     await settle();
     expect(results).toEqual([]);
@@ -148,9 +158,13 @@ describe('a wait-for cycle through an inherited hold', () => {
   it('deadlockGrace: 0 breaks at once; a bad value is refused with the house message', async () => {
     detector.enable({ onWarning: () => undefined, deadlockGrace: 0 });
     const lock = new Lock({ name: 'now' });
-    const outcome = await lock.withLock(async () => lock.acquire().catch((error: unknown) => error));
+    const outcome = await lock.withLock(async () =>
+      lock.acquire().catch((error: unknown) => error),
+    );
     expect(outcome).toBeInstanceOf(DeadlockError);
-    expect(() => detector.enable({ deadlockGrace: -1 })).toThrow('Expected `deadlockGrace` to be a number of milliseconds from 0 to 2147483647, got -1');
+    expect(() => detector.enable({ deadlockGrace: -1 })).toThrow(
+      'Expected `deadlockGrace` to be a number of milliseconds from 0 to 2147483647, got -1',
+    );
     expect(() => detector.enable({ deadlockGrace: '5' as never })).toThrow(TypeError);
   });
 });

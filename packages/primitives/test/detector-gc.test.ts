@@ -67,7 +67,9 @@ describe('bounded memory', () => {
     expect(report.cycles.map(cycleNames)).toEqual([['temporary', 'keep']]);
     // The forgotten lock is still named in the report, because a finding names it. (Locks of
     // earlier tests that GC has not reached yet may be listed too: they are still live.)
-    expect(report.locks.map((lock) => lock.name)).toEqual(expect.arrayContaining(['keep', 'temporary']));
+    expect(report.locks.map((lock) => lock.name)).toEqual(
+      expect.arrayContaining(['keep', 'temporary']),
+    );
     // `keep` is still checked normally.
     await keep.withLock(() => undefined);
   });
@@ -100,6 +102,11 @@ describe('bounded memory', () => {
     const grown = (await heapAfterGc()) - before;
     // 4·10⁵ acquisitions: keeping even 8 bytes per acquisition would be over 3 MB.
     expect(grown).toBeLessThan(512 * 1024);
-    expect(detector.stats()).toMatchObject({ edges: 2, refusedEdges: 0, blockedWaiters: 0, holds: 0 });
+    expect(detector.stats()).toMatchObject({
+      edges: 2,
+      refusedEdges: 0,
+      blockedWaiters: 0,
+      holds: 0,
+    });
   }, 30_000); // 4·10⁵ acquisitions plus forced GCs: seconds on a loaded 2-core machine, not a timing assertion
 });

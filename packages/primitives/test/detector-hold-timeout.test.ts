@@ -7,7 +7,14 @@
  * on fake timers: the watchdogs are ordinary (unref'd) timers.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { detector, Lock, LongHoldWarning, LongWaitWarning, Semaphore, type DetectorWarning } from '../src/index.ts';
+import {
+  detector,
+  Lock,
+  LongHoldWarning,
+  LongWaitWarning,
+  Semaphore,
+  type DetectorWarning,
+} from '../src/index.ts';
 import { settle } from './support/async.ts';
 import { disableAfterEach, enableFresh } from './support/detector.ts';
 
@@ -47,7 +54,11 @@ describe('holdTimeout', () => {
     const warning = warnings[0] as LongHoldWarning;
     expect(warning).toBeInstanceOf(LongHoldWarning);
     expect(warning.code).toBe('ERR_INTERLOCK_LONG_HOLD');
-    expect(warning.message).toMatch(new RegExp(`"slow" held longer than 100 ms; taken at .*detector-hold-timeout\\.test\\.ts:${line}:\\d+`));
+    expect(warning.message).toMatch(
+      new RegExp(
+        `"slow" held longer than 100 ms; taken at .*detector-hold-timeout\\.test\\.ts:${line}:\\d+`,
+      ),
+    );
     const [entry] = detector.snapshot().longHolds ?? [];
     expect(entry).toMatchObject({ limit: 100, count: 1, site: { line } });
     expect(entry?.site?.file).toMatch(/detector-hold-timeout\.test\.ts$/);
@@ -79,7 +90,9 @@ describe('holdTimeout', () => {
     vi.advanceTimersByTime(50);
     const waits = warnings.filter((warning) => warning instanceof LongWaitWarning);
     expect(waits).toHaveLength(1);
-    expect(waits[0]?.message).toMatch(new RegExp(`Waited longer than 50 ms for lock "pool"; requested at .*:${line}:\\d+`));
+    expect(waits[0]?.message).toMatch(
+      new RegExp(`Waited longer than 50 ms for lock "pool"; requested at .*:${line}:\\d+`),
+    );
     held.release();
     (await waiting).release();
   });

@@ -92,7 +92,11 @@ describe('per-request locks with the detector on', { timeout: 30_000 }, () => {
       expect(edge?.holder?.file).toMatch(/detector-memory\.test\.ts$/);
       expect(edge?.acquirer?.file).toMatch(/detector-memory\.test\.ts$/);
     }
-    expect(report.locks.map((lock) => lock.name)).toEqual(expect.arrayContaining(['shared', 'temporary']));
-    expect(report.locks.find((lock) => lock.name === 'temporary')?.site?.file).toMatch(/detector-memory\.test\.ts$/);
+    expect(report.locks.map((lock) => lock.name)).toEqual(
+      expect.arrayContaining(['shared', 'temporary']),
+    );
+    expect(report.locks.find((lock) => lock.name === 'temporary')?.site?.file).toMatch(
+      /detector-memory\.test\.ts$/,
+    );
   });
 });

@@ -5,7 +5,17 @@
  */
 import { Mutex } from 'async-mutex';
 import { describe, expect, it } from 'vitest';
-import { Barrier, BoundedSemaphore, Condition, detector, instrument, Lock, LockOrderError, RLock, Semaphore } from '../src/index.ts';
+import {
+  Barrier,
+  BoundedSemaphore,
+  Condition,
+  detector,
+  instrument,
+  Lock,
+  LockOrderError,
+  RLock,
+  Semaphore,
+} from '../src/index.ts';
 import { disableAfterEach, enableFresh } from './support/detector.ts';
 
 disableAfterEach();
@@ -28,11 +38,14 @@ describe('hostile lock names', () => {
     expect((error as LockOrderError).message).not.toContain('\n');
 
     const report = detector.snapshot();
-    expect(report.locks.map((lock) => lock.name)).toEqual(expect.arrayContaining([forged, 'rtl\u202eevil']));
-    expect((JSON.parse(detector.format(report, 'json')) as typeof report).cycles[0]!.locks.map((lock) => lock.name)).toEqual([
-      forged,
-      'rtl\u202eevil',
-    ]);
+    expect(report.locks.map((lock) => lock.name)).toEqual(
+      expect.arrayContaining([forged, 'rtl\u202eevil']),
+    );
+    expect(
+      (JSON.parse(detector.format(report, 'json')) as typeof report).cycles[0]!.locks.map(
+        (lock) => lock.name,
+      ),
+    ).toEqual([forged, 'rtl\u202eevil']);
 
     const text = detector.format(report);
     expect(text).not.toMatch(ACTIVE);

@@ -19,19 +19,29 @@ async function reverseOrder(): Promise<unknown> {
   const a = new Lock({ name: 'a' });
   const b = new Lock({ name: 'b' });
   await a.withLock(() => b.withLock(() => undefined));
-  return b.withLock(() => a.withLock(() => undefined)).then(
-    () => 'taken',
-    (error: unknown) => (error as Error).name,
-  );
+  return b
+    .withLock(() => a.withLock(() => undefined))
+    .then(
+      () => 'taken',
+      (error: unknown) => (error as Error).name,
+    );
 }
 
 describe('detector.enable validates before it changes anything', () => {
   it("enable('warn') and enable(42) throw TypeError and leave a disabled detector disabled", () => {
     detector.disable();
-    expect(() => enableWith('warn')).toThrow(new TypeError('Expected `options` to be an object, got "warn"'));
-    expect(() => enableWith(42)).toThrow(new TypeError('Expected `options` to be an object, got 42'));
-    expect(() => enableWith(null)).toThrow(new TypeError('Expected `options` to be an object, got null'));
-    expect(() => enableWith(['warn'])).toThrow(new TypeError('Expected `options` to be an object, got an array'));
+    expect(() => enableWith('warn')).toThrow(
+      new TypeError('Expected `options` to be an object, got "warn"'),
+    );
+    expect(() => enableWith(42)).toThrow(
+      new TypeError('Expected `options` to be an object, got 42'),
+    );
+    expect(() => enableWith(null)).toThrow(
+      new TypeError('Expected `options` to be an object, got null'),
+    );
+    expect(() => enableWith(['warn'])).toThrow(
+      new TypeError('Expected `options` to be an object, got an array'),
+    );
     expect(detector.enabled).toBe(false);
   });
 
@@ -47,17 +57,39 @@ describe('detector.enable validates before it changes anything', () => {
   it('a wrong-typed option is a TypeError, null included', () => {
     enableFresh({ onCycle: 'record' });
     const cases: [DetectorEnableOptions, string][] = [
-      [{ holdTimeout: '100' as unknown as number }, 'Expected `holdTimeout` to be a number of milliseconds from 0 to 2147483647, got "100"'],
-      [{ holdTimeout: null as unknown as number }, 'Expected `holdTimeout` to be a number of milliseconds from 0 to 2147483647, got null'],
-      [{ onCycle: 42 as unknown as 'warn' }, "Expected `onCycle` to be 'throw', 'warn' or 'record', got 42"],
-      [{ onCycle: null as unknown as 'warn' }, "Expected `onCycle` to be 'throw', 'warn' or 'record', got null"],
-      [{ onCycle: 'warning' as unknown as 'warn' }, "Expected `onCycle` to be 'throw', 'warn' or 'record', got \"warning\""],
+      [
+        { holdTimeout: '100' as unknown as number },
+        'Expected `holdTimeout` to be a number of milliseconds from 0 to 2147483647, got "100"',
+      ],
+      [
+        { holdTimeout: null as unknown as number },
+        'Expected `holdTimeout` to be a number of milliseconds from 0 to 2147483647, got null',
+      ],
+      [
+        { onCycle: 42 as unknown as 'warn' },
+        "Expected `onCycle` to be 'throw', 'warn' or 'record', got 42",
+      ],
+      [
+        { onCycle: null as unknown as 'warn' },
+        "Expected `onCycle` to be 'throw', 'warn' or 'record', got null",
+      ],
+      [
+        { onCycle: 'warning' as unknown as 'warn' },
+        "Expected `onCycle` to be 'throw', 'warn' or 'record', got \"warning\"",
+      ],
       [{ stacks: 'yes' as unknown as boolean }, 'Expected `stacks` to be a boolean, got "yes"'],
       [{ stacks: null as unknown as boolean }, 'Expected `stacks` to be a boolean, got null'],
-      [{ onWarning: 'log' as unknown as () => void }, 'Expected `onWarning` to be a function, got "log"'],
-      [{ frameFilters: '/src/' as unknown as string[] }, 'Expected `frameFilters` to be an array of strings and RegExps, got "/src/"'],
+      [
+        { onWarning: 'log' as unknown as () => void },
+        'Expected `onWarning` to be a function, got "log"',
+      ],
+      [
+        { frameFilters: '/src/' as unknown as string[] },
+        'Expected `frameFilters` to be an array of strings and RegExps, got "/src/"',
+      ],
     ];
-    for (const [options, message] of cases) expect(() => detector.enable(options)).toThrow(new TypeError(message));
+    for (const [options, message] of cases)
+      expect(() => detector.enable(options)).toThrow(new TypeError(message));
   });
 
   it('an out-of-range number is a RangeError', () => {
@@ -66,13 +98,17 @@ describe('detector.enable validates before it changes anything', () => {
       expect(() => detector.enable({ holdTimeout })).toThrow(RangeError);
     }
     expect(() => detector.enable({ holdTimeout: -1 })).toThrow(
-      new RangeError('Expected `holdTimeout` to be a number of milliseconds from 0 to 2147483647, got -1'),
+      new RangeError(
+        'Expected `holdTimeout` to be a number of milliseconds from 0 to 2147483647, got -1',
+      ),
     );
   });
 
   it('a rejected enable keeps the options in force', async () => {
     enableFresh({ onCycle: 'record' });
-    expect(() => detector.enable({ onCycle: 'throw', holdTimeout: '5' as unknown as number })).toThrow(TypeError);
+    expect(() =>
+      detector.enable({ onCycle: 'throw', holdTimeout: '5' as unknown as number }),
+    ).toThrow(TypeError);
     expect(await reverseOrder()).toBe('taken');
   });
 });

@@ -56,7 +56,9 @@ describe('facade', () => {
     enableFresh({ onCycle: 'record' });
     expect(() => detector.enable({ onCycle: 'loud' as never })).toThrow(TypeError);
     expect(() => detector.enable({ holdTimeout: -1 })).toThrow(RangeError);
-    expect(() => detector.enable({ frameFilters: '/src/wrapper.ts' as never })).toThrow('Expected `frameFilters` to be an array');
+    expect(() => detector.enable({ frameFilters: '/src/wrapper.ts' as never })).toThrow(
+      'Expected `frameFilters` to be an array',
+    );
     expect(detector.enabled).toBe(true);
   });
 
@@ -89,7 +91,9 @@ describe('facade', () => {
     const b = new Lock({ name: 'early-b' });
     enableFresh();
     await a.withLock(() => b.withLock(() => undefined));
-    await expect(b.withLock(() => a.withLock(() => undefined))).rejects.toBeInstanceOf(LockOrderError);
+    await expect(b.withLock(() => a.withLock(() => undefined))).rejects.toBeInstanceOf(
+      LockOrderError,
+    );
     const report = detector.snapshot();
     const early = report.locks.find((lock) => lock.name === 'early-a');
     expect(early).toMatchObject({ key: 'early-a' });
@@ -127,13 +131,16 @@ describe('facade', () => {
     const b = new Lock({ name: 'b' });
     await a.withLock(() => b.withLock(() => undefined));
     const [edge] = detector.snapshot().edges;
-    for (const site of [edge?.holder, edge?.acquirer]) expect(site?.file).toMatch(/test\/detector\.test\.ts$/);
+    for (const site of [edge?.holder, edge?.acquirer])
+      expect(site?.file).toMatch(/test\/detector\.test\.ts$/);
     // Skipping this file too moves every site off it (to whatever called the test).
     enableFresh({ onCycle: 'record', frameFilters: [/detector\.test\.ts$/] });
     const c = new Lock({ name: 'c' });
     await a.withLock(() => c.withLock(() => undefined));
     const [skipped] = detector.snapshot().edges;
-    expect(skipped?.acquirer?.file ?? '').not.toMatch(/detector\.test\.ts$|packages\/(core|primitives)\/src\//);
+    expect(skipped?.acquirer?.file ?? '').not.toMatch(
+      /detector\.test\.ts$|packages\/(core|primitives)\/src\//,
+    );
   });
 });
 
@@ -141,7 +148,13 @@ describe('edges: a task acquiring b while it holds a records a → b', () => {
   for (const style of ['using', 'withLock'] as const) {
     it(`${style}: Promise.all([transfer(a, b), transfer(c, d), other()]) records exactly a → b and c → d`, async () => {
       enableFresh();
-      const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'].map((name) => new Lock({ name })) as [Lock, Lock, Lock, Lock, Lock];
+      const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'].map((name) => new Lock({ name })) as [
+        Lock,
+        Lock,
+        Lock,
+        Lock,
+        Lock,
+      ];
       // All three hold their first lock before any takes a second: the siblings overlap fully.
       const meet = new Barrier(3);
       const other = async (): Promise<void> => {
@@ -160,7 +173,12 @@ describe('edges: a task acquiring b while it holds a records a → b', () => {
 
   it('plain `await acquire()` … `release()`: the holds are anonymous, so no edge is recorded (a missed edge, never an invented one)', async () => {
     enableFresh();
-    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((name) => new Lock({ name })) as [Lock, Lock, Lock, Lock];
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((name) => new Lock({ name })) as [
+      Lock,
+      Lock,
+      Lock,
+      Lock,
+    ];
     const meet = new Barrier(2);
     const plain = async (first: Lock, second: Lock): Promise<void> => {
       await first.acquire();
@@ -195,7 +213,12 @@ describe('edges: a task acquiring b while it holds a records a → b', () => {
 
   it('mixed styles: a tracked outer hold orders a plain inner acquire; a plain outer hold orders nothing', async () => {
     enableFresh();
-    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((name) => new Lock({ name })) as [Lock, Lock, Lock, Lock];
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((name) => new Lock({ name })) as [
+      Lock,
+      Lock,
+      Lock,
+      Lock,
+    ];
     await a.withLock(async () => {
       await b.acquire(); // plain, but requested while `a` is in this task's frame
       b.release();
@@ -237,7 +260,9 @@ describe('edges: a task acquiring b while it holds a records a → b', () => {
     await a.withLock(() => b.withLock(() => c.withLock(() => undefined)));
     expect(edgeNames()).toEqual(['a→b', 'b→c']);
     // a is still ordered before c: the reverse nesting is refused, naming the exact pair.
-    const error = await c.withLock(() => a.withLock(() => undefined)).catch((caught: unknown) => caught);
+    const error = await c
+      .withLock(() => a.withLock(() => undefined))
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(LockOrderError);
     expect((error as LockOrderError).cycle.locks.map((lock) => lock.name)).toEqual(['a', 'b', 'c']);
   });
@@ -246,9 +271,12 @@ describe('edges: a task acquiring b while it holds a records a → b', () => {
     enableFresh();
     const [a, b, c] = ['a', 'b', 'c'].map((name) => new Lock({ name })) as [Lock, Lock, Lock];
     await a.withLock(() =>
-      Promise.all([b.withLock(() => undefined), (async () => {
-        using _c = await c.acquire();
-      })()]),
+      Promise.all([
+        b.withLock(() => undefined),
+        (async () => {
+          using _c = await c.acquire();
+        })(),
+      ]),
     );
     expect(edgeNames()).toEqual(['a→b', 'a→c']);
   });
@@ -411,10 +439,20 @@ describe('real deadlocks are broken, not hung', () => {
     enableFresh({ onCycle: 'record' });
     const [a, b, c] = ['a', 'b', 'c'].map((name) => new Lock({ name })) as [Lock, Lock, Lock];
     const meet = new Barrier(3);
-    const results = [transfer('using', a, b, meet), transfer('using', b, c, meet), transfer('using', c, a, meet)].map(track);
+    const results = [
+      transfer('using', a, b, meet),
+      transfer('using', b, c, meet),
+      transfer('using', c, a, meet),
+    ].map(track);
     await settle();
-    expect(results.map((result) => result.state).sort()).toEqual(['fulfilled', 'fulfilled', 'rejected']);
-    expect(results.find((result) => result.state === 'rejected')?.error).toBeInstanceOf(DeadlockError);
+    expect(results.map((result) => result.state).sort()).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+    ]);
+    expect(results.find((result) => result.state === 'rejected')?.error).toBeInstanceOf(
+      DeadlockError,
+    );
   });
 
   it('re-acquiring a held Lock in the same task rejects with DeadlockError at once, whatever onCycle', async () => {
@@ -436,13 +474,17 @@ describe('real deadlocks are broken, not hung', () => {
   it('a child forked inside the critical section that re-acquires the parent’s Lock is a self-deadlock', async () => {
     enableFresh();
     const lock = new Lock({ name: 'parent' });
-    await expect(lock.withLock(() => Promise.all([lock.withLock(() => undefined)]))).rejects.toBeInstanceOf(DeadlockError);
+    await expect(
+      lock.withLock(() => Promise.all([lock.withLock(() => undefined)])),
+    ).rejects.toBeInstanceOf(DeadlockError);
   });
 
   it('Semaphore(1) taken twice by one task: the wait-for graph breaks it', async () => {
     enableFresh();
     const s = new Semaphore(1, { name: 's' });
-    await expect(s.withLock(() => s.withLock(() => undefined))).rejects.toBeInstanceOf(DeadlockError);
+    await expect(s.withLock(() => s.withLock(() => undefined))).rejects.toBeInstanceOf(
+      DeadlockError,
+    );
     expect(s.value).toBe(1);
   });
 
@@ -498,7 +540,9 @@ describe('Semaphore and Condition', () => {
     const a = new Lock({ name: 'a' });
     await pool.withLock(() => a.withLock(() => undefined));
     expect(edgeNames()).toEqual(['pool→a']);
-    await expect(a.withLock(() => pool.withLock(() => undefined))).rejects.toBeInstanceOf(LockOrderError);
+    await expect(a.withLock(() => pool.withLock(() => undefined))).rejects.toBeInstanceOf(
+      LockOrderError,
+    );
     // 'throw' took nothing: every permit is still free, and nothing is held.
     expect(pool.value).toBe(3);
     expect(detector.stats().holds).toBe(0);
@@ -562,7 +606,9 @@ describe('inheritance and siblings under the detector', () => {
    * asks for A. Nothing is stuck (the parent releases A once `release` is set), but a child that
    * inherited A looks to the wait-for graph like a blocked holder of A.
    */
-  async function fireAndForget(start: (child: () => Promise<void>) => void): Promise<{ x: ReturnType<typeof track> }> {
+  async function fireAndForget(
+    start: (child: () => Promise<void>) => void,
+  ): Promise<{ x: ReturnType<typeof track> }> {
     const [a, b] = ['A', 'B'].map((name) => new Lock({ name })) as [Lock, Lock];
     const xHasB = new Event();
     const childWaits = new Event();

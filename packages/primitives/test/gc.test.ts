@@ -45,12 +45,16 @@ function longLivedSignal(): AbortController {
 }
 
 /** Every way a wait can end, on a lock-like primitive; returns a weak reference to it. */
-async function exerciseLock(make: () => Lock | RLock | Semaphore | Condition): Promise<WeakRef<object>> {
+async function exerciseLock(
+  make: () => Lock | RLock | Semaphore | Condition,
+): Promise<WeakRef<object>> {
   const primitive = make();
   const holder = await primitive.acquire();
   const granted = primitive.acquire({ timeout: 60_000, signal: longLivedSignal().signal });
   const aborting = longLivedSignal();
-  const aborted = primitive.acquire({ timeout: 60_000, signal: aborting.signal }).catch((error: unknown) => error);
+  const aborted = primitive
+    .acquire({ timeout: 60_000, signal: aborting.signal })
+    .catch((error: unknown) => error);
   const timedOut = primitive.acquire({ timeout: 0 }).catch((error: unknown) => error);
   aborting.abort(new Error('cancelled'));
   holder.release();
@@ -90,7 +94,9 @@ describe('BaseLockTests.test_weakref_exists / test_weakref_deleted', () => {
       await eventWait;
 
       const cond = new Condition();
-      const notified = cond.withLock(() => cond.wait({ timeout: 60_000, signal: longLivedSignal().signal }));
+      const notified = cond.withLock(() =>
+        cond.wait({ timeout: 60_000, signal: longLivedSignal().signal }),
+      );
       await cond.withLock(async () => {
         expect(await cond.wait({ timeout: 0 })).toBe(false);
         cond.notifyAll();
@@ -106,7 +112,9 @@ describe('BaseLockTests.test_weakref_exists / test_weakref_deleted', () => {
       await getting;
       const aborting = longLivedSignal();
       await queue.put('b');
-      const putting = queue.put('c', { timeout: 60_000, signal: aborting.signal }).catch((error: unknown) => error);
+      const putting = queue
+        .put('c', { timeout: 60_000, signal: aborting.signal })
+        .catch((error: unknown) => error);
       aborting.abort(new Error('cancelled'));
       await putting;
       return [new WeakRef(event), new WeakRef(cond), new WeakRef(barrier), new WeakRef(queue)];

@@ -7,7 +7,14 @@
  */
 import { Mutex, Semaphore as MutexSemaphore, type MutexInterface } from 'async-mutex';
 import { describe, expect, it } from 'vitest';
-import { Barrier, DeadlockError, detector, instrument, Lock, LockOrderError } from '../src/index.ts';
+import {
+  Barrier,
+  DeadlockError,
+  detector,
+  instrument,
+  Lock,
+  LockOrderError,
+} from '../src/index.ts';
 import { settle, track } from './support/async.ts';
 import { cycleNames, disableAfterEach, edgeNames, enableFresh } from './support/detector.ts';
 
@@ -67,7 +74,9 @@ describe('instrument: API shape', () => {
     const once = instrument(raw, { name: 'm' });
     expect(instrument(raw, { name: 'other' })).toBe(once);
     expect(instrument(once)).toBe(once);
-    expect(() => instrument({} as Mutex)).toThrow(/Expected `lock` to be an object with an acquire\(\) or runExclusive\(\) method, got an object/);
+    expect(() => instrument({} as Mutex)).toThrow(
+      /Expected `lock` to be an object with an acquire\(\) or runExclusive\(\) method, got an object/,
+    );
     expect(() => instrument(new Mutex(), { name: 3 as never })).toThrow(TypeError);
     expect(() => instrument(new Mutex(), { exclusive: 'yes' as never })).toThrow(TypeError);
   });
@@ -78,7 +87,9 @@ describe('instrument: API shape', () => {
     const semaphore = instrument(new MutexSemaphore(1), { name: 'sx' });
     await mutex.runExclusive(() => undefined);
     await semaphore.runExclusive(() => undefined);
-    const kinds = Object.fromEntries(detector.snapshot().locks.map((lock) => [lock.name, lock.kind]));
+    const kinds = Object.fromEntries(
+      detector.snapshot().locks.map((lock) => [lock.name, lock.kind]),
+    );
     expect(kinds).toMatchObject({ mx: 'Mutex', sx: 'Semaphore' });
   });
 
@@ -126,7 +137,10 @@ describe('instrument: any acquire/release lock', () => {
     tiny.release();
     expect(tiny.isLocked()).toBe(false);
     expect(detector.stats().holds).toBe(0);
-    const kinds = detector.snapshot().locks.filter((lock) => lock.name === 'tiny').map((lock) => lock.kind);
+    const kinds = detector
+      .snapshot()
+      .locks.filter((lock) => lock.name === 'tiny')
+      .map((lock) => lock.kind);
     expect(kinds).toEqual(['TinyLock']);
   });
 
@@ -144,7 +158,10 @@ describe('instrument: any acquire/release lock', () => {
   it('an object with only runExclusive is enough', async () => {
     enableFresh();
     const inner = new Mutex();
-    const onlyRun = instrument({ runExclusive: <T>(fn: () => T | Promise<T>) => inner.runExclusive(fn) }, { name: 'only-run' });
+    const onlyRun = instrument(
+      { runExclusive: <T>(fn: () => T | Promise<T>) => inner.runExclusive(fn) },
+      { name: 'only-run' },
+    );
     const lock = new Lock({ name: 'lock' });
     await onlyRun.runExclusive(() => lock.withLock(() => undefined));
     expect(edgeNames()).toEqual(['only-run→lock']);
@@ -169,7 +186,11 @@ describe('instrument: any acquire/release lock', () => {
     enableFresh({ onCycle: 'record' });
     const reentrant = instrument(new ReentrantLock(), { name: 're', reentrant: true });
     const lock = new Lock({ name: 'lock' });
-    expect(await reentrant.runExclusive(() => lock.withLock(() => reentrant.runExclusive(() => 'inner')))).toBe('inner');
+    expect(
+      await reentrant.runExclusive(() =>
+        lock.withLock(() => reentrant.runExclusive(() => 'inner')),
+      ),
+    ).toBe('inner');
     expect(edgeNames()).toEqual(['re→lock']); // no lock → re from the re-entry
     expect(detector.deadlocks()).toEqual([]);
     expect(detector.stats()).toMatchObject({ holds: 0, blockedWaiters: 0 });
@@ -179,7 +200,9 @@ describe('instrument: any acquire/release lock', () => {
     const plain = instrument(new ReentrantLock(), { name: 'not-declared' });
     expect(await plain.runExclusive(() => plain.runExclusive(() => 'inner'))).toBe('inner');
     expect(detector.deadlocks()).toEqual([]);
-    expect(() => instrument(new ReentrantLock(), { reentrant: 'yes' as never })).toThrow('Expected `reentrant` to be a boolean, got "yes"');
+    expect(() => instrument(new ReentrantLock(), { reentrant: 'yes' as never })).toThrow(
+      'Expected `reentrant` to be a boolean, got "yes"',
+    );
   });
 });
 
@@ -190,7 +213,9 @@ describe('instrument: lock order', () => {
     const b = instrument(new Mutex(), { name: 'b' });
     await a.runExclusive(() => b.runExclusive(() => undefined));
     expect(edgeNames()).toEqual(['a→b']);
-    const refused = await b.runExclusive(() => a.runExclusive(() => 'never')).catch((error: unknown) => error);
+    const refused = await b
+      .runExclusive(() => a.runExclusive(() => 'never'))
+      .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(LockOrderError);
     expect(cycleNames((refused as LockOrderError).cycle)).toEqual(['a', 'b']);
     expect(a.isLocked() || b.isLocked()).toBe(false);
@@ -219,7 +244,9 @@ describe('instrument: lock order', () => {
     const mutex = instrument(new Mutex(), { name: 'mutex' });
     const lock = new Lock({ name: 'lock' });
     await lock.withLock(() => mutex.runExclusive(() => undefined));
-    await expect(mutex.runExclusive(() => lock.withLock(() => undefined))).rejects.toBeInstanceOf(LockOrderError);
+    await expect(mutex.runExclusive(() => lock.withLock(() => undefined))).rejects.toBeInstanceOf(
+      LockOrderError,
+    );
     expect(edgeNames()).toEqual(['lock→mutex']);
   });
 
@@ -249,7 +276,9 @@ describe('instrument: deadlocks', () => {
   it('re-entering a held Mutex through runExclusive is a self-deadlock, rejected at once', async () => {
     enableFresh();
     const mutex = instrument(new Mutex(), { name: 'm' });
-    await expect(mutex.runExclusive(() => mutex.runExclusive(() => undefined))).rejects.toBeInstanceOf(DeadlockError);
+    await expect(
+      mutex.runExclusive(() => mutex.runExclusive(() => undefined)),
+    ).rejects.toBeInstanceOf(DeadlockError);
     expect(mutex.isLocked()).toBe(false);
   });
 
@@ -268,7 +297,7 @@ describe('instrument: deadlocks', () => {
     await settle();
     await settle();
     expect([t1.state, t2.state].sort()).toEqual(['fulfilled', 'rejected']);
-    expect((t1.state === 'rejected' ? t1.error : t2.error)).toBeInstanceOf(DeadlockError);
+    expect(t1.state === 'rejected' ? t1.error : t2.error).toBeInstanceOf(DeadlockError);
     // The rejected waiter stayed queued in async-mutex; its late grant was handed straight back.
     expect(a.isLocked() || b.isLocked()).toBe(false);
     expect(detector.deadlocks()).toHaveLength(1);

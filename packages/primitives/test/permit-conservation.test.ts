@@ -101,7 +101,9 @@ const step: fc.Memo<Step> = fc.memo((depth) =>
     : fc.oneof(
         leaf,
         fc.array(step(depth - 1), { maxLength: 4 }).map((body): Step => ({ kind: 'using', body })),
-        fc.array(step(depth - 1), { maxLength: 4 }).map((body): Step => ({ kind: 'withLock', body })),
+        fc
+          .array(step(depth - 1), { maxLength: 4 })
+          .map((body): Step => ({ kind: 'withLock', body })),
       ),
 );
 
@@ -109,7 +111,12 @@ const step: fc.Memo<Step> = fc.memo((depth) =>
  * Runs `steps` against `pool` and a model of its count side by side, checking `value` after every
  * step. An acquire is only issued when a permit is free (one task: waiting would never end).
  */
-async function run(pool: Semaphore, steps: readonly Step[], model: { value: number }, guards: { guard: Guard; counted: boolean }[]): Promise<void> {
+async function run(
+  pool: Semaphore,
+  steps: readonly Step[],
+  model: { value: number },
+  guards: { guard: Guard; counted: boolean }[],
+): Promise<void> {
   for (const current of steps) {
     switch (current.kind) {
       case 'acquire':
@@ -168,14 +175,18 @@ describe('permit conservation: property', () => {
   for (const on of [false, true]) {
     it(`value = initial − acquired + released, over random mixes of styles (detector ${on ? 'on' : 'off'})`, async () => {
       await fc.assert(
-        fc.asyncProperty(fc.integer({ min: 1, max: 3 }), fc.array(step(3), { maxLength: 8 }), async (initial, steps) => {
-          if (on) enableFresh({ onCycle: 'record' });
-          else detector.disable();
-          const pool = new Semaphore(initial);
-          const model = { value: initial };
-          await run(pool, steps, model, []);
-          expect(pool.value).toBe(model.value);
-        }),
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 3 }),
+          fc.array(step(3), { maxLength: 8 }),
+          async (initial, steps) => {
+            if (on) enableFresh({ onCycle: 'record' });
+            else detector.disable();
+            const pool = new Semaphore(initial);
+            const model = { value: initial };
+            await run(pool, steps, model, []);
+            expect(pool.value).toBe(model.value);
+          },
+        ),
         { numRuns: 300 },
       );
     });

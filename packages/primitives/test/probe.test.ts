@@ -5,7 +5,13 @@
  * The detector seam (src/internal/probe.ts), tested with a recording fake probe: the order of
  * calls for each acquisition style, a throwing beforeAcquire, and a waiter rejected by the probe.
  */
-import { DeadlockError, type Hold as DetectorHold, type LockNode, type LockProbe, type WaitTicket } from '@interlock/core';
+import {
+  DeadlockError,
+  type Hold as DetectorHold,
+  type LockNode,
+  type LockProbe,
+  type WaitTicket,
+} from '@interlock/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Condition, Lock, RLock, Semaphore } from '../src/index.ts';
 import { setProbe } from '../src/internal/probe.ts';
@@ -22,12 +28,13 @@ interface Recorder extends LockProbe {
   throwOnBefore?: (lock: LockNode) => Error | undefined;
 }
 
-const count = (hold: DetectorHold): number | undefined => (hold instanceof Hold ? hold.count : undefined);
+const count = (hold: DetectorHold): number | undefined =>
+  hold instanceof Hold ? hold.count : undefined;
 
 function recorder(): Recorder {
   const calls: string[] = [];
   const rejectors: ((error: DeadlockError) => void)[] = [];
-  
+
   const waiterHolds: (readonly DetectorHold[])[] = [];
   const blocking: boolean[] = [];
   const self: Recorder = {
@@ -38,7 +45,9 @@ function recorder(): Recorder {
     creationSite: () => ({ file: 'created-here.ts', line: 1, column: 1 }),
     beforeAcquire(held, lock, reentry, isBlocking = true) {
       blocking.push(isBlocking);
-      calls.push(`before ${lock.name}${reentry ? ' reentry' : ''} holding [${held.map((h) => h.lock.name).join(',')}]`);
+      calls.push(
+        `before ${lock.name}${reentry ? ' reentry' : ''} holding [${held.map((h) => h.lock.name).join(',')}]`,
+      );
       const error = self.throwOnBefore?.(lock);
       if (error) throw error;
       return undefined;
@@ -72,7 +81,11 @@ describe('probe seam', () => {
     {
       using _guard = await a.acquire();
     }
-    expect(probe.calls).toEqual(['before A holding []', 'acquired A count=1', 'released A live=false']);
+    expect(probe.calls).toEqual([
+      'before A holding []',
+      'acquired A count=1',
+      'released A live=false',
+    ]);
   });
 
   it('nested withLock: the inner acquire sees the outer hold in its frame', async () => {
@@ -100,7 +113,13 @@ describe('probe seam', () => {
     const waiter = track(a.acquire());
     expect(probe.calls).toEqual(['before A holding []', 'waiting A']);
     holder.release();
-    expect(probe.calls).toEqual(['before A holding []', 'waiting A', 'released A live=false', 'acquired A count=1', 'wait ended A']);
+    expect(probe.calls).toEqual([
+      'before A holding []',
+      'waiting A',
+      'released A live=false',
+      'acquired A count=1',
+      'wait ended A',
+    ]);
     await settle();
     waiter.value?.release();
   });
@@ -112,7 +131,12 @@ describe('probe seam', () => {
     await r.withLock(async () => {
       using _again = await r.acquire();
     });
-    expect(probe.calls).toEqual(['before R holding []', 'acquired R count=1', 'before R reentry holding [R]', 'released R live=false']);
+    expect(probe.calls).toEqual([
+      'before R holding []',
+      'acquired R count=1',
+      'before R reentry holding [R]',
+      'released R live=false',
+    ]);
   });
 
   it('tryAcquire and plain release go through the same pair', () => {
@@ -121,7 +145,11 @@ describe('probe seam', () => {
     const s = new Semaphore(1, { name: 'S' });
     const guard = s.tryAcquire();
     guard?.release();
-    expect(probe.calls).toEqual(['before S holding []', 'acquired S count=1', 'released S live=false']);
+    expect(probe.calls).toEqual([
+      'before S holding []',
+      'acquired S count=1',
+      'released S live=false',
+    ]);
   });
 
   it('acquire({ timeout: 0 }) cannot wait, so the probe sees it as a try-acquire (blocking false)', async () => {

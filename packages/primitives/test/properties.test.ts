@@ -7,7 +7,14 @@
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BoundedSemaphore, Lock, RLock, Semaphore, TimeoutError, type Guard } from '../src/index.ts';
+import {
+  BoundedSemaphore,
+  Lock,
+  RLock,
+  Semaphore,
+  TimeoutError,
+  type Guard,
+} from '../src/index.ts';
 import { settle } from './support/async.ts';
 
 type Cancel = 'none' | 'abort' | 'timeout';
@@ -34,7 +41,10 @@ const taskSpec = fc.record({
 const kinds = ['Lock', 'RLock', 'Semaphore', 'BoundedSemaphore'] as const;
 type Primitive = Lock | RLock | Semaphore;
 
-function make(kind: (typeof kinds)[number], permits: number): { primitive: Primitive; permits: number } {
+function make(
+  kind: (typeof kinds)[number],
+  permits: number,
+): { primitive: Primitive; permits: number } {
   switch (kind) {
     case 'Lock':
       return { primitive: new Lock(), permits: 1 };
@@ -108,16 +118,23 @@ describe('properties over random schedules', () => {
               const k = spec.abortWith % specs.length;
               onRelease.set(k, [...(onRelease.get(k) ?? []), () => controller.abort(reason)]);
               // If task k never releases (it gave up), abort anyway once everything else has run.
-              void s.schedule(Promise.resolve(), `late abort ${i}`).then(() => controller.abort(reason));
+              void s
+                .schedule(Promise.resolve(), `late abort ${i}`)
+                .then(() => controller.abort(reason));
             } else if (spec.cancel === 'abort') {
               void s.schedule(Promise.resolve(), `abort ${i}`).then(() => controller.abort(reason));
             }
             const options =
-              spec.cancel === 'abort' ? { signal: controller.signal } : spec.cancel === 'timeout' ? { timeout: spec.timeout } : undefined;
+              spec.cancel === 'abort'
+                ? { signal: controller.signal }
+                : spec.cancel === 'timeout'
+                  ? { timeout: spec.timeout }
+                  : undefined;
             const critical = async (): Promise<void> => {
               entered.add(i);
               inside += 1;
-              if (inside > permits) throw new Error(`mutual exclusion broken: ${inside} inside, ${permits} permits`);
+              if (inside > permits)
+                throw new Error(`mutual exclusion broken: ${inside} inside, ${permits} permits`);
               await s.schedule(Promise.resolve(), `work ${i}`);
               inside -= 1;
             };
@@ -175,7 +192,10 @@ describe('properties over random schedules', () => {
         fc.scheduler(),
         fc.constantFrom(...kinds),
         fc.integer({ min: 1, max: 3 }),
-        fc.array(fc.constantFrom<Cancel>('none', 'abort', 'timeout'), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.constantFrom<Cancel>('none', 'abort', 'timeout'), {
+          minLength: 1,
+          maxLength: 8,
+        }),
         async (s, kind, requestedPermits, cancels) => {
           const { primitive } = make(kind, requestedPermits);
           const requests: number[] = [];
@@ -183,12 +203,19 @@ describe('properties over random schedules', () => {
           const run = async (cancel: Cancel, i: number): Promise<void> => {
             await s.schedule(Promise.resolve(), `start ${i}`);
             const controller = new AbortController();
-            if (cancel === 'abort') void s.schedule(Promise.resolve(), `abort ${i}`).then(() => controller.abort());
+            if (cancel === 'abort')
+              void s.schedule(Promise.resolve(), `abort ${i}`).then(() => controller.abort());
             requests.push(i);
             let guard: Guard;
             try {
               guard = await primitive
-                .acquire(cancel === 'abort' ? { signal: controller.signal } : cancel === 'timeout' ? { timeout: 3 } : undefined)
+                .acquire(
+                  cancel === 'abort'
+                    ? { signal: controller.signal }
+                    : cancel === 'timeout'
+                      ? { timeout: 3 }
+                      : undefined,
+                )
                 .then((g) => {
                   grants.push(i); // runs in grant order: one reaction per acquire promise
                   return g;

@@ -34,7 +34,8 @@ class SectionLog {
 
   enter(task: number): void {
     for (const owner of this.#open) {
-      if (!this.#isSelfOrAncestor(owner, task)) this.violations.push(`task ${task} entered while task ${owner} was inside`);
+      if (!this.#isSelfOrAncestor(owner, task))
+        this.violations.push(`task ${task} entered while task ${owner} was inside`);
     }
     this.#open.push(task);
   }
@@ -49,7 +50,11 @@ class SectionLog {
   }
 
   #isSelfOrAncestor(candidate: number, task: number): boolean {
-    for (let current: number | undefined = task; current !== undefined; current = this.#parent.get(current)) {
+    for (
+      let current: number | undefined = task;
+      current !== undefined;
+      current = this.#parent.get(current)
+    ) {
       if (current === candidate) return true;
     }
     return false;
@@ -194,7 +199,11 @@ describe('a guard handed to a callee that binds it first thing', () => {
 
 /** What one task does, in order. */
 type Op =
-  | { readonly kind: 'enter'; readonly style: 'using' | 'withLock' | 'handoff'; readonly body: readonly Op[] }
+  | {
+      readonly kind: 'enter';
+      readonly style: 'using' | 'withLock' | 'handoff';
+      readonly body: readonly Op[];
+    }
   | { readonly kind: 'fork'; readonly children: readonly (readonly Op[])[] }
   | { readonly kind: 'yield' };
 
@@ -205,9 +214,14 @@ const op: fc.Memo<Op> = fc.memo((depth) =>
     : fc.oneof(
         leafOp,
         fc
-          .record({ style: fc.constantFrom('using' as const, 'withLock' as const, 'handoff' as const), body: fc.array(op(depth - 1), { maxLength: 3 }) })
+          .record({
+            style: fc.constantFrom('using' as const, 'withLock' as const, 'handoff' as const),
+            body: fc.array(op(depth - 1), { maxLength: 3 }),
+          })
           .map(({ style, body }): Op => ({ kind: 'enter', style, body })),
-        fc.array(fc.array(op(depth - 1), { maxLength: 3 }), { minLength: 1, maxLength: 3 }).map((children): Op => ({ kind: 'fork', children })),
+        fc
+          .array(fc.array(op(depth - 1), { maxLength: 3 }), { minLength: 1, maxLength: 3 })
+          .map((children): Op => ({ kind: 'fork', children })),
       ),
 );
 
@@ -217,14 +231,22 @@ async function consume(guard: Guard, body: () => Promise<void>): Promise<void> {
   await body();
 }
 
-async function runTask(rlock: RLock, log: SectionLog, s: fc.Scheduler, id: number, ops: readonly Op[]): Promise<void> {
+async function runTask(
+  rlock: RLock,
+  log: SectionLog,
+  s: fc.Scheduler,
+  id: number,
+  ops: readonly Op[],
+): Promise<void> {
   for (const current of ops) {
     switch (current.kind) {
       case 'yield':
         await s.schedule(Promise.resolve(), `yield ${id}`);
         break;
       case 'fork':
-        await Promise.all(current.children.map((child) => runTask(rlock, log, s, log.task(id), child)));
+        await Promise.all(
+          current.children.map((child) => runTask(rlock, log, s, log.task(id), child)),
+        );
         break;
       case 'enter': {
         const inside = async (): Promise<void> => {
@@ -248,18 +270,24 @@ describe('RLock exclusion: property', () => {
   for (const on of [false, true]) {
     it(`random trees of enter / re-enter / fork / hand-off / yield never overlap two unrelated sections (detector ${on ? 'on' : 'off'})`, async () => {
       await fc.assert(
-        fc.asyncProperty(fc.scheduler(), fc.array(fc.array(op(4), { maxLength: 4 }), { minLength: 1, maxLength: 3 }), async (s, tasks) => {
-          if (on) enableFresh({ onCycle: 'record' });
-          else detector.disable();
-          const rlock = new RLock({ name: 'r' });
-          const log = new SectionLog();
-          const done = Promise.all(tasks.map((ops) => runTask(rlock, log, s, log.task(undefined), ops)));
-          await s.waitFor(done);
-          expect(log.violations).toEqual([]);
-          expect(log.inside).toBe(0);
-          expect(rlock.locked).toBe(false);
-          if (on) expect(detector.deadlocks()).toEqual([]);
-        }),
+        fc.asyncProperty(
+          fc.scheduler(),
+          fc.array(fc.array(op(4), { maxLength: 4 }), { minLength: 1, maxLength: 3 }),
+          async (s, tasks) => {
+            if (on) enableFresh({ onCycle: 'record' });
+            else detector.disable();
+            const rlock = new RLock({ name: 'r' });
+            const log = new SectionLog();
+            const done = Promise.all(
+              tasks.map((ops) => runTask(rlock, log, s, log.task(undefined), ops)),
+            );
+            await s.waitFor(done);
+            expect(log.violations).toEqual([]);
+            expect(log.inside).toBe(0);
+            expect(rlock.locked).toBe(false);
+            if (on) expect(detector.deadlocks()).toEqual([]);
+          },
+        ),
         { numRuns: 200 },
       );
     });

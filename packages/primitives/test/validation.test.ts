@@ -21,11 +21,21 @@ import {
 describe('argument validation', () => {
   it('timeouts: negative and NaN are RangeErrors, non-numbers TypeErrors, with the exact message', () => {
     const lock = new Lock();
-    expect(() => lock.acquire({ timeout: -1 })).toThrow(new RangeError('Expected `timeout` to be a non-negative number, got -1'));
-    expect(() => lock.acquire({ timeout: Number.NaN })).toThrow(new RangeError('Expected `timeout` to be a non-negative number, got NaN'));
-    expect(() => lock.acquire({ timeout: '5' as unknown as number })).toThrow(new TypeError('Expected `timeout` to be a non-negative number, got "5"'));
-    expect(() => lock.acquire({ signal: {} as AbortSignal })).toThrow(new TypeError('Expected `signal` to be an AbortSignal, got an object'));
-    expect(() => lock.acquire(null as unknown as undefined)).toThrow(new TypeError('Expected `options` to be an object, got null'));
+    expect(() => lock.acquire({ timeout: -1 })).toThrow(
+      new RangeError('Expected `timeout` to be a non-negative number, got -1'),
+    );
+    expect(() => lock.acquire({ timeout: Number.NaN })).toThrow(
+      new RangeError('Expected `timeout` to be a non-negative number, got NaN'),
+    );
+    expect(() => lock.acquire({ timeout: '5' as unknown as number })).toThrow(
+      new TypeError('Expected `timeout` to be a non-negative number, got "5"'),
+    );
+    expect(() => lock.acquire({ signal: {} as AbortSignal })).toThrow(
+      new TypeError('Expected `signal` to be an AbortSignal, got an object'),
+    );
+    expect(() => lock.acquire(null as unknown as undefined)).toThrow(
+      new TypeError('Expected `options` to be an object, got null'),
+    );
     expect(lock.locked).toBe(false);
   });
 
@@ -47,7 +57,9 @@ describe('argument validation', () => {
     await cond.withLock(() => {
       expect(() => cond.wait(bad)).toThrow(RangeError);
       expect(() => cond.waitFor(() => true, bad)).toThrow(RangeError);
-      expect(() => cond.waitFor('x' as unknown as () => boolean)).toThrow(new TypeError('Expected `predicate` to be a function, got "x"'));
+      expect(() => cond.waitFor('x' as unknown as () => boolean)).toThrow(
+        new TypeError('Expected `predicate` to be a function, got "x"'),
+      );
       expect(cond.locked).toBe(true);
     });
     expect(() => new Lock().withLock(() => 1, bad)).toThrow(RangeError);
@@ -58,15 +70,31 @@ describe('argument validation', () => {
   });
 
   it('constructors: semaphore value, barrier parties, queue maxsize, names, actions', () => {
-    expect(() => new Semaphore(-1)).toThrow(new RangeError('Expected `value` to be a non-negative integer, got -1'));
-    expect(() => new BoundedSemaphore(Number.NaN)).toThrow(new RangeError('Expected `value` to be a non-negative integer, got NaN'));
-    expect(() => new Semaphore('2' as unknown as number)).toThrow(new TypeError('Expected `value` to be a non-negative integer, got "2"'));
-    expect(() => new Barrier(0)).toThrow(new RangeError('Expected `parties` to be a positive integer, got 0'));
+    expect(() => new Semaphore(-1)).toThrow(
+      new RangeError('Expected `value` to be a non-negative integer, got -1'),
+    );
+    expect(() => new BoundedSemaphore(Number.NaN)).toThrow(
+      new RangeError('Expected `value` to be a non-negative integer, got NaN'),
+    );
+    expect(() => new Semaphore('2' as unknown as number)).toThrow(
+      new TypeError('Expected `value` to be a non-negative integer, got "2"'),
+    );
+    expect(() => new Barrier(0)).toThrow(
+      new RangeError('Expected `parties` to be a positive integer, got 0'),
+    );
     expect(() => new Barrier(2.5)).toThrow(RangeError);
-    expect(() => new Barrier(2, { timeout: -1 })).toThrow(new RangeError('Expected `timeout` to be a non-negative number, got -1'));
-    expect(() => new Barrier(2, { action: 1 as unknown as () => void })).toThrow(new TypeError('Expected `action` to be a function, got 1'));
-    expect(() => new Queue(-1)).toThrow(new RangeError('Expected `maxsize` to be a non-negative integer, got -1'));
-    expect(() => new Lock({ name: 3 as unknown as string })).toThrow(new TypeError('Expected `name` to be a string, got 3'));
+    expect(() => new Barrier(2, { timeout: -1 })).toThrow(
+      new RangeError('Expected `timeout` to be a non-negative number, got -1'),
+    );
+    expect(() => new Barrier(2, { action: 1 as unknown as () => void })).toThrow(
+      new TypeError('Expected `action` to be a function, got 1'),
+    );
+    expect(() => new Queue(-1)).toThrow(
+      new RangeError('Expected `maxsize` to be a non-negative integer, got -1'),
+    );
+    expect(() => new Lock({ name: 3 as unknown as string })).toThrow(
+      new TypeError('Expected `name` to be a string, got 3'),
+    );
     expect(() => new RLock({ name: null as unknown as string })).toThrow(TypeError);
     expect(() => new Condition(new Semaphore() as unknown as Lock)).toThrow(
       new TypeError('Expected `lock` to be a Lock or RLock, got an instance of Semaphore'),
@@ -75,12 +103,16 @@ describe('argument validation', () => {
 
   it('counts: release(n) and notify(n)', async () => {
     const sem = new Semaphore(1);
-    expect(() => sem.release(0)).toThrow(new RangeError('Expected `n` to be a positive integer, got 0'));
+    expect(() => sem.release(0)).toThrow(
+      new RangeError('Expected `n` to be a positive integer, got 0'),
+    );
     expect(() => sem.release(1.5)).toThrow(RangeError);
     expect(sem.value).toBe(1);
     const cond = new Condition();
     await cond.withLock(() => {
-      expect(() => cond.notify(-1)).toThrow(new RangeError('Expected `n` to be a non-negative integer, got -1'));
+      expect(() => cond.notify(-1)).toThrow(
+        new RangeError('Expected `n` to be a non-negative integer, got -1'),
+      );
     });
   });
 
@@ -97,7 +129,11 @@ describe('error classes', () => {
     const cause = new Error('root');
     const cases = [
       [new LockStateError('x', { cause }), 'LockStateError', 'ERR_INTERLOCK_LOCK_STATE'],
-      [new BrokenBarrierError('x', { cause }), 'BrokenBarrierError', 'ERR_INTERLOCK_BROKEN_BARRIER'],
+      [
+        new BrokenBarrierError('x', { cause }),
+        'BrokenBarrierError',
+        'ERR_INTERLOCK_BROKEN_BARRIER',
+      ],
       [new QueueEmptyError('x', { cause }), 'QueueEmptyError', 'ERR_INTERLOCK_QUEUE_EMPTY'],
       [new QueueFullError('x', { cause }), 'QueueFullError', 'ERR_INTERLOCK_QUEUE_FULL'],
       [new AcquireTimeoutError('x', 5, { cause }), 'TimeoutError', 'ERR_INTERLOCK_ACQUIRE_TIMEOUT'],
@@ -113,8 +149,20 @@ describe('error classes', () => {
 
   it('errors are never shared between failures', async () => {
     const lock = new Lock();
-    const a = (() => { try { lock.release(); } catch (e) { return e; } })();
-    const b = (() => { try { lock.release(); } catch (e) { return e; } })();
+    const a = (() => {
+      try {
+        lock.release();
+      } catch (e) {
+        return e;
+      }
+    })();
+    const b = (() => {
+      try {
+        lock.release();
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(a).toBeInstanceOf(LockStateError);
     expect(a).not.toBe(b);
     const barrier = new Barrier(2);

@@ -80,7 +80,7 @@ export const RULES = [
         'or use an RLock where a task must re-enter a lock it holds.',
       markdown:
         'Take the locks in **one global order**, or use an `RLock` where a task must ' +
-          're-enter a lock it already holds.',
+        're-enter a lock it already holds.',
     },
     defaultConfiguration: { level: 'error' },
     properties: {

@@ -30,7 +30,11 @@ export function cannotThrow(statement: TSESTree.Node, model: FileLockModel): boo
     case AST_NODE_TYPES.VariableDeclaration:
       return (
         (statement.kind === 'const' || statement.kind === 'let' || statement.kind === 'var') &&
-        statement.declarations.every((declarator) => declarator.id.type === AST_NODE_TYPES.Identifier && (declarator.init === null || isSafe(declarator.init, model)))
+        statement.declarations.every(
+          (declarator) =>
+            declarator.id.type === AST_NODE_TYPES.Identifier &&
+            (declarator.init === null || isSafe(declarator.init, model)),
+        )
       );
     case AST_NODE_TYPES.ExpressionStatement:
       return isSafe(statement.expression, model);
@@ -40,10 +44,28 @@ export function cannotThrow(statement: TSESTree.Node, model: FileLockModel): boo
 }
 
 const safeCollectionMethods: ReadonlySet<string> = new Set([
-  'clear', 'has', 'get', 'set', 'add', 'delete', 'push', 'includes', 'indexOf', 'at', 'keys', 'values', 'entries', 'slice',
+  'clear',
+  'has',
+  'get',
+  'set',
+  'add',
+  'delete',
+  'push',
+  'includes',
+  'indexOf',
+  'at',
+  'keys',
+  'values',
+  'entries',
+  'slice',
 ]);
 const safeStaticCalls: ReadonlySet<string> = new Set([
-  'Array.from', 'Array.of', 'Array.isArray', 'Date.now', 'performance.now', 'Math.random',
+  'Array.from',
+  'Array.of',
+  'Array.isArray',
+  'Date.now',
+  'performance.now',
+  'Math.random',
 ]);
 
 function isSafe(node: TSESTree.Node, model: FileLockModel): boolean {
@@ -61,21 +83,41 @@ function isSafe(node: TSESTree.Node, model: FileLockModel): boolean {
       if (node.object.type === AST_NODE_TYPES.ThisExpression) return true;
       return isSafe(node.object, model) && model.isCollection(node.object);
     case AST_NODE_TYPES.ArrayExpression:
-      return node.elements.every((element) => element === null || (element.type !== AST_NODE_TYPES.SpreadElement && isSafe(element, model)));
+      return node.elements.every(
+        (element) =>
+          element === null ||
+          (element.type !== AST_NODE_TYPES.SpreadElement && isSafe(element, model)),
+      );
     case AST_NODE_TYPES.ObjectExpression:
       return node.properties.every(
-        (property) => property.type === AST_NODE_TYPES.Property && !property.computed && isSafe(property.value, model),
+        (property) =>
+          property.type === AST_NODE_TYPES.Property &&
+          !property.computed &&
+          isSafe(property.value, model),
       );
     case AST_NODE_TYPES.UnaryExpression:
-      return (node.operator === '!' || node.operator === 'typeof' || node.operator === 'void') && isSafe(node.argument, model);
+      return (
+        (node.operator === '!' || node.operator === 'typeof' || node.operator === 'void') &&
+        isSafe(node.argument, model)
+      );
     case AST_NODE_TYPES.BinaryExpression:
-      return (node.operator === '===' || node.operator === '!==') && isSafe(node.left, model) && isSafe(node.right, model);
+      return (
+        (node.operator === '===' || node.operator === '!==') &&
+        isSafe(node.left, model) &&
+        isSafe(node.right, model)
+      );
     case AST_NODE_TYPES.LogicalExpression:
       return isSafe(node.left, model) && isSafe(node.right, model);
     case AST_NODE_TYPES.ConditionalExpression:
-      return isSafe(node.test, model) && isSafe(node.consequent, model) && isSafe(node.alternate, model);
+      return (
+        isSafe(node.test, model) && isSafe(node.consequent, model) && isSafe(node.alternate, model)
+      );
     case AST_NODE_TYPES.AssignmentExpression:
-      return node.operator === '=' && node.left.type === AST_NODE_TYPES.Identifier && isSafe(node.right, model);
+      return (
+        node.operator === '=' &&
+        node.left.type === AST_NODE_TYPES.Identifier &&
+        isSafe(node.right, model)
+      );
     case AST_NODE_TYPES.UpdateExpression:
       return node.argument.type === AST_NODE_TYPES.Identifier || isSafe(node.argument, model);
     case AST_NODE_TYPES.TSAsExpression:
@@ -92,13 +134,29 @@ function isSafe(node: TSESTree.Node, model: FileLockModel): boolean {
 function isSafeCall(call: TSESTree.CallExpression, model: FileLockModel): boolean {
   const callee = call.callee;
   if (callee.type !== AST_NODE_TYPES.MemberExpression || call.optional) return false;
-  if (!call.arguments.every((argument) => argument.type !== AST_NODE_TYPES.SpreadElement && isSafe(argument, model))) return false;
+  if (
+    !call.arguments.every(
+      (argument) => argument.type !== AST_NODE_TYPES.SpreadElement && isSafe(argument, model),
+    )
+  )
+    return false;
   const method = calledMethodName(call);
   if (method === undefined) return false;
-  if (callee.object.type === AST_NODE_TYPES.Identifier && safeStaticCalls.has(`${callee.object.name}.${method}`)) {
+  if (
+    callee.object.type === AST_NODE_TYPES.Identifier &&
+    safeStaticCalls.has(`${callee.object.name}.${method}`)
+  ) {
     // `Array.from(x)` iterates x: safe when x is an array, Map or Set (or a literal).
     const [first] = call.arguments;
-    return first === undefined || first.type === AST_NODE_TYPES.ArrayExpression || (first.type !== AST_NODE_TYPES.SpreadElement && model.isCollection(first));
+    return (
+      first === undefined ||
+      first.type === AST_NODE_TYPES.ArrayExpression ||
+      (first.type !== AST_NODE_TYPES.SpreadElement && model.isCollection(first))
+    );
   }
-  return safeCollectionMethods.has(method) && isSafe(callee.object, model) && model.isCollection(callee.object);
+  return (
+    safeCollectionMethods.has(method) &&
+    isSafe(callee.object, model) &&
+    model.isCollection(callee.object)
+  );
 }

@@ -26,7 +26,8 @@ export function originOf(declaration: ts.Node, program: ts.Program): Declaration
   const fileName = sourceFile.fileName;
   const ambient = ambientModuleName(declaration);
   if (ambient !== undefined) return { from: 'package', package: ambient, fileName };
-  if (program.isSourceFileDefaultLibrary(sourceFile)) return { from: 'lib', package: undefined, fileName };
+  if (program.isSourceFileDefaultLibrary(sourceFile))
+    return { from: 'lib', package: undefined, fileName };
   const name = nearestPackageName(dirname(fileName));
   const external =
     sourceFile.isDeclarationFile ||
@@ -37,7 +38,8 @@ export function originOf(declaration: ts.Node, program: ts.Program): Declaration
 
 function ambientModuleName(node: ts.Node): string | undefined {
   for (let current: ts.Node | undefined = node; current; current = current.parent) {
-    if (ts.isModuleDeclaration(current) && ts.isStringLiteral(current.name)) return current.name.text;
+    if (ts.isModuleDeclaration(current) && ts.isStringLiteral(current.name))
+      return current.name.text;
   }
   return undefined;
 }
@@ -46,7 +48,9 @@ function nearestPackageName(directory: string): string | undefined {
   if (packageNameByDirectory.has(directory)) return packageNameByDirectory.get(directory);
   let name: string | undefined;
   try {
-    const parsed = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as { name?: unknown } | null;
+    const parsed = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as {
+      name?: unknown;
+    } | null;
     name = typeof parsed?.name === 'string' ? parsed.name : undefined;
   } catch {
     name = undefined;

@@ -1,9 +1,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 
 export type FunctionNode =
-  | TSESTree.ArrowFunctionExpression
-  | TSESTree.FunctionDeclaration
-  | TSESTree.FunctionExpression;
+  TSESTree.ArrowFunctionExpression | TSESTree.FunctionDeclaration | TSESTree.FunctionExpression;
 
 export function isFunction(node: TSESTree.Node): node is FunctionNode {
   return (
@@ -30,7 +28,9 @@ export function skipTypeWrappers(node: TSESTree.Node): TSESTree.Node {
 }
 
 /** The call inside `await call`, `call`, `call!`, or undefined. */
-export function awaitedCall(node: TSESTree.Node | null | undefined): { call: TSESTree.CallExpression; awaited: boolean } | undefined {
+export function awaitedCall(
+  node: TSESTree.Node | null | undefined,
+): { call: TSESTree.CallExpression; awaited: boolean } | undefined {
   if (!node) return undefined;
   let inner = skipTypeWrappers(node);
   let awaited = false;
@@ -46,8 +46,10 @@ export function awaitedCall(node: TSESTree.Node | null | undefined): { call: TSE
 export function calledMethodName(call: TSESTree.CallExpression): string | undefined {
   const callee = call.callee;
   if (callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
-  if (!callee.computed && callee.property.type === AST_NODE_TYPES.Identifier) return callee.property.name;
-  if (callee.property.type === AST_NODE_TYPES.Literal && typeof callee.property.value === 'string') return callee.property.value;
+  if (!callee.computed && callee.property.type === AST_NODE_TYPES.Identifier)
+    return callee.property.name;
+  if (callee.property.type === AST_NODE_TYPES.Literal && typeof callee.property.value === 'string')
+    return callee.property.value;
   return undefined;
 }
 

@@ -23,7 +23,11 @@ export function bindingName(pattern: TSESTree.Node): string | undefined {
 export function releasedBinding(call: TSESTree.CallExpression): string | undefined {
   const callee = call.callee;
   if (callee.type === AST_NODE_TYPES.Identifier) return callee.name;
-  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.object.type !== AST_NODE_TYPES.Identifier) return undefined;
+  if (
+    callee.type !== AST_NODE_TYPES.MemberExpression ||
+    callee.object.type !== AST_NODE_TYPES.Identifier
+  )
+    return undefined;
   const method = calledMethodName(call);
   if (method === 'release') return callee.object.name;
   const property = callee.property;
@@ -47,15 +51,23 @@ export function mergeFlows(a: Flow, b: Flow): Flow {
   const merged: Hold[] = [];
   for (const hold of a.held) {
     const other = b.held.find((candidate) => candidate.site === hold.site);
-    merged.push(other ? (other.definite === hold.definite ? hold : { ...hold, definite: hold.definite && other.definite }) : { ...hold, definite: false });
+    merged.push(
+      other
+        ? other.definite === hold.definite
+          ? hold
+          : { ...hold, definite: hold.definite && other.definite }
+        : { ...hold, definite: false },
+    );
   }
   for (const hold of b.held) {
-    if (!a.held.some((candidate) => candidate.site === hold.site)) merged.push({ ...hold, definite: false });
+    if (!a.held.some((candidate) => candidate.site === hold.site))
+      merged.push({ ...hold, definite: false });
   }
   return { held: merged, completes: true };
 }
 
 export function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {
-  for (let index = items.length - 1; index >= 0; index--) if (predicate(items[index] as T)) return index;
+  for (let index = items.length - 1; index >= 0; index--)
+    if (predicate(items[index] as T)) return index;
   return -1;
 }

@@ -35,15 +35,19 @@ export interface FileFacts {
   heldAt(node: TSESTree.Node): HeldSet;
 }
 
-
 const none: HeldSet = [];
 const factsBySource = new WeakMap<object, FileFacts>();
 
 /** The held-lock facts of the linted file; the walk runs once per file whatever the rules. */
-export function fileFactsFor(sourceCode: Readonly<TSESLint.SourceCode>, model: FileLockModel): FileFacts {
+export function fileFactsFor(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  model: FileLockModel,
+): FileFacts {
   const cached = factsBySource.get(sourceCode);
   if (cached) return cached;
-  const facts = model.mayUseLocks ? walkedFacts(sourceCode, model) : lockFreeFacts(sourceCode.ast, sourceCode.visitorKeys);
+  const facts = model.mayUseLocks
+    ? walkedFacts(sourceCode, model)
+    : lockFreeFacts(sourceCode.ast, sourceCode.visitorKeys);
   factsBySource.set(sourceCode, facts);
   return facts;
 }
@@ -77,7 +81,10 @@ function unheldWrites(ast: TSESTree.Program, keys: TSESLint.SourceCode.VisitorKe
   const stack: unknown[] = [ast];
   while (stack.length > 0) {
     const node = stack.pop() as TSESTree.Node;
-    if (node.type === AST_NODE_TYPES.AssignmentExpression || node.type === AST_NODE_TYPES.UpdateExpression) {
+    if (
+      node.type === AST_NODE_TYPES.AssignmentExpression ||
+      node.type === AST_NODE_TYPES.UpdateExpression
+    ) {
       writes.push({ node, held: none });
     }
     for (const key of keys[node.type] ?? []) {
@@ -117,7 +124,11 @@ export class HeldLockWalker {
   // Sites of holds that some closure releases: their end is unknown, so they stop being definite.
   readonly #releasedInClosure = new Set<TSESTree.Node>();
 
-  constructor(model: FileLockModel, keys: TSESLint.SourceCode.VisitorKeys, sourceCode?: Readonly<TSESLint.SourceCode>) {
+  constructor(
+    model: FileLockModel,
+    keys: TSESLint.SourceCode.VisitorKeys,
+    sourceCode?: Readonly<TSESLint.SourceCode>,
+  ) {
     this.#model = model;
     this.#keys = keys;
     this.#sourceCode = sourceCode;
@@ -125,7 +136,12 @@ export class HeldLockWalker {
 
   facts(): FileFacts {
     const heldAt = this.#heldAt;
-    return { ops: this.#ops, callsWhileHeld: this.#calls, writes: this.#writes, heldAt: (node) => heldAt.get(node) ?? none };
+    return {
+      ops: this.#ops,
+      callsWhileHeld: this.#calls,
+      writes: this.#writes,
+      heldAt: (node) => heldAt.get(node) ?? none,
+    };
   }
 
   walkProgram(program: TSESTree.Program): void {
@@ -149,14 +165,18 @@ export class HeldLockWalker {
       }
       const before = flow.held;
       flow = this.#statement(statement, flow.held);
-      if (this.#releasedInClosure.size > 0) flow = { ...flow, held: this.#demoteReleasedInClosure(flow.held) };
+      if (this.#releasedInClosure.size > 0)
+        flow = { ...flow, held: this.#demoteReleasedInClosure(flow.held) };
       // By site: merges and demotions copy holds, and a copy of an outer guard is not this block's.
       for (const hold of flow.held) {
-        if (hold.style === 'using' && !before.some((earlier) => earlier.site === hold.site)) scoped.push(hold);
+        if (hold.style === 'using' && !before.some((earlier) => earlier.site === hold.site))
+          scoped.push(hold);
       }
     }
     // `using` guards are disposed at the end of their block.
-    return scoped.length === 0 ? flow : { ...flow, held: flow.held.filter((hold) => !scoped.some((s) => s.site === hold.site)) };
+    return scoped.length === 0
+      ? flow
+      : { ...flow, held: flow.held.filter((hold) => !scoped.some((s) => s.site === hold.site)) };
   }
 
   #statement(node: TSESTree.Node, held: HeldSet): Flow {
@@ -224,7 +244,9 @@ export class HeldLockWalker {
 
   #demoteReleasedInClosure(held: HeldSet): HeldSet {
     if (!held.some((hold) => hold.definite && this.#releasedInClosure.has(hold.site))) return held;
-    return held.map((hold) => (hold.definite && this.#releasedInClosure.has(hold.site) ? { ...hold, definite: false } : hold));
+    return held.map((hold) =>
+      hold.definite && this.#releasedInClosure.has(hold.site) ? { ...hold, definite: false } : hold,
+    );
   }
 
   /**
@@ -237,7 +259,10 @@ export class HeldLockWalker {
     if (id === undefined && name === undefined) return;
     for (const outer of this.#closureOuter) {
       for (const hold of outer) {
-        if ((id !== undefined && canonicalId(hold.lock) === id) || (name !== undefined && hold.binding === name)) {
+        if (
+          (id !== undefined && canonicalId(hold.lock) === id) ||
+          (name !== undefined && hold.binding === name)
+        ) {
           this.#releasedInClosure.add(hold.site);
         }
       }
@@ -261,12 +286,16 @@ export class HeldLockWalker {
     return current;
   }
 
-  #holdOfDeclarator(node: TSESTree.VariableDeclaration, declarator: TSESTree.VariableDeclarator): Hold | undefined {
+  #holdOfDeclarator(
+    node: TSESTree.VariableDeclaration,
+    declarator: TSESTree.VariableDeclarator,
+  ): Hold | undefined {
     const found = awaitedCall(declarator.init);
     const op = found && this.#model.classify(found.call);
     if (!found || !op || (op.kind !== 'acquire' && op.kind !== 'tryAcquire')) return undefined;
     // A pending acquire holds nothing yet; a synchronous (blocking) acquire holds at once.
-    if (op.kind === 'acquire' && !found.awaited && this.#model.returnsPromise(found.call)) return undefined;
+    if (op.kind === 'acquire' && !found.awaited && this.#model.returnsPromise(found.call))
+      return undefined;
     const binding = bindingName(declarator.id);
     const isUsing = node.kind === 'using' || node.kind === 'await using';
     return {
@@ -284,7 +313,10 @@ export class HeldLockWalker {
     if (!found) return held;
     const op = this.#model.classify(found.call);
     if (op?.kind === 'acquire' && (found.awaited || !this.#model.returnsPromise(found.call))) {
-      return [...held, { lock: op.lock, definite: !op.lock.tryWrapper, style: 'statement', site: found.call }];
+      return [
+        ...held,
+        { lock: op.lock, definite: !op.lock.tryWrapper, style: 'statement', site: found.call },
+      ];
     }
     return this.#released(found.call, op, held);
   }
@@ -309,13 +341,18 @@ export class HeldLockWalker {
     this.#expression(node.test, held);
     const [whenTrue, whenFalse] = this.#narrow(node.test, held);
     const consequent = this.#statement(node.consequent, whenTrue);
-    const alternate = node.alternate ? this.#statement(node.alternate, whenFalse) : { held: whenFalse, completes: true };
+    const alternate = node.alternate
+      ? this.#statement(node.alternate, whenFalse)
+      : { held: whenFalse, completes: true };
     const merged = mergeFlows(consequent, alternate);
     const condition = this.#stableCondition(node.test);
-    if (!condition || !merged.completes || !consequent.completes || !alternate.completes) return merged;
+    if (!condition || !merged.completes || !consequent.completes || !alternate.completes)
+      return merged;
     // A hold taken on one branch only is held exactly when the test was truthy (or falsy).
-    const definitelyIn = (flow: Flow, hold: Hold): boolean => flow.held.some((h) => h.site === hold.site && h.definite);
-    const anywhereIn = (flow: Flow, hold: Hold): boolean => flow.held.some((h) => h.site === hold.site);
+    const definitelyIn = (flow: Flow, hold: Hold): boolean =>
+      flow.held.some((h) => h.site === hold.site && h.definite);
+    const anywhereIn = (flow: Flow, hold: Hold): boolean =>
+      flow.held.some((h) => h.site === hold.site);
     const correlated = merged.held.map((hold): Hold => {
       if (hold.definite || hold.condition) return hold;
       if (definitelyIn(consequent, hold) && !anywhereIn(alternate, hold)) {
@@ -344,8 +381,14 @@ export class HeldLockWalker {
     if (inner.type !== AST_NODE_TYPES.Identifier || !this.#sourceCode) return undefined;
     const variable = ASTUtils.findVariable(this.#sourceCode.getScope(inner), inner.name);
     const definition = variable?.defs[0];
-    if (!variable || !definition || (definition.type !== 'Variable' && definition.type !== 'Parameter')) return undefined;
-    if (variable.references.some((reference) => reference.isWrite() && !reference.init)) return undefined;
+    if (
+      !variable ||
+      !definition ||
+      (definition.type !== 'Variable' && definition.type !== 'Parameter')
+    )
+      return undefined;
+    if (variable.references.some((reference) => reference.isWrite() && !reference.init))
+      return undefined;
     return { binding: `${definition.name.range[0]}`, negated };
   }
 
@@ -359,7 +402,9 @@ export class HeldLockWalker {
     }
     let whenTruthy = held;
     let whenFalsy = held;
-    const condition = held.some((hold) => hold.condition && !hold.definite) ? this.#stableCondition(inner) : undefined;
+    const condition = held.some((hold) => hold.condition && !hold.definite)
+      ? this.#stableCondition(inner)
+      : undefined;
     if (condition) {
       // Correlated branches: the hold is certain where the binding has the value it was taken with.
       const inBranch = (truthy: boolean): HeldSet =>
@@ -382,7 +427,10 @@ export class HeldLockWalker {
       // await-lock's `if (lock.tryAcquire())`: held inside the branch.
       const op = this.#model.classify(inner);
       if (op?.kind === 'tryAcquire' && op.lock.kind.acquireResult === 'nothing') {
-        whenTruthy = [...whenTruthy, { lock: op.lock, definite: true, style: 'statement', site: inner }];
+        whenTruthy = [
+          ...whenTruthy,
+          { lock: op.lock, definite: true, style: 'statement', site: inner },
+        ];
       }
     }
     return negated ? [whenFalsy, whenTruthy] : [whenTruthy, whenFalsy];
@@ -440,7 +488,12 @@ export class HeldLockWalker {
       this.#expression(call.callee, held);
       for (const argument of call.arguments) {
         if (argument === op.callback && isFunction(argument)) {
-          const hold: Hold = { lock: op.lock, definite: op.exclusive, style: 'callback', site: call };
+          const hold: Hold = {
+            lock: op.lock,
+            definite: op.exclusive,
+            style: 'callback',
+            site: call,
+          };
           this.#function(argument, [...this.#outerHoldsOfCallback(op, held), hold]);
         } else {
           this.#expression(argument, held);
@@ -452,7 +505,8 @@ export class HeldLockWalker {
     this.#expression(call.callee, held);
     // With nothing held, a callback that runs now and one that runs later are walked alike (both
     // start empty), so the type question — the walk's main cost on lock-free code — is skipped.
-    const immediate = held.length > 0 && call.arguments.some(isFunction) && this.#model.runsCallbackNow(call);
+    const immediate =
+      held.length > 0 && call.arguments.some(isFunction) && this.#model.runsCallbackNow(call);
     for (const argument of call.arguments) {
       if (immediate && isFunction(argument) && !argument.async) this.#function(argument, held);
       else this.#expression(argument, held);
@@ -473,9 +527,11 @@ export class HeldLockWalker {
   #new(node: TSESTree.NewExpression, held: HeldSet): void {
     this.#expression(node.callee, held);
     const executor = node.arguments[0];
-    const isPromise = node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === 'Promise';
+    const isPromise =
+      node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === 'Promise';
     for (const argument of node.arguments) {
-      if (isPromise && argument === executor && isFunction(argument) && !argument.async) this.#function(argument, held);
+      if (isPromise && argument === executor && isFunction(argument) && !argument.async)
+        this.#function(argument, held);
       else this.#expression(argument, held);
     }
   }
@@ -514,5 +570,9 @@ const recordedTypes: ReadonlySet<string> = new Set([
 ]);
 
 function isNode(value: unknown): value is TSESTree.Node {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string'
+  );
 }

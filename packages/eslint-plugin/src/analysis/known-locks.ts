@@ -49,7 +49,10 @@ const mutexMethods = (): MethodLists => ({
   callback: ['runExclusive'],
 });
 
-const semaphoreMethods = (): MethodLists => ({ ...mutexMethods(), acquireResult: 'value-and-releaser' });
+const semaphoreMethods = (): MethodLists => ({
+  ...mutexMethods(),
+  acquireResult: 'value-and-releaser',
+});
 
 function kinds(specs: KindSpec[]): ReadonlyMap<string, LockKind> {
   return new Map(specs.map((spec) => [spec.typeName, makeKind(spec)]));

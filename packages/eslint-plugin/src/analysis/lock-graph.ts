@@ -1,7 +1,13 @@
 import path from 'node:path';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { fileFactsFor, type FileFacts } from './held-walk.ts';
-import { lockModelFor, programEntryFor, type AnyContext, type FileLockModel, type ProgramEntry } from './lock-model.ts';
+import {
+  lockModelFor,
+  programEntryFor,
+  type AnyContext,
+  type FileLockModel,
+  type ProgramEntry,
+} from './lock-model.ts';
 import { programFileFacts } from './program-files.ts';
 import { canonicalId, type Hold, type LockRef } from './types.ts';
 import { isWaitedOn } from './waited-on.ts';
@@ -54,7 +60,10 @@ export class LockGraph {
    * Ties are broken by the order edges were found (files in program order), so the answer is
    * the same whichever file asks.
    */
-  cycleThrough(edge: LockEdge, include: (edge: LockEdge) => boolean): readonly LockEdge[] | undefined {
+  cycleThrough(
+    edge: LockEdge,
+    include: (edge: LockEdge) => boolean,
+  ): readonly LockEdge[] | undefined {
     if (!include(edge)) return undefined;
     const start = edge.acquiredId;
     const goal = edge.heldId;
@@ -73,7 +82,8 @@ export class LockGraph {
     }
     if (!reachedBy.has(goal)) return undefined;
     const back: LockEdge[] = [];
-    for (let step = reachedBy.get(goal); step; step = reachedBy.get(step.heldId)) back.unshift(step);
+    for (let step = reachedBy.get(goal); step; step = reachedBy.get(step.heldId))
+      back.unshift(step);
     return [edge, ...back];
   }
 }
@@ -93,7 +103,13 @@ export function lockGraphFor(context: AnyContext): LockGraph {
     const cached = graphsBySource.get(context.sourceCode);
     if (cached) return cached;
     const model = lockModelFor(context);
-    const graph = new LockGraph(edgesOf(path.resolve(context.cwd, context.filename), fileFactsFor(context.sourceCode, model), model));
+    const graph = new LockGraph(
+      edgesOf(
+        path.resolve(context.cwd, context.filename),
+        fileFactsFor(context.sourceCode, model),
+        model,
+      ),
+    );
     graphsBySource.set(context.sourceCode, graph);
     return graph;
   }
@@ -108,7 +124,8 @@ function programEdges(entry: ProgramEntry, keys: TSESLint.SourceCode.VisitorKeys
   const program = entry.model.program;
   const edges: LockEdge[] = [];
   for (const sourceFile of program.getSourceFiles()) {
-    if (sourceFile.isDeclarationFile || program.isSourceFileFromExternalLibrary(sourceFile)) continue;
+    if (sourceFile.isDeclarationFile || program.isSourceFileFromExternalLibrary(sourceFile))
+      continue;
     if (!entry.model.mayAcquire(sourceFile)) continue;
     const file = programFileFacts(entry, sourceFile, keys);
     if (file) edges.push(...edgesOf(file.fileName, file.facts, file.model));
@@ -124,11 +141,25 @@ function ordered(lock: LockRef): string | undefined {
 /** The nestings one file's facts show: definite holds around waited-for exclusive acquisitions. */
 function edgesOf(fileName: string, facts: FileFacts, model: FileLockModel): LockEdge[] {
   const edges: LockEdge[] = [];
-  const add = (hold: Hold, acquired: LockRef, node: TSESTree.CallExpression, via: readonly string[]): void => {
+  const add = (
+    hold: Hold,
+    acquired: LockRef,
+    node: TSESTree.CallExpression,
+    via: readonly string[],
+  ): void => {
     const heldId = hold.definite ? ordered(hold.lock) : undefined;
     const acquiredId = ordered(acquired);
     if (heldId === undefined || acquiredId === undefined || heldId === acquiredId) return;
-    edges.push({ held: hold.lock, heldId, acquired, acquiredId, fileName, node, heldSite: hold.site, via });
+    edges.push({
+      held: hold.lock,
+      heldId,
+      acquired,
+      acquiredId,
+      fileName,
+      node,
+      heldSite: hold.site,
+      via,
+    });
   };
   for (const { op, held } of facts.ops) {
     if (held.length === 0 || (op.kind !== 'acquire' && op.kind !== 'callback')) continue;

@@ -35,7 +35,11 @@ export interface FileLockModel {
    * The identity a lock named in a `@guardedBy` tag has: `name` as a module binding seen from
    * `scopeNode`, or as a field of `owner` (`this.name`). Undefined when it names no known lock.
    */
-  guardLockId(name: string, scopeNode: TSESTree.Node, owner: ClassNode | undefined): string | undefined;
+  guardLockId(
+    name: string,
+    scopeNode: TSESTree.Node,
+    owner: ClassNode | undefined,
+  ): string | undefined;
   /**
    * Whether an expression is an array, Map, Set or typed array (so `push`/`set`/`delete` on it
    * change it); true without type information, where the method name alone decides.
@@ -108,13 +112,15 @@ export function typedFileModel(
   const ops = new WeakMap<TSESTree.CallExpression, LockOp | null>();
   return {
     typed: true,
-    mayUseLocks: sourceCode === undefined || lockUsageTest(entry.settings).mayUseLocks(sourceCode.text),
+    mayUseLocks:
+      sourceCode === undefined || lockUsageTest(entry.settings).mayUseLocks(sourceCode.text),
     classify(call) {
       const memo = ops.get(call);
       if (memo !== undefined) return memo ?? undefined;
       const tsCall = nodeMap.get(call) as ts.CallExpression | undefined;
       const found = tsCall ? entry.model.classify(tsCall) : undefined;
-      const callback = found?.callbackIndex === undefined ? undefined : call.arguments[found.callbackIndex];
+      const callback =
+        found?.callbackIndex === undefined ? undefined : call.arguments[found.callbackIndex];
       const op: LockOp | undefined = found && {
         kind: found.kind,
         call,
@@ -138,11 +144,15 @@ export function typedFileModel(
     },
     runsCallbackNow(call) {
       const tsCall = nodeMap.get(call) as ts.CallExpression | undefined;
-      return tsCall !== undefined && runsCallbackNow(tsCall, entry.model.checker, entry.model.program);
+      return (
+        tsCall !== undefined && runsCallbackNow(tsCall, entry.model.checker, entry.model.program)
+      );
     },
     isCollection(expression) {
       const tsNode = nodeMap.get(expression) as ts.Expression | undefined;
-      return tsNode !== undefined && isLibCollection(tsNode, entry.model.checker, entry.model.program);
+      return (
+        tsNode !== undefined && isLibCollection(tsNode, entry.model.checker, entry.model.program)
+      );
     },
     guardLockId(name, scopeNode, owner) {
       const target = sourceCode && guardTarget(name, scopeNode, owner, sourceCode);
@@ -153,7 +163,9 @@ export function typedFileModel(
       }
       const tsClass = nodeMap.get(target.owner);
       if (!tsClass) return undefined;
-      return target.isStatic ? `${declarationKey(tsClass)}.${target.name}` : `this:${declarationKey(tsClass)}.${target.name}`;
+      return target.isStatic
+        ? `${declarationKey(tsClass)}.${target.name}`
+        : `this:${declarationKey(tsClass)}.${target.name}`;
     },
   };
 }
@@ -192,22 +204,39 @@ function syntacticFileModel(
 
 type GuardTarget =
   | { readonly kind: 'binding'; readonly identifier: TSESTree.Identifier }
-  | { readonly kind: 'field'; readonly owner: ClassNode; readonly name: string; readonly isStatic: boolean };
+  | {
+      readonly kind: 'field';
+      readonly owner: ClassNode;
+      readonly name: string;
+      readonly isStatic: boolean;
+    };
 
 /**
  * What a `@guardedBy` name refers to: `this.x` or a field `x` of the owning class (fields,
  * constructor parameter properties), else a binding in scope at `scopeNode`.
  */
-function guardTarget(name: string, scopeNode: TSESTree.Node, owner: ClassNode | undefined, sourceCode: Readonly<TSESLint.SourceCode>): GuardTarget | undefined {
+function guardTarget(
+  name: string,
+  scopeNode: TSESTree.Node,
+  owner: ClassNode | undefined,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): GuardTarget | undefined {
   const fieldName = name.startsWith('this.') ? name.slice('this.'.length) : name;
   if (owner) {
     for (const element of owner.body.body) {
-      if (element.type === AST_NODE_TYPES.PropertyDefinition && memberKeyName(element.key) === fieldName) {
+      if (
+        element.type === AST_NODE_TYPES.PropertyDefinition &&
+        memberKeyName(element.key) === fieldName
+      ) {
         return { kind: 'field', owner, name: fieldName, isStatic: element.static };
       }
       if (element.type === AST_NODE_TYPES.MethodDefinition && element.kind === 'constructor') {
         for (const param of element.value.params) {
-          if (param.type === AST_NODE_TYPES.TSParameterProperty && param.parameter.type === AST_NODE_TYPES.Identifier && param.parameter.name === fieldName) {
+          if (
+            param.type === AST_NODE_TYPES.TSParameterProperty &&
+            param.parameter.type === AST_NODE_TYPES.Identifier &&
+            param.parameter.name === fieldName
+          ) {
             return { kind: 'field', owner, name: fieldName, isStatic: false };
           }
         }
@@ -217,6 +246,7 @@ function guardTarget(name: string, scopeNode: TSESTree.Node, owner: ClassNode | 
   if (name.startsWith('this.')) return undefined;
   const variable = ASTUtils.findVariable(sourceCode.getScope(scopeNode), name);
   const identifier = variable?.defs[0]?.name;
-  return identifier?.type === AST_NODE_TYPES.Identifier ? { kind: 'binding', identifier } : undefined;
+  return identifier?.type === AST_NODE_TYPES.Identifier
+    ? { kind: 'binding', identifier }
+    : undefined;
 }
-

@@ -24,7 +24,9 @@ export function lockUsageTest(settings: InterlockSettings): LockUsageTest {
     ...[...knownLockTypes.values()].flatMap((byName) => [...byName.values()]),
     ...settings.locks.map((lock) => lock.kind),
   ];
-  const acquisitions = callTest(kinds.flatMap((kind) => [...kind.acquire, ...kind.tryAcquire, ...kind.callback]));
+  const acquisitions = callTest(
+    kinds.flatMap((kind) => [...kind.acquire, ...kind.tryAcquire, ...kind.callback]),
+  );
   const anyMethod = callTest(kinds.flatMap(methodNamesOf));
   const test: LockUsageTest = {
     mayAcquire: (text) => acquisitions(text) || usesWebLocks(text),
@@ -36,7 +38,9 @@ export function lockUsageTest(settings: InterlockSettings): LockUsageTest {
 
 // Web Locks' `request` is a common method name (HTTP clients): it counts only in a file that
 // mentions the lock manager (`navigator.locks`, `locks.request`, a `LockManager` type).
-const webLocks = new RegExp(`\\.locks\\b|\\blocks\\s*\\.\\s*${[...webLockKind.callback][0] ?? 'request'}\\b|\\bLockManager\\b`);
+const webLocks = new RegExp(
+  `\\.locks\\b|\\blocks\\s*\\.\\s*${[...webLockKind.callback][0] ?? 'request'}\\b|\\bLockManager\\b`,
+);
 
 function usesWebLocks(text: string): boolean {
   return (text.includes('locks') || text.includes('LockManager')) && webLocks.test(text);

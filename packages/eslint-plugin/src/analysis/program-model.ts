@@ -84,7 +84,8 @@ export class ProgramModel {
     if (skipOuter(member.receiver).kind === ts.SyntaxKind.ThisKeyword) return undefined;
     const kind = this.kindOfExpression(member.receiver);
     if (!kind) return undefined;
-    if (kind === webLockKind) return member.name === 'request' ? this.#webLockRequest(call) : undefined;
+    if (kind === webLockKind)
+      return member.name === 'request' ? this.#webLockRequest(call) : undefined;
     const opKind = operationKind(kind, member.name);
     if (!opKind) return undefined;
     const lock = this.lockRef(member.receiver, kind);
@@ -120,7 +121,9 @@ export class ProgramModel {
     if (!ts.isPropertyAccessExpression(inner)) return undefined;
     const declaration = this.checker.getSymbolAtLocation(inner.name)?.valueDeclaration;
     if (!declaration) return undefined;
-    const isMember = ts.isPropertyDeclaration(declaration) || (ts.isParameter(declaration) && ts.isConstructorDeclaration(declaration.parent));
+    const isMember =
+      ts.isPropertyDeclaration(declaration) ||
+      (ts.isParameter(declaration) && ts.isConstructorDeclaration(declaration.parent));
     return isMember ? declaration : undefined;
   }
 
@@ -133,7 +136,9 @@ export class ProgramModel {
   /** The lock a Condition was built on (`new Condition(lock)`), when it can be seen. */
   #conditionLock(expression: ts.Expression): LockRef | undefined {
     const inner = skipOuter(expression);
-    const symbol = this.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(inner) ? inner.name : inner);
+    const symbol = this.checker.getSymbolAtLocation(
+      ts.isPropertyAccessExpression(inner) ? inner.name : inner,
+    );
     const declaration = symbol?.valueDeclaration;
     if (!declaration) return undefined;
     const construction = constructionOf(declaration);
@@ -165,19 +170,26 @@ export function operationKind(kind: LockKind, method: string): LockOpKind | unde
 
 /** `new X(…)` that initialises a variable or property, here or in the class constructor. */
 function constructionOf(declaration: ts.Declaration): ts.NewExpression | undefined {
-  if ((ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.initializer) {
+  if (
+    (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) &&
+    declaration.initializer
+  ) {
     const initializer = skipOuter(declaration.initializer);
     if (ts.isNewExpression(initializer)) return initializer;
   }
-  if (!ts.isPropertyDeclaration(declaration) || !ts.isClassLike(declaration.parent)) return undefined;
+  if (!ts.isPropertyDeclaration(declaration) || !ts.isClassLike(declaration.parent))
+    return undefined;
   const name = declaration.name.getText();
   const constructor = declaration.parent.members.find(ts.isConstructorDeclaration);
   for (const statement of constructor?.body?.statements ?? []) {
-    if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) continue;
+    if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression))
+      continue;
     const { left, operatorToken, right } = statement.expression;
     if (operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
-    if (!ts.isPropertyAccessExpression(left) || left.expression.kind !== ts.SyntaxKind.ThisKeyword) continue;
-    if (left.name.text === name && ts.isNewExpression(skipOuter(right))) return skipOuter(right) as ts.NewExpression;
+    if (!ts.isPropertyAccessExpression(left) || left.expression.kind !== ts.SyntaxKind.ThisKeyword)
+      continue;
+    if (left.name.text === name && ts.isNewExpression(skipOuter(right)))
+      return skipOuter(right) as ts.NewExpression;
   }
   return undefined;
 }

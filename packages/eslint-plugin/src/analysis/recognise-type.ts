@@ -37,7 +37,9 @@ export class TypeRecogniser {
 
   #compute(type: ts.Type, depth: number): LockKind | undefined {
     if (type.isUnion()) {
-      const parts = type.types.filter((part) => !(part.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)));
+      const parts = type.types.filter(
+        (part) => !(part.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)),
+      );
       const first = parts[0] && this.kindOf(parts[0], depth);
       return first && parts.every((part) => this.kindOf(part, depth) === first) ? first : undefined;
     }
@@ -60,9 +62,11 @@ export class TypeRecogniser {
     if (!declaration) return undefined;
     const name = declaredName(symbol, declaration);
     const origin = originOf(declaration, this.#program);
-    const builtin = origin.package === undefined ? undefined : knownLockTypes.get(origin.package)?.get(name);
+    const builtin =
+      origin.package === undefined ? undefined : knownLockTypes.get(origin.package)?.get(name);
     if (builtin) return builtin;
-    if (name === 'LockManager' && (origin.from === 'lib' || origin.package === '@types/node')) return webLockKind;
+    if (name === 'LockManager' && (origin.from === 'lib' || origin.package === '@types/node'))
+      return webLockKind;
     for (const custom of this.#settings.locks) {
       if (matchesSpecifier(custom.specifier, name, origin)) return custom.kind;
     }
@@ -72,7 +76,8 @@ export class TypeRecogniser {
   #kindOfBases(type: ts.Type, depth: number): LockKind | undefined {
     const target = isTypeReference(type) ? type.target : type;
     if (!(target.flags & ts.TypeFlags.Object)) return undefined;
-    if (!((target as ts.ObjectType).objectFlags & ts.ObjectFlags.ClassOrInterface)) return undefined;
+    if (!((target as ts.ObjectType).objectFlags & ts.ObjectFlags.ClassOrInterface))
+      return undefined;
     for (const base of this.#checker.getBaseTypes(target as ts.InterfaceType)) {
       const kind = this.kindOf(base, depth + 1);
       if (kind) return kind;
@@ -92,11 +97,18 @@ function declaredName(symbol: ts.Symbol, declaration: ts.Declaration): string {
 }
 
 function isTypeReference(type: ts.Type): type is ts.TypeReference {
-  return !!(type.flags & ts.TypeFlags.Object) && !!((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference);
+  return (
+    !!(type.flags & ts.TypeFlags.Object) &&
+    !!((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference)
+  );
 }
 
 /** Whether a declared type matches a `TypeOrValueSpecifier`-style entry. */
-export function matchesSpecifier(specifier: TypeSpecifier, name: string, origin: DeclarationOrigin): boolean {
+export function matchesSpecifier(
+  specifier: TypeSpecifier,
+  name: string,
+  origin: DeclarationOrigin,
+): boolean {
   if (!specifierNames(specifier).includes(name)) return false;
   if (typeof specifier === 'string') return true;
   switch (specifier.from) {

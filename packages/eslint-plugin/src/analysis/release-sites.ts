@@ -27,7 +27,10 @@ export function isReleaseOf(
   if (op?.kind !== 'release') return false;
   const id = canonicalId(target.lock);
   if (id !== undefined && canonicalId(op.lock) === id) return true;
-  return call.callee.type === AST_NODE_TYPES.MemberExpression && sourceCode.getText(call.callee.object) === target.lockText;
+  return (
+    call.callee.type === AST_NODE_TYPES.MemberExpression &&
+    sourceCode.getText(call.callee.object) === target.lockText
+  );
 }
 
 /** Whether any call inside `root` (not inside nested functions) releases the target. */
@@ -40,7 +43,10 @@ export function containsRelease(
   let found = false;
   const visit = (node: TSESTree.Node): void => {
     if (found || (node !== root && isFunction(node))) return;
-    if (node.type === AST_NODE_TYPES.CallExpression && isReleaseOf(node, target, model, sourceCode)) {
+    if (
+      node.type === AST_NODE_TYPES.CallExpression &&
+      isReleaseOf(node, target, model, sourceCode)
+    ) {
       found = true;
       return;
     }
@@ -48,7 +54,8 @@ export function containsRelease(
       const value = (node as unknown as Record<string, unknown>)[key];
       const children = Array.isArray(value) ? value : [value];
       for (const child of children) {
-        if (typeof child === 'object' && child !== null && 'type' in child) visit(child as TSESTree.Node);
+        if (typeof child === 'object' && child !== null && 'type' in child)
+          visit(child as TSESTree.Node);
       }
     }
   };

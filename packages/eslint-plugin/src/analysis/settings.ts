@@ -87,7 +87,9 @@ function toCustomLock(entry: unknown): CustomLock | undefined {
 }
 
 function strings(value: unknown): string[] | undefined {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : undefined;
+  return Array.isArray(value) && value.every((item) => typeof item === 'string')
+    ? value
+    : undefined;
 }
 
 function isSpecifier(value: unknown): value is TypeSpecifier {
@@ -96,7 +98,8 @@ function isSpecifier(value: unknown): value is TypeSpecifier {
   const from = (value as { from?: unknown }).from;
   const name = (value as { name?: unknown }).name;
   const nameOk = typeof name === 'string' || strings(name) !== undefined;
-  if (from === 'package') return nameOk && typeof (value as { package?: unknown }).package === 'string';
+  if (from === 'package')
+    return nameOk && typeof (value as { package?: unknown }).package === 'string';
   return (from === 'file' || from === 'lib') && nameOk;
 }
 

@@ -39,7 +39,10 @@ export interface SharedLocation {
  * function it is used in, or a property of such a binding: an object that does not escape is
  * nobody else's). Computed members keep their key's text (`this.counts[id]`).
  */
-export function sharedLocationOf(expression: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): SharedLocation | undefined {
+export function sharedLocationOf(
+  expression: TSESTree.Node,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): SharedLocation | undefined {
   const node = skipTypeWrappers(expression);
   if (node.type === AST_NODE_TYPES.Identifier) return sharedBinding(node, sourceCode);
   if (node.type !== AST_NODE_TYPES.MemberExpression) return undefined;
@@ -54,7 +57,14 @@ export function sharedLocationOf(expression: TSESTree.Node, sourceCode: Readonly
     const owner = classOfThisEstree(current);
     const first = path[0];
     if (!owner || first === undefined || !first.startsWith('.')) return undefined;
-    return { key: `this:${owner.range[0]}${suffix}`, guardKey: `this:${owner.range[0]}${first}`, display: `this${suffix}`, root: 'this', owner, field: first.slice(1) };
+    return {
+      key: `this:${owner.range[0]}${suffix}`,
+      guardKey: `this:${owner.range[0]}${first}`,
+      display: `this${suffix}`,
+      root: 'this',
+      owner,
+      field: first.slice(1),
+    };
   }
   if (current.type !== AST_NODE_TYPES.Identifier) return undefined;
   const base = sharedBinding(current, sourceCode) ?? parameterBinding(current, sourceCode);
@@ -68,47 +78,73 @@ export function bindingGuardKey(identifier: TSESTree.Identifier): string {
 }
 
 /** The key of `this.<field>` in `owner`. */
-export function fieldGuardKey(owner: TSESTree.ClassDeclaration | TSESTree.ClassExpression, field: string): string {
+export function fieldGuardKey(
+  owner: TSESTree.ClassDeclaration | TSESTree.ClassExpression,
+  field: string,
+): string {
   return `this:${owner.range[0]}.${field}`;
 }
 
 /** Whether `inner` is `outer` or a part of it (`this.a.b` is part of `this.a`). */
 export function isPartOf(inner: SharedLocation, outer: SharedLocation): boolean {
-  return inner.key === outer.key || inner.key.startsWith(`${outer.key}.`) || inner.key.startsWith(`${outer.key}[`);
+  return (
+    inner.key === outer.key ||
+    inner.key.startsWith(`${outer.key}.`) ||
+    inner.key.startsWith(`${outer.key}[`)
+  );
 }
 
-function memberText(member: TSESTree.MemberExpression, sourceCode: Readonly<TSESLint.SourceCode>): string {
+function memberText(
+  member: TSESTree.MemberExpression,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): string {
   const property = member.property;
-  if (!member.computed) return property.type === AST_NODE_TYPES.PrivateIdentifier ? `.#${property.name}` : `.${sourceCode.getText(property)}`;
-  if (property.type === AST_NODE_TYPES.Literal && typeof property.value === 'string') return `.${property.value}`;
+  if (!member.computed)
+    return property.type === AST_NODE_TYPES.PrivateIdentifier
+      ? `.#${property.name}`
+      : `.${sourceCode.getText(property)}`;
+  if (property.type === AST_NODE_TYPES.Literal && typeof property.value === 'string')
+    return `.${property.value}`;
   return `[${sourceCode.getText(property)}]`;
 }
 
-function variableOf(identifier: TSESTree.Identifier, sourceCode: Readonly<TSESLint.SourceCode>): Variable | undefined {
+function variableOf(
+  identifier: TSESTree.Identifier,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): Variable | undefined {
   return ASTUtils.findVariable(sourceCode.getScope(identifier), identifier.name) ?? undefined;
 }
 
 /** The function (or module) whose scope declares a variable. */
 function declaringFunction(variable: Variable): FunctionNode | undefined | null {
   let scope: Scope | null = variable.scope;
-  while (scope && scope.type !== 'function' && scope.type !== 'module' && scope.type !== 'global') scope = scope.upper;
+  while (scope && scope.type !== 'function' && scope.type !== 'module' && scope.type !== 'global')
+    scope = scope.upper;
   if (!scope || scope.type !== 'function') return null;
   return scope.block as FunctionNode;
 }
 
-function sharedBinding(identifier: TSESTree.Identifier, sourceCode: Readonly<TSESLint.SourceCode>): SharedLocation | undefined {
+function sharedBinding(
+  identifier: TSESTree.Identifier,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): SharedLocation | undefined {
   const variable = variableOf(identifier, sourceCode);
   const definition = variable?.defs[0];
   // Imports are read-only bindings, classes and functions are not state.
   if (!variable || !definition || definition.type !== 'Variable') return undefined;
   const owner = declaringFunction(variable);
   const key = bindingGuardKey(definition.name);
-  if (owner === null) return { key, guardKey: key, display: identifier.name, root: 'module', variable };
-  if (owner !== enclosingFunction(identifier)) return { key, guardKey: key, display: identifier.name, root: 'captured', variable };
+  if (owner === null)
+    return { key, guardKey: key, display: identifier.name, root: 'module', variable };
+  if (owner !== enclosingFunction(identifier))
+    return { key, guardKey: key, display: identifier.name, root: 'captured', variable };
   return undefined;
 }
 
-function parameterBinding(identifier: TSESTree.Identifier, sourceCode: Readonly<TSESLint.SourceCode>): SharedLocation | undefined {
+function parameterBinding(
+  identifier: TSESTree.Identifier,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): SharedLocation | undefined {
   const variable = variableOf(identifier, sourceCode);
   const definition = variable?.defs[0];
   if (!variable || definition?.type !== 'Parameter') return undefined;

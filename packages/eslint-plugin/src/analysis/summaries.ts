@@ -75,16 +75,27 @@ export class AcquisitionSummaries {
    * the caller's `node.lock`), and one rooted at any other local is a fresh object (recursion
    * included), so it is dropped. Locks rooted outside the callee keep their identity.
    */
-  #scopeRebaser(call: ts.CallExpression, callee: ts.FunctionLikeDeclaration): (lock: LockRef) => LockRef | undefined {
+  #scopeRebaser(
+    call: ts.CallExpression,
+    callee: ts.FunctionLikeDeclaration,
+  ): (lock: LockRef) => LockRef | undefined {
     const rebase = (lock: LockRef): LockRef | undefined => {
       const underlying = lock.underlying && rebase(lock.underlying);
       if (lock.underlying && !underlying) return undefined;
-      const withUnderlying = underlying === lock.underlying ? lock : { ...lock, ...(underlying ? { underlying } : {}) };
+      const withUnderlying =
+        underlying === lock.underlying ? lock : { ...lock, ...(underlying ? { underlying } : {}) };
       const root = lock.root;
       if (!root || !isWithin(root, callee)) return withUnderlying;
-      if (!ts.isParameter(root) || root.parent !== callee || root.dotDotDotToken || !ts.isIdentifier(root.name)) return undefined;
+      if (
+        !ts.isParameter(root) ||
+        root.parent !== callee ||
+        root.dotDotDotToken ||
+        !ts.isIdentifier(root.name)
+      )
+        return undefined;
       const argument = call.arguments[callee.parameters.indexOf(root)];
-      const identity = argument && !ts.isSpreadElement(argument) ? this.#model.identities.of(argument) : undefined;
+      const identity =
+        argument && !ts.isSpreadElement(argument) ? this.#model.identities.of(argument) : undefined;
       const prefix = `param:${declarationKey(root)}`;
       if (!identity || !lock.id?.startsWith(prefix)) return undefined;
       const name = root.name.text;
@@ -99,7 +110,10 @@ export class AcquisitionSummaries {
     return rebase;
   }
 
-  #ofFunction(declaration: ts.FunctionLikeDeclaration, depth: number): readonly AcquisitionSummary[] {
+  #ofFunction(
+    declaration: ts.FunctionLikeDeclaration,
+    depth: number,
+  ): readonly AcquisitionSummary[] {
     const complete = this.#complete.get(declaration);
     if (complete) return complete;
     const top = this.#stack.at(-1);
@@ -142,14 +156,23 @@ export class AcquisitionSummaries {
     return found;
   }
 
-  #collectCall(call: ts.CallExpression, declaration: ts.FunctionLikeDeclaration, depth: number, found: AcquisitionSummary[]): void {
+  #collectCall(
+    call: ts.CallExpression,
+    declaration: ts.FunctionLikeDeclaration,
+    depth: number,
+    found: AcquisitionSummary[],
+  ): void {
     // Only what the function waits for can block it: an acquire or call left pending does not.
     // What it returns counts too: a summary is only asked for a call its caller waits on, and
     // that caller then waits for the returned promise (`return m.runExclusive(…)`).
     if (!this.#waitedOn(call, declaration)) return;
     const op = this.#model.classify(call);
     if (op) {
-      if ((op.kind === 'acquire' || op.kind === 'callback') && op.exclusive && !op.lock.tryWrapper) {
+      if (
+        (op.kind === 'acquire' || op.kind === 'callback') &&
+        op.exclusive &&
+        !op.lock.tryWrapper
+      ) {
         found.push({ lock: op.lock, path: [] });
       }
       return;
@@ -159,7 +182,11 @@ export class AcquisitionSummaries {
 
   /** Awaited, returned to a lock callback that awaits it, or synchronous (a blocking acquire). */
   #waitedOn(call: ts.CallExpression, summarised?: ts.FunctionLikeDeclaration): boolean {
-    return isWaitedOnTs(call, (fn) => fn === summarised || this.#isLockCallback(fn), this.#model.checker);
+    return isWaitedOnTs(
+      call,
+      (fn) => fn === summarised || this.#isLockCallback(fn),
+      this.#model.checker,
+    );
   }
 
   #isLockCallback(fn: ts.SignatureDeclaration): boolean {
@@ -178,7 +205,12 @@ export class AcquisitionSummaries {
     if (!ts.isCallExpression(call) || !call.arguments.includes(fn as ts.Expression)) return false;
     const op = this.#model.classify(call);
     // A lock callback runs when the lock is granted: during this function only if it waits for it.
-    if (op) return op.kind === 'callback' && call.arguments[op.callbackIndex ?? -1] === fn && this.#waitedOn(call);
+    if (op)
+      return (
+        op.kind === 'callback' &&
+        call.arguments[op.callbackIndex ?? -1] === fn &&
+        this.#waitedOn(call)
+      );
     const isAsync = ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Async;
     return !isAsync && runsCallbackNow(call, this.#model.checker, this.#model.program);
   }
@@ -187,13 +219,18 @@ export class AcquisitionSummaries {
     const callee = skipOuter(call.expression);
     const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
     let symbol = this.#model.checker.getSymbolAtLocation(nameNode);
-    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = this.#model.checker.getAliasedSymbol(symbol);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias)
+      symbol = this.#model.checker.getAliasedSymbol(symbol);
     const declaration = symbol?.valueDeclaration;
     if (!declaration) return undefined;
     const fn = functionOf(declaration);
     if (!fn?.body) return undefined;
     const sourceFile = fn.getSourceFile();
-    if (sourceFile.isDeclarationFile || this.#model.program.isSourceFileFromExternalLibrary(sourceFile)) return undefined;
+    if (
+      sourceFile.isDeclarationFile ||
+      this.#model.program.isSourceFileFromExternalLibrary(sourceFile)
+    )
+      return undefined;
     return fn;
   }
 
@@ -210,7 +247,9 @@ export class AcquisitionSummaries {
       if (!lock.id?.startsWith('this:') || receiverIsThis) return lock;
       if (!identity) return undefined;
       const rest = lock.id.replace(thisPrefix, '');
-      const displayRest = lock.display.includes('.') ? lock.display.slice(lock.display.indexOf('.')) : '';
+      const displayRest = lock.display.includes('.')
+        ? lock.display.slice(lock.display.indexOf('.'))
+        : '';
       return { ...lock, id: `${identity.id}${rest}`, display: `${identity.display}${displayRest}` };
     };
   }
@@ -239,8 +278,12 @@ function isWithin(node: ts.Node, fn: ts.Node): boolean {
 }
 
 function functionOf(declaration: ts.Declaration): ts.FunctionLikeDeclaration | undefined {
-  if (ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration)) return declaration;
-  if ((ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.initializer) {
+  if (ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration))
+    return declaration;
+  if (
+    (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) &&
+    declaration.initializer
+  ) {
     const initializer = skipOuter(declaration.initializer);
     if (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) return initializer;
   }

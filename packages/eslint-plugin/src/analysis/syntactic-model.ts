@@ -30,10 +30,16 @@ export class SyntacticModel {
       for (const specifier of statement.specifiers) {
         if (specifier.type === AST_NODE_TYPES.ImportDefaultSpecifier) {
           // `import AwaitLock from 'await-lock'`: a default export is known by its local name.
-          this.#imports.set(specifier.local.name, { source: statement.source.value, imported: specifier.local.name });
+          this.#imports.set(specifier.local.name, {
+            source: statement.source.value,
+            imported: specifier.local.name,
+          });
         }
         if (specifier.type !== AST_NODE_TYPES.ImportSpecifier) continue;
-        const imported = specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
+        const imported =
+          specifier.imported.type === AST_NODE_TYPES.Identifier
+            ? specifier.imported.name
+            : specifier.imported.value;
         this.#imports.set(specifier.local.name, { source: statement.source.value, imported });
       }
     }
@@ -45,9 +51,21 @@ export class SyntacticModel {
     const method = memberName(callee);
     if (method === undefined) return undefined;
     if (method === 'request' && isNavigatorLocks(callee.object)) {
-      const request = webLockRequest(estreeWebLockView(call, (node) => this.#sourceCode.getText(node)));
+      const request = webLockRequest(
+        estreeWebLockView(call, (node) => this.#sourceCode.getText(node)),
+      );
       const callback = request && call.arguments[request.callbackIndex];
-      return request && callback && { kind: 'callback', call, method, lock: request.lock, callback, exclusive: request.exclusive };
+      return (
+        request &&
+        callback && {
+          kind: 'callback',
+          call,
+          method,
+          lock: request.lock,
+          callback,
+          exclusive: request.exclusive,
+        }
+      );
     }
     const lock = this.lockOf(callee.object);
     if (!lock) return undefined;
@@ -60,7 +78,8 @@ export class SyntacticModel {
   /** The lock an expression denotes, when it is declared in this file. */
   lockOf(expression: TSESTree.Expression, depth = 0): LockRef | undefined {
     if (depth > maxAliasDepth) return undefined;
-    if (expression.type === AST_NODE_TYPES.Identifier) return this.#lockOfBinding(expression, depth);
+    if (expression.type === AST_NODE_TYPES.Identifier)
+      return this.#lockOfBinding(expression, depth);
     if (
       expression.type === AST_NODE_TYPES.MemberExpression &&
       expression.object.type === AST_NODE_TYPES.ThisExpression
@@ -79,7 +98,12 @@ export class SyntacticModel {
     if (init.type !== AST_NODE_TYPES.NewExpression) {
       return definition.node.parent.kind === 'const' ? this.lockOf(init, depth + 1) : undefined;
     }
-    return this.#lockOfConstruction(init, `var:${definition.name.range[0]}`, identifier.name, depth);
+    return this.#lockOfConstruction(
+      init,
+      `var:${definition.name.range[0]}`,
+      identifier.name,
+      depth,
+    );
   }
 
   #lockOfThisMember(member: TSESTree.MemberExpression, depth: number): LockRef | undefined {
@@ -89,10 +113,20 @@ export class SyntacticModel {
     const construction = constructionInClass(owner, name);
     if (!construction) return undefined;
     const className = owner.id?.name ?? 'this';
-    return this.#lockOfConstruction(construction, `this:${owner.range[0]}.${name}`, `${className}.${name}`, depth);
+    return this.#lockOfConstruction(
+      construction,
+      `this:${owner.range[0]}.${name}`,
+      `${className}.${name}`,
+      depth,
+    );
   }
 
-  #lockOfConstruction(construction: TSESTree.NewExpression, id: string, display: string, depth: number): LockRef | undefined {
+  #lockOfConstruction(
+    construction: TSESTree.NewExpression,
+    id: string,
+    display: string,
+    depth: number,
+  ): LockRef | undefined {
     if (construction.callee.type !== AST_NODE_TYPES.Identifier) return undefined;
     const kind = this.#kindOfConstructor(construction.callee.name);
     if (!kind) return undefined;
@@ -123,22 +157,28 @@ export class SyntacticModel {
 }
 
 function memberName(member: TSESTree.MemberExpression): string | undefined {
-  if (!member.computed && member.property.type === AST_NODE_TYPES.Identifier) return member.property.name;
+  if (!member.computed && member.property.type === AST_NODE_TYPES.Identifier)
+    return member.property.name;
   if (member.property.type === AST_NODE_TYPES.PrivateIdentifier) return `#${member.property.name}`;
-  if (member.property.type === AST_NODE_TYPES.Literal && typeof member.property.value === 'string') return member.property.value;
+  if (member.property.type === AST_NODE_TYPES.Literal && typeof member.property.value === 'string')
+    return member.property.value;
   return undefined;
 }
 
 /** `navigator.locks` or `globalThis.navigator.locks`. */
 function isNavigatorLocks(expression: TSESTree.Expression): boolean {
-  if (expression.type !== AST_NODE_TYPES.MemberExpression || memberName(expression) !== 'locks') return false;
+  if (expression.type !== AST_NODE_TYPES.MemberExpression || memberName(expression) !== 'locks')
+    return false;
   const object = expression.object;
   if (object.type === AST_NODE_TYPES.Identifier) return object.name === 'navigator';
   return object.type === AST_NODE_TYPES.MemberExpression && memberName(object) === 'navigator';
 }
 
 /** `x = new L()` as a class field, or `this.x = new L()` in the constructor. */
-function constructionInClass(owner: TSESTree.ClassDeclaration | TSESTree.ClassExpression, name: string): TSESTree.NewExpression | undefined {
+function constructionInClass(
+  owner: TSESTree.ClassDeclaration | TSESTree.ClassExpression,
+  name: string,
+): TSESTree.NewExpression | undefined {
   for (const element of owner.body.body) {
     if (
       element.type === AST_NODE_TYPES.PropertyDefinition &&

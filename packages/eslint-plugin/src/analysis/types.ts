@@ -66,13 +66,7 @@ export interface LockRef {
 }
 
 export type LockOpKind =
-  | 'acquire'
-  | 'tryAcquire'
-  | 'release'
-  | 'callback'
-  | 'wait'
-  | 'waitFor'
-  | 'notify';
+  'acquire' | 'tryAcquire' | 'release' | 'callback' | 'wait' | 'waitFor' | 'notify';
 
 /** A call recognised as an operation on a lock. */
 export interface LockOp {

@@ -15,7 +15,11 @@ interface CallUse<F> {
  * to a lock callback (which awaits its callback's result), or synchronous. An acquire or call
  * left pending (`track(lock.acquire())`, `void helper()`) cannot block the task that made it.
  */
-function waitedOn<F>(use: CallUse<F>, isLockCallback: (fn: F) => boolean, returnsPromise: () => boolean): boolean {
+function waitedOn<F>(
+  use: CallUse<F>,
+  isLockCallback: (fn: F) => boolean,
+  returnsPromise: () => boolean,
+): boolean {
   if (use.awaited) return true;
   if (use.returnedFrom !== undefined && isLockCallback(use.returnedFrom)) return true;
   return !returnsPromise();
@@ -70,5 +74,9 @@ export function isWaitedOnTs(
       ? parent
       : undefined;
   const use = { awaited: ts.isAwaitExpression(parent), returnedFrom };
-  return waitedOn(use, isLockCallback, () => checker.getTypeAtLocation(call).getNonNullableType().getProperty('then') !== undefined);
+  return waitedOn(
+    use,
+    isLockCallback,
+    () => checker.getTypeAtLocation(call).getNonNullableType().getProperty('then') !== undefined,
+  );
 }

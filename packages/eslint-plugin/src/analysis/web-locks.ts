@@ -60,14 +60,20 @@ function keepsExclusive(option: WebLockOption): boolean {
 }
 
 /** Reads a request from the TypeScript tree (`checker` resolves `const` names). */
-export function tsWebLockView(call: ts.CallExpression, checker: ts.TypeChecker): WebLockRequestView {
+export function tsWebLockView(
+  call: ts.CallExpression,
+  checker: ts.TypeChecker,
+): WebLockRequestView {
   const [nameArgument, second] = call.arguments;
   const literal = second && call.arguments.length >= 3 ? skipOuter(second) : undefined;
   let options: WebLockOption[] | undefined;
   if (literal && ts.isObjectLiteralExpression(literal)) {
     options = literal.properties.map((property) => {
       if (!ts.isPropertyAssignment(property)) return { key: undefined, value: unknownValue };
-      const key = ts.isIdentifier(property.name) || ts.isStringLiteral(property.name) ? property.name.text : undefined;
+      const key =
+        ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)
+          ? property.name.text
+          : undefined;
       const value = skipOuter(property.initializer);
       if (value.kind === ts.SyntaxKind.TrueKeyword || value.kind === ts.SyntaxKind.FalseKeyword) {
         return { key, value: value.kind === ts.SyntaxKind.TrueKeyword };
@@ -84,12 +90,16 @@ export function tsWebLockView(call: ts.CallExpression, checker: ts.TypeChecker):
 }
 
 /** Reads a request from the ESTree tree (no type information: only literal names). */
-export function estreeWebLockView(call: TSESTree.CallExpression, sourceText: (node: TSESTree.Node) => string): WebLockRequestView {
+export function estreeWebLockView(
+  call: TSESTree.CallExpression,
+  sourceText: (node: TSESTree.Node) => string,
+): WebLockRequestView {
   const [nameArgument, second] = call.arguments;
   let options: WebLockOption[] | undefined;
   if (second?.type === AST_NODE_TYPES.ObjectExpression && call.arguments.length >= 3) {
     options = second.properties.map((property) => {
-      if (property.type !== AST_NODE_TYPES.Property || property.computed) return { key: undefined, value: unknownValue };
+      if (property.type !== AST_NODE_TYPES.Property || property.computed)
+        return { key: undefined, value: unknownValue };
       const key =
         property.key.type === AST_NODE_TYPES.Identifier
           ? property.key.name
@@ -97,7 +107,8 @@ export function estreeWebLockView(call: TSESTree.CallExpression, sourceText: (no
             ? property.key.value
             : undefined;
       const value = property.value;
-      if (value.type === AST_NODE_TYPES.Literal && typeof value.value === 'boolean') return { key, value: value.value };
+      if (value.type === AST_NODE_TYPES.Literal && typeof value.value === 'boolean')
+        return { key, value: value.value };
       return { key, value: staticString(value) ?? unknownValue };
     });
   }
@@ -112,6 +123,7 @@ export function estreeWebLockView(call: TSESTree.CallExpression, sourceText: (no
 /** A string literal or a template literal without substitutions. */
 export function staticString(node: TSESTree.Node): string | undefined {
   if (node.type === AST_NODE_TYPES.Literal && typeof node.value === 'string') return node.value;
-  if (node.type === AST_NODE_TYPES.TemplateLiteral && node.expressions.length === 0) return node.quasis[0]?.value.cooked ?? undefined;
+  if (node.type === AST_NODE_TYPES.TemplateLiteral && node.expressions.length === 0)
+    return node.quasis[0]?.value.cooked ?? undefined;
   return undefined;
 }

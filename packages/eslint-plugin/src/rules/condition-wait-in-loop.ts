@@ -21,10 +21,11 @@ export default createRule<Options, MessageIds>({
     messages: {
       waitNotInLoop:
         '`{{lock}}.{{method}}()` is not in a loop that re-checks its predicate: another ' +
-          'task can consume the state between the notify and this wakeup, and a timeout ' +
-          'wakes it with nothing changed. Use `while (!ready) await cond.wait()` or `await ' +
-          'cond.waitFor(() => ready)`.',
-      ifToWhile: 'Turn the `if` into a `while` so the predicate is checked again after every wakeup.',
+        'task can consume the state between the notify and this wakeup, and a timeout ' +
+        'wakes it with nothing changed. Use `while (!ready) await cond.wait()` or `await ' +
+        'cond.waitFor(() => ready)`.',
+      ifToWhile:
+        'Turn the `if` into a `while` so the predicate is checked again after every wakeup.',
     },
     schema: [],
     defaultOptions: [],
@@ -54,9 +55,14 @@ export default createRule<Options, MessageIds>({
       if (statement?.type === AST_NODE_TYPES.AwaitExpression) statement = statement.parent;
       if (statement?.type !== AST_NODE_TYPES.ExpressionStatement) return undefined;
       let branch: TSESTree.Node = statement;
-      if (branch.parent?.type === AST_NODE_TYPES.BlockStatement && branch.parent.body.length === 1) branch = branch.parent;
+      if (branch.parent?.type === AST_NODE_TYPES.BlockStatement && branch.parent.body.length === 1)
+        branch = branch.parent;
       const parent = branch.parent;
-      return parent?.type === AST_NODE_TYPES.IfStatement && parent.consequent === branch && parent.alternate === null ? parent : undefined;
+      return parent?.type === AST_NODE_TYPES.IfStatement &&
+        parent.consequent === branch &&
+        parent.alternate === null
+        ? parent
+        : undefined;
     }
 
     /**
@@ -77,9 +83,18 @@ export default createRule<Options, MessageIds>({
       const suggest: TSESLint.ReportSuggestionArray<MessageIds> = [];
       if (guard) {
         const ifToken = sourceCode.getFirstToken(guard);
-        if (ifToken) suggest.push({ messageId: 'ifToWhile', fix: (fixer) => fixer.replaceText(ifToken, 'while') });
+        if (ifToken)
+          suggest.push({
+            messageId: 'ifToWhile',
+            fix: (fixer) => fixer.replaceText(ifToken, 'while'),
+          });
       }
-      context.report({ node: op.call, messageId: 'waitNotInLoop', data: { lock: op.lock.display, method: op.method }, suggest });
+      context.report({
+        node: op.call,
+        messageId: 'waitNotInLoop',
+        data: { lock: op.lock.display, method: op.method },
+        suggest,
+      });
     }
 
     function checkFile(): void {

@@ -14,7 +14,8 @@ export default createRule<Options, MessageIds>({
   meta: {
     type: 'problem',
     docs: {
-      description: 'Require locks to be taken in one order across the program, so no two tasks can wait for each other',
+      description:
+        'Require locks to be taken in one order across the program, so no two tasks can wait for each other',
       recommended: 'recommended',
       requiresTypeChecking: true,
     },
@@ -39,7 +40,8 @@ export default createRule<Options, MessageIds>({
           },
           ignore: {
             type: 'array',
-            description: 'Regular expressions; a lock whose name matches one takes no part in the check.',
+            description:
+              'Regular expressions; a lock whose name matches one takes no part in the check.',
             items: { type: 'string' },
           },
         },
@@ -49,15 +51,22 @@ export default createRule<Options, MessageIds>({
   },
   create(context, [{ order = [], ignore = [] }]) {
     const ignored = ignore.map((pattern) => new RegExp(pattern, 'u'));
-    const isIgnored = (lock: LockRef): boolean => namesOf(lock).some((name) => ignored.some((re) => re.test(name)));
+    const isIgnored = (lock: LockRef): boolean =>
+      namesOf(lock).some((name) => ignored.some((re) => re.test(name)));
     const counts = (edge: LockEdge): boolean => !isIgnored(edge.held) && !isIgnored(edge.acquired);
-    const site = (fileName: string, line: number): string => `${path.relative(context.cwd, fileName) || fileName}:${line}`;
-    const fileOf = (node: ts.Node): string => path.relative(context.cwd, node.getSourceFile().fileName);
+    const site = (fileName: string, line: number): string =>
+      `${path.relative(context.cwd, fileName) || fileName}:${line}`;
+    const fileOf = (node: ts.Node): string =>
+      path.relative(context.cwd, node.getSourceFile().fileName);
 
     function check(): void {
       const graph = lockGraphFor(context);
       const reported = new Set<string>();
-      const report = (edge: LockEdge, messageId: MessageIds, data: Record<string, string | number>): void => {
+      const report = (
+        edge: LockEdge,
+        messageId: MessageIds,
+        data: Record<string, string | number>,
+      ): void => {
         const key = `${edge.node.range[0]}:${messageId}:${JSON.stringify(data)}`;
         if (reported.has(key)) return;
         reported.add(key);
@@ -85,7 +94,10 @@ export default createRule<Options, MessageIds>({
         if (!cycle) continue;
         const others = cycle
           .slice(1)
-          .map((other) => `\`${other.acquired.display}\` is taken while \`${other.held.display}\` is held at ${site(other.fileName, other.node.loc.start.line)}${throughCalls(other.via)}`)
+          .map(
+            (other) =>
+              `\`${other.acquired.display}\` is taken while \`${other.held.display}\` is held at ${site(other.fileName, other.node.loc.start.line)}${throughCalls(other.via)}`,
+          )
           .join(', and ');
         report(edge, 'cycle', { ...base, others });
       }

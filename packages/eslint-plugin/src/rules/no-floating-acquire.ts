@@ -21,11 +21,11 @@ export default createRule<Options, MessageIds>({
     messages: {
       floating:
         'The promise of `{{lock}}.{{method}}()` is dropped: the lock is taken at some ' +
-          'later moment, the code after this line runs without it, and nothing here releases ' +
-          'it. Await it and manage the guard (`using guard = await …`).',
+        'later moment, the code after this line runs without it, and nothing here releases ' +
+        'it. Await it and manage the guard (`using guard = await …`).',
       droppedTryResult:
         'The result of `{{lock}}.{{method}}()` is dropped: nothing can tell whether the ' +
-          'lock was taken, so it can be neither relied on nor released correctly.',
+        'lock was taken, so it can be neither relied on nor released correctly.',
     },
     schema: [],
     defaultOptions: [],
@@ -42,10 +42,15 @@ export default createRule<Options, MessageIds>({
       const parent = outer.parent;
       if (!parent) return false;
       if (parent.type === AST_NODE_TYPES.ExpressionStatement) return true;
-      if (parent.type === AST_NODE_TYPES.UnaryExpression && parent.operator === 'void') return isDropped(parent) || parent.parent?.type === AST_NODE_TYPES.ArrowFunctionExpression;
+      if (parent.type === AST_NODE_TYPES.UnaryExpression && parent.operator === 'void')
+        return isDropped(parent) || parent.parent?.type === AST_NODE_TYPES.ArrowFunctionExpression;
       if (parent.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === outer) {
         const call = parent.parent;
-        return call?.type === AST_NODE_TYPES.CallExpression && call.arguments.includes(parent) && calledMethodName(call) === 'forEach';
+        return (
+          call?.type === AST_NODE_TYPES.CallExpression &&
+          call.arguments.includes(parent) &&
+          calledMethodName(call) === 'forEach'
+        );
       }
       return false;
     }
@@ -53,10 +58,14 @@ export default createRule<Options, MessageIds>({
     /** A promise bound to a variable nobody reads. */
     function isUnusedBinding(outer: TSESTree.Node): boolean {
       const declarator = outer.parent;
-      if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.init !== outer) return false;
+      if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.init !== outer)
+        return false;
       if (declarator.id.type !== AST_NODE_TYPES.Identifier) return false;
       const [variable] = sourceCode.getDeclaredVariables(declarator);
-      return variable !== undefined && variable.references.every((reference) => reference.init === true || !reference.isRead());
+      return (
+        variable !== undefined &&
+        variable.references.every((reference) => reference.init === true || !reference.isRead())
+      );
     }
 
     function check(op: LockOp): void {
@@ -64,11 +73,13 @@ export default createRule<Options, MessageIds>({
       if (awaited) return;
       const data = { lock: op.lock.display, method: op.method };
       if (op.kind === 'tryAcquire') {
-        if (isDropped(outer)) context.report({ node: op.call, messageId: 'droppedTryResult', data });
+        if (isDropped(outer))
+          context.report({ node: op.call, messageId: 'droppedTryResult', data });
         return;
       }
       if (!model.returnsPromise(op.call)) return;
-      if (isDropped(outer) || isUnusedBinding(outer)) context.report({ node: op.call, messageId: 'floating', data });
+      if (isDropped(outer) || isUnusedBinding(outer))
+        context.report({ node: op.call, messageId: 'floating', data });
     }
 
     function checkFile(): void {

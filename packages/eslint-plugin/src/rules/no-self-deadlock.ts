@@ -2,19 +2,27 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { fileFactsFor } from '../analysis/held-walk.ts';
 import { lockModelFor } from '../analysis/lock-model.ts';
 import { isWaitedOn } from '../analysis/waited-on.ts';
-import { canonicalId, isReentrant, type HeldSet, type Hold, type LockRef } from '../analysis/types.ts';
+import {
+  canonicalId,
+  isReentrant,
+  type HeldSet,
+  type Hold,
+  type LockRef,
+} from '../analysis/types.ts';
 import { knownLockTypes } from '../analysis/known-locks.ts';
 import { createRule } from '../util/create-rule.ts';
 
 export type Options = [{ checkCalls?: boolean }];
-export type MessageIds = 'selfDeadlock' | 'selfDeadlockViaCall' | 'plainReentry' | 'plainReentryViaCall';
+export type MessageIds =
+  'selfDeadlock' | 'selfDeadlockViaCall' | 'plainReentry' | 'plainReentryViaCall';
 
 export default createRule<Options, MessageIds>({
   name: 'no-self-deadlock',
   meta: {
     type: 'problem',
     docs: {
-      description: 'Disallow acquiring a non-reentrant lock that is already held, directly or through a call',
+      description:
+        'Disallow acquiring a non-reentrant lock that is already held, directly or through a call',
       recommended: 'recommended',
       requiresTypeChecking: true,
     },
@@ -27,7 +35,7 @@ export default createRule<Options, MessageIds>({
         '`{{callee}}()` acquires `{{lock}}`{{via}}, which is held here in the plain style (taken on line {{line}}): a plain hold has no owner, so the call waits forever. Take the outer hold with `using` or `withLock`, which re-entry recognises.',
       selfDeadlockViaCall:
         '`{{callee}}()` acquires `{{lock}}`{{via}}, which is already held here (taken on ' +
-          'line {{line}}) and is not re-entrant: the call waits forever.',
+        'line {{line}}) and is not re-entrant: the call waits forever.',
     },
     schema: [
       {
@@ -36,7 +44,8 @@ export default createRule<Options, MessageIds>({
         properties: {
           checkCalls: {
             type: 'boolean',
-            description: 'Also follow calls of functions declared in the program (needs type information).',
+            description:
+              'Also follow calls of functions declared in the program (needs type information).',
           },
         },
       },
@@ -53,10 +62,15 @@ export default createRule<Options, MessageIds>({
       if (isReentrant(lock)) {
         // interlock's RLock (and a Condition's default lock) is re-entered only by its owner, and
         // a plain `await r.acquire()` hold has none (docs/design.md): the same task waits on itself.
-        const plain = held.find((hold) => hold.definite && canonicalId(hold.lock) === id && isOwnerless(hold));
+        const plain = held.find(
+          (hold) => hold.definite && canonicalId(hold.lock) === id && isOwnerless(hold),
+        );
         return plain && { hold: plain, plain: true };
       }
-      const hold = held.find((candidate) => candidate.definite && canonicalId(candidate.lock) === id && !isReentrant(candidate.lock));
+      const hold = held.find(
+        (candidate) =>
+          candidate.definite && canonicalId(candidate.lock) === id && !isReentrant(candidate.lock),
+      );
       return hold && { hold, plain: false };
     }
 
@@ -75,7 +89,8 @@ export default createRule<Options, MessageIds>({
         }
       }
       if (!checkCalls || !model.typed) return;
-      for (const { call, held } of facts.callsWhileHeld) if (isWaitedOn(call, model)) checkCall(call, held);
+      for (const { call, held } of facts.callsWhileHeld)
+        if (isWaitedOn(call, model)) checkCall(call, held);
     }
 
     function checkCall(call: TSESTree.CallExpression, held: HeldSet): void {
@@ -90,7 +105,10 @@ export default createRule<Options, MessageIds>({
           data: {
             callee,
             lock: acquisition.lock.display,
-            via: rest.length > 0 ? ` (through ${rest.map((name) => `\`${name}()\``).join(' → ')})` : '',
+            via:
+              rest.length > 0
+                ? ` (through ${rest.map((name) => `\`${name}()\``).join(' → ')})`
+                : '',
             line: hold.site.loc.start.line,
           },
         });
@@ -111,6 +129,7 @@ const interlockKinds = knownLockTypes.get('@interlock/primitives');
  */
 function isOwnerless(hold: Hold): boolean {
   const lock = hold.lock.underlying ?? hold.lock;
-  const interlock = lock.kind === interlockKinds?.get('RLock') || lock.kind === interlockKinds?.get('Condition');
+  const interlock =
+    lock.kind === interlockKinds?.get('RLock') || lock.kind === interlockKinds?.get('Condition');
   return interlock && (hold.style === 'statement' || hold.style === 'binding');
 }

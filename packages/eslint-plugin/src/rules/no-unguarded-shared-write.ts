@@ -7,13 +7,25 @@ import { sharedLocationOf, type SharedLocation } from '../analysis/shared-locati
 import { classOfThisEstree } from '../analysis/this-class.ts';
 import { typeServicesOf } from '../analysis/type-services.ts';
 import { createRule } from '../util/create-rule.ts';
-import { CallerLocks, declaredGuards, holdsLock, type DeclaredGuard } from './no-unguarded-shared-write/guards.ts';
+import {
+  CallerLocks,
+  declaredGuards,
+  holdsLock,
+  type DeclaredGuard,
+} from './no-unguarded-shared-write/guards.ts';
 import { inconsistentWrites } from './no-unguarded-shared-write/inferred-guards.ts';
 import { AwaitRaces } from './no-unguarded-shared-write/lost-update.ts';
 import { sharedMemoryUpdate } from './no-unguarded-shared-write/shared-memory.ts';
-import { isCollectionWrite, isInitialisation, writeEventOf, type WriteEvent } from './no-unguarded-shared-write/write-events.ts';
+import {
+  isCollectionWrite,
+  isInitialisation,
+  writeEventOf,
+  type WriteEvent,
+} from './no-unguarded-shared-write/write-events.ts';
 
-export type Options = [{ checkReads?: boolean; inferGuards?: boolean; lostUpdates?: boolean; sharedMemory?: boolean }];
+export type Options = [
+  { checkReads?: boolean; inferGuards?: boolean; lostUpdates?: boolean; sharedMemory?: boolean },
+];
 export type MessageIds =
   | 'unguardedWrite'
   | 'unguardedRead'
@@ -32,14 +44,18 @@ export default createRule<Options, MessageIds>({
     type: 'problem',
     hasSuggestions: true,
     docs: {
-      description: 'Disallow writes to shared state outside the lock that guards it, and updates lost across `await`',
+      description:
+        'Disallow writes to shared state outside the lock that guards it, and updates lost across `await`',
       recommended: 'recommended',
       requiresTypeChecking: true,
     },
     messages: {
-      unguardedWrite: '`{{target}}` is `@guardedBy {{lock}}`, but this {{what}} does not hold `{{lock}}`.',
-      unguardedRead: '`{{target}}` is `@guardedBy {{lock}}`, but this read does not hold `{{lock}}`: it can see a half-made update.',
-      unknownGuard: '`@guardedBy {{lock}}`: `{{lock}}` is not a lock declared in this file or class, so nothing can be checked against it.',
+      unguardedWrite:
+        '`{{target}}` is `@guardedBy {{lock}}`, but this {{what}} does not hold `{{lock}}`.',
+      unguardedRead:
+        '`{{target}}` is `@guardedBy {{lock}}`, but this read does not hold `{{lock}}`: it can see a half-made update.',
+      unknownGuard:
+        '`@guardedBy {{lock}}`: `{{lock}}` is not a lock declared in this file or class, so nothing can be checked against it.',
       inconsistentWrite:
         '`{{target}}` is written while holding `{{lock}}` in {{guarded}} other places, but not here: a task in the middle of a `{{lock}}` section can lose this write, or this write can break what it assumed.',
       lostUpdate:
@@ -55,25 +71,36 @@ export default createRule<Options, MessageIds>({
         type: 'object',
         additionalProperties: false,
         properties: {
-          checkReads: { type: 'boolean', description: 'Also report reads of `@guardedBy` state outside its lock.' },
+          checkReads: {
+            type: 'boolean',
+            description: 'Also report reads of `@guardedBy` state outside its lock.',
+          },
           inferGuards: {
             type: 'boolean',
-            description: 'Report writes without a lock to state that is written under one lock in at least twice as many places.',
+            description:
+              'Report writes without a lock to state that is written under one lock in at least twice as many places.',
           },
           lostUpdates: {
             type: 'boolean',
-            description: 'Report shared state written from a value read before an `await`, and checks made before a lock and acted on inside it.',
+            description:
+              'Report shared state written from a value read before an `await`, and checks made before a lock and acted on inside it.',
           },
           sharedMemory: {
             type: 'boolean',
-            description: 'Report non-atomic read-modify-writes of typed arrays over a SharedArrayBuffer (needs type information).',
+            description:
+              'Report non-atomic read-modify-writes of typed arrays over a SharedArrayBuffer (needs type information).',
           },
         },
       },
     ],
-    defaultOptions: [{ checkReads: false, inferGuards: true, lostUpdates: true, sharedMemory: true }],
+    defaultOptions: [
+      { checkReads: false, inferGuards: true, lostUpdates: true, sharedMemory: true },
+    ],
   },
-  create(context, [{ checkReads = false, inferGuards = true, lostUpdates = true, sharedMemory = true }]) {
+  create(
+    context,
+    [{ checkReads = false, inferGuards = true, lostUpdates = true, sharedMemory = true }],
+  ) {
     const sourceCode = context.sourceCode;
     const candidates: WriteNode[] = [];
     const calls: TSESTree.CallExpression[] = [];
@@ -90,17 +117,31 @@ export default createRule<Options, MessageIds>({
       }
     }
 
-    function typeServices(): { checker: ts.TypeChecker; map: { get(node: TSESTree.Node): ts.Node | undefined } } | undefined {
+    function typeServices():
+      | { checker: ts.TypeChecker; map: { get(node: TSESTree.Node): ts.Node | undefined } }
+      | undefined {
       const services = typeServicesOf(sourceCode);
-      return services && { checker: services.program.getTypeChecker(), map: services.esTreeNodeToTSNodeMap };
+      return (
+        services && {
+          checker: services.program.getTypeChecker(),
+          map: services.esTreeNodeToTSNodeMap,
+        }
+      );
     }
 
-    function checkSharedMemory(nodes: readonly WriteNode[], heldAt: (node: TSESTree.Node) => readonly unknown[]): Set<WriteNode> {
+    function checkSharedMemory(
+      nodes: readonly WriteNode[],
+      heldAt: (node: TSESTree.Node) => readonly unknown[],
+    ): Set<WriteNode> {
       const reported = new Set<WriteNode>();
       const services = sharedMemory ? typeServices() : undefined;
       if (!services) return reported;
       for (const node of nodes) {
-        if (node.type !== AST_NODE_TYPES.AssignmentExpression && node.type !== AST_NODE_TYPES.UpdateExpression) continue;
+        if (
+          node.type !== AST_NODE_TYPES.AssignmentExpression &&
+          node.type !== AST_NODE_TYPES.UpdateExpression
+        )
+          continue;
         if (heldAt(node).length > 0) continue;
         const update = sharedMemoryUpdate(node, sourceCode, services);
         if (!update) continue;
@@ -110,7 +151,16 @@ export default createRule<Options, MessageIds>({
           node,
           messageId: 'sharedMemory',
           data: { element: sourceCode.getText(update.element) },
-          suggest: replacement === undefined ? [] : [{ messageId: 'useAtomics', data: { replacement }, fix: (fixer) => fixer.replaceText(node, replacement) }],
+          suggest:
+            replacement === undefined
+              ? []
+              : [
+                  {
+                    messageId: 'useAtomics',
+                    data: { replacement },
+                    fix: (fixer) => fixer.replaceText(node, replacement),
+                  },
+                ],
         });
       }
       return reported;
@@ -133,13 +183,19 @@ export default createRule<Options, MessageIds>({
       const collectionMemo = new Map<WriteEvent, boolean>();
       const confirmed = (event: WriteEvent): boolean => {
         let result = collectionMemo.get(event);
-        if (result === undefined) collectionMemo.set(event, (result = isCollectionWrite(event, model)));
+        if (result === undefined)
+          collectionMemo.set(event, (result = isCollectionWrite(event, model)));
         return result;
       };
 
       if (model.typed) {
         for (const guard of guards.values()) {
-          if (guard.lockId === undefined) context.report({ node: guard.declaration, messageId: 'unknownGuard', data: { lock: guard.lockName } });
+          if (guard.lockId === undefined)
+            context.report({
+              node: guard.declaration,
+              messageId: 'unknownGuard',
+              data: { lock: guard.lockName },
+            });
         }
       }
 
@@ -164,7 +220,11 @@ export default createRule<Options, MessageIds>({
             context.report({
               node: event.node,
               messageId: 'lostUpdate',
-              data: { target: event.location.display, readLine: lost.read.loc.start.line, pauseLine: lost.pause.loc.start.line },
+              data: {
+                target: event.location.display,
+                readLine: lost.read.loc.start.line,
+                pauseLine: lost.pause.loc.start.line,
+              },
             });
             continue;
           }
@@ -174,29 +234,49 @@ export default createRule<Options, MessageIds>({
             context.report({
               node: event.node,
               messageId: 'checkThenAct',
-              data: { target: event.location.display, checkLine: race.check.loc.start.line, lock: race.hold.lock.display },
+              data: {
+                target: event.location.display,
+                checkLine: race.check.loc.start.line,
+                lock: race.hold.lock.display,
+              },
             });
           }
         }
       }
 
       const unguarded = (event: WriteEvent, guard: DeclaredGuard): boolean =>
-        guard.lockId !== undefined && !holdsLock(facts.heldAt(event.node), guard.lockId) && !callers.holdAround(event.node, guard.lockId);
+        guard.lockId !== undefined &&
+        !holdsLock(facts.heldAt(event.node), guard.lockId) &&
+        !callers.holdAround(event.node, guard.lockId);
 
       for (const event of events) {
         const guard = guards.get(event.location.guardKey);
-        if (!guard || reported.has(event) || isInitialisation(event) || !unguarded(event, guard) || !confirmed(event)) continue;
+        if (
+          !guard ||
+          reported.has(event) ||
+          isInitialisation(event) ||
+          !unguarded(event, guard) ||
+          !confirmed(event)
+        )
+          continue;
         reported.add(event);
         context.report({
           node: event.node,
           messageId: 'unguardedWrite',
-          data: { target: annotatedName(event.location), lock: guard.lockName, what: describe(event) },
+          data: {
+            target: annotatedName(event.location),
+            lock: guard.lockName,
+            what: describe(event),
+          },
         });
       }
 
       if (inferGuards) {
         const open = events.filter(
-          (event) => !guards.has(event.location.guardKey) && !isInitialisation(event) && (facts.heldAt(event.node).length === 0 || confirmed(event)),
+          (event) =>
+            !guards.has(event.location.guardKey) &&
+            !isInitialisation(event) &&
+            (facts.heldAt(event.node).length === 0 || confirmed(event)),
         );
         for (const finding of inconsistentWrites(open, facts.heldAt, callers)) {
           if (reported.has(finding.event) || !confirmed(finding.event)) continue;
@@ -204,7 +284,11 @@ export default createRule<Options, MessageIds>({
           context.report({
             node: finding.event.node,
             messageId: 'inconsistentWrite',
-            data: { target: finding.event.location.display, lock: finding.lock.display, guarded: finding.guardedCount },
+            data: {
+              target: finding.event.location.display,
+              lock: finding.lock.display,
+              guarded: finding.guardedCount,
+            },
           });
         }
       }
@@ -214,10 +298,25 @@ export default createRule<Options, MessageIds>({
           const location = sharedLocationOf(node, sourceCode);
           const guard = location && guards.get(location.guardKey);
           if (!location || !guard?.lockId || !enclosingFunction(node)) continue;
-          if (holdsLock(facts.heldAt(node), guard.lockId) || callers.holdAround(node, guard.lockId)) continue;
-          if (location.root === 'this' && isInitialisation({ node: node as never, kind: 'assignment', target: node, location })) continue;
-          if ([...reported].some((event) => event.node.range[0] <= node.range[0] && node.range[1] <= event.node.range[1])) continue;
-          context.report({ node, messageId: 'unguardedRead', data: { target: annotatedName(location), lock: guard.lockName } });
+          if (holdsLock(facts.heldAt(node), guard.lockId) || callers.holdAround(node, guard.lockId))
+            continue;
+          if (
+            location.root === 'this' &&
+            isInitialisation({ node: node as never, kind: 'assignment', target: node, location })
+          )
+            continue;
+          if (
+            [...reported].some(
+              (event) =>
+                event.node.range[0] <= node.range[0] && node.range[1] <= event.node.range[1],
+            )
+          )
+            continue;
+          context.report({
+            node,
+            messageId: 'unguardedRead',
+            data: { target: annotatedName(location), lock: guard.lockName },
+          });
         }
       }
     }
@@ -230,9 +329,13 @@ export default createRule<Options, MessageIds>({
       if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === node) return;
       if (parent?.type === AST_NODE_TYPES.UpdateExpression) return;
       if (parent?.type === AST_NODE_TYPES.UnaryExpression && parent.operator === 'delete') return;
-      if (node.type === AST_NODE_TYPES.Identifier && parent?.type !== AST_NODE_TYPES.MemberExpression) {
+      if (
+        node.type === AST_NODE_TYPES.Identifier &&
+        parent?.type !== AST_NODE_TYPES.MemberExpression
+      ) {
         if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id === node) return;
-        if (parent?.type === AST_NODE_TYPES.Property && parent.key === node && !parent.shorthand) return;
+        if (parent?.type === AST_NODE_TYPES.Property && parent.key === node && !parent.shorthand)
+          return;
       }
       readCandidates.push(node);
     }
@@ -240,7 +343,8 @@ export default createRule<Options, MessageIds>({
     return {
       AssignmentExpression: (node) => void candidates.push(node),
       UpdateExpression: (node) => void candidates.push(node),
-      'UnaryExpression[operator="delete"]': (node: TSESTree.UnaryExpression) => void candidates.push(node),
+      'UnaryExpression[operator="delete"]': (node: TSESTree.UnaryExpression) =>
+        void candidates.push(node),
       CallExpression(node) {
         calls.push(node);
         candidates.push(node);

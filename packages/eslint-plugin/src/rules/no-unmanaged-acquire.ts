@@ -1,7 +1,12 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { fileFactsFor } from '../analysis/held-walk.ts';
 import { lockModelFor } from '../analysis/lock-model.ts';
-import { containsRelease, finallyReleases, isReleaseOf, type ReleaseTarget } from '../analysis/release-sites.ts';
+import {
+  containsRelease,
+  finallyReleases,
+  isReleaseOf,
+  type ReleaseTarget,
+} from '../analysis/release-sites.ts';
 import { cannotThrow } from '../analysis/cannot-throw.ts';
 import { enclosingFunction, isFunction, type FunctionNode } from '../analysis/estree.ts';
 import { sharedLocationOf } from '../analysis/shared-locations.ts';
@@ -17,7 +22,8 @@ import {
 import { usingFix, type UsingRewrite } from './no-unmanaged-acquire/using-fix.ts';
 
 export type Options = [{ preferUsing?: boolean }];
-export type MessageIds = 'unmanaged' | 'acquireInsideTry' | 'conditionalRelease' | 'preferUsing' | 'useUsing';
+export type MessageIds =
+  'unmanaged' | 'acquireInsideTry' | 'conditionalRelease' | 'preferUsing' | 'useUsing';
 
 export default createRule<Options, MessageIds>({
   name: 'no-unmanaged-acquire',
@@ -25,7 +31,8 @@ export default createRule<Options, MessageIds>({
     type: 'problem',
     hasSuggestions: true,
     docs: {
-      description: 'Require every acquire to be context-managed: `using`, a callback form, or a release ' +
+      description:
+        'Require every acquire to be context-managed: `using`, a callback form, or a release ' +
         'in `finally`',
       recommended: 'recommended',
       requiresTypeChecking: true,
@@ -33,13 +40,14 @@ export default createRule<Options, MessageIds>({
     messages: {
       unmanaged:
         '`{{lock}}.{{method}}()` is not context-managed: an exception or early return ' +
-          'leaves the lock held. Bind the guard with `using`, use a callback form, or ' +
-          'release it in a `finally` right after acquiring.',
+        'leaves the lock held. Bind the guard with `using`, use a callback form, or ' +
+        'release it in a `finally` right after acquiring.',
       acquireInsideTry:
         '`{{lock}}.{{method}}()` is inside the `try` whose `finally` releases it: when the acquire fails, the `finally` releases a lock this task does not hold. Acquire before the `try`.',
       conditionalRelease:
         '`{{lock}}.{{method}}()` is released by a `finally` only when `{{condition}}`: on every other path the lock stays held. Release it unconditionally, or use `using` or a callback form.',
-      preferUsing: '`{{lock}}` is released by try/finally; a `using` guard says the same and cannot be separated from its acquire.',
+      preferUsing:
+        '`{{lock}}` is released by try/finally; a `using` guard says the same and cannot be separated from its acquire.',
       useUsing: 'Bind the guard with `using` (released at the end of the block).',
     },
     schema: [
@@ -49,7 +57,8 @@ export default createRule<Options, MessageIds>({
         properties: {
           preferUsing: {
             type: 'boolean',
-            description: 'Also report acquire + try/finally release of locks whose guard is Disposable, ' +
+            description:
+              'Also report acquire + try/finally release of locks whose guard is Disposable, ' +
               'with a `using` suggestion.',
           },
         },
@@ -63,12 +72,20 @@ export default createRule<Options, MessageIds>({
 
     function targetOf(op: LockOp, binding: string | undefined): ReleaseTarget {
       const callee = op.call.callee;
-      const lockText = callee.type === AST_NODE_TYPES.MemberExpression ? sourceCode.getText(callee.object) : '';
+      const lockText =
+        callee.type === AST_NODE_TYPES.MemberExpression ? sourceCode.getText(callee.object) : '';
       return { lock: op.lock, lockText, binding };
     }
 
-    function report(op: LockOp, messageId: 'unmanaged' | 'acquireInsideTry' | 'preferUsing', rewrite?: UsingRewrite): void {
-      const fix = rewrite && op.lock.kind.acquireResult === 'guard' ? usingFix(rewrite, sourceCode) : undefined;
+    function report(
+      op: LockOp,
+      messageId: 'unmanaged' | 'acquireInsideTry' | 'preferUsing',
+      rewrite?: UsingRewrite,
+    ): void {
+      const fix =
+        rewrite && op.lock.kind.acquireResult === 'guard'
+          ? usingFix(rewrite, sourceCode)
+          : undefined;
       context.report({
         node: op.call,
         messageId,
@@ -79,22 +96,39 @@ export default createRule<Options, MessageIds>({
 
     function bindingReferences(statement: TSESTree.VariableDeclaration): TSESTree.Identifier[] {
       return statement.declarations.flatMap((declarator) =>
-        sourceCode.getDeclaredVariables(declarator).flatMap((variable) => variable.references.map((reference) => reference.identifier as TSESTree.Identifier)),
+        sourceCode
+          .getDeclaredVariables(declarator)
+          .flatMap((variable) =>
+            variable.references.map((reference) => reference.identifier as TSESTree.Identifier),
+          ),
       );
     }
 
     /**
      * A release of the target as the last statement of the same block: the fixable unmanaged form.
      */
-    function trailingRelease(statement: TSESTree.Node, target: ReleaseTarget): TSESTree.Node | undefined {
+    function trailingRelease(
+      statement: TSESTree.Node,
+      target: ReleaseTarget,
+    ): TSESTree.Node | undefined {
       const list = statementList(statement);
       const last = list?.at(-1);
-      if (!last || last === statement || last.type !== AST_NODE_TYPES.ExpressionStatement) return undefined;
-      const call = last.expression.type === AST_NODE_TYPES.ChainExpression ? last.expression.expression : last.expression;
-      if (call.type !== AST_NODE_TYPES.CallExpression || !isReleaseOf(call, target, model, sourceCode)) return undefined;
+      if (!last || last === statement || last.type !== AST_NODE_TYPES.ExpressionStatement)
+        return undefined;
+      const call =
+        last.expression.type === AST_NODE_TYPES.ChainExpression
+          ? last.expression.expression
+          : last.expression;
+      if (
+        call.type !== AST_NODE_TYPES.CallExpression ||
+        !isReleaseOf(call, target, model, sourceCode)
+      )
+        return undefined;
       // Another release between them would make the guard release twice.
       const between = (list ?? []).slice(list!.indexOf(statement) + 1, -1);
-      return between.some((node) => containsRelease(node, target, model, sourceCode)) ? undefined : last;
+      return between.some((node) => containsRelease(node, target, model, sourceCode))
+        ? undefined
+        : last;
     }
 
     function checkBlockingAcquire(op: LockOp): void {
@@ -103,12 +137,20 @@ export default createRule<Options, MessageIds>({
       // A pending promise is no-floating-acquire's; a synchronous (blocking) acquire holds at once.
       if (!awaited && model.returnsPromise(op.call)) return;
       const binding = site.form === 'binding' ? site.binding : undefined;
-      if (site.form === 'binding' && (binding === undefined || bindingEscapes(site.statement, bindingReferences(site.statement)))) return;
+      if (
+        site.form === 'binding' &&
+        (binding === undefined || bindingEscapes(site.statement, bindingReferences(site.statement)))
+      )
+        return;
       const target = targetOf(op, binding);
       const statement = site.statement;
       // `await lock.acquire();` in a function that never releases that lock hands it to the
       // caller: a lock wrapper's own acquire method (`KeyedMutex.acquire(key)`), not a leak.
-      if (site.form === 'statement' && !containsRelease(enclosingFunction(statement) ?? sourceCode.ast, target, model, sourceCode)) return;
+      if (
+        site.form === 'statement' &&
+        !containsRelease(enclosingFunction(statement) ?? sourceCode.ast, target, model, sourceCode)
+      )
+        return;
       // A protocol that hands the lock to a sibling method (`acquireSession()` / `releaseSession()`).
       if (releasedBySibling(op, statement)) return;
       const { following, skipped } = managingStatement(statement);
@@ -120,17 +162,35 @@ export default createRule<Options, MessageIds>({
           context.report({
             node: op.call,
             messageId: 'conditionalRelease',
-            data: { lock: op.lock.display, method: op.method, condition: sourceCode.getText(conditional) },
+            data: {
+              lock: op.lock.display,
+              method: op.method,
+              condition: sourceCode.getText(conditional),
+            },
           });
           return;
         }
-        if (preferUsing && op.lock.kind.acquireResult === 'guard' && isOnlyRelease(following.finalizer, target)) {
-          const rewritable = !skipped && (site.form === 'statement' || constBinding !== undefined) && !releasesEarly(following, target);
+        if (
+          preferUsing &&
+          op.lock.kind.acquireResult === 'guard' &&
+          isOnlyRelease(following.finalizer, target)
+        ) {
+          const rewritable =
+            !skipped &&
+            (site.form === 'statement' || constBinding !== undefined) &&
+            !releasesEarly(following, target);
           report(
             op,
             'preferUsing',
             rewritable
-              ? { acquireText, binding: constBinding, from: statement, tryStatement: following, body: following.block.body, trailingRelease: undefined }
+              ? {
+                  acquireText,
+                  binding: constBinding,
+                  from: statement,
+                  tryStatement: following,
+                  body: following.block.body,
+                  trailingRelease: undefined,
+                }
               : undefined,
           );
         }
@@ -142,8 +202,18 @@ export default createRule<Options, MessageIds>({
         report(
           op,
           'acquireInsideTry',
-          isFirst && site.form === 'statement' && isOnlyRelease(surroundingTry.finalizer, target) && !releasesEarly(surroundingTry, target)
-            ? { acquireText, binding: undefined, from: surroundingTry, tryStatement: surroundingTry, body: surroundingTry.block.body.slice(1), trailingRelease: undefined }
+          isFirst &&
+            site.form === 'statement' &&
+            isOnlyRelease(surroundingTry.finalizer, target) &&
+            !releasesEarly(surroundingTry, target)
+            ? {
+                acquireText,
+                binding: undefined,
+                from: surroundingTry,
+                tryStatement: surroundingTry,
+                body: surroundingTry.block.body.slice(1),
+                trailingRelease: undefined,
+              }
             : undefined,
         );
         return;
@@ -153,7 +223,14 @@ export default createRule<Options, MessageIds>({
         op,
         'unmanaged',
         trailing && (site.form === 'statement' || constBinding)
-          ? { acquireText, binding: constBinding, from: statement, tryStatement: undefined, body: [], trailingRelease: trailing }
+          ? {
+              acquireText,
+              binding: constBinding,
+              from: statement,
+              tryStatement: undefined,
+              body: [],
+              trailingRelease: trailing,
+            }
           : undefined,
       );
     }
@@ -173,14 +250,23 @@ export default createRule<Options, MessageIds>({
       const target = targetOf(op, site.binding);
       const list = statementList(site.statement) ?? [];
       const after = list.slice(list.indexOf(site.statement) + 1);
-      if (!after.some((statement) => containsFinallyRelease(statement, target))) report(op, 'unmanaged');
+      if (!after.some((statement) => containsFinallyRelease(statement, target)))
+        report(op, 'unmanaged');
     }
 
     function containsFinallyRelease(root: TSESTree.Node, target: ReleaseTarget): boolean {
-      if (root.type === AST_NODE_TYPES.TryStatement && finallyReleases(root, target, model, sourceCode)) return true;
-      if (root.type === AST_NODE_TYPES.BlockStatement) return root.body.some((statement) => containsFinallyRelease(statement, target));
+      if (
+        root.type === AST_NODE_TYPES.TryStatement &&
+        finallyReleases(root, target, model, sourceCode)
+      )
+        return true;
+      if (root.type === AST_NODE_TYPES.BlockStatement)
+        return root.body.some((statement) => containsFinallyRelease(statement, target));
       if (root.type === AST_NODE_TYPES.IfStatement) {
-        return containsFinallyRelease(root.consequent, target) || (root.alternate !== null && containsFinallyRelease(root.alternate, target));
+        return (
+          containsFinallyRelease(root.consequent, target) ||
+          (root.alternate !== null && containsFinallyRelease(root.alternate, target))
+        );
       }
       return false;
     }
@@ -195,15 +281,22 @@ export default createRule<Options, MessageIds>({
 
     function isOnlyRelease(finalizer: TSESTree.BlockStatement, target: ReleaseTarget): boolean {
       const [only] = finalizer.body;
-      if (finalizer.body.length !== 1 || only?.type !== AST_NODE_TYPES.ExpressionStatement) return false;
-      return only.expression.type === AST_NODE_TYPES.CallExpression && isReleaseOf(only.expression, target, model, sourceCode);
+      if (finalizer.body.length !== 1 || only?.type !== AST_NODE_TYPES.ExpressionStatement)
+        return false;
+      return (
+        only.expression.type === AST_NODE_TYPES.CallExpression &&
+        isReleaseOf(only.expression, target, model, sourceCode)
+      );
     }
 
     /**
      * The statement that should manage an acquire: the next one, after statements that cannot
      * throw (see `cannotThrow`), and out of a loop through a `break` right after the acquire.
      */
-    function managingStatement(statement: TSESTree.Node): { following: TSESTree.Node | undefined; skipped: boolean } {
+    function managingStatement(statement: TSESTree.Node): {
+      following: TSESTree.Node | undefined;
+      skipped: boolean;
+    } {
       let current: TSESTree.Node | undefined = statement;
       let skipped = false;
       for (let guard = 0; current && guard < 64; guard++) {
@@ -236,7 +329,12 @@ export default createRule<Options, MessageIds>({
       if (id === undefined || !acquirer) return false;
       const ops = fileFactsFor(sourceCode, model).ops;
       const acquires = (fn: FunctionNode): boolean =>
-        ops.some(({ op: other }) => (other.kind === 'acquire' || other.kind === 'tryAcquire') && canonicalId(other.lock) === id && outermostFunction(other.call) === fn);
+        ops.some(
+          ({ op: other }) =>
+            (other.kind === 'acquire' || other.kind === 'tryAcquire') &&
+            canonicalId(other.lock) === id &&
+            outermostFunction(other.call) === fn,
+        );
       // The sibling only releases: a method that acquires and releases is an ordinary user.
       return ops.some(({ op: other }) => {
         if (other.kind !== 'release' || canonicalId(other.lock) !== id) return false;
@@ -251,12 +349,23 @@ export default createRule<Options, MessageIds>({
      * shared state (`if (this.readers === 0)`) is a counted protocol — the last holder releases —
      * and a test of the guard itself (`if (release)`) is always true once acquired: neither is reported.
      */
-    function conditionalFinallyRelease(finalizer: TSESTree.BlockStatement, target: ReleaseTarget): TSESTree.Node | undefined {
+    function conditionalFinallyRelease(
+      finalizer: TSESTree.BlockStatement,
+      target: ReleaseTarget,
+    ): TSESTree.Node | undefined {
       for (const statement of finalizer.body) {
-        if (containsRelease(statement, target, model, sourceCode) && !isConditionalStatement(statement)) return undefined;
+        if (
+          containsRelease(statement, target, model, sourceCode) &&
+          !isConditionalStatement(statement)
+        )
+          return undefined;
       }
       for (const statement of finalizer.body) {
-        if (statement.type !== AST_NODE_TYPES.IfStatement || !containsRelease(statement, target, model, sourceCode)) continue;
+        if (
+          statement.type !== AST_NODE_TYPES.IfStatement ||
+          !containsRelease(statement, target, model, sourceCode)
+        )
+          continue;
         const test = statement.test;
         if (testsOnlyLocals(test, target)) return test;
       }
@@ -267,18 +376,28 @@ export default createRule<Options, MessageIds>({
       let localOnly = true;
       const visit = (node: TSESTree.Node): void => {
         if (!localOnly) return;
-        if (node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.ThisExpression || node.type === AST_NODE_TYPES.AwaitExpression) {
+        if (
+          node.type === AST_NODE_TYPES.CallExpression ||
+          node.type === AST_NODE_TYPES.ThisExpression ||
+          node.type === AST_NODE_TYPES.AwaitExpression
+        ) {
           localOnly = false;
           return;
         }
         if (node.type === AST_NODE_TYPES.Identifier) {
-          if (node.name === target.binding || sourceCode.getText(node) === target.lockText || sharedLocationOf(node, sourceCode)) localOnly = false;
+          if (
+            node.name === target.binding ||
+            sourceCode.getText(node) === target.lockText ||
+            sharedLocationOf(node, sourceCode)
+          )
+            localOnly = false;
           return;
         }
         for (const key of sourceCode.visitorKeys[node.type] ?? []) {
           const value = (node as unknown as Record<string, unknown>)[key];
           for (const child of Array.isArray(value) ? value : [value]) {
-            if (typeof child === 'object' && child !== null && 'type' in child) visit(child as TSESTree.Node);
+            if (typeof child === 'object' && child !== null && 'type' in child)
+              visit(child as TSESTree.Node);
           }
         }
       };
@@ -319,12 +438,19 @@ function loopAround(statement: TSESTree.Node): TSESTree.Node | undefined {
 /** The outermost function a node is in, below its class if it is in one (a method, a module function). */
 function outermostFunction(node: TSESTree.Node): FunctionNode | undefined {
   let outermost: FunctionNode | undefined;
-  for (let current = node.parent; current && current.type !== AST_NODE_TYPES.ClassBody; current = current.parent) {
+  for (
+    let current = node.parent;
+    current && current.type !== AST_NODE_TYPES.ClassBody;
+    current = current.parent
+  ) {
     if (isFunction(current)) outermost = current;
   }
   return outermost;
 }
 
 function isConditionalStatement(statement: TSESTree.Node): boolean {
-  return statement.type === AST_NODE_TYPES.IfStatement || statement.type === AST_NODE_TYPES.SwitchStatement;
+  return (
+    statement.type === AST_NODE_TYPES.IfStatement ||
+    statement.type === AST_NODE_TYPES.SwitchStatement
+  );
 }

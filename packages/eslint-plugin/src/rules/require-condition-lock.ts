@@ -10,23 +10,32 @@ export type MessageIds = 'lockNotHeld';
 
 // Callees that run their function argument later, from the event loop, with no lock held.
 const deferringFunctions = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']);
-const deferringMethods = new Set(['then', 'catch', 'finally', 'addEventListener', 'on', 'once', 'nextTick']);
+const deferringMethods = new Set([
+  'then',
+  'catch',
+  'finally',
+  'addEventListener',
+  'on',
+  'once',
+  'nextTick',
+]);
 
 export default createRule<Options, MessageIds>({
   name: 'require-condition-lock',
   meta: {
     type: 'problem',
     docs: {
-      description: "Require a Condition's lock to be held around `wait`, `waitFor`, `notify` and `notifyAll`",
+      description:
+        "Require a Condition's lock to be held around `wait`, `waitFor`, `notify` and `notifyAll`",
       recommended: 'recommended',
       requiresTypeChecking: true,
     },
     messages: {
       lockNotHeld:
-        "`{{cond}}.{{method}}()` is called without holding `{{lock}}`: it throws " +
-          "LockStateError, and a notify outside the lock can fall between a waiter's check " +
-          "and its wait and be lost. Call it inside `{{lock}}.withLock(…)` or after `using " +
-          "guard = await {{lock}}.acquire()`.",
+        '`{{cond}}.{{method}}()` is called without holding `{{lock}}`: it throws ' +
+        "LockStateError, and a notify outside the lock can fall between a waiter's check " +
+        'and its wait and be lost. Call it inside `{{lock}}.withLock(…)` or after `using ' +
+        'guard = await {{lock}}.acquire()`.',
     },
     schema: [],
     defaultOptions: [],
@@ -39,8 +48,15 @@ export default createRule<Options, MessageIds>({
     function nameOf(fn: FunctionNode): string | undefined {
       if (fn.type === AST_NODE_TYPES.FunctionDeclaration) return fn.id?.name;
       const parent = fn.parent;
-      if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier) return parent.id.name;
-      if (parent.type === AST_NODE_TYPES.MethodDefinition || parent.type === AST_NODE_TYPES.PropertyDefinition) {
+      if (
+        parent.type === AST_NODE_TYPES.VariableDeclarator &&
+        parent.id.type === AST_NODE_TYPES.Identifier
+      )
+        return parent.id.name;
+      if (
+        parent.type === AST_NODE_TYPES.MethodDefinition ||
+        parent.type === AST_NODE_TYPES.PropertyDefinition
+      ) {
         if (parent.key.type === AST_NODE_TYPES.Identifier) return parent.key.name;
         if (parent.key.type === AST_NODE_TYPES.PrivateIdentifier) return `#${parent.key.name}`;
       }
@@ -56,15 +72,21 @@ export default createRule<Options, MessageIds>({
     function callerMayHold(fn: FunctionNode | undefined): boolean {
       if (!fn) return false;
       const name = nameOf(fn);
-      if (name !== undefined) return new RegExp(`(?<![\\w$])${escape(name)}\\s*\\(`, 'g').test(textOutside(fn));
+      if (name !== undefined)
+        return new RegExp(`(?<![\\w$])${escape(name)}\\s*\\(`, 'g').test(textOutside(fn));
       const parent = fn.parent;
-      if (parent.type !== AST_NODE_TYPES.CallExpression || !parent.arguments.some((argument) => argument === fn)) return false;
+      if (
+        parent.type !== AST_NODE_TYPES.CallExpression ||
+        !parent.arguments.some((argument) => argument === fn)
+      )
+        return false;
       // Lock callbacks and callbacks that run at once: the walk already knows what is held there.
       if (model.classify(parent)) return false;
       const method = calledMethodName(parent);
       if (!fn.async && model.runsCallbackNow(parent)) return false;
       const callee = parent.callee;
-      if (callee.type === AST_NODE_TYPES.Identifier && deferringFunctions.has(callee.name)) return false;
+      if (callee.type === AST_NODE_TYPES.Identifier && deferringFunctions.has(callee.name))
+        return false;
       return method === undefined || !deferringMethods.has(method);
     }
 
@@ -73,7 +95,11 @@ export default createRule<Options, MessageIds>({
       return text.slice(0, fn.range[0]) + text.slice(fn.range[1]);
     }
 
-    function acquiresItself(fn: FunctionNode | undefined, id: string, ops: readonly OpFact[]): boolean {
+    function acquiresItself(
+      fn: FunctionNode | undefined,
+      id: string,
+      ops: readonly OpFact[],
+    ): boolean {
       return ops.some(
         ({ op }) =>
           (op.kind === 'acquire' || op.kind === 'tryAcquire' || op.kind === 'callback') &&
@@ -86,11 +112,20 @@ export default createRule<Options, MessageIds>({
       const { op, held } = fact;
       const id = canonicalId(op.lock);
       // A condition received as a parameter is the caller's to lock.
-      if (id === undefined || id.startsWith('param:') || held.some((hold) => canonicalId(hold.lock) === id)) return;
+      if (
+        id === undefined ||
+        id.startsWith('param:') ||
+        held.some((hold) => canonicalId(hold.lock) === id)
+      )
+        return;
       const fn = enclosingFunction(op.call);
       if (!acquiresItself(fn, id, ops) && callerMayHold(fn)) return;
       const lock = op.lock.underlying?.display ?? op.lock.display;
-      context.report({ node: op.call, messageId: 'lockNotHeld', data: { cond: op.lock.display, method: op.method, lock } });
+      context.report({
+        node: op.call,
+        messageId: 'lockNotHeld',
+        data: { cond: op.lock.display, method: op.method, lock },
+      });
     }
 
     function checkFile(): void {
@@ -108,4 +143,3 @@ export default createRule<Options, MessageIds>({
 function escape(name: string): string {
   return name.replace(/[$]/g, '\\$');
 }
-

@@ -9,6 +9,9 @@ export interface InterlockRuleDocs {
   requiresTypeChecking: boolean;
 }
 
-const docsBase = 'https://github.com/interlock-js/interlock/blob/main/packages/eslint-plugin/docs/rules';
+const docsBase =
+  'https://github.com/interlock-js/interlock/blob/main/packages/eslint-plugin/docs/rules';
 
-export const createRule = ESLintUtils.RuleCreator<InterlockRuleDocs>((name) => `${docsBase}/${name}.md`);
+export const createRule = ESLintUtils.RuleCreator<InterlockRuleDocs>(
+  (name) => `${docsBase}/${name}.md`,
+);

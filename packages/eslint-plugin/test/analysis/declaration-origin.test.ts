@@ -24,6 +24,10 @@ describe('originOf', () => {
     const file = program.getSourceFile(declarations);
     const declaration = file?.statements[0];
     expect(declaration).toBeDefined();
-    expect(originOf(declaration!, program)).toEqual({ from: 'package', package: 'async-mutex', fileName: declarations });
+    expect(originOf(declaration!, program)).toEqual({
+      from: 'package',
+      package: 'async-mutex',
+      fileName: declarations,
+    });
   });
 });

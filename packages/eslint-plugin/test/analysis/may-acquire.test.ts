@@ -11,7 +11,9 @@ function mayAcquire(text: string, settings: Record<string, unknown> = {}): boole
   const host = ts.createCompilerHost({ noEmit: true, types: [], noLib: true });
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (name, version) =>
-    name === fileName ? ts.createSourceFile(name, text, ts.ScriptTarget.ESNext, true) : getSourceFile(name, version);
+    name === fileName
+      ? ts.createSourceFile(name, text, ts.ScriptTarget.ESNext, true)
+      : getSourceFile(name, version);
   host.fileExists = (name) => name === fileName;
   const program = ts.createProgram([fileName], { noEmit: true, types: [], noLib: true }, host);
   const model = new ProgramModel(program, readSettings(settings));
@@ -44,7 +46,9 @@ describe('ProgramModel.mayAcquire', () => {
   });
 
   it('knows the acquire methods of settings.interlock.locks', () => {
-    const settings = { interlock: { locks: [{ type: 'SpinLock', acquire: ['lock'], release: ['unlock'] }] } };
+    const settings = {
+      interlock: { locks: [{ type: 'SpinLock', acquire: ['lock'], release: ['unlock'] }] },
+    };
     expect(mayAcquire('spin.lock();', settings)).toBe(true);
     expect(mayAcquire('spin.lock();')).toBe(false);
   });
@@ -52,16 +56,20 @@ describe('ProgramModel.mayAcquire', () => {
 
 describe('lockUsageTest.mayUseLocks (which linted files the held-lock walk runs on)', () => {
   const test = lockUsageTest(readSettings({}));
-  it.each([['cond.notify();'], ['lock.release();'], ['await cond.wait();'], ['await lock.acquire();'], ['navigator.locks.query();']])(
-    'says maybe for %s',
-    (text) => {
-      expect(test.mayUseLocks(text)).toBe(true);
-    },
-  );
-  it.each([['let total = 0; total += 1;'], ["await client.request('/x');"], ['const released = items.map((x) => x);']])(
-    'says no for %s',
-    (text) => {
-      expect(test.mayUseLocks(text)).toBe(false);
-    },
-  );
+  it.each([
+    ['cond.notify();'],
+    ['lock.release();'],
+    ['await cond.wait();'],
+    ['await lock.acquire();'],
+    ['navigator.locks.query();'],
+  ])('says maybe for %s', (text) => {
+    expect(test.mayUseLocks(text)).toBe(true);
+  });
+  it.each([
+    ['let total = 0; total += 1;'],
+    ["await client.request('/x');"],
+    ['const released = items.map((x) => x);'],
+  ])('says no for %s', (text) => {
+    expect(test.mayUseLocks(text)).toBe(false);
+  });
 });

@@ -317,7 +317,9 @@ export async function take() {
 });
 
 untypedRuleTester().run('condition-wait-in-loop (no type information)', rule, {
-  valid: [`${imports}export async function f(c: Condition) { if (queue.length === 0) await c.wait(); }`],
+  valid: [
+    `${imports}export async function f(c: Condition) { if (queue.length === 0) await c.wait(); }`,
+  ],
   invalid: [
     {
       code: `${imports}export async function take() {

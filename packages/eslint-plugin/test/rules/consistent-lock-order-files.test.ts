@@ -2,7 +2,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Linter } from 'eslint';
 import plugin from '../../src/index.ts';
-import { createTypeAwareESLint, harnessProblems, PLUGIN_NAMESPACE } from '../support/lint-harness.ts';
+import {
+  createTypeAwareESLint,
+  harnessProblems,
+  PLUGIN_NAMESPACE,
+} from '../support/lint-harness.ts';
 import { fixturesDir } from './rule-tester.ts';
 
 // A lock-order cycle spread over three files through calls (test/fixtures/lock-order-project):
@@ -19,7 +23,11 @@ function lintAlone(): ReturnType<typeof createTypeAwareESLint> {
     plugins: { [PLUGIN_NAMESPACE]: plugin as never },
     rules: { [ruleId]: 'error' },
   };
-  return createTypeAwareESLint({ cwd: projectDir, tsconfigPath: path.join(projectDir, 'tsconfig.json'), configs: [config] });
+  return createTypeAwareESLint({
+    cwd: projectDir,
+    tsconfigPath: path.join(projectDir, 'tsconfig.json'),
+    configs: [config],
+  });
 }
 
 async function findings(file: string): Promise<Linter.LintMessage[]> {
@@ -34,13 +42,16 @@ describe('consistent-lock-order across three files', () => {
     [files.bank, 15, ['ledger.ts:16', 'audit.ts:15']],
     [files.ledger, 16, ['audit.ts:15', 'bank.ts:15']],
     [files.audit, 15, ['bank.ts:15', 'ledger.ts:16']],
-  ])('linting %s alone reports its edge on line %i and names the other sites', async (file, line, others) => {
-    const messages = await findings(file);
-    expect(messages.map((message) => [message.ruleId, message.line])).toEqual([[ruleId, line]]);
-    const text = messages[0]?.message ?? '';
-    expect(text).toMatch(/^Lock order cycle: /);
-    for (const other of others) expect(text).toContain(other);
-  });
+  ])(
+    'linting %s alone reports its edge on line %i and names the other sites',
+    async (file, line, others) => {
+      const messages = await findings(file);
+      expect(messages.map((message) => [message.ruleId, message.line])).toEqual([[ruleId, line]]);
+      const text = messages[0]?.message ?? '';
+      expect(text).toMatch(/^Lock order cycle: /);
+      for (const other of others) expect(text).toContain(other);
+    },
+  );
 
   it('names the calls the locks are taken through', async () => {
     const [message] = await findings(files.bank);

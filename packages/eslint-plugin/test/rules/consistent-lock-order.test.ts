@@ -164,7 +164,21 @@ const accounts = new Lock();
 /** @acquiredAfter accounts */
 const ledger = new Lock();
 export async function audit() { await ledger.withLock(() => accounts.withLock(() => undefined)); }`,
-      errors: [{ messageId: 'declaredOrder', line: 7, data: { acquired: 'accounts', held: 'ledger', heldLine: 7, via: '', first: 'accounts', second: 'ledger', origin: '`@acquiredAfter` at file.ts:6' } }],
+      errors: [
+        {
+          messageId: 'declaredOrder',
+          line: 7,
+          data: {
+            acquired: 'accounts',
+            held: 'ledger',
+            heldLine: 7,
+            via: '',
+            first: 'accounts',
+            second: 'ledger',
+            origin: '`@acquiredAfter` at file.ts:6',
+          },
+        },
+      ],
     },
     {
       // Ignoring one lock of a three-lock ring leaves no cycle, but the others' two-lock cycle stays.
@@ -177,7 +191,10 @@ export async function two() { await legacy.withLock(() => a.withLock(() => undef
 export async function three() { await a.withLock(() => b.withLock(() => undefined)); }
 export async function four() { await b.withLock(() => a.withLock(() => undefined)); }`,
       options: [{ ignore: ['^legacy$'] }],
-      errors: [{ messageId: 'cycle', line: 9 }, { messageId: 'cycle', line: 10 }],
+      errors: [
+        { messageId: 'cycle', line: 9 },
+        { messageId: 'cycle', line: 10 },
+      ],
     },
     {
       // The seed's two-lock deadlock, with interlock's Lock and using guards.
@@ -187,8 +204,28 @@ const b = new Lock();
 export async function one() { using x = await a.acquire(); using y = await b.acquire(); }
 export async function two() { using y = await b.acquire(); using x = await a.acquire(); }`,
       errors: [
-        { messageId: 'cycle', line: 6, data: { acquired: 'b', held: 'a', heldLine: 6, via: '', others: expectOthers('`a` is taken while `b` is held at ', 7) } },
-        { messageId: 'cycle', line: 7, data: { acquired: 'a', held: 'b', heldLine: 7, via: '', others: expectOthers('`b` is taken while `a` is held at ', 6) } },
+        {
+          messageId: 'cycle',
+          line: 6,
+          data: {
+            acquired: 'b',
+            held: 'a',
+            heldLine: 6,
+            via: '',
+            others: expectOthers('`a` is taken while `b` is held at ', 7),
+          },
+        },
+        {
+          messageId: 'cycle',
+          line: 7,
+          data: {
+            acquired: 'a',
+            held: 'b',
+            heldLine: 7,
+            via: '',
+            others: expectOthers('`b` is taken while `a` is held at ', 6),
+          },
+        },
       ],
     },
     {
@@ -198,7 +235,10 @@ const a = new Mutex();
 const b = new Mutex();
 export async function one() { await a.runExclusive(() => b.runExclusive(() => undefined)); }
 export async function two() { await b.runExclusive(async () => { await a.runExclusive(() => undefined); }); }`,
-      errors: [{ messageId: 'cycle', line: 6 }, { messageId: 'cycle', line: 7 }],
+      errors: [
+        { messageId: 'cycle', line: 6 },
+        { messageId: 'cycle', line: 7 },
+      ],
     },
     {
       // async-mutex: acquire and release in finally.
@@ -215,7 +255,10 @@ export async function one() {
 export async function two() {
   await b.runExclusive(() => a.runExclusive(() => undefined));
 }`,
-      errors: [{ messageId: 'cycle', line: 9 }, { messageId: 'cycle', line: 14 }],
+      errors: [
+        { messageId: 'cycle', line: 9 },
+        { messageId: 'cycle', line: 14 },
+      ],
     },
     {
       // await-lock.
@@ -224,7 +267,10 @@ const a = new AwaitLock();
 const b = new AwaitLock();
 ${awaitLockNesting('one', 'a', 'b')}
 ${awaitLockNesting('two', 'b', 'a')}`,
-      errors: [{ messageId: 'cycle', line: 8 }, { messageId: 'cycle', line: 12 }],
+      errors: [
+        { messageId: 'cycle', line: 8 },
+        { messageId: 'cycle', line: 12 },
+      ],
     },
     {
       // Web Locks by name.
@@ -238,7 +284,17 @@ export async function two() {
   });
 }`,
       errors: [
-        { messageId: 'cycle', line: 5, data: { acquired: "'db'", held: "'cache'", heldLine: 5, via: '', others: expectOthers("`'cache'` is taken while `'db'` is held at ", 9) } },
+        {
+          messageId: 'cycle',
+          line: 5,
+          data: {
+            acquired: "'db'",
+            held: "'cache'",
+            heldLine: 5,
+            via: '',
+            others: expectOthers("`'cache'` is taken while `'db'` is held at ", 9),
+          },
+        },
         { messageId: 'cycle', line: 9 },
       ],
     },
@@ -251,7 +307,17 @@ async function save() { await b.withLock(() => undefined); }
 export async function one() { await a.withLock(() => save()); }
 export async function two() { using y = await b.acquire(); using x = await a.acquire(); }`,
       errors: [
-        { messageId: 'cycle', line: 7, data: { acquired: 'b', held: 'a', heldLine: 7, via: ', through `save()`', others: expectOthers('`a` is taken while `b` is held at ', 8) } },
+        {
+          messageId: 'cycle',
+          line: 7,
+          data: {
+            acquired: 'b',
+            held: 'a',
+            heldLine: 7,
+            via: ', through `save()`',
+            others: expectOthers('`a` is taken while `b` is held at ', 8),
+          },
+        },
         { messageId: 'cycle', line: 8 },
       ],
     },
@@ -265,8 +331,35 @@ export async function transfer() {
   await accounts.withLock(() => post('x'));
 }`,
       errors: [
-        { messageId: 'cycle', line: 7, data: { acquired: 'ledger', held: 'accounts', heldLine: 7, via: ', through `post()`', others: expectOthers('`audit` is taken while `ledger` is held at lock-order-ledger.ts:', 6, ', through `recordAudit()`, and `accounts` is taken while `audit` is held at lock-order-audit.ts:14') } },
-        { messageId: 'cycle', line: 7, data: { acquired: 'audit', held: 'accounts', heldLine: 7, via: ', through `post()` → `recordAudit()`', others: expectOthers('`accounts` is taken while `audit` is held at lock-order-audit.ts:', 14) } },
+        {
+          messageId: 'cycle',
+          line: 7,
+          data: {
+            acquired: 'ledger',
+            held: 'accounts',
+            heldLine: 7,
+            via: ', through `post()`',
+            others: expectOthers(
+              '`audit` is taken while `ledger` is held at lock-order-ledger.ts:',
+              6,
+              ', through `recordAudit()`, and `accounts` is taken while `audit` is held at lock-order-audit.ts:14',
+            ),
+          },
+        },
+        {
+          messageId: 'cycle',
+          line: 7,
+          data: {
+            acquired: 'audit',
+            held: 'accounts',
+            heldLine: 7,
+            via: ', through `post()` → `recordAudit()`',
+            others: expectOthers(
+              '`accounts` is taken while `audit` is held at lock-order-audit.ts:',
+              14,
+            ),
+          },
+        },
       ],
     },
     {
@@ -278,7 +371,11 @@ const c = new RLock();
 export async function one() { await a.withLock(() => b.withLock(() => undefined)); }
 export async function two() { await b.withLock(() => c.withLock(() => undefined)); }
 export async function three() { await c.withLock(() => a.withLock(() => undefined)); }`,
-      errors: [{ messageId: 'cycle', line: 7 }, { messageId: 'cycle', line: 8 }, { messageId: 'cycle', line: 9 }],
+      errors: [
+        { messageId: 'cycle', line: 7 },
+        { messageId: 'cycle', line: 8 },
+        { messageId: 'cycle', line: 9 },
+      ],
     },
     {
       // Class methods: two fields of one class, in both orders.
@@ -290,7 +387,17 @@ class Bank {
   async audit() { await this.ledger.runExclusive(() => this.accounts.runExclusive(() => undefined)); }
 }`,
       errors: [
-        { messageId: 'cycle', line: 7, data: { acquired: 'Bank.ledger', held: 'Bank.accounts', heldLine: 7, via: '', others: expectOthers('`Bank.accounts` is taken while `Bank.ledger` is held at ', 8) } },
+        {
+          messageId: 'cycle',
+          line: 7,
+          data: {
+            acquired: 'Bank.ledger',
+            held: 'Bank.accounts',
+            heldLine: 7,
+            via: '',
+            others: expectOthers('`Bank.accounts` is taken while `Bank.ledger` is held at ', 8),
+          },
+        },
         { messageId: 'cycle', line: 8 },
       ],
     },
@@ -302,7 +409,10 @@ const ready = new Condition(a);
 const b = new Lock();
 export async function one() { await ready.withLock(() => b.withLock(() => undefined)); }
 export async function two() { await b.withLock(() => a.withLock(() => undefined)); }`,
-      errors: [{ messageId: 'cycle', line: 7 }, { messageId: 'cycle', line: 8 }],
+      errors: [
+        { messageId: 'cycle', line: 7 },
+        { messageId: 'cycle', line: 8 },
+      ],
     },
     {
       // Same class, taken in argument order.
@@ -311,7 +421,19 @@ class Account { readonly lock = new Mutex(); constructor(readonly id: number) {}
 export async function transfer(from: Account, to: Account, amount: number) {
   await from.lock.runExclusive(() => to.lock.runExclusive(() => amount));
 }`,
-      errors: [{ messageId: 'sameClass', line: 6, data: { acquired: 'to.lock', held: 'from.lock', heldLine: 6, via: '', field: 'Account.lock' } }],
+      errors: [
+        {
+          messageId: 'sameClass',
+          line: 6,
+          data: {
+            acquired: 'to.lock',
+            held: 'from.lock',
+            heldLine: 6,
+            via: '',
+            field: 'Account.lock',
+          },
+        },
+      ],
     },
     {
       // Same class: this and another instance.
@@ -333,7 +455,19 @@ const ledger = new Lock();
 export async function audit() { using l = await ledger.acquire(); using a = await accounts.acquire(); }`,
       options: [{ order: [['accounts', 'ledger']] }],
       errors: [
-        { messageId: 'declaredOrder', line: 6, data: { acquired: 'accounts', held: 'ledger', heldLine: 6, via: '', first: 'accounts', second: 'ledger', origin: 'the `order` option' } },
+        {
+          messageId: 'declaredOrder',
+          line: 6,
+          data: {
+            acquired: 'accounts',
+            held: 'ledger',
+            heldLine: 6,
+            via: '',
+            first: 'accounts',
+            second: 'ledger',
+            origin: 'the `order` option',
+          },
+        },
       ],
     },
     {
@@ -368,7 +502,10 @@ const a = new Mutex();
 const b = new Mutex();
 export async function one() { await a.runExclusive(() => b.runExclusive(() => undefined)); }
 export async function two() { await b.runExclusive(() => a.runExclusive(() => undefined)); }`,
-      errors: [{ messageId: 'cycle', line: 6 }, { messageId: 'cycle', line: 7 }],
+      errors: [
+        { messageId: 'cycle', line: 6 },
+        { messageId: 'cycle', line: 7 },
+      ],
     },
   ],
 });

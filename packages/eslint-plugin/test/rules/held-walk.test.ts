@@ -18,27 +18,41 @@ function heldAtMarks(code: string, typed = false): Record<string, string[]> {
     create(context) {
       return {
         Program() {
-          for (const { node, held } of fileFactsFor(context.sourceCode, lockModelFor(context)).writes) {
-            if (node.type !== AST_NODE_TYPES.AssignmentExpression || node.left.type !== AST_NODE_TYPES.Identifier || node.left.name !== 'at') continue;
+          for (const { node, held } of fileFactsFor(context.sourceCode, lockModelFor(context))
+            .writes) {
+            if (
+              node.type !== AST_NODE_TYPES.AssignmentExpression ||
+              node.left.type !== AST_NODE_TYPES.Identifier ||
+              node.left.name !== 'at'
+            )
+              continue;
             if (node.right.type !== AST_NODE_TYPES.Literal) continue;
-            marks[String(node.right.value)] = held.map((hold) => `${hold.lock.display}${hold.definite ? '' : '?'}`);
+            marks[String(node.right.value)] = held.map(
+              (hold) => `${hold.lock.display}${hold.definite ? '' : '?'}`,
+            );
           }
         },
       };
     },
   };
   const linter = new Linter({ configType: 'flat' });
-  const messages = linter.verify(code, [
-    {
-      files: ['**/*.ts'],
-      languageOptions: {
-        parser: tseslint.parser,
-        ...(typed ? { parserOptions: { projectService: true, tsconfigRootDir: fixturesDir } } : {}),
+  const messages = linter.verify(
+    code,
+    [
+      {
+        files: ['**/*.ts'],
+        languageOptions: {
+          parser: tseslint.parser,
+          ...(typed
+            ? { parserOptions: { projectService: true, tsconfigRootDir: fixturesDir } }
+            : {}),
+        },
+        plugins: { probe: { rules: { held: probe as never } } },
+        rules: { 'probe/held': 'error' },
       },
-      plugins: { probe: { rules: { held: probe as never } } },
-      rules: { 'probe/held': 'error' },
-    },
-  ], typed ? join(fixturesDir, 'file.ts') : 'file.ts');
+    ],
+    typed ? join(fixturesDir, 'file.ts') : 'file.ts',
+  );
   expect(messages.filter((message) => message.fatal)).toEqual([]);
   return marks;
 }
@@ -63,7 +77,8 @@ export function f() { at = 'one'; for (const x of [1]) at = x > 0 ? 'two' : 'thr
   });
 
   it('holds a using guard to the end of its block', () => {
-    expect(heldAtMarks(`${prelude}
+    expect(
+      heldAtMarks(`${prelude}
 async function f() {
   at = 'before';
   {
@@ -71,11 +86,13 @@ async function f() {
     at = 'inside';
   }
   at = 'after';
-}`)).toEqual({ before: [], inside: ['a'], after: [] });
+}`),
+    ).toEqual({ before: [], inside: ['a'], after: [] });
   });
 
   it('holds a statement acquire until its release, and a finally releases on every path', () => {
-    expect(heldAtMarks(`${prelude}
+    expect(
+      heldAtMarks(`${prelude}
 async function f() {
   await a.acquire();
   try {
@@ -85,21 +102,25 @@ async function f() {
     a.release();
   }
   at = 'after';
-}`)).toEqual({ try: ['a'], finally: ['a'], after: [] });
+}`),
+    ).toEqual({ try: ['a'], finally: ['a'], after: [] });
   });
 
   it('ends an async-mutex hold at its releaser', () => {
-    expect(heldAtMarks(`${prelude}
+    expect(
+      heldAtMarks(`${prelude}
 async function f() {
   const release = await mutex.acquire();
   at = 'held';
   release();
   at = 'released';
-}`)).toEqual({ held: ['mutex'], released: [] });
+}`),
+    ).toEqual({ held: ['mutex'], released: [] });
   });
 
   it('merges branches: held on one side only is maybe held; a returning branch does not vote', () => {
-    expect(heldAtMarks(`${prelude}
+    expect(
+      heldAtMarks(`${prelude}
 async function f(x: boolean) {
   if (x) await a.acquire();
   at = 'one-side';
@@ -111,21 +132,25 @@ async function g(x: boolean) {
     return;
   }
   at = 'returned-branch';
-}`)).toEqual({ 'one-side': ['a?'], 'returned-branch': ['b'] });
+}`),
+    ).toEqual({ 'one-side': ['a?'], 'returned-branch': ['b'] });
   });
 
   it('narrows a try-acquire by its check', () => {
-    expect(heldAtMarks(`${prelude}
+    expect(
+      heldAtMarks(`${prelude}
 function f() {
   const g = a.tryAcquire();
   at = 'unchecked';
   if (!g) return;
   at = 'checked';
-}`)).toEqual({ unchecked: ['a?'], checked: ['a'] });
+}`),
+    ).toEqual({ unchecked: ['a?'], checked: ['a'] });
   });
 
   it('enters callbacks that run now, not callbacks that run later', () => {
-    expect(heldAtMarks(`${prelude}
+    expect(
+      heldAtMarks(`${prelude}
 async function f(items: number[]) {
   await a.withLock(() => {
     at = 'callback';
@@ -135,20 +160,32 @@ async function f(items: number[]) {
     new Promise<void>((resolve) => { at = 'executor'; resolve(); });
   });
   await navigator.locks.request('name', async () => { at = 'web-lock'; });
-}`)).toEqual({ callback: ['a'], forEach: ['a'], timer: [], then: [], executor: ['a'], 'web-lock': ["'name'"] });
+}`),
+    ).toEqual({
+      callback: ['a'],
+      forEach: ['a'],
+      timer: [],
+      then: [],
+      executor: ['a'],
+      'web-lock': ["'name'"],
+    });
   });
 
-  it('gives a lock callback nobody waits for the caller\'s locks only as maybe held', () => {
-    expect(heldAtMarks(`${prelude}
+  it("gives a lock callback nobody waits for the caller's locks only as maybe held", () => {
+    expect(
+      heldAtMarks(`${prelude}
 async function f() {
   using g = await a.acquire();
   await b.withLock(() => { at = 'awaited'; });
   void b.withLock(() => { at = 'floating'; });
-}`)).toEqual({ awaited: ['a', 'b'], floating: ['a?', 'b'] });
+}`),
+    ).toEqual({ awaited: ['a', 'b'], floating: ['a?', 'b'] });
   });
 
   it('with types, enters array-method callbacks only on arrays, Maps, Sets and typed arrays', () => {
-    expect(heldAtMarks(`${prelude}
+    expect(
+      heldAtMarks(
+        `${prelude}
 declare const lazy: { map(fn: () => void): unknown; forEach(fn: () => void): Promise<void> };
 declare const unknownThing: any;
 export async function f(items: number[], table: Map<string, number>, tuple: [number, number]) {
@@ -160,11 +197,15 @@ export async function f(items: number[], table: Map<string, number>, tuple: [num
     void lazy.forEach(() => { at = 'stream'; });
     unknownThing.forEach(() => { at = 'any'; });
   });
-}`, true)).toEqual({ array: ['a'], map: ['a'], tuple: ['a'], lazy: [], stream: [], any: [] });
+}`,
+        true,
+      ),
+    ).toEqual({ array: ['a'], map: ['a'], tuple: ['a'], lazy: [], stream: [], any: [] });
   });
 
   it('keeps locks held across await and through loops, and nests', () => {
-    expect(heldAtMarks(`${prelude}
+    expect(
+      heldAtMarks(`${prelude}
 async function f(items: number[]) {
   using g = await a.acquire();
   await Promise.resolve();
@@ -173,11 +214,13 @@ async function f(items: number[]) {
     at = 'nested';
   }
   at = 'after-loop';
-}`)).toEqual({ nested: ['a', 'b'], 'after-loop': ['a'] });
+}`),
+    ).toEqual({ nested: ['a', 'b'], 'after-loop': ['a'] });
   });
 
   it('keeps an outer using guard (maybe held) past an inner block that changed it', () => {
-    expect(heldAtMarks(`${prelude}
+    expect(
+      heldAtMarks(`${prelude}
 async function f(early: boolean) {
   using g = await a.acquire();
   {
@@ -185,11 +228,13 @@ async function f(early: boolean) {
     at = 'inner';
   }
   at = 'outer';
-}`)).toEqual({ inner: ['a?'], outer: ['a?'] });
+}`),
+    ).toEqual({ inner: ['a?'], outer: ['a?'] });
   });
 
   it('treats a nested function declaration that releases a hold as a closure', () => {
-    expect(heldAtMarks(`${prelude}
+    expect(
+      heldAtMarks(`${prelude}
 async function f() {
   const guard = await a.acquire();
   at = 'before';
@@ -198,16 +243,19 @@ async function f() {
   }
   at = 'after';
   return done;
-}`)).toEqual({ before: ['a'], after: ['a?'] });
+}`),
+    ).toEqual({ before: ['a'], after: ['a?'] });
   });
 
   it('stops treating a hold as certain once a closure may release it', () => {
-    expect(heldAtMarks(`${prelude}
+    expect(
+      heldAtMarks(`${prelude}
 async function f() {
   const guard = await a.acquire();
   at = 'before';
   setTimeout(() => guard.release(), 10);
   at = 'after';
-}`)).toEqual({ before: ['a'], after: ['a?'] });
+}`),
+    ).toEqual({ before: ['a'], after: ['a?'] });
   });
 });

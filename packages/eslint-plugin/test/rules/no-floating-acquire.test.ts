@@ -100,7 +100,9 @@ export function f() {
   work();
 }`,
       output: null,
-      errors: [{ messageId: 'floating', line: 7, column: 3, data: { lock: 'lock', method: 'acquire' } }],
+      errors: [
+        { messageId: 'floating', line: 7, column: 3, data: { lock: 'lock', method: 'acquire' } },
+      ],
     },
     {
       code: `${imports}const lock = new Lock();
@@ -116,7 +118,9 @@ export function f() {
   mutex.acquire();
 }`,
       output: null,
-      errors: [{ messageId: 'floating', line: 7, column: 3, data: { lock: 'mutex', method: 'acquire' } }],
+      errors: [
+        { messageId: 'floating', line: 7, column: 3, data: { lock: 'mutex', method: 'acquire' } },
+      ],
     },
     {
       code: `${imports}const sem = new MutexSemaphore(4);
@@ -132,7 +136,14 @@ export function f() {
   lock.acquireAsync();
 }`,
       output: null,
-      errors: [{ messageId: 'floating', line: 7, column: 3, data: { lock: 'lock', method: 'acquireAsync' } }],
+      errors: [
+        {
+          messageId: 'floating',
+          line: 7,
+          column: 3,
+          data: { lock: 'lock', method: 'acquireAsync' },
+        },
+      ],
     },
     {
       code: `${imports}const lock = new Lock();
@@ -158,7 +169,14 @@ export function f() {
   work();
 }`,
       output: null,
-      errors: [{ messageId: 'droppedTryResult', line: 7, column: 3, data: { lock: 'lock', method: 'tryAcquire' } }],
+      errors: [
+        {
+          messageId: 'droppedTryResult',
+          line: 7,
+          column: 3,
+          data: { lock: 'lock', method: 'tryAcquire' },
+        },
+      ],
     },
     {
       code: `${imports}const lock = new AwaitLock();
@@ -176,7 +194,14 @@ export function f() {
   }
 }`,
       output: null,
-      errors: [{ messageId: 'floating', line: 8, column: 5, data: { lock: 'Store.lock', method: 'acquire' } }],
+      errors: [
+        {
+          messageId: 'floating',
+          line: 8,
+          column: 5,
+          data: { lock: 'Store.lock', method: 'acquire' },
+        },
+      ],
     },
     {
       code: `${imports}const cond = new Condition();

@@ -311,7 +311,9 @@ export async function f(exclusive: boolean) {
     if (exclusive) lock.release();
   }
 }`,
-      errors: [{ messageId: 'selfDeadlock', line: 10, column: 26, data: { lock: 'lock', line: 8 } }],
+      errors: [
+        { messageId: 'selfDeadlock', line: 10, column: 26, data: { lock: 'lock', line: 8 } },
+      ],
     },
     {
       code: `${imports}
@@ -342,7 +344,14 @@ export class Store {
     });
   }
 }`,
-      errors: [{ messageId: 'selfDeadlock', line: 12, column: 13, data: { lock: 'Store.#mutex', line: 11 } }],
+      errors: [
+        {
+          messageId: 'selfDeadlock',
+          line: 12,
+          column: 13,
+          data: { lock: 'Store.#mutex', line: 11 },
+        },
+      ],
     },
     // Plain-style RLock holds have no owner: re-entry waits forever.
     {
@@ -417,7 +426,9 @@ export async function f() {
   });
 }`,
       output: null,
-      errors: [{ messageId: 'selfDeadlock', line: 8, column: 11, data: { lock: "'cache'", line: 7 } }],
+      errors: [
+        { messageId: 'selfDeadlock', line: 8, column: 11, data: { lock: "'cache'", line: 7 } },
+      ],
     },
     {
       code: `${imports}
@@ -446,7 +457,14 @@ class Account {
   }
 }`,
       output: null,
-      errors: [{ messageId: 'selfDeadlockViaCall', line: 10, column: 11, data: { callee: 'audit', lock: 'Account.lock', via: '', line: 9 } }],
+      errors: [
+        {
+          messageId: 'selfDeadlockViaCall',
+          line: 10,
+          column: 11,
+          data: { callee: 'audit', lock: 'Account.lock', via: '', line: 9 },
+        },
+      ],
     },
     {
       code: `${imports}
@@ -465,7 +483,19 @@ export async function f() {
   });
 }`,
       output: null,
-      errors: [{ messageId: 'selfDeadlockViaCall', line: 8, column: 11, data: { callee: 'updateSharedIndirect', lock: 'sharedLock', via: ' (through `updateShared()`)', line: 7 } }],
+      errors: [
+        {
+          messageId: 'selfDeadlockViaCall',
+          line: 8,
+          column: 11,
+          data: {
+            callee: 'updateSharedIndirect',
+            lock: 'sharedLock',
+            via: ' (through `updateShared()`)',
+            line: 7,
+          },
+        },
+      ],
     },
     {
       code: `${imports}
@@ -559,8 +589,18 @@ export async function h() {
 }`,
       output: null,
       errors: [
-        { messageId: 'selfDeadlockViaCall', line: 18, column: 9, data: { callee: 'a', lock: 'x', via: ' (through `b()`)', line: 17 } },
-        { messageId: 'selfDeadlockViaCall', line: 22, column: 9, data: { callee: 'b', lock: 'y', via: ' (through `a()`)', line: 21 } },
+        {
+          messageId: 'selfDeadlockViaCall',
+          line: 18,
+          column: 9,
+          data: { callee: 'a', lock: 'x', via: ' (through `b()`)', line: 17 },
+        },
+        {
+          messageId: 'selfDeadlockViaCall',
+          line: 22,
+          column: 9,
+          data: { callee: 'b', lock: 'y', via: ' (through `a()`)', line: 21 },
+        },
       ],
     },
     {
@@ -575,7 +615,14 @@ export async function f() {
   await touch(lock);
 }`,
       output: null,
-      errors: [{ messageId: 'selfDeadlockViaCall', line: 12, column: 9, data: { callee: 'touch', lock: 'lock', via: '', line: 11 } }],
+      errors: [
+        {
+          messageId: 'selfDeadlockViaCall',
+          line: 12,
+          column: 9,
+          data: { callee: 'touch', lock: 'lock', via: '', line: 11 },
+        },
+      ],
     },
     {
       // A default import names the binding behind \`export default\`.
@@ -586,7 +633,9 @@ export async function f() {
   });
 }`,
       output: null,
-      errors: [{ messageId: 'selfDeadlock', line: 8, column: 11, data: { lock: 'sharedMutex', line: 7 } }],
+      errors: [
+        { messageId: 'selfDeadlock', line: 8, column: 11, data: { lock: 'sharedMutex', line: 7 } },
+      ],
     },
     {
       // A re-export through a barrel, renamed on the way, is still the one lock.
@@ -596,7 +645,9 @@ export async function f() {
   await reexportedLock.withLock(() => undefined);
 }`,
       output: null,
-      errors: [{ messageId: 'selfDeadlock', line: 8, column: 9, data: { lock: 'sharedLock', line: 7 } }],
+      errors: [
+        { messageId: 'selfDeadlock', line: 8, column: 9, data: { lock: 'sharedLock', line: 7 } },
+      ],
     },
     {
       // A namespace import names the exported binding.
@@ -606,7 +657,9 @@ export async function f() {
   await locks.sharedLock.withLock(() => undefined);
 }`,
       output: null,
-      errors: [{ messageId: 'selfDeadlock', line: 8, column: 9, data: { lock: 'sharedLock', line: 7 } }],
+      errors: [
+        { messageId: 'selfDeadlock', line: 8, column: 9, data: { lock: 'sharedLock', line: 7 } },
+      ],
     },
     {
       // In a static method `this.lock` is `Store.lock`.
@@ -621,7 +674,14 @@ export class Store {
   }
 }`,
       output: null,
-      errors: [{ messageId: 'selfDeadlockViaCall', line: 9, column: 41, data: { callee: 'flush', lock: 'Store.lock', via: '', line: 9 } }],
+      errors: [
+        {
+          messageId: 'selfDeadlockViaCall',
+          line: 9,
+          column: 41,
+          data: { callee: 'flush', lock: 'Store.lock', via: '', line: 9 },
+        },
+      ],
     },
     {
       // One lock under two import names.
@@ -631,7 +691,9 @@ export async function f() {
   await renamed.withLock(() => undefined);
 }`,
       output: null,
-      errors: [{ messageId: 'selfDeadlock', line: 8, column: 9, data: { lock: 'sharedLock', line: 7 } }],
+      errors: [
+        { messageId: 'selfDeadlock', line: 8, column: 9, data: { lock: 'sharedLock', line: 7 } },
+      ],
     },
     {
       // worker_threads flavour: acquire() blocks the thread and returns the guard at once.
@@ -681,7 +743,9 @@ class Store {
   }
 }`,
       output: null,
-      errors: [{ messageId: 'selfDeadlock', line: 9, column: 41, data: { lock: 'Store.mutex', line: 9 } }],
+      errors: [
+        { messageId: 'selfDeadlock', line: 9, column: 41, data: { lock: 'Store.mutex', line: 9 } },
+      ],
     },
   ],
 });

@@ -304,7 +304,14 @@ export async function increment() {
   await pause();
   counter = next;
 }`,
-      errors: [{ messageId: 'lostUpdate', line: 9, column: 3, data: { target: 'counter', readLine: 7, pauseLine: 8 } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 9,
+          column: 3,
+          data: { target: 'counter', readLine: 7, pauseLine: 8 },
+        },
+      ],
     },
     {
       // The seed's counter race.
@@ -314,7 +321,14 @@ export async function increment() {
   await pause();
   counter = current + 1;
 }`,
-      errors: [{ messageId: 'lostUpdate', line: 9, column: 3, data: { target: 'counter', readLine: 7, pauseLine: 8 } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 9,
+          column: 3,
+          data: { target: 'counter', readLine: 7, pauseLine: 8 },
+        },
+      ],
     },
     {
       // `x += await …` reads x before it waits.
@@ -335,7 +349,14 @@ export async function add(key: string) {
     await this.audit.runExclusive(() => undefined);
   }
 }`,
-      errors: [{ messageId: 'lostUpdate', line: 9, column: 5, data: { target: 'this.balance', readLine: 9, pauseLine: 9 } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 9,
+          column: 5,
+          data: { target: 'this.balance', readLine: 9, pauseLine: 9 },
+        },
+      ],
     },
     {
       // A captured counter updated by concurrent callbacks.
@@ -364,7 +385,14 @@ export async function add(key: string) {
     await this.mutex.runExclusive(() => undefined);
   }
 }`,
-      errors: [{ messageId: 'lostUpdate', line: 11, column: 5, data: { target: 'this.lines', readLine: 9, pauseLine: 10 } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 11,
+          column: 5,
+          data: { target: 'this.lines', readLine: 9, pauseLine: 10 },
+        },
+      ],
     },
     {
       // A property of an object the caller passed in.
@@ -375,7 +403,14 @@ export async function retry(job: { attempts: number }) {
   job.attempts = attempts + 1;
   await mutex.runExclusive(() => undefined);
 }`,
-      errors: [{ messageId: 'lostUpdate', line: 9, column: 3, data: { target: 'job.attempts', readLine: 7, pauseLine: 8 } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 9,
+          column: 3,
+          data: { target: 'job.attempts', readLine: 7, pauseLine: 8 },
+        },
+      ],
     },
     {
       // Read outside the lock, written inside it: the lock comes too late.
@@ -387,7 +422,14 @@ export async function increment() {
     counter = current + 1;
   });
 }`,
-      errors: [{ messageId: 'lostUpdate', line: 10, column: 5, data: { target: 'counter', readLine: 8, pauseLine: 9 } }],
+      errors: [
+        {
+          messageId: 'lostUpdate',
+          line: 10,
+          column: 5,
+          data: { target: 'counter', readLine: 8, pauseLine: 9 },
+        },
+      ],
     },
     {
       // The lock is let go before the await.
@@ -427,7 +469,14 @@ export async function increment() {
     return this.values.get(key);
   }
 }`,
-      errors: [{ messageId: 'checkThenAct', line: 11, column: 9, data: { target: 'this.values', checkLine: 9, lock: 'Cache.mutex' } }],
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 11,
+          column: 9,
+          data: { target: 'this.values', checkLine: 9, lock: 'Cache.mutex' },
+        },
+      ],
     },
     {
       // Early return as the check, a releaser as the lock.
@@ -445,7 +494,14 @@ export async function increment() {
     return this.token;
   }
 }`,
-      errors: [{ messageId: 'checkThenAct', line: 12, column: 7, data: { target: 'this.token', checkLine: 9, lock: 'Session.mutex' } }],
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: 12,
+          column: 7,
+          data: { target: 'this.token', checkLine: 9, lock: 'Session.mutex' },
+        },
+      ],
     },
     {
       // Declared guards: every kind of write outside the lock.
@@ -465,9 +521,24 @@ export async function increment() {
   }
 }`,
       errors: [
-        { messageId: 'unguardedWrite', line: 14, column: 5, data: { target: 'this.items', lock: 'mutex', what: '`push()` call' } },
-        { messageId: 'unguardedWrite', line: 15, column: 5, data: { target: 'this.size', lock: 'mutex', what: 'write' } },
-        { messageId: 'unguardedWrite', line: 16, column: 5, data: { target: 'this.byId', lock: 'mutex', what: '`delete`' } },
+        {
+          messageId: 'unguardedWrite',
+          line: 14,
+          column: 5,
+          data: { target: 'this.items', lock: 'mutex', what: '`push()` call' },
+        },
+        {
+          messageId: 'unguardedWrite',
+          line: 15,
+          column: 5,
+          data: { target: 'this.size', lock: 'mutex', what: 'write' },
+        },
+        {
+          messageId: 'unguardedWrite',
+          line: 16,
+          column: 5,
+          data: { target: 'this.byId', lock: 'mutex', what: '`delete`' },
+        },
         { messageId: 'unguardedWrite', line: 17, column: 5 },
       ],
     },
@@ -481,7 +552,14 @@ export async function reset() {
   using guard = await other.acquire();
   entries = [];
 }`,
-      errors: [{ messageId: 'unguardedWrite', line: 11, column: 3, data: { target: 'entries', lock: 'lock', what: 'write' } }],
+      errors: [
+        {
+          messageId: 'unguardedWrite',
+          line: 11,
+          column: 3,
+          data: { target: 'entries', lock: 'lock', what: 'write' },
+        },
+      ],
     },
     {
       code: `${header}/** @guardedBy missingLock */
@@ -495,7 +573,14 @@ export function reset() {
       // Inferred: written under the mutex in two places, without it in one.
       code: `${header}${meter}
 }`,
-      errors: [{ messageId: 'inconsistentWrite', line: 15, column: 5, data: { target: 'this.total', lock: 'Meter.mutex', guarded: 2 } }],
+      errors: [
+        {
+          messageId: 'inconsistentWrite',
+          line: 15,
+          column: 5,
+          data: { target: 'this.total', lock: 'Meter.mutex', guarded: 2 },
+        },
+      ],
     },
     {
       // Shared memory: three read-modify-writes, two with an Atomics suggestion.
@@ -512,27 +597,37 @@ export function tally(i: number, n: number) {
           messageId: 'sharedMemory',
           line: 8,
           column: 3,
-          suggestions: [{ messageId: 'useAtomics', output: `${header}const counts = new Int32Array(new SharedArrayBuffer(64));
+          suggestions: [
+            {
+              messageId: 'useAtomics',
+              output: `${header}const counts = new Int32Array(new SharedArrayBuffer(64));
 const sums = new Float64Array(new SharedArrayBuffer(64));
 export function tally(i: number, n: number) {
   Atomics.add(counts, i, 1);
   counts[i] += n;
   counts[i] = counts[i] * 2;
   sums[i] += n;
-}` }],
+}`,
+            },
+          ],
         },
         {
           messageId: 'sharedMemory',
           line: 9,
           column: 3,
-          suggestions: [{ messageId: 'useAtomics', output: `${header}const counts = new Int32Array(new SharedArrayBuffer(64));
+          suggestions: [
+            {
+              messageId: 'useAtomics',
+              output: `${header}const counts = new Int32Array(new SharedArrayBuffer(64));
 const sums = new Float64Array(new SharedArrayBuffer(64));
 export function tally(i: number, n: number) {
   counts[i]++;
   Atomics.add(counts, i, n);
   counts[i] = counts[i] * 2;
   sums[i] += n;
-}` }],
+}`,
+            },
+          ],
         },
         { messageId: 'sharedMemory', line: 10, column: 3, suggestions: [] },
         { messageId: 'sharedMemory', line: 11, column: 3, suggestions: [] },
@@ -548,9 +643,14 @@ export function tally(i: number, n: number) {
           messageId: 'sharedMemory',
           line: 6,
           column: 3,
-          suggestions: [{ messageId: 'useAtomics', output: `${header}export function release(slots: Int32Array<SharedArrayBuffer>) {
+          suggestions: [
+            {
+              messageId: 'useAtomics',
+              output: `${header}export function release(slots: Int32Array<SharedArrayBuffer>) {
   Atomics.sub(slots, 0, 1);
-}` }],
+}`,
+            },
+          ],
         },
       ],
     },
@@ -565,7 +665,14 @@ export function tally(i: number, n: number) {
   }
 }`,
       options: [{ checkReads: true }],
-      errors: [{ messageId: 'unguardedRead', line: 10, column: 12, data: { target: 'this.items', lock: 'mutex' } }],
+      errors: [
+        {
+          messageId: 'unguardedRead',
+          line: 10,
+          column: 12,
+          data: { target: 'this.items', lock: 'mutex' },
+        },
+      ],
     },
   ],
 });

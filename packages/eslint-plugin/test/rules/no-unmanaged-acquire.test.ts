@@ -13,7 +13,9 @@ declare class SpinLock { lock(): Promise<void>; unlock(): void; }
 const spin = new SpinLock();
 `;
 const customSettings = {
-  interlock: { locks: [{ type: { from: 'file', name: 'SpinLock' }, acquire: ['lock'], release: ['unlock'] }] },
+  interlock: {
+    locks: [{ type: { from: 'file', name: 'SpinLock' }, acquire: ['lock'], release: ['unlock'] }],
+  },
 };
 
 typedRuleTester().run('no-unmanaged-acquire', rule, {
@@ -317,7 +319,14 @@ export async function f(flag: boolean) {
   }
 }`,
       output: null,
-      errors: [{ messageId: 'conditionalRelease', line: 7, column: 9, data: { lock: 'sem', method: 'acquire', condition: 'flag' } }],
+      errors: [
+        {
+          messageId: 'conditionalRelease',
+          line: 7,
+          column: 9,
+          data: { lock: 'sem', method: 'acquire', condition: 'flag' },
+        },
+      ],
     },
     {
       code: `${imports}const lock = new Lock();
@@ -395,7 +404,15 @@ export async function f() {
   release();
 }`,
       output: null,
-      errors: [{ messageId: 'unmanaged', line: 7, column: 25, data: { lock: 'mutex', method: 'acquire' }, suggestions: [] }],
+      errors: [
+        {
+          messageId: 'unmanaged',
+          line: 7,
+          column: 25,
+          data: { lock: 'mutex', method: 'acquire' },
+          suggestions: [],
+        },
+      ],
     },
     {
       code: `${imports}const sem = new MutexSemaphore(2);
@@ -415,7 +432,15 @@ export async function f() {
   lock.release();
 }`,
       output: null,
-      errors: [{ messageId: 'unmanaged', line: 7, column: 9, data: { lock: 'lock', method: 'acquireAsync' }, suggestions: [] }],
+      errors: [
+        {
+          messageId: 'unmanaged',
+          line: 7,
+          column: 9,
+          data: { lock: 'lock', method: 'acquireAsync' },
+          suggestions: [],
+        },
+      ],
     },
     {
       code: `${imports}const lock = new Lock();
@@ -484,7 +509,15 @@ export function f() {
   }
 }`,
       output: null,
-      errors: [{ messageId: 'unmanaged', line: 7, column: 13, data: { lock: 'lock', method: 'tryAcquire' }, suggestions: [] }],
+      errors: [
+        {
+          messageId: 'unmanaged',
+          line: 7,
+          column: 13,
+          data: { lock: 'lock', method: 'tryAcquire' },
+          suggestions: [],
+        },
+      ],
     },
     {
       code: `${imports}const lock = new AwaitLock();
@@ -736,7 +769,15 @@ export async function f() {
 }`,
       settings: customSettings,
       output: null,
-      errors: [{ messageId: 'unmanaged', line: 10, column: 9, data: { lock: 'spin', method: 'lock' }, suggestions: [] }],
+      errors: [
+        {
+          messageId: 'unmanaged',
+          line: 10,
+          column: 9,
+          data: { lock: 'spin', method: 'lock' },
+          suggestions: [],
+        },
+      ],
     },
     {
       // worker_threads flavour: the blocking acquire holds the lock as soon as it returns.

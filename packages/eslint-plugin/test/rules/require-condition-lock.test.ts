@@ -123,13 +123,27 @@ export async function f() {
   cond.notify();
 }`,
       output: null,
-      errors: [{ messageId: 'lockNotHeld', line: 7, column: 3, data: { cond: 'cond', method: 'notify', lock: 'cond' } }],
+      errors: [
+        {
+          messageId: 'lockNotHeld',
+          line: 7,
+          column: 3,
+          data: { cond: 'cond', method: 'notify', lock: 'cond' },
+        },
+      ],
     },
     {
       code: `${imports}queue.push(1);
 cond.notifyAll();`,
       output: null,
-      errors: [{ messageId: 'lockNotHeld', line: 6, column: 1, data: { cond: 'cond', method: 'notifyAll', lock: 'cond' } }],
+      errors: [
+        {
+          messageId: 'lockNotHeld',
+          line: 6,
+          column: 1,
+          data: { cond: 'cond', method: 'notifyAll', lock: 'cond' },
+        },
+      ],
     },
     {
       code: `${imports}export async function take() {
@@ -144,7 +158,14 @@ cond.notifyAll();`,
   await cond.waitFor(() => queue.length > 0);
 }`,
       output: null,
-      errors: [{ messageId: 'lockNotHeld', line: 6, column: 9, data: { cond: 'cond', method: 'waitFor', lock: 'cond' } }],
+      errors: [
+        {
+          messageId: 'lockNotHeld',
+          line: 6,
+          column: 9,
+          data: { cond: 'cond', method: 'waitFor', lock: 'cond' },
+        },
+      ],
     },
     {
       code: `${imports}export async function put(item: number) {
@@ -190,7 +211,14 @@ export async function put(item: number) {
   ready.notify();
 }`,
       output: null,
-      errors: [{ messageId: 'lockNotHeld', line: 11, column: 3, data: { cond: 'ready', method: 'notify', lock: 'a' } }],
+      errors: [
+        {
+          messageId: 'lockNotHeld',
+          line: 11,
+          column: 3,
+          data: { cond: 'ready', method: 'notify', lock: 'a' },
+        },
+      ],
     },
     {
       code: `${imports}class Channel {
@@ -202,7 +230,14 @@ export async function put(item: number) {
   }
 }`,
       output: null,
-      errors: [{ messageId: 'lockNotHeld', line: 10, column: 5, data: { cond: 'Channel.cond', method: 'notify', lock: 'Channel.cond' } }],
+      errors: [
+        {
+          messageId: 'lockNotHeld',
+          line: 10,
+          column: 5,
+          data: { cond: 'Channel.cond', method: 'notify', lock: 'Channel.cond' },
+        },
+      ],
     },
     {
       code: `${imports}export async function put(item: number) {

@@ -7,7 +7,11 @@ import { typedRuleTester, untypedRuleTester } from './rule-tester.ts';
 const settings = {
   interlock: {
     locks: [
-      { type: { from: 'package', package: 'my-locks', name: 'FairMutex' }, acquireResult: 'releaser', callback: ['synchronized'] },
+      {
+        type: { from: 'package', package: 'my-locks', name: 'FairMutex' },
+        acquireResult: 'releaser',
+        callback: ['synchronized'],
+      },
       { type: { from: 'file', name: ['CondVar'] }, kind: 'condition' },
       { type: 'Monitor', kind: 'rlock', callback: ['synchronized'] },
       { type: { from: 'file', name: 'Gate', path: 'file.ts' }, callback: ['through'] },
@@ -54,7 +58,15 @@ export async function f() {
 }`,
       settings,
       output: null,
-      errors: [{ messageId: 'unmanaged', line: 8, column: 25, data: { lock: 'm', method: 'acquire' }, suggestions: [] }],
+      errors: [
+        {
+          messageId: 'unmanaged',
+          line: 8,
+          column: 25,
+          data: { lock: 'm', method: 'acquire' },
+          suggestions: [],
+        },
+      ],
     },
   ],
 });

@@ -42,7 +42,11 @@ function suggested(body: string, options: unknown[] = [{ preferUsing: true }]): 
 /** Type errors of a module checked against the contract's API (the fixture project's stand-ins). */
 function typeErrors(code: string): string[] {
   const configPath = join(fixturesDir, 'tsconfig.json');
-  const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    configPath,
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  );
   if (!parsed) throw new Error('fixture tsconfig unreadable');
   const virtual = join(fixturesDir, 'using-fix-output.ts');
   const host = ts.createCompilerHost(parsed.options);
@@ -57,7 +61,9 @@ function typeErrors(code: string): string[] {
     .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
 }
 
-const AsyncFunction = (async () => {}).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
+const AsyncFunction = (async () => {}).constructor as new (
+  ...args: string[]
+) => (...values: unknown[]) => Promise<void>;
 
 /** Runs the body of `run` (plain JavaScript by construction) on a real Lock, returning its log. */
 async function execute(module: string): Promise<string[]> {

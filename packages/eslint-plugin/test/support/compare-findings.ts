@@ -55,7 +55,9 @@ export function compareFindings(
     reportedByLine.set(problem.line, [...(reportedByLine.get(problem.line) ?? []), problem]);
   }
 
-  const lines = [...new Set([...expectedByLine.keys(), ...reportedByLine.keys()])].sort((a, b) => a - b);
+  const lines = [...new Set([...expectedByLine.keys(), ...reportedByLine.keys()])].sort(
+    (a, b) => a - b,
+  );
   const mismatches: LineMismatch[] = [];
   for (const line of lines) {
     const expected = expectedByLine.get(line) ?? [];
@@ -92,7 +94,9 @@ export function formatMismatches(
   parsed: ParsedExpectations,
   mismatches: readonly LineMismatch[],
 ): string[] {
-  const syntax = parsed.errors.map(({ line, message }) => `${fileLabel}:${line} — bad expect-lint comment: ${message}`);
+  const syntax = parsed.errors.map(
+    ({ line, message }) => `${fileLabel}:${line} — bad expect-lint comment: ${message}`,
+  );
   const findings = mismatches.map((mismatch) => {
     const parts: string[] = [];
     if (mismatch.missing.length > 0) parts.push(`missing ${mismatch.missing.join(', ')}`);

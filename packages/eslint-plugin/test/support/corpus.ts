@@ -26,7 +26,9 @@ function typeScriptSources(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
-    .filter((file) => !file.split(path.sep).some((part) => part === 'node_modules' || part === 'dist'))
+    .filter(
+      (file) => !file.split(path.sep).some((part) => part === 'node_modules' || part === 'dist'),
+    )
     .map((file) => path.join(dir, file));
 }
 

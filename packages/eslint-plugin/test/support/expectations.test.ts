@@ -44,12 +44,17 @@ describe('parseExpectations', () => {
   });
 
   it('ignores files without markers', () => {
-    expect(parseExpectations('// a plain comment\nconst x = 1;\n')).toEqual({ expectations: [], errors: [] });
+    expect(parseExpectations('// a plain comment\nconst x = 1;\n')).toEqual({
+      expectations: [],
+      errors: [],
+    });
   });
 
   it('strips only our namespace from rule ids', () => {
     expect(bareRuleName('@interlock/no-self-deadlock')).toBe('no-self-deadlock');
-    expect(bareRuleName('@typescript-eslint/no-floating-promises')).toBe('@typescript-eslint/no-floating-promises');
+    expect(bareRuleName('@typescript-eslint/no-floating-promises')).toBe(
+      '@typescript-eslint/no-floating-promises',
+    );
   });
 });
 
@@ -63,7 +68,11 @@ describe('compareFindings', () => {
 
   it('accepts reports that match the expectations exactly', () => {
     const parsed = parseExpectations('x(); // expect-lint: r1, r2\ny(); // expect-lint: r1\n');
-    expect(compareFindings(parsed, [problem(1, 'r2'), problem(1, 'r1'), problem(2, 'r1')], { knownRules })).toEqual([]);
+    expect(
+      compareFindings(parsed, [problem(1, 'r2'), problem(1, 'r1'), problem(2, 'r1')], {
+        knownRules,
+      }),
+    ).toEqual([]);
   });
 
   it('reports a missed expectation and an unexpected report, on their lines', () => {
@@ -71,7 +80,13 @@ describe('compareFindings', () => {
     const mismatches = compareFindings(parsed, [problem(2, 'r2', 'lock `a` held')], { knownRules });
     expect(mismatches).toEqual([
       { line: 1, expected: ['r1'], reported: [], missing: ['r1'], unexpected: [] },
-      { line: 2, expected: [], reported: ['r2'], missing: [], unexpected: ['r2 ("lock `a` held")'] },
+      {
+        line: 2,
+        expected: [],
+        reported: ['r2'],
+        missing: [],
+        unexpected: ['r2 ("lock `a` held")'],
+      },
     ]);
     expect(formatMismatches('seed/a.ts', parsed, mismatches)).toEqual([
       'seed/a.ts:1 — missing r1 [expected: r1; got: nothing]',
@@ -83,7 +98,9 @@ describe('compareFindings', () => {
     const parsed = parseExpectations('x(); // expect-lint: r1, r1\n');
     expect(compareFindings(parsed, [problem(1, 'r1')], { knownRules })[0]?.missing).toEqual(['r1']);
     const once = parseExpectations('x(); // expect-lint: r1\n');
-    expect(compareFindings(once, [problem(1, 'r1'), problem(1, 'r1')], { knownRules })[0]?.unexpected).toHaveLength(1);
+    expect(
+      compareFindings(once, [problem(1, 'r1'), problem(1, 'r1')], { knownRules })[0]?.unexpected,
+    ).toHaveLength(1);
   });
 
   it('ignores expectations of rules the plugin does not have yet, but not their reports', () => {
@@ -99,9 +116,13 @@ describe('compareFindings', () => {
 
   it('reports parse errors as unexpected fatal problems', () => {
     const parsed = parseExpectations('x(\n');
-    const mismatches = compareFindings(parsed, [{ line: 1, ruleId: null, message: "')' expected.", fatal: true }], {
-      knownRules,
-    });
+    const mismatches = compareFindings(
+      parsed,
+      [{ line: 1, ruleId: null, message: "')' expected.", fatal: true }],
+      {
+        knownRules,
+      },
+    );
     expect(mismatches[0]?.unexpected).toEqual([`<fatal> ("')' expected.")`]);
   });
 

@@ -46,7 +46,10 @@ export function parseExpectations(source: string): ParsedExpectations {
     const match = MARKER.exec(text);
     if (match === null) return;
     if (text.slice(0, match.index).trim() === '') {
-      errors.push({ line, message: 'expect-lint must trail the code it is about, not stand alone on its line' });
+      errors.push({
+        line,
+        message: 'expect-lint must trail the code it is about, not stand alone on its line',
+      });
       return;
     }
     const rest = match[1] ?? '';
@@ -54,7 +57,10 @@ export function parseExpectations(source: string): ParsedExpectations {
       errors.push({ line, message: 'expected `// expect-lint: rule-a, rule-b`' });
       return;
     }
-    const names = rest.slice(1).split(',').map((name) => name.trim());
+    const names = rest
+      .slice(1)
+      .split(',')
+      .map((name) => name.trim());
     for (const name of names) {
       const bare = bareRuleName(name);
       if (!RULE_NAME.test(bare)) {

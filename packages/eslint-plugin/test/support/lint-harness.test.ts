@@ -37,24 +37,38 @@ const resultOf = (name: SourceName) => results.find((result) => result.filePath 
 
 beforeAll(async () => {
   project = await writeTempTsconfig('interlock-harness-test', {
-    compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', types: [] },
+    compilerOptions: {
+      strict: true,
+      noEmit: true,
+      target: 'es2022',
+      module: 'esnext',
+      moduleResolution: 'bundler',
+      types: [],
+    },
     include: ['*.ts'],
   });
-  for (const [name, text] of Object.entries(sources)) await writeFile(path.join(project.dir, name), text);
+  for (const [name, text] of Object.entries(sources))
+    await writeFile(path.join(project.dir, name), text);
   const eslint = createTypeAwareESLint({
     cwd: project.dir,
     tsconfigPath: project.path,
     configs: [everyRuleOn(toyPlugin)],
     stats: true,
   });
-  ({ results, crashes } = await lintFilesOneByOne(eslint, Object.keys(sources).map((name) => file(name as SourceName))));
+  ({ results, crashes } = await lintFilesOneByOne(
+    eslint,
+    Object.keys(sources).map((name) => file(name as SourceName)),
+  ));
 }, 60_000);
 
 afterAll(() => project.remove());
 
 describe('the lint harness on a toy plugin', () => {
   it('runs every rule with type information', () => {
-    const messages = resultOf('expected.ts')?.messages.map(({ ruleId, line }) => ({ ruleId, line }));
+    const messages = resultOf('expected.ts')?.messages.map(({ ruleId, line }) => ({
+      ruleId,
+      line,
+    }));
     expect(messages).toEqual([
       { ruleId: '@interlock/number-const', line: 1 },
       { ruleId: '@interlock/no-debugger', line: 3 },
@@ -64,10 +78,14 @@ describe('the lint harness on a toy plugin', () => {
   it('matches findings against the expect-lint comments, ignoring unknown rules', () => {
     const parsed = parseExpectations(sources['expected.ts']);
     const knownRules = new Set(Object.keys(toyPlugin.rules));
-    expect(compareFindings(parsed, resultOf('expected.ts')?.messages ?? [], { knownRules })).toEqual([]);
+    expect(
+      compareFindings(parsed, resultOf('expected.ts')?.messages ?? [], { knownRules }),
+    ).toEqual([]);
 
     const surprise = parseExpectations(sources['surprise.ts']);
-    const mismatches = compareFindings(surprise, resultOf('surprise.ts')?.messages ?? [], { knownRules });
+    const mismatches = compareFindings(surprise, resultOf('surprise.ts')?.messages ?? [], {
+      knownRules,
+    });
     expect(formatMismatches('surprise.ts', surprise, mismatches)).toEqual([
       'surprise.ts:1 — unexpected number-const ("parsed is a number") [expected: nothing; ' +
         'got: number-const]',
@@ -79,7 +97,11 @@ describe('the lint harness on a toy plugin', () => {
     expect(crashes[0]?.file).toBe(file('crashing.ts'));
     expect(crashes[0]?.error).toMatch(/toy rule tripped over boom/);
     expect(crashes[0]?.error).toMatch(/@interlock\/crash-on-boom/);
-    expect(results.map((result) => path.basename(result.filePath)).sort()).toEqual(['broken.ts', 'expected.ts', 'surprise.ts']);
+    expect(results.map((result) => path.basename(result.filePath)).sort()).toEqual([
+      'broken.ts',
+      'expected.ts',
+      'surprise.ts',
+    ]);
   });
 
   it('surfaces parse errors as harness problems', () => {
@@ -90,7 +112,11 @@ describe('the lint harness on a toy plugin', () => {
 
   it('collects per-rule times for every rule that ran', () => {
     const { rules, parse } = totalTimes(results);
-    expect([...rules.keys()].sort()).toEqual(['@interlock/crash-on-boom', '@interlock/no-debugger', '@interlock/number-const']);
+    expect([...rules.keys()].sort()).toEqual([
+      '@interlock/crash-on-boom',
+      '@interlock/no-debugger',
+      '@interlock/number-const',
+    ]);
     for (const time of rules.values()) expect(time).toBeGreaterThanOrEqual(0);
     expect(parse).toBeGreaterThan(0);
   });
@@ -101,6 +127,8 @@ describe('the lint harness without type information', () => {
     const eslint = createUntypedESLint({ cwd: project.dir, configs: [everyRuleOn(toyPlugin)] });
     const untyped = await lintFilesOneByOne(eslint, [file('expected.ts')]);
     expect(untyped.results).toEqual([]);
-    expect(untyped.crashes.map((crash) => crash.error)).toEqual([expect.stringMatching(/numberConst needs type information/)]);
+    expect(untyped.crashes.map((crash) => crash.error)).toEqual([
+      expect.stringMatching(/numberConst needs type information/),
+    ]);
   });
 });

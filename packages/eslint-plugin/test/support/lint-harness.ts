@@ -77,9 +77,13 @@ export function createUntypedESLint(options: Omit<TypeAwareLintOptions, 'tsconfi
 }
 
 /** A config that registers `plugin` and turns every one of its rules on. */
-export function everyRuleOn(plugin: PluginUnderTest, severity: Linter.RuleSeverity = 'error'): Linter.Config {
+export function everyRuleOn(
+  plugin: PluginUnderTest,
+  severity: Linter.RuleSeverity = 'error',
+): Linter.Config {
   const rules: Linter.RulesRecord = {};
-  for (const name of Object.keys(plugin.rules ?? {})) rules[`${PLUGIN_NAMESPACE}/${name}`] = severity;
+  for (const name of Object.keys(plugin.rules ?? {}))
+    rules[`${PLUGIN_NAMESPACE}/${name}`] = severity;
   return {
     name: 'interlock-harness/every-rule',
     files: TS_FILES,

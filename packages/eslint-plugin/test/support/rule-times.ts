@@ -5,7 +5,10 @@ import type { ESLint } from 'eslint';
  * numbers `TIMING=all` prints): rule creation plus every listener call, over all passes.
  * Parse time (which includes building the type-checked program) is kept apart under `parse`.
  */
-export function totalTimes(results: readonly ESLint.LintResult[]): { rules: Map<string, number>; parse: number } {
+export function totalTimes(results: readonly ESLint.LintResult[]): {
+  rules: Map<string, number>;
+  parse: number;
+} {
   const rules = new Map<string, number>();
   let parse = 0;
   for (const result of results) {

@@ -35,7 +35,8 @@ const numberConst: Rule.RuleModule = {
       VariableDeclarator(node) {
         if (node.init == null || node.id.type !== 'Identifier') return;
         const type = checker.getTypeAtLocation(nodeMap.get(node.init));
-        if ((type.flags & ts.TypeFlags.NumberLike) !== 0) context.report({ node, messageId: 'found', data: { name: node.id.name } });
+        if ((type.flags & ts.TypeFlags.NumberLike) !== 0)
+          context.report({ node, messageId: 'found', data: { name: node.id.name } });
       },
     };
   },

@@ -10,7 +10,14 @@
  * creation sites.
  */
 import type { BenchCase, Subject } from '../harness.ts';
-import { noop, unavailable, type AcquirableLike, type DetectorLike, type Loaded, type OurPrimitives } from './load.ts';
+import {
+  noop,
+  unavailable,
+  type AcquirableLike,
+  type DetectorLike,
+  type Loaded,
+  type OurPrimitives,
+} from './load.ts';
 
 /**
  * Issue 3's targets: the detector's overhead on an uncontended acquire/release, and on a nested
@@ -22,16 +29,34 @@ const nestedPairTarget = 2.0;
 type Loop = (locks: readonly AcquirableLike[], ops: number) => Promise<void>;
 
 export function detectorCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
-  const reason = !primitives.ok ? primitives.reason : primitives.value.detector === undefined ? '@interlock/primitives does not export `detector` yet' : undefined;
-  const pair = (label: string, lockCount: number, loop: Loop): { ours: Subject; baseline: Subject; skip?: string } => {
+  const reason = !primitives.ok
+    ? primitives.reason
+    : primitives.value.detector === undefined
+      ? '@interlock/primitives does not export `detector` yet'
+      : undefined;
+  const pair = (
+    label: string,
+    lockCount: number,
+    loop: Loop,
+  ): { ours: Subject; baseline: Subject; skip?: string } => {
     if (reason !== undefined || !primitives.ok || primitives.value.detector === undefined) {
       const why = reason ?? 'detector unavailable';
       return { ours: unavailable(label, why), baseline: unavailable(label, why), skip: why };
     }
     const { Lock, detector } = primitives.value;
     return {
-      ours: withDetector(`${label}, detection on`, detector, () => makeLocks(Lock, lockCount, 'on'), loop),
-      baseline: withoutDetector(`${label}, detection off`, detector, () => makeLocks(Lock, lockCount, 'off'), loop),
+      ours: withDetector(
+        `${label}, detection on`,
+        detector,
+        () => makeLocks(Lock, lockCount, 'on'),
+        loop,
+      ),
+      baseline: withoutDetector(
+        `${label}, detection off`,
+        detector,
+        () => makeLocks(Lock, lockCount, 'off'),
+        loop,
+      ),
     };
   };
 
@@ -42,7 +67,8 @@ export function detectorCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
   return [
     {
       name: 'detector uncontended: using',
-      measures: 'Uncontended `using g = await lock.acquire()` with the detector enabled vs disabled ' +
+      measures:
+        'Uncontended `using g = await lock.acquire()` with the detector enabled vs disabled ' +
         '(nothing held, so no edge).',
       ...usingStyle,
       target: uncontendedTarget,
@@ -55,7 +81,8 @@ export function detectorCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
     },
     {
       name: 'detector nested pair: known edge',
-      measures: 'Take `a`, then `b` while holding `a`, release both (`using`): the edge a → b is ' +
+      measures:
+        'Take `a`, then `b` while holding `a`, release both (`using`): the edge a → b is ' +
         'recorded in calibration, so every timed op is a known-edge lookup; enabled vs ' +
         'disabled.',
       ...nested,
@@ -65,11 +92,19 @@ export function detectorCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
 }
 
 function makeLocks(Lock: OurPrimitives['Lock'], count: number, side: string): AcquirableLike[] {
-  return Array.from({ length: count }, (_, index) => new Lock({ name: `bench-${side}-${String.fromCharCode(97 + index)}` }));
+  return Array.from(
+    { length: count },
+    (_, index) => new Lock({ name: `bench-${side}-${String.fromCharCode(97 + index)}` }),
+  );
 }
 
 /** A side whose samples run with the detector enabled; its locks are built on the first sample. */
-function withDetector(label: string, detector: DetectorLike, build: () => AcquirableLike[], loop: Loop): Subject {
+function withDetector(
+  label: string,
+  detector: DetectorLike,
+  build: () => AcquirableLike[],
+  loop: Loop,
+): Subject {
   let locks: AcquirableLike[] | undefined;
   return {
     label,
@@ -88,7 +123,12 @@ function withDetector(label: string, detector: DetectorLike, build: () => Acquir
 /**
  * A side whose samples run with the detector disabled (as it is between the other side's samples).
  */
-function withoutDetector(label: string, detector: DetectorLike, build: () => AcquirableLike[], loop: Loop): Subject {
+function withoutDetector(
+  label: string,
+  detector: DetectorLike,
+  build: () => AcquirableLike[],
+  loop: Loop,
+): Subject {
   let locks: AcquirableLike[] | undefined;
   return {
     label,

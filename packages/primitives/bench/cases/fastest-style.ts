@@ -27,12 +27,20 @@ function usingLoop(label: string, lock: AcquirableLike): Subject {
 }
 
 export function fastestStyleCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
-  const ours = (label: string, make: (value: OurPrimitives) => Subject | undefined): { subject: Subject; skip?: string } => {
-    if (!primitives.ok) return { subject: unavailable(label, primitives.reason), skip: primitives.reason };
+  const ours = (
+    label: string,
+    make: (value: OurPrimitives) => Subject | undefined,
+  ): { subject: Subject; skip?: string } => {
+    if (!primitives.ok)
+      return { subject: unavailable(label, primitives.reason), skip: primitives.reason };
     const subject = make(primitives.value);
-    return subject === undefined ? { subject: unavailable(label, 'not exported'), skip: `${label}: not exported` } : { subject };
+    return subject === undefined
+      ? { subject: unavailable(label, 'not exported'), skip: `${label}: not exported` }
+      : { subject };
   };
-  const lockUsing = ours('Lock: using', ({ Lock }) => usingLoop('Lock: using g = await lock.acquire()', new Lock({ name: 'bench' })));
+  const lockUsing = ours('Lock: using', ({ Lock }) =>
+    usingLoop('Lock: using g = await lock.acquire()', new Lock({ name: 'bench' })),
+  );
   const semaphoreUsing = ours('Semaphore: using', ({ Semaphore }) =>
     usingLoop('Semaphore(3): using g = await sem.acquire()', new Semaphore(3, { name: 'bench' })),
   );
@@ -58,7 +66,9 @@ export function fastestStyleCases(primitives: Loaded<OurPrimitives>): BenchCase[
     };
   });
   const rlockUsing = ours('RLock: using', ({ RLock }) =>
-    RLock === undefined ? undefined : usingLoop('RLock: using g = await rlock.acquire()', new RLock({ name: 'bench' })),
+    RLock === undefined
+      ? undefined
+      : usingLoop('RLock: using g = await rlock.acquire()', new RLock({ name: 'bench' })),
   );
   const mutexUsing: Subject = (() => {
     const semaphore = new MutexSemaphore(1);
@@ -76,7 +86,8 @@ export function fastestStyleCases(primitives: Loaded<OurPrimitives>): BenchCase[
   return [
     {
       name: 'fastest style: Lock using',
-      measures: 'Detector off: `using g = await lock.acquire()` on our Lock vs async-mutex `Semaphore(1)` acquire + release (no `using`).',
+      measures:
+        'Detector off: `using g = await lock.acquire()` on our Lock vs async-mutex `Semaphore(1)` acquire + release (no `using`).',
       ours: lockUsing.subject,
       skip: lockUsing.skip,
       baseline: mutexSemaphore(1),
@@ -84,7 +95,8 @@ export function fastestStyleCases(primitives: Loaded<OurPrimitives>): BenchCase[
     },
     {
       name: 'fastest style: Semaphore using',
-      measures: 'Detector off: `using g = await sem.acquire()` on our Semaphore(3) vs async-mutex `Semaphore(3)` acquire + release (no `using`).',
+      measures:
+        'Detector off: `using g = await sem.acquire()` on our Semaphore(3) vs async-mutex `Semaphore(3)` acquire + release (no `using`).',
       ours: semaphoreUsing.subject,
       skip: semaphoreUsing.skip,
       baseline: mutexSemaphore(3),
@@ -92,27 +104,31 @@ export function fastestStyleCases(primitives: Loaded<OurPrimitives>): BenchCase[
     },
     {
       name: 'fastest style: Lock guard.release()',
-      measures: 'Detector off: our Lock acquired and released through its guard by hand (no `using`) vs async-mutex `Semaphore(1)`: what interlock itself costs.',
+      measures:
+        'Detector off: our Lock acquired and released through its guard by hand (no `using`) vs async-mutex `Semaphore(1)`: what interlock itself costs.',
       ours: lockByHand.subject,
       skip: lockByHand.skip,
       baseline: mutexSemaphore(1),
     },
     {
       name: 'fastest style: Lock withLock',
-      measures: 'Detector off: `await lock.withLock(fn)` with a synchronous `fn` on our Lock vs async-mutex `Semaphore(1)` acquire + release.',
+      measures:
+        'Detector off: `await lock.withLock(fn)` with a synchronous `fn` on our Lock vs async-mutex `Semaphore(1)` acquire + release.',
       ours: lockWithLock.subject,
       skip: lockWithLock.skip,
       baseline: mutexSemaphore(1),
     },
     {
       name: 'fastest style: the using statement',
-      measures: 'async-mutex `Semaphore(1)` whose releaser is bound by a `using` declaration vs the same without: what V8’s `using` costs, whoever’s lock it binds.',
+      measures:
+        'async-mutex `Semaphore(1)` whose releaser is bound by a `using` declaration vs the same without: what V8’s `using` costs, whoever’s lock it binds.',
       ours: mutexUsing,
       baseline: mutexSemaphore(1),
     },
     {
       name: 'fastest style: RLock using',
-      measures: 'Detector off: `using g = await rlock.acquire()` (the hold enters the task’s frame: RLock ownership needs it) vs async-mutex `Semaphore(1)`.',
+      measures:
+        'Detector off: `using g = await rlock.acquire()` (the hold enters the task’s frame: RLock ownership needs it) vs async-mutex `Semaphore(1)`.',
       ours: rlockUsing.subject,
       skip: rlockUsing.skip,
       baseline: mutexSemaphore(1),

@@ -20,7 +20,11 @@ export interface AcquirableLike {
 
 /** The part of the contract's `detector` facade the cases use. */
 export interface DetectorLike {
-  enable(options?: { onCycle?: 'throw' | 'warn' | 'record'; stacks?: boolean; holdTimeout?: number }): void;
+  enable(options?: {
+    onCycle?: 'throw' | 'warn' | 'record';
+    stacks?: boolean;
+    holdTimeout?: number;
+  }): void;
   disable(): void;
   reset(): void;
   readonly enabled: boolean;
@@ -36,7 +40,8 @@ export interface OurPrimitives {
 }
 
 /** Either the module, or why it cannot be used. */
-export type Loaded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+export type Loaded<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 
 const primitivesEntry = new URL('../../src/index.ts', import.meta.url);
 
@@ -45,15 +50,29 @@ export async function loadOurPrimitives(): Promise<Loaded<OurPrimitives>> {
   try {
     module = (await import(primitivesEntry.href)) as Record<string, unknown>;
   } catch (error) {
-    return { ok: false, reason: `cannot load @interlock/primitives (${error instanceof Error ? error.message.split('\n')[0] : String(error)})` };
+    return {
+      ok: false,
+      reason: `cannot load @interlock/primitives (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+    };
   }
   const missing = ['Lock', 'Semaphore'].filter((name) => typeof module[name] !== 'function');
-  if (missing.length > 0) return { ok: false, reason: `@interlock/primitives does not export ${missing.join(', ')} yet` };
+  if (missing.length > 0)
+    return { ok: false, reason: `@interlock/primitives does not export ${missing.join(', ')} yet` };
   const detector = module['detector'] as Partial<DetectorLike> | undefined;
-  const hasDetector = typeof detector?.enable === 'function' && typeof detector.disable === 'function' && typeof detector.reset === 'function';
+  const hasDetector =
+    typeof detector?.enable === 'function' &&
+    typeof detector.disable === 'function' &&
+    typeof detector.reset === 'function';
   const { Lock, Semaphore, RLock } = module as unknown as OurPrimitives;
-  const value: OurPrimitives = { Lock, Semaphore, ...(typeof RLock === 'function' ? { RLock } : {}) };
-  return { ok: true, value: hasDetector ? { ...value, detector: detector as DetectorLike } : value };
+  const value: OurPrimitives = {
+    Lock,
+    Semaphore,
+    ...(typeof RLock === 'function' ? { RLock } : {}),
+  };
+  return {
+    ok: true,
+    value: hasDetector ? { ...value, detector: detector as DetectorLike } : value,
+  };
 }
 
 /** A stand-in for a subject that cannot run; the case carrying it is marked skipped. */

@@ -6,7 +6,15 @@
  */
 import { Mutex } from 'async-mutex';
 import type { BenchCase, Subject } from '../harness.ts';
-import { noop, resolved, splitAmong, unavailable, type AcquirableLike, type Loaded, type OurPrimitives } from './load.ts';
+import {
+  noop,
+  resolved,
+  splitAmong,
+  unavailable,
+  type AcquirableLike,
+  type Loaded,
+  type OurPrimitives,
+} from './load.ts';
 
 /** Workers in the contended cases: enough that every release has a queued waiter to hand to. */
 export const contendingTasks = 8;
@@ -14,8 +22,13 @@ export const contendingTasks = 8;
 const lockTarget = 1.0;
 
 export function lockCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
-  const ours = (label: string, make: (Lock: OurPrimitives['Lock']) => Subject): { subject: Subject; skip?: string } =>
-    primitives.ok ? { subject: make(primitives.value.Lock) } : { subject: unavailable(label, primitives.reason), skip: primitives.reason };
+  const ours = (
+    label: string,
+    make: (Lock: OurPrimitives['Lock']) => Subject,
+  ): { subject: Subject; skip?: string } =>
+    primitives.ok
+      ? { subject: make(primitives.value.Lock) }
+      : { subject: unavailable(label, primitives.reason), skip: primitives.reason };
 
   const usingStyle = ours('Lock: using g = await acquire()', (Lock) => {
     const lock = new Lock({ name: 'bench' });
@@ -51,17 +64,24 @@ export function lockCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
   });
   const contendedUsing = ours('Lock: contended using', (Lock) => {
     const lock = new Lock({ name: 'bench' });
-    return { label: `Lock: ${contendingTasks} tasks, using g = await lock.acquire(); await`, run: (ops) => contendUsing(lock, ops) };
+    return {
+      label: `Lock: ${contendingTasks} tasks, using g = await lock.acquire(); await`,
+      run: (ops) => contendUsing(lock, ops),
+    };
   });
   const contendedWithLock = ours('Lock: contended withLock', (Lock) => {
     const lock = new Lock({ name: 'bench' });
-    return { label: `Lock: ${contendingTasks} tasks, await lock.withLock(async fn)`, run: (ops) => contendWithLock(lock, ops) };
+    return {
+      label: `Lock: ${contendingTasks} tasks, await lock.withLock(async fn)`,
+      run: (ops) => contendWithLock(lock, ops),
+    };
   });
 
   return [
     {
       name: 'lock uncontended: using',
-      measures: 'One acquire + release of a free lock, awaited: `using g = await lock.acquire()` vs ' +
+      measures:
+        'One acquire + release of a free lock, awaited: `using g = await lock.acquire()` vs ' +
         '`const release = await mutex.acquire(); release()`.',
       ours: usingStyle.subject,
       skip: usingStyle.skip,
@@ -70,7 +90,8 @@ export function lockCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
     },
     {
       name: 'lock uncontended: withLock',
-      measures: 'One `await lock.withLock(fn)` of a free lock with a synchronous `fn` vs `await ' +
+      measures:
+        'One `await lock.withLock(fn)` of a free lock with a synchronous `fn` vs `await ' +
         'mutex.runExclusive(fn)`.',
       ours: withLockStyle.subject,
       skip: withLockStyle.skip,
@@ -79,7 +100,8 @@ export function lockCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
     },
     {
       name: 'lock uncontended: release()',
-      measures: 'One `await lock.acquire(); lock.release()` of a free lock (the try/finally style) ' +
+      measures:
+        'One `await lock.acquire(); lock.release()` of a free lock (the try/finally style) ' +
         'vs async-mutex acquire + releaser.',
       ours: releaseStyle.subject,
       skip: releaseStyle.skip,

@@ -8,13 +8,25 @@
 import { Semaphore as MutexSemaphore } from 'async-mutex';
 import type { BenchCase, Subject } from '../harness.ts';
 import { contendingTasks } from './lock.ts';
-import { noop, resolved, splitAmong, unavailable, type Loaded, type OurPrimitives } from './load.ts';
+import {
+  noop,
+  resolved,
+  splitAmong,
+  unavailable,
+  type Loaded,
+  type OurPrimitives,
+} from './load.ts';
 
 export const permits = 3;
 
 export function semaphoreCases(primitives: Loaded<OurPrimitives>): BenchCase[] {
-  const ours = (label: string, make: (Semaphore: OurPrimitives['Semaphore']) => Subject): { subject: Subject; skip?: string } =>
-    primitives.ok ? { subject: make(primitives.value.Semaphore) } : { subject: unavailable(label, primitives.reason), skip: primitives.reason };
+  const ours = (
+    label: string,
+    make: (Semaphore: OurPrimitives['Semaphore']) => Subject,
+  ): { subject: Subject; skip?: string } =>
+    primitives.ok
+      ? { subject: make(primitives.value.Semaphore) }
+      : { subject: unavailable(label, primitives.reason), skip: primitives.reason };
 
   const usingStyle = ours('Semaphore: using', (Semaphore) => {
     const semaphore = new Semaphore(permits, { name: 'bench' });

@@ -52,8 +52,12 @@ describe('detector cases', () => {
   it('are skipped with a reason while the primitives export no detector', () => {
     const { detector: _omitted, ...withoutDetector } = fakePrimitives([]);
     const cases = detectorCases({ ok: true, value: withoutDetector });
-    expect(cases.map((c) => c.skip)).toEqual(cases.map(() => '@interlock/primitives does not export `detector` yet'));
-    expect(detectorCases({ ok: false, reason: 'not built' }).every((c) => c.skip === 'not built')).toBe(true);
+    expect(cases.map((c) => c.skip)).toEqual(
+      cases.map(() => '@interlock/primitives does not export `detector` yet'),
+    );
+    expect(
+      detectorCases({ ok: false, reason: 'not built' }).every((c) => c.skip === 'not built'),
+    ).toBe(true);
   });
 
   it('run the "on" side with the detector enabled and the "off" side with it disabled', async () => {
@@ -76,7 +80,9 @@ describe('detector cases', () => {
       expect(onSide.every((line) => line.endsWith('(detector on)'))).toBe(true);
       expect(offSide.every((line) => line.endsWith('(detector off)'))).toBe(true);
       expect(primitives.detector?.enabled).toBe(false); // left as found, for the cases after it
-      expect(log.filter((line) => line === 'enable').length).toBe(log.filter((line) => line === 'disable').length);
+      expect(log.filter((line) => line === 'enable').length).toBe(
+        log.filter((line) => line === 'disable').length,
+      );
       expect(log.filter((line) => line === 'reset')).toHaveLength(1);
     }
   });

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { runCase, verdictOf, type CaseResult } from '../harness.ts';
 import { buildReport, formatNotes, formatTable } from '../report.ts';
 
-const spreadOf = (value: number) => ({ min: value, q1: value, median: value, q3: value, max: value });
+const spreadOf = (value: number) => ({
+  min: value,
+  q1: value,
+  median: value,
+  q3: value,
+  max: value,
+});
 
 const measured = (name: string, ours: number, baseline: number, target?: number): CaseResult => ({
   name,
@@ -29,7 +35,13 @@ describe('runCase', () => {
   it('skips a case that carries a reason, without running it', async () => {
     let runs = 0;
     const counting = { label: 'x', run: () => void runs++ };
-    const result = await runCase({ name: 's', measures: 's', ours: counting, baseline: counting, skip: 'not built' });
+    const result = await runCase({
+      name: 's',
+      measures: 's',
+      ours: counting,
+      baseline: counting,
+      skip: 'not built',
+    });
     expect(result).toMatchObject({ verdict: 'skipped', reason: 'not built' });
     expect(runs).toBe(0);
   });
@@ -37,21 +49,33 @@ describe('runCase', () => {
   it('reports a subject that throws as an error instead of throwing', async () => {
     const broken = { label: 'broken', run: () => Promise.reject(new TypeError('boom')) };
     const fine = { label: 'fine', run() {} };
-    const result = await runCase({ name: 'e', measures: 'e', ours: broken, baseline: fine }, { rounds: 1, warmupRounds: 0, sampleMs: 0.01, gc: 'none' });
+    const result = await runCase(
+      { name: 'e', measures: 'e', ours: broken, baseline: fine },
+      { rounds: 1, warmupRounds: 0, sampleMs: 0.01, gc: 'none' },
+    );
     expect(result).toMatchObject({ verdict: 'error', reason: 'TypeError: boom' });
   });
 
   it('runs before/after around every sample of that subject only', async () => {
     const calls: string[] = [];
-    const ours = { label: 'o', before: () => void calls.push('before'), run: () => void calls.push('ours'), after: () => void calls.push('after') };
+    const ours = {
+      label: 'o',
+      before: () => void calls.push('before'),
+      run: () => void calls.push('ours'),
+      after: () => void calls.push('after'),
+    };
     const baseline = { label: 'b', run: () => void calls.push('base') };
-    await runCase({ name: 'h', measures: 'h', ours, baseline }, { rounds: 2, warmupRounds: 0, sampleMs: 0.000001, gc: 'none' });
+    await runCase(
+      { name: 'h', measures: 'h', ours, baseline },
+      { rounds: 2, warmupRounds: 0, sampleMs: 0.000001, gc: 'none' },
+    );
     const oursSamples = calls.filter((call) => call === 'ours').length;
     expect(oursSamples).toBeGreaterThan(0);
     expect(calls.filter((call) => call === 'before')).toHaveLength(oursSamples);
     expect(calls.filter((call) => call === 'after')).toHaveLength(oursSamples);
     for (let index = 0; index < calls.length; index++) {
-      if (calls[index] === 'ours') expect([calls[index - 1], calls[index + 1]]).toEqual(['before', 'after']);
+      if (calls[index] === 'ours')
+        expect([calls[index - 1], calls[index + 1]]).toEqual(['before', 'after']);
     }
   });
 });
@@ -68,7 +92,9 @@ describe('formatTable and formatNotes', () => {
     const lines = formatTable(results).split('\n');
     expect(lines).toHaveLength(2 + results.length);
     expect(new Set(lines.map((line) => line.length)).size).toBe(1);
-    expect(lines[2]).toMatch(/^\| fast +\| +80\.0 \| +100 \| +0\.80 \| 0\.80–0\.80 +\| +≤ 1\.00 \| pass +\|$/);
+    expect(lines[2]).toMatch(
+      /^\| fast +\| +80\.0 \| +100 \| +0\.80 \| 0\.80–0\.80 +\| +≤ 1\.00 \| pass +\|$/,
+    );
     expect(lines[3]).toMatch(/\| +1\.50 \|.*\| MISS +\|$/);
     expect(lines[4]).toMatch(/\| +— \| info +\|$/);
     expect(lines[5]).toMatch(/^\| todo +\| +— \|.*\| skipped \|$/);
@@ -82,8 +108,21 @@ describe('formatTable and formatNotes', () => {
   });
 
   it('lists the missed cases in the JSON report', () => {
-    const environment = { node: 'v24', v8: '13', platform: 'linux', cpu: 'cpu', nproc: 2, source: 'abc1234', gcAvailable: true, date: 'now' };
-    const report = buildReport(results, { rounds: 1, warmupRounds: 0, sampleMs: 1, gc: 'minor' }, environment);
+    const environment = {
+      node: 'v24',
+      v8: '13',
+      platform: 'linux',
+      cpu: 'cpu',
+      nproc: 2,
+      source: 'abc1234',
+      gcAvailable: true,
+      date: 'now',
+    };
+    const report = buildReport(
+      results,
+      { rounds: 1, warmupRounds: 0, sampleMs: 1, gc: 'minor' },
+      environment,
+    );
     expect(report.missed).toEqual(['slow']);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });

@@ -39,6 +39,8 @@ describe('pairedRatios', () => {
   });
 
   it('rejects sample sets of different lengths', () => {
-    expect(() => pairedRatios([1, 2], [1])).toThrow('Expected paired samples of equal length, got 2 and 1');
+    expect(() => pairedRatios([1, 2], [1])).toThrow(
+      'Expected paired samples of equal length, got 2 and 1',
+    );
   });
 });

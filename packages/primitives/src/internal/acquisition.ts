@@ -13,7 +13,12 @@ import type { Waiter, WaiterQueue } from './waiter-queue.ts';
 /** The timeout policy of a queued acquire of `lock`. */
 export function acquireTimeout<T>(lock: LockNode): (waiter: Waiter<T>) => void {
   return (waiter) => {
-    waiter.reject(new AcquireTimeoutError(`Timed out after ${waiter.timeout} ms waiting for ${lock.kind} ${lock.name}`, waiter.timeout));
+    waiter.reject(
+      new AcquireTimeoutError(
+        `Timed out after ${waiter.timeout} ms waiting for ${lock.kind} ${lock.name}`,
+        waiter.timeout,
+      ),
+    );
   };
 }
 
@@ -42,7 +47,10 @@ export function watchWaiter<T>(waiters: WaiterQueue<T>, waiter: Waiter<T>, lock:
  * frame is left as it is. A `Lock` or `Semaphore` run while the detector is off enters no frame
  * (nothing would read it); its hold is then anonymous to a detector enabled during `fn`.
  */
-export async function runHolding<T>(acquiring: Promise<Guard>, fn: () => T | PromiseLike<T>): Promise<T> {
+export async function runHolding<T>(
+  acquiring: Promise<Guard>,
+  fn: () => T | PromiseLike<T>,
+): Promise<T> {
   const guard = (await acquiring) as HoldGuard;
   try {
     const hold = HoldGuard.holdOf(guard);

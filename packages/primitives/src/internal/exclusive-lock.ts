@@ -9,7 +9,15 @@ import type { AcquireSite, LockNode } from '@interlock/core';
 import { plainReentryError } from './bound-holds.ts';
 import { lockNode, probe } from './probe.ts';
 import { deliverLater, ReentryLevels } from './reentry-levels.ts';
-import { frameHas, Hold, holdsOf, leaveHold, taskContext, type Frame, type HoldReleaser } from './task-context.ts';
+import {
+  frameHas,
+  Hold,
+  holdsOf,
+  leaveHold,
+  taskContext,
+  type Frame,
+  type HoldReleaser,
+} from './task-context.ts';
 import { validateFunction, validateName, validateOptions } from './validate.ts';
 import { abortedBeforeStart, WaiterQueue, type WaitOptions } from './waiter-queue.ts';
 
@@ -94,20 +102,28 @@ export class ExclusiveLock {
     if (aborted !== undefined) return aborted;
     if (probe === undefined && !this.#id.reentrant) {
       // The fastest path: a plain Lock with the detector off reads no frame at all.
-      if (this.#hold === undefined) return Promise.resolve(new HoldGuard(this.#take(undefined), true));
+      if (this.#hold === undefined)
+        return Promise.resolve(new HoldGuard(this.#take(undefined), true));
       return this.#enqueue(options, undefined, undefined);
     }
     const frame = taskContext.getStore();
     const hold = this.#hold;
-    const verdict = hold === undefined || !this.#id.reentrant ? undefined : this.#levels.verdict(frame, hold);
+    const verdict =
+      hold === undefined || !this.#id.reentrant ? undefined : this.#levels.verdict(frame, hold);
     // An RLock held by this task through instrumentation's bind only (not claimed): re-entry needs
     // an owner, so this would wait for ever, as it does uninstrumented. Say so at once instead.
-    if (verdict?.kind === 'plain-held' && probe !== undefined) return Promise.reject(plainReentryError(this.#id));
+    if (verdict?.kind === 'plain-held' && probe !== undefined)
+      return Promise.reject(plainReentryError(this.#id));
     let site: AcquireSite;
     try {
       // `timeout: 0` never waits: to the detector it is a try-acquire (no order edge into it).
       // A sibling's wait inside the same RLock is a re-entry too: no edge, no self-deadlock.
-      site = probe?.beforeAcquire(holdsOf(frame), this.#id, verdict !== undefined && (verdict.kind === 'reenter' || verdict.kind === 'wait-sibling'), options?.timeout !== 0);
+      site = probe?.beforeAcquire(
+        holdsOf(frame),
+        this.#id,
+        verdict !== undefined && (verdict.kind === 'reenter' || verdict.kind === 'wait-sibling'),
+        options?.timeout !== 0,
+      );
     } catch (error) {
       return Promise.reject(error);
     }
@@ -116,7 +132,11 @@ export class ExclusiveLock {
     return this.#enqueue(options, frame, site);
   }
 
-  #enqueue(options: AcquireOptions | undefined, frame: Frame | undefined, site: AcquireSite): Promise<Guard> {
+  #enqueue(
+    options: AcquireOptions | undefined,
+    frame: Frame | undefined,
+    site: AcquireSite,
+  ): Promise<Guard> {
     const { promise, waiter } = this.#waiters.wait(options, frame);
     waiter.site = site;
     watchWaiter(this.#waiters, waiter, this.#id);
@@ -157,7 +177,12 @@ export class ExclusiveLock {
     const hold = this.#hold;
     if (hold === undefined) {
       if (this.#waiters.size > 0) return undefined;
-      const site = probe?.beforeAcquire(holdsOf(probe === undefined ? undefined : taskContext.getStore()), this.#id, false, false);
+      const site = probe?.beforeAcquire(
+        holdsOf(probe === undefined ? undefined : taskContext.getStore()),
+        this.#id,
+        false,
+        false,
+      );
       return new HoldGuard(this.#take(site), false);
     }
     if (!this.#id.reentrant) return undefined;
@@ -173,14 +198,20 @@ export class ExclusiveLock {
    */
   release(): void {
     const hold = this.#hold;
-    if (hold === undefined) throw new LockStateError(`Cannot release ${this.#id.kind} ${this.#id.name}: it is not locked`);
+    if (hold === undefined)
+      throw new LockStateError(
+        `Cannot release ${this.#id.kind} ${this.#id.name}: it is not locked`,
+      );
     if (!this.#id.reentrant) {
       this.#releaseLevel(hold);
       if (hold.count === 0) leaveHold(hold);
       return;
     }
     const level = this.#levels.ownerLevel(taskContext.getStore(), hold);
-    if (level === undefined) throw new LockStateError(`Cannot release ${this.#id.kind} ${this.#id.name}: another task owns it`);
+    if (level === undefined)
+      throw new LockStateError(
+        `Cannot release ${this.#id.kind} ${this.#id.name}: another task owns it`,
+      );
     this.#releaseLevel(level);
     // A level bound by instrumentation leaves the caller's frame (only ever one that just ended).
     if (level.count === 0) leaveHold(level);
@@ -204,7 +235,9 @@ export class ExclusiveLock {
   #releaseHold(hold: Hold): void {
     // A level of an RLock, or the current base hold; never a hold that already ended.
     if (hold.count === 0 || (hold !== this.#hold && !this.#id.reentrant)) {
-      throw new LockStateError(`Cannot release ${this.#id.kind} ${this.#id.name}: this acquisition does not hold it now`);
+      throw new LockStateError(
+        `Cannot release ${this.#id.kind} ${this.#id.name}: this acquisition does not hold it now`,
+      );
     }
     this.#releaseLevel(hold);
   }
@@ -274,7 +307,10 @@ export class ExclusiveLock {
     };
     releaseSave = (lock) => {
       const hold = lock.#hold;
-      if (hold === undefined) throw new LockStateError(`Cannot release ${lock.#id.kind} ${lock.#id.name}: it is not locked`);
+      if (hold === undefined)
+        throw new LockStateError(
+          `Cannot release ${lock.#id.kind} ${lock.#id.name}: it is not locked`,
+        );
       const saved = new SavedHolds(hold, lock.#levels.takeAll());
       hold.live = false;
       for (const level of saved.levels) level.live = false;

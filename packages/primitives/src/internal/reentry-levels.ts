@@ -88,7 +88,8 @@ export class ReentryLevels {
       // Claimed levels are what re-entry follows; an unclaimed one in a frame was bound by
       // instrumentation, which must not change what the lock does.
       if (frameHas(frame, level)) return level.claimed ? reenter : plainHeld;
-      if (level.claimed || (index >= 0 && !level.delivered)) return this.#holdsAny(frame, base, index) ? waitSibling : outsider;
+      if (level.claimed || (index >= 0 && !level.delivered))
+        return this.#holdsAny(frame, base, index) ? waitSibling : outsider;
     }
     return outsider;
   }

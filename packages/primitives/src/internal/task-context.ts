@@ -195,7 +195,8 @@ export function scoped<T>(fn: () => T): T {
 export function trackYields<T, R, N>(generator: AsyncGenerator<T, R, N>): AsyncGenerator<T, R, N> {
   const home: GeneratorHome = { current: taskContext.getStore() };
   // A fresh frame object per step: `run` with the store already current is a plain call.
-  const step = <V>(call: () => V): V => taskContext.run({ holds: holdsOf(home.current), home }, call);
+  const step = <V>(call: () => V): V =>
+    taskContext.run({ holds: holdsOf(home.current), home }, call);
   const wrapper: AsyncGenerator<T, R, N> = {
     next: (...args: [] | [N]) => step(() => generator.next(...args)),
     return: (value: R | PromiseLike<R>) => step(() => generator.return(value)),
@@ -203,9 +204,10 @@ export function trackYields<T, R, N>(generator: AsyncGenerator<T, R, N>): AsyncG
     [Symbol.asyncIterator]() {
       return wrapper;
     },
-    [Symbol.asyncDispose]: () => step(async () => {
-      await generator.return(undefined as R);
-    }),
+    [Symbol.asyncDispose]: () =>
+      step(async () => {
+        await generator.return(undefined as R);
+      }),
   };
   return wrapper;
 }

@@ -14,19 +14,32 @@ export function validateTimeout(value: unknown, name = 'timeout'): asserts value
 }
 
 /** A count: an integer ≥ `min` (safe integers only; `Infinity` is not a count). */
-export function validateInteger(value: unknown, name: string, min: number): asserts value is number {
-  const expected = min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : `an integer ≥ ${min}`;
+export function validateInteger(
+  value: unknown,
+  name: string,
+  min: number,
+): asserts value is number {
+  const expected =
+    min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : `an integer ≥ ${min}`;
   if (typeof value !== 'number') fail('type', name, expected, value);
   if (!Number.isSafeInteger(value) || value < min) fail('range', name, expected, value);
 }
 
 /** An optional AbortSignal. */
-export function validateSignal(value: unknown, name = 'signal'): asserts value is AbortSignal | undefined {
-  if (value !== undefined && !(value instanceof AbortSignal)) fail('type', name, 'an AbortSignal', value);
+export function validateSignal(
+  value: unknown,
+  name = 'signal',
+): asserts value is AbortSignal | undefined {
+  if (value !== undefined && !(value instanceof AbortSignal))
+    fail('type', name, 'an AbortSignal', value);
 }
 
 /** A function (or, with `optional`, undefined). */
-export function validateFunction(value: unknown, name: string, optional = false): asserts value is ((...args: never[]) => unknown) | undefined {
+export function validateFunction(
+  value: unknown,
+  name: string,
+  optional = false,
+): asserts value is ((...args: never[]) => unknown) | undefined {
   if (typeof value === 'function' || (optional && value === undefined)) return;
   fail('type', name, 'a function', value);
 }
@@ -40,7 +53,10 @@ export function validateName(value: unknown, name = 'name'): asserts value is st
  * An optional options bag. Catches `new Lock('accounts')` and the like, which would otherwise
  * silently ignore the argument.
  */
-export function validateOptions(value: unknown, name = 'options'): asserts value is object | undefined {
+export function validateOptions(
+  value: unknown,
+  name = 'options',
+): asserts value is object | undefined {
   validateOptionsBag(value, name);
 }
 

@@ -32,7 +32,9 @@ export const MAX_TIMER_DELAY = 2 ** 31 - 1;
 export function abortedBeforeStart(options: WaitOptions | undefined): Promise<never> | undefined {
   if (options === undefined) return undefined;
   validateWaitOptions(options);
-  return options.signal?.aborted === true ? Promise.reject(options.signal.reason as unknown) : undefined;
+  return options.signal?.aborted === true
+    ? Promise.reject(options.signal.reason as unknown)
+    : undefined;
 }
 
 /** One pending wait. Fields are for the owning primitive; settle it only through its queue. */
@@ -124,7 +126,11 @@ export class WaiterQueue<T> {
    * a zero timeout applies the timeout policy at once, also without queueing. Returns the
    * waiter too so the caller can attach the probe (check `waiter.settled` first).
    */
-  wait(options: WaitOptions | undefined, frame: Frame | undefined, payload?: unknown): { promise: Promise<T>; waiter: Waiter<T> } {
+  wait(
+    options: WaitOptions | undefined,
+    frame: Frame | undefined,
+    payload?: unknown,
+  ): { promise: Promise<T>; waiter: Waiter<T> } {
     const { promise, resolve, reject } = Promise.withResolvers<T>();
     const waiter = new Waiter<T>(this, resolve, reject, options, frame, payload);
     const signal = waiter.signal;
@@ -139,7 +145,8 @@ export class WaiterQueue<T> {
       return { promise, waiter };
     }
     this.#link(waiter);
-    if (waiter.timeout <= MAX_TIMER_DELAY) waiter.timer = setTimeout(onTimer, waiter.timeout, waiter);
+    if (waiter.timeout <= MAX_TIMER_DELAY)
+      waiter.timer = setTimeout(onTimer, waiter.timeout, waiter);
     signal?.addEventListener('abort', waiter, { once: true });
     return { promise, waiter };
   }

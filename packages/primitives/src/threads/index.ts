@@ -8,7 +8,12 @@ export type { ThreadAcquireOptions, ThreadPrimitiveOptions } from './permit-prim
 export type { ThreadHandle } from './handle.ts';
 export { LockPoisonedError, MainThreadBlockingError, type PoisonInfo } from './errors.ts';
 export { SharedMemoryExhaustedError } from './shared-memory.ts';
-export { AcquireTimeoutError, BrokenBarrierError, LockStateError, TimeoutError } from '../errors.ts';
+export {
+  AcquireTimeoutError,
+  BrokenBarrierError,
+  LockStateError,
+  TimeoutError,
+} from '../errors.ts';
 export type { Guard } from '../guard.ts';
 export { Event } from './event.ts';
 export { Condition, type ConditionHandle } from './condition.ts';

@@ -47,7 +47,10 @@ function refusalError(
   if (refusal === 'aborted') return options?.signal?.reason;
   if (refusal === 'poisoned') return new LockPoisonedError(primitive.name, primitive.poisonInfo());
   const timeout = options?.timeout ?? Infinity;
-  return new AcquireTimeoutError(`Timed out after ${timeout} ms waiting for ${primitive.name}`, timeout);
+  return new AcquireTimeoutError(
+    `Timed out after ${timeout} ms waiting for ${primitive.name}`,
+    timeout,
+  );
 }
 
 export { place, placeFrom, type Placement, type ThreadPrimitiveOptions } from './placement.ts';

@@ -204,9 +204,13 @@ export function describeBarrierContract(label: string, hooks: ContractHooks = {}
     });
 
     it('BarrierTests.test_constructor: parties below 1 and non-object options are rejected', () => {
-      expect(() => new Barrier(0)).toThrow(new RangeError('Expected `parties` to be a positive integer, got 0'));
+      expect(() => new Barrier(0)).toThrow(
+        new RangeError('Expected `parties` to be a positive integer, got 0'),
+      );
       expect(() => new Barrier(-1)).toThrow(RangeError);
-      expect(() => new Barrier(2, 5 as never)).toThrow(new TypeError('Expected `options` to be an object, got 5'));
+      expect(() => new Barrier(2, 5 as never)).toThrow(
+        new TypeError('Expected `options` to be an object, got 5'),
+      );
     });
 
     it('BarrierTests.test_repr: parties, nWaiting and broken are the state a repr shows', async () => {
@@ -245,7 +249,9 @@ export function describeBarrierContract(label: string, hooks: ContractHooks = {}
       const results = await Promise.all([barrier.wait(), barrier.wait()]);
       expect(results.sort()).toEqual([0, 1]);
       expect(fromAction).toBeInstanceOf(LockStateError);
-      expect((fromAction as Error).message).toBe('Barrier phases: wait() cannot be called from its own action');
+      expect((fromAction as Error).message).toBe(
+        'Barrier phases: wait() cannot be called from its own action',
+      );
       expect([barrier.nWaiting, barrier.broken]).toEqual([0, false]);
     });
 

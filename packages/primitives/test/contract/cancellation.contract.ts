@@ -156,7 +156,12 @@ export function describeCancellationContract(label: string, hooks: ContractHooks
         sem.release(2); // wakes t2 and t3
         c2.abort(cancelled()); // t3 was already granted: ignored
         await settle();
-        expect([t1.state, t2.state, t3.state, t4.state]).toEqual(['rejected', 'fulfilled', 'fulfilled', 'pending']);
+        expect([t1.state, t2.state, t3.state, t4.state]).toEqual([
+          'rejected',
+          'fulfilled',
+          'fulfilled',
+          'pending',
+        ]);
         t2.value?.release();
         t3.value?.release();
         await settle();

@@ -86,14 +86,20 @@ export function describeConditionContract(label: string, hooks: ContractHooks = 
         phase = 2;
       });
       await settle();
-      expect(first).toEqual([...new Array<unknown>(3).fill([true, 1]), ...new Array<unknown>(2).fill([true, 2])]);
+      expect(first).toEqual([
+        ...new Array<unknown>(3).fill([true, 1]),
+        ...new Array<unknown>(2).fill([true, 2]),
+      ]);
       expect(second).toEqual(new Array<unknown>(3).fill([true, 2]));
       await cond.withLock(() => {
         cond.notifyAll();
         phase = 3;
       });
       await Promise.all(tasks);
-      expect(second).toEqual([...new Array<unknown>(3).fill([true, 2]), ...new Array<unknown>(2).fill([true, 3])]);
+      expect(second).toEqual([
+        ...new Array<unknown>(3).fill([true, 2]),
+        ...new Array<unknown>(2).fill([true, 3]),
+      ]);
       expect(cond.locked).toBe(false);
     }
 
@@ -173,7 +179,9 @@ export function describeConditionContract(label: string, hooks: ContractHooks = 
       try {
         const cond = new Condition();
         let state = 0;
-        const waiter = track(cond.withLock(() => cond.waitFor(() => state === 4, { timeout: 100 })));
+        const waiter = track(
+          cond.withLock(() => cond.waitFor(() => state === 4, { timeout: 100 })),
+        );
         for (let i = 0; i < 3; i += 1) {
           await vi.advanceTimersByTimeAsync(10);
           await cond.withLock(() => {
@@ -203,10 +211,13 @@ export function describeConditionContract(label: string, hooks: ContractHooks = 
         cond.withLock(async () => {
           await expect(cond.wait({ signal: controller.signal })).rejects.toBe(reason);
           await expect(
-            cond.waitFor(() => {
-              predicateCalls += 1;
-              return false;
-            }, { signal: controller.signal }),
+            cond.waitFor(
+              () => {
+                predicateCalls += 1;
+                return false;
+              },
+              { signal: controller.signal },
+            ),
           ).rejects.toBe(reason);
           return 'done';
         }),

@@ -48,7 +48,9 @@ export function describeEventContract(label: string, hooks: ContractHooks = {}):
       vi.useFakeTimers();
       try {
         const event = new Event();
-        const immediate = await Promise.all(Array.from({ length: 5 }, () => event.wait({ timeout: 0 })));
+        const immediate = await Promise.all(
+          Array.from({ length: 5 }, () => event.wait({ timeout: 0 })),
+        );
         expect(immediate).toEqual(new Array<unknown>(5).fill(false));
         const waits = Array.from({ length: 5 }, () => track(event.wait({ timeout: 500 })));
         await vi.advanceTimersByTimeAsync(499);
@@ -56,8 +58,12 @@ export function describeEventContract(label: string, hooks: ContractHooks = {}):
         await vi.advanceTimersByTimeAsync(1);
         expect(waits.map((w) => w.value)).toEqual(new Array<unknown>(5).fill(false));
         event.set();
-        expect(await Promise.all(Array.from({ length: 5 }, () => event.wait({ timeout: 0 })))).toEqual(new Array<unknown>(5).fill(true));
-        expect(await Promise.all(Array.from({ length: 5 }, () => event.wait({ timeout: 500 })))).toEqual(new Array<unknown>(5).fill(true));
+        expect(
+          await Promise.all(Array.from({ length: 5 }, () => event.wait({ timeout: 0 }))),
+        ).toEqual(new Array<unknown>(5).fill(true));
+        expect(
+          await Promise.all(Array.from({ length: 5 }, () => event.wait({ timeout: 500 }))),
+        ).toEqual(new Array<unknown>(5).fill(true));
         expect(vi.getTimerCount()).toBe(0);
       } finally {
         vi.useRealTimers();

@@ -22,8 +22,12 @@ function describeBaseLockTests(Kind: LockClass): void {
     });
 
     it('BaseLockTests.test_constructor_noargs: anything but an options object is a TypeError', () => {
-      expect(() => new Kind('accounts' as never)).toThrow(new TypeError('Expected `options` to be an object, got "accounts"'));
-      expect(() => new Kind(1 as never)).toThrow(new TypeError('Expected `options` to be an object, got 1'));
+      expect(() => new Kind('accounts' as never)).toThrow(
+        new TypeError('Expected `options` to be an object, got "accounts"'),
+      );
+      expect(() => new Kind(1 as never)).toThrow(
+        new TypeError('Expected `options` to be an object, got 1'),
+      );
       expect(() => new Kind(null as never)).toThrow(TypeError);
       expect(new Kind(undefined).locked).toBe(false);
     });
@@ -94,7 +98,11 @@ function describeBaseLockTests(Kind: LockClass): void {
       expect(lock.locked).toBe(false);
       await expect(withUsing(new TypeError('boom'))).rejects.toThrow(TypeError);
       expect(lock.locked).toBe(false);
-      await expect(lock.withLock(() => { throw new TypeError('boom'); })).rejects.toThrow(TypeError);
+      await expect(
+        lock.withLock(() => {
+          throw new TypeError('boom');
+        }),
+      ).rejects.toThrow(TypeError);
       expect(lock.locked).toBe(false);
     });
 

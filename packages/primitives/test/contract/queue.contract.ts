@@ -140,7 +140,9 @@ export function describeQueueContract(label: string, hooks: ContractHooks = {}):
     });
 
     it('Queue: a negative or fractional maxsize is a RangeError', () => {
-      expect(() => new Queue(-1)).toThrow(new RangeError('Expected `maxsize` to be a non-negative integer, got -1'));
+      expect(() => new Queue(-1)).toThrow(
+        new RangeError('Expected `maxsize` to be a non-negative integer, got -1'),
+      );
       expect(() => new Queue(1.5)).toThrow(RangeError);
     });
   });

@@ -13,7 +13,10 @@ import { settle, track, type ContractHooks } from '../support/async.ts';
  * CPython's contended-semaphore scenario on a Semaphore(7): one permit taken, ten tasks that each
  * take two; permits come back in phases through `giveBack`, and exactly that many waiters move on.
  */
-async function contendedPhases(sem: Semaphore, giveBack: (sem: Semaphore, n: number) => void): Promise<void> {
+async function contendedPhases(
+  sem: Semaphore,
+  giveBack: (sem: Semaphore, n: number) => void,
+): Promise<void> {
   await sem.acquire();
   let phase = 0;
   const first: number[] = [];
@@ -29,11 +32,18 @@ async function contendedPhases(sem: Semaphore, giveBack: (sem: Semaphore, n: num
   phase = 1;
   giveBack(sem, 7);
   await settle();
-  expect([...first, ...second].sort()).toEqual([...new Array<unknown>(6).fill(0), ...new Array<unknown>(7).fill(1)]);
+  expect([...first, ...second].sort()).toEqual([
+    ...new Array<unknown>(6).fill(0),
+    ...new Array<unknown>(7).fill(1),
+  ]);
   phase = 2;
   giveBack(sem, 6);
   await settle();
-  expect([...first, ...second].sort()).toEqual([...new Array<unknown>(6).fill(0), ...new Array<unknown>(7).fill(1), ...new Array<unknown>(6).fill(2)]);
+  expect([...first, ...second].sort()).toEqual([
+    ...new Array<unknown>(6).fill(0),
+    ...new Array<unknown>(7).fill(1),
+    ...new Array<unknown>(6).fill(2),
+  ]);
   expect(sem.tryAcquire()).toBeUndefined();
   expect(sem.value).toBe(0);
   giveBack(sem, 1);
@@ -44,7 +54,9 @@ async function contendedPhases(sem: Semaphore, giveBack: (sem: Semaphore, n: num
 function describeBaseSemaphoreTests(Kind: typeof Semaphore): void {
   describe(`${Kind.name}: BaseSemaphoreTests`, () => {
     it('BaseSemaphoreTests.test_constructor: a negative or fractional value is a RangeError', () => {
-      expect(() => new Kind(-1)).toThrow(new RangeError('Expected `value` to be a non-negative integer, got -1'));
+      expect(() => new Kind(-1)).toThrow(
+        new RangeError('Expected `value` to be a non-negative integer, got -1'),
+      );
       expect(() => new Kind(-Number.MAX_SAFE_INTEGER)).toThrow(RangeError);
       expect(() => new Kind(1.5)).toThrow(RangeError);
       expect(new Kind(0).value).toBe(0);
@@ -80,7 +92,9 @@ function describeBaseSemaphoreTests(Kind: typeof Semaphore): void {
     });
 
     it('BaseSemaphoreTests.test_constructor_noargs: options must be an object', () => {
-      expect(() => new Kind(1, 'pool' as never)).toThrow(new TypeError('Expected `options` to be an object, got "pool"'));
+      expect(() => new Kind(1, 'pool' as never)).toThrow(
+        new TypeError('Expected `options` to be an object, got "pool"'),
+      );
       expect(new Kind(1, { name: 'pool' }).name).toBe('pool');
     });
 
@@ -99,9 +113,15 @@ function describeBaseSemaphoreTests(Kind: typeof Semaphore): void {
       await sem.acquire();
       const results = await Promise.all(
         // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose
-        Array.from({ length: 5 }, async () => [sem.tryAcquire() !== undefined, sem.tryAcquire() !== undefined]),
+        Array.from({ length: 5 }, async () => [
+          sem.tryAcquire() !== undefined,
+          sem.tryAcquire() !== undefined,
+        ]),
       );
-      expect(results.flat().sort()).toEqual([...new Array<unknown>(7).fill(false), ...new Array<unknown>(3).fill(true)]);
+      expect(results.flat().sort()).toEqual([
+        ...new Array<unknown>(7).fill(false),
+        ...new Array<unknown>(3).fill(true),
+      ]);
     });
 
     it('BaseSemaphoreTests.test_acquire_timeout: an acquire with no permit left times out', async () => {

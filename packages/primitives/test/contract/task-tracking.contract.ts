@@ -152,7 +152,12 @@ export function describeTaskTrackingContract(label: string, hooks: ContractHooks
         // re-asks).
         await lock.withLock(async () => {
           hooks.detector?.expectSelfDeadlock(await lock.acquire().catch((error: unknown) => error));
-          await Promise.all([(async () => hooks.detector?.expectSelfDeadlock(await lock.acquire().catch((error: unknown) => error)))()]);
+          await Promise.all([
+            (async () =>
+              hooks.detector?.expectSelfDeadlock(
+                await lock.acquire().catch((error: unknown) => error),
+              ))(),
+          ]);
           expect(lock.locked).toBe(true);
         });
         expect(lock.locked).toBe(false);
@@ -180,7 +185,9 @@ export function describeTaskTrackingContract(label: string, hooks: ContractHooks
       const lock = new Lock();
       {
         using _guard = await lock.acquire();
-        expect(currentFrame()?.holds.map((h) => h.lock.kind)).toEqual(probe === undefined ? undefined : ['Lock']);
+        expect(currentFrame()?.holds.map((h) => h.lock.kind)).toEqual(
+          probe === undefined ? undefined : ['Lock'],
+        );
       }
       expect(currentFrame()).toBeUndefined();
     });

@@ -10,14 +10,26 @@ export async function settle(): Promise<void> {
 }
 
 /** A promise with its resolvers, to gate a task at an exact point. */
-export function gate<T = void>(): { promise: Promise<T>; open: (value: T) => void; fail: (error: unknown) => void } {
+export function gate<T = void>(): {
+  promise: Promise<T>;
+  open: (value: T) => void;
+  fail: (error: unknown) => void;
+} {
   const { promise, resolve, reject } = Promise.withResolvers<T>();
   return { promise, open: resolve, fail: reject };
 }
 
 /** Observe a promise's state without awaiting it. */
-export function track<T>(promise: Promise<T>): { readonly state: 'pending' | 'fulfilled' | 'rejected'; readonly value: T | undefined; readonly error: unknown } {
-  const result = { state: 'pending' as 'pending' | 'fulfilled' | 'rejected', value: undefined as T | undefined, error: undefined as unknown };
+export function track<T>(promise: Promise<T>): {
+  readonly state: 'pending' | 'fulfilled' | 'rejected';
+  readonly value: T | undefined;
+  readonly error: unknown;
+} {
+  const result = {
+    state: 'pending' as 'pending' | 'fulfilled' | 'rejected',
+    value: undefined as T | undefined,
+    error: undefined as unknown,
+  };
   promise.then(
     (value) => {
       result.state = 'fulfilled';

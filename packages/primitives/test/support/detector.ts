@@ -13,7 +13,9 @@ export function edgeNames(report: LockGraphReport = detector.snapshot()): string
 }
 
 /** A cycle's locks by name, in the cycle's order. */
-export function cycleNames(cycle: { readonly locks: readonly { readonly name: string }[] }): string[] {
+export function cycleNames(cycle: {
+  readonly locks: readonly { readonly name: string }[];
+}): string[] {
   return cycle.locks.map((lock) => lock.name);
 }
 

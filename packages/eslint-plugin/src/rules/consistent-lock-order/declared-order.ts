@@ -33,12 +33,21 @@ export function namesOf(lock: LockRef): readonly string[] {
 function declarationOf(lock: LockRef): ts.Declaration | undefined {
   if (lock.field) return lock.field;
   const root = lock.root;
-  if (root && ts.isVariableDeclaration(root) && ts.isIdentifier(root.name) && root.name.text === lock.display) return root;
+  if (
+    root &&
+    ts.isVariableDeclaration(root) &&
+    ts.isIdentifier(root.name) &&
+    root.name.text === lock.display
+  )
+    return root;
   return undefined;
 }
 
 /** Names listed in a lock's `@acquiredBefore` / `@acquiredAfter` JSDoc tags. */
-function taggedNames(lock: LockRef, tagName: 'acquiredBefore' | 'acquiredAfter'): readonly string[] {
+function taggedNames(
+  lock: LockRef,
+  tagName: 'acquiredBefore' | 'acquiredAfter',
+): readonly string[] {
   const declaration = declarationOf(lock);
   if (!declaration) return [];
   return ts
@@ -71,11 +80,19 @@ export function declaredOrderBroken(
   }
   const before = taggedNames(acquired, 'acquiredBefore').find((name) => heldNames.includes(name));
   if (before !== undefined) {
-    return { first: acquired.display, second: before, origin: `\`@acquiredBefore\` at ${jsDocSite(acquired, fileOf)}` };
+    return {
+      first: acquired.display,
+      second: before,
+      origin: `\`@acquiredBefore\` at ${jsDocSite(acquired, fileOf)}`,
+    };
   }
   const after = taggedNames(held, 'acquiredAfter').find((name) => acquiredNames.includes(name));
   if (after !== undefined) {
-    return { first: after, second: held.display, origin: `\`@acquiredAfter\` at ${jsDocSite(held, fileOf)}` };
+    return {
+      first: after,
+      second: held.display,
+      origin: `\`@acquiredAfter\` at ${jsDocSite(held, fileOf)}`,
+    };
   }
   return undefined;
 }

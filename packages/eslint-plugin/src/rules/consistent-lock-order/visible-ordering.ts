@@ -20,7 +20,8 @@ export function visiblyOrderedBefore(node: TSESTree.Node): boolean {
   simpleTraverse(scope, {
     enter(candidate) {
       if (ordered || candidate.range[0] >= node.range[0]) return;
-      if (candidate.type === AST_NODE_TYPES.BinaryExpression && relational.has(candidate.operator)) ordered = true;
+      if (candidate.type === AST_NODE_TYPES.BinaryExpression && relational.has(candidate.operator))
+        ordered = true;
       if (candidate.type === AST_NODE_TYPES.CallExpression) {
         const method = calledMethodName(candidate);
         if (method !== undefined && orderingMethods.has(method)) ordered = true;

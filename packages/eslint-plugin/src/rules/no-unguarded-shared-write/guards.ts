@@ -21,7 +21,10 @@ const guardedByTag = /@guardedBy\s+([\w$#.]+)/;
 const requiresLockTag = /@requiresLock\s+([\w$#.]+)/g;
 
 /** The lock named by a `@guardedBy` tag in the comments right before `node`. */
-function guardNameBefore(node: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): string | undefined {
+function guardNameBefore(
+  node: TSESTree.Node,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): string | undefined {
   for (const comment of sourceCode.getCommentsBefore(node)) {
     const match = guardedByTag.exec(comment.value);
     if (match) return match[1];
@@ -30,26 +33,41 @@ function guardNameBefore(node: TSESTree.Node, sourceCode: Readonly<TSESLint.Sour
 }
 
 /** Every `@guardedBy` of a file, by the guard key of the location it annotates. */
-export function declaredGuards(sourceCode: Readonly<TSESLint.SourceCode>, model: FileLockModel): Map<string, DeclaredGuard> {
+export function declaredGuards(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  model: FileLockModel,
+): Map<string, DeclaredGuard> {
   const guards = new Map<string, DeclaredGuard>();
   const visitClass = (owner: ClassNode): void => {
     for (const element of owner.body.body) {
-      if (element.type !== AST_NODE_TYPES.PropertyDefinition || element.static || element.computed) continue;
+      if (element.type !== AST_NODE_TYPES.PropertyDefinition || element.static || element.computed)
+        continue;
       const name = memberKeyName(element.key);
       const lockName = name === undefined ? undefined : guardNameBefore(element, sourceCode);
       if (name === undefined || lockName === undefined) continue;
-      guards.set(fieldGuardKey(owner, name), { lockName, lockId: model.guardLockId(lockName, element, owner), declaration: element });
+      guards.set(fieldGuardKey(owner, name), {
+        lockName,
+        lockId: model.guardLockId(lockName, element, owner),
+        declaration: element,
+      });
     }
   };
   const visitStatement = (statement: TSESTree.Node): void => {
-    const inner = statement.type === AST_NODE_TYPES.ExportNamedDeclaration && statement.declaration ? statement.declaration : statement;
+    const inner =
+      statement.type === AST_NODE_TYPES.ExportNamedDeclaration && statement.declaration
+        ? statement.declaration
+        : statement;
     if (inner.type === AST_NODE_TYPES.ClassDeclaration) visitClass(inner);
     if (inner.type !== AST_NODE_TYPES.VariableDeclaration) return;
     const lockName = guardNameBefore(statement, sourceCode) ?? guardNameBefore(inner, sourceCode);
     for (const declarator of inner.declarations) {
       if (declarator.init?.type === AST_NODE_TYPES.ClassExpression) visitClass(declarator.init);
       if (lockName === undefined || declarator.id.type !== AST_NODE_TYPES.Identifier) continue;
-      guards.set(bindingGuardKey(declarator.id), { lockName, lockId: model.guardLockId(lockName, declarator, undefined), declaration: declarator });
+      guards.set(bindingGuardKey(declarator.id), {
+        lockName,
+        lockId: model.guardLockId(lockName, declarator, undefined),
+        declaration: declarator,
+      });
     }
   };
   for (const statement of sourceCode.ast.body) visitStatement(statement);
@@ -81,7 +99,12 @@ export class CallerLocks {
   readonly #ids = new WeakMap<FunctionNode, number>();
   #nextId = 0;
 
-  constructor(sourceCode: Readonly<TSESLint.SourceCode>, model: FileLockModel, facts: FileFacts, calls: readonly TSESTree.CallExpression[]) {
+  constructor(
+    sourceCode: Readonly<TSESLint.SourceCode>,
+    model: FileLockModel,
+    facts: FileFacts,
+    calls: readonly TSESTree.CallExpression[],
+  ) {
     this.#sourceCode = sourceCode;
     this.#model = model;
     this.#facts = facts;
@@ -118,12 +141,18 @@ export class CallerLocks {
   }
 
   #declaresRequired(fn: FunctionNode, lockId: string | undefined): boolean {
-    const host = fn.parent?.type === AST_NODE_TYPES.MethodDefinition || fn.parent?.type === AST_NODE_TYPES.PropertyDefinition ? fn.parent : fn;
-    const statement = host.parent?.type === AST_NODE_TYPES.ExportNamedDeclaration ? host.parent : host;
+    const host =
+      fn.parent?.type === AST_NODE_TYPES.MethodDefinition ||
+      fn.parent?.type === AST_NODE_TYPES.PropertyDefinition
+        ? fn.parent
+        : fn;
+    const statement =
+      host.parent?.type === AST_NODE_TYPES.ExportNamedDeclaration ? host.parent : host;
     const owner = host === fn ? undefined : classOfThisEstree(fn);
     for (const comment of this.#sourceCode.getCommentsBefore(statement)) {
       for (const match of comment.value.matchAll(requiresLockTag)) {
-        if (lockId === undefined || this.#model.guardLockId(match[1]!, fn, owner) === lockId) return true;
+        if (lockId === undefined || this.#model.guardLockId(match[1]!, fn, owner) === lockId)
+          return true;
       }
     }
     return false;

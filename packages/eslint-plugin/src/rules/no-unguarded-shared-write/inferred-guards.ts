@@ -55,8 +55,15 @@ export function inconsistentWrites(
       }
     }
     const best = [...counts.values()].sort((a, b) => b.count - a.count)[0];
-    if (!best || best.count < minGuardedWrites || unlocked.length === 0 || unlocked.length * 2 > best.count) continue;
-    for (const event of unlocked) findings.push({ event, lock: best.lock, guardedCount: best.count });
+    if (
+      !best ||
+      best.count < minGuardedWrites ||
+      unlocked.length === 0 ||
+      unlocked.length * 2 > best.count
+    )
+      continue;
+    for (const event of unlocked)
+      findings.push({ event, lock: best.lock, guardedCount: best.count });
   }
   return findings;
 }

@@ -1,8 +1,17 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { enclosingFunction, isFunction, skipTypeWrappers, type FunctionNode } from '../../analysis/estree.ts';
+import {
+  enclosingFunction,
+  isFunction,
+  skipTypeWrappers,
+  type FunctionNode,
+} from '../../analysis/estree.ts';
 import type { FileFacts } from '../../analysis/held-walk.ts';
 import type { FileLockModel } from '../../analysis/lock-model.ts';
-import { isPartOf, sharedLocationOf, type SharedLocation } from '../../analysis/shared-locations.ts';
+import {
+  isPartOf,
+  sharedLocationOf,
+  type SharedLocation,
+} from '../../analysis/shared-locations.ts';
 import type { Hold } from '../../analysis/types.ts';
 import { everyNode, type WriteEvent } from './write-events.ts';
 
@@ -48,7 +57,11 @@ interface FlowRegion {
   /** Memo of `readsOf`, by location root. */
   readonly reads: Map<string, readonly Read[]>;
   /** Local bindings initialised (or assigned) from expressions, in source order. */
-  readonly derivations: readonly { readonly name: TSESTree.Identifier; readonly from: TSESTree.Node; readonly at: number }[];
+  readonly derivations: readonly {
+    readonly name: TSESTree.Identifier;
+    readonly from: TSESTree.Node;
+    readonly at: number;
+  }[];
 }
 
 /**
@@ -91,7 +104,11 @@ export class AwaitRaces {
       const last = pauses.at(-1);
       if (!last) return undefined;
       const fresh = reads.some(
-        (read) => read.node.range[0] > last.at && read.node.range[1] <= end && !within(read.node, event.target) && isPartOf(read.location, event.location),
+        (read) =>
+          read.node.range[0] > last.at &&
+          read.node.range[1] <= end &&
+          !within(read.node, event.target) &&
+          isPartOf(read.location, event.location),
       );
       return fresh ? undefined : last;
     };
@@ -107,7 +124,12 @@ export class AwaitRaces {
       // and `x = x ?? await create()` initialises: neither computes from the old value.
       if (this.#isCopy(write.right, event.location, derived)) return undefined;
       for (const read of reads) {
-        if (!within(read.node, write.right) || !isPartOf(read.location, event.location) || !flowsInto(read.node, write.right)) continue;
+        if (
+          !within(read.node, write.right) ||
+          !isPartOf(read.location, event.location) ||
+          !flowsInto(read.node, write.right)
+        )
+          continue;
         const pause = staleBefore(read.node.range[0]);
         if (pause) return { read: read.node, pause: pause.node };
       }
@@ -143,7 +165,10 @@ export class AwaitRaces {
         (read) =>
           read.node.range[0] > hold.site.range[0] &&
           read.node.range[1] <= event.node.range[0] &&
-          !within(read.node, hold.site.type === AST_NODE_TYPES.CallExpression ? hold.site.callee : hold.site) &&
+          !within(
+            read.node,
+            hold.site.type === AST_NODE_TYPES.CallExpression ? hold.site.callee : hold.site,
+          ) &&
           overlaps(read.location, event.location),
       );
       if (!rechecked) return { check, hold };
@@ -152,14 +177,28 @@ export class AwaitRaces {
   }
 
   /** The test that decided to reach `site`: an enclosing `if`'s test or an early exit before it. */
-  #checkBefore(site: TSESTree.Node, root: FunctionNode, location: SharedLocation): TSESTree.Node | undefined {
+  #checkBefore(
+    site: TSESTree.Node,
+    root: FunctionNode,
+    location: SharedLocation,
+  ): TSESTree.Node | undefined {
     let child: TSESTree.Node = site;
     for (let node = site.parent; node && node !== root; child = node, node = node.parent) {
-      if (node.type === AST_NODE_TYPES.IfStatement && child !== node.test && this.#tests(node.test, location)) return node.test;
+      if (
+        node.type === AST_NODE_TYPES.IfStatement &&
+        child !== node.test &&
+        this.#tests(node.test, location)
+      )
+        return node.test;
       if (node.type === AST_NODE_TYPES.BlockStatement) {
         for (const statement of node.body) {
           if (statement === child) break;
-          if (statement.type === AST_NODE_TYPES.IfStatement && exitsEarly(statement.consequent) && this.#tests(statement.test, location)) return statement.test;
+          if (
+            statement.type === AST_NODE_TYPES.IfStatement &&
+            exitsEarly(statement.consequent) &&
+            this.#tests(statement.test, location)
+          )
+            return statement.test;
         }
       }
     }
@@ -169,7 +208,11 @@ export class AwaitRaces {
   #tests(test: TSESTree.Node, location: SharedLocation): boolean {
     let found = false;
     everyNode(test, this.#sourceCode.visitorKeys, (node) => {
-      if (found || (node.type !== AST_NODE_TYPES.Identifier && node.type !== AST_NODE_TYPES.MemberExpression)) return;
+      if (
+        found ||
+        (node.type !== AST_NODE_TYPES.Identifier && node.type !== AST_NODE_TYPES.MemberExpression)
+      )
+        return;
       const read = sharedLocationOf(node, this.#sourceCode);
       if (read && overlaps(read, location)) found = true;
     });
@@ -189,12 +232,23 @@ export class AwaitRaces {
    * Locals bound, before `before`, to a value computed from a read of `location`, with the read
    * and whether the local is a plain copy of it.
    */
-  #derivedLocals(region: FlowRegion, location: SharedLocation, before: number): Map<string, Derived> {
+  #derivedLocals(
+    region: FlowRegion,
+    location: SharedLocation,
+    before: number,
+  ): Map<string, Derived> {
     const derived = new Map<string, Derived>();
     for (const { name, from, at } of region.derivations) {
       if (at >= before) break;
-      const direct = this.#readsOf(region, location).find((read) => within(read.node, from) && isPartOf(read.location, location) && flowsInto(read.node, from));
-      const through = direct ? undefined : [...derived].find(([other]) => mentions(from, other, this.#sourceCode));
+      const direct = this.#readsOf(region, location).find(
+        (read) =>
+          within(read.node, from) &&
+          isPartOf(read.location, location) &&
+          flowsInto(read.node, from),
+      );
+      const through = direct
+        ? undefined
+        : [...derived].find(([other]) => mentions(from, other, this.#sourceCode));
       const read = direct?.node ?? through?.[1].read;
       // The last assignment before the write decides: a fresh value replaces a derived one.
       if (read) derived.set(name.name, { read, copy: this.#isCopy(from, location, derived) });
@@ -207,11 +261,18 @@ export class AwaitRaces {
    * Whether an expression's value is the location's old value itself, not computed from it: a
    * read of exactly the location, a local holding such a copy, or `copy ?? fresh` / `copy || fresh`.
    */
-  #isCopy(expression: TSESTree.Node, location: SharedLocation, derived: ReadonlyMap<string, Derived>): boolean {
+  #isCopy(
+    expression: TSESTree.Node,
+    location: SharedLocation,
+    derived: ReadonlyMap<string, Derived>,
+  ): boolean {
     const node = skipTypeWrappers(expression);
-    if (node.type === AST_NODE_TYPES.Identifier && derived.has(node.name)) return derived.get(node.name)!.copy;
-    if (node.type === AST_NODE_TYPES.LogicalExpression && node.operator !== '&&') return this.#isCopy(node.left, location, derived);
-    if (node.type !== AST_NODE_TYPES.Identifier && node.type !== AST_NODE_TYPES.MemberExpression) return false;
+    if (node.type === AST_NODE_TYPES.Identifier && derived.has(node.name))
+      return derived.get(node.name)!.copy;
+    if (node.type === AST_NODE_TYPES.LogicalExpression && node.operator !== '&&')
+      return this.#isCopy(node.left, location, derived);
+    if (node.type !== AST_NODE_TYPES.Identifier && node.type !== AST_NODE_TYPES.MemberExpression)
+      return false;
     return sharedLocationOf(node, this.#sourceCode)?.key === location.key;
   }
 
@@ -239,7 +300,10 @@ export class AwaitRaces {
 
   #isLockCallback(fn: FunctionNode): boolean {
     const parent = fn.parent;
-    return parent?.type === AST_NODE_TYPES.CallExpression && this.#model.classify(parent)?.callback === fn;
+    return (
+      parent?.type === AST_NODE_TYPES.CallExpression &&
+      this.#model.classify(parent)?.callback === fn
+    );
   }
 
   #region(root: FunctionNode): FlowRegion {
@@ -261,10 +325,14 @@ export class AwaitRaces {
           if (node.await) pauses.push({ node, at: node.right.range[1] });
           break;
         case AST_NODE_TYPES.VariableDeclarator:
-          if (node.id.type === AST_NODE_TYPES.Identifier && node.init) derivations.push({ name: node.id, from: node.init, at: node.range[1] });
+          if (node.id.type === AST_NODE_TYPES.Identifier && node.init)
+            derivations.push({ name: node.id, from: node.init, at: node.range[1] });
           break;
         case AST_NODE_TYPES.AssignmentExpression:
-          if (node.left.type === AST_NODE_TYPES.Identifier && !sharedLocationOf(node.left, this.#sourceCode)) {
+          if (
+            node.left.type === AST_NODE_TYPES.Identifier &&
+            !sharedLocationOf(node.left, this.#sourceCode)
+          ) {
             derivations.push({ name: node.left, from: node.right, at: node.range[1] });
           }
           break;
@@ -283,7 +351,12 @@ export class AwaitRaces {
       for (const key of this.#sourceCode.visitorKeys[node.type] ?? []) {
         const value = (node as unknown as Record<string, unknown>)[key];
         for (const child of Array.isArray(value) ? value : [value]) {
-          if (typeof child === 'object' && child !== null && typeof (child as { type?: unknown }).type === 'string') visit(child as TSESTree.Node);
+          if (
+            typeof child === 'object' &&
+            child !== null &&
+            typeof (child as { type?: unknown }).type === 'string'
+          )
+            visit(child as TSESTree.Node);
         }
       }
     };
@@ -308,21 +381,34 @@ function flowsInto(read: TSESTree.Node, container: TSESTree.Node): boolean {
   let child: TSESTree.Node = read;
   for (let node = read.parent; node && child !== container; child = node, node = node.parent) {
     if (node.type === AST_NODE_TYPES.AwaitExpression) return false;
-    if ((node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.NewExpression) && child !== node.callee && !isMathCall(node)) return false;
+    if (
+      (node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.NewExpression) &&
+      child !== node.callee &&
+      !isMathCall(node)
+    )
+      return false;
   }
   return true;
 }
 
 function isMathCall(node: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
   const callee = node.callee;
-  return callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Identifier && callee.object.name === 'Math';
+  return (
+    callee.type === AST_NODE_TYPES.MemberExpression &&
+    callee.object.type === AST_NODE_TYPES.Identifier &&
+    callee.object.name === 'Math'
+  );
 }
 
 /** The name at the root of an access: the identifier, or `this` for `this.x…`; undefined otherwise. */
 function accessRoot(node: TSESTree.Identifier | TSESTree.MemberExpression): string | undefined {
   if (node.type === AST_NODE_TYPES.Identifier) return isPropertyName(node) ? undefined : node.name;
   let object: TSESTree.Node = node.object;
-  while (object.type === AST_NODE_TYPES.MemberExpression || object.type === AST_NODE_TYPES.TSNonNullExpression || object.type === AST_NODE_TYPES.TSAsExpression) {
+  while (
+    object.type === AST_NODE_TYPES.MemberExpression ||
+    object.type === AST_NODE_TYPES.TSNonNullExpression ||
+    object.type === AST_NODE_TYPES.TSAsExpression
+  ) {
     object = object.type === AST_NODE_TYPES.MemberExpression ? object.object : object.expression;
   }
   if (object.type === AST_NODE_TYPES.ThisExpression) return 'this';
@@ -342,10 +428,20 @@ function overlaps(a: SharedLocation, b: SharedLocation): boolean {
  * Whether an expression's value uses the local `name` (by name: the derivations are the
  * function's own) through plain data flow (see `flowsInto`).
  */
-function mentions(expression: TSESTree.Node, name: string, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+function mentions(
+  expression: TSESTree.Node,
+  name: string,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): boolean {
   let found = false;
   everyNode(expression, sourceCode.visitorKeys, (node) => {
-    if (found || node.type !== AST_NODE_TYPES.Identifier || node.name !== name || isPropertyName(node)) return;
+    if (
+      found ||
+      node.type !== AST_NODE_TYPES.Identifier ||
+      node.name !== name ||
+      isPropertyName(node)
+    )
+      return;
     if (flowsInto(node, expression)) found = true;
   });
   return found;
@@ -354,8 +450,13 @@ function mentions(expression: TSESTree.Node, name: string, sourceCode: Readonly<
 function isPropertyName(identifier: TSESTree.Identifier): boolean {
   const parent = identifier.parent;
   return (
-    (parent?.type === AST_NODE_TYPES.MemberExpression && parent.property === identifier && !parent.computed) ||
-    (parent?.type === AST_NODE_TYPES.Property && parent.key === identifier && !parent.computed && !parent.shorthand)
+    (parent?.type === AST_NODE_TYPES.MemberExpression &&
+      parent.property === identifier &&
+      !parent.computed) ||
+    (parent?.type === AST_NODE_TYPES.Property &&
+      parent.key === identifier &&
+      !parent.computed &&
+      !parent.shorthand)
   );
 }
 

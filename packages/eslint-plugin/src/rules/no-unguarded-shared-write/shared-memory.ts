@@ -11,10 +11,23 @@ export interface SharedMemoryUpdate {
 
 // Typed arrays `Atomics` works on; float arrays have no atomic add.
 const integerArrays = new Set([
-  'Int8Array', 'Uint8Array', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array',
+  'Int8Array',
+  'Uint8Array',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'BigInt64Array',
+  'BigUint64Array',
 ]);
 const floatArrays = new Set(['Float16Array', 'Float32Array', 'Float64Array', 'Uint8ClampedArray']);
-const atomicOperators: Readonly<Record<string, string>> = { '+': 'add', '-': 'sub', '&': 'and', '|': 'or', '^': 'xor' };
+const atomicOperators: Readonly<Record<string, string>> = {
+  '+': 'add',
+  '-': 'sub',
+  '&': 'and',
+  '|': 'or',
+  '^': 'xor',
+};
 
 interface Services {
   readonly checker: ts.TypeChecker;
@@ -32,7 +45,9 @@ export function sharedMemoryUpdate(
   sourceCode: Readonly<TSESLint.SourceCode>,
   services: Services,
 ): SharedMemoryUpdate | undefined {
-  const target = skipTypeWrappers(node.type === AST_NODE_TYPES.UpdateExpression ? node.argument : node.left);
+  const target = skipTypeWrappers(
+    node.type === AST_NODE_TYPES.UpdateExpression ? node.argument : node.left,
+  );
   if (target.type !== AST_NODE_TYPES.MemberExpression || !target.computed) return undefined;
   const arrayKind = sharedArrayKind(target.object, services);
   if (!arrayKind) return undefined;
@@ -47,23 +62,41 @@ export function sharedMemoryUpdate(
   }
   if (node.operator !== '=') {
     const operation = atomicOperators[node.operator.slice(0, -1)];
-    return withReplacement(target, operation ? call(operation, sourceCode.getText(node.right)) : undefined);
+    return withReplacement(
+      target,
+      operation ? call(operation, sourceCode.getText(node.right)) : undefined,
+    );
   }
   // `a[i] = a[i] + x` (or `x + a[i]`, `a[i] - x`): the element is read on the right.
   const right = skipTypeWrappers(node.right);
   if (right.type !== AST_NODE_TYPES.BinaryExpression) return undefined;
   const text = sourceCode.getText(target);
-  const sameElement = (side: TSESTree.Node): boolean => sourceCode.getText(skipTypeWrappers(side)) === text;
+  const sameElement = (side: TSESTree.Node): boolean =>
+    sourceCode.getText(skipTypeWrappers(side)) === text;
   const operation = atomicOperators[right.operator];
-  if (sameElement(right.left)) return withReplacement(target, operation ? call(operation, sourceCode.getText(right.right)) : undefined);
+  if (sameElement(right.left))
+    return withReplacement(
+      target,
+      operation ? call(operation, sourceCode.getText(right.right)) : undefined,
+    );
   if (sameElement(right.right)) {
-    const commutes = right.operator === '+' || right.operator === '&' || right.operator === '|' || right.operator === '^';
-    return withReplacement(target, commutes && operation ? call(operation, sourceCode.getText(right.left)) : undefined);
+    const commutes =
+      right.operator === '+' ||
+      right.operator === '&' ||
+      right.operator === '|' ||
+      right.operator === '^';
+    return withReplacement(
+      target,
+      commutes && operation ? call(operation, sourceCode.getText(right.left)) : undefined,
+    );
   }
   return undefined;
 }
 
-function withReplacement(element: TSESTree.MemberExpression, replacement: string | undefined): SharedMemoryUpdate {
+function withReplacement(
+  element: TSESTree.MemberExpression,
+  replacement: string | undefined,
+): SharedMemoryUpdate {
   return replacement === undefined ? { element } : { element, replacement };
 }
 
@@ -74,7 +107,11 @@ function sharedArrayKind(object: TSESTree.Expression, services: Services): strin
   const type = services.checker.getTypeAtLocation(tsNode).getNonNullableType();
   const name = type.getSymbol()?.getName();
   if (name === undefined || (!integerArrays.has(name) && !floatArrays.has(name))) return undefined;
-  if (!(type.flags & ts.TypeFlags.Object) || !((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference)) return undefined;
+  if (
+    !(type.flags & ts.TypeFlags.Object) ||
+    !((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference)
+  )
+    return undefined;
   const [buffer] = services.checker.getTypeArguments(type as ts.TypeReference);
   return buffer?.getSymbol()?.getName() === 'SharedArrayBuffer' ? name : undefined;
 }

@@ -1,5 +1,11 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { calledMethodName, enclosingFunction, memberKeyName, skipTypeWrappers, type FunctionNode } from '../../analysis/estree.ts';
+import {
+  calledMethodName,
+  enclosingFunction,
+  memberKeyName,
+  skipTypeWrappers,
+  type FunctionNode,
+} from '../../analysis/estree.ts';
 import type { FileLockModel } from '../../analysis/lock-model.ts';
 import { sharedLocationOf, type SharedLocation } from '../../analysis/shared-locations.ts';
 
@@ -8,7 +14,11 @@ export type WriteKind = 'assignment' | 'compound' | 'update' | 'delete' | 'call'
 
 /** One write to a shared location. `node` is the expression the held-lock walk answers for. */
 export interface WriteEvent {
-  readonly node: TSESTree.AssignmentExpression | TSESTree.UpdateExpression | TSESTree.UnaryExpression | TSESTree.CallExpression;
+  readonly node:
+    | TSESTree.AssignmentExpression
+    | TSESTree.UpdateExpression
+    | TSESTree.UnaryExpression
+    | TSESTree.CallExpression;
   readonly kind: WriteKind;
   /** The expression written: the assignment's left side, the updated or deleted operand, the receiver. */
   readonly target: TSESTree.Node;
@@ -19,19 +29,40 @@ export interface WriteEvent {
 
 /** Methods that change the array, Map, Set or typed array they are called on. */
 const mutatingMethods: ReadonlySet<string> = new Set([
-  'push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin',
-  'set', 'delete', 'clear', 'add',
+  'push',
+  'pop',
+  'shift',
+  'unshift',
+  'splice',
+  'sort',
+  'reverse',
+  'fill',
+  'copyWithin',
+  'set',
+  'delete',
+  'clear',
+  'add',
 ]);
 
 /**
  * A write event for a node, when the node writes a shared location. Mutating calls are taken by
  * name here; confirm them with `isCollectionWrite` before reporting or counting them.
  */
-export function writeEventOf(node: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): WriteEvent | undefined {
+export function writeEventOf(
+  node: TSESTree.Node,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): WriteEvent | undefined {
   switch (node.type) {
     case AST_NODE_TYPES.AssignmentExpression: {
       const location = sharedLocationOf(node.left, sourceCode);
-      return location && { node, kind: node.operator === '=' ? 'assignment' : 'compound', target: node.left, location };
+      return (
+        location && {
+          node,
+          kind: node.operator === '=' ? 'assignment' : 'compound',
+          target: node.left,
+          location,
+        }
+      );
     }
     case AST_NODE_TYPES.UpdateExpression: {
       const location = sharedLocationOf(node.argument, sourceCode);
@@ -45,7 +76,12 @@ export function writeEventOf(node: TSESTree.Node, sourceCode: Readonly<TSESLint.
     case AST_NODE_TYPES.CallExpression: {
       const method = calledMethodName(node);
       const callee = node.callee;
-      if (method === undefined || !mutatingMethods.has(method) || callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+      if (
+        method === undefined ||
+        !mutatingMethods.has(method) ||
+        callee.type !== AST_NODE_TYPES.MemberExpression
+      )
+        return undefined;
       const receiver = skipTypeWrappers(callee.object);
       // Whether the receiver is a collection (a type question) is asked only of the calls that
       // matter, through `isCollectionWrite`.
@@ -81,18 +117,35 @@ function isConstructor(fn: FunctionNode): boolean {
 /** The name callers use for a function: a method's key, a declared or `const`-bound function's name. */
 export function calleeNameOf(fn: FunctionNode): { name: string; method: boolean } | undefined {
   const parent = fn.parent;
-  if ((parent?.type === AST_NODE_TYPES.MethodDefinition || parent?.type === AST_NODE_TYPES.PropertyDefinition) && !parent.computed) {
+  if (
+    (parent?.type === AST_NODE_TYPES.MethodDefinition ||
+      parent?.type === AST_NODE_TYPES.PropertyDefinition) &&
+    !parent.computed
+  ) {
     const name = memberKeyName(parent.key);
-    if (name === undefined || (parent.type === AST_NODE_TYPES.MethodDefinition && parent.kind !== 'method')) return undefined;
+    if (
+      name === undefined ||
+      (parent.type === AST_NODE_TYPES.MethodDefinition && parent.kind !== 'method')
+    )
+      return undefined;
     return { name, method: true };
   }
-  if (fn.type === AST_NODE_TYPES.FunctionDeclaration && fn.id) return { name: fn.id.name, method: false };
-  if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier) return { name: parent.id.name, method: false };
+  if (fn.type === AST_NODE_TYPES.FunctionDeclaration && fn.id)
+    return { name: fn.id.name, method: false };
+  if (
+    parent?.type === AST_NODE_TYPES.VariableDeclarator &&
+    parent.id.type === AST_NODE_TYPES.Identifier
+  )
+    return { name: parent.id.name, method: false };
   return undefined;
 }
 
 /** Every node of a file, in source order, nested functions included. */
-export function everyNode(root: TSESTree.Node, keys: TSESLint.SourceCode.VisitorKeys, visit: (node: TSESTree.Node) => void): void {
+export function everyNode(
+  root: TSESTree.Node,
+  keys: TSESLint.SourceCode.VisitorKeys,
+  visit: (node: TSESTree.Node) => void,
+): void {
   const stack: TSESTree.Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
@@ -101,15 +154,17 @@ export function everyNode(root: TSESTree.Node, keys: TSESLint.SourceCode.Visitor
     for (const key of keys[node.type] ?? []) {
       const value = (node as unknown as Record<string, unknown>)[key];
       for (const child of Array.isArray(value) ? value : [value]) {
-        if (typeof child === 'object' && child !== null && typeof (child as { type?: unknown }).type === 'string') children.push(child as TSESTree.Node);
+        if (
+          typeof child === 'object' &&
+          child !== null &&
+          typeof (child as { type?: unknown }).type === 'string'
+        )
+          children.push(child as TSESTree.Node);
       }
     }
     for (let index = children.length - 1; index >= 0; index--) stack.push(children[index]!);
   }
 }
-
-
-
 
 /** Whether a write really changes its location: always, except a mutating-named call on something that is no array, Map or Set. */
 export function isCollectionWrite(event: WriteEvent, model: FileLockModel): boolean {

@@ -1,4 +1,9 @@
-import { AST_NODE_TYPES, AST_TOKEN_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import {
+  AST_NODE_TYPES,
+  AST_TOKEN_TYPES,
+  type TSESLint,
+  type TSESTree,
+} from '@typescript-eslint/utils';
 
 /**
  * Builds the `using` rewrite of an acquisition, when it is safe:
@@ -39,7 +44,12 @@ export function usingFix(
   // A trailing release is the last statement by construction; anything else is not rewritten.
   if (!tryStatement && !endsBlock) return undefined;
   const unwrap = endsBlock && (!tryStatement || unwrapIsSafe(block, tryStatement, rewrite.body));
-  if (tryStatement && !unwrap && rewrite.binding !== undefined && usedAfter(rewrite.binding, block, tryStatement, sourceCode)) {
+  if (
+    tryStatement &&
+    !unwrap &&
+    rewrite.binding !== undefined &&
+    usedAfter(rewrite.binding, block, tryStatement, sourceCode)
+  ) {
     return undefined;
   }
   const name = rewrite.binding ?? freshName(sourceCode.getText(block));
@@ -50,29 +60,46 @@ export function usingFix(
       const range: [number, number] = [rewrite.from.range[0], tryStatement.range[1]];
       const indent = indentOf(rewrite.from, sourceCode);
       if (unwrap) {
-        const body = rewrite.body.length === 0 ? '' : `\n${indent}${dedentedBody(tryStatement, rewrite.body, sourceCode)}`;
+        const body =
+          rewrite.body.length === 0
+            ? ''
+            : `\n${indent}${dedentedBody(tryStatement, rewrite.body, sourceCode)}`;
         fixes.push(fixer.replaceTextRange(range, `${declaration}${body}`));
       } else {
         // The try body keeps its indentation: it stays one level inside a block.
         const first = rewrite.body[0];
-        const innerIndent = first ? indentOf(first, sourceCode) : `${indentOf(tryStatement, sourceCode)}  `;
+        const innerIndent = first
+          ? indentOf(first, sourceCode)
+          : `${indentOf(tryStatement, sourceCode)}  `;
         const kept = bodyRange(rewrite.body, sourceCode);
         const body = kept ? `\n${innerIndent}${sourceCode.text.slice(...kept)}` : '';
-        fixes.push(fixer.replaceTextRange(range, `{\n${innerIndent}${declaration}${body}\n${indent}}`));
+        fixes.push(
+          fixer.replaceTextRange(range, `{\n${innerIndent}${declaration}${body}\n${indent}}`),
+        );
       }
     } else {
       fixes.push(fixer.replaceText(rewrite.from, declaration));
     }
     if (rewrite.trailingRelease) {
       const before = sourceCode.getTokenBefore(rewrite.trailingRelease);
-      fixes.push(fixer.removeRange([before ? before.range[1] : rewrite.trailingRelease.range[0], rewrite.trailingRelease.range[1]]));
+      fixes.push(
+        fixer.removeRange([
+          before ? before.range[1] : rewrite.trailingRelease.range[0],
+          rewrite.trailingRelease.range[1],
+        ]),
+      );
     }
     return fixes;
   };
 }
 
 /** Whether `name` appears in the block after the `try`: it would be out of scope in a new block. */
-function usedAfter(name: string, block: TSESTree.BlockStatement, tryStatement: TSESTree.TryStatement, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+function usedAfter(
+  name: string,
+  block: TSESTree.BlockStatement,
+  tryStatement: TSESTree.TryStatement,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): boolean {
   const after = sourceCode.text.slice(tryStatement.range[1], block.range[1]);
   return new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(after);
 }
@@ -85,7 +112,10 @@ function freshName(text: string): string {
 }
 
 /** The text range of the kept statements, with the comments right before and after them. */
-function bodyRange(body: readonly TSESTree.Node[], sourceCode: Readonly<TSESLint.SourceCode>): [number, number] | undefined {
+function bodyRange(
+  body: readonly TSESTree.Node[],
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): [number, number] | undefined {
   const first = body[0];
   const last = body.at(-1);
   if (!first || !last) return undefined;
@@ -131,18 +161,29 @@ function dedentedBody(
 }
 
 /** Names declared at the top of the try body must not clash with names of the block it joins. */
-function unwrapIsSafe(block: TSESTree.BlockStatement, tryStatement: TSESTree.TryStatement, body: readonly TSESTree.Node[]): boolean {
+function unwrapIsSafe(
+  block: TSESTree.BlockStatement,
+  tryStatement: TSESTree.TryStatement,
+  body: readonly TSESTree.Node[],
+): boolean {
   if (tryStatement.handler) return false;
   const inner = new Set(body.flatMap(declaredNames));
   if (inner.size === 0) return true;
-  return !block.body.some((statement) => statement !== tryStatement && declaredNames(statement).some((name) => inner.has(name)));
+  return !block.body.some(
+    (statement) =>
+      statement !== tryStatement && declaredNames(statement).some((name) => inner.has(name)),
+  );
 }
 
 function declaredNames(statement: TSESTree.Node): string[] {
   if (statement.type === AST_NODE_TYPES.VariableDeclaration) {
     return statement.declarations.flatMap((declarator) => patternNames(declarator.id));
   }
-  if ((statement.type === AST_NODE_TYPES.FunctionDeclaration || statement.type === AST_NODE_TYPES.ClassDeclaration) && statement.id) {
+  if (
+    (statement.type === AST_NODE_TYPES.FunctionDeclaration ||
+      statement.type === AST_NODE_TYPES.ClassDeclaration) &&
+    statement.id
+  ) {
     return [statement.id.name];
   }
   return [];
@@ -155,7 +196,9 @@ function patternNames(pattern: TSESTree.Node): string[] {
     case AST_NODE_TYPES.ArrayPattern:
       return pattern.elements.flatMap((element) => (element ? patternNames(element) : []));
     case AST_NODE_TYPES.ObjectPattern:
-      return pattern.properties.flatMap((property) => patternNames(property.type === AST_NODE_TYPES.Property ? property.value : property));
+      return pattern.properties.flatMap((property) =>
+        patternNames(property.type === AST_NODE_TYPES.Property ? property.value : property),
+      );
     case AST_NODE_TYPES.RestElement:
       return patternNames(pattern.argument);
     case AST_NODE_TYPES.AssignmentPattern:
