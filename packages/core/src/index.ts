@@ -17,7 +17,13 @@ export {
   type OnCycle,
   type ResolvedOptions,
 } from './options.ts';
-export { defaultFrameFilters, sourceDirectory, userSite, type FrameFilter } from './sites.ts';
+export {
+  captureSite,
+  defaultFrameFilters,
+  sourceDirectory,
+  userSite,
+  type FrameFilter,
+} from './sites.ts';
 export {
   DeadlockError,
   InterlockError,

@@ -66,6 +66,14 @@ export function runHolding<T>(
   return runHoldingTask(hold, fn);
 }
 
+/**
+ * Where an exclusive lock's owner word is in its block: the holding thread + 1 (0 = none). The
+ * first of the lock's own words, after the counter's. Written by the holder (plain stores: only
+ * the holder writes it, and only the holder or — once it is gone — the thread that saw it exit
+ * reads it); it is how a terminated thread's holds are found (threads/exits.ts).
+ */
+export const ownerWordInBlock = blockHeaderWords + permitWords;
+
 export abstract class PermitPrimitive implements HeldPrimitive {
   abstract readonly kind: PrimitiveKind;
   readonly name: string;
@@ -74,15 +82,23 @@ export abstract class PermitPrimitive implements HeldPrimitive {
   protected readonly permits: Permits;
   /** Word index of this primitive's own words after the counter's. */
   protected readonly own: number;
+  /** Index of the owner word in the block's view (exclusive locks); -1 when not owned. */
+  readonly #owner: number;
   readonly #domain: SharedDomain;
 
-  protected constructor(placement: Placement) {
+  protected constructor(placement: Placement, owned = false) {
     this.#domain = placement.domain;
     this.index = placement.index;
     this.name = placement.name;
     const base = blockHeaderWords;
     this.permits = new Permits(placement.view, base);
     this.own = base + permitWords;
+    this.#owner = owned ? ownerWordInBlock : -1;
+  }
+
+  /** Records (or, with `thread` -1, clears) which thread holds this exclusive lock. */
+  protected setOwner(thread: number): void {
+    if (this.#owner !== -1) this.permits.words[this.#owner] = thread + 1;
   }
 
   /** Ends `hold`: what the guard's `release` calls. */
@@ -126,17 +142,22 @@ export abstract class PermitPrimitive implements HeldPrimitive {
 
   /** Blocking acquisition of one permit, as a new hold of this thread. */
   protected takeSync(options: ThreadAcquireOptions | undefined, resume?: ThreadHold): ThreadHold {
-    // The uncontended path with the detector off: one epoch load, the counter, one hold.
+    // The uncontended path with the detector off: one epoch read, one CAS, one hold.
     if (
       options === undefined &&
       resume === undefined &&
       probeFor(this.#domain) === undefined &&
       this.permits.tryTake()
     ) {
+      if (this.#owner !== -1) this.permits.words[this.#owner] = currentThread + 1;
       const hold = new ThreadHold(this);
       addHold(hold);
       return hold;
     }
+    return this.#takeSlow(options, resume);
+  }
+
+  #takeSlow(options: ThreadAcquireOptions | undefined, resume: ThreadHold | undefined): ThreadHold {
     const attempt = this.#begin(options);
     if (!attempt.taken) {
       let refusal: Refusal | undefined;
@@ -249,6 +270,7 @@ export abstract class PermitPrimitive implements HeldPrimitive {
   /** Records the new hold (or, for a Condition's re-acquire, revives the suspended one). */
   #held(token: unknown, resume?: ThreadHold): ThreadHold {
     const hold = resume ?? new ThreadHold(this);
+    this.setOwner(currentThread);
     hold.live = true;
     addHold(hold);
     installedProbe()?.acquired(hold, token);
@@ -261,7 +283,8 @@ export abstract class PermitPrimitive implements HeldPrimitive {
     // with this thread still listed as holding it.
     const probe = installedProbe();
     if (probe !== undefined) probe.released(hold);
-    if (!this.permits.release(1, limit)) throw new LockStateError(`${this.name} is not locked`);
+    if (this.#owner !== -1) this.permits.words[this.#owner] = 0;
+    if (!this.permits.releaseOne(limit)) throw new LockStateError(`${this.name} is not locked`);
     hold.count = 0;
     removeHold(hold);
   }
@@ -269,6 +292,7 @@ export abstract class PermitPrimitive implements HeldPrimitive {
   /** A Condition wait gives the lock up: the permit goes back, the hold keeps its levels. */
   protected suspendHold(hold: ThreadHold, limit: number | undefined): void {
     installedProbe()?.released(hold);
+    this.setOwner(-1);
     if (!this.permits.release(1, limit)) throw new LockStateError(`${this.name} is not locked`);
     hold.live = false;
     removeHold(hold);

@@ -10,7 +10,7 @@ import {
   DeadlockError,
   Detector,
   LockOrderError,
-  userSite,
+  captureSite,
   type Cycle,
   type CycleEdge,
   LockNode,
@@ -146,9 +146,7 @@ export class ThreadGraph {
 
   /** Where this acquisition happens (a stack capture: only on slow paths). */
   site(): Site | undefined {
-    return this.#settings.stacks
-      ? userSite(new Error('site').stack ?? '', this.#settings.frameFilters)
-      : undefined;
+    return this.#settings.stacks ? captureSite(this.#settings.frameFilters) : undefined;
   }
 
   /**
@@ -168,6 +166,15 @@ export class ThreadGraph {
       if (this.#topSites.has(to)) return undefined;
       const site = this.site();
       this.#topSites.set(to, site);
+      // Logged, so that a thread that sees this one terminated can say where it took the lock.
+      if (site !== undefined) {
+        this.#domain.appendRecord({
+          type: 'site',
+          index: to,
+          thread: currentThread,
+          site: `${site.file}:${site.line}:${site.column}`,
+        });
+      }
       return site;
     }
     if (reentry) return undefined;
