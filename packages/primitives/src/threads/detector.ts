@@ -90,6 +90,9 @@ class GraphProbe implements ThreadProbe {
       (token as ReturnType<ThreadGraph['site']>) ?? this.#graph.site(),
     );
   }
+  knownAfter(primitive: HeldPrimitive, hold: ThreadHold): boolean {
+    return this.#graph.knownAfter(primitive, hold);
+  }
   acquired(hold: ThreadHold, token: unknown): void {
     hold.token = token;
   }

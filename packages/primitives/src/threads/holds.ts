@@ -18,6 +18,13 @@ export interface HeldPrimitive {
    * captured a site): spares a map lookup on every acquisition. Primitives never read it.
    */
   detectorSeen: boolean;
+  /**
+   * The detector's per-thread memo of one known edge into this primitive: the block index of the
+   * lock it is known to follow, valid while `detectorKnownGeneration` is the graph's. Spares the
+   * edge lookups when a thread holds one lock and takes this one again in the same order.
+   */
+  detectorKnownFrom: number;
+  detectorKnownGeneration: number;
   /** The thread is exiting with `hold` still held. */
   ownerExited(hold: ThreadHold): void;
   /** Ends `hold` (what its guard's `release` does). */
@@ -70,7 +77,8 @@ export class ThreadHold implements Guard {
 let top: ThreadHold | undefined;
 /** {@link orderingHolds}' list of the thread's ordering holds, rebuilt after a change. */
 let ordering: readonly ThreadHold[] | undefined;
-const none: readonly ThreadHold[] = Object.freeze([]);
+/** No holds (shared, never changed). */
+export const none: readonly ThreadHold[] = Object.freeze([]);
 
 /**
  * Holds of the current async task (the body of `withLockAsync`, a Web Lock callback): they order
@@ -93,10 +101,34 @@ export function threadHolds(): ThreadHold[] {
   return holds.reverse();
 }
 
+/**
+ * This thread's only hold when it orders what is acquired next and nothing else does (no
+ * other hold, no task holds); otherwise undefined.
+ */
+export function soleOrderingHold(): ThreadHold | undefined {
+  const hold = top;
+  if (hold === undefined || hold.below !== undefined || !hold.orders || !hold.live)
+    return undefined;
+  return asyncHoldsUsed && asyncHolds.getStore() !== undefined ? undefined : hold;
+}
+
+/** True when this thread and its current task hold nothing (no acquisition is ordered). */
+export function holdsNothing(): boolean {
+  return top === undefined && (!asyncHoldsUsed || asyncHolds.getStore() === undefined);
+}
+
 /** What orders the acquisition being made: the thread's ordering holds, then the task's. */
 export function orderingHolds(): readonly ThreadHold[] {
   const task = asyncHoldsUsed ? asyncHolds.getStore() : undefined;
-  ordering ??= top === undefined ? none : threadHolds().filter((hold) => hold.orders);
+  if (ordering === undefined) {
+    if (top === undefined) ordering = none;
+    else {
+      const list: ThreadHold[] = [];
+      for (let hold: ThreadHold | undefined = top; hold !== undefined; hold = hold.below)
+        if (hold.orders) list.push(hold);
+      ordering = list.reverse();
+    }
+  }
   return task === undefined ? ordering : [...ordering, ...task];
 }
 

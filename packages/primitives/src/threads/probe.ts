@@ -23,6 +23,11 @@ export interface ThreadProbe {
    * across threads (the waiter is then not queued). Returns the callback that ends the wait.
    */
   waiting(primitive: HeldPrimitive, held: readonly ThreadHold[], token: unknown): () => void;
+  /**
+   * True when acquiring `primitive` while the thread's only ordering hold is `hold` adds nothing
+   * to the graph (the edge is known): `beforeAcquire` would return no token and do nothing.
+   */
+  knownAfter(primitive: HeldPrimitive, hold: ThreadHold): boolean;
   /** A hold exists (after `beforeAcquire` returned `token`). */
   acquired(hold: ThreadHold, token: unknown): void;
   /** A hold ended. */

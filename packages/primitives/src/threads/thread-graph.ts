@@ -125,6 +125,8 @@ export class ThreadGraph {
   readonly #deadlocks: Cycle[] = [];
   readonly #graphLock: Permits;
   #cursor = 0;
+  /** Bumped when the known edges are forgotten (see HeldPrimitive.detectorKnownFrom). */
+  #generation = 0;
   #slot = 0;
   #warnedHolds = false;
 
@@ -188,6 +190,21 @@ export class ThreadGraph {
       }
     }
     return allKnown ? undefined : this.#locked(() => this.#decide(primitive, held));
+  }
+
+  /** See {@link ThreadProbe.knownAfter}. */
+  knownAfter(primitive: HeldPrimitive, hold: ThreadHold): boolean {
+    const from = hold.primitive.index;
+    if (
+      primitive.detectorKnownFrom === from &&
+      primitive.detectorKnownGeneration === this.#generation
+    )
+      return true;
+    if (from === primitive.index || this.#known.get(from)?.has(primitive.index) !== true)
+      return false;
+    primitive.detectorKnownFrom = from;
+    primitive.detectorKnownGeneration = this.#generation;
+    return true;
   }
 
   /** Where `hold` was taken, as well as this thread knows. */
@@ -305,6 +322,8 @@ export class ThreadGraph {
   }
 
   #resetLocal(): void {
+    // Every primitive's memo of a known edge is void.
+    this.#generation++;
     this.#replica.reset();
     this.#known.clear();
     this.#sites.clear();

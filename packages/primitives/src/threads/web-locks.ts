@@ -22,6 +22,8 @@ class WebLockName implements HeldPrimitive {
   readonly name: string;
   readonly index: number;
   detectorSeen = false;
+  detectorKnownFrom = -1;
+  detectorKnownGeneration = -1;
   constructor(name: string, index: number) {
     this.name = `navigator.locks "${name}"`;
     this.index = index;
