@@ -76,9 +76,13 @@ function interlockFindings(result: RunResult): [string | null, number, number][]
     .map((message) => [message.ruleId, message.line, message.severity]);
 }
 
-function eslintSnippet(id: string, conditionSeverity: number): PackSnippet {
+function eslintSnippet(
+  id: string,
+  conditionSeverity: number,
+  readme = 'packages/eslint-plugin/README.md',
+): PackSnippet {
   return {
-    readme: 'packages/eslint-plugin/README.md',
+    readme,
     id,
     fileName: 'eslint.config.js',
     files: lintedProject,
@@ -165,9 +169,9 @@ it('an audit takes ledger, then accounts', async () => {
 `,
 };
 
-const vitestConfig: PackSnippet = {
-  readme: 'packages/vitest/README.md',
-  id: 'vitest-config',
+const vitestConfig = (readme: string, id: string): PackSnippet => ({
+  readme,
+  id,
   fileName: 'vitest.config.ts',
   files: crossFileCycle,
   command: (project, node) => [node, `${project.dir}/node_modules/vitest/vitest.mjs`, 'run'],
@@ -180,13 +184,15 @@ const vitestConfig: PackSnippet = {
     expect(output).toMatch(/tests\/transfer\.test\.ts:5:\d+/); // where the transfer asks for ledger
     expect(result.status, output).toBe(1);
   },
-};
+});
 
 export const packSnippets: readonly PackSnippet[] = [
   eslintSnippet('define-config', 2),
   eslintSnippet('flat-array', 2),
   eslintSnippet('tseslint-config', 2),
   eslintSnippet('pick-rules', 1),
+  eslintSnippet('root-eslint', 2, 'README.md'),
   cliSarif,
-  vitestConfig,
+  vitestConfig('packages/vitest/README.md', 'vitest-config'),
+  vitestConfig('README.md', 'root-vitest'),
 ];
