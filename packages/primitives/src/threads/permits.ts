@@ -25,6 +25,7 @@
  * lock after at most `maxBarges` grants to others.
  */
 import { assertMayBlock, remaining, waitAsync, waitSync } from './futex.ts';
+import { argumentError } from '../internal/validate.ts';
 
 export const stateWord = 0;
 export const seqWord = 1;
@@ -289,7 +290,7 @@ export class Permits {
       const free = state & maxPermits;
       if (limit !== undefined && free + reservedOf(state) + n > limit) return false;
       if (free + n > maxPermits)
-        throw new RangeError(`A thread semaphore holds at most ${maxPermits} permits`);
+        throw argumentError('range', `A thread semaphore holds at most ${maxPermits} permits`);
       if (Atomics.compareExchange(words, this.#state, state, state + n) === state) break;
     }
     // A waiter that announced after this release looks after announcing: it sees the permit.
