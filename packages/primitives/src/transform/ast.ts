@@ -12,7 +12,6 @@ export interface AstNode {
   readonly end: number;
 }
 
-
 /** Parentheses, `?.` chains and TypeScript's value-preserving wrappers (`as`, `!`, `satisfies`). */
 export function unwrap(node: AstNode): AstNode {
   let current = node;
@@ -53,3 +52,26 @@ export function* children(node: AstNode): Generator<AstNode> {
   }
 }
 
+/** Sorted offsets where the text says `word`: only subtrees spanning one can contain it. */
+export function offsetsOf(code: string, word: string): number[] {
+  const offsets: number[] = [];
+  for (
+    let index = code.indexOf(word);
+    index !== -1;
+    index = code.indexOf(word, index + word.length)
+  )
+    offsets.push(index);
+  return offsets;
+}
+
+/** Is some offset of the sorted `offsets` within [start, end)? */
+export function spansOffset(offsets: readonly number[], start: number, end: number): boolean {
+  let low = 0;
+  let high = offsets.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (offsets[middle]! < start) low = middle + 1;
+    else high = middle;
+  }
+  return low < offsets.length && offsets[low]! < end;
+}

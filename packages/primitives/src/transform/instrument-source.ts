@@ -10,7 +10,7 @@
  * stack trace maps back to the user's exact line and column.
  */
 import MagicString, { type SourceMap } from 'magic-string';
-import { children, unwrap, type AstNode } from './ast.ts';
+import { children, offsetsOf, spansOffset, unwrap, type AstNode } from './ast.ts';
 import { insertLockNames, namedConstructions } from './lock-names.ts';
 
 export type { AstNode } from './ast.ts';
@@ -76,8 +76,8 @@ export function instrumentProgram(
   options: InstrumentProgramOptions,
 ): InstrumentedSource | undefined {
   const awaits: AwaitSite[] = [];
-  collectAwaits(program, mentions(code), awaits);
-  const constructions = options.nameLocks === true ? namedConstructions(program) : [];
+  collectAwaits(program, offsetsOf(code, 'acquire'), awaits);
+  const constructions = options.nameLocks === true ? namedConstructions(code, program) : [];
   if (awaits.length === 0 && constructions.length === 0) return undefined;
   const lines = lineStarts(code);
   const edited = new MagicString(code);
@@ -102,30 +102,6 @@ interface AwaitSite {
   readonly acquire: number;
 }
 
-/** Sorted offsets where the text says `acquire`: only subtrees spanning one can hold a call. */
-function mentions(code: string): number[] {
-  const offsets: number[] = [];
-  for (
-    let index = code.indexOf('acquire');
-    index !== -1;
-    index = code.indexOf('acquire', index + 7)
-  )
-    offsets.push(index);
-  return offsets;
-}
-
-/** Is some offset of the sorted `offsets` within [start, end)? */
-function spansMention(offsets: readonly number[], start: number, end: number): boolean {
-  let low = 0;
-  let high = offsets.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (offsets[middle]! < start) low = middle + 1;
-    else high = middle;
-  }
-  return low < offsets.length && offsets[low]! < end;
-}
-
 /**
  * Post-order: an inner await is listed before the await around it, so that at a shared end
  * offset the inner call's closing text comes first (magic-string keeps insertion order).
@@ -136,7 +112,7 @@ function collectAwaits(
   offsets: readonly number[],
   out: AwaitSite[],
 ): number | undefined {
-  if (!spansMention(offsets, node.start, node.end)) return undefined;
+  if (!spansOffset(offsets, node.start, node.end)) return undefined;
   let firstAcquire: number | undefined = acquireOffset(node);
   for (const child of children(node)) {
     const found = collectAwaits(child, offsets, out);

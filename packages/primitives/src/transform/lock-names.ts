@@ -12,7 +12,7 @@
  * that shadows the import) is never given to an async-mutex lock.
  */
 import type MagicString from 'magic-string';
-import { children, unwrap, type AstNode } from './ast.ts';
+import { children, offsetsOf, spansOffset, unwrap, type AstNode } from './ast.ts';
 
 /** The identifier instrumented code calls to name a lock; declared by the preamble. */
 export const NAME_IDENTIFIER = '__interlock_name';
@@ -40,6 +40,8 @@ interface Imports {
 
 /** What the walk knows about where it is. */
 interface Scope {
+  /** Sorted offsets of `new` in the text: subtrees spanning none construct nothing. */
+  readonly news: readonly number[];
   /** The innermost class's name, for its fields. */
   readonly className: string | undefined;
   /** The class whose instance `this` is here (inside its methods, constructor and fields). */
@@ -50,11 +52,12 @@ interface Scope {
  * The async-mutex constructions of `program` that have a name a reader would use. Empty — and
  * cheap: only the top-level statements are read — when the file imports no async-mutex lock.
  */
-export function namedConstructions(program: AstNode): NamedConstruction[] {
+export function namedConstructions(code: string, program: AstNode): NamedConstruction[] {
   const imports = asyncMutexImports(program);
   if (imports.named.size === 0 && imports.namespaces.size === 0) return [];
   const out: NamedConstruction[] = [];
-  walk(program, { className: undefined, thisClass: undefined }, imports, out);
+  const news = offsetsOf(code, 'new');
+  walk(program, { news, className: undefined, thisClass: undefined }, imports, out);
   return out;
 }
 
@@ -81,9 +84,7 @@ export function insertLockNames(
     } else {
       // A spread's array is read before the constructor runs, like any argument.
       const value =
-        last.type === 'SpreadElement'
-          ? (last as unknown as { argument: AstNode }).argument
-          : last;
+        last.type === 'SpreadElement' ? (last as unknown as { argument: AstNode }).argument : last;
       edited.appendRight(value.start, `${call}, `);
       edited.appendLeft(value.end, ')');
     }
@@ -206,6 +207,7 @@ function naming(node: AstNode, scope: Scope, imports: Imports): NamedConstructio
 }
 
 function walk(node: AstNode, scope: Scope, imports: Imports, out: NamedConstruction[]): void {
+  if (!spansOffset(scope.news, node.start, node.end)) return;
   const found = naming(node, scope, imports);
   if (found !== undefined) out.push(found);
   for (const child of children(node)) walk(child, inner(node, child, scope), imports, out);
@@ -223,20 +225,20 @@ function inner(parent: AstNode, child: AstNode, scope: Scope): Scope {
         (parent as unknown as { id: AstNode }).id.type === 'Identifier'
           ? (parent as unknown as { id: Named }).id.name
           : undefined;
-      return { className: id?.name ?? declared, thisClass: scope.thisClass };
+      return { ...scope, className: id?.name ?? declared };
     }
     case 'FunctionExpression':
       // A method's `this` is its class's instance; any other function has its own `this`.
       return {
-        className: scope.className,
+        ...scope,
         thisClass: parent.type === 'MethodDefinition' ? scope.className : undefined,
       };
     case 'FunctionDeclaration':
-      return { className: scope.className, thisClass: undefined };
+      return { ...scope, thisClass: undefined };
     default:
       // Field initialisers see the instance as `this` too.
       return parent.type === 'PropertyDefinition' && child === (parent as unknown as Field).value
-        ? { className: scope.className, thisClass: scope.className }
+        ? { ...scope, thisClass: scope.className }
         : scope;
   }
 }
