@@ -177,14 +177,16 @@ describe('instrumentSource: naming async-mutex locks (nameLocks)', () => {
     ],
     [
       'a class field, private and static fields',
-      'class Ledger { readonly lock = new Mutex(); #pool = new Semaphore(2); static all = new Mutex; }',
+      'class Ledger { readonly lock = new Mutex(); #pool = new Semaphore(2); ' +
+        'static all = new Mutex; }',
       'class Ledger { readonly lock = (__interlock_name("Ledger.lock", Mutex), new Mutex()); ' +
         '#pool = new Semaphore(__interlock_name("Ledger.#pool", Semaphore, 2)); ' +
         'static all = (__interlock_name("Ledger.all", Mutex), new Mutex); }',
     ],
     [
       'this.x in a constructor and in an arrow function inside a method',
-      'class Q { constructor() { this.lock = new Mutex(); } m() { (() => { this.b = new Mutex(); })(); } }',
+      'class Q { constructor() { this.lock = new Mutex(); } ' +
+        'm() { (() => { this.b = new Mutex(); })(); } }',
       'class Q { constructor() { this.lock = (__interlock_name("Q.lock", Mutex), new Mutex()); } ' +
         'm() { (() => { this.b = (__interlock_name("Q.b", Mutex), new Mutex()); })(); } }',
     ],
@@ -251,7 +253,8 @@ describe('instrumentSource: naming async-mutex locks (nameLocks)', () => {
   it('moves no line, and maps the new expression back to its exact position', () => {
     const code =
       IMPORT +
-      'class Ledger {\n  readonly lock = new Mutex();\n  async f() { await this.lock.acquire(); }\n}\n';
+      'class Ledger {\n  readonly lock = new Mutex();\n' +
+      '  async f() { await this.lock.acquire(); }\n}\n';
     const result = instrumentSource(code, FILE, { nameLocks: true });
     if (result === undefined) throw new Error('not instrumented');
     const lines = result.code.split('\n');
