@@ -1,4 +1,4 @@
-import { HoldGuard, type Guard } from './guard.ts';
+import { grantedGuard, HoldGuard, type Guard } from './guard.ts';
 import { acquireTimeout, runHolding, watchWaiter } from './internal/acquisition.ts';
 import type { AcquireOptions, LockOptions } from './internal/exclusive-lock.ts';
 import type { AcquireSite, LockNode } from '@interlock/core';
@@ -110,7 +110,7 @@ export class Semaphore {
     }
     if (this.#value > 0) {
       this.#value -= 1;
-      return Promise.resolve(new HoldGuard(this.#grantHold(site), true));
+      return Promise.resolve(grantedGuard(this.#grantHold(site)));
     }
     const { promise, waiter } = this.#waiters.wait(options, frame);
     waiter.site = site;
@@ -125,7 +125,7 @@ export class Semaphore {
     if (this.#value === 0) return undefined;
     const site = probe?.beforeAcquire(holdsOf(taskContext.getStore()), this.#id, false, false);
     this.#value -= 1;
-    return new HoldGuard(this.#grantHold(site), false);
+    return new HoldGuard(this.#grantHold(site));
   }
 
   /**
@@ -229,7 +229,7 @@ export class Semaphore {
       waiter = this.#waiters.first
     ) {
       left -= 1;
-      this.#waiters.grant(waiter, new HoldGuard(this.#grantHold(waiter.site), true));
+      this.#waiters.grant(waiter, grantedGuard(this.#grantHold(waiter.site)));
     }
     this.#value += left;
   }
