@@ -70,11 +70,17 @@ export class HoldGuard implements Guard {
  * the hold into that task's frame without lending it to sibling tasks.
  */
 class ClaimingGuard extends HoldGuard {
-  override get [Symbol.dispose](): () => void {
-    const hold = HoldGuard.holdOf(this);
-    // A Lock or Semaphore guard bound after the detector was disabled has no reader any more.
-    if (hold.count > 0 && (probe !== undefined || hold.lock.reentrant)) claimHold(hold);
-    return disposeClaimed;
+  static {
+    // An accessor over the base class's method (TypeScript forbids declaring that override).
+    Object.defineProperty(ClaimingGuard.prototype, Symbol.dispose, {
+      get(this: ClaimingGuard): () => void {
+        const hold = HoldGuard.holdOf(this);
+        // A Lock or Semaphore guard bound after the detector was disabled has no reader any more.
+        if (hold.count > 0 && (probe !== undefined || hold.lock.reentrant)) claimHold(hold);
+        return disposeClaimed;
+      },
+      configurable: true,
+    });
   }
 }
 

@@ -4,6 +4,7 @@ import type { AcquireOptions, LockOptions } from './internal/exclusive-lock.ts';
 import type { AcquireSite, LockNode } from '@interlock/core';
 import { lockNode, probe } from './internal/probe.ts';
 import {
+  frameHas,
   Hold,
   holdsOf,
   leaveHold,
@@ -178,7 +179,7 @@ export class Semaphore {
   #endAnonymous(count: number): void {
     const frame = taskContext.getStore();
     const rank = (hold: Hold): number =>
-      hold.boundAt === undefined ? 2 : frame !== undefined && frame.holds.includes(hold) ? 0 : 1;
+      hold.boundAt === undefined ? 2 : frameHas(frame, hold) ? 0 : 1;
     const candidates = [...this.#tracked]
       .filter((hold) => !hold.claimed)
       .sort((a, b) => rank(a) - rank(b));
