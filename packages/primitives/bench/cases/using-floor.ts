@@ -9,6 +9,7 @@
  *   resolved with that disposable — what an `acquire()` costing nothing at all would cost bound
  *   with `using` — against async-mutex's `Semaphore(1)` acquire + release. If this ratio is above
  *   the 1.5× target, no primitive bound with native `using` can meet it.
+ * - "await + using vs await + try/finally": the declaration's cost where an acquire pays it.
  * - "await + try/finally vs async-mutex": the same without `using`, to show the await is not it.
  * - "Lock using vs the floor": our Lock bound with `using` against that free acquire bound with
  *   `using`: what interlock adds on top of the floor.
@@ -103,6 +104,14 @@ export function usingFloorCases(primitives: Loaded<OurPrimitives>): BenchCase[] 
         'can meet item 9.',
       ours: awaitUsing,
       baseline: mutexSemaphoreAcquireRelease(1),
+    },
+    {
+      name: 'using floor: await + using vs await + try/finally',
+      measures:
+        'The free acquire bound with `using` vs released in `try … finally`, both in an async ' +
+        'loop: the cost of the declaration where `using g = await x.acquire()` pays it.',
+      ours: awaitUsing,
+      baseline: awaitTryFinally,
     },
     {
       name: 'using floor: await + try/finally vs async-mutex',
