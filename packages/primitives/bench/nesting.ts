@@ -5,7 +5,10 @@
  *
  *   pnpm exec node packages/primitives/bench/nesting.ts [--json] [--depths 10,100] [--rounds 5]
  *
- * Three sides, alternating within each round so that they share the machine's load:
+ * Four sides, alternating within each round so that they share the machine's load:
+ * - `no lock`: the control — the same recursion binding a free acquire (a resolved promise of a
+ *   trivial disposable) with `using`: what deep async recursion itself costs as d grows (live
+ *   frames and promises outgrow the young generation), with no lock and no task frame at all.
  * - `Lock, off`: detector off. A Lock guard then enters no task frame at all (guard.ts), so this
  *   is the primitives' own floor.
  * - `Lock, on`: detector on (stacks off): every acquisition enters the task's frame, reads it as
@@ -13,7 +16,7 @@
  *   so the detector's own work per acquisition is O(1) (its new-edge cost is core/bench's).
  * - `RLock, off`: detector off; an RLock's hold always enters the frame (ownership is read there).
  *
- * A sample nests the same d locks as many times as make about 2,000 acquisitions (at least once);
+ * A sample nests the same d locks as many times as make about 10,000 acquisitions (at least once);
  * the median of `--rounds` samples per side is reported with its growth against d = 10. Task frames
  * used to copy their holds on every claim and leave (O(d) per acquisition); they are a persistent
  * list now (src/internal/hold-list.ts).
@@ -51,17 +54,24 @@ interface Side {
   readonly make: (name: string) => Acquirable;
 }
 
+/** The control: the same recursion binding a free acquire (no lock, no frame) with `using`. */
+class Trivial implements Disposable {
+  [Symbol.dispose](): void {}
+}
+const free: Acquirable = { acquire: () => Promise.resolve(new Trivial()) };
+
 const sides: readonly Side[] = [
+  { name: 'no lock', on: false, make: () => free },
   { name: 'Lock, off', on: false, make: (name) => new Lock({ name }) },
   { name: 'Lock, on', on: true, make: (name) => new Lock({ name }) },
   { name: 'RLock, off', on: false, make: (name) => new RLock({ name }) },
 ];
 
-/** One sample: nests of `locks` until about 2,000 acquisitions; ns per acquisition. */
+/** One sample: nests of `locks` until about 10,000 acquisitions; ns per acquisition. */
 async function sample(locks: readonly Acquirable[], on: boolean): Promise<number> {
   if (on) detector.enable({ onCycle: 'throw', stacks: false });
   else detector.disable();
-  const nests = Math.ceil(2_000 / locks.length);
+  const nests = Math.ceil(10_000 / locks.length);
   const start = process.hrtime.bigint();
   for (let index = 0; index < nests; index++) await nest(locks, 0);
   const elapsed = Number(process.hrtime.bigint() - start);
@@ -130,7 +140,7 @@ if (values.json) {
   });
   process.stdout.write(
     [
-      `d locks nested with \`using\`, the same d locks per nest, ${rounds} samples of ≥ 2,000 ` +
+      `d locks nested with \`using\`, the same d locks per nest, ${rounds} samples of ≥ 10,000 ` +
         `acquisitions per side (median), ${process.version}`,
       '',
       `| d held | ${header} |`,
