@@ -9,6 +9,7 @@ import { registerReleaser } from './internal/bound-holds.ts';
 import { lockNode, probe } from './internal/probe.ts';
 import {
   claimHold,
+  findHold,
   frameWith,
   Hold,
   holdsOf,
@@ -291,7 +292,7 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     const open = this.#open;
     if (open.length > 0) {
       const frame = taskContext.getStore();
-      const own = frame?.holds.findLast((hold) => hold.lock === this.#id && hold.live);
+      const own = findHold(frame, (hold) => hold.lock === this.#id && hold.live);
       if (own !== undefined) {
         this.#end(own);
         leaveHold(own);
@@ -397,8 +398,7 @@ class Acquisition {
   ) {
     const frame = taskContext.getStore();
     // A re-entrant lock taken again by a task that holds it: no edge, no wait (it is granted).
-    const holdsIt =
-      frame !== undefined && frame.holds.some((hold) => hold.lock === id && hold.live);
+    const holdsIt = findHold(frame, (hold) => hold.lock === id && hold.live) !== undefined;
     const reentry = id.reentrant && holdsIt;
     this.frame = frame;
     this.site = current.beforeAcquire(holdsOf(frame), id, reentry, true);
