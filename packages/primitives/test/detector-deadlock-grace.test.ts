@@ -16,7 +16,7 @@ import {
   detector,
   Lock,
   Semaphore,
-  type DetectorOptions,
+  type DetectorEnableOptions,
 } from '../src/index.ts';
 import { settle, track } from './support/async.ts';
 import { disableAfterEach } from './support/detector.ts';
@@ -25,7 +25,7 @@ disableAfterEach();
 
 let warnings: unknown[] = [];
 
-function enable(options: DetectorOptions = {}): void {
+function enable(options: DetectorEnableOptions = {}): void {
   detector.disable();
   detector.reset();
   warnings = [];
