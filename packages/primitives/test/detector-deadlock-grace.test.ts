@@ -170,9 +170,7 @@ describe('certain deadlocks are broken at once (no grace period)', () => {
     // stack trace, so its awaiting would not be seen (a doubtful deadlock: reported, not broken).
     const outcome = await lock.withLock(async () => await child());
     expect(outcome).toBeInstanceOf(DeadlockError);
-    expect((outcome as DeadlockError).cycle.locks.map((entry) => entry.name)).toEqual([
-      'accounts',
-    ]);
+    expect((outcome as DeadlockError).cycle.locks.map((entry) => entry.name)).toEqual(['accounts']);
     expect(lock.locked).toBe(false);
   });
 

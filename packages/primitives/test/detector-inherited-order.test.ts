@@ -1,3 +1,5 @@
+/* eslint-disable @interlock/consistent-lock-order -- These tests build lock-order cycles for the
+   detector to judge: it is what they test. */
 /**
  * Issue 8, item 8 (lock-order side): work started inside a critical section and not awaited
  * inherits the holder's holds, so its acquisitions are ordered after the holder's locks. Such an
@@ -63,7 +65,11 @@ describe('work not awaited by the holder: the edge is doubtful, the reverse orde
     await expect(reverseOrder()).resolves.toBeUndefined();
     expectDoubtfulCycle();
     // The edge is kept, with both sites.
-    const edge = detector.snapshot().edges.find((entry) => entry.from === detector.snapshot().locks.find((lock) => lock.name === 'a')!.id);
+    const edge = detector
+      .snapshot()
+      .edges.find(
+        (entry) => entry.from === detector.snapshot().locks.find((lock) => lock.name === 'a')!.id,
+      );
     expect(edge?.holder).toBeDefined();
     expect(edge?.acquirer).toBeDefined();
   });
