@@ -134,11 +134,13 @@ function fileFromUrl(file: string): string {
 
 /**
  * Frames recorded by a first capture: interlock's own (about 6), the user's nearest, and the
- * functions awaiting it (see {@link AwaitChain}). Formatting costs per frame, so a capture starts
- * short and is taken again deeper (still in the same synchronous stack) only when every frame of
- * the short one was filtered.
+ * functions awaiting it (see {@link AwaitChain}). Formatting costs per frame, so only the first
+ * `TEXT_DEPTH` are formatted (the site is among them) while the await chain reads all
+ * `SHORT_DEPTH` call sites unformatted; a capture is taken again deeper (still in the same
+ * synchronous stack) only when every formatted frame of the short one was filtered.
  */
 const SHORT_DEPTH = 16;
+const TEXT_DEPTH = 12;
 const DEEP_DEPTH = 64;
 
 /**
@@ -193,6 +195,7 @@ interface CallSite {
 /** The current stack, below `skip`, formatted with at most `depth` frames, and its await chain. */
 function stackText(
   depth: number,
+  formatted: number,
   skip: StackTop,
   filters: readonly FrameFilter[],
 ): { text: string; chain: AwaitChain } {
@@ -212,9 +215,10 @@ function stackText(
   let chain: AwaitChain = unknownChain;
   Error.prepareStackTrace = (error, sites): unknown => {
     chain = awaitChain(sites, filters);
+    const shown = sites.length > formatted ? sites.slice(0, formatted) : sites;
     return installed === undefined
       ? String(error)
-      : (installed.call(Error, error, sites) as unknown);
+      : (installed.call(Error, error, shown) as unknown);
   };
   let text: string;
   try {
@@ -286,11 +290,11 @@ function capture(
   filters: readonly FrameFilter[],
   skip: StackTop,
 ): { site: Site | undefined; chain: AwaitChain } {
-  const short = stackText(SHORT_DEPTH, skip, filters);
+  const short = stackText(SHORT_DEPTH, TEXT_DEPTH, skip, filters);
   const site = userSite(short.text, filters);
-  if (site !== undefined || countFrames(short.text) < SHORT_DEPTH)
+  if (site !== undefined || countFrames(short.text) < TEXT_DEPTH)
     return { site, chain: short.chain };
-  const deep = stackText(DEEP_DEPTH, skip, filters);
+  const deep = stackText(DEEP_DEPTH, DEEP_DEPTH, skip, filters);
   return { site: userSite(deep.text, filters), chain: deep.chain };
 }
 
