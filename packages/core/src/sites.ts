@@ -199,34 +199,54 @@ function stackText(
   skip: StackTop,
   filters: readonly FrameFilter[],
 ): { text: string; chain: AwaitChain } {
-  const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = depth;
-  try {
-    Error.captureStackTrace(holder, skip);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
   // The structured frames are only handed to `Error.prepareStackTrace` when `stack` is first
   // read: wrap whichever one is installed (Node's, or a test runner's source-mapping one) for that
-  // one read, so the text is exactly what it would have been.
+  // one read, so the text is exactly what it would have been. Where none is installed (a `vm`
+  // context, such as vitest's vm pools), Node formats the text itself — source maps included —
+  // and only when nobody overrides it, so the chain is read from a second capture instead.
   // eslint-disable-next-line @typescript-eslint/unbound-method -- called on `Error` below
   const installed = Error.prepareStackTrace;
   let chain: AwaitChain = unknownChain;
-  Error.prepareStackTrace = (error, sites): unknown => {
-    chain = awaitChain(sites, filters);
-    const shown = sites.length > formatted ? sites.slice(0, formatted) : sites;
-    return installed === undefined
-      ? String(error)
-      : (installed.call(Error, error, shown) as unknown);
-  };
   let text: string;
   try {
-    text = holder.stack ?? '';
+    const holder: { stack?: string } = {};
+    Error.captureStackTrace(holder, skip);
+    if (installed === undefined) {
+      text = holder.stack ?? '';
+      const structured: { stack?: string } = {};
+      Error.captureStackTrace(structured, skip);
+      readStack(structured, (_error, sites) => {
+        chain = awaitChain(sites, filters);
+        return '';
+      });
+    } else {
+      text = readStack(holder, (error, sites) => {
+        chain = awaitChain(sites, filters);
+        const shown = sites.length > formatted ? sites.slice(0, formatted) : sites;
+        return installed.call(Error, error, shown) as unknown;
+      });
+    }
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  return { text, chain };
+}
+
+/** Reads `holder.stack` (its first read formats it) with `prepare` installed for that read only. */
+function readStack(
+  holder: { stack?: string },
+  prepare: (error: Error, sites: NodeJS.CallSite[]) => unknown,
+): string {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- restored as it was
+  const installed = Error.prepareStackTrace;
+  Error.prepareStackTrace = prepare;
+  try {
+    return holder.stack ?? '';
   } finally {
     Error.prepareStackTrace = installed;
   }
-  return { text, chain };
 }
 
 /** The function a call site runs in, by its own source position. */
