@@ -88,6 +88,8 @@ function cycle(value: Json, path: string, ids: ReadonlySet<string>): void {
     );
   }
   edges.forEach((edge, index) => edgeEntry(edge, `${path}.edges[${index}]`, ids));
+  if (entry['doubtful'] !== undefined && entry['doubtful'] !== true)
+    fail(`${path}.doubtful`, 'true when present', entry['doubtful']);
 }
 
 function edgeEntry(value: Json, path: string, ids: ReadonlySet<string>): Record<string, Json> {

@@ -205,6 +205,7 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     const current = probe;
     if (current === undefined) return acquire.apply(target, args) as Promise<unknown>;
     const { promise, resolve, reject } = Promise.withResolvers<unknown>();
+    const wrapper = this;
     let acquisition: Acquisition;
     try {
       acquisition = new Acquisition(current, this.#id, this.#isLocked(), reject);
@@ -244,11 +245,16 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     } catch (verdict) {
       return Promise.reject(verdict);
     }
-    const body = (...callbackArgs: unknown[]): unknown => {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- `body` needs its own name
+    const wrapper = this;
+    // Named as core's HOLD_SCOPE_RUNNER: while it calls `callback`, its frame tells the detector
+    // that requests made there act for this hold (see internal/acquisition.ts).
+    const body = function runHolding(this: void, ...callbackArgs: unknown[]): unknown {
       // The detector rejected this waiter to break a deadlock: give the lock straight back.
       if (!acquisition.granted()) return undefined;
-      const hold = this.#grant(acquisition);
+      const hold = wrapper.#grant(acquisition);
       hold.claimed = true;
+      hold.scoped = true;
       let result: unknown;
       try {
         result = taskContext.run(
@@ -257,14 +263,14 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
           ...callbackArgs,
         );
       } catch (error) {
-        this.#end(hold);
+        wrapper.#end(hold);
         throw error;
       }
       if (!isThenable(result)) {
-        this.#end(hold);
+        wrapper.#end(hold);
         return result;
       }
-      return Promise.resolve(result).finally(() => this.#end(hold));
+      return awaitHolding(result, () => wrapper.#end(hold));
     };
     const inner = runExclusive.call(target, body, ...rest) as Promise<unknown>;
     acquisition.watch();
@@ -438,6 +444,22 @@ class Acquisition {
     return this.#state !== 'abandoned';
   }
 }
+
+/**
+ * Awaits a `runExclusive` callback's result, then ends its hold. Named as core's
+ * `HOLD_SCOPE_RUNNER`: in the async stack of everything the callback awaits, this frame tells
+ * the detector that the request acts for the hold.
+ */
+const awaitHolding = async function runHolding(
+  result: PromiseLike<unknown>,
+  end: () => void,
+): Promise<unknown> {
+  try {
+    return await result;
+  } finally {
+    end();
+  }
+};
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (

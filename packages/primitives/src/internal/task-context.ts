@@ -30,6 +30,8 @@ export class Hold implements DetectorHold {
   live = true;
   /** True once the hold has been entered into some task's frame (`using` / `withLock`). */
   claimed = false;
+  /** True when `withLock` runs its callback holding this hold (see core's `Hold.scoped`). */
+  scoped = false;
   /**
    * False for an RLock re-entry level until its acquire promise has been delivered to the awaiting
    * continuation (see reentry-levels.ts): until then it blocks sibling re-entries.
