@@ -144,7 +144,12 @@ export class Findings {
     this.#longWaits.clear();
   }
 
-  #add(list: Cycle[], keys: Map<string, number>, cycle: Cycle, nodes: readonly LockNode[]): boolean {
+  #add(
+    list: Cycle[],
+    keys: Map<string, number>,
+    cycle: Cycle,
+    nodes: readonly LockNode[],
+  ): boolean {
     const key = cycleKey(cycle);
     const known = keys.get(key);
     if (known !== undefined) {

@@ -11,13 +11,7 @@
 import { EventEmitterAsyncResource } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  DeadlockError,
-  detector,
-  Lock,
-  Semaphore,
-  type DetectorOptions,
-} from '../src/index.ts';
+import { DeadlockError, detector, Lock, Semaphore, type DetectorOptions } from '../src/index.ts';
 import { settle, track } from './support/async.ts';
 import { disableAfterEach } from './support/detector.ts';
 
@@ -170,9 +164,7 @@ describe('certain deadlocks are broken at once (no grace period)', () => {
     // stack trace, so its awaiting would not be seen (a doubtful deadlock: reported, not broken).
     const outcome = await lock.withLock(async () => await child());
     expect(outcome).toBeInstanceOf(DeadlockError);
-    expect((outcome as DeadlockError).cycle.locks.map((entry) => entry.name)).toEqual([
-      'accounts',
-    ]);
+    expect((outcome as DeadlockError).cycle.locks.map((entry) => entry.name)).toEqual(['accounts']);
     expect(lock.locked).toBe(false);
   });
 
