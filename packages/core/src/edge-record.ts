@@ -30,5 +30,6 @@ export function reportEdge(from: LockNode, to: LockNode, record: EdgeRecord): Re
     ...(holder === undefined ? {} : { holder }),
     ...(acquirer === undefined ? {} : { acquirer }),
     count: record.count,
+    ...(record.doubtful ? { doubtful: true as const } : {}),
   };
 }

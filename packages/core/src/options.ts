@@ -83,7 +83,7 @@ export interface ResolvedOptions {
   readonly frameFilters: readonly FrameFilter[];
 }
 
-/** How long a doubtful deadlock must persist before it is reported, by default (`deadlockGrace`). */
+/** How long a doubtful deadlock must last before it is reported, by default (`deadlockGrace`). */
 export const DEFAULT_DEADLOCK_GRACE = 500;
 
 /** The longest delay `setTimeout` honours (2³¹−1 ms, about 24.8 days). */

@@ -78,6 +78,12 @@ export interface ReportLock {
 export interface ReportEdge extends CycleEdge {
   /** How many acquisitions followed this edge (at least 1). */
   readonly count?: number;
+  /**
+   * `true` when no acquisition that followed it was seen to act for the task holding `from`: it
+   * may have been recorded only by work that inherited the hold and is not awaited by its holder.
+   * A cycle through it is doubtful ({@link Cycle.doubtful}). Absent when certain.
+   */
+  readonly doubtful?: true;
 }
 
 /** A lock held, or waited on, longer than `holdTimeout`. */

@@ -207,11 +207,14 @@ function stackText(
   // The structured frames are only handed to `Error.prepareStackTrace` when `stack` is first
   // read: wrap whichever one is installed (Node's, or a test runner's source-mapping one) for that
   // one read, so the text is exactly what it would have been.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called on `Error` below
   const installed = Error.prepareStackTrace;
   let chain: AwaitChain = unknownChain;
-  Error.prepareStackTrace = (error, sites) => {
-    chain = awaitChain(sites as unknown as readonly CallSite[], filters);
-    return installed === undefined ? String(error) : installed(error, sites);
+  Error.prepareStackTrace = (error, sites): unknown => {
+    chain = awaitChain(sites, filters);
+    return installed === undefined
+      ? String(error)
+      : (installed.call(Error, error, sites) as unknown);
   };
   let text: string;
   try {

@@ -205,7 +205,6 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     const current = probe;
     if (current === undefined) return acquire.apply(target, args) as Promise<unknown>;
     const { promise, resolve, reject } = Promise.withResolvers<unknown>();
-    const wrapper = this;
     let acquisition: Acquisition;
     try {
       acquisition = new Acquisition(current, this.#id, this.#isLocked(), reject);

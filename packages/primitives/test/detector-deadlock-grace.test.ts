@@ -11,7 +11,13 @@
 import { EventEmitterAsyncResource } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeadlockError, detector, Lock, Semaphore, type DetectorOptions } from '../src/index.ts';
+import {
+  DeadlockError,
+  detector,
+  Lock,
+  Semaphore,
+  type DetectorEnableOptions,
+} from '../src/index.ts';
 import { settle, track } from './support/async.ts';
 import { disableAfterEach } from './support/detector.ts';
 
@@ -19,7 +25,7 @@ disableAfterEach();
 
 let warnings: unknown[] = [];
 
-function enable(options: DetectorOptions = {}): void {
+function enable(options: DetectorEnableOptions = {}): void {
   detector.disable();
   detector.reset();
   warnings = [];
