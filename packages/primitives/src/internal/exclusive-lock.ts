@@ -102,8 +102,7 @@ export class ExclusiveLock {
     if (aborted !== undefined) return aborted;
     if (probe === undefined && !this.#id.reentrant) {
       // The fastest path: a plain Lock with the detector off reads no frame at all.
-      if (this.#hold === undefined)
-        return Promise.resolve(grantedGuard(this.#take(undefined)));
+      if (this.#hold === undefined) return Promise.resolve(grantedGuard(this.#take(undefined)));
       return this.#enqueue(options, undefined, undefined);
     }
     const frame = taskContext.getStore();
