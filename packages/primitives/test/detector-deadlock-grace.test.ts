@@ -42,6 +42,12 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** A child that asks for `lock` after its first await; resolves with the guard or the error. */
+async function askLater(lock: Lock): Promise<unknown> {
+  await Promise.resolve();
+  return lock.acquire().catch((error: unknown) => error);
+}
+
 /** Doubtful deadlocks reported through onWarning. */
 function doubtfulReports(): DeadlockError[] {
   return warnings.filter(
@@ -162,10 +168,7 @@ describe('certain deadlocks are broken at once (no grace period)', () => {
 
   it('an awaited child asking for its parent’s lock (await child())', async () => {
     const lock = new Lock({ name: 'accounts' });
-    const child = async (): Promise<unknown> => {
-      await Promise.resolve();
-      return lock.acquire().catch((error: unknown) => error);
-    };
+    const child = (): Promise<unknown> => askLater(lock);
     // `return await`: an async function that returns the promise unawaited is not in V8's async
     // stack trace, so its awaiting would not be seen (a doubtful deadlock: reported, not broken).
     const outcome = await lock.withLock(async () => await child());
@@ -176,12 +179,8 @@ describe('certain deadlocks are broken at once (no grace period)', () => {
 
   it('awaited children asking for their parent’s lock (Promise.all)', async () => {
     const lock = new Lock({ name: 'accounts' });
-    const child = async (): Promise<unknown> => {
-      await Promise.resolve();
-      return lock.acquire().catch((error: unknown) => error);
-    };
     using _held = await lock.acquire();
-    const outcomes = await Promise.all([child(), child()]);
+    const outcomes = await Promise.all([askLater(lock), askLater(lock)]);
     expect(outcomes.every((outcome) => outcome instanceof DeadlockError)).toBe(true);
   });
 

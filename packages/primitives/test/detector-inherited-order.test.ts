@@ -40,6 +40,19 @@ async function takeB(): Promise<void> {
   using _b = await b.acquire();
 }
 
+/** Holds a while fire-and-forget work (nobody awaits it) takes b; releases a once it has. */
+async function fireAndForgetUnderA(): Promise<void> {
+  const childDone = gate();
+  await a.withLock(async () => {
+    void (async () => {
+      await Promise.resolve(); // nobody awaits this work
+      await takeB();
+      childDone.open();
+    })();
+    await childDone.promise; // a is still held while the child takes b
+  });
+}
+
 function expectDoubtfulCycle(): void {
   expect(detector.cycles()).toHaveLength(1);
   expect(detector.cycles()[0]!.doubtful).toBe(true);
@@ -106,15 +119,7 @@ describe('work not awaited by the holder: the edge is doubtful, the reverse orde
 
   it('repeating the doubtful cycle never throws and reports it once', async () => {
     for (let round = 0; round < 3; round++) {
-      const childDone = gate();
-      await a.withLock(async () => {
-        void (async () => {
-          await Promise.resolve();
-          await takeB();
-          childDone.open();
-        })();
-        await childDone.promise;
-      });
+      await fireAndForgetUnderA();
       await reverseOrder();
     }
     expectDoubtfulCycle();
@@ -160,15 +165,7 @@ describe('work the holder awaits: the edge is certain, the reverse order is refu
   });
 
   it('a doubtful edge becomes certain once the holder itself nests the same pair', async () => {
-    const childDone = gate();
-    await a.withLock(async () => {
-      void (async () => {
-        await Promise.resolve();
-        await takeB();
-        childDone.open();
-      })();
-      await childDone.promise;
-    });
+    await fireAndForgetUnderA();
     await reverseOrder(); // doubtful: reported, not thrown
     expect(detector.cycles()[0]!.doubtful).toBe(true);
     await a.withLock(async () => {
