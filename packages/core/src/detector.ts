@@ -14,8 +14,13 @@ import type { Hold, HoldState, LockNode, NodeKeeper } from './lock-node.ts';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './options.ts';
 import type { AcquireSite, LockProbe } from './probe.ts';
 import type { Cycle, LockGraphReport, ReportEdge, Site } from './report.ts';
-import { SiteCapture, captureSite } from './sites.ts';
+import { SiteCapture, actsForHolder, captureSite, scopeDepth } from './sites.ts';
 import { longWarning, unrefTimer } from './watchdog.ts';
+
+/** Whether the `count`-th repeat of a doubtful edge looks for evidence again (log-many do). */
+function recheck(count: number): boolean {
+  return count <= 16 || (count & (count - 1)) === 0;
+}
 
 /** An edge refused because it closes a cycle, remembered so a repeat costs a lookup. */
 interface BadEdge {
@@ -68,6 +73,9 @@ export class Detector implements LockProbe, NodeKeeper {
     this.#waits = new BlockedWaits({
       holdSite: (node, hold, held) => this.#holdSite(node, hold, held),
       addDeadlock: (cycle, nodes) => this.#findings.addDeadlock(cycle, nodes),
+      doubtfulDeadlock: (error) => {
+        if (this.#options.onCycle !== 'record') this.#options.onWarning?.(error);
+      },
       longWait: (node, site, limit) => this.#long('wait', node, site, limit),
     });
   }
@@ -134,7 +142,7 @@ export class Detector implements LockProbe, NodeKeeper {
     if (reentry || held.length === 0 || node.forgotten) return capture;
     // A task asking for an exclusive lock it holds is not refused here: it may hold it only by
     // inheritance (work its holder started and does not await), which simply has to wait. The
-    // wait-for graph sees the self-wait and breaks it if it lasts (`deadlockGrace`).
+    // wait-for graph sees the self-wait and breaks it only when it is certain.
     return this.#order(held, node, capture);
   }
 
@@ -209,7 +217,11 @@ export class Detector implements LockProbe, NodeKeeper {
       (options.stacks && (live.length > 0 || options.holdTimeout > 0)
         ? new SiteCapture(options.frameFilters)
         : undefined);
-    return this.#waits.start(live, node, reject, where, options.holdTimeout, options.deadlockGrace);
+    return this.#waits.start(live, node, reject, where, {
+      limit: options.holdTimeout,
+      grace: options.deadlockGrace,
+      judge: options.stacks,
+    });
   }
 
   /** The wait ended (granted, timed out, aborted or rejected). Idempotent. */
@@ -344,6 +356,20 @@ export class Detector implements LockProbe, NodeKeeper {
       for (const from of inserted) this.#graph.removeEdge(from, node);
       throw error();
     };
+    /**
+     * Whether this acquisition may act for the task that took `hold` (it is that task, work it
+     * awaits, or a call it made), so that its edge from `hold` is not doubtful. Needs this
+     * acquisition's stack: asked for new edges (which capture it anyway), cycles, and, with a
+     * backoff, repeats of doubtful edges. Without stacks there is no evidence either way, and every
+     * edge counts as certain.
+     */
+    const certain = (hold: Hold): boolean =>
+      !options.stacks ||
+      actsForHolder(
+        acquirerSite(),
+        this.#holdSite(hold.lock, hold, held),
+        scopeDepth(held, hold),
+      ) !== 'doubtful';
     /** Orders `hold` before `node`; `true` when the graph now has the edge. */
     const addEdge = (hold: Hold): boolean => {
       const from = hold.lock;
@@ -354,13 +380,21 @@ export class Detector implements LockProbe, NodeKeeper {
       if (from === node) return true;
       const known = this.#graph.edge(from, node);
       if (known !== undefined) {
+        // Checked again on the 1st…16th repeat, then on every power of two: a capture costs µs.
+        if (known.doubtful && recheck(known.count) && certain(hold)) known.doubtful = false;
         followed.push(known);
         return true;
       }
       const bad = this.#bad.get(from)?.get(node);
       if (bad !== undefined) {
-        if (options.onCycle === 'throw')
-          refuse(() => new LockOrderError(this.#exactCycle(bad, held, node, acquirerSite)));
+        if (options.onCycle === 'throw') {
+          // Fatal once certain: this acquisition and every edge of the cycle act for holders.
+          const cycle = this.#exactCycle(bad, held, node, acquirerSite, certain(hold));
+          if (cycle.doubtful !== true) {
+            this.#findings.addCycle(cycle, [...bad.path.slice(0, cycle.locks.length), node]);
+            refuse(() => new LockOrderError(cycle));
+          }
+        }
         followed.push(bad.record);
         bad.taken = true;
         return false;
@@ -369,26 +403,30 @@ export class Detector implements LockProbe, NodeKeeper {
         holder: this.#holdSite(from, hold, held),
         acquirer: acquirerSite(),
         count: 1,
+        doubtful: !certain(hold),
       });
       const path = this.#graph.addEdge(from, node, newRecord);
       if (path === undefined) {
         inserted.push(from);
         return true;
       }
-      const taken = options.onCycle !== 'throw';
+      const record = newRecord();
       const entry: BadEdge = {
-        record: newRecord(),
+        record,
         path,
         lockIds: new Set(path.map((lock) => lock.id)),
-        taken,
+        taken: true,
       };
       let targets = this.#bad.get(from);
       if (targets === undefined) this.#bad.set(from, (targets = new Map<LockNode, BadEdge>()));
       targets.set(node, entry);
-      const cycle = this.#exactCycle(entry, held, node, acquirerSite);
+      const cycle = this.#exactCycle(entry, held, node, acquirerSite, !record.doubtful);
       const isNew = this.#findings.addCycle(cycle, [...path.slice(0, cycle.locks.length), node]);
-      if (!taken) refuse(() => new LockOrderError(cycle));
-      if (isNew && options.onCycle === 'warn') warnings.push(new LockOrderError(cycle));
+      // A doubtful cycle is never thrown: the acquisition goes ahead, as with 'warn'.
+      const fatal = options.onCycle === 'throw' && cycle.doubtful !== true;
+      entry.taken = !fatal;
+      if (fatal) refuse(() => new LockOrderError(cycle));
+      if (isNew && options.onCycle !== 'record') warnings.push(new LockOrderError(cycle));
       return false;
     };
     this.#chains.order(held, addEdge, (from, to) => this.#graph.edge(from, to) !== undefined);
@@ -401,12 +439,15 @@ export class Detector implements LockProbe, NodeKeeper {
    * The cycle to report for a refused edge: the graph's path `node → … → from` closed by the
    * task's own live hold that comes first on it — the exact pair "this task holds that lock and
    * asks for `node`" — with that hold's site and this acquisition's site on the closing edge.
+   * Doubtful unless `closing` (this acquisition acts for the holder) and every edge on the path is
+   * certain.
    */
   #exactCycle(
     bad: BadEdge,
     held: readonly Hold[],
     node: LockNode,
     acquirerSite: () => SiteCapture | undefined,
+    closing: boolean,
   ): Cycle {
     const mine = new Map<LockNode, Hold>();
     for (const hold of held) if (hold.live && !hold.lock.forgotten) mine.set(hold.lock, hold);
@@ -420,8 +461,10 @@ export class Detector implements LockProbe, NodeKeeper {
     }
     const from = path[end]!;
     const pending: PendingEdge[] = [];
+    let doubtful = !closing;
     for (let index = 0; index < end; index++) {
       const record = this.#graph.edge(path[index]!, path[index + 1]!);
+      if (record?.doubtful === true) doubtful = true;
       pending.push({
         from: path[index]!,
         to: path[index + 1]!,
@@ -432,7 +475,7 @@ export class Detector implements LockProbe, NodeKeeper {
     const hold = mine.get(from);
     const holder = hold === undefined ? bad.record.holder : this.#holdSite(from, hold, held);
     pending.push({ from, to: node, holder, acquirer: acquirerSite() ?? bad.record.acquirer });
-    return buildCycle(pending);
+    return buildCycle(pending, doubtful);
   }
 
   /**

@@ -11,6 +11,13 @@ export interface EdgeRecord {
   readonly acquirer: SiteCapture | undefined;
   /** Acquisitions that followed this edge. */
   count: number;
+  /**
+   * No acquisition that followed this edge was seen to act for the holder of the held lock: it
+   * may have been recorded only by work that inherited the hold and is not awaited by its holder
+   * (see `actsForHolder`). A cycle through a doubtful edge is reported, never thrown. Cleared by
+   * the first acquisition that does act for the holder.
+   */
+  doubtful: boolean;
 }
 
 /** The report entry of an edge (sites resolved now). */
@@ -23,5 +30,6 @@ export function reportEdge(from: LockNode, to: LockNode, record: EdgeRecord): Re
     ...(holder === undefined ? {} : { holder }),
     ...(acquirer === undefined ? {} : { acquirer }),
     count: record.count,
+    ...(record.doubtful ? { doubtful: true as const } : {}),
   };
 }

@@ -25,10 +25,12 @@ export interface PendingEdge {
 }
 
 /**
- * Resolves sites and builds a plain-JSON {@link Cycle} (locks in the order of `edges`' sources).
+ * Resolves sites and builds a plain-JSON {@link Cycle} (locks in the order of `edges`' sources);
+ * `doubtful` marks it as such (see {@link Cycle.doubtful}).
  */
-export function buildCycle(edges: readonly PendingEdge[]): Cycle {
+export function buildCycle(edges: readonly PendingEdge[], doubtful = false): Cycle {
   return {
+    ...(doubtful ? { doubtful: true as const } : {}),
     locks: edges.map((edge) => ({ id: edge.from.id, name: edge.from.name })),
     edges: edges.map((edge): CycleEdge => {
       const holder = edge.holder?.site;
@@ -52,22 +54,28 @@ interface LongEntry {
 
 /** Findings, each recorded once. */
 export class Findings {
-  /** Cycles in the order found; `#cycleKeys` holds the key of each. */
+  /** Cycles in the order found; `#cycleKeys` maps the key of each to its index. */
   readonly #cycles: Cycle[] = [];
-  readonly #cycleKeys = new Set<string>();
+  readonly #cycleKeys = new Map<string, number>();
   readonly #deadlocks: Cycle[] = [];
-  readonly #deadlockKeys = new Set<string>();
+  readonly #deadlockKeys = new Map<string, number>();
   /** Report entries of every lock a finding names, kept after the lock is forgotten. */
   readonly #locks = new Map<string, ReportLock>();
   readonly #longHolds = new Map<string, LongEntry>();
   readonly #longWaits = new Map<string, LongEntry>();
 
-  /** Records a lock-order cycle; `false` when the same cycle was recorded before. */
+  /**
+   * Records a lock-order cycle; `false` when the same cycle was recorded before. A certain cycle
+   * replaces the doubtful record of the same cycle (and counts as new).
+   */
   addCycle(cycle: Cycle, nodes: readonly LockNode[]): boolean {
     return this.#add(this.#cycles, this.#cycleKeys, cycle, nodes);
   }
 
-  /** Records a broken deadlock; `false` when the same cycle was recorded before. */
+  /**
+   * Records a broken (or, doubtful, a reported) deadlock; `false` when the same cycle was recorded
+   * before. A certain one replaces the doubtful record of the same cycle (and counts as new).
+   */
   addDeadlock(cycle: Cycle, nodes: readonly LockNode[]): boolean {
     return this.#add(this.#deadlocks, this.#deadlockKeys, cycle, nodes);
   }
@@ -136,10 +144,20 @@ export class Findings {
     this.#longWaits.clear();
   }
 
-  #add(list: Cycle[], keys: Set<string>, cycle: Cycle, nodes: readonly LockNode[]): boolean {
+  #add(
+    list: Cycle[],
+    keys: Map<string, number>,
+    cycle: Cycle,
+    nodes: readonly LockNode[],
+  ): boolean {
     const key = cycleKey(cycle);
-    if (keys.has(key)) return false;
-    keys.add(key);
+    const known = keys.get(key);
+    if (known !== undefined) {
+      if (cycle.doubtful === true || list[known]!.doubtful !== true) return false;
+      list[known] = cycle;
+      return true;
+    }
+    keys.set(key, list.length);
     list.push(cycle);
     for (const node of nodes) this.#locks.set(node.id, node.toReport());
     return true;

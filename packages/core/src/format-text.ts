@@ -127,12 +127,29 @@ function formatCycle(cycle: Cycle, locks: ReadonlyMap<string, ReportLock>, where
     `and ${quoteText(requested?.name ?? closing.to)} is already ordered before ${quoteText(held?.name ?? closing.from)} (the chain below),`,
     'so taking it now closes a cycle.',
     '',
+    ...doubtfulNote(cycle),
     'The dependency chain is:',
     '',
     ...chain(cycle, names, where, 'existing'),
     ...scenario(cycle, names),
   ];
   return lines.join('\n');
+}
+
+/**
+ * The lines that say a finding is doubtful (report `doubtful: true`): it may exist only through
+ * work that inherited a lock and that its holder does not await.
+ */
+function doubtfulNote(cycle: Cycle): string[] {
+  if (cycle.doubtful !== true) return [];
+  return [
+    'DOUBTFUL: a task in it holds a lock only by inheritance (work started inside a critical',
+    'section) and is not seen to be awaited by the task that took the lock. If that work really',
+    'runs on its own, the holder releases the lock and nothing hangs; so it was reported, not',
+    'thrown or broken. If the holder does await it, fix it as a deadlock; if not, start it with',
+    'detached().',
+    '',
+  ];
 }
 
 function formatDeadlock(
@@ -149,15 +166,17 @@ function formatDeadlock(
       `  taken at ${where(edge.holder)}`,
       `  requested again at ${where(edge.acquirer)}`,
       '',
-      'The lock is not reentrant: the second acquire was rejected with DeadlockError.',
-      '',
+      ...(cycle.doubtful === true
+        ? doubtfulNote(cycle)
+        : ['The lock is not reentrant: the second acquire was rejected with DeadlockError.', '']),
       ...scenario(cycle, names),
     ].join('\n');
   }
   return [
     heading('DEADLOCK: tasks blocked waiting for each other'),
-    'One waiter was rejected with DeadlockError so that the others could proceed.',
-    '',
+    ...(cycle.doubtful === true
+      ? doubtfulNote(cycle)
+      : ['One waiter was rejected with DeadlockError so that the others could proceed.', '']),
     'The wait-for chain is:',
     '',
     ...chain(cycle, names, where, 'blocked'),

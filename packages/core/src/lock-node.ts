@@ -54,6 +54,13 @@ export interface Hold {
    * `false` once released, and while suspended (a Condition waiting): the detector ignores it then.
    */
   readonly live: boolean;
+  /**
+   * `true` for a hold whose task is a callback run by the lock (`withLock`): the lock runs it in
+   * an async function named `HOLD_SCOPE_RUNNER` (sites.ts) that awaits it, and that frame, not the
+   * caller of `withLock`, is what the detector looks for in a requester's async stack to tell
+   * whether the request acts for the holder (see `actsForHolder`).
+   */
+  readonly scoped?: boolean;
 }
 
 /** Per-hold detector state; allocated only when there is something to keep. @internal */

@@ -21,6 +21,8 @@ interface MergedEdge {
   holder: Site | undefined;
   acquirer: Site | undefined;
   count: number;
+  /** Doubtful in every report that has it (one certain occurrence makes it certain). */
+  doubtful: boolean;
 }
 
 /**
@@ -71,10 +73,17 @@ export function mergeReports(reports: readonly LockGraphReport[]): LockGraphRepo
       let targets = edges.get(from);
       if (targets === undefined) edges.set(from, (targets = new Map<string, MergedEdge>()));
       const known = targets.get(to);
-      if (known === undefined)
-        targets.set(to, { holder: edge.holder, acquirer: edge.acquirer, count: edge.count ?? 1 });
-      else {
+      const doubtful = edge.doubtful === true;
+      if (known === undefined) {
+        targets.set(to, {
+          holder: edge.holder,
+          acquirer: edge.acquirer,
+          count: edge.count ?? 1,
+          doubtful,
+        });
+      } else {
         known.count += edge.count ?? 1;
+        known.doubtful &&= doubtful;
         known.holder ??= edge.holder;
         known.acquirer ??= edge.acquirer;
       }
@@ -94,12 +103,15 @@ export function mergeReports(reports: readonly LockGraphReport[]): LockGraphRepo
       const path = graph.addEdge(from, to, () => edge);
       if (path === undefined) continue;
       const cycleEdges: CycleEdge[] = [];
+      let doubtful = edge.doubtful;
       for (let index = 0; index + 1 < path.length; index++) {
         const step = graph.edge(path[index]!, path[index + 1]!)!;
+        doubtful ||= step.doubtful;
         cycleEdges.push(toReportEdge(path[index]!, path[index + 1]!, step, false));
       }
       cycleEdges.push(toReportEdge(from, to, edge, false));
       addOnce(cycles, cycleKeys, {
+        ...(doubtful ? { doubtful: true as const } : {}),
         locks: path.map((id) => ({ id, name: names.get(id) ?? id })),
         edges: cycleEdges,
       });
@@ -119,14 +131,20 @@ export function mergeReports(reports: readonly LockGraphReport[]): LockGraphRepo
 
 function remap(cycle: Cycle, map: (id: string) => string): Cycle {
   return {
+    ...(cycle.doubtful === true ? { doubtful: true as const } : {}),
     locks: cycle.locks.map((lock) => ({ id: map(lock.id), name: lock.name })),
     edges: cycle.edges.map((edge) => ({ ...edge, from: map(edge.from), to: map(edge.to) })),
   };
 }
 
+/** Adds `cycle` unless the same cycle is there; a certain one replaces a doubtful one. */
 function addOnce(list: Cycle[], keys: Set<string>, cycle: Cycle): void {
   const key = cycleKey(cycle);
-  if (keys.has(key)) return;
+  if (keys.has(key)) {
+    const index = list.findIndex((known) => cycleKey(known) === key);
+    if (list[index]!.doubtful === true && cycle.doubtful !== true) list[index] = cycle;
+    return;
+  }
   keys.add(key);
   list.push(cycle);
 }
@@ -149,5 +167,6 @@ function toReportEdge(from: string, to: string, edge: MergedEdge, withCount: boo
     ...(edge.holder === undefined ? {} : { holder: edge.holder }),
     ...(edge.acquirer === undefined ? {} : { acquirer: edge.acquirer }),
     ...(withCount ? { count: edge.count } : {}),
+    ...(withCount && edge.doubtful ? { doubtful: true as const } : {}),
   };
 }

@@ -1,13 +1,13 @@
 /** Detector options and their defaults. */
 import { invalidArgument, validateOptionsBag } from './arguments.ts';
-import type { LockOrderError, LongHoldWarning, LongWaitWarning } from './errors.ts';
+import type { DeadlockError, LockOrderError, LongHoldWarning, LongWaitWarning } from './errors.ts';
 import { defaultFrameFilters, type FrameFilter } from './sites.ts';
 
 /** What the detector does when an acquisition closes a lock-order cycle. */
 export type OnCycle = 'throw' | 'warn' | 'record';
 
 /** Anything the detector reports through {@link DetectorOptions.onWarning}. */
-export type DetectorWarning = LockOrderError | LongHoldWarning | LongWaitWarning;
+export type DetectorWarning = LockOrderError | DeadlockError | LongHoldWarning | LongWaitWarning;
 
 /** Options of a {@link Detector}; every one can be changed later with `configure`. */
 export interface DetectorOptions {
@@ -15,14 +15,19 @@ export interface DetectorOptions {
    * `'throw'`: the acquisition that would close a cycle throws `LockOrderError` (the primitive
    * rejects the acquire and takes nothing). `'warn'`: the acquisition proceeds and one warning
    * per cycle goes to `onWarning`. `'record'`: it proceeds silently; read `cycles()`.
-   * Real deadlocks are broken with `DeadlockError` whatever this is.
+   * A doubtful cycle (see `docs/detector.md`, "Doubtful findings": it may exist only through
+   * work that inherited a lock and is not awaited by its holder) is never thrown: with `'throw'`
+   * it is warned, as with `'warn'`. Real deadlocks are broken with `DeadlockError` whatever this
+   * is.
    * @default 'throw'
    */
   readonly onCycle?: OnCycle;
   /**
    * Capture acquisition sites (stack traces) so reports show the user's `file:line:column`.
    * Stacks are captured only for new edges, a lock's first outermost acquisition, blocked
-   * waits, and every acquisition while `holdTimeout` is on.
+   * waits, and every acquisition while `holdTimeout` is on. They are also the evidence that tells
+   * a certain finding from a doubtful one: with `false` every cycle and deadlock counts as
+   * certain (fire-and-forget work forked inside a critical section can then be refused).
    * @default true
    */
   readonly stacks?: boolean;
@@ -35,18 +40,19 @@ export interface DetectorOptions {
    */
   readonly holdTimeout?: number;
   /**
-   * Milliseconds a deadlock must persist before the detector breaks it with `DeadlockError`.
-   * A waiter's holds may be inherited from a task that started it and is still running — a
-   * fire-and-forget child asking for its parent's lock simply waits until the parent releases —
-   * and at run time that cannot be told from a parent that awaits the child (a real deadlock). So
-   * every wait-for cycle found is checked again after this grace period, and broken only if the
-   * same waiter is still stuck. `0`: break it at once (the verdict may then be wrong for
-   * fire-and-forget work). At most 2³¹−1.
+   * Milliseconds a *doubtful* deadlock must persist before it is reported (once: a `DeadlockError`
+   * through `onWarning` unless `onCycle` is `'record'`, and in `deadlocks()` marked `doubtful`).
+   * A doubtful deadlock is never broken: some waiter in it holds a lock only by inheritance —
+   * work started inside a critical section that its holder is not seen to await — and the holder,
+   * still running, will release it. A certain deadlock (every waiter is the task that took the
+   * hold it holds there, or work that task awaits) is broken at once, whatever this is.
+   * At most 2³¹−1.
    * @default 500
    */
   readonly deadlockGrace?: number;
   /**
-   * Receives warnings (`onCycle: 'warn'` cycles, long holds and waits). Core never prints; the
+   * Receives warnings (`onCycle: 'warn'` cycles, doubtful cycles and deadlocks, long holds and
+   * waits). Core never prints; the
    * primitives route this to `process.emitWarning`. Called synchronously, sometimes from a timer:
    * it must not throw.
    * @default undefined (warnings are dropped; findings stay in the report)
@@ -77,7 +83,7 @@ export interface ResolvedOptions {
   readonly frameFilters: readonly FrameFilter[];
 }
 
-/** How long a deadlock must persist before it is broken, by default (see `deadlockGrace`). */
+/** How long a doubtful deadlock must last before it is reported, by default (`deadlockGrace`). */
 export const DEFAULT_DEADLOCK_GRACE = 500;
 
 /** The longest delay `setTimeout` honours (2³¹−1 ms, about 24.8 days). */

@@ -46,6 +46,14 @@ export interface CycleEdge {
 export interface Cycle {
   readonly locks: readonly CycleLock[];
   readonly edges: readonly CycleEdge[];
+  /**
+   * `true` when the cycle may exist only through work that inherited a lock from the task holding
+   * it and is not awaited by that task (a fire-and-forget child, an event handler): such a cycle
+   * cannot deadlock if that work really runs on its own, so it is reported but never thrown, and
+   * such a deadlock is reported but never broken. Absent when certain. See docs/detector.md,
+   * "Doubtful findings".
+   */
+  readonly doubtful?: true;
 }
 
 /** A lock as listed in a report. */
@@ -70,6 +78,12 @@ export interface ReportLock {
 export interface ReportEdge extends CycleEdge {
   /** How many acquisitions followed this edge (at least 1). */
   readonly count?: number;
+  /**
+   * `true` when no acquisition that followed it was seen to act for the task holding `from`: it
+   * may have been recorded only by work that inherited the hold and is not awaited by its holder.
+   * A cycle through it is doubtful ({@link Cycle.doubtful}). Absent when certain.
+   */
+  readonly doubtful?: true;
 }
 
 /** A lock held, or waited on, longer than `holdTimeout`. */

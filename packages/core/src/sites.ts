@@ -133,24 +133,165 @@ function fileFromUrl(file: string): string {
 }
 
 /**
- * Frames recorded by a first capture: interlock's own (about 6) plus the user's nearest. Formatting
- * costs per frame, so a capture starts short and is taken again deeper (still in the same
- * synchronous stack) only when every frame of the short one was filtered.
+ * Frames recorded by a first capture: interlock's own (about 6), the user's nearest, and the
+ * functions awaiting it (see {@link AwaitChain}). Formatting costs per frame, so only the first
+ * `TEXT_DEPTH` are formatted (the site is among them) while the await chain reads all
+ * `SHORT_DEPTH` call sites unformatted; a capture is taken again deeper (still in the same
+ * synchronous stack) only when every formatted frame of the short one was filtered.
  */
-const SHORT_DEPTH = 12;
+const SHORT_DEPTH = 16;
+const TEXT_DEPTH = 12;
 const DEEP_DEPTH = 64;
 
-/** The current stack, below `skip`, formatted with at most `depth` frames. */
-function stackText(depth: number, skip: (...args: never[]) => unknown): string {
-  const holder: { stack?: string } = {};
+/**
+ * Who made a request, as far as the stack can tell, in plain data: the function that made it, the
+ * functions that await it, and the functions that called it. A function is named by its source
+ * position (`file:line:column` of the function itself, V8's "enclosing" position), which tells two
+ * anonymous functions of one file apart. `awaiters` are the user functions reached from the
+ * requester through V8's async stack trace — each awaits the one before it (`Promise.all` and
+ * interlock's own frames in between are transparent) — up to the first synchronous caller.
+ * `callers` are the rest: the requester runs in the first synchronous segment of a call they made,
+ * and whether they will await it cannot be known yet (`await child()` and `void child()` look the
+ * same until the caller's synchronous run ends).
+ */
+export interface AwaitChain {
+  /** The requesting function, or `undefined` when no frame was outside the filters. */
+  readonly caller: string | undefined;
+  /** The user functions awaiting the requester, nearest first. */
+  readonly awaiters: readonly string[];
+  /** The user functions below the first synchronous caller, nearest first. */
+  readonly callers: readonly string[];
+}
+
+/**
+ * The name of the async function in which a lock implementation runs a callback that holds the
+ * lock (`withLock`), awaiting it. Its frames stand for that callback's holder in an
+ * {@link AwaitChain} (recorded as {@link SCOPE_MARK}); the hold is marked `scoped`.
+ */
+export const HOLD_SCOPE_RUNNER = 'runHolding';
+/** How a {@link HOLD_SCOPE_RUNNER} frame is recorded in an {@link AwaitChain}. */
+const SCOPE_MARK = '<hold scope>';
+
+const noAwaiters: readonly string[] = Object.freeze([]);
+const unknownChain: AwaitChain = Object.freeze({
+  caller: undefined,
+  awaiters: noAwaiters,
+  callers: noAwaiters,
+});
+
+/** The function (or class) whose frame and the frames above it a capture leaves out. */
+type StackTop = ((...args: never[]) => unknown) | (abstract new (...args: never[]) => unknown);
+
+/** One V8 call site, as `Error.prepareStackTrace` receives it (the methods read here). */
+interface CallSite {
+  getFileName(): string | null | undefined;
+  getFunctionName(): string | null | undefined;
+  getEnclosingLineNumber(): number | null | undefined;
+  getEnclosingColumnNumber(): number | null | undefined;
+  isAsync(): boolean;
+  isPromiseAll(): boolean;
+}
+
+/** The current stack, below `skip`, formatted with at most `depth` frames, and its await chain. */
+function stackText(
+  depth: number,
+  formatted: number,
+  skip: StackTop,
+  filters: readonly FrameFilter[],
+): { text: string; chain: AwaitChain } {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = depth;
+  // The structured frames are only handed to `Error.prepareStackTrace` when `stack` is first
+  // read: wrap whichever one is installed (Node's, or a test runner's source-mapping one) for that
+  // one read, so the text is exactly what it would have been. Where none is installed (a `vm`
+  // context, such as vitest's vm pools), Node formats the text itself — source maps included —
+  // and only when nobody overrides it, so the chain is read from a second capture instead.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called on `Error` below
+  const installed = Error.prepareStackTrace;
+  let chain: AwaitChain = unknownChain;
+  let text: string;
   try {
+    const holder: { stack?: string } = {};
     Error.captureStackTrace(holder, skip);
+    if (installed === undefined) {
+      text = holder.stack ?? '';
+      const structured: { stack?: string } = {};
+      Error.captureStackTrace(structured, skip);
+      readStack(structured, (_error, sites) => {
+        chain = awaitChain(sites, filters);
+        return '';
+      });
+    } else {
+      text = readStack(holder, (error, sites) => {
+        chain = awaitChain(sites, filters);
+        const shown = sites.length > formatted ? sites.slice(0, formatted) : sites;
+        return installed.call(Error, error, shown) as unknown;
+      });
+    }
   } finally {
     Error.stackTraceLimit = limit;
   }
-  return holder.stack ?? '';
+  return { text, chain };
+}
+
+/** Reads `holder.stack` (its first read formats it) with `prepare` installed for that read only. */
+function readStack(
+  holder: { stack?: string },
+  prepare: (error: Error, sites: NodeJS.CallSite[]) => unknown,
+): string {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- restored as it was
+  const installed = Error.prepareStackTrace;
+  Error.prepareStackTrace = prepare;
+  try {
+    return holder.stack ?? '';
+  } finally {
+    Error.prepareStackTrace = installed;
+  }
+}
+
+/** The function a call site runs in, by its own source position. */
+function functionKey(site: CallSite): string | undefined {
+  const file = site.getFileName();
+  if (file === null || file === undefined) return undefined;
+  return `${file}:${site.getEnclosingLineNumber() ?? 0}:${site.getEnclosingColumnNumber() ?? 0}`;
+}
+
+function awaitChain(sites: readonly CallSite[], filters: readonly FrameFilter[]): AwaitChain {
+  // Filtered frames — interlock's own, the user's extra filters, `node:internal` (e.g.
+  // `AsyncLocalStorage.run` between `withLock`'s runner and the callback) — are transparent.
+  // Other frames of Node's (`node:events` emitting to a handler) are callers like any other.
+  const ours = (site: CallSite): boolean => {
+    const file = site.getFileName();
+    return typeof file === 'string' && isFiltered(file, filters);
+  };
+  let caller: string | undefined;
+  let seenUser = false;
+  let awaiters: string[] | undefined;
+  let callers: string[] | undefined;
+  for (const site of sites) {
+    if (site.isPromiseAll()) continue;
+    let key: string | undefined;
+    if (ours(site)) {
+      // A lock's callback runner awaits the callback even while it is calling it synchronously.
+      if (site.getFunctionName() !== HOLD_SCOPE_RUNNER) continue;
+      key = SCOPE_MARK;
+    } else {
+      key = functionKey(site);
+      const first = !seenUser;
+      seenUser = true;
+      // The requester: the first user frame, unless interlock's own code makes the request on
+      // behalf of a user function that awaits it (a Condition's re-acquire): then that one awaits.
+      if (first && !site.isAsync()) {
+        caller = key;
+        continue;
+      }
+      if (!site.isAsync() || key === undefined) callers ??= [];
+    }
+    if (key === undefined) continue;
+    if (callers === undefined) (awaiters ??= []).push(key);
+    else callers.push(key);
+  }
+  return { caller, awaiters: awaiters ?? noAwaiters, callers: callers ?? noAwaiters };
 }
 
 /**
@@ -162,10 +303,19 @@ function stackText(depth: number, skip: (...args: never[]) => unknown): string {
 export function captureSite(
   filters: readonly FrameFilter[] = defaultFrameFilters,
 ): Site | undefined {
-  const short = stackText(SHORT_DEPTH, captureSite);
-  const site = userSite(short, filters);
-  if (site !== undefined || countFrames(short) < SHORT_DEPTH) return site;
-  return userSite(stackText(DEEP_DEPTH, captureSite), filters);
+  return capture(filters, captureSite).site;
+}
+
+function capture(
+  filters: readonly FrameFilter[],
+  skip: StackTop,
+): { site: Site | undefined; chain: AwaitChain } {
+  const short = stackText(SHORT_DEPTH, TEXT_DEPTH, skip, filters);
+  const site = userSite(short.text, filters);
+  if (site !== undefined || countFrames(short.text) < TEXT_DEPTH)
+    return { site, chain: short.chain };
+  const deep = stackText(DEEP_DEPTH, DEEP_DEPTH, skip, filters);
+  return { site: userSite(deep.text, filters), chain: deep.chain };
 }
 
 /** Lines that are frames (`    at …`) in a formatted stack. */
@@ -182,21 +332,85 @@ function countFrames(stack: string): number {
 
 /**
  * Where something happened, as plain data: the first user frame of the stack at construction,
- * found and kept at once (see {@link captureSite}; a capture formats the stack, a few µs). It
- * holds no reference to anything of the program's, so a detector may keep it as long as it likes.
+ * found and kept at once (see {@link captureSite}; a capture formats the stack, a few µs), and who
+ * made the request ({@link AwaitChain}). It holds no reference to anything of the program's, so a
+ * detector may keep it as long as it likes.
  */
 export class SiteCapture {
   /** The first user frame, or `undefined` when none is outside the filters. */
   readonly site: Site | undefined;
+  /** The requesting function and the functions awaiting it. */
+  readonly chain: AwaitChain;
 
   constructor(filters: readonly FrameFilter[] = defaultFrameFilters) {
-    this.site = captureSite(filters);
+    const { site, chain } = capture(filters, SiteCapture);
+    this.site = site;
+    this.chain = chain;
   }
 
   /** A capture whose site is already known (for tests and for sites from elsewhere). */
   static of(site: Site | undefined): SiteCapture {
     return Object.create(SiteCapture.prototype, {
       site: { value: site, enumerable: true },
+      chain: { value: unknownChain, enumerable: true },
     }) as SiteCapture;
   }
+}
+
+/**
+ * How surely the request captured in `request` acts for the task that took a hold (captured in
+ * `holder`), so that a lock-order edge or a wait through that hold is real:
+ * - `'certain'`: the holder's function made the request, or awaits (through V8's async stack
+ *   trace) the function that did;
+ * - `'called'`: the holder's function is a synchronous caller: the request runs in the first
+ *   synchronous segment of a call the holder made, which it may or may not go on to await;
+ * - `'doubtful'`: neither (or either side is unknown) — the requester may only have inherited the
+ *   hold: work started inside a critical section and not awaited, an event handler.
+ */
+export type Evidence = 'certain' | 'called' | 'doubtful';
+
+export function actsForHolder(
+  request: SiteCapture | undefined,
+  holder: SiteCapture | undefined,
+  scope?: number,
+): Evidence {
+  if (request === undefined) return 'doubtful';
+  const chain = request.chain;
+  let scoped: Evidence = 'doubtful';
+  if (scope !== undefined) {
+    // A `withLock` hold: its holder is the callback, which the `scope`+1-th runner frame (from the
+    // requester down) awaits; the `scope` runners nearer are of scoped holds taken after it.
+    const awaiting = count(chain.awaiters, SCOPE_MARK);
+    if (awaiting > scope) return 'certain';
+    if (awaiting + count(chain.callers, SCOPE_MARK) > scope) scoped = 'called';
+  }
+  const key = holder?.chain.caller;
+  if (key === undefined) return scoped;
+  if (chain.caller === key || chain.awaiters.includes(key)) return 'certain';
+  return chain.callers.includes(key) ? 'called' : scoped;
+}
+
+function count(keys: readonly string[], key: string): number {
+  let found = 0;
+  for (const each of keys) if (each === key) found++;
+  return found;
+}
+
+/**
+ * For a scoped hold (`withLock`) in a task's holds: how many scoped holds come after it, i.e. how
+ * many runner frames nearer to the requester belong to other holds. `undefined` for a hold that
+ * is not scoped.
+ */
+export function scopeDepth(
+  held: readonly { readonly scoped?: boolean }[],
+  hold: { readonly scoped?: boolean },
+): number | undefined {
+  if (hold.scoped !== true) return undefined;
+  let after = 0;
+  for (let index = held.length - 1; index >= 0; index--) {
+    const each = held[index]!;
+    if (each === hold) return after;
+    if (each.scoped === true) after++;
+  }
+  return after;
 }

@@ -88,6 +88,8 @@ function cycle(value: Json, path: string, ids: ReadonlySet<string>): void {
     );
   }
   edges.forEach((edge, index) => edgeEntry(edge, `${path}.edges[${index}]`, ids));
+  if (entry['doubtful'] !== undefined && entry['doubtful'] !== true)
+    fail(`${path}.doubtful`, 'true when present', entry['doubtful']);
 }
 
 function edgeEntry(value: Json, path: string, ids: ReadonlySet<string>): Record<string, Json> {
@@ -135,6 +137,8 @@ function check(value: Json): LockGraphReport {
   array(report['edges'], 'edges').forEach((item, index) => {
     const entry = edgeEntry(item, `edges[${index}]`, ids);
     if (entry['count'] !== undefined) positiveInteger(entry['count'], `edges[${index}].count`);
+    if (entry['doubtful'] !== undefined && entry['doubtful'] !== true)
+      fail(`edges[${index}].doubtful`, 'true when present', entry['doubtful']);
   });
   array(report['cycles'], 'cycles').forEach((item, index) => cycle(item, `cycles[${index}]`, ids));
   array(report['deadlocks'], 'deadlocks').forEach((item, index) =>

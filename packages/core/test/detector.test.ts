@@ -3,7 +3,7 @@ import { DeadlockError, LockOrderError, LongHoldWarning, LongWaitWarning } from 
 import type { Hold } from '../src/lock-node.ts';
 import type { DetectorWarning } from '../src/options.ts';
 import { SiteCapture } from '../src/sites.ts';
-import { nest, setup } from './harness.ts';
+import { harnessFiltered, nest, setup } from './harness.ts';
 
 /** Lets queued microtasks run (the detector rejects deadlocked waiters in one). */
 const microtasks = () => Promise.resolve();
@@ -230,7 +230,7 @@ describe('Detector: lock-order cycles', () => {
 describe('Detector: self-deadlock', () => {
   for (const onCycle of ['throw', 'warn', 'record'] as const) {
     it(`re-acquiring a held non-reentrant lock is a deadlock the wait-for graph breaks (onCycle: '${onCycle}')`, async () => {
-      const { detector, lock, task } = setup({ onCycle });
+      const { detector, lock, task } = setup({ ...harnessFiltered, onCycle });
       const a = lock('a');
       const t = task();
       t.acquire(a);
@@ -248,7 +248,7 @@ describe('Detector: self-deadlock', () => {
   }
 
   it('RLock re-entry is neither a cycle nor a deadlock', () => {
-    const { detector, lock, task } = setup();
+    const { detector, lock, task } = setup(harnessFiltered);
     const r = lock('r', 'RLock', true);
     const t = task();
     t.acquire(r);
@@ -258,7 +258,7 @@ describe('Detector: self-deadlock', () => {
   });
 
   it('a semaphore held twice by one task is left to the wait-for graph', () => {
-    const { detector, lock, task } = setup();
+    const { detector, lock, task } = setup(harnessFiltered);
     const s = lock('pool', 'Semaphore', false, false);
     const t = task();
     t.acquire(s);
@@ -269,7 +269,7 @@ describe('Detector: self-deadlock', () => {
 
 describe('Detector: wait-for graph', () => {
   it('AB-BA running concurrently: rejects exactly the waiter that closes the cycle', async () => {
-    const { detector, lock, task } = setup({ onCycle: 'record' });
+    const { detector, lock, task } = setup({ ...harnessFiltered, onCycle: 'record' });
     const [a, b] = [lock('a'), lock('b')];
     const t1 = task();
     const t2 = task();
@@ -305,7 +305,7 @@ describe('Detector: wait-for graph', () => {
   });
 
   it('does not call a wait for a running holder a deadlock', async () => {
-    const { detector, lock, task } = setup();
+    const { detector, lock, task } = setup(harnessFiltered);
     const [a, b] = [lock('a'), lock('b')];
     const t1 = task();
     t1.acquire(a);
@@ -320,7 +320,7 @@ describe('Detector: wait-for graph', () => {
   });
 
   it('finds a three-task wait-for cycle and rejects only the last waiter', async () => {
-    const { detector, lock, task } = setup({ onCycle: 'record' });
+    const { detector, lock, task } = setup({ ...harnessFiltered, onCycle: 'record' });
     const [a, b, c] = [lock('a'), lock('b'), lock('c')];
     const [t1, t2, t3] = [task(), task(), task()];
     t1.acquire(a);
@@ -337,7 +337,7 @@ describe('Detector: wait-for graph', () => {
   });
 
   it('a child that inherited its parent’s hold and waits on that lock is a deadlock', async () => {
-    const { detector, lock, task } = setup();
+    const { detector, lock, task } = setup(harnessFiltered);
     const a = lock('a');
     const parent = task();
     parent.acquire(a);
@@ -352,7 +352,7 @@ describe('Detector: wait-for graph', () => {
   });
 
   it('a semaphore wait is a deadlock only when every permit holder is blocked in the cycle', async () => {
-    const { detector, lock, task } = setup({ onCycle: 'record' });
+    const { detector, lock, task } = setup({ ...harnessFiltered, onCycle: 'record' });
     const pool = lock('pool', 'Semaphore', false, false);
     const x = lock('x');
     const [t1, t2, t3] = [task(), task(), task()];
@@ -370,7 +370,7 @@ describe('Detector: wait-for graph', () => {
   });
 
   it('waitEnd is idempotent and the graph is empty after every waiter ends', () => {
-    const { detector, lock, task } = setup();
+    const { detector, lock, task } = setup(harnessFiltered);
     const a = lock('a');
     const t = task();
     t.acquire(a);
@@ -500,7 +500,7 @@ describe('Detector: bounded memory and forgetting', () => {
   });
 
   it('reset forgets edges and findings but keeps locks and live holds', async () => {
-    const { detector, lock, task } = setup({ onCycle: 'record' });
+    const { detector, lock, task } = setup({ ...harnessFiltered, onCycle: 'record' });
     const [a, b] = [lock('a'), lock('b')];
     nest(task, a, b);
     nest(task, b, a);

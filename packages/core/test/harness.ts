@@ -1,6 +1,7 @@
 /** A tiny stand-in for the primitives: tasks as explicit lists of holds. */
 import type { WaitTicket } from '../src/blocked-waits.ts';
 import { Detector } from '../src/detector.ts';
+import { defaultFrameFilters } from '../src/sites.ts';
 import { LockNode, type Hold as CoreHold } from '../src/lock-node.ts';
 import type { DetectorOptions } from '../src/options.ts';
 import type { SiteCapture } from '../src/sites.ts';
@@ -43,6 +44,15 @@ export class Task {
     this.held = this.held.filter((entry) => entry !== hold);
   }
 }
+
+/**
+ * Options that filter the harness's frames like a lock implementation's, so the evidence of who
+ * acts for a holder (`actsForHolder`) is the calling test's: a deadlock between waits a test makes
+ * itself is then certain, as it would be between a user's own acquisitions.
+ */
+export const harnessFiltered = {
+  frameFilters: [...defaultFrameFilters, '/core/test/harness.ts'],
+} as const;
 
 /**
  * A detector for mechanics tests: deadlocks are broken at once (`deadlockGrace: 0`) unless a test

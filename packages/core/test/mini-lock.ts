@@ -7,6 +7,7 @@ import { LockNode, type Hold } from '../src/lock-node.ts';
 
 export interface MiniHold extends Hold {
   live: boolean;
+  scoped?: boolean;
 }
 
 export class MiniLock {
@@ -67,16 +68,30 @@ export class MiniLock {
     }
   }
 
-  async withLock<T>(
+  /** Runs `body` holding the lock, the way the primitives' `withLock` does. */
+  withLock<T>(
     held: readonly MiniHold[],
     body: (held: readonly MiniHold[]) => T | Promise<T>,
   ): Promise<T> {
-    const hold = await this.acquire(held);
-    try {
-      return await body([...held, hold]);
-    } finally {
-      this.release(hold);
-    }
+    return runHolding(this, held, body);
+  }
+}
+
+/**
+ * Named like the primitives' runner (core's `HOLD_SCOPE_RUNNER`) and marking its hold `scoped`:
+ * the detector then knows `body`, which it awaits, acts for the hold.
+ */
+async function runHolding<T>(
+  lock: MiniLock,
+  held: readonly MiniHold[],
+  body: (held: readonly MiniHold[]) => T | Promise<T>,
+): Promise<T> {
+  const hold = await lock.acquire(held);
+  hold.scoped = true;
+  try {
+    return await body([...held, hold]);
+  } finally {
+    lock.release(hold);
   }
 }
 

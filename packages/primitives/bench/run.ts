@@ -18,6 +18,7 @@ import { lockCases } from './cases/lock.ts';
 import { semaphoreCases } from './cases/semaphore.ts';
 import { threadCases } from './cases/threads.ts';
 import { transformCases } from './cases/transform.ts';
+import { usingFloorCases } from './cases/using-floor.ts';
 
 const primitives = await loadOurPrimitives();
 
@@ -27,6 +28,7 @@ const cases = [
   ...detectorCases(primitives),
   ...threadCases(),
   ...fastestStyleCases(primitives),
+  ...usingFloorCases(primitives),
   ...(await bindCases(primitives)),
   ...(await transformCases()),
 ];

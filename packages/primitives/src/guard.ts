@@ -1,6 +1,6 @@
 /**
- * The Guard an acquire returns: releases one acquisition, once, and carries the task-tracking
- * trick that makes `using g = await lock.acquire()` enter the hold into the acquiring task.
+ * The Guards an acquire returns: each releases one acquisition, once; the claiming kind carries the
+ * task-tracking trick that makes `using g = await lock.acquire()` enter the hold into its task.
  */
 import { probe } from './internal/probe.ts';
 import { claimHold, leaveHold, type Hold } from './internal/task-context.ts';
@@ -23,19 +23,20 @@ export interface Guard extends Disposable {
   readonly released: boolean;
 }
 
-/** The one Guard implementation, shared by every primitive. */
+/**
+ * The Guard of a hold that no one reads from a frame: a `Lock` or `Semaphore` granted while the
+ * detector is off, and every `tryAcquire` guard. `[Symbol.dispose]` is a plain prototype method,
+ * so every guard has one hidden class and `using` runs no getter (a getter read by `using` is one
+ * more call from V8's runtime into JavaScript per declaration).
+ */
 export class HoldGuard implements Guard {
-  // The acquisition this guard releases one level of; RLock re-entries share it.
+  // The acquisition this guard releases one level of.
   readonly #hold: Hold;
   // True once this guard released its level: a guard releases at most once.
   #released = false;
-  // Whether reading [Symbol.dispose] may enter the hold into the current task (false for
-  // tryAcquire guards, whose `using` may run before a function's first await — see claimHold).
-  readonly #claims: boolean;
 
-  constructor(hold: Hold, claims: boolean) {
+  constructor(hold: Hold) {
     this.#hold = hold;
-    this.#claims = claims;
   }
 
   get released(): boolean {
@@ -51,32 +52,54 @@ export class HoldGuard implements Guard {
     this.#released = true;
   }
 
-  /**
-   * A getter on purpose: `using` reads it synchronously right where the guard is bound, which for
-   * `using g = await x.acquire()` is the acquiring task's own continuation. That is the one moment
-   * we can enter the hold into that task's frame without lending it to sibling tasks.
-   *
-   * Only two readers of frames exist: RLock ownership and the detector. So a `Lock` or
-   * `Semaphore` guard bound while the detector is off enters no frame at all — the fastest style
-   * costs no context switch (issue 8, item 9). Such a hold is anonymous to a detector enabled
-   * later: it orders nothing and is in no wait-for edge; it can hide a deadlock, never invent one.
-   */
-  get [Symbol.dispose](): () => void {
-    const hold = this.#hold;
-    if (this.#claims && hold.count > 0 && (probe !== undefined || hold.lock.reentrant))
-      claimHold(hold);
-    return HoldGuard.#dispose;
+  [Symbol.dispose](): void {
+    this.release();
   }
 
-  // Shared by every guard (`using` calls it with the guard as `this`): no closure per acquire.
-  static readonly #dispose = function (this: HoldGuard): void {
-    const hold = this.#hold;
-    this.release();
-    if (hold.count === 0 && hold.claimed) leaveHold(hold);
-  };
-
-  /** @internal the hold behind a guard, for withLock. */
+  /** @internal the hold behind a guard, for withLock and bind. */
   static holdOf(guard: HoldGuard): Hold {
     return guard.#hold;
   }
+}
+
+/**
+ * The Guard of a hold that frames must see: any RLock hold (ownership is read from frames), and a
+ * `Lock` or `Semaphore` granted while the detector is on. Its `[Symbol.dispose]` is a getter on
+ * purpose: `using` reads it synchronously right where the guard is bound, which for `using g =
+ * await x.acquire()` is the acquiring task's own continuation. That is the one moment we can enter
+ * the hold into that task's frame without lending it to sibling tasks.
+ */
+class ClaimingGuard extends HoldGuard {
+  static {
+    // An accessor over the base class's method (TypeScript forbids declaring that override).
+    Object.defineProperty(ClaimingGuard.prototype, Symbol.dispose, {
+      get(this: ClaimingGuard): () => void {
+        const hold = HoldGuard.holdOf(this);
+        // A Lock or Semaphore guard bound after the detector was disabled has no reader any more.
+        if (hold.count > 0 && (probe !== undefined || hold.lock.reentrant)) claimHold(hold);
+        return disposeClaimed;
+      },
+      configurable: true,
+    });
+  }
+}
+
+// Shared by every claiming guard (`using` calls it with the guard as `this`): no closure per
+// acquire.
+function disposeClaimed(this: HoldGuard): void {
+  const hold = HoldGuard.holdOf(this);
+  this.release();
+  if (hold.count === 0 && hold.claimed) leaveHold(hold);
+}
+
+/**
+ * The guard an awaited acquire resolves with, chosen when the hold is granted. Frames have two
+ * readers, RLock ownership and the detector: a `Lock` or `Semaphore` hold granted while the
+ * detector is off gets the plain guard and never enters a frame — the fastest style costs no
+ * context switch (issue 8, item 9). Such a hold is anonymous to a detector enabled later, even if
+ * `using` binds it after `enable()`: it orders nothing and is in no wait-for edge, so it can hide a
+ * deadlock, never invent one (the detector was never told it exists).
+ */
+export function grantedGuard(hold: Hold): HoldGuard {
+  return probe !== undefined || hold.lock.reentrant ? new ClaimingGuard(hold) : new HoldGuard(hold);
 }

@@ -9,6 +9,7 @@ import { registerReleaser } from './internal/bound-holds.ts';
 import { lockNode, probe } from './internal/probe.ts';
 import {
   claimHold,
+  findHold,
   frameWith,
   Hold,
   holdsOf,
@@ -239,11 +240,16 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     } catch (verdict) {
       return Promise.reject(verdict);
     }
-    const body = (...callbackArgs: unknown[]): unknown => {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- `body` needs its own name
+    const wrapper = this;
+    // Named as core's HOLD_SCOPE_RUNNER: while it calls `callback`, its frame tells the detector
+    // that requests made there act for this hold (see internal/acquisition.ts).
+    const body = function runHolding(this: void, ...callbackArgs: unknown[]): unknown {
       // The detector rejected this waiter to break a deadlock: give the lock straight back.
       if (!acquisition.granted()) return undefined;
-      const hold = this.#grant(acquisition);
+      const hold = wrapper.#grant(acquisition);
       hold.claimed = true;
+      hold.scoped = true;
       let result: unknown;
       try {
         result = taskContext.run(
@@ -252,14 +258,14 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
           ...callbackArgs,
         );
       } catch (error) {
-        this.#end(hold);
+        wrapper.#end(hold);
         throw error;
       }
       if (!isThenable(result)) {
-        this.#end(hold);
+        wrapper.#end(hold);
         return result;
       }
-      return Promise.resolve(result).finally(() => this.#end(hold));
+      return awaitHolding(result, () => wrapper.#end(hold));
     };
     const inner = runExclusive.call(target, body, ...rest) as Promise<unknown>;
     acquisition.watch();
@@ -281,7 +287,7 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
     const open = this.#open;
     if (open.length > 0) {
       const frame = taskContext.getStore();
-      const own = frame?.holds.findLast((hold) => hold.lock === this.#id && hold.live);
+      const own = findHold(frame, (hold) => hold.lock === this.#id && hold.live);
       if (own !== undefined) {
         this.#end(own);
         leaveHold(own);
@@ -388,8 +394,7 @@ class Acquisition {
   ) {
     const frame = taskContext.getStore();
     // A re-entrant lock taken again by a task that holds it: no edge, no wait (it is granted).
-    const holdsIt =
-      frame !== undefined && frame.holds.some((hold) => hold.lock === id && hold.live);
+    const holdsIt = findHold(frame, (hold) => hold.lock === id && hold.live) !== undefined;
     const reentry = id.reentrant && holdsIt;
     this.frame = frame;
     this.site = current.beforeAcquire(holdsOf(frame), id, reentry, true);
@@ -434,6 +439,22 @@ class Acquisition {
     return this.#state !== 'abandoned';
   }
 }
+
+/**
+ * Awaits a `runExclusive` callback's result, then ends its hold. Named as core's
+ * `HOLD_SCOPE_RUNNER`: in the async stack of everything the callback awaits, this frame tells
+ * the detector that the request acts for the hold.
+ */
+const awaitHolding = async function runHolding(
+  result: PromiseLike<unknown>,
+  end: () => void,
+): Promise<unknown> {
+  try {
+    return await result;
+  } finally {
+    end();
+  }
+};
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (

@@ -1,9 +1,10 @@
-import { HoldGuard, type Guard } from './guard.ts';
+import { grantedGuard, HoldGuard, type Guard } from './guard.ts';
 import { acquireTimeout, runHolding, watchWaiter } from './internal/acquisition.ts';
 import type { AcquireOptions, LockOptions } from './internal/exclusive-lock.ts';
 import type { AcquireSite, LockNode } from '@interlock/core';
 import { lockNode, probe } from './internal/probe.ts';
 import {
+  frameHas,
   Hold,
   holdsOf,
   leaveHold,
@@ -111,7 +112,7 @@ export class Semaphore {
     }
     if (this.#value > 0) {
       this.#value -= 1;
-      return Promise.resolve(new HoldGuard(this.#grantHold(site), true));
+      return Promise.resolve(grantedGuard(this.#grantHold(site)));
     }
     const { promise, waiter } = this.#waiters.wait(options, frame);
     waiter.site = site;
@@ -126,7 +127,7 @@ export class Semaphore {
     if (this.#value === 0) return undefined;
     const site = probe?.beforeAcquire(holdsOf(taskContext.getStore()), this.#id, false, false);
     this.#value -= 1;
-    return new HoldGuard(this.#grantHold(site), false);
+    return new HoldGuard(this.#grantHold(site));
   }
 
   /**
@@ -179,7 +180,7 @@ export class Semaphore {
   #endAnonymous(count: number): void {
     const frame = taskContext.getStore();
     const rank = (hold: Hold): number =>
-      hold.boundAt === undefined ? 2 : frame !== undefined && frame.holds.includes(hold) ? 0 : 1;
+      hold.boundAt === undefined ? 2 : frameHas(frame, hold) ? 0 : 1;
     const candidates = [...this.#tracked]
       .filter((hold) => !hold.claimed)
       .sort((a, b) => rank(a) - rank(b));
@@ -231,7 +232,7 @@ export class Semaphore {
       waiter = this.#waiters.first
     ) {
       left -= 1;
-      this.#waiters.grant(waiter, new HoldGuard(this.#grantHold(waiter.site), true));
+      this.#waiters.grant(waiter, grantedGuard(this.#grantHold(waiter.site)));
     }
     this.#value += left;
   }

@@ -38,6 +38,24 @@ describe('holds taken before enable()', () => {
     expect(outer.locked || inner.locked).toBe(false);
   });
 
+  it('a Lock granted while off stays anonymous even when `using` binds it after enable()', async () => {
+    detector.disable();
+    const outer = new Lock({ name: 'outer' });
+    const inner = new Lock({ name: 'inner' });
+    const granted = outer.acquire(); // granted now, bound below
+    enableFresh({ onCycle: 'record' });
+    {
+      using _outer = await granted;
+      expect(currentFrame()).toBeUndefined(); // the detector was never told of this hold
+      {
+        using _inner = await inner.acquire();
+      }
+    }
+    expect(edgeNames()).toEqual([]);
+    expect(detector.stats().holds).toBe(0);
+    expect(outer.locked || inner.locked).toBe(false);
+  });
+
   it('a Semaphore permit taken with withLock while off is given back normally after enable()', async () => {
     detector.disable();
     const pool = new Semaphore(1, { name: 'pool' });

@@ -46,6 +46,8 @@ export function watchWaiter<T>(waiters: WaiterQueue<T>, waiter: Waiter<T>, lock:
  * release however `fn` ends. An RLock re-entry returns the hold the frame already has, so the
  * frame is left as it is. A `Lock` or `Semaphore` run while the detector is off enters no frame
  * (nothing would read it); its hold is then anonymous to a detector enabled during `fn`.
+ * Its name is core's `HOLD_SCOPE_RUNNER`: the detector finds this frame in the async stack of a
+ * request made by `fn` or by work `fn` awaits, and so knows the request acts for this hold.
  */
 export async function runHolding<T>(
   acquiring: Promise<Guard>,
@@ -59,6 +61,8 @@ export async function runHolding<T>(
     const frame = taskContext.getStore();
     if (frameHas(frame, hold)) return await fn();
     hold.claimed = true;
+    // For the detector: this frame (HOLD_SCOPE_RUNNER in core) stands for the holder, `fn`.
+    hold.scoped = true;
     return await taskContext.run(frameWith(frame, hold), fn);
   } finally {
     guard.release();

@@ -3,7 +3,7 @@
  * RLock) re-entry by the task whose frame holds the current hold.
  */
 import { LockStateError } from '../errors.ts';
-import { HoldGuard, type Guard } from '../guard.ts';
+import { grantedGuard, HoldGuard, type Guard } from '../guard.ts';
 import { acquireTimeout, runHolding, watchWaiter } from './acquisition.ts';
 import type { AcquireSite, LockNode } from '@interlock/core';
 import { plainReentryError } from './bound-holds.ts';
@@ -102,8 +102,7 @@ export class ExclusiveLock {
     if (aborted !== undefined) return aborted;
     if (probe === undefined && !this.#id.reentrant) {
       // The fastest path: a plain Lock with the detector off reads no frame at all.
-      if (this.#hold === undefined)
-        return Promise.resolve(new HoldGuard(this.#take(undefined), true));
+      if (this.#hold === undefined) return Promise.resolve(grantedGuard(this.#take(undefined)));
       return this.#enqueue(options, undefined, undefined);
     }
     const frame = taskContext.getStore();
@@ -127,8 +126,8 @@ export class ExclusiveLock {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (verdict?.kind === 'reenter') return Promise.resolve(new HoldGuard(this.#nest(false), true));
-    if (this.#hold === undefined) return Promise.resolve(new HoldGuard(this.#take(site), true));
+    if (verdict?.kind === 'reenter') return Promise.resolve(grantedGuard(this.#nest(false)));
+    if (this.#hold === undefined) return Promise.resolve(grantedGuard(this.#take(site)));
     return this.#enqueue(options, frame, site);
   }
 
@@ -183,13 +182,13 @@ export class ExclusiveLock {
         false,
         false,
       );
-      return new HoldGuard(this.#take(site), false);
+      return new HoldGuard(this.#take(site));
     }
     if (!this.#id.reentrant) return undefined;
     const frame = taskContext.getStore();
     if (this.#levels.verdict(frame, hold).kind !== 'reenter') return undefined;
     probe?.beforeAcquire(holdsOf(frame), this.#id, true, false);
-    return new HoldGuard(this.#nest(true), false);
+    return new HoldGuard(this.#nest(true));
   }
 
   /**
@@ -267,7 +266,7 @@ export class ExclusiveLock {
     for (let waiter = this.#waiters.first; waiter !== null; waiter = waiter.next) {
       if (waiter.payload !== undefined) continue;
       if (this.#levels.verdict(waiter.frame, base).kind !== 'reenter') continue;
-      this.#waiters.grant(waiter, new HoldGuard(this.#nest(false), true));
+      this.#waiters.grant(waiter, grantedGuard(this.#nest(false)));
       return;
     }
   }
@@ -284,7 +283,7 @@ export class ExclusiveLock {
       this.#waiters.grant(waiter, undefined);
       return;
     }
-    this.#waiters.grant(waiter, new HoldGuard(this.#take(waiter.site), true));
+    this.#waiters.grant(waiter, grantedGuard(this.#take(waiter.site)));
   }
 
   /** Condition.wait's re-acquire: the saved base and levels become the lock's again. */

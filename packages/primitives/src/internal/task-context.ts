@@ -1,12 +1,14 @@
 /**
  * Which task holds what. A task is an async continuation chain; we follow it with ONE
  * module-level AsyncLocalStorage whose store is an immutable {@link Frame}: the holds the task has.
- * Frames are never mutated: taking a hold creates `frame + hold`, dropping one `frame − hold`, so
- * tasks forked earlier keep the frame they were forked with and never see a sibling's holds.
+ * Frames are never mutated: taking a hold creates `frame + hold`, dropping one `frame − hold` (each
+ * O(1): the holds are a persistent list, see hold-list.ts), so tasks forked earlier keep the frame
+ * they were forked with and never see a sibling's holds.
  * See docs/design.md "Tasks, and who holds a lock" and docs/primitives.md.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Hold as DetectorHold, LockNode } from '@interlock/core';
+import { heldArray, HoldNode, listFind, listHas, listWithout, noHolds } from './hold-list.ts';
 
 /** Releases one level of a hold on the primitive that granted it (what `Guard.release` calls). */
 export type HoldReleaser = (hold: Hold) => void;
@@ -28,6 +30,8 @@ export class Hold implements DetectorHold {
   live = true;
   /** True once the hold has been entered into some task's frame (`using` / `withLock`). */
   claimed = false;
+  /** True when `withLock` runs its callback holding this hold (see core's `Hold.scoped`). */
+  scoped = false;
   /**
    * False for an RLock re-entry level until its acquire promise has been delivered to the awaiting
    * continuation (see reentry-levels.ts): until then it blocks sibling re-entries.
@@ -38,6 +42,11 @@ export class Hold implements DetectorHold {
    * acquire (for leak reports), or `''` when no position was given.
    */
   boundAt: string | undefined = undefined;
+  /**
+   * The shallowest depth this hold was ever entered at in any frame (Infinity: never), so that
+   * looking for it in a frame stops there (hold-list.ts).
+   */
+  shallowest = Infinity;
 
   constructor(lock: LockNode, releaser: HoldReleaser) {
     this.lock = lock;
@@ -45,11 +54,25 @@ export class Hold implements DetectorHold {
   }
 }
 
-/** What one task holds, oldest first. Immutable. */
-export interface Frame {
-  readonly holds: readonly Hold[];
+/**
+ * What one task holds. Immutable: its holds are a persistent list (hold-list.ts), so entering or
+ * leaving a hold makes a new frame in O(1) and tasks forked earlier keep theirs.
+ */
+export class Frame {
+  /** The most recent hold, on top of the others; undefined when the frame holds nothing. */
+  readonly top: HoldNode | undefined;
   /** Set inside a generator wrapped by `trackYields`: where its frame is kept across `yield`. */
-  readonly home?: GeneratorHome;
+  readonly home: GeneratorHome | undefined;
+
+  constructor(top: HoldNode | undefined, home: GeneratorHome | undefined) {
+    this.top = top;
+    this.home = home;
+  }
+
+  /** The holds, oldest first, as a new array: O(depth), for tests and diagnostics. */
+  get holds(): readonly Hold[] {
+    return [...heldArray(this.top)];
+  }
 }
 
 /** The frame a `trackYields` generator resumes in; every hold entered or left in it updates it. */
@@ -57,12 +80,12 @@ export interface GeneratorHome {
   current: Frame | undefined;
 }
 
-/** The holds of a task that holds nothing: shared, never mutated. */
-const noHolds: readonly Hold[] = Object.freeze([]);
-
-/** The holds of `frame`, for the probe. */
+/**
+ * The holds of `frame`, oldest first, for the probe: O(1) amortised, shared, valid until the next
+ * call (hold-list.ts `heldArray`). Pass it straight to the probe; never keep or mutate it.
+ */
 export function holdsOf(frame: Frame | undefined): readonly Hold[] {
-  return frame === undefined ? noHolds : frame.holds;
+  return frame === undefined ? noHolds : heldArray(frame.top);
 }
 
 /**
@@ -76,23 +99,32 @@ export function currentFrame(): Frame | undefined {
   return taskContext.getStore();
 }
 
-/** Does `frame` contain `hold`? Frames are short (nesting depth), so a scan is the cheap way. */
+/** Does `frame` contain `hold`? O(1) for a hold it never had and for its most recent one. */
 export function frameHas(frame: Frame | undefined, hold: Hold): boolean {
-  return frame !== undefined && frame.holds.includes(hold);
+  return frame !== undefined && listHas(frame.top, hold);
 }
 
-/** `frame + hold` as a new frame (in the same generator home, if any). */
+/** The most recent hold of `frame` that satisfies `test`, if any. */
+export function findHold(
+  frame: Frame | undefined,
+  test: (hold: Hold) => boolean,
+): Hold | undefined {
+  return frame === undefined ? undefined : listFind(frame.top, test);
+}
+
+/** `frame + hold` as a new frame (in the same generator home, if any). O(1). */
 export function frameWith(frame: Frame | undefined, hold: Hold): Frame {
-  if (frame === undefined) return { holds: [hold] };
-  const holds = [...frame.holds, hold];
-  return frame.home === undefined ? { holds } : { holds, home: frame.home };
+  return new Frame(new HoldNode(hold, frame?.top), frame?.home);
 }
 
-/** `frame − hold` as a new frame; undefined when nothing is left (outside a generator home). */
+/**
+ * `frame − hold` as a new frame; undefined when nothing is left (outside a generator home). O(1)
+ * for the most recent hold.
+ */
 export function frameWithout(frame: Frame, hold: Hold): Frame | undefined {
-  const holds = frame.holds.filter((h) => h !== hold);
-  if (frame.home !== undefined) return { holds, home: frame.home };
-  return holds.length === 0 ? undefined : { holds };
+  const top = listWithout(frame.top, hold);
+  if (frame.home !== undefined) return new Frame(top, frame.home);
+  return top === undefined ? undefined : new Frame(top, undefined);
 }
 
 /** Makes `next` the current frame for the rest of this synchronous run (and of its generator). */
@@ -112,27 +144,26 @@ export function claimHold(hold: Hold): void {
 /**
  * Enter `hold` into the current task's frame without claiming it — source instrumentation's
  * `bind` (see ../bind.ts): the detector sees the hold, the lock's ownership rules do not change.
- * Holds that have ended are dropped from the new frame: a plain `release()` that ran where it
- * could not leave the frame would otherwise leave one stale hold per loop turn.
+ * Holds that have ended on top of the frame are dropped from the new frame: a plain `release()`
+ * that ran where it could not leave the frame would otherwise leave one stale hold per loop turn.
  */
 export function enterUnclaimed(hold: Hold): void {
   const frame = taskContext.getStore();
   if (frameHas(frame, hold)) return;
-  if (frame === undefined) {
-    enterFrame({ holds: [hold] });
-    return;
-  }
-  const holds = frame.holds.filter((held) => held.count > 0);
-  holds.push(hold);
-  enterFrame(frame.home === undefined ? { holds } : { holds, home: frame.home });
+  let top = frame?.top;
+  while (top !== undefined && top.hold.count === 0) top = top.below;
+  enterFrame(new Frame(new HoldNode(hold, top), frame?.home));
 }
 
 /** Drop `hold` from the current task's frame, if it is there. */
 export function leaveHold(hold: Hold): void {
   const frame = taskContext.getStore();
-  if (frame !== undefined && frame.holds.includes(hold)) {
-    enterFrame(frameWithout(frame, hold));
-  }
+  if (frame === undefined) return;
+  const top = listWithout(frame.top, hold);
+  if (top === frame.top) return;
+  enterFrame(
+    frame.home === undefined && top === undefined ? undefined : new Frame(top, frame.home),
+  );
 }
 
 /**
@@ -153,7 +184,7 @@ export function leaveHold(hold: Hold): void {
 export function detached<T>(fn: () => T): T {
   // A fresh empty frame rather than `exit`: when the caller holds nothing, `exit` is a plain call,
   // and a hold bound in `fn`'s first synchronous segment would then leak into the caller.
-  return taskContext.run({ holds: noHolds }, fn);
+  return taskContext.run(new Frame(undefined, undefined), fn);
 }
 
 /**
@@ -175,7 +206,7 @@ export function detached<T>(fn: () => T): T {
 export function scoped<T>(fn: () => T): T {
   // A fresh frame object, even for the same holds: `run` with the store already current is a
   // plain call in Node (nothing would be restored after `fn`'s first synchronous segment).
-  return taskContext.run({ holds: holdsOf(taskContext.getStore()) }, fn);
+  return taskContext.run(new Frame(taskContext.getStore()?.top, undefined), fn);
 }
 
 /**
@@ -195,8 +226,7 @@ export function scoped<T>(fn: () => T): T {
 export function trackYields<T, R, N>(generator: AsyncGenerator<T, R, N>): AsyncGenerator<T, R, N> {
   const home: GeneratorHome = { current: taskContext.getStore() };
   // A fresh frame object per step: `run` with the store already current is a plain call.
-  const step = <V>(call: () => V): V =>
-    taskContext.run({ holds: holdsOf(home.current), home }, call);
+  const step = <V>(call: () => V): V => taskContext.run(new Frame(home.current?.top, home), call);
   const wrapper: AsyncGenerator<T, R, N> = {
     next: (...args: [] | [N]) => step(() => generator.next(...args)),
     return: (value: R | PromiseLike<R>) => step(() => generator.return(value)),
