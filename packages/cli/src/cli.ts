@@ -158,7 +158,7 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
     .addOption(
       new Option('-j, --jobs <threads>', 'read this many reports at once, in worker threads')
         .argParser(parseJobs)
-        .default(defaultJobs(), 'the number of CPUs'),
+        .default(defaultJobs(), 'the number of idle CPUs: CPUs less the load average'),
     );
   standardOptions(merge, exitStatus('the merged report holds a cycle or deadlock')).action(
     async (files: string[], options: MergeOptions) => {

@@ -10,7 +10,7 @@
  * the files were shared, and neither does the failure: the first bad file in command-line order
  * is the one named, as if the files were read one by one.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -61,9 +61,18 @@ export interface WorkerTask {
   readonly maxBytes: number;
 }
 
-/** The default `--jobs`: one thread per CPU. */
-export function defaultJobs(): number {
-  return availableParallelism();
+/**
+ * The default `--jobs`: one thread per CPU that is not already busy — the CPUs less the 1-minute
+ * load average, at least 1 (GNU make's `--load-average` idea). Measured here: on a machine whose
+ * CPUs are all taken by other processes a second thread gets no CPU time of its own (the kernel
+ * shares CPU time between sessions, not threads) and only adds the worker's start-up and the
+ * hand-over of its union, so a busy machine merges on one thread.
+ */
+export function defaultJobs(
+  cpus: number = availableParallelism(),
+  load: number = loadavg()[0]!,
+): number {
+  return Math.max(1, Math.min(cpus, Math.floor(cpus - load + 0.5)));
 }
 
 /**
