@@ -43,18 +43,31 @@ async function cli(argv: string[]): Promise<void> {
   if (status === 2) throw new Error(`interlock ${argv.join(' ')} failed`);
 }
 
-/** The fastest of `rounds` runs: its wall time and the CPU time the process spent in it. */
-async function best(task: () => unknown): Promise<{ ms: number; cpuMs: number }> {
+/**
+ * The fastest of `rounds` runs: its wall time and the CPU time the process spent in it, and the
+ * wall time of every round (the spread).
+ */
+async function best(
+  task: () => unknown,
+): Promise<{ ms: number; cpuMs: number; roundsMs: number[] }> {
   let fastest = { ms: Infinity, cpuMs: Infinity };
+  const roundsMs: number[] = [];
   for (let round = 0; round < rounds; round++) {
     const cpu = process.cpuUsage();
     const start = performance.now();
     await task();
     const ms = performance.now() - start;
     const used = process.cpuUsage(cpu);
+    roundsMs.push(ms);
     if (ms < fastest.ms) fastest = { ms, cpuMs: (used.user + used.system) / 1000 };
   }
-  return fastest;
+  return { ...fastest, roundsMs };
+}
+
+/** `812 ms (rounds 812, 990, 1204)`, for the progress lines. */
+function spread(name: string, result: { ms: number; roundsMs: number[] }): string {
+  const all = result.roundsMs.map((ms) => ms.toFixed(0)).join(', ');
+  return `${name}: ${result.ms.toFixed(0)} ms (rounds ${all})\n`;
 }
 
 interface Row {
@@ -64,7 +77,9 @@ interface Row {
   mib: number;
   ms: number;
   cpuMs: number;
+  roundsMs: number[];
   baselineMs: number;
+  baselineRoundsMs: number[];
   baselineCpuMs: number;
   target?: number;
 }
@@ -98,10 +113,10 @@ for (const locks of sizes) {
   const mib = statSync(file).size / 1024 / 1024;
   const baseline = await best(() => JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))));
   for (const format of ['text', 'html', 'sarif', 'dot'].filter((name) => cases.has(name))) {
-    const { ms, cpuMs } = await best(() =>
+    const { ms, cpuMs, roundsMs } = await best(() =>
       cli(['report', file, '-f', format, '-o', `out-${locks}.${format}`]),
     );
-    process.stderr.write(`${format} ${locks}: ${ms.toFixed(0)} ms\n`);
+    process.stderr.write(spread(`${format} ${locks}`, { ms, roundsMs }));
     rows.push({
       case: format,
       locks,
@@ -109,7 +124,9 @@ for (const locks of sizes) {
       mib,
       ms,
       cpuMs,
+      roundsMs,
       baselineMs: baseline.ms,
+      baselineRoundsMs: baseline.roundsMs,
       baselineCpuMs: baseline.cpuMs,
       ...(locks === 10_000 && TARGETS[format] !== undefined ? { target: TARGETS[format] } : {}),
     });
@@ -121,14 +138,15 @@ for (const locks of sizes) {
     const mergeBaseline = await best(() =>
       shards.map((shard) => JSON.stringify(JSON.parse(readFileSync(shard, 'utf8')))),
     );
+    process.stderr.write(spread(`baseline 20 × ${locks}`, mergeBaseline));
     for (const [name, jobs] of [
       ['merge 20, --jobs 1', ['--jobs', '1']],
       ['merge 20, --jobs 2', ['--jobs', '2']],
     ] as const) {
-      const { ms, cpuMs } = await best(() =>
+      const { ms, cpuMs, roundsMs } = await best(() =>
         cli(['merge', ...shards, '-o', `merged-${locks}.json`, ...jobs]),
       );
-      process.stderr.write(`${name} × ${locks}: ${ms.toFixed(0)} ms\n`);
+      process.stderr.write(spread(`${name} × ${locks}`, { ms, roundsMs }));
       rows.push({
         case: name,
         locks,
@@ -136,7 +154,9 @@ for (const locks of sizes) {
         mib: mib * 20,
         ms,
         cpuMs,
+        roundsMs,
         baselineMs: mergeBaseline.ms,
+        baselineRoundsMs: mergeBaseline.roundsMs,
         baselineCpuMs: mergeBaseline.cpuMs,
         ...(locks === 10_000 ? { target: TARGETS[name] } : {}),
       });
