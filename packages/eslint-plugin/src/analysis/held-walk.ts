@@ -1,9 +1,11 @@
-import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { ASTUtils, AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { awaitedCall, isFunction, skipTypeWrappers, type FunctionNode } from './estree.ts';
 import { bindingName, findLastIndex, mergeFlows, releasedBinding, type Flow } from './held-set.ts';
 import type { FileLockModel } from './lock-model.ts';
 import { canonicalId, type HeldSet, type Hold, type LockOp } from './types.ts';
 import { isWaitedOn } from './waited-on.ts';
+
+const { DefinitionType } = TSESLint.Scope;
 
 /** A lock operation with the locks held just before it. */
 export interface OpFact {
@@ -32,7 +34,7 @@ export interface FileFacts {
    * The locks held at an access, call, `await` or `delete` (identifiers, member expressions,
    * calls, awaits, assignments, updates, unary expressions); empty where nothing is held.
    */
-  heldAt(node: TSESTree.Node): HeldSet;
+  heldAt(this: void, node: TSESTree.Node): HeldSet;
 }
 
 const none: HeldSet = [];
@@ -384,7 +386,7 @@ export class HeldLockWalker {
     if (
       !variable ||
       !definition ||
-      (definition.type !== 'Variable' && definition.type !== 'Parameter')
+      (definition.type !== DefinitionType.Variable && definition.type !== DefinitionType.Parameter)
     )
       return undefined;
     if (variable.references.some((reference) => reference.isWrite() && !reference.init))

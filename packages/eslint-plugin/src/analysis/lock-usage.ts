@@ -1,6 +1,5 @@
 import { knownLockTypes, methodNamesOf, webLockKind } from './known-locks.ts';
 import type { InterlockSettings } from './settings.ts';
-import type { LockKind } from './types.ts';
 
 /**
  * Cheap text tests that tell which files can matter to the lock rules, so the cost of the
