@@ -185,8 +185,8 @@ export class ReportUnion {
  * in another. In the result a lock stands for every instance that shares its `key`, with id
  * `K1`, `K2`, … in order of first appearance.
  *
- * Cost: O(total size) plus one graph insertion per distinct edge that lies on a cycle of the
- * union.
+ * Cost: O(total size) plus one graph insertion per distinct edge whose two locks are in one
+ * strongly connected component of the union (only those can lie on a cycle).
  * @example
  * ```ts
  * const merged = mergeReports(files.map((file) => parseReport(read(file), file)));
