@@ -60,3 +60,36 @@ function enter(hold: Hold, site: string | undefined): void {
   markBound(hold, site);
   enterUnclaimed(hold);
 }
+
+/** The name recorded for the next lock of exactly `target`, the class about to be constructed. */
+let pendingName: { readonly name: string; readonly target: unknown } | undefined;
+
+/**
+ * Records `name` for the next lock constructed from exactly the class `target`, and returns
+ * `value` unchanged. Instrumented code calls it right before constructing an async-mutex lock —
+ * after all the constructor's arguments are evaluated, so nothing else runs in between — and the
+ * instrumented class's constructor takes the name with {@link takeLockName}. Names come from the
+ * source: `const accounts = new Mutex()` is `accounts`, a field `lock` of class `Ledger` is
+ * `Ledger.lock` (docs/vitest.md).
+ *
+ * @example
+ * ```ts
+ * // what `const accounts = new Mutex();` becomes
+ * const accounts = (nameNextLock('accounts', Mutex), new Mutex());
+ * ```
+ */
+export function nameNextLock<T>(name: string, target: unknown, value?: T): T | undefined {
+  pendingName = { name, target };
+  return value;
+}
+
+/**
+ * Takes (and clears) the name recorded by {@link nameNextLock} if it was recorded for `target`
+ * (pass `new.target`). A name recorded for another class — one whose constructor never took it —
+ * is dropped here, never given to this lock.
+ */
+export function takeLockName(target: unknown): string | undefined {
+  const pending = pendingName;
+  pendingName = undefined;
+  return pending !== undefined && pending.target === target ? pending.name : undefined;
+}

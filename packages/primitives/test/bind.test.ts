@@ -5,7 +5,7 @@
  */
 import { Mutex, Semaphore as MutexSemaphore } from 'async-mutex';
 import { describe, expect, it } from 'vitest';
-import { bind } from '../src/bind.ts';
+import { bind, nameNextLock, takeLockName } from '../src/bind.ts';
 import {
   DeadlockError,
   detector,
@@ -214,6 +214,44 @@ describe('bind: async-mutex releasers through instrument()', () => {
     for (const guard of guards) guard.release();
     release();
     expect(edgeNames()).toEqual(['pool→a', 'pool→b']);
+  });
+});
+
+describe('nameNextLock / takeLockName: names for async-mutex locks', () => {
+  /** What `@interlock/vitest`'s async-mutex re-export builds: it takes the recorded name. */
+  class NamedMutex extends Mutex {
+    constructor() {
+      const name = takeLockName(new.target);
+      super();
+      return instrument(this, { kind: 'Mutex', name });
+    }
+  }
+  class OtherMutex extends Mutex {}
+
+  it('the next lock of exactly the recorded class takes the name, and only that one', async () => {
+    enableFresh();
+    expect(nameNextLock('accounts', NamedMutex, 7)).toBe(7);
+    const accounts = new NamedMutex();
+    const unnamed = new NamedMutex();
+    await accounts.runExclusive(() => unnamed.runExclusive(() => undefined));
+    expect(edgeNames()).toEqual([expect.stringMatching(/^accounts→Mutex#\d+$/)]);
+    // A named lock's name is its cross-process key (a generated one is not).
+    const report = detector.snapshot();
+    const [edge] = report.edges;
+    const keyOf = (id: string | undefined) =>
+      report.locks.find((lock) => lock.id === id)?.key.split('@')[0];
+    expect([keyOf(edge?.from), keyOf(edge?.to)]).toEqual(['accounts', 'Mutex']);
+  });
+
+  it('a name recorded for another class is dropped, never given to the next lock', async () => {
+    enableFresh();
+    nameNextLock('shadowed', OtherMutex);
+    const first = new NamedMutex();
+    nameNextLock('second', NamedMutex);
+    const second = new NamedMutex();
+    await first.runExclusive(() => second.runExclusive(() => undefined));
+    expect(edgeNames()).toEqual([expect.stringMatching(/^Mutex#\d+→second$/)]);
+    expect(takeLockName(NamedMutex)).toBeUndefined();
   });
 });
 

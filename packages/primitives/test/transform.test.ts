@@ -79,7 +79,9 @@ describe('instrumentSource: what is wrapped', () => {
     expect(lines[0]).toBe("'use strict';");
     expect(lines.at(-2)).toBe(
       'function __interlock_bind(value, site) { return ' +
-        'require("@interlock/primitives/bind").bind(value, site); }',
+        'require("@interlock/primitives/bind").bind(value, site); } ' +
+        'function __interlock_name(name, target, value) { return ' +
+        'require("@interlock/primitives/bind").nameNextLock(name, target, value); }',
     );
   });
 });
@@ -149,5 +151,121 @@ describe('instrumentSource: positions', () => {
         originalColumn: match.index,
       });
     }
+  });
+});
+
+describe('instrumentSource: naming async-mutex locks (nameLocks)', () => {
+  const IMPORT = "import { Mutex, Semaphore, withTimeout, tryAcquire } from 'async-mutex';\n";
+
+  function named(code: string): string {
+    const result = instrumentSource(IMPORT + code, FILE, { nameLocks: true });
+    if (result === undefined) throw new Error('expected the source to be instrumented');
+    return result.code.split('\n').slice(1, -2).join('\n');
+  }
+
+  it.each([
+    [
+      'a variable',
+      'export const accounts = new Mutex();',
+      'export const accounts = (__interlock_name("accounts", Mutex), new Mutex());',
+    ],
+    [
+      'through withTimeout and tryAcquire',
+      'const a = withTimeout(new Mutex(), 5), b = tryAcquire(new Mutex() as any);',
+      'const a = withTimeout((__interlock_name("a", Mutex), new Mutex()), 5), ' +
+        'b = tryAcquire((__interlock_name("b", Mutex), new Mutex()) as any);',
+    ],
+    [
+      'a class field, private and static fields',
+      'class Ledger { readonly lock = new Mutex(); #pool = new Semaphore(2); ' +
+        'static all = new Mutex; }',
+      'class Ledger { readonly lock = (__interlock_name("Ledger.lock", Mutex), new Mutex()); ' +
+        '#pool = new Semaphore(__interlock_name("Ledger.#pool", Semaphore, 2)); ' +
+        'static all = (__interlock_name("Ledger.all", Mutex), new Mutex); }',
+    ],
+    [
+      'this.x in a constructor and in an arrow function inside a method',
+      'class Q { constructor() { this.lock = new Mutex(); } ' +
+        'm() { (() => { this.b = new Mutex(); })(); } }',
+      'class Q { constructor() { this.lock = (__interlock_name("Q.lock", Mutex), new Mutex()); } ' +
+        'm() { (() => { this.b = (__interlock_name("Q.b", Mutex), new Mutex()); })(); } }',
+    ],
+    [
+      'a class expression, by its variable',
+      'const Jobs = class { running = new Mutex() };',
+      'const Jobs = class { running = (__interlock_name("Jobs.running", Mutex), new Mutex()) };',
+    ],
+    [
+      'an assignment to a variable or a property path',
+      'let a; a = new Mutex(); state.locks.main = new Mutex();',
+      'let a; a = (__interlock_name("a", Mutex), new Mutex()); ' +
+        'state.locks.main = (__interlock_name("state.locks.main", Mutex), new Mutex());',
+    ],
+    [
+      'with arguments: around the last one, after every other is evaluated',
+      'const pool = new Semaphore(size(), cancelled); const s = new Semaphore(...args);',
+      'const pool = new Semaphore(size(), __interlock_name("pool", Semaphore, cancelled)); ' +
+        'const s = new Semaphore(...__interlock_name("s", Semaphore, args));',
+    ],
+  ])('%s', (_name, code, expected) => {
+    expect(named(code)).toBe(expected);
+  });
+
+  it('follows aliases and namespace imports', () => {
+    const code =
+      "import { Mutex as AsyncMutex } from 'async-mutex';\nimport * as am from 'async-mutex';\n" +
+      'const a = new AsyncMutex(); const b = new am.Semaphore(1); const c = am.withTimeout(new ' +
+      'am.Mutex(), 1);';
+    expect(instrumentSource(code, FILE, { nameLocks: true })?.code.split('\n')[2]).toBe(
+      'const a = (__interlock_name("a", AsyncMutex), new AsyncMutex()); ' +
+        'const b = new am.Semaphore(__interlock_name("b", am.Semaphore, 1)); ' +
+        'const c = am.withTimeout((__interlock_name("c", am.Mutex), new am.Mutex()), 1);',
+    );
+  });
+
+  it('leaves alone what has no name a reader would use', () => {
+    const code =
+      'make(new Mutex()); const { a } = { a: new Mutex() }; const list = [new Mutex()];\n' +
+      'function f() { this.lock = new Mutex(); return new Mutex(); }\n' +
+      'class C { [key] = new Mutex(); }\n';
+    expect(instrumentSource(IMPORT + code, FILE, { nameLocks: true })).toBeUndefined();
+  });
+
+  it('names nothing without nameLocks, nor in a file that does not import async-mutex', () => {
+    expect(instrumentSource(IMPORT + 'const a = new Mutex();', FILE)).toBeUndefined();
+    const code = [
+      "import { Mutex } from './my-mutex';",
+      "import type { Semaphore } from 'async-mutex';",
+      "import { type Mutex as M } from 'async-mutex';",
+      'const a = new Mutex(); const b = new Semaphore(1); const c = new M();',
+    ].join('\n');
+    expect(instrumentSource(code, FILE, { nameLocks: true })).toBeUndefined();
+  });
+
+  it('instruments a file that creates a lock without ever acquiring it', () => {
+    const result = instrumentSource(IMPORT + 'export const a = new Mutex();', FILE, {
+      nameLocks: true,
+    });
+    expect(result?.named).toBe(1);
+    expect(result?.wrapped).toBe(0);
+  });
+
+  it('moves no line, and maps the new expression back to its exact position', () => {
+    const code =
+      IMPORT +
+      'class Ledger {\n  readonly lock = new Mutex();\n' +
+      '  async f() { await this.lock.acquire(); }\n}\n';
+    const result = instrumentSource(code, FILE, { nameLocks: true });
+    if (result === undefined) throw new Error('not instrumented');
+    const lines = result.code.split('\n');
+    expect(lines.length).toBe(code.split('\n').length + 2);
+    const map = new SourceMap(
+      JSON.parse(result.map.toString()) as ConstructorParameters<typeof SourceMap>[0],
+    );
+    const generatedColumn = lines[2]!.indexOf('new Mutex()');
+    expect(map.findEntry(2, generatedColumn)).toMatchObject({
+      originalLine: 2,
+      originalColumn: code.split('\n')[2]!.indexOf('new Mutex()'),
+    });
   });
 });

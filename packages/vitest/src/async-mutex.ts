@@ -2,7 +2,9 @@
  * async-mutex in tests, checked without `instrument()`: the plugin resolves every `async-mutex`
  * import of instrumented code to a module generated here, which re-exports the real package with
  * `Mutex`, `Semaphore`, `withTimeout` and `tryAcquire` wrapped. Locks constructed through it are
- * `instrument()`ed; the wrappers' `runExclusive` runs its callback holding the lock.
+ * `instrument()`ed, under the name the source transform recorded for them (`const accounts = new
+ * Mutex()` is `accounts`; see `@interlock/primitives/transform`), else `Mutex#n`; the wrappers'
+ * `runExclusive` runs its callback holding the lock.
  */
 
 /** The query that marks the generated module's id. */
@@ -17,13 +19,21 @@ export function asyncMutexModule(realId: string, primitivesId: string, bindId: s
   const real = JSON.stringify(realId);
   return `import * as real from ${real};
 import { instrument } from ${JSON.stringify(primitivesId)};
-import { bind } from ${JSON.stringify(bindId)};
+import { bind, takeLockName } from ${JSON.stringify(bindId)};
 export * from ${real};
 export class Mutex extends real.Mutex {
-  constructor(...args) { super(...args); return instrument(this, { kind: 'Mutex' }); }
+  constructor(...args) {
+    const name = takeLockName(new.target);
+    super(...args);
+    return instrument(this, { kind: 'Mutex', name });
+  }
 }
 export class Semaphore extends real.Semaphore {
-  constructor(...args) { super(...args); return instrument(this, { kind: 'Semaphore' }); }
+  constructor(...args) {
+    const name = takeLockName(new.target);
+    super(...args);
+    return instrument(this, { kind: 'Semaphore', name });
+  }
 }
 function holdingRunExclusive(limited) {
   limited.runExclusive = async function runExclusive(callback, weight, priority) {

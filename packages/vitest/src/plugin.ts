@@ -15,7 +15,7 @@ import {
   bindPreamble,
   instrumentProgram,
   languageOf,
-  mayAcquire,
+  mayInstrument,
   type AstNode,
 } from '@interlock/primitives/transform';
 import type { Vite, Vitest, VitestPluginContext } from 'vitest/node';
@@ -179,7 +179,7 @@ export function interlock(options: InterlockOptions = {}): Vite.Plugin {
     },
 
     transform(code, id) {
-      if (!resolved.instrument || !shouldInstrument(id) || !mayAcquire(code)) return null;
+      if (!resolved.instrument || !shouldInstrument(id) || !mayInstrument(code, true)) return null;
       const file = id.replace(/[?#].*$/, '');
       let program: AstNode;
       try {
@@ -191,6 +191,8 @@ export function interlock(options: InterlockOptions = {}): Vite.Plugin {
       const result = instrumentProgram(code, program, {
         file,
         preamble: bindPreamble(BIND, 'module'),
+        // The async-mutex re-export below takes these names.
+        nameLocks: true,
       });
       return result === undefined ? null : { code: result.code, map: result.map };
     },

@@ -37,7 +37,7 @@ function keysOf(report: LockGraphReport): Map<string, string> {
 export class InterlockReporter implements Reporter {
   readonly #options: ResolvedOptions;
   #vitest: Vitest | undefined;
-  // Graphs of the current run, in the order their files finished.
+  // Graphs of the current run (in the order their files finished until the run ends).
   #files: FileGraph[] = [];
 
   constructor(options: ResolvedOptions) {
@@ -60,6 +60,10 @@ export class InterlockReporter implements Reporter {
   onTestRunEnd(): void {
     const vitest = this.#vitest;
     if (vitest === undefined) return;
+    // By test file, not by when each finished (vitest orders files by their last duration): the
+    // merged report — lock ids, which sites are kept, the cycle's path — is then the same on
+    // every run of the same code.
+    this.#files.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     const merged = mergeReports(this.#files.map((graph) => graph.report));
     const crossFile = this.#crossFileCycles(merged);
     const root = vitest.config.root;

@@ -6,7 +6,7 @@
 import type { BenchCase } from '../harness.ts';
 
 type ParseSync = (file: string, code: string, options?: { lang?: 'ts' }) => unknown;
-type InstrumentSource = (code: string, file: string) => unknown;
+type InstrumentSource = (code: string, file: string, options?: { nameLocks?: boolean }) => unknown;
 
 /** A 1,000-line module: functions of ten lines, one awaited acquire in every other function. */
 export function thousandLines(): string {
@@ -32,6 +32,20 @@ export function thousandLines(): string {
   return lines.join('\n');
 }
 
+/**
+ * The same module written with async-mutex: every tenth line creates a named lock (a module
+ * constant, a local or a class field), so the naming walk has 149 constructions to name.
+ */
+export function thousandAsyncMutexLines(): string {
+  return thousandLines()
+    .replace(
+      "import { Lock } from '@interlock/primitives';\nconst lock: Lock = new Lock();",
+      "import { Mutex } from 'async-mutex';\nconst lock = new Mutex();",
+    )
+    .replaceAll('  let total = 0;', '  let total = 0; const local = new Mutex();')
+    .replaceAll('    total = 0;', '    total = 0; class Holder { lock = new Mutex(); }');
+}
+
 export async function transformCases(): Promise<BenchCase[]> {
   const { parseSync } = (await import('oxc-parser')) as { parseSync: ParseSync };
   const { instrumentSource } = (await import(
@@ -39,7 +53,26 @@ export async function transformCases(): Promise<BenchCase[]> {
   )) as { instrumentSource: InstrumentSource };
   const code = thousandLines();
   const noAcquire = code.replaceAll('acquire', 'obtain');
+  const asyncMutex = thousandAsyncMutexLines();
   return [
+    {
+      name: 'transform: 1,000 lines, naming async-mutex locks',
+      measures:
+        'instrumentSource with nameLocks (what @interlock/vitest runs) on a 1,000-line module ' +
+        'that creates 149 async-mutex locks and awaits 50 acquires, vs the same call without ' +
+        'nameLocks: the cost of the naming walk and its edits.',
+      ours: {
+        label: 'instrumentSource, nameLocks',
+        run: (ops) =>
+          void repeat(ops, () =>
+            instrumentSource(asyncMutex, '/app/src/module.ts', { nameLocks: true }),
+          ),
+      },
+      baseline: {
+        label: 'instrumentSource, no naming',
+        run: (ops) => void repeat(ops, () => instrumentSource(asyncMutex, '/app/src/module.ts')),
+      },
+    },
     {
       name: 'transform: 1,000 lines',
       measures:

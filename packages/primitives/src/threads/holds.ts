@@ -18,6 +18,13 @@ export interface HeldPrimitive {
    * captured a site): spares a map lookup on every acquisition. Primitives never read it.
    */
   detectorSeen: boolean;
+  /**
+   * The detector's per-thread memo of one known edge into this primitive: the block index of the
+   * lock it is known to follow, valid while `detectorKnownGeneration` is the graph's. Spares the
+   * edge lookups when a thread holds one lock and takes this one again in the same order.
+   */
+  detectorKnownFrom: number;
+  detectorKnownGeneration: number;
   /** The thread is exiting with `hold` still held. */
   ownerExited(hold: ThreadHold): void;
   /** Ends `hold` (what its guard's `release` does). */
@@ -42,6 +49,8 @@ export class ThreadHold implements Guard {
    * ever invented). `withLockAsync` and Web Lock callbacks order through {@link asyncHolds}.
    */
   orders = true;
+  /** The hold taken before this one, while both are on this thread's stack. */
+  below: ThreadHold | undefined = undefined;
 
   constructor(primitive: HeldPrimitive) {
     this.primitive = primitive;
@@ -61,8 +70,15 @@ export class ThreadHold implements Guard {
   }
 }
 
-/** This thread's holds, oldest first. */
-export const threadHolds: ThreadHold[] = [];
+/**
+ * This thread's holds, newest first: a linked stack through {@link ThreadHold.below} (cheaper
+ * than an array's push and pop on the uncontended path, where every nanosecond counts).
+ */
+let top: ThreadHold | undefined;
+/** {@link orderingHolds}' list of the thread's ordering holds, rebuilt after a change. */
+let ordering: readonly ThreadHold[] | undefined;
+/** No holds (shared, never changed). */
+export const none: readonly ThreadHold[] = Object.freeze([]);
 
 /**
  * Holds of the current async task (the body of `withLockAsync`, a Web Lock callback): they order
@@ -78,39 +94,72 @@ export function runHoldingTask<T>(hold: ThreadHold, fn: () => T): T {
   return asyncHolds.run([...(asyncHolds.getStore() ?? []), hold], fn);
 }
 
+/** This thread's holds, oldest first. */
+export function threadHolds(): ThreadHold[] {
+  const holds: ThreadHold[] = [];
+  for (let hold = top; hold !== undefined; hold = hold.below) holds.push(hold);
+  return holds.reverse();
+}
+
+/**
+ * This thread's only hold when it orders what is acquired next and nothing else does (no
+ * other hold, no task holds); otherwise undefined.
+ */
+export function soleOrderingHold(): ThreadHold | undefined {
+  const hold = top;
+  if (hold === undefined || hold.below !== undefined || !hold.orders || !hold.live)
+    return undefined;
+  return asyncHoldsUsed && asyncHolds.getStore() !== undefined ? undefined : hold;
+}
+
+/** True when this thread and its current task hold nothing (no acquisition is ordered). */
+export function holdsNothing(): boolean {
+  return top === undefined && (!asyncHoldsUsed || asyncHolds.getStore() === undefined);
+}
+
 /** What orders the acquisition being made: the thread's ordering holds, then the task's. */
 export function orderingHolds(): readonly ThreadHold[] {
   const task = asyncHoldsUsed ? asyncHolds.getStore() : undefined;
-  let ordering = threadHolds;
-  for (const hold of threadHolds) {
-    if (!hold.orders) {
-      ordering = threadHolds.filter((candidate) => candidate.orders);
-      break;
+  if (ordering === undefined) {
+    if (top === undefined) ordering = none;
+    else {
+      const list: ThreadHold[] = [];
+      for (let hold: ThreadHold | undefined = top; hold !== undefined; hold = hold.below)
+        if (hold.orders) list.push(hold);
+      ordering = list.reverse();
     }
   }
   return task === undefined ? ordering : [...ordering, ...task];
 }
 
 export function addHold(hold: ThreadHold): void {
-  threadHolds.push(hold);
+  hold.below = top;
+  top = hold;
+  ordering = undefined;
 }
 
 export function removeHold(hold: ThreadHold): void {
+  ordering = undefined;
   // Holds end in reverse order almost always.
-  if (threadHolds.at(-1) === hold) {
-    threadHolds.pop();
+  if (top === hold) {
+    top = hold.below;
+    hold.below = undefined;
     return;
   }
-  const index = threadHolds.lastIndexOf(hold);
-  if (index !== -1) threadHolds.splice(index, 1);
+  for (let above = top; above !== undefined; above = above.below) {
+    if (above.below === hold) {
+      above.below = hold.below;
+      hold.below = undefined;
+      return;
+    }
+  }
 }
 
-/** This thread's outermost hold of `primitive`, if it has one. */
+/** This thread's newest hold of `primitive`, if it has one. */
 export function holdOf(primitive: HeldPrimitive): ThreadHold | undefined {
-  for (let index = threadHolds.length - 1; index >= 0; index--) {
-    // By block, not by object: each `X.from(handle)` in a thread is a new object for the same lock.
-    if (threadHolds[index]!.primitive.index === primitive.index) return threadHolds[index];
-  }
+  // By block, not by object: each `X.from(handle)` in a thread is a new object for the same lock.
+  for (let hold = top; hold !== undefined; hold = hold.below)
+    if (hold.primitive.index === primitive.index) return hold;
   return undefined;
 }
 
@@ -118,6 +167,9 @@ export function holdOf(primitive: HeldPrimitive): ThreadHold | undefined {
 // `worker.terminate()`, which stops JavaScript at once: docs/threads.md).
 if (!isMainThread) {
   process.on('exit', () => {
-    for (const hold of threadHolds.splice(0)) hold.primitive.ownerExited(hold);
+    const holds = threadHolds();
+    top = undefined;
+    ordering = undefined;
+    for (const hold of holds) hold.primitive.ownerExited(hold);
   });
 }

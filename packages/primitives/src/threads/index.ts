@@ -2,6 +2,7 @@
  * `@interlock/primitives/threads`: Python's `threading` primitives for worker_threads, on
  * `SharedArrayBuffer` + `Atomics`. See docs/threads.md.
  */
+import './exits.ts';
 export { Lock, RLock } from './lock.ts';
 export { Semaphore, BoundedSemaphore } from './semaphore.ts';
 export type { ThreadAcquireOptions, ThreadPrimitiveOptions } from './permit-primitive.ts';

@@ -15,7 +15,10 @@ import {
 import { Permits } from './permits.ts';
 import { currentThread, type PrimitiveKind } from './shared-memory.ts';
 
-/** Lock/RLock words after the counter: the owner thread + 1 (RLock only) and its depth. */
+/**
+ * Lock/RLock words after the counter: the owner thread + 1 (`ownerWordInBlock`) and a spare
+ * word.
+ */
 const ownerOffset = 0;
 const ownWords = 2;
 
@@ -35,6 +38,10 @@ function placement(kind: PrimitiveKind, options: ThreadPrimitiveOptions | undefi
 
 /** Shared by Lock and RLock. */
 abstract class ExclusiveThreadLock extends PermitPrimitive {
+  protected constructor(placement: Placement) {
+    super(placement, true);
+  }
+
   /** RLock: the owning thread + 1 (0 = none). */
   protected get ownerWord(): number {
     return this.own + ownerOffset;
@@ -59,6 +66,7 @@ abstract class ExclusiveThreadLock extends PermitPrimitive {
    */
   clearPoison(): boolean {
     if (!this.permits.clearPoison()) return false;
+    this.setOwner(-1);
     this.permits.release(1, 1);
     return true;
   }
@@ -102,8 +110,14 @@ export class Lock extends ExclusiveThreadLock {
 
   release(): void {
     const hold = holdOf(this);
-    if (hold !== undefined) this.dropHold(hold, 1);
-    else if (!this.permits.release(1, 1)) throw new LockStateError(`${this.name} is not locked`);
+    if (hold !== undefined) {
+      this.dropHold(hold, 1);
+      return;
+    }
+    // Another thread's hold (Python lets any thread release a Lock).
+    if (!this.locked) throw new LockStateError(`${this.name} is not locked`);
+    this.setOwner(-1);
+    if (!this.permits.release(1, 1)) throw new LockStateError(`${this.name} is not locked`);
   }
 
   releaseHold(hold: ThreadHold): void {

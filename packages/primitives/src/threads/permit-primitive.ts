@@ -17,10 +17,13 @@ import {
   removeHold,
   runHoldingTask,
   ThreadHold,
+  holdsNothing,
+  none,
+  soleOrderingHold,
   type HeldPrimitive,
 } from './holds.ts';
 import { permitWords, Permits, type Refusal } from './permits.ts';
-import { installedProbe, probeFor } from './probe.ts';
+import { installedProbe, probeFor, type ThreadProbe } from './probe.ts';
 import {
   blockHeaderWords,
   currentThread,
@@ -66,6 +69,14 @@ export function runHolding<T>(
   return runHoldingTask(hold, fn);
 }
 
+/**
+ * Where an exclusive lock's owner word is in its block: the holding thread + 1 (0 = none). The
+ * first of the lock's own words, after the counter's. Written by the holder (plain stores: only
+ * the holder writes it, and only the holder or — once it is gone — the thread that saw it exit
+ * reads it); it is how a terminated thread's holds are found (threads/exits.ts).
+ */
+export const ownerWordInBlock = blockHeaderWords + permitWords;
+
 export abstract class PermitPrimitive implements HeldPrimitive {
   abstract readonly kind: PrimitiveKind;
   readonly name: string;
@@ -74,21 +85,44 @@ export abstract class PermitPrimitive implements HeldPrimitive {
   protected readonly permits: Permits;
   /** Word index of this primitive's own words after the counter's. */
   protected readonly own: number;
+  /** Index of the owner word in the block's view (exclusive locks); -1 when not owned. */
+  readonly #owner: number;
   readonly #domain: SharedDomain;
 
-  protected constructor(placement: Placement) {
+  protected constructor(placement: Placement, owned = false) {
     this.#domain = placement.domain;
     this.index = placement.index;
     this.name = placement.name;
     const base = blockHeaderWords;
     this.permits = new Permits(placement.view, base);
     this.own = base + permitWords;
+    this.#owner = owned ? ownerWordInBlock : -1;
+  }
+
+  /** Records (or, with `thread` -1, clears) which thread holds this exclusive lock. */
+  protected setOwner(thread: number): void {
+    if (this.#owner !== -1) this.permits.words[this.#owner] = thread + 1;
   }
 
   /** Ends `hold`: what the guard's `release` calls. */
   abstract releaseHold(hold: ThreadHold): void;
 
   detectorSeen = false;
+  detectorKnownFrom = -1;
+  detectorKnownGeneration = -1;
+
+  /**
+   * True when the detector (on) has nothing to decide or record for an acquisition now: nothing
+   * held and this lock's site already captured, or one lock held and the edge from it known.
+   * The acquisition can then take the uncontended path.
+   */
+  #nothingToDecide(): boolean {
+    const probe = installedProbe();
+    if (probe === undefined) return true;
+    if (holdsNothing()) return this.detectorSeen;
+    const sole = soleOrderingHold();
+    return sole !== undefined && probe.knownAfter(this, sole);
+  }
 
   /** Words a block of this family needs beyond its own. */
   static readonly counterWords = permitWords;
@@ -126,28 +160,52 @@ export abstract class PermitPrimitive implements HeldPrimitive {
 
   /** Blocking acquisition of one permit, as a new hold of this thread. */
   protected takeSync(options: ThreadAcquireOptions | undefined, resume?: ThreadHold): ThreadHold {
-    // The uncontended path with the detector off: one epoch load, the counter, one hold.
+    // The uncontended path: one epoch read, one CAS, one hold. With the detector on too, when
+    // the thread holds nothing and the detector has seen this lock (it has nothing to decide or
+    // record then: no edge, the site already captured).
     if (
       options === undefined &&
       resume === undefined &&
-      probeFor(this.#domain) === undefined &&
+      (probeFor(this.#domain) === undefined || this.#nothingToDecide()) &&
       this.permits.tryTake()
     ) {
+      if (this.#owner !== -1) this.permits.words[this.#owner] = currentThread + 1;
       const hold = new ThreadHold(this);
       addHold(hold);
       return hold;
     }
-    const attempt = this.#begin(options);
-    if (!attempt.taken) {
-      let refusal: Refusal | undefined;
-      try {
-        refusal = this.permits.acquireSync(deadlineOf(options?.timeout), `${this.name}.acquire()`);
-      } finally {
-        attempt.end?.();
-      }
-      if (refusal !== undefined) throw refusalError(this, refusal, options);
+    return this.#takeSlow(options, resume);
+  }
+
+  // Everything but the uncontended detector-off path. No allocation before the hold itself when
+  // the permit is free (the detector-on path is measured against the detector-off one).
+  #takeSlow(options: ThreadAcquireOptions | undefined, resume: ThreadHold | undefined): ThreadHold {
+    if (options !== undefined) this.#checkOptions(options);
+    const probe = probeFor(this.#domain);
+    if (probe === undefined) {
+      if (!this.permits.tryTake()) this.#waitSync(options, undefined, none, undefined);
+      return this.#held(undefined, resume);
     }
-    return this.#held(attempt.token, resume);
+    const held = orderingHolds();
+    const token = probe.beforeAcquire(this, held, false, options?.timeout !== 0);
+    if (!this.permits.tryTake()) this.#waitSync(options, probe, held, token);
+    return this.#held(token, resume);
+  }
+
+  #waitSync(
+    options: ThreadAcquireOptions | undefined,
+    probe: ThreadProbe | undefined,
+    held: readonly ThreadHold[],
+    token: unknown,
+  ): void {
+    const end = probe?.waiting(this, held, token);
+    let refusal: Refusal | undefined;
+    try {
+      refusal = this.permits.acquireSync(deadlineOf(options?.timeout), `${this.name}.acquire()`);
+    } finally {
+      end?.();
+    }
+    if (refusal !== undefined) throw refusalError(this, refusal, options);
   }
 
   /** The same without blocking the thread. */
@@ -155,39 +213,30 @@ export abstract class PermitPrimitive implements HeldPrimitive {
     options: ThreadAcquireOptions | undefined,
     resume?: ThreadHold,
   ): Promise<ThreadHold> {
-    const attempt = this.#begin(options);
-    if (!attempt.taken) {
+    if (options !== undefined) this.#checkOptions(options);
+    const probe = probeFor(this.#domain);
+    const held = probe === undefined ? none : orderingHolds();
+    const token = probe?.beforeAcquire(this, held, false, options?.timeout !== 0);
+    if (!this.permits.tryTake()) {
+      const end = probe?.waiting(this, held, token);
       let refusal: Refusal | undefined;
       try {
         refusal = await this.permits.acquireAsync(deadlineOf(options?.timeout), options?.signal);
       } finally {
-        attempt.end?.();
+        end?.();
       }
       if (refusal !== undefined) throw refusalError(this, refusal, options);
     }
-    const hold = this.#held(attempt.token, resume);
+    const hold = this.#held(token, resume);
     hold.orders = resume?.orders ?? false;
     return hold;
   }
 
-  /**
-   * What both forms do before they may wait: check the options, ask the detector, try to take a
-   * permit at once. When that fails, the detector has been told the acquisition waits (`end`
-   * ends that).
-   */
-  #begin(options: ThreadAcquireOptions | undefined): {
-    taken: boolean;
-    token: unknown;
-    end: (() => void) | undefined;
-  } {
+  /** Checks the options of an acquire; an already aborted signal throws its reason. */
+  #checkOptions(options: ThreadAcquireOptions): void {
     validateWaitOptions(options);
-    const signal = options?.signal;
+    const signal = options.signal;
     if (signal?.aborted === true) throw signal.reason;
-    const probe = probeFor(this.#domain);
-    const held = probe === undefined ? undefined : orderingHolds();
-    const token = probe?.beforeAcquire(this, held!, false, options?.timeout !== 0);
-    if (this.permits.tryTake()) return { taken: true, token, end: undefined };
-    return { taken: false, token, end: probe?.waiting(this, held!, token) };
   }
 
   /**
@@ -235,7 +284,7 @@ export abstract class PermitPrimitive implements HeldPrimitive {
     const probe = probeFor(this.#domain);
     const token = probe?.beforeAcquire(
       this,
-      probe === undefined ? [] : orderingHolds(),
+      probe === undefined ? none : orderingHolds(),
       false,
       false,
     );
@@ -249,6 +298,7 @@ export abstract class PermitPrimitive implements HeldPrimitive {
   /** Records the new hold (or, for a Condition's re-acquire, revives the suspended one). */
   #held(token: unknown, resume?: ThreadHold): ThreadHold {
     const hold = resume ?? new ThreadHold(this);
+    this.setOwner(currentThread);
     hold.live = true;
     addHold(hold);
     installedProbe()?.acquired(hold, token);
@@ -261,7 +311,8 @@ export abstract class PermitPrimitive implements HeldPrimitive {
     // with this thread still listed as holding it.
     const probe = installedProbe();
     if (probe !== undefined) probe.released(hold);
-    if (!this.permits.release(1, limit)) throw new LockStateError(`${this.name} is not locked`);
+    if (this.#owner !== -1) this.permits.words[this.#owner] = 0;
+    if (!this.permits.releaseOne(limit)) throw new LockStateError(`${this.name} is not locked`);
     hold.count = 0;
     removeHold(hold);
   }
@@ -269,6 +320,7 @@ export abstract class PermitPrimitive implements HeldPrimitive {
   /** A Condition wait gives the lock up: the permit goes back, the hold keeps its levels. */
   protected suspendHold(hold: ThreadHold, limit: number | undefined): void {
     installedProbe()?.released(hold);
+    this.setOwner(-1);
     if (!this.permits.release(1, limit)) throw new LockStateError(`${this.name} is not locked`);
     hold.live = false;
     removeHold(hold);

@@ -1,24 +1,31 @@
 /**
  * The one waiting algorithm behind Lock, RLock, Semaphore and BoundedSemaphore across threads: a
- * counter of permits in shared memory with hand-off to sleepers.
+ * counter of permits in shared memory, barging with a bounded number of barges, then hand-off.
  *
  * Words (from `base`):
- * - `state`: free permits in the low 20 bits, permits *reserved* for waiters above them;
- * - `seq`: the futex word sleepers wait on; every release that wakes anyone bumps it first, so a
- *   waiter that looked at the state before the release cannot go to sleep after it;
- * - `waiters`: acquirers that announced they will wait (fast paths see them and queue up behind);
+ * - `state`: free permits in the low 20 bits, permits *reserved* for waiters above them, and the
+ *   `queued` bit: set while any acquirer waits, so that the uncontended paths (one CAS 1 → 0 to
+ *   take, one CAS 0 → 1 to give back) fail over to the slow paths exactly when someone waits;
+ * - `seq`: the futex word sleepers wait on; every wake-up bumps it first, so a waiter that looked
+ *   at the state before the release cannot go to sleep after it;
+ * - `waiters`: acquirers that announced they will wait;
  * - `poison`: the dead holder's thread id + 1, 0 when usable (exclusive locks only);
  * - `tickets`: every announcing waiter draws one, in order;
- * - `eligible`: reserved permits belong to waiters whose ticket is below this.
+ * - `eligible`: reserved permits belong to waiters whose ticket is below this;
+ * - `woken`: 1 while a sleeper has been woken and has not yet looked (later releases need not
+ *   wake another: the futex mutex's "contended" state, which keeps barging cheap);
+ * - `barges`: releases made while someone waited since a waiter last got a permit.
  *
- * Fairness: a release while anyone waits moves the permit to `reserved`, marks every waiter
- * announced so far as eligible for it, and wakes the longest sleeper (the engine's waiter list is
- * FIFO). A thread that releases and re-acquires in a tight loop draws a newer ticket, so it can
- * neither take the reserved permit nor a free one: it queues behind everyone who was waiting —
- * even a waiter the OS has not yet run (it claims its reservation when it runs). Reservations go
- * back to free only when an eligible waiter gives up (timeout, abort).
+ * Fairness (docs/threads.md): a release while someone waits frees the permit and wakes one
+ * sleeper, and a running thread may take the free permit first (it *barges*: no context switch,
+ * which is what makes a contended lock fast). Barging is bounded: once {@link maxBarges} releases
+ * in a row have gone to threads that were not waiting, the next release *hands off*: it reserves
+ * the permit for the waiters announced so far and wakes the longest sleeper, so a thread that
+ * re-acquires in a tight loop queues behind them. Under contention a waiter therefore gets the
+ * lock after at most `maxBarges` grants to others.
  */
 import { assertMayBlock, remaining, waitAsync, waitSync } from './futex.ts';
+import { argumentError } from '../internal/validate.ts';
 
 export const stateWord = 0;
 export const seqWord = 1;
@@ -26,14 +33,32 @@ export const waitersWord = 2;
 export const poisonWord = 3;
 export const ticketsWord = 4;
 export const eligibleWord = 5;
+export const wokenWord = 6;
+export const bargesWord = 7;
 /** Words this module uses; primitives put their own words after these. */
-export const permitWords = 6;
+export const permitWords = 8;
 
 const freeBits = 20;
 /** The most permits a thread semaphore can hold at once. */
 export const maxPermits = (1 << freeBits) - 1;
+const reservedBits = 10;
 const reservedUnit = 1 << freeBits;
-const maxReserved = (1 << (31 - freeBits)) - 1;
+const maxReserved = (1 << reservedBits) - 1;
+/** The state's "someone waits" bit (bit 30; the sign bit stays clear). */
+const queued = 1 << (freeBits + reservedBits);
+
+/**
+ * Releases in a row that may go to running threads while others wait, before a release hands
+ * off to a waiter: the bound of the lock's unfairness (docs/threads.md, fairness). Large enough
+ * that a thread keeps a contended lock for a useful stretch (as a barging mutex does for its
+ * time slice), small enough that a waiter never waits for more than this many critical sections
+ * of others.
+ */
+export const maxBarges = 64;
+
+function reservedOf(state: number): number {
+  return (state >>> freeBits) & maxReserved;
+}
 
 /**
  * Sleepers wake at least this often (ms) to heal a stranded reservation (see #heal). Only
@@ -56,6 +81,8 @@ export class Permits {
   readonly #poison: number;
   readonly #tickets: number;
   readonly #eligible: number;
+  readonly #woken: number;
+  readonly #barges: number;
 
   constructor(words: Int32Array, base: number) {
     this.words = words;
@@ -65,6 +92,8 @@ export class Permits {
     this.#poison = base + poisonWord;
     this.#tickets = base + ticketsWord;
     this.#eligible = base + eligibleWord;
+    this.#woken = base + wokenWord;
+    this.#barges = base + bargesWord;
   }
 
   /** Free permits (reserved ones are on their way to a waiter and not counted). */
@@ -75,7 +104,7 @@ export class Permits {
   /** Free plus reserved: the permits nobody holds. */
   get unheld(): number {
     const state = Atomics.load(this.words, this.#state);
-    return (state & maxPermits) + (state >>> freeBits);
+    return (state & maxPermits) + reservedOf(state);
   }
 
   /** Sets the initial count (construction only). */
@@ -88,12 +117,19 @@ export class Permits {
     return Atomics.load(this.words, this.#poison);
   }
 
-  /** Takes a permit if one is free and nobody is queued. */
+  /**
+   * Takes a free permit if there is one (also while others wait: barging, bounded by the
+   * releases' hand-off). Reserved permits are not free.
+   */
   tryTake(): boolean {
+    // A guess (a plain read) that one CAS confirms: the uncontended path, and the barging one.
     const words = this.words;
-    if (Atomics.load(words, this.#waiters) !== 0) return false;
-    // A free lock is state 1: one CAS, no preliminary read (the uncontended path).
-    return Atomics.compareExchange(words, this.#state, 1, 0) === 1 || this.#takeFree();
+    const state = words[this.#state]!;
+    return (
+      ((state & maxPermits) !== 0 &&
+        Atomics.compareExchange(words, this.#state, state, state - 1) === state) ||
+      this.#takeFree()
+    );
   }
 
   /**
@@ -110,8 +146,10 @@ export class Permits {
       const outcome = this.#look(ticket, deadline);
       if (outcome !== 'wait') return outcome;
       const slice = sliceEnd(deadline);
-      if (waitSync(this.words, this.#seq, seq, slice) === 'timed-out' && slice < deadline)
-        this.#heal(ticket);
+      const result = waitSync(this.words, this.#seq, seq, slice);
+      // Awake and about to look: a release may wake another sleeper again.
+      Atomics.store(this.words, this.#woken, 0);
+      if (result === 'timed-out' && slice < deadline) this.#heal(ticket);
     }
   }
 
@@ -132,6 +170,7 @@ export class Permits {
         this.#passWake(),
       );
       if (result === 'aborted') return this.#leave(ticket, 'aborted');
+      Atomics.store(this.words, this.#woken, 0);
       if (result === 'timed-out' && slice < deadline) this.#heal(ticket);
     }
   }
@@ -159,10 +198,14 @@ export class Permits {
     if (((ticket - Atomics.load(this.words, this.#eligible)) | 0) >= 0) this.#unreserve(1);
   }
 
-  /** Draws a ticket, then counts as a waiter (in this order: see #handOff). */
+  /**
+   * Draws a ticket, then counts as a waiter (in this order: see #handOff), then raises the
+   * queued bit so that no release takes the uncontended path past this waiter.
+   */
   #announce(): number {
     const ticket = Atomics.add(this.words, this.#tickets, 1);
     Atomics.add(this.words, this.#waiters, 1);
+    Atomics.or(this.words, this.#state, queued);
     return ticket;
   }
 
@@ -171,6 +214,8 @@ export class Permits {
     // Wrap-safe "ticket < eligible".
     const eligible = ((ticket - Atomics.load(this.words, this.#eligible)) | 0) < 0;
     if ((eligible && this.#takeReserved()) || this.#takeFree()) {
+      // A waiter got a permit: running threads may barge again (it holds it: see the count).
+      this.words[this.#barges] = 0;
       this.#depart();
       return true;
     }
@@ -181,10 +226,32 @@ export class Permits {
    * A waiter stops waiting. When it was the last one, reservations can have no claimant left
    * (one may have been made counting a waiter that then took a free permit or gave up): they go
    * back to free. Together with the same check in #handOff after it reserves (each side writes,
-   * then reads the other's word), no reservation outlives the last waiter.
+   * then reads the other's word), no reservation outlives the last waiter. When others still
+   * wait and a permit is free (a semaphore released several), the next sleeper is woken.
    */
   #depart(): void {
-    if (Atomics.sub(this.words, this.#waiters, 1) === 1) this.#unreserve(maxReserved);
+    const words = this.words;
+    const left = Atomics.sub(words, this.#waiters, 1) - 1;
+    Atomics.store(words, this.#woken, 0);
+    if (left === 0) {
+      this.#unreserve(maxReserved);
+      this.#lowerQueued();
+    } else if ((Atomics.load(words, this.#state) & maxPermits) !== 0) {
+      this.#wakeOne();
+    }
+  }
+
+  /**
+   * Clears the queued bit once nobody waits. A waiter that announced meanwhile raised it before
+   * this cleared it: then it goes back up, and sleepers are woken in case a release took the
+   * uncontended path in between (it woke nobody).
+   */
+  #lowerQueued(): void {
+    const words = this.words;
+    Atomics.and(words, this.#state, ~queued);
+    if (Atomics.load(words, this.#waiters) === 0) return;
+    Atomics.or(words, this.#state, queued);
+    this.#wakeAll();
   }
 
   /**
@@ -202,26 +269,85 @@ export class Permits {
    * than `limit` permits unheld: returns false and changes nothing.
    */
   release(n: number, limit: number | undefined): boolean {
+    return n === 1 ? this.releaseOne(limit) : this.#release(n, limit);
+  }
+
+  /** `release(1, limit)`, small enough for the engine to inline into the caller. */
+  releaseOne(limit: number | undefined): boolean {
+    // A held lock nobody waits for is state 0: one CAS, nothing else (the uncontended path).
+    return (
+      ((limit === undefined || limit >= 1) &&
+        Atomics.compareExchange(this.words, this.#state, 0, 1) === 0) ||
+      this.#release(1, limit)
+    );
+  }
+
+  #release(n: number, limit: number | undefined): boolean {
     const words = this.words;
-    // A held lock with nothing reserved is state 0: one CAS (the uncontended path).
-    if (
-      n === 1 &&
-      (limit === undefined || limit >= 1) &&
-      Atomics.compareExchange(words, this.#state, 0, 1) === 0
-    ) {
-      if (Atomics.load(words, this.#waiters) !== 0) this.#handOff(1);
-      return true;
-    }
-    for (;;) {
-      const state = Atomics.load(words, this.#state);
+    let state: number;
+    // Plain reads are guesses that the CAS confirms (an Atomics.load costs as much as a CAS).
+    for (state = words[this.#state]!; ; state = words[this.#state]!) {
       const free = state & maxPermits;
-      if (limit !== undefined && free + (state >>> freeBits) + n > limit) return false;
+      if (limit !== undefined && free + reservedOf(state) + n > limit) return false;
       if (free + n > maxPermits)
-        throw new RangeError(`A thread semaphore holds at most ${maxPermits} permits`);
+        throw argumentError('range', `A thread semaphore holds at most ${maxPermits} permits`);
       if (Atomics.compareExchange(words, this.#state, state, state + n) === state) break;
     }
-    if (Atomics.load(words, this.#waiters) !== 0) this.#handOff(n);
+    // A waiter that announced after this release looks after announcing: it sees the permit.
+    if ((state & queued) !== 0) this.#afterContendedRelease(n);
     return true;
+  }
+
+  /**
+   * A release while someone waits: wake a sleeper and let running threads race it for the
+   * permit (barging), unless {@link maxBarges} releases have gone by since a waiter last got
+   * one: then hand the permit off to the waiters.
+   */
+  #afterContendedRelease(n: number): void {
+    const words = this.words;
+    // A plain read: a stale "nobody" is checked again by #lowerQueued, a stale "someone" costs a
+    // wake-up at most.
+    if (words[this.#waiters] === 0) {
+      this.#lowerQueued();
+      return;
+    }
+    // Plain too: releases of a Lock are serialised by the lock itself (only its holder releases,
+    // after a CAS that orders it after the previous holder); for a semaphore released by several
+    // threads at once an increment can be lost, which loosens its bound by as many.
+    const barges = words[this.#barges]!;
+    words[this.#barges] = barges + 1;
+    if (barges >= maxBarges) this.#handOff(n);
+    else if (n === 1) this.#wakeOne();
+    else {
+      Atomics.add(words, this.#seq, 1);
+      Atomics.notify(words, this.#seq, n);
+    }
+  }
+
+  /**
+   * Wakes one sleeper, unless one was woken and has not looked yet (it will see the permit, or
+   * whoever barged in will release it and wake again): a contended lock then costs a barging
+   * thread no wake-up per release, like the futex mutex's "contended" state.
+   */
+  #wakeOne(): void {
+    const words = this.words;
+    for (;;) {
+      if (words[this.#woken] !== 0 || Atomics.compareExchange(words, this.#woken, 0, 1) !== 0)
+        return;
+      Atomics.add(words, this.#seq, 1);
+      if (Atomics.notify(words, this.#seq, 1) !== 0) return;
+      // Nobody asleep: every counted waiter is on its way to look (a waiter between its look and
+      // its wait sees the new seq), and clears the mark when it does.
+      if (Atomics.load(words, this.#waiters) !== 0) return;
+      // Nobody counted either: take the mark back. A waiter that announced since, skipped by a
+      // release that saw the mark, may be asleep by now with a permit free: look once more.
+      Atomics.store(words, this.#woken, 0);
+      if (
+        Atomics.load(words, this.#waiters) === 0 ||
+        (Atomics.load(words, this.#state) & maxPermits) === 0
+      )
+        return;
+    }
   }
 
   /** Marks the lock poisoned by `thread` and wakes every waiter so they see it. */
@@ -253,7 +379,7 @@ export class Permits {
     const words = this.words;
     for (;;) {
       const state = Atomics.load(words, this.#state);
-      if (state >>> freeBits === 0) return false;
+      if (reservedOf(state) === 0) return false;
       if (Atomics.compareExchange(words, this.#state, state, state - reservedUnit) === state)
         return true;
     }
@@ -271,7 +397,7 @@ export class Permits {
     let moved: number;
     for (;;) {
       const state = Atomics.load(words, this.#state);
-      moved = Math.min(n, waiting, state & maxPermits, maxReserved - (state >>> freeBits));
+      moved = Math.min(n, waiting, state & maxPermits, maxReserved - reservedOf(state));
       if (moved <= 0) return;
       if (
         Atomics.compareExchange(words, this.#state, state, state - moved + moved * reservedUnit) ===
@@ -300,7 +426,7 @@ export class Permits {
     let moved: number;
     for (;;) {
       const state = Atomics.load(words, this.#state);
-      moved = Math.min(n, state >>> freeBits);
+      moved = Math.min(n, reservedOf(state));
       if (moved === 0) return;
       if (
         Atomics.compareExchange(words, this.#state, state, state + moved - moved * reservedUnit) ===
@@ -317,6 +443,7 @@ export class Permits {
    * back when it left): pass the wake-up on to the next sleeper.
    */
   #passWake(): void {
+    Atomics.store(this.words, this.#woken, 0);
     if (Atomics.load(this.words, this.#waiters) === 0) return;
     Atomics.add(this.words, this.#seq, 1);
     Atomics.notify(this.words, this.#seq, 1);

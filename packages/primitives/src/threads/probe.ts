@@ -23,6 +23,11 @@ export interface ThreadProbe {
    * across threads (the waiter is then not queued). Returns the callback that ends the wait.
    */
   waiting(primitive: HeldPrimitive, held: readonly ThreadHold[], token: unknown): () => void;
+  /**
+   * True when acquiring `primitive` while the thread's only ordering hold is `hold` adds nothing
+   * to the graph (the edge is known): `beforeAcquire` would return no token and do nothing.
+   */
+  knownAfter(primitive: HeldPrimitive, hold: ThreadHold): boolean;
   /** A hold exists (after `beforeAcquire` returned `token`). */
   acquired(hold: ThreadHold, token: unknown): void;
   /** A hold ended. */
@@ -44,10 +49,13 @@ export function setFollower(next: (domain: SharedDomain) => ThreadProbe | undefi
 
 /**
  * The probe of this thread, after following any change of the domain's detector settings made in
- * another thread. One atomic load when nothing changed.
+ * another thread. One plain read when nothing changed: an `Atomics.load` costs as much as the
+ * whole uncontended lock (~10 ns), and the epoch needs no ordering of its own — the thread reads
+ * it right next to the lock's own CAS (a full barrier), and a thread that learns of an enable
+ * through any synchronised channel (a message, an Event, a lock) sees the new epoch.
  */
 export function probeFor(domain: SharedDomain): ThreadProbe | undefined {
-  const epoch = Atomics.load(domain.header, domainHeader.detectorEpoch);
+  const epoch = domain.header[domainHeader.detectorEpoch]!;
   if (epoch !== epochSeen) {
     epochSeen = epoch;
     threadProbe = follow?.(domain);

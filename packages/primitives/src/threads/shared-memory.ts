@@ -9,6 +9,7 @@
  */
 import { threadId } from 'node:worker_threads';
 import { InterlockError } from '@interlock/core';
+import { permitWords } from './permits.ts';
 
 /** Bytes reserved for one domain (address space only: pages are committed as the arena grows). */
 export const maxDomainBytes = 1 << 30;
@@ -39,10 +40,10 @@ const header = {
   detectorOnCycle: 10,
   /** 1 when sites are captured. */
   detectorStacks: 11,
-  /** Four words: the permit counter of the lock that serialises lock-order decisions. */
+  /** The permit counter (`permitWords` words) of the lock that serialises lock-order decisions. */
   graphLock: 12,
 } as const;
-export const headerWords = 16;
+export const headerWords = header.graphLock + permitWords;
 export { header as domainHeader };
 
 /** Block tags: what a block of the arena holds. */

@@ -10,7 +10,7 @@ import {
   DeadlockError,
   Detector,
   LockOrderError,
-  userSite,
+  captureSite,
   type Cycle,
   type CycleEdge,
   LockNode,
@@ -125,6 +125,8 @@ export class ThreadGraph {
   readonly #deadlocks: Cycle[] = [];
   readonly #graphLock: Permits;
   #cursor = 0;
+  /** Bumped when the known edges are forgotten (see HeldPrimitive.detectorKnownFrom). */
+  #generation = 0;
   #slot = 0;
   #warnedHolds = false;
 
@@ -146,9 +148,7 @@ export class ThreadGraph {
 
   /** Where this acquisition happens (a stack capture: only on slow paths). */
   site(): Site | undefined {
-    return this.#settings.stacks
-      ? userSite(new Error('site').stack ?? '', this.#settings.frameFilters)
-      : undefined;
+    return this.#settings.stacks ? captureSite(this.#settings.frameFilters) : undefined;
   }
 
   /**
@@ -168,6 +168,15 @@ export class ThreadGraph {
       if (this.#topSites.has(to)) return undefined;
       const site = this.site();
       this.#topSites.set(to, site);
+      // Logged, so that a thread that sees this one terminated can say where it took the lock.
+      if (site !== undefined) {
+        this.#domain.appendRecord({
+          type: 'site',
+          index: to,
+          thread: currentThread,
+          site: `${site.file}:${site.line}:${site.column}`,
+        });
+      }
       return site;
     }
     if (reentry) return undefined;
@@ -181,6 +190,21 @@ export class ThreadGraph {
       }
     }
     return allKnown ? undefined : this.#locked(() => this.#decide(primitive, held));
+  }
+
+  /** See {@link ThreadProbe.knownAfter}. */
+  knownAfter(primitive: HeldPrimitive, hold: ThreadHold): boolean {
+    const from = hold.primitive.index;
+    if (
+      primitive.detectorKnownFrom === from &&
+      primitive.detectorKnownGeneration === this.#generation
+    )
+      return true;
+    if (from === primitive.index || this.#known.get(from)?.has(primitive.index) !== true)
+      return false;
+    primitive.detectorKnownFrom = from;
+    primitive.detectorKnownGeneration = this.#generation;
+    return true;
   }
 
   /** Where `hold` was taken, as well as this thread knows. */
@@ -298,6 +322,8 @@ export class ThreadGraph {
   }
 
   #resetLocal(): void {
+    // Every primitive's memo of a known edge is void.
+    this.#generation++;
     this.#replica.reset();
     this.#known.clear();
     this.#sites.clear();

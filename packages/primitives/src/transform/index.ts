@@ -7,7 +7,8 @@ import { parseSync } from 'oxc-parser';
 import {
   BIND_IDENTIFIER,
   instrumentProgram,
-  mayAcquire,
+  mayInstrument,
+  NAME_IDENTIFIER,
   type InstrumentedSource,
 } from './instrument-source.ts';
 
@@ -15,6 +16,8 @@ export {
   BIND_IDENTIFIER,
   instrumentProgram,
   mayAcquire,
+  mayInstrument,
+  NAME_IDENTIFIER,
   type AstNode,
   type InstrumentedSource,
   type InstrumentProgramOptions,
@@ -31,15 +34,18 @@ export function languageOf(file: string): 'js' | 'jsx' | 'ts' | 'tsx' {
 }
 
 /**
- * The hoisted declaration of {@link BIND_IDENTIFIER}, loading `bind` from `specifier`: an `import`
- * for ES modules, a function declaration that `require`s it for CommonJS (declarations hoist, so
- * it can sit on the file's last line and move no other line).
+ * The hoisted declarations of {@link BIND_IDENTIFIER} and {@link NAME_IDENTIFIER}, loading `bind`
+ * and `nameNextLock` from `specifier`: an `import` for ES modules, function declarations that
+ * `require` it for CommonJS (declarations hoist, so they can sit on the file's last line and move
+ * no other line).
  */
 export function bindPreamble(specifier: string, format: ModuleFormat): string {
   const from = JSON.stringify(specifier);
   return format === 'module'
-    ? `import { bind as ${BIND_IDENTIFIER} } from ${from};`
-    : `function ${BIND_IDENTIFIER}(value, site) { return require(${from}).bind(value, site); }`;
+    ? `import { bind as ${BIND_IDENTIFIER}, nameNextLock as ${NAME_IDENTIFIER} } from ${from};`
+    : `function ${BIND_IDENTIFIER}(value, site) { return require(${from}).bind(value, site); } ` +
+        `function ${NAME_IDENTIFIER}(name, target, value) { ` +
+        `return require(${from}).nameNextLock(name, target, value); }`;
 }
 
 /** Options of {@link instrumentSource}. */
@@ -48,11 +54,18 @@ export interface InstrumentSourceOptions {
   readonly bindSpecifier?: string;
   /** @default 'module' */
   readonly format?: ModuleFormat;
+  /**
+   * Name async-mutex locks after the variable or field they are created for (see
+   * `InstrumentProgramOptions.nameLocks`).
+   * @default false
+   */
+  readonly nameLocks?: boolean;
 }
 
 /**
  * Parses `code` with oxc-parser and instruments it. `undefined` — pass the file through unchanged —
- * when it never mentions `acquire`, does not parse, or has no awaited acquire.
+ * when it never mentions `acquire` (nor async-mutex, with `nameLocks`), does not parse, or has
+ * nothing to instrument.
  *
  * Cost: one parse per file that mentions `acquire` (docs/benchmarks.md).
  * @example
@@ -66,7 +79,7 @@ export function instrumentSource(
   file: string,
   options: InstrumentSourceOptions = {},
 ): InstrumentedSource | undefined {
-  if (!mayAcquire(code)) return undefined;
+  if (!mayInstrument(code, options.nameLocks)) return undefined;
   const format = options.format ?? 'module';
   let parsed: ReturnType<typeof parseSync>;
   try {
@@ -81,5 +94,6 @@ export function instrumentSource(
   return instrumentProgram(code, parsed.program, {
     file,
     preamble: bindPreamble(options.bindSpecifier ?? '@interlock/primitives/bind', format),
+    nameLocks: options.nameLocks ?? false,
   });
 }

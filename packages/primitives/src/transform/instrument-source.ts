@@ -2,35 +2,40 @@
  * The source instrumentation shared by `@interlock/vitest` and `@interlock/primitives/register`:
  * every `await` whose operand calls `.acquire(…)` / `.acquireAsync(…)` becomes
  * `__interlock_bind(await …, "file:line:column")`, so the hold enters the acquiring task's frame
- * whatever the acquisition style (see `../bind.ts`).
+ * whatever the acquisition style (see `../bind.ts`). With `nameLocks`, async-mutex locks are also
+ * named after the variable or field they are created for (`./lock-names.ts`).
  *
  * It works on a parsed program (the caller parses: Vite's `this.parse` or oxc-parser), edits with
  * magic-string and returns a boundary-resolution source map: no line moves, and every position in a
  * stack trace maps back to the user's exact line and column.
  */
 import MagicString, { type SourceMap } from 'magic-string';
+import { children, offsetsOf, spansOffset, unwrap, type AstNode } from './ast.ts';
+import { insertLockNames, namedConstructions } from './lock-names.ts';
+
+export type { AstNode } from './ast.ts';
+export { NAME_IDENTIFIER } from './lock-names.ts';
 
 /** The identifier instrumented code calls; declared by the preamble the caller chooses. */
 export const BIND_IDENTIFIER = '__interlock_bind';
-
-/**
- * The smallest view of an ESTree node this walk needs (oxc's AST, as Vite and oxc-parser give it).
- */
-export interface AstNode {
-  readonly type: string;
-  readonly start: number;
-  readonly end: number;
-}
 
 /** Options of {@link instrumentProgram}. */
 export interface InstrumentProgramOptions {
   /** The file as sites should name it (an absolute path). */
   readonly file: string;
   /**
-   * Code that declares {@link BIND_IDENTIFIER}; appended on a new last line, so that no line of
-   * the source moves. It must be hoisted (an `import`, or a `function` declaration).
+   * Code that declares {@link BIND_IDENTIFIER} (and {@link NAME_IDENTIFIER} with `nameLocks`);
+   * appended on a new last line, so that no line of the source moves. It must be hoisted (an
+   * `import`, or a `function` declaration).
    */
   readonly preamble: string;
+  /**
+   * Name the async-mutex locks this file creates after the variable or field they are created for
+   * (`./lock-names.ts`). Only useful where async-mutex's classes take the name: the
+   * `@interlock/vitest` re-export does.
+   * @default false
+   */
+  readonly nameLocks?: boolean;
 }
 
 /** What {@link instrumentProgram} returns when it changed something. */
@@ -39,6 +44,8 @@ export interface InstrumentedSource {
   readonly map: SourceMap;
   /** How many awaits were wrapped. */
   readonly wrapped: number;
+  /** How many async-mutex constructions were named. */
+  readonly named: number;
 }
 
 const ACQUIRE_METHODS = new Set(['acquire', 'acquireAsync']);
@@ -52,6 +59,14 @@ export function mayAcquire(code: string): boolean {
 }
 
 /**
+ * {@link mayAcquire}, or — when locks are named — a file that mentions async-mutex: such a file
+ * may create a lock without acquiring it (`export const accounts = new Mutex()`).
+ */
+export function mayInstrument(code: string, nameLocks = false): boolean {
+  return mayAcquire(code) || (nameLocks && code.includes('async-mutex'));
+}
+
+/**
  * Instruments a parsed program. Returns `undefined` when nothing needed wrapping, so callers pass
  * the file through untouched.
  */
@@ -61,10 +76,12 @@ export function instrumentProgram(
   options: InstrumentProgramOptions,
 ): InstrumentedSource | undefined {
   const awaits: AwaitSite[] = [];
-  collectAwaits(program, mentions(code), awaits);
-  if (awaits.length === 0) return undefined;
+  collectAwaits(program, offsetsOf(code, 'acquire'), awaits);
+  const constructions = options.nameLocks === true ? namedConstructions(code, program) : [];
+  if (awaits.length === 0 && constructions.length === 0) return undefined;
   const lines = lineStarts(code);
   const edited = new MagicString(code);
+  insertLockNames(code, edited, constructions);
   for (const { node, acquire } of awaits) {
     edited.appendRight(node.start, `${BIND_IDENTIFIER}(`);
     const site = `${options.file}:${position(lines, acquire)}`;
@@ -75,6 +92,7 @@ export function instrumentProgram(
     code: edited.toString(),
     map: edited.generateMap({ hires: 'boundary', source: options.file, includeContent: true }),
     wrapped: awaits.length,
+    named: constructions.length,
   };
 }
 
@@ -82,30 +100,6 @@ interface AwaitSite {
   readonly node: AstNode;
   /** Offset of the first acquire call's method name inside the await (where V8 puts the call). */
   readonly acquire: number;
-}
-
-/** Sorted offsets where the text says `acquire`: only subtrees spanning one can hold a call. */
-function mentions(code: string): number[] {
-  const offsets: number[] = [];
-  for (
-    let index = code.indexOf('acquire');
-    index !== -1;
-    index = code.indexOf('acquire', index + 7)
-  )
-    offsets.push(index);
-  return offsets;
-}
-
-/** Is some offset of the sorted `offsets` within [start, end)? */
-function spansMention(offsets: readonly number[], start: number, end: number): boolean {
-  let low = 0;
-  let high = offsets.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (offsets[middle]! < start) low = middle + 1;
-    else high = middle;
-  }
-  return low < offsets.length && offsets[low]! < end;
 }
 
 /**
@@ -118,7 +112,7 @@ function collectAwaits(
   offsets: readonly number[],
   out: AwaitSite[],
 ): number | undefined {
-  if (!spansMention(offsets, node.start, node.end)) return undefined;
+  if (!spansOffset(offsets, node.start, node.end)) return undefined;
   let firstAcquire: number | undefined = acquireOffset(node);
   for (const child of children(node)) {
     const found = collectAwaits(child, offsets, out);
@@ -141,46 +135,6 @@ function acquireOffset(node: AstNode): number | undefined {
   const property = member.property;
   const name = member.computed ? property.value : property.name;
   return typeof name === 'string' && ACQUIRE_METHODS.has(name) ? property.start : undefined;
-}
-
-/** Parentheses, `?.` chains and TypeScript's value-preserving wrappers (`as`, `!`, `satisfies`). */
-function unwrap(node: AstNode): AstNode {
-  let current = node;
-  for (;;) {
-    switch (current.type) {
-      case 'ParenthesizedExpression':
-      case 'TSAsExpression':
-      case 'TSNonNullExpression':
-      case 'TSSatisfiesExpression':
-      case 'TSTypeAssertion':
-      case 'ChainExpression':
-        current = (current as unknown as { expression: AstNode }).expression;
-        break;
-      default:
-        return current;
-    }
-  }
-}
-
-function isNode(value: unknown): value is AstNode {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { type?: unknown }).type === 'string'
-  );
-}
-
-/**
- * The child nodes of `node`, in source order of their keys (ESTree's key order is source order).
- */
-function* children(node: AstNode): Generator<AstNode> {
-  for (const key in node) {
-    if (key === 'parent') continue;
-    const value = (node as unknown as Record<string, unknown>)[key];
-    if (Array.isArray(value)) {
-      for (const item of value) if (isNode(item)) yield item;
-    } else if (isNode(value)) yield value;
-  }
 }
 
 /** Offsets at which each line starts (UTF-16, as the parsers report offsets). */

@@ -91,4 +91,34 @@ describe('one lock-order graph for every thread', { timeout: workerTestTimeout }
     await joinAll([startWorker('nest', { first: b.handle, second: a.handle })]);
     expect(detector.cycles()).toEqual([]);
   });
+  it('the fast paths with the detector on (nothing held; one lock held, edge known) record what the slow path would, also after reset()', () => {
+    detector.enable({ onCycle: 'record' });
+    const a = new Lock({ name: 'fast-a' });
+    const b = new Lock({ name: 'fast-b' });
+    const c = new Lock({ name: 'fast-c' });
+    const nest = (outer: Lock, ...inner: Lock[]): void => {
+      using _outer = outer.acquire();
+      for (const lock of inner) lock.acquire().release();
+    };
+    // Taken again and again: from the second round on, every acquisition is a fast one.
+    for (let round = 0; round < 3; round++) nest(a, b);
+    // Holding two locks is never the one-known-edge shortcut: b → c is new (a → c follows from
+    // a → b → c, so core records only b → c, lockdep's way).
+    {
+      using _a = a.acquire();
+      using _b = b.acquire();
+      c.acquire().release();
+    }
+    expect(detector.snapshot().edges).toHaveLength(2);
+    // reset() forgets a → b: the memo of the known edge must not survive it.
+    detector.reset();
+    nest(a, b);
+    nest(b, a);
+    const cycles = detector.cycles();
+    expect(cycles.map((cycle) => cycle.locks.map((lock) => lock.name))).toEqual([
+      ['fast-a', 'fast-b'],
+    ]);
+    // Both edges name where the outer lock was taken, though it took the fast path.
+    for (const edge of cycles[0]!.edges) expect(edge.holder?.file).toMatch(/detector\.test\.ts$/);
+  });
 });

@@ -4,7 +4,7 @@
  * in every pool; the report file holds the merged graph.
  */
 import { describe, expect, it } from 'vitest';
-import { cycleVariables, positionOf } from '../support/bank.ts';
+import { cycleLockNames, cycleVariables, positionOf } from '../support/bank.ts';
 import { edgeNames, runFixture, runFixtureWatching } from '../support/run-fixture.ts';
 
 const crossFile = ['tests/transfer.test.ts', 'tests/audit.test.ts'];
@@ -108,6 +108,14 @@ describe('every acquisition style, split across two files', () => {
         'withLock',
       ]).sort(),
     );
+    // Every async-mutex lock (withTimeout's and the Semaphores too) is named by its variable.
+    const asyncMutexNames = cycleLockNames(run.report, ['Mutex', 'Semaphore']);
+    expect(asyncMutexNames).toEqual(
+      cycleVariables(run.report)
+        .filter(([name]) => !/^(using|withLock|plain|guard)/.test(name!))
+        .sort(),
+    );
+    expect(asyncMutexNames).toHaveLength(6);
   });
 
   it('an async-mutex releaser AB-BA alone fails the run, naming both test files and both sites', async () => {
@@ -116,8 +124,9 @@ describe('every acquisition style, split across two files', () => {
     });
     expect(run.status, run.output).toBe(1);
     expect(cycleVariables(run.report)).toEqual([['releaserA', 'releaserB']]);
-    expect(run.output).toMatch(/Mutex#\d+ → Mutex#\d+: tests\/styles-forward\.test\.ts/);
-    expect(run.output).toMatch(/Mutex#\d+ → Mutex#\d+: tests\/styles-reverse\.test\.ts/);
+    // Named after the variables they are created for, as a reader calls them.
+    expect(run.output).toContain('releaserA → releaserB: tests/styles-forward.test.ts');
+    expect(run.output).toContain('releaserB → releaserA: tests/styles-reverse.test.ts');
     // nestReleaser's two acquires, by the method name's position (where V8 puts a call).
     const outer = positionOf('src/styles.ts', 'const releaseFirst = await first.acquire()');
     const inner = positionOf('src/styles.ts', 'const releaseSecond = await second.acquire()');

@@ -67,6 +67,10 @@ describe('a real deadlock', () => {
     ).toBeGreaterThanOrEqual(2);
     expect(run.output).toContain('TestDeadlockError');
     expect(run.report?.deadlocks).toHaveLength(2);
+    // The async-mutex pair is named by its variables, not Mutex#n.
+    const names = run.report?.deadlocks.flatMap((cycle) => cycle.locks.map((lock) => lock.name));
+    expect(names?.sort()).toEqual(['left', 'leftMutex', 'right', 'rightMutex']);
+    expect(run.output).not.toMatch(/Mutex#\d/);
   });
 });
 

@@ -45,8 +45,8 @@ function bankVariables(): Map<number, string> {
 }
 
 /**
- * Each cycle of a report as the sorted bank.ts variable names of its locks (async-mutex locks have
- * no names of their own, so they are told apart by where they were created).
+ * Each cycle of a report as the sorted bank.ts variable names of its locks, found by where each
+ * lock was created (independent of the names the report gives them).
  */
 export function cycleVariables(report: LockGraphReport | undefined): string[][] {
   if (report === undefined) return [];
@@ -57,4 +57,18 @@ export function cycleVariables(report: LockGraphReport | undefined): string[][] 
     return (line === undefined ? undefined : variables.get(line)) ?? id;
   };
   return report.cycles.map((cycle: Cycle) => cycle.locks.map((lock) => variable(lock.id)).sort());
+}
+
+/** The sorted names the report gives the locks of each cycle made only of locks of `kinds`. */
+export function cycleLockNames(
+  report: LockGraphReport | undefined,
+  kinds: readonly string[],
+): string[][] {
+  if (report === undefined) return [];
+  const locks = new Map(report.locks.map((lock) => [lock.id, lock]));
+  return report.cycles
+    .map((cycle) => cycle.locks.map((lock) => locks.get(lock.id)!))
+    .filter((cycleLocks) => cycleLocks.every((lock) => kinds.includes(lock.kind)))
+    .map((cycleLocks) => cycleLocks.map((lock) => lock.name).sort())
+    .sort();
 }

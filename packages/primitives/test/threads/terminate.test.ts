@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { detector, Event, Lock, LockPoisonedError, RLock } from '../../src/threads/index.ts';
+import { startWorker, workerTestTimeout } from './support/workers.ts';
+
+/** Warnings emitted in this thread while `fn` runs. */
+async function warningsDuring(fn: () => Promise<void>): Promise<Error[]> {
+  const seen: Error[] = [];
+  const listener = (warning: Error): void => void seen.push(warning);
+  process.on('warning', listener);
+  try {
+    await fn();
+    // 'warning' events are emitted on the next tick.
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('warning', listener);
+  }
+  return seen;
+}
+
+describe('a worker terminated while holding a lock', { timeout: workerTestTimeout }, () => {
+  afterEach(() => {
+    detector.disable();
+    detector.reset();
+  });
+
+  it('is reported with the lock and the site where it was taken, and the lock is poisoned: a blocked waiter wakes with LockPoisonedError', async () => {
+    detector.enable({ onCycle: 'record' });
+    const lock = new Lock({ name: 'ledger' });
+    const held = new Event();
+    const holder = startWorker('hold-and-hang', { lock: lock.handle, held: held.handle });
+    const thread = holder.worker.threadId;
+    expect(await held.waitAsync({ timeout: workerTestTimeout })).toBe(true);
+    // A second worker blocks in acquire() behind the doomed holder.
+    const waiter = startWorker('hold-and-exit', {
+      role: 'waiter',
+      how: 'return',
+      lock: lock.handle,
+      held: held.handle,
+    });
+    const warnings = await warningsDuring(async () => {
+      await holder.worker.terminate();
+    });
+    await waiter.exited;
+    expect(waiter.messages).toEqual([
+      { poisoned: true, code: 'ERR_INTERLOCK_LOCK_POISONED', thread },
+    ]);
+    const reported = warnings.filter(
+      (warning) => (warning as { code?: string }).code === 'ERR_INTERLOCK_OWNER_EXITED',
+    );
+    expect(reported).toHaveLength(1);
+    expect(reported[0]!.message).toMatch(
+      new RegExp(
+        `^Thread ${thread} was terminated holding Lock ledger taken at .*hold-and-hang\\.ts:\\d+:\\d+`,
+      ),
+    );
+    expect(lock.poisoned).toBe(true);
+    const refused = await lock.acquireAsync().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(LockPoisonedError);
+    const poison = (refused as LockPoisonedError).poison;
+    expect(poison?.thread).toBe(thread);
+    expect(poison?.site).toMatch(/hold-and-hang\.ts:\d+:\d+$/);
+    expect(lock.clearPoison()).toBe(true);
+    using guard = lock.tryAcquire();
+    expect(guard).toBeDefined();
+  });
+
+  it('an RLock is poisoned the same way, also with the detector off (then without a site)', async () => {
+    const lock = new RLock({ name: 'r' });
+    const other = new Lock({ name: 'untouched' });
+    const held = new Event();
+    const holder = startWorker('hold-and-hang', { lock: lock.handle, held: held.handle });
+    const thread = holder.worker.threadId;
+    expect(await held.waitAsync({ timeout: workerTestTimeout })).toBe(true);
+    const warnings = await warningsDuring(async () => {
+      await holder.worker.terminate();
+    });
+    expect(warnings.map((warning) => warning.message)).toEqual([
+      expect.stringMatching(new RegExp(`^Thread ${thread} was terminated holding RLock r;`)),
+    ]);
+    expect(() => lock.tryAcquire()).toThrow(LockPoisonedError);
+    // Only what the dead thread owned.
+    expect(other.poisoned).toBe(false);
+    using guard = other.tryAcquire();
+    expect(guard).toBeDefined();
+  });
+
+  it('a lock the worker released before it was terminated is left alone', async () => {
+    const lock = new Lock({ name: 'released' });
+    const held = new Event();
+    const holder = startWorker('hold-and-hang', { lock: lock.handle, held: held.handle });
+    expect(await held.waitAsync({ timeout: workerTestTimeout })).toBe(true);
+    // Any thread may release a Lock: the main thread does, for the worker.
+    lock.release();
+    const warnings = await warningsDuring(async () => {
+      await holder.worker.terminate();
+    });
+    expect(warnings).toEqual([]);
+    expect(lock.poisoned).toBe(false);
+  });
+});
