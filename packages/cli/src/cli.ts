@@ -5,10 +5,11 @@
  */
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ReportFormatError, mergeReports, type LockGraphReport } from '@interlock/core';
+import { ReportFormatError, type LockGraphReport } from '@interlock/core';
 import { wantsColor, type ColorTarget } from './color.ts';
 import { CliError, ReportTooLargeError } from './errors.ts';
 import { DEFAULT_MAX_BYTES, MERGE_TOTAL_FACTOR } from './limits.ts';
+import { defaultJobs, mergeFiles, type MergeInput } from './merge-files.ts';
 import { checkCounts, fileSize, mebibytes, readReport } from './read-report.ts';
 import { FORMATS, render, type Format } from './render/index.ts';
 import { reportJsonChunks } from './report-json.ts';
@@ -42,11 +43,20 @@ interface ReportOptions {
 interface MergeOptions {
   readonly output?: string;
   readonly maxSize: number;
+  readonly jobs: number;
 }
 
 /** Collapses a message to one printable line (file names and parser snippets may hold breaks). */
 function oneLine(text: string): string {
   return text.replace(/\p{Cc}+/gu, ' ').trim();
+}
+
+function parseJobs(value: string): number {
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    throw new InvalidArgumentError(`expected a whole number of threads, 1 or more, got "${value}"`);
+  }
+  return jobs;
 }
 
 function parseMaxSize(value: string): number {
@@ -144,11 +154,22 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
       '-o, --output <file>',
       'write the merged report to this file (atomically) instead of stdout',
     )
-    .addOption(maxSizeOption());
+    .addOption(maxSizeOption())
+    .addOption(
+      new Option('-j, --jobs <threads>', 'read this many reports at once, in worker threads')
+        .argParser(parseJobs)
+        .default(defaultJobs(), 'the number of idle CPUs: CPUs less the load average'),
+    );
   standardOptions(merge, exitStatus('the merged report holds a cycle or deadlock')).action(
     async (files: string[], options: MergeOptions) => {
+      const inputs: MergeInput[] = [];
       let total = 0;
-      for (const file of files) total += await fileSize(path.resolve(io.cwd, file), file);
+      for (const file of files) {
+        const resolved = path.resolve(io.cwd, file);
+        const size = await fileSize(resolved, file);
+        inputs.push({ file: resolved, label: file, size });
+        total += size;
+      }
       const limit = options.maxSize * MERGE_TOTAL_FACTOR;
       if (total > limit) {
         throw new ReportTooLargeError(
@@ -156,12 +177,8 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
           `together ${mebibytes(total)}, more than the ${mebibytes(limit)} merge limit (${MERGE_TOTAL_FACTOR} × --max-size)`,
         );
       }
-      const reports: LockGraphReport[] = [];
-      for (const file of files)
-        reports.push(
-          await readReport(path.resolve(io.cwd, file), file, { maxBytes: options.maxSize }),
-        );
-      const merged = mergeReports(reports);
+      const union = await mergeFiles(inputs, { maxBytes: options.maxSize, jobs: options.jobs });
+      const merged = union.merged();
       checkCounts(merged, 'merged report');
       await emit(reportJsonChunks(merged), options.output);
       status = hasFindings(merged) ? EXIT_FINDINGS : EXIT_CLEAN;

@@ -19,8 +19,11 @@ export const MAX_LOCKS = 500_000;
 export const MAX_EDGES = 1_000_000;
 
 /**
- * Largest total size of the reports one `interlock merge` reads, as a multiple of `--max-size`:
- * every input is held at once. Measured: merging 265 MiB (20 reports of 10,000 locks) peaked at
- * about 2.2 GiB of heap, so 2.5 × 128 MiB = 320 MiB stays within Node's default 4 GiB heap.
+ * Largest total size of the reports one `interlock merge` reads, as a multiple of `--max-size`.
+ * A merge holds one parsed report per thread plus the union, and the union is as large as the
+ * inputs when they share nothing (disjoint shards). Measured: twenty overlapping 10,000-lock
+ * reports (265 MiB) peak at ~375 MiB resident on one thread, ~520 MiB with `--jobs 2` (all 20
+ * parsed reports were held at once before, ~2.2 GiB of heap); 2.5 × 128 MiB = 320 MiB of
+ * disjoint reports stays well inside Node's default 4 GiB heap.
  */
 export const MERGE_TOTAL_FACTOR = 2.5;

@@ -77,4 +77,17 @@ describe('interlock merge', () => {
       /^interlock: 5 reports: together .* MiB, more than the .* MiB merge limit \(2\.5 × --max-size\)\n$/,
     );
   });
+
+  it('refuses a --jobs that is not a whole number of threads', async () => {
+    const dir = temporaryDirectory();
+    const one = writeReport(dir, '1.json', cleanReport());
+    for (const jobs of ['0', '1.5', 'many']) {
+      const result = await cli(['merge', one, '--jobs', jobs]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(
+        /^interlock: option '-j, --jobs <threads>' argument '.*' is invalid\. expected a whole number of threads, 1 or more, got ".*"\n$/,
+      );
+    }
+    expect((await cli(['merge', one, '--jobs', '3'])).status).toBe(0);
+  });
 });

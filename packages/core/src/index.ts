@@ -54,4 +54,4 @@ export {
 } from './report.ts';
 export { formatReport, type FormatOptions, type ReportFormat } from './format-text.ts';
 export { parseReport, validateReport } from './validate-report.ts';
-export { mergeReports } from './merge.ts';
+export { mergeReports, ReportUnion } from './merge.ts';

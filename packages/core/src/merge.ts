@@ -2,14 +2,20 @@
  * Merging reports from several processes (sharded test runs, workers): locks are matched by
  * `key` (name + creation site), not by id, and the union of their lock orders is checked for
  * cycles that no single process saw. The rule is documented in `docs/reports.md`.
+ *
+ * The union is incremental ({@link ReportUnion}) so that a reader can fold each report in as it
+ * is parsed and drop it, and so that unions of consecutive runs of reports can be built apart
+ * (in worker threads) and unioned again: `union(a, b, c, d)` equals `union(union(a, b),
+ * union(c, d))`, ids, order and sites included. Locks are numbered inside the union and edges are
+ * kept per lock number, so folding an edge costs two lookups of the report's lock ids and one
+ * small-integer lookup, not string-keyed maps of merged ids.
  */
-import { LockOrderGraph } from './graph.ts';
+import { findMergedCycles } from './merge-cycles.ts';
 import {
   REPORT_VERSION,
   cycleKey,
   formatSite,
   type Cycle,
-  type CycleEdge,
   type LockGraphReport,
   type LongHold,
   type ReportEdge,
@@ -17,7 +23,8 @@ import {
   type Site,
 } from './report.ts';
 
-interface MergedEdge {
+/** One edge of the union: the first sites seen, the summed count. */
+export interface MergedEdge {
   holder: Site | undefined;
   acquirer: Site | undefined;
   count: number;
@@ -26,52 +33,72 @@ interface MergedEdge {
 }
 
 /**
- * Unions reports. In the result a lock stands for every instance that shares its `key`, with id
- * `K1`, `K2`, … in order of first appearance.
+ * The union of reports, folded one report at a time. `mergeReports(reports)` is
+ * `union.add(report)` for each report, then {@link ReportUnion.merged}.
  *
+ * - Locks are matched by `key`; each distinct key becomes one lock with id `K1`, `K2`, … in order
+ *   of first appearance (name, kind and site from the first report that lists the key).
  * - Edges between locks of different keys are unioned (counts summed, first sites kept). Edges
  *   between two locks of one key (instances created at one site, nested) are dropped: by key
  *   they cannot be ordered, and keeping them would turn every such nesting into a cycle.
- * - Cycles and deadlocks of every report are kept (mapped to keys, each once), and the union of
- *   edges is checked again: a cycle it closes that no report holds is added — an order taken one
- *   way in one process and the other way in another.
+ * - Cycles and deadlocks of every report are kept (mapped to keys, each once).
  * - Long holds and waits are unioned, counts summed.
  *
- * Cost: O(total size) plus one graph insertion per distinct edge.
+ * An id a report uses without listing it in `locks` (a report that was not validated) is kept as
+ * it is, as its own node.
+ *
  * @example
  * ```ts
- * const merged = mergeReports(files.map((file) => parseReport(read(file), file)));
- * if (merged.cycles.length > 0) process.exitCode = 1;
+ * const union = new ReportUnion();
+ * for (const file of files) union.add(parseReport(read(file), file)); // each report dropped after
+ * const merged = union.merged();
  * ```
  */
-export function mergeReports(reports: readonly LockGraphReport[]): LockGraphReport {
-  const locks = new Map<string, ReportLock>();
-  const edges = new Map<string, Map<string, MergedEdge>>();
-  const cycles: Cycle[] = [];
-  const cycleKeys = new Set<string>();
-  const deadlocks: Cycle[] = [];
-  const deadlockKeys = new Set<string>();
-  const longHolds = new Map<string, LongHold>();
-  const longWaits = new Map<string, LongHold>();
+export class ReportUnion {
+  /** The merged locks, in order of first appearance. */
+  readonly #locks: ReportLock[] = [];
+  /** Lock key → node number. */
+  readonly #byKey = new Map<string, number>();
+  /** Ids used by a report but missing from its `locks` → node number (kept verbatim). */
+  readonly #unlisted = new Map<string, number>();
+  /** Node number → the id it has in the output. */
+  readonly #ids: string[] = [];
+  /** Node number → its outgoing edges by target node number; unset until it is an edge's `from`. */
+  readonly #out: (Map<number, MergedEdge> | undefined)[] = [];
+  /** Node numbers in the order they first appeared as an edge's `from`: the output edge order. */
+  readonly #fromOrder: number[] = [];
+  readonly #cycles: Cycle[] = [];
+  readonly #cycleKeys = new Set<string>();
+  readonly #deadlocks: Cycle[] = [];
+  readonly #deadlockKeys = new Set<string>();
+  readonly #longHolds = new Map<string, LongHold>();
+  readonly #longWaits = new Map<string, LongHold>();
 
-  for (const report of reports) {
-    // This report's ids → merged ids.
-    const ids = new Map<string, string>();
+  /** Folds one report in. The report is not retained except for the sites and findings kept. */
+  add(report: LockGraphReport): void {
+    // This report's ids → node numbers.
+    const nodes = new Map<string, number>();
     for (const lock of report.locks) {
-      let merged = locks.get(lock.key);
-      if (merged === undefined) {
-        merged = { ...lock, id: `K${locks.size + 1}` };
-        locks.set(lock.key, merged);
+      let node = this.#byKey.get(lock.key);
+      if (node === undefined) {
+        const id = `K${this.#locks.length + 1}`;
+        node = this.#newNode(id);
+        this.#locks.push({ ...lock, id });
+        this.#byKey.set(lock.key, node);
       }
-      ids.set(lock.id, merged.id);
+      nodes.set(lock.id, node);
     }
-    const map = (id: string): string => ids.get(id) ?? id;
+    const nodeOf = (id: string): number => nodes.get(id) ?? this.#unlistedNode(id);
+    const out = this.#out;
     for (const edge of report.edges) {
-      const from = map(edge.from);
-      const to = map(edge.to);
+      const from = nodeOf(edge.from);
+      const to = nodeOf(edge.to);
       if (from === to) continue;
-      let targets = edges.get(from);
-      if (targets === undefined) edges.set(from, (targets = new Map<string, MergedEdge>()));
+      let targets = out[from];
+      if (targets === undefined) {
+        out[from] = targets = new Map<number, MergedEdge>();
+        this.#fromOrder.push(from);
+      }
       const known = targets.get(to);
       const doubtful = edge.doubtful === true;
       if (known === undefined) {
@@ -88,45 +115,100 @@ export function mergeReports(reports: readonly LockGraphReport[]): LockGraphRepo
         known.acquirer ??= edge.acquirer;
       }
     }
-    for (const cycle of report.cycles) addOnce(cycles, cycleKeys, remap(cycle, map));
-    for (const deadlock of report.deadlocks) addOnce(deadlocks, deadlockKeys, remap(deadlock, map));
-    for (const entry of report.longHolds ?? []) addLong(longHolds, entry, map);
-    for (const entry of report.longWaits ?? []) addLong(longWaits, entry, map);
+    const map = (id: string): string => this.#ids[nodeOf(id)]!;
+    for (const cycle of report.cycles) addOnce(this.#cycles, this.#cycleKeys, remap(cycle, map));
+    for (const deadlock of report.deadlocks)
+      addOnce(this.#deadlocks, this.#deadlockKeys, remap(deadlock, map));
+    for (const entry of report.longHolds ?? []) addLong(this.#longHolds, entry, map);
+    for (const entry of report.longWaits ?? []) addLong(this.#longWaits, entry, map);
   }
 
-  const names = new Map([...locks.values()].map((lock) => [lock.id, lock.name]));
-  const graph = new LockOrderGraph<string, MergedEdge>();
-  const reportEdges: ReportEdge[] = [];
-  for (const [from, targets] of edges) {
-    for (const [to, edge] of targets) {
-      reportEdges.push(toReportEdge(from, to, edge, true));
-      const path = graph.addEdge(from, to, () => edge);
-      if (path === undefined) continue;
-      const cycleEdges: CycleEdge[] = [];
-      let doubtful = edge.doubtful;
-      for (let index = 0; index + 1 < path.length; index++) {
-        const step = graph.edge(path[index]!, path[index + 1]!)!;
-        doubtful ||= step.doubtful;
-        cycleEdges.push(toReportEdge(path[index]!, path[index + 1]!, step, false));
-      }
-      cycleEdges.push(toReportEdge(from, to, edge, false));
-      addOnce(cycles, cycleKeys, {
+  /**
+   * The union as a report, without searching the union for new cycles: what a part of a merge
+   * hands on to be unioned again. Every edge carries its summed `count`.
+   */
+  toReport(): LockGraphReport {
+    const edges: ReportEdge[] = [];
+    for (const [from, to, edge] of this.#edges()) edges.push(toReportEdge(from, to, edge, true));
+    return {
+      version: REPORT_VERSION,
+      locks: [...this.#locks],
+      edges,
+      cycles: [...this.#cycles],
+      deadlocks: [...this.#deadlocks],
+      ...(this.#longHolds.size > 0 ? { longHolds: [...this.#longHolds.values()] } : {}),
+      ...(this.#longWaits.size > 0 ? { longWaits: [...this.#longWaits.values()] } : {}),
+    };
+  }
+
+  /**
+   * The merged report: {@link toReport} plus every cycle the union of edges closes that no
+   * report listed. The union of edges is inserted in output order into a graph that refuses
+   * cycle-closing edges; each refusal is one cycle (see `merge-cycles.ts`).
+   */
+  merged(): LockGraphReport {
+    const report = this.toReport();
+    const names = new Map(this.#locks.map((lock) => [lock.id, lock.name]));
+    const cycles = [...report.cycles];
+    const keys = new Set(this.#cycleKeys);
+    for (const found of findMergedCycles(this.#ids.length, this.#fromOrder, this.#out)) {
+      // A cycle through a doubtful edge is itself doubtful (docs/detector.md).
+      const doubtful = found.some(([, , edge]) => edge.doubtful);
+      addOnce(cycles, keys, {
         ...(doubtful ? { doubtful: true as const } : {}),
-        locks: path.map((id) => ({ id, name: names.get(id) ?? id })),
-        edges: cycleEdges,
+        locks: found.map(([from]) => {
+          const id = this.#ids[from]!;
+          return { id, name: names.get(id) ?? id };
+        }),
+        edges: found.map(([from, to, edge]) =>
+          toReportEdge(this.#ids[from]!, this.#ids[to]!, edge, false),
+        ),
       });
+    }
+    return { ...report, cycles };
+  }
+
+  *#edges(): Generator<[from: string, to: string, edge: MergedEdge]> {
+    const ids = this.#ids;
+    for (const from of this.#fromOrder) {
+      for (const [to, edge] of this.#out[from]!) yield [ids[from]!, ids[to]!, edge];
     }
   }
 
-  return {
-    version: REPORT_VERSION,
-    locks: [...locks.values()],
-    edges: reportEdges,
-    cycles,
-    deadlocks,
-    ...(longHolds.size > 0 ? { longHolds: [...longHolds.values()] } : {}),
-    ...(longWaits.size > 0 ? { longWaits: [...longWaits.values()] } : {}),
-  };
+  #newNode(id: string): number {
+    this.#ids.push(id);
+    this.#out.push(undefined);
+    return this.#ids.length - 1;
+  }
+
+  #unlistedNode(id: string): number {
+    let node = this.#unlisted.get(id);
+    if (node === undefined) {
+      node = this.#newNode(id);
+      this.#unlisted.set(id, node);
+    }
+    return node;
+  }
+}
+
+/**
+ * Unions reports ({@link ReportUnion}) and checks the union of their edges for cycles: a cycle it
+ * closes that no report holds is added — an order taken one way in one process and the other way
+ * in another. In the result a lock stands for every instance that shares its `key`, with id
+ * `K1`, `K2`, … in order of first appearance.
+ *
+ * Cost: O(total size) plus one graph insertion per distinct edge whose two locks are in one
+ * strongly connected component of the union (only those can lie on a cycle).
+ * @example
+ * ```ts
+ * const merged = mergeReports(files.map((file) => parseReport(read(file), file)));
+ * if (merged.cycles.length > 0) process.exitCode = 1;
+ * ```
+ */
+export function mergeReports(reports: readonly LockGraphReport[]): LockGraphReport {
+  const union = new ReportUnion();
+  for (const report of reports) union.add(report);
+  return union.merged();
 }
 
 function remap(cycle: Cycle, map: (id: string) => string): Cycle {

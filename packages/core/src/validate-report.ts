@@ -8,9 +8,34 @@ import { REPORT_VERSION, type LockGraphReport } from './report.ts';
 
 type Json = unknown;
 
-/** Thrown inside the checker, turned into a {@link ReportFormatError} with the file name. */
-/** A problem found in the report; caught below and rethrown as a ReportFormatError. */
-class Problem extends Error {}
+/**
+ * A problem found in the report; caught below and rethrown as a ReportFormatError. Its `path`
+ * is built only on the way out, as each enclosing check prepends its own part (`edges[3]`,
+ * `.holder`): a valid report — 50,000 edges with two sites each — builds no path string at all.
+ */
+class Problem extends Error {
+  /** Where in the report, filled in from the inside out. */
+  path: string;
+  /** The message after the path. */
+  readonly detail: string;
+
+  constructor(path: string, detail: string) {
+    super(detail);
+    this.path = path;
+    this.detail = detail;
+  }
+
+  /** The finished message: "`edges[3].from` must be …", or the detail alone without a path. */
+  describe(): string {
+    return this.path === '' ? this.detail : `\`${this.path}\` ${this.detail}`;
+  }
+}
+
+/** Rethrows `error` with `prefix` prepended to a {@link Problem}'s path. */
+function inside(prefix: string, error: unknown): never {
+  if (error instanceof Problem) error.path = prefix + error.path;
+  throw error;
+}
 
 function describe(value: Json): string {
   if (value === null) return 'null';
@@ -23,7 +48,7 @@ function describe(value: Json): string {
 }
 
 function fail(path: string, expected: string, value: Json): never {
-  throw new Problem(`\`${path}\` must be ${expected}, got ${describe(value)}`);
+  throw new Problem(path, `must be ${expected}, got ${describe(value)}`);
 }
 
 function object(value: Json, path: string): Record<string, Json> {
@@ -54,60 +79,82 @@ function nonNegative(value: Json, path: string): number {
   return value;
 }
 
-function site(value: Json, path: string): void {
-  const entry = object(value, path);
-  string(entry['file'], `${path}.file`);
-  nonNegative(entry['line'], `${path}.line`);
-  nonNegative(entry['column'], `${path}.column`);
-  if (entry['function'] !== undefined) string(entry['function'], `${path}.function`);
+/** Checks a site; paths in its problems are relative to it (`.line`). */
+function site(value: Json): void {
+  const entry = object(value, '');
+  string(entry['file'], '.file');
+  nonNegative(entry['line'], '.line');
+  nonNegative(entry['column'], '.column');
+  if (entry['function'] !== undefined) string(entry['function'], '.function');
 }
 
+/** `entry[key]`, a site when present; `key` is a literal, so no path is built unless it fails. */
 function optionalSite(entry: Record<string, Json>, key: string, path: string): void {
-  if (entry[key] !== undefined) site(entry[key], `${path}.${key}`);
+  const value = entry[key];
+  if (value === undefined) return;
+  try {
+    site(value);
+  } catch (error) {
+    inside(path, error);
+  }
 }
 
 function lockId(value: Json, path: string, ids: ReadonlySet<string>): void {
   const id = string(value, path);
   if (!ids.has(id))
-    throw new Problem(`\`${path}\` names lock ${quoteText(id)}, which \`locks\` does not list`);
+    throw new Problem(path, `names lock ${quoteText(id)}, which \`locks\` does not list`);
 }
 
-function cycle(value: Json, path: string, ids: ReadonlySet<string>): void {
-  const entry = object(value, path);
-  const locks = array(entry['locks'], `${path}.locks`);
-  if (locks.length === 0) fail(`${path}.locks`, 'a non-empty array', locks);
-  locks.forEach((lock, index) => {
-    const item = object(lock, `${path}.locks[${index}]`);
-    lockId(item['id'], `${path}.locks[${index}].id`, ids);
-    string(item['name'], `${path}.locks[${index}].name`);
+/** Runs `check` on every item of `list`, prefixing a problem's path with `name[index]`. */
+function eachItem(name: string, list: readonly Json[], check: (item: Json) => void): void {
+  for (let index = 0; index < list.length; index++) {
+    try {
+      check(list[index]);
+    } catch (error) {
+      inside(`${name}[${index}]`, error);
+    }
+  }
+}
+
+/** Checks a cycle or deadlock; paths relative to it. */
+function cycle(value: Json, ids: ReadonlySet<string>): void {
+  const entry = object(value, '');
+  const locks = array(entry['locks'], '.locks');
+  if (locks.length === 0) fail('.locks', 'a non-empty array', locks);
+  eachItem('.locks', locks, (lock) => {
+    const item = object(lock, '');
+    lockId(item['id'], '.id', ids);
+    string(item['name'], '.name');
   });
-  const edges = array(entry['edges'], `${path}.edges`);
+  const edges = array(entry['edges'], '.edges');
   if (edges.length !== locks.length) {
     throw new Problem(
-      `\`${path}.edges\` must have one edge per lock (${locks.length}), got ${edges.length}`,
+      '.edges',
+      `must have one edge per lock (${locks.length}), got ${edges.length}`,
     );
   }
-  edges.forEach((edge, index) => edgeEntry(edge, `${path}.edges[${index}]`, ids));
+  eachItem('.edges', edges, (edge) => edgeEntry(edge, ids));
   if (entry['doubtful'] !== undefined && entry['doubtful'] !== true)
-    fail(`${path}.doubtful`, 'true when present', entry['doubtful']);
+    fail('.doubtful', 'true when present', entry['doubtful']);
 }
 
-function edgeEntry(value: Json, path: string, ids: ReadonlySet<string>): Record<string, Json> {
-  const entry = object(value, path);
-  lockId(entry['from'], `${path}.from`, ids);
-  lockId(entry['to'], `${path}.to`, ids);
-  optionalSite(entry, 'holder', path);
-  optionalSite(entry, 'acquirer', path);
+/** Checks an edge (a report's or a cycle's); paths relative to it. */
+function edgeEntry(value: Json, ids: ReadonlySet<string>): Record<string, Json> {
+  const entry = object(value, '');
+  lockId(entry['from'], '.from', ids);
+  lockId(entry['to'], '.to', ids);
+  optionalSite(entry, 'holder', '.holder');
+  optionalSite(entry, 'acquirer', '.acquirer');
   return entry;
 }
 
-function longHolds(value: Json, path: string, ids: ReadonlySet<string>): void {
-  array(value, path).forEach((item, index) => {
-    const entry = object(item, `${path}[${index}]`);
-    lockId(entry['lock'], `${path}[${index}].lock`, ids);
-    optionalSite(entry, 'site', `${path}[${index}]`);
-    nonNegative(entry['limit'], `${path}[${index}].limit`);
-    positiveInteger(entry['count'], `${path}[${index}].count`);
+function longHolds(value: Json, name: string, ids: ReadonlySet<string>): void {
+  eachItem(name, array(value, name), (item) => {
+    const entry = object(item, '');
+    lockId(entry['lock'], '.lock', ids);
+    optionalSite(entry, 'site', '.site');
+    nonNegative(entry['limit'], '.limit');
+    positiveInteger(entry['count'], '.count');
   });
 }
 
@@ -116,6 +163,7 @@ function check(value: Json): LockGraphReport {
   if (report['version'] !== REPORT_VERSION) {
     if (typeof report['version'] === 'number') {
       throw new Problem(
+        '',
         `unsupported report version ${report['version']} (this interlock reads version ${REPORT_VERSION})`,
       );
     }
@@ -123,27 +171,24 @@ function check(value: Json): LockGraphReport {
   }
   if (report['generatedAt'] !== undefined) string(report['generatedAt'], 'generatedAt');
   const ids = new Set<string>();
-  array(report['locks'], 'locks').forEach((item, index) => {
-    const path = `locks[${index}]`;
-    const entry = object(item, path);
-    const id = string(entry['id'], `${path}.id`);
-    if (ids.has(id)) throw new Problem(`\`${path}.id\` repeats lock id ${quoteText(id)}`);
+  eachItem('locks', array(report['locks'], 'locks'), (item) => {
+    const entry = object(item, '');
+    const id = string(entry['id'], '.id');
+    if (ids.has(id)) throw new Problem('.id', `repeats lock id ${quoteText(id)}`);
     ids.add(id);
-    string(entry['key'], `${path}.key`);
-    string(entry['name'], `${path}.name`);
-    string(entry['kind'], `${path}.kind`);
-    optionalSite(entry, 'site', path);
+    string(entry['key'], '.key');
+    string(entry['name'], '.name');
+    string(entry['kind'], '.kind');
+    optionalSite(entry, 'site', '.site');
   });
-  array(report['edges'], 'edges').forEach((item, index) => {
-    const entry = edgeEntry(item, `edges[${index}]`, ids);
-    if (entry['count'] !== undefined) positiveInteger(entry['count'], `edges[${index}].count`);
+  eachItem('edges', array(report['edges'], 'edges'), (item) => {
+    const entry = edgeEntry(item, ids);
+    if (entry['count'] !== undefined) positiveInteger(entry['count'], '.count');
     if (entry['doubtful'] !== undefined && entry['doubtful'] !== true)
-      fail(`edges[${index}].doubtful`, 'true when present', entry['doubtful']);
+      fail('.doubtful', 'true when present', entry['doubtful']);
   });
-  array(report['cycles'], 'cycles').forEach((item, index) => cycle(item, `cycles[${index}]`, ids));
-  array(report['deadlocks'], 'deadlocks').forEach((item, index) =>
-    cycle(item, `deadlocks[${index}]`, ids),
-  );
+  eachItem('cycles', array(report['cycles'], 'cycles'), (item) => cycle(item, ids));
+  eachItem('deadlocks', array(report['deadlocks'], 'deadlocks'), (item) => cycle(item, ids));
   if (report['longHolds'] !== undefined) longHolds(report['longHolds'], 'longHolds', ids);
   if (report['longWaits'] !== undefined) longHolds(report['longWaits'], 'longWaits', ids);
   return report as unknown as LockGraphReport;
@@ -162,7 +207,7 @@ export function validateReport(value: unknown, fileName: string): LockGraphRepor
   try {
     return check(value);
   } catch (error) {
-    if (error instanceof Problem) throw new ReportFormatError(fileName, error.message);
+    if (error instanceof Problem) throw new ReportFormatError(fileName, error.describe());
     throw error;
   }
 }

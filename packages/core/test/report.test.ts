@@ -175,6 +175,28 @@ describe('LockGraphReport', () => {
     );
   });
 
+  it('names a field nested three levels deep with its whole path', () => {
+    // Paths are assembled only when a check fails, each level adding its part: every level
+    // must be there, in order.
+    const report = recordedReport();
+    const cycle = report.cycles[0]!;
+    const [first, second] = cycle.edges;
+    const badSite = { ...second!, acquirer: { file: 9, line: 1, column: 1 } };
+    expectProblem(
+      { ...report, cycles: [cycle, { ...cycle, edges: [first, badSite] }] },
+      '`cycles[1].edges[1].acquirer.file` must be a string, got 9',
+    );
+    expectProblem(
+      { ...report, deadlocks: [{ ...cycle, locks: [cycle.locks[0], { id: 'L0', name: 'x' }] }] },
+      '`deadlocks[0].locks[1].id` names lock "L0", which `locks` does not list',
+    );
+    expectProblem(
+      { ...report, longWaits: [{ lock: report.locks[0]!.id, site: [], limit: 1, count: 1 }] },
+      '`longWaits[0].site` must be an object, got an array',
+    );
+    expectProblem({ ...report, edges: [null] }, '`edges[0]` must be an object, got null');
+  });
+
   it('validateReport accepts a minimal report', () => {
     expect(
       validateReport({ version: 1, locks: [], edges: [], cycles: [], deadlocks: [] }, 'empty.json'),
