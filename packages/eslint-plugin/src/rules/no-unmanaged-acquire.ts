@@ -113,17 +113,7 @@ export default createRule<Options, MessageIds>({
     ): TSESTree.Node | undefined {
       const list = statementList(statement);
       const last = list?.at(-1);
-      if (!last || last === statement || last.type !== AST_NODE_TYPES.ExpressionStatement)
-        return undefined;
-      const call =
-        last.expression.type === AST_NODE_TYPES.ChainExpression
-          ? last.expression.expression
-          : last.expression;
-      if (
-        call.type !== AST_NODE_TYPES.CallExpression ||
-        !isReleaseOf(call, target, model, sourceCode)
-      )
-        return undefined;
+      if (!last || last === statement || !isReleaseStatement(last, target)) return undefined;
       // Another release between them would make the guard release twice.
       const between = (list ?? []).slice(list!.indexOf(statement) + 1, -1);
       return between.some((node) => containsRelease(node, target, model, sourceCode))
@@ -156,6 +146,8 @@ export default createRule<Options, MessageIds>({
       const { following, skipped } = managingStatement(statement);
       const acquireText = sourceCode.getText(outer);
       const constBinding = site.form === 'binding' && site.constant ? binding : undefined;
+      // `await x.acquire(); x.release();`: released before anything that could throw runs.
+      if (isReleaseStatement(following, target)) return;
       if (finallyReleases(following, target, model, sourceCode)) {
         const conditional = conditionalFinallyRelease(following.finalizer, target);
         if (conditional) {
@@ -277,6 +269,22 @@ export default createRule<Options, MessageIds>({
      */
     function releasesEarly(tryStatement: TSESTree.TryStatement, target: ReleaseTarget): boolean {
       return containsRelease(tryStatement.block, target, model, sourceCode);
+    }
+
+    /** `x.release();` (or `release?.();`) of the target as a statement of its own. */
+    function isReleaseStatement(
+      statement: TSESTree.Node | undefined,
+      target: ReleaseTarget,
+    ): boolean {
+      if (statement?.type !== AST_NODE_TYPES.ExpressionStatement) return false;
+      const expression =
+        statement.expression.type === AST_NODE_TYPES.ChainExpression
+          ? statement.expression.expression
+          : statement.expression;
+      return (
+        expression.type === AST_NODE_TYPES.CallExpression &&
+        isReleaseOf(expression, target, model, sourceCode)
+      );
     }
 
     function isOnlyRelease(finalizer: TSESTree.BlockStatement, target: ReleaseTarget): boolean {
