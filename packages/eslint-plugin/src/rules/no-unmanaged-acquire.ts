@@ -20,6 +20,7 @@ import {
   statementList,
 } from '../analysis/acquisition-site.ts';
 import { usingFix, type UsingRewrite } from './no-unmanaged-acquire/using-fix.ts';
+import { fileRelevance } from '../analysis/file-relevance.ts';
 
 export type Options = [{ preferUsing?: boolean }];
 export type MessageIds =
@@ -67,6 +68,8 @@ export default createRule<Options, MessageIds>({
     defaultOptions: [{ preferUsing: false }],
   },
   create(context, [{ preferUsing = false }]) {
+    // Only acquires can be reported: a file that takes no lock has none.
+    if (!fileRelevance(context).mayAcquire) return {};
     const sourceCode = context.sourceCode;
     const model = lockModelFor(context);
 
