@@ -1,7 +1,8 @@
+import path from 'node:path';
 import type { AnyContext } from './lock-model.ts';
 import { lockUsageTest, programMentionsWebLocks } from './lock-usage.ts';
 import { readSettings } from './settings.ts';
-import { typeServicesOf } from './type-services.ts';
+import { hasIsolatedProgram, seenProgramWith, typeServicesOf } from './type-services.ts';
 
 /**
  * What the cheap text tests say the linted file can involve, computed once per file and shared by
@@ -19,6 +20,7 @@ export interface FileRelevance {
   readonly annotated: boolean;
 }
 
+const annotation = /@(?:guardedBy|requiresLock)\b/;
 const relevanceBySource = new WeakMap<object, FileRelevance>();
 
 export function fileRelevance(context: AnyContext): FileRelevance {
@@ -28,14 +30,19 @@ export function fileRelevance(context: AnyContext): FileRelevance {
   const test = lockUsageTest(readSettings(context.settings));
   // With types, a LockManager can arrive from another file under any name; without them the
   // syntactic model only knows Web Locks the file itself names.
-  const services = typeServicesOf(sourceCode);
-  const webLocks = services !== undefined && programMentionsWebLocks(services.program);
+  // A file parsed again in single-run mode is asked about with the program it belongs to.
+  const program =
+    typeServicesOf(sourceCode)?.program ??
+    (hasIsolatedProgram(sourceCode)
+      ? seenProgramWith(path.resolve(context.cwd, context.filename))
+      : undefined);
+  const webLocks = program !== undefined && programMentionsWebLocks(program);
   const text = sourceCode.text;
   const mayUseLocks = test.mayUseLocks(text, webLocks);
   const relevance: FileRelevance = {
     mayUseLocks,
     mayAcquire: mayUseLocks && test.mayAcquire(text, webLocks),
-    annotated: text.includes('@guardedBy') || text.includes('@requiresLock'),
+    annotated: annotation.test(text),
   };
   relevanceBySource.set(sourceCode, relevance);
   return relevance;

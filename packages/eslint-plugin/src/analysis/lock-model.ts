@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type ts from 'typescript';
 import { declarationKey } from './ts-identity.ts';
 import { ProgramModel } from './program-model.ts';
 import { fileRelevance } from './file-relevance.ts';
+import { reparsedProgram } from './reparsed-program.ts';
 import { readSettings, type InterlockSettings } from './settings.ts';
 import { AcquisitionSummaries, type AcquisitionSummary } from './summaries.ts';
 import { SyntacticModel } from './syntactic-model.ts';
@@ -85,6 +87,18 @@ export function lockModelFor(context: AnyContext): FileLockModel {
 export function programEntryFor(context: AnyContext): ProgramEntry | undefined {
   const services = typeServicesOf(context.sourceCode);
   return services ? programEntry(services.program, readSettings(context.settings)) : undefined;
+}
+
+/**
+ * The program-wide model for whole-program analyses: the parser's program, or, for a file parsed
+ * again in single-run mode (an isolated program, which counts as none), the real program it
+ * belongs to with its current text (`reparsed-program.ts`): the lock graph survives the re-parse.
+ */
+export function wholeProgramEntryFor(context: AnyContext): ProgramEntry | undefined {
+  const entry = programEntryFor(context);
+  if (entry) return entry;
+  const program = reparsedProgram(context.sourceCode, path.resolve(context.cwd, context.filename));
+  return program && programEntry(program, readSettings(context.settings));
 }
 
 function programEntry(program: ts.Program, settings: InterlockSettings): ProgramEntry {
