@@ -1,5 +1,6 @@
 /**
- * The seed tour, `pnpm demo --seed`: lint the seed fixtures with the interlock ESLint plugin, then run a
+ * The seed tour, `pnpm demo --seed`: lint the seed fixtures with the interlock ESLint plugin, then
+ * run a
  * program that takes two locks in both orders — never at the same time, so it never hangs — and
  * print the runtime detector's cycle report. Finally, run the same two orders concurrently and
  * show the detector breaking the real deadlock instead of hanging. Last, run a small test project
@@ -11,7 +12,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ESLint, type Linter } from 'eslint';
+import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import interlock from '@interlock/eslint-plugin';
 import { Barrier, DeadlockError, Lock, detector } from '@interlock/primitives';
@@ -26,11 +27,11 @@ async function lintSeedFixtures(): Promise<void> {
     cwd: root,
     overrideConfigFile: true,
     overrideConfig: [
-      interlock.configs.recommended as Linter.Config,
+      interlock.configs.recommended,
       {
         files: ['**/*.ts'],
         languageOptions: {
-          parser: tseslint.parser as Linter.Parser,
+          parser: tseslint.parser,
           parserOptions: {
             project: path.join(root, 'fixtures/tsconfig.json'),
             tsconfigRootDir: path.join(root, 'fixtures'),
@@ -69,7 +70,9 @@ async function seenNeverHung(): Promise<void> {
   detector.reset();
 }
 
-/** Saves the runtime report and renders it with the CLI, as `interlock report --format html` would. */
+/**
+ * Saves the runtime report and renders it with the CLI, as `interlock report --format html` would.
+ */
 async function renderHtmlReport(report: string): Promise<void> {
   const directory = path.join(root, '.interlock');
   mkdirSync(directory, { recursive: true });
@@ -90,7 +93,8 @@ async function realDeadlockBroken(): Promise<void> {
   detector.enable({ onCycle: 'record' });
   const alice = new Lock({ name: 'account:alice' });
   const bob = new Lock({ name: 'account:bob' });
-  const bothHoldOne = new Barrier(2); // both tasks hold their first lock before asking for the second
+  // both tasks hold their first lock before asking for the second
+  const bothHoldOne = new Barrier(2);
   const outcomes = await Promise.allSettled([
     transfer(alice, bob, bothHoldOne),
     transfer(bob, alice, bothHoldOne),
@@ -111,7 +115,8 @@ async function vitestRun(): Promise<void> {
     'vitest.config.ts: plugins: [interlock()]. tests/transfer.test.ts takes accounts → ledger,',
   );
   console.log(
-    'tests/audit.test.ts takes ledger → accounts (plain await acquire()/release()); each passes alone.\n',
+    'tests/audit.test.ts takes ledger → accounts (plain await acquire()/release()); each ' +
+      'passes alone.\n',
   );
   const fixture = path.join(root, 'packages/vitest/test/fixtures/bank');
   const runner = path.join(root, 'packages/vitest/test/support/vitest-child.ts');

@@ -1,6 +1,7 @@
 /**
  * `pnpm typecheck`: type-checks the whole repository — the root `tsconfig.json` (scripts/ and
- * test/), `fixtures/` and `fixtures/app/`, and every package's `tsconfig.test.json` (its src, tests and benchmarks).
+ * test/), `fixtures/` and `fixtures/app/`, and every package's `tsconfig.test.json` (its src, tests
+ * and benchmarks).
  * Packages are found by directory, so a new package is checked as soon as it has that file.
  * Runs each project in turn and exits non-zero if any fails.
  */

@@ -56,7 +56,10 @@ export class Detector implements LockProbe, NodeKeeper {
   readonly #nodes = new Set<LockNode>();
   /** Blocked acquisitions and the wait-for graph over them. */
   readonly #waits: BlockedWaits;
-  /** Which prefixes of the tasks' held arrays the graph already orders (edges from the last hold only). */
+  /**
+   * Which prefixes of the tasks' held arrays the graph already orders (edges from the last hold
+   * only).
+   */
   readonly #chains = new HeldChains();
   readonly #findings = new Findings();
 
@@ -100,7 +103,8 @@ export class Detector implements LockProbe, NodeKeeper {
    * seen in a deeper prefix) and no allocation. A new edge costs a bounded graph search and one
    * stack capture.
    *
-   * @throws {LockOrderError} with `onCycle: 'throw'`, an edge would close a cycle; nothing was recorded.
+   * @throws {LockOrderError} with `onCycle: 'throw'`, an edge would close a cycle; nothing was
+   * recorded.
    * @returns a site capture to hand to {@link holdAcquired} (and {@link waitStart}) when one was
    * taken, otherwise `undefined`.
    */
@@ -379,7 +383,7 @@ export class Detector implements LockProbe, NodeKeeper {
         taken,
       };
       let targets = this.#bad.get(from);
-      if (targets === undefined) this.#bad.set(from, (targets = new Map()));
+      if (targets === undefined) this.#bad.set(from, (targets = new Map<LockNode, BadEdge>()));
       targets.set(node, entry);
       const cycle = this.#exactCycle(entry, held, node, acquirerSite);
       const isNew = this.#findings.addCycle(cycle, [...path.slice(0, cycle.locks.length), node]);

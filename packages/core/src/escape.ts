@@ -10,10 +10,9 @@
  * ESC, …), DEL, C1 controls (U+009B is a one-byte CSI in some terminals), the Unicode line and
  * paragraph separators, and bidirectional marks, embeddings, overrides and isolates.
  */
-// Matching control characters is the point of this pattern.
 const INVISIBLE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-/* eslint-enable no-control-regex */
 
 function codeUnit(char: string): string {
   return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;

@@ -205,7 +205,8 @@ describe('Detector: lock-order cycles', () => {
       expect(detector.beforeAcquire([], a, false)).toBeUndefined();
       expect(detector.beforeAcquire([holdOf(a)], b, false)).toBeUndefined(); // known edge
     }
-    expect(detector.beforeAcquire([holdOf(a), holdOf(b)], c, false)).toBeInstanceOf(SiteCapture); // new b → c (a reaches c through b)
+    // new b → c (a reaches c through b)
+    expect(detector.beforeAcquire([holdOf(a), holdOf(b)], c, false)).toBeInstanceOf(SiteCapture);
     expect(detector.beforeAcquire([holdOf(a), holdOf(b)], c, false)).toBeUndefined();
     // With stacks off, nothing is ever captured.
     detector.configure({ stacks: false });

@@ -27,7 +27,8 @@ describe('holder sites', () => {
     const accounts = lock('accounts');
     const audit = lock('audit');
     const at: Record<string, number> = {};
-    const mark = (name: string): void => void (at[name] = lineAbove(1));
+    // `mark(name)` stands on the line right after the statement it names.
+    const mark = (name: string): void => void (at[name] = lineAbove(1) - 1);
     const transfer = (): void => {
       const t = task();
       const outer = t.acquire(accounts);
@@ -62,7 +63,8 @@ describe('holder sites', () => {
     });
     const [outer, middle, inner] = [lock('outer'), lock('middle'), lock('inner')];
     const at: Record<string, number> = {};
-    const mark = (name: string): void => void (at[name] = lineAbove(1));
+    // `mark(name)` stands on the line right after the statement it names.
+    const mark = (name: string): void => void (at[name] = lineAbove(1) - 1);
     const first = task();
     first.acquire(outer);
     first.acquire(middle);

@@ -17,7 +17,7 @@ import {
 import { quoteText } from '../src/escape.ts';
 
 /** Anything a terminal would act on instead of showing (newline excepted: it separates lines). */
-// Looking for control characters is the point of this pattern.
+// eslint-disable-next-line no-control-regex -- looking for control characters is the point
 const ACTIVE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /** Names weighted towards what could forge a report: controls, C1, separators, bidi, `\\`, `"`. */

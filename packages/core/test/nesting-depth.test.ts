@@ -113,7 +113,10 @@ describe('the exact pair', () => {
 });
 
 describe('gaps in a chain of holds', () => {
-  /** Takes the locks `first`, `middle`, `last` with `gap` applied to the middle hold, then checks `first` is ordered before `last`. */
+  /**
+   * Takes the locks `first`, `middle`, `last` with `gap` applied to the middle hold, then checks
+   * `first` is ordered before `last`.
+   */
   function orderedAcross(
     gap: (t: Task, middle: LockNode, setupResult: ReturnType<typeof setup>) => void,
   ): boolean {
@@ -217,7 +220,8 @@ describe('property: the graph orders exactly what the program ordered', () => {
             for (const s of steps) {
               if (s.kind === 'acquire' || s.kind === 'try') {
                 const node = locks[s.lock]!;
-                if (t.held.some((hold) => hold.lock === node)) continue; // a Lock is not taken twice
+                // a Lock is not taken twice
+                if (t.held.some((hold) => hold.lock === node)) continue;
                 if (s.kind === 'try') {
                   t.grant(node, detector.beforeAcquire(t.held, node, false, false));
                   continue;
@@ -243,7 +247,8 @@ describe('property: the graph orders exactly what the program ordered', () => {
             }
           });
           // Edges recorded plus refused-but-taken ones: each an order taken; together they order
-          // everything that was taken (same reachability), and a cycle exists exactly when one does.
+          // everything that was taken (same reachability), and a cycle exists exactly when one
+          // does.
           const recorded = detector
             .snapshot()
             .edges.map(

@@ -67,14 +67,15 @@ describe('LockGraphReport', () => {
 
   it('takes a creation site captured, as plain data, in the primitive’s constructor', () => {
     const { detector } = setup();
+    const site = detector.creationSite();
+    const line = Number(/:(\d+):\d+\)?$/.exec(new Error().stack!.split('\n')[1]!)![1]) - 1;
     const node = new LockNode({
       exclusive: true,
       name: 'pool',
       kind: 'Semaphore',
       reentrant: false,
-      site: detector.creationSite(),
+      site,
     });
-    const line = Number(/:(\d+):\d+\)?$/.exec(new Error().stack!.split('\n')[1]!)![1]);
     expect(node.site).toMatchObject({ line });
     expect(node.key).toMatch(
       new RegExp(`^pool@.*packages/core/test/report\\.test\\.ts:${line}:\\d+$`),

@@ -9,7 +9,8 @@
  * - `--scaling`: synthetic programs of 1×, 2× and 4× the size (500, 1,000, 2,000 files, 3, 6 and
  *   12 of them using locks): our cost must grow linearly; the growth factors are printed.
  *
- *   pnpm exec node packages/eslint-plugin/bench/lint-timing.ts [--corpus=rxjs|locks|synthetic] [--scaling] [--runs=N] [--check]
+ *   pnpm exec node packages/eslint-plugin/bench/lint-timing.ts [--corpus=rxjs|locks|synthetic]
+ *   [--scaling] [--runs=N] [--check]
  *
  * Times come from ESLint's `stats` (the numbers `TIMING=all` prints): rule creation plus every
  * listener call. The type checker is lazy, so whichever rule asks about a declaration first pays

@@ -128,7 +128,10 @@ export function score${index}(values: readonly number[]): number {
 ${request}`;
 }
 
-/** Lock file `index`: group `index / 3`, role bank → ledger → audit → bank (a cycle over three files). */
+/**
+ * Lock file `index`: group `index / 3`, role bank → ledger → audit → bank (a cycle over three
+ * files).
+ */
 function lockModule(index: number, plain: number): string {
   const group = Math.floor(index / 3);
   const role = index % 3;

@@ -266,7 +266,10 @@ export class InterlockDetector {
     );
   }
 
-  /** Sizes of the live structures (locks, edges, holds, blocked waiters); for tests and memory checks. */
+  /**
+   * Sizes of the live structures (locks, edges, holds, blocked waiters); for tests and memory
+   * checks.
+   */
   stats(): ReturnType<Detector['stats']> {
     return (
       this.#engine?.stats() ?? { locks: 0, edges: 0, refusedEdges: 0, blockedWaiters: 0, holds: 0 }

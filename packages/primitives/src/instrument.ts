@@ -292,7 +292,8 @@ class InstrumentedLock implements ProxyHandler<InstrumentableLock> {
       } else if (this.#id.exclusive) for (const hold of [...open]) this.#end(hold);
       else {
         // A hold bound by instrumentation first (see Semaphore's #endAnonymous): a bound hold left
-        // live after its permit came back would invent edges; ending one still used only loses some.
+        // live after its permit came back would invent edges; ending one still used only loses
+        // some.
         const anonymous =
           open.find((hold) => !hold.claimed && hold.boundAt !== undefined) ??
           open.find((hold) => !hold.claimed);

@@ -5,7 +5,8 @@
  *
  * - A synchronous in-thread `module.registerHooks` load hook sees each file's source — TypeScript
  *   before Node strips its types — and instruments files outside `node_modules` (plus the packages
- *   named in `INTERLOCK_INSTRUMENT_PACKAGES`, comma-separated) that await an acquire. Positions stay exact: no line moves, and an inline source map covers the columns
+ *   named in `INTERLOCK_INSTRUMENT_PACKAGES`, comma-separated) that await an acquire. Positions
+ *   stay exact: no line moves, and an inline source map covers the columns
  *   (source maps are switched on for stack traces, `process.setSourceMapsEnabled(true)`).
  * - With `--experimental-transform-types` Node's own map would replace ours, so the hook strips
  *   the types itself and chains the two maps.
@@ -15,7 +16,6 @@ import {
   stripTypeScriptTypes,
   type LoadFnOutput,
   type LoadHookContext,
-  type ModuleFormat,
 } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import remapping, { type SourceMapInput } from '@jridgewell/remapping';
@@ -54,9 +54,7 @@ function inlineMap(map: unknown): string {
 }
 
 /** Whether `format` is a script format the transform understands, and which module system. */
-function moduleSystem(
-  format: ModuleFormat | string | null | undefined,
-): 'module' | 'commonjs' | undefined {
+function moduleSystem(format: string | null | undefined): 'module' | 'commonjs' | undefined {
   switch (format) {
     case 'module':
     case 'module-typescript':

@@ -1,3 +1,6 @@
+/* eslint-disable @interlock/consistent-lock-order, @interlock/no-unmanaged-acquire -- These tests
+   build lock-order cycles and take plain-style holds on purpose, for the detector to see or not
+   see: it is what they test. */
 /**
  * Issue 8, item 9: with the detector off, `Lock` and `Semaphore` holds enter no task frame (only
  * RLock ownership and the detector read frames), so the fastest style pays no context switch.

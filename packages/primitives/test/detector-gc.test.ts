@@ -1,6 +1,5 @@
-/* eslint-disable @interlock/no-unmanaged-acquire -- These tests exercise the primitives' raw
-   protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what
-   they test. */
+/* eslint-disable @interlock/consistent-lock-order, @interlock/no-unmanaged-acquire -- These tests
+   build lock-order cycles for the detector to find, and an acquire released on the next line. */
 /**
  * Bounded memory: the detector keeps nothing per acquisition, and a lock that is garbage-collected
  * leaves the live graph (FinalizationRegistry → core's forgetLock) while the cycles already
@@ -108,5 +107,7 @@ describe('bounded memory', () => {
       blockedWaiters: 0,
       holds: 0,
     });
-  }, 30_000); // 4·10⁵ acquisitions plus forced GCs: seconds on a loaded 2-core machine, not a timing assertion
+    // 4·10⁵ acquisitions plus forced GCs: seconds on a loaded 2-core machine (not a timing
+    // assertion)
+  }, 30_000);
 });

@@ -1,6 +1,5 @@
 /* eslint-disable @interlock/no-unmanaged-acquire -- These tests exercise the primitives' raw
-   protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what
-   they test. */
+   protocol on purpose (unmanaged acquires, single waits): it is what they test. */
 /**
  * `holdTimeout`: a lock held, or waited on, longer than the limit is reported with the site where
  * the holder took it (or the waiter asked) — this file's line, never interlock's own frames. Runs

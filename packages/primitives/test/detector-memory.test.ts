@@ -1,3 +1,5 @@
+/* eslint-disable @interlock/consistent-lock-order -- These tests build lock-order cycles for the
+   detector to find: it is what they test. */
 /**
  * Issue 8, item 3: memory stays flat with the detector on. Per-request locks — created, taken
  * (alone, nested under a long-lived lock, or around another per-request lock), then dropped —

@@ -1,3 +1,5 @@
+/* eslint-disable @interlock/consistent-lock-order -- These tests build lock-order cycles for the
+   detector to find: it is what they test. */
 /**
  * Issue 8, item 5, end to end: a lock whose name holds a newline, an ANSI escape or a bidi
  * override is kept exactly in the JSON snapshot and escaped in `detector.format()` and in the
@@ -20,7 +22,7 @@ import { disableAfterEach, enableFresh } from './support/detector.ts';
 
 disableAfterEach();
 
-// Looking for control characters is the point of this pattern.
+// eslint-disable-next-line no-control-regex -- looking for control characters is the point
 const ACTIVE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 async function abba(a: Lock, b: Lock): Promise<unknown> {

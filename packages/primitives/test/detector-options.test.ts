@@ -1,3 +1,5 @@
+/* eslint-disable @interlock/consistent-lock-order -- These tests build lock-order cycles for the
+   detector to find: it is what they test. */
 /**
  * Issue 8, item 6: the detector's options are checked before anything changes. A bag that is not
  * an object (`enable('warn')`) is a TypeError, as is an option of the wrong type (`null`

@@ -1,6 +1,6 @@
-/* eslint-disable @interlock/no-unmanaged-acquire -- These tests exercise the primitives' raw
-   protocol on purpose (unmanaged acquires, single waits, deliberate self-deadlocks): it is what
-   they test. */
+/* eslint-disable @interlock/consistent-lock-order, @interlock/no-unmanaged-acquire -- These tests
+   exercise the primitives' raw protocol on purpose (unmanaged acquires, single waits, deliberate
+   self-deadlocks) and build lock-order cycles for the detector to find: it is what they test. */
 /**
  * The detector wired to the primitives: which edges each acquisition style records, tasks never
  * lending each other locks, real deadlocks broken, self-deadlock, Condition, Semaphore,

@@ -1,6 +1,7 @@
-/* eslint-disable @interlock/no-self-deadlock, @interlock/no-unmanaged-acquire -- These tests
-   exercise the primitives' raw protocol on purpose (unmanaged acquires, single waits, deliberate
-   self-deadlocks): it is what they test. */
+/* eslint-disable @interlock/consistent-lock-order, @interlock/no-self-deadlock,
+   @interlock/no-unmanaged-acquire -- These tests exercise the primitives' raw protocol on purpose
+   (unmanaged acquires, single waits, deliberate self-deadlocks) and build lock-order cycles for the
+   detector to find: it is what they test. */
 /**
  * `instrument()` on real async-mutex locks: the wrapped API keeps its shape, acquisitions through
  * it are ordered, checked and broken like interlock's own, and it works next to our primitives.

@@ -109,14 +109,17 @@ describe('@interlock/primitives/register and node_modules', () => {
     );
     writeFileSync(
       join(lib, 'index.js'),
-      'export async function nest(a, b) {\n  await a.acquire();\n  await b.acquire();\n  b.release();\n  a.release();\n}\n',
+      'export async function nest(a, b) {\n  await a.acquire();\n  await b.acquire();\n  ' +
+        'b.release();\n  a.release();\n}\n',
     );
     const primitives = new URL('../src/index.ts', import.meta.url).href;
     writeFileSync(
       join(root, 'app.mjs'),
       `import { detector, Lock } from ${JSON.stringify(primitives)};\nimport { nest } from 'nest-lib';\n` +
-        "detector.enable({ onCycle: 'record' });\nconst a = new Lock({ name: 'a' });\nconst b = new Lock({ name: 'b' });\n" +
-        'await nest(a, b);\nawait nest(b, a);\nprocess.stdout.write(JSON.stringify(detector.snapshot()));\n',
+        "detector.enable({ onCycle: 'record' });\nconst a = new Lock({ name: 'a' });\nconst b " +
+        "= new Lock({ name: 'b' });\n" +
+        'await nest(a, b);\nawait nest(b, ' +
+        'a);\nprocess.stdout.write(JSON.stringify(detector.snapshot()));\n',
     );
     return join(root, 'app.mjs');
   }

@@ -1,3 +1,5 @@
+/* eslint-disable @interlock/no-unmanaged-acquire, @interlock/no-self-deadlock -- Plain-style RLock
+   holds and their re-entry are what these tests check. */
 /**
  * Issue 8, item 1: RLock mutual exclusion never breaks. Children forked inside a critical section
  * act for the holder and may re-enter, but two of them that run concurrently never run their
@@ -225,7 +227,10 @@ const op: fc.Memo<Op> = fc.memo((depth) =>
       ),
 );
 
-/** Binds a handed-over guard first thing (in the callee's first synchronous segment) and runs `body` inside. */
+/**
+ * Binds a handed-over guard first thing (in the callee's first synchronous segment) and runs `body`
+ * inside.
+ */
 async function consume(guard: Guard, body: () => Promise<void>): Promise<void> {
   using _bound = guard;
   await body();

@@ -19,7 +19,8 @@ describe('instrumentSource: what is wrapped', () => {
   it('wraps an awaited acquire and appends the import on a new last line', () => {
     const code = 'async function f(lock) {\n  await lock.acquire();\n}\n';
     expect(instrumented(code)).toBe(
-      'async function f(lock) {\n  __interlock_bind(await lock.acquire(), "/app/src/bank.ts:2:14");\n}\n' +
+      'async function f(lock) {\n  __interlock_bind(await lock.acquire(), ' +
+        '"/app/src/bank.ts:2:14");\n}\n' +
         `\n${PREAMBLE}\n`,
     );
   });
@@ -44,7 +45,8 @@ describe('instrumentSource: what is wrapped', () => {
 
   it('wraps the value of a using declaration and of an assignment alike', () => {
     const code =
-      'async function f(m) {\n  using g = await m.acquire();\n  const release = await m.acquire();\n}';
+      'async function f(m) {\n  using g = await m.acquire();\n  const release = await ' +
+      'm.acquire();\n}';
     const lines = instrumented(code).split('\n');
     expect(lines[1]).toBe(
       '  using g = __interlock_bind(await m.acquire(), "/app/src/bank.ts:2:21");',
@@ -57,7 +59,8 @@ describe('instrumentSource: what is wrapped', () => {
   it('nested awaits close inside out', () => {
     const code = 'async function f(m) { await await m.acquire(); }';
     expect(instrumented(code).split('\n')[0]).toBe(
-      'async function f(m) { __interlock_bind(await __interlock_bind(await m.acquire(), "/app/src/bank.ts:1:37"), "/app/src/bank.ts:1:37"); }',
+      'async function f(m) { __interlock_bind(await __interlock_bind(await m.acquire(), ' +
+        '"/app/src/bank.ts:1:37"), "/app/src/bank.ts:1:37"); }',
     );
   });
 
@@ -75,7 +78,8 @@ describe('instrumentSource: what is wrapped', () => {
     const lines = result?.code.split('\n') ?? [];
     expect(lines[0]).toBe("'use strict';");
     expect(lines.at(-2)).toBe(
-      'function __interlock_bind(value, site) { return require("@interlock/primitives/bind").bind(value, site); }',
+      'function __interlock_bind(value, site) { return ' +
+        'require("@interlock/primitives/bind").bind(value, site); }',
     );
   });
 });
@@ -91,7 +95,8 @@ describe('instrumentSource: what is left alone', () => {
 
   it('leaves acquires that are not awaited, and awaits of other calls', () => {
     const code =
-      'async function f(m) { const p = m.acquire(); m.acquire().then(() => 1); await m.runExclusive(() => 1); await p; }';
+      'async function f(m) { const p = m.acquire(); m.acquire().then(() => 1); await ' +
+      'm.runExclusive(() => 1); await p; }';
     expect(instrumentSource(code, FILE)).toBeUndefined();
   });
 
@@ -107,7 +112,8 @@ describe('instrumentSource: positions', () => {
     "import { Lock } from '@interlock/primitives';",
     'const a = new Lock({ name: "a" });',
     'export async function transfer(b: Lock): Promise<void> {',
-    '  await a.acquire(); const x = await b.acquire() as unknown; await (Promise.all([a, b].map((l) => l.acquire())));',
+    '  await a.acquire(); const x = await b.acquire() as unknown; await (Promise.all([a, ' +
+      'b].map((l) => l.acquire())));',
     '  throw new Error("here");',
     '}',
   ].join('\n');

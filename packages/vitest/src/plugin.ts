@@ -37,7 +37,9 @@ function resolvedPath(specifier: string): string {
   return fileURLToPath(import.meta.resolve(specifier));
 }
 
-/** A hash of the files whose code shapes the transform's output (plus the transform's own folder). */
+/**
+ * A hash of the files whose code shapes the transform's output (plus the transform's own folder).
+ */
 function codeFingerprint(files: readonly string[]): string {
   const hash = createHash('sha256');
   for (const file of files) {
@@ -181,7 +183,7 @@ export function interlock(options: InterlockOptions = {}): Vite.Plugin {
       const file = id.replace(/[?#].*$/, '');
       let program: AstNode;
       try {
-        program = this.parse(code, { lang: languageOf(file) }) as unknown as AstNode;
+        program = this.parse(code, { lang: languageOf(file) });
       } catch {
         // Not ours to report: the next plugin (or vitest) says what is wrong with the file.
         return null;

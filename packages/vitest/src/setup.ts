@@ -8,7 +8,7 @@ import { detector, type HeldLock, type LockGraphReport } from '@interlock/primit
 import { formatReport, sourceDirectory } from '@interlock/core';
 import { afterAll, afterEach, beforeAll, beforeEach, inject, type RunnerTestFile } from 'vitest';
 import { LeakedLockError, LockOrderCycleError, TestDeadlockError } from './errors.ts';
-import { deserializeFilters, type WorkerOptions } from './options.ts';
+import { deserializeFilters } from './options.ts';
 
 const options = inject('interlock');
 const ownDirectory = [sourceDirectory(import.meta.url)].filter(

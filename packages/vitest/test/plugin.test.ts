@@ -15,7 +15,10 @@ import {
 
 type TransformResult = { code: string } | null;
 
-/** Calls the plugin's transform hook the way Vite does, with oxc-parser standing in for `this.parse`. */
+/**
+ * Calls the plugin's transform hook the way Vite does, with oxc-parser standing in for
+ * `this.parse`.
+ */
 function transform(plugin: Vite.Plugin, code: string, id: string): TransformResult {
   const hook = plugin.transform as unknown as (
     this: unknown,

@@ -10,10 +10,12 @@ import type { FileLockModel } from './lock-model.ts';
  * - declarations without initialiser, or initialised with a safe expression;
  * - safe expressions: literals, template literals of safe parts, reads of a binding or of `this.x`,
  *   function and arrow expressions (creating a closure runs nothing), array and object literals of
- *   safe parts without spreads, a property of an array, Map or Set (`items.length`), `!`/`typeof`/`void`, `===`/`!==`, `&&`/`||`/`??`, `?:` of safe parts,
+ *   safe parts without spreads, a property of an array, Map or Set (`items.length`),
+ *   `!`/`typeof`/`void`, `===`/`!==`, `&&`/`||`/`??`, `?:` of safe parts,
  *   `x = safe` to a binding, `x++`/`x--` on a binding or `this.x`;
  * - calls of built-ins that cannot fail on their argument: `clear`, `has`, `get`, `set`, `add`,
- *   `delete`, `push`, `includes`, `indexOf`, `at`, `keys`, `values`, `entries`, `slice` on an array,
+ *   `delete`, `push`, `includes`, `indexOf`, `at`, `keys`, `values`, `entries`, `slice` on an
+ *   array,
  *   Map, Set or typed array from TypeScript's lib (with type information; without it, the name
  *   decides), and `Array.from`/`Array.of`/`Array.isArray`, `Date.now()`, `performance.now()`,
  *   `Math.random()` — all with safe arguments;

@@ -33,7 +33,7 @@ export interface FileFacts {
    * The locks held at an access, call, `await` or `delete` (identifiers, member expressions,
    * calls, awaits, assignments, updates, unary expressions); empty where nothing is held.
    */
-  heldAt(node: TSESTree.Node): HeldSet;
+  heldAt(this: void, node: TSESTree.Node): HeldSet;
 }
 
 const none: HeldSet = [];

@@ -102,13 +102,14 @@ export class ProgramModel {
   lockRef(expression: ts.Expression, kind: LockKind): LockRef {
     const identity = this.identities.of(expression);
     const display = identity?.display ?? skipOuter(expression).getText();
-    const underlying = kind.category === 'condition' ? this.#conditionLock(expression) : undefined;
+    const conditionLock = kind.category === 'condition' ? this.#conditionLock(expression) : 'own';
     const field = this.#fieldOf(expression);
     return {
       kind,
       id: identity?.id,
       display,
-      ...(underlying ? { underlying } : {}),
+      ...(typeof conditionLock === 'object' ? { underlying: conditionLock } : {}),
+      ...(conditionLock === 'hidden' ? { lockHidden: true } : {}),
       ...(identity?.tryWrapper ? { tryWrapper: true } : {}),
       ...(identity?.root ? { root: identity.root } : {}),
       ...(field ? { field } : {}),
@@ -133,19 +134,24 @@ export class ProgramModel {
     return request && { kind: 'callback', method: 'request', ...request };
   }
 
-  /** The lock a Condition was built on (`new Condition(lock)`), when it can be seen. */
-  #conditionLock(expression: ts.Expression): LockRef | undefined {
+  /**
+   * The lock a Condition waits on: the lock it was built on (`new Condition(lock)`), its own
+   * (`new Condition()`, or a lock we cannot follow), or `'hidden'` when the Condition was not
+   * built here at all (a parameter, `Condition.from(handle)`, a call's result).
+   */
+  #conditionLock(expression: ts.Expression): LockRef | 'own' | 'hidden' {
     const inner = skipOuter(expression);
     const symbol = this.checker.getSymbolAtLocation(
       ts.isPropertyAccessExpression(inner) ? inner.name : inner,
     );
     const declaration = symbol?.valueDeclaration;
-    if (!declaration) return undefined;
+    if (!declaration) return 'hidden';
     const construction = constructionOf(declaration);
-    const argument = construction?.arguments?.[0];
-    if (!argument) return undefined;
+    if (!construction) return 'hidden';
+    const argument = construction.arguments?.[0];
+    if (!argument) return 'own';
     const kind = this.kindOfExpression(argument);
-    if (!kind || kind.category === 'condition') return undefined;
+    if (!kind || kind.category === 'condition') return 'own';
     const identity = this.identities.of(argument);
     return {
       kind,

@@ -1,6 +1,8 @@
-import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { ASTUtils, AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { enclosingFunction, skipTypeWrappers, type FunctionNode } from './estree.ts';
 import { classOfThisEstree } from './this-class.ts';
+
+const { DefinitionType, ScopeType } = TSESLint.Scope;
 
 type Scope = TSESLint.Scope.Scope;
 type Variable = TSESLint.Scope.Variable;
@@ -23,7 +25,9 @@ export type SharedRoot =
  */
 export interface SharedLocation {
   readonly key: string;
-  /** The key of the annotated part: the binding itself, or `this.field` (what `@guardedBy` is on). */
+  /**
+   * The key of the annotated part: the binding itself, or `this.field` (what `@guardedBy` is on).
+   */
   readonly guardKey: string;
   readonly display: string;
   readonly root: SharedRoot;
@@ -118,9 +122,14 @@ function variableOf(
 /** The function (or module) whose scope declares a variable. */
 function declaringFunction(variable: Variable): FunctionNode | undefined | null {
   let scope: Scope | null = variable.scope;
-  while (scope && scope.type !== 'function' && scope.type !== 'module' && scope.type !== 'global')
+  while (
+    scope &&
+    scope.type !== ScopeType.function &&
+    scope.type !== ScopeType.module &&
+    scope.type !== ScopeType.global
+  )
     scope = scope.upper;
-  if (!scope || scope.type !== 'function') return null;
+  if (!scope || scope.type !== ScopeType.function) return null;
   return scope.block as FunctionNode;
 }
 
@@ -131,7 +140,7 @@ function sharedBinding(
   const variable = variableOf(identifier, sourceCode);
   const definition = variable?.defs[0];
   // Imports are read-only bindings, classes and functions are not state.
-  if (!variable || !definition || definition.type !== 'Variable') return undefined;
+  if (!variable || !definition || definition.type !== DefinitionType.Variable) return undefined;
   const owner = declaringFunction(variable);
   const key = bindingGuardKey(definition.name);
   if (owner === null)
@@ -147,7 +156,7 @@ function parameterBinding(
 ): SharedLocation | undefined {
   const variable = variableOf(identifier, sourceCode);
   const definition = variable?.defs[0];
-  if (!variable || definition?.type !== 'Parameter') return undefined;
+  if (!variable || definition?.type !== DefinitionType.Parameter) return undefined;
   const key = `param:${definition.name.range[0]}`;
   return { key, guardKey: key, display: identifier.name, root: 'param', variable };
 }

@@ -5,7 +5,9 @@ import ts from 'typescript';
 type ThisBoundary =
   /** A class: `this` is its instance (or the class itself in a static member). */
   | 'class'
-  /** A non-arrow function that is not a class member, or a static block: it binds its own `this`. */
+  /**
+   * A non-arrow function that is not a class member, or a static block: it binds its own `this`.
+   */
   | 'own-this'
   /** Anything else (arrow functions, methods, blocks): `this` passes through. */
   | 'through';
@@ -47,7 +49,9 @@ export function classOfThis(node: ts.Node): ts.ClassLikeDeclaration | undefined 
 
 type EstreeClass = TSESTree.ClassDeclaration | TSESTree.ClassExpression;
 
-/** `classOfThisIn` on the ESTree tree (a method's value is a FunctionExpression: it passes through). */
+/**
+ * `classOfThisIn` on the ESTree tree (a method's value is a FunctionExpression: it passes through).
+ */
 export function classOfThisEstree(node: TSESTree.Node): EstreeClass | undefined {
   return classOfThisIn<TSESTree.Node>(
     node,

@@ -114,7 +114,10 @@ export class IdentityResolver {
     return field === undefined ? undefined : this.#member(callee.expression, field, depth);
   }
 
-  /** The field a getter (accessor or method, as `kind` says) returns when its body is just `return this.<field>`. */
+  /**
+   * The field a getter (accessor or method, as `kind` says) returns when its body is just `return
+   * this.<field>`.
+   */
   #returnedField(
     symbol: ts.Symbol | undefined,
     kind: ts.SyntaxKind.GetAccessor | ts.SyntaxKind.MethodDeclaration,

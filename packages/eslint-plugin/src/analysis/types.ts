@@ -50,6 +50,11 @@ export interface LockRef {
   readonly display: string;
   /** For a Condition built on a known lock (`new Condition(lock)`): that lock. */
   readonly underlying?: LockRef;
+  /**
+   * For a Condition not built in sight (a parameter, `Condition.from(handle)`, a call's result):
+   * the lock it waits on is unknown and may be any lock that is held.
+   */
+  readonly lockHidden?: boolean;
   /** Acquired through a wrapper that may give up (async-mutex `tryAcquire(m)`). */
   readonly tryWrapper?: boolean;
   /**

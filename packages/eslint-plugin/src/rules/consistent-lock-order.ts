@@ -16,17 +16,25 @@ export default createRule<Options, MessageIds>({
     type: 'problem',
     docs: {
       description:
-        'Require locks to be taken in one order across the program, so no two tasks can wait for each other',
+        'Require locks to be taken in one order across the program, so no two tasks can wait ' +
+        'for each other',
       recommended: 'recommended',
       requiresTypeChecking: true,
     },
     messages: {
       cycle:
-        'Lock order cycle: `{{acquired}}` is taken here while `{{held}}` is held (taken on line {{heldLine}}){{via}}, but {{others}}. Tasks doing these at once can each hold one lock and wait forever for the next.',
+        'Lock order cycle: `{{acquired}}` is taken here while `{{held}}` is held (taken on ' +
+        'line {{heldLine}}){{via}}, but {{others}}. Tasks doing these at once can each hold ' +
+        'one lock and wait forever for the next.',
       sameClass:
-        '`{{acquired}}` is taken while `{{held}}` is held{{via}}: both are `{{field}}` of two objects, taken in the order the caller passed them. A call with the two swapped takes them the other way round and the two calls can deadlock: take them in a fixed order (compare ids, or sort) first.',
+        '`{{acquired}}` is taken while `{{held}}` is held{{via}}: both are `{{field}}` of two ' +
+        'objects, taken in the order the caller passed them. A call with the two swapped takes ' +
+        'them the other way round and the two calls can deadlock: take them in a fixed order ' +
+        '(compare ids, or sort) first.',
       declaredOrder:
-        '`{{acquired}}` is taken here while `{{held}}` is held (taken on line {{heldLine}}){{via}}, against the declared order ({{origin}}: `{{first}}` before `{{second}}`).',
+        '`{{acquired}}` is taken here while `{{held}}` is held (taken on line ' +
+        '{{heldLine}}){{via}}, against the declared order ({{origin}}: `{{first}}` before ' +
+        '`{{second}}`).',
     },
     schema: [
       {
@@ -36,7 +44,9 @@ export default createRule<Options, MessageIds>({
           order: {
             type: 'array',
             description:
-              'Declared lock orders: each list names locks in the order they must be taken (`[["accounts", "ledger"]]`). Taking an earlier one while holding a later one is reported.',
+              'Declared lock orders: each list names locks in the order they must be taken ' +
+              '(`[["accounts", "ledger"]]`). Taking an earlier one while holding a later one ' +
+              'is reported.',
             items: { type: 'array', items: { type: 'string' }, minItems: 2 },
           },
           ignore: {

@@ -29,11 +29,16 @@ export default createRule<Options, MessageIds>({
     },
     messages: {
       selfDeadlock:
-        '`{{lock}}` is already held here (taken on line {{line}}) and is not re-entrant: acquiring it again waits forever.',
+        '`{{lock}}` is already held here (taken on line {{line}}) and is not re-entrant: ' +
+        'acquiring it again waits forever.',
       plainReentry:
-        '`{{lock}}` is held here in the plain style (taken on line {{line}}): a plain hold has no owner, so acquiring the re-entrant lock again waits forever. Take the outer hold with `using` or `withLock`, which re-entry recognises.',
+        '`{{lock}}` is held here in the plain style (taken on line {{line}}): a plain hold has ' +
+        'no owner, so acquiring the re-entrant lock again waits forever. Take the outer hold ' +
+        'with `using` or `withLock`, which re-entry recognises.',
       plainReentryViaCall:
-        '`{{callee}}()` acquires `{{lock}}`{{via}}, which is held here in the plain style (taken on line {{line}}): a plain hold has no owner, so the call waits forever. Take the outer hold with `using` or `withLock`, which re-entry recognises.',
+        '`{{callee}}()` acquires `{{lock}}`{{via}}, which is held here in the plain style ' +
+        '(taken on line {{line}}): a plain hold has no owner, so the call waits forever. Take ' +
+        'the outer hold with `using` or `withLock`, which re-entry recognises.',
       selfDeadlockViaCall:
         '`{{callee}}()` acquires `{{lock}}`{{via}}, which is already held here (taken on ' +
         'line {{line}}) and is not re-entrant: the call waits forever.',
@@ -58,13 +63,16 @@ export default createRule<Options, MessageIds>({
     if (!fileRelevance(context).mayAcquire) return {};
     const model = lockModelFor(context);
 
-    /** The hold that makes acquiring `lock` wait forever, and whether it is a plain re-entrant one. */
+    /**
+     * The hold that makes acquiring `lock` wait forever, and whether it is a plain re-entrant one.
+     */
     function heldAgain(lock: LockRef, held: HeldSet): { hold: Hold; plain: boolean } | undefined {
       const id = canonicalId(lock);
       if (id === undefined || lock.kind.category === 'semaphore') return undefined;
       if (isReentrant(lock)) {
         // interlock's RLock (and a Condition's default lock) is re-entered only by its owner, and
-        // a plain `await r.acquire()` hold has none (docs/design.md): the same task waits on itself.
+        // a plain `await r.acquire()` hold has none (docs/design.md): the same task waits on
+        // itself.
         const plain = held.find(
           (hold) => hold.definite && canonicalId(hold.lock) === id && isOwnerless(hold),
         );

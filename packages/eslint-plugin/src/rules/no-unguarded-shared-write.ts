@@ -46,7 +46,8 @@ export default createRule<Options, MessageIds>({
     hasSuggestions: true,
     docs: {
       description:
-        'Disallow writes to shared state outside the lock that guards it, and updates lost across `await`',
+        'Disallow writes to shared state outside the lock that guards it, and updates lost ' +
+        'across `await`',
       recommended: 'recommended',
       requiresTypeChecking: true,
     },
@@ -54,17 +55,28 @@ export default createRule<Options, MessageIds>({
       unguardedWrite:
         '`{{target}}` is `@guardedBy {{lock}}`, but this {{what}} does not hold `{{lock}}`.',
       unguardedRead:
-        '`{{target}}` is `@guardedBy {{lock}}`, but this read does not hold `{{lock}}`: it can see a half-made update.',
+        '`{{target}}` is `@guardedBy {{lock}}`, but this read does not hold `{{lock}}`: it can ' +
+        'see a half-made update.',
       unknownGuard:
-        '`@guardedBy {{lock}}`: `{{lock}}` is not a lock declared in this file or class, so nothing can be checked against it.',
+        '`@guardedBy {{lock}}`: `{{lock}}` is not a lock declared in this file or class, so ' +
+        'nothing can be checked against it.',
       inconsistentWrite:
-        '`{{target}}` is written while holding `{{lock}}` in {{guarded}} other places, but not here: a task in the middle of a `{{lock}}` section can lose this write, or this write can break what it assumed.',
+        '`{{target}}` is written while holding `{{lock}}` in {{guarded}} other places, but not ' +
+        'here: a task in the middle of a `{{lock}}` section can lose this write, or this write ' +
+        'can break what it assumed.',
       lostUpdate:
-        '`{{target}}` is written from a value read on line {{readLine}}, before the `await` on line {{pauseLine}}: another task can change `{{target}}` in between, and its update is lost. Hold one lock from the read to the write, or re-read `{{target}}` after the `await`.',
+        '`{{target}}` is written from a value read on line {{readLine}}, before the `await` on ' +
+        'line {{pauseLine}}: another task can change `{{target}}` in between, and its update ' +
+        'is lost. Hold one lock from the read to the write, or re-read `{{target}}` after the ' +
+        '`await`.',
       checkThenAct:
-        '`{{target}}` was checked on line {{checkLine}}, before `{{lock}}` was taken: another task may have acted on the same check while this one waited for the lock. Check `{{target}}` again inside the locked section before writing it.',
+        '`{{target}}` was checked on line {{checkLine}}, before `{{lock}}` was taken: another ' +
+        'task may have acted on the same check while this one waited for the lock. Check ' +
+        '`{{target}}` again inside the locked section before writing it.',
       sharedMemory:
-        '`{{element}}` is read, changed and written back as three steps on shared memory: another thread can write it in between and that write is lost. Use `Atomics` (or hold a lock shared by every thread).',
+        '`{{element}}` is read, changed and written back as three steps on shared memory: ' +
+        'another thread can write it in between and that write is lost. Use `Atomics` (or hold ' +
+        'a lock shared by every thread).',
       useAtomics: 'Replace with `{{replacement}}`.',
     },
     schema: [
@@ -79,17 +91,20 @@ export default createRule<Options, MessageIds>({
           inferGuards: {
             type: 'boolean',
             description:
-              'Report writes without a lock to state that is written under one lock in at least twice as many places.',
+              'Report writes without a lock to state that is written under one lock in at ' +
+              'least twice as many places.',
           },
           lostUpdates: {
             type: 'boolean',
             description:
-              'Report shared state written from a value read before an `await`, and checks made before a lock and acted on inside it.',
+              'Report shared state written from a value read before an `await`, and checks ' +
+              'made before a lock and acted on inside it.',
           },
           sharedMemory: {
             type: 'boolean',
             description:
-              'Report non-atomic read-modify-writes of typed arrays over a SharedArrayBuffer (needs type information).',
+              'Report non-atomic read-modify-writes of typed arrays over a SharedArrayBuffer ' +
+              '(needs type information).',
           },
         },
       },
@@ -338,7 +353,9 @@ export default createRule<Options, MessageIds>({
       }
     }
 
-    /** The outermost expression of a read: `this.items` in `this.items.length`, not a write target. */
+    /**
+     * The outermost expression of a read: `this.items` in `this.items.length`, not a write target.
+     */
     function noteRead(node: TSESTree.Identifier | TSESTree.MemberExpression): void {
       const parent = node.parent;
       if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === node) return;
@@ -378,7 +395,10 @@ export default createRule<Options, MessageIds>({
   },
 }) satisfies TSESLint.RuleModule<MessageIds, Options>;
 
-/** The name of what `@guardedBy` annotates: `this.items` for `this.items[i]`, `entries` for `entries.length`. */
+/**
+ * The name of what `@guardedBy` annotates: `this.items` for `this.items[i]`, `entries` for
+ * `entries.length`.
+ */
 function annotatedName(location: SharedLocation): string {
   if (location.root === 'this' && location.field !== undefined) return `this.${location.field}`;
   return location.variable?.name ?? location.display;

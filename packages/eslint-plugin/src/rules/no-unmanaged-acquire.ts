@@ -44,11 +44,16 @@ export default createRule<Options, MessageIds>({
         'leaves the lock held. Bind the guard with `using`, use a callback form, or ' +
         'release it in a `finally` right after acquiring.',
       acquireInsideTry:
-        '`{{lock}}.{{method}}()` is inside the `try` whose `finally` releases it: when the acquire fails, the `finally` releases a lock this task does not hold. Acquire before the `try`.',
+        '`{{lock}}.{{method}}()` is inside the `try` whose `finally` releases it: when the ' +
+        'acquire fails, the `finally` releases a lock this task does not hold. Acquire before ' +
+        'the `try`.',
       conditionalRelease:
-        '`{{lock}}.{{method}}()` is released by a `finally` only when `{{condition}}`: on every other path the lock stays held. Release it unconditionally, or use `using` or a callback form.',
+        '`{{lock}}.{{method}}()` is released by a `finally` only when `{{condition}}`: on ' +
+        'every other path the lock stays held. Release it unconditionally, or use `using` or a ' +
+        'callback form.',
       preferUsing:
-        '`{{lock}}` is released by try/finally; a `using` guard says the same and cannot be separated from its acquire.',
+        '`{{lock}}` is released by try/finally; a `using` guard says the same and cannot be ' +
+        'separated from its acquire.',
       useUsing: 'Bind the guard with `using` (released at the end of the block).',
     },
     schema: [
@@ -144,7 +149,8 @@ export default createRule<Options, MessageIds>({
         !containsRelease(enclosingFunction(statement) ?? sourceCode.ast, target, model, sourceCode)
       )
         return;
-      // A protocol that hands the lock to a sibling method (`acquireSession()` / `releaseSession()`).
+      // A protocol that hands the lock to a sibling method (`acquireSession()` /
+      // `releaseSession()`).
       if (releasedBySibling(op, statement)) return;
       const { following, skipped } = managingStatement(statement);
       const acquireText = sourceCode.getText(outer);
@@ -358,7 +364,8 @@ export default createRule<Options, MessageIds>({
      * The condition under which a `finally` releases the target, when it does so only on some
      * paths and the condition is the function's own (`if (flag) sem.release()`). A condition on
      * shared state (`if (this.readers === 0)`) is a counted protocol — the last holder releases —
-     * and a test of the guard itself (`if (release)`) is always true once acquired: neither is reported.
+     * and a test of the guard itself (`if (release)`) is always true once acquired: neither is
+     * reported.
      */
     function conditionalFinallyRelease(
       finalizer: TSESTree.BlockStatement,
@@ -446,7 +453,10 @@ function loopAround(statement: TSESTree.Node): TSESTree.Node | undefined {
   return undefined;
 }
 
-/** The outermost function a node is in, below its class if it is in one (a method, a module function). */
+/**
+ * The outermost function a node is in, below its class if it is in one (a method, a module
+ * function).
+ */
 function outermostFunction(node: TSESTree.Node): FunctionNode | undefined {
   let outermost: FunctionNode | undefined;
   for (

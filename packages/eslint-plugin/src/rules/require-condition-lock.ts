@@ -114,11 +114,13 @@ export default createRule<Options, MessageIds>({
     function check(fact: OpFact, ops: readonly OpFact[]): void {
       const { op, held } = fact;
       const id = canonicalId(op.lock);
-      // A condition received as a parameter is the caller's to lock.
+      // A condition received as a parameter is the caller's to lock; one built out of sight may
+      // share a lock that is held here (two Conditions from handles over one threads Lock).
       if (
         id === undefined ||
         id.startsWith('param:') ||
-        held.some((hold) => canonicalId(hold.lock) === id)
+        held.some((hold) => canonicalId(hold.lock) === id) ||
+        (op.lock.lockHidden === true && held.length > 0)
       )
         return;
       const fn = enclosingFunction(op.call);

@@ -20,7 +20,7 @@ const ruleId = `${PLUGIN_NAMESPACE}/consistent-lock-order`;
 function lintAlone(): ReturnType<typeof createTypeAwareESLint> {
   const config: Linter.Config = {
     files: ['**/*.ts'],
-    plugins: { [PLUGIN_NAMESPACE]: plugin as never },
+    plugins: { [PLUGIN_NAMESPACE]: plugin },
     rules: { [ruleId]: 'error' },
   };
   return createTypeAwareESLint({

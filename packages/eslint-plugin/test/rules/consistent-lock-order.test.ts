@@ -6,7 +6,9 @@ const imports = `import { Lock, RLock, Semaphore, Condition } from '@interlock/p
 import { Mutex, Semaphore as MutexSemaphore } from 'async-mutex';
 import AwaitLock from 'await-lock';`;
 
-/** A function (four lines) that takes `inner` inside `outer` with await-lock's acquire and release. */
+/**
+ * A function (four lines) that takes `inner` inside `outer` with await-lock's acquire and release.
+ */
 function awaitLockNesting(name: string, outer: string, inner: string): string {
   return `export async function ${name}() {
   await ${outer}.acquireAsync();
@@ -181,7 +183,8 @@ export async function audit() { await ledger.withLock(() => accounts.withLock(()
       ],
     },
     {
-      // Ignoring one lock of a three-lock ring leaves no cycle, but the others' two-lock cycle stays.
+      // Ignoring one lock of a three-lock ring leaves no cycle, but the others' two-lock cycle
+      // stays.
       code: `${imports}
 const legacy = new Lock();
 const a = new Lock();
@@ -342,7 +345,8 @@ export async function transfer() {
             others: expectOthers(
               '`audit` is taken while `ledger` is held at lock-order-ledger.ts:',
               6,
-              ', through `recordAudit()`, and `accounts` is taken while `audit` is held at lock-order-audit.ts:14',
+              ', through `recordAudit()`, and `accounts` is taken while `audit` is held at ' +
+                'lock-order-audit.ts:14',
             ),
           },
         },

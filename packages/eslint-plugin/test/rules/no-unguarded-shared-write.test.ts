@@ -8,7 +8,8 @@ declare function pause(): Promise<void>;
 declare function load(key: string): Promise<number>;
 `;
 
-// Written under its mutex in two places, without it in `reset()` (lines 5–16; the class is left open).
+// Written under its mutex in two places, without it in `reset()` (lines 5–16; the class is left
+// open).
 const meter = `export class Meter {
   readonly mutex = new Mutex();
   total = 0;
@@ -70,7 +71,8 @@ export async function refresh() {
   }
   return total;
 }`,
-    // Re-checked after the await (optimistic concurrency): the write only happens if nobody moved it.
+    // Re-checked after the await (optimistic concurrency): the write only happens if nobody moved
+    // it.
     `${header}let version = 0;
 export async function bump() {
   const seen = version;
@@ -179,7 +181,8 @@ export async function add(entry: string) {
     this.total = 0;
   }
 }`,
-    // Shared memory done with Atomics, a typed array over a plain ArrayBuffer, and a lock every worker shares.
+    // Shared memory done with Atomics, a typed array over a plain ArrayBuffer, and a lock every
+    // worker shares.
     `${header}const shared = new Int32Array(new SharedArrayBuffer(16));
 const local = new Int32Array(4);
 export async function tick(i: number) {
@@ -217,7 +220,8 @@ export async function heartbeat() {
   token = await renew(token);
 }`,
     // Found on real code: sequential test steps on a variable the test callbacks share; each new
-    // record comes from a call given the old one's id (require-atomic-updates' classic false report).
+    // record comes from a call given the old one's id (require-atomic-updates' classic false
+    // report).
     `${header}declare function accept(options: { id: string }): Promise<{ id: string; threadId: string }>;
 declare function waitFor(options: { threadId: string }): Promise<{ id: string; threadId: string }>;
 let record = { id: 'a', threadId: 't' };
@@ -226,7 +230,8 @@ export async function step() {
   record = await accept({ id: record.id });
   record = await next;
 }`,
-    // Found on real code: the local is first a copy of the shared value, then replaced by a fresh one.
+    // Found on real code: the local is first a copy of the shared value, then replaced by a fresh
+    // one.
     `${header}export async function strategy(mediator: { pickup?: number }, fallback: number) {
   let pickup = mediator.pickup ?? fallback;
   if (!pickup) {
@@ -255,7 +260,8 @@ export async function step() {
     this.uri = next;
   }
 }`,
-    // Found on real code: save, override, await, restore — the old value is put back, not computed on.
+    // Found on real code: save, override, await, restore — the old value is put back, not computed
+    // on.
     `${header}export const proxy = { delay: 0 };
 export async function withDelay<T>(ms: number, fn: () => Promise<T>) {
   const original = proxy.delay;
@@ -297,7 +303,8 @@ export async function send(headers: Record<string, string>) {
   ],
   invalid: [
     {
-      // A value computed before the await and only copied afterwards is still computed from the stale read.
+      // A value computed before the await and only copied afterwards is still computed from the
+      // stale read.
       code: `${header}let counter = 0;
 export async function increment() {
   const next = counter + 1;

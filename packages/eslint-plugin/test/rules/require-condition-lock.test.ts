@@ -115,8 +115,33 @@ export async function f() {
     this.#cond.notify();
   }
 }`,
+    // Two Conditions built out of sight (from handles, in a worker) may share the held lock.
+    `${imports}declare function conditions(): { notFull: Condition; notEmpty: Condition };
+const { notFull, notEmpty } = conditions();
+export async function put(item: number) {
+  using g = await notFull.acquire();
+  queue.push(item);
+  notEmpty.notify();
+}`,
   ],
   invalid: [
+    // The same Conditions with no lock held at all: whichever lock they share, it is not held.
+    {
+      code: `${imports}declare function conditions(): { notFull: Condition; notEmpty: Condition };
+const { notFull, notEmpty } = conditions();
+export function put(item: number) {
+  queue.push(item);
+  notEmpty.notify();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'lockNotHeld',
+          line: 9,
+          data: { cond: 'notEmpty', method: 'notify', lock: 'notEmpty' },
+        },
+      ],
+    },
     {
       code: `${imports}export function put(item: number) {
   queue.push(item);

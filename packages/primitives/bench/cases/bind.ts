@@ -3,7 +3,7 @@
  * awaited acquire — measured as the same plain-style loop with and without `bind`, in the same run.
  */
 import type { BenchCase, Subject } from '../harness.ts';
-import type { AcquirableLike, DetectorLike, Loaded, OurPrimitives } from './load.ts';
+import type { AcquirableLike, Loaded, OurPrimitives } from './load.ts';
 
 type Bind = (value: unknown, site?: string) => unknown;
 type Loop = (locks: readonly AcquirableLike[], ops: number) => Promise<void>;
@@ -70,7 +70,8 @@ export async function bindCases(primitives: Loaded<OurPrimitives>): Promise<Benc
     {
       name: 'bind: plain pair, detector on',
       measures:
-        '`bind(await lock.acquire()); lock.release()` vs the same without bind, detector enabled (what an instrumented test run does).',
+        '`bind(await lock.acquire()); lock.release()` vs the same without bind, detector ' +
+        'enabled (what an instrumented test run does).',
       ours: side('with bind, detector on', true, 1, plainBound),
       baseline: side('without bind, detector on', true, 1, plain),
     },
@@ -84,7 +85,8 @@ export async function bindCases(primitives: Loaded<OurPrimitives>): Promise<Benc
     {
       name: 'bind: nested plain pair, detector on',
       measures:
-        'Take a then b, release both, plain style: with bind the edge a → b is tracked (a known edge), without it nothing is; detector enabled.',
+        'Take a then b, release both, plain style: with bind the edge a → b is tracked (a ' +
+        'known edge), without it nothing is; detector enabled.',
       ours: side('with bind (edge a → b tracked)', true, 2, nestedBound),
       baseline: side('without bind (anonymous holds)', true, 2, nested),
     },

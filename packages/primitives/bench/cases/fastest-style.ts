@@ -87,7 +87,8 @@ export function fastestStyleCases(primitives: Loaded<OurPrimitives>): BenchCase[
     {
       name: 'fastest style: Lock using',
       measures:
-        'Detector off: `using g = await lock.acquire()` on our Lock vs async-mutex `Semaphore(1)` acquire + release (no `using`).',
+        'Detector off: `using g = await lock.acquire()` on our Lock vs async-mutex ' +
+        '`Semaphore(1)` acquire + release (no `using`).',
       ours: lockUsing.subject,
       skip: lockUsing.skip,
       baseline: mutexSemaphore(1),
@@ -96,7 +97,8 @@ export function fastestStyleCases(primitives: Loaded<OurPrimitives>): BenchCase[
     {
       name: 'fastest style: Semaphore using',
       measures:
-        'Detector off: `using g = await sem.acquire()` on our Semaphore(3) vs async-mutex `Semaphore(3)` acquire + release (no `using`).',
+        'Detector off: `using g = await sem.acquire()` on our Semaphore(3) vs async-mutex ' +
+        '`Semaphore(3)` acquire + release (no `using`).',
       ours: semaphoreUsing.subject,
       skip: semaphoreUsing.skip,
       baseline: mutexSemaphore(3),
@@ -105,7 +107,8 @@ export function fastestStyleCases(primitives: Loaded<OurPrimitives>): BenchCase[
     {
       name: 'fastest style: Lock guard.release()',
       measures:
-        'Detector off: our Lock acquired and released through its guard by hand (no `using`) vs async-mutex `Semaphore(1)`: what interlock itself costs.',
+        'Detector off: our Lock acquired and released through its guard by hand (no `using`) ' +
+        'vs async-mutex `Semaphore(1)`: what interlock itself costs.',
       ours: lockByHand.subject,
       skip: lockByHand.skip,
       baseline: mutexSemaphore(1),
@@ -113,7 +116,8 @@ export function fastestStyleCases(primitives: Loaded<OurPrimitives>): BenchCase[
     {
       name: 'fastest style: Lock withLock',
       measures:
-        'Detector off: `await lock.withLock(fn)` with a synchronous `fn` on our Lock vs async-mutex `Semaphore(1)` acquire + release.',
+        'Detector off: `await lock.withLock(fn)` with a synchronous `fn` on our Lock vs ' +
+        'async-mutex `Semaphore(1)` acquire + release.',
       ours: lockWithLock.subject,
       skip: lockWithLock.skip,
       baseline: mutexSemaphore(1),
@@ -121,14 +125,16 @@ export function fastestStyleCases(primitives: Loaded<OurPrimitives>): BenchCase[
     {
       name: 'fastest style: the using statement',
       measures:
-        'async-mutex `Semaphore(1)` whose releaser is bound by a `using` declaration vs the same without: what V8’s `using` costs, whoever’s lock it binds.',
+        'async-mutex `Semaphore(1)` whose releaser is bound by a `using` declaration vs the ' +
+        'same without: what V8’s `using` costs, whoever’s lock it binds.',
       ours: mutexUsing,
       baseline: mutexSemaphore(1),
     },
     {
       name: 'fastest style: RLock using',
       measures:
-        'Detector off: `using g = await rlock.acquire()` (the hold enters the task’s frame: RLock ownership needs it) vs async-mutex `Semaphore(1)`.',
+        'Detector off: `using g = await rlock.acquire()` (the hold enters the task’s frame: ' +
+        'RLock ownership needs it) vs async-mutex `Semaphore(1)`.',
       ours: rlockUsing.subject,
       skip: rlockUsing.skip,
       baseline: mutexSemaphore(1),

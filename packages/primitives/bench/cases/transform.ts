@@ -43,7 +43,8 @@ export async function transformCases(): Promise<BenchCase[]> {
     {
       name: 'transform: 1,000 lines',
       measures:
-        'instrumentSource on a 1,000-line TypeScript module with 50 awaited acquires (parse + walk + edit + boundary map) vs oxc-parser parsing it alone.',
+        'instrumentSource on a 1,000-line TypeScript module with 50 awaited acquires (parse + ' +
+        'walk + edit + boundary map) vs oxc-parser parsing it alone.',
       ours: {
         label: 'instrumentSource (1,000 lines)',
         run: (ops) => void repeat(ops, () => instrumentSource(code, '/app/src/module.ts')),
@@ -56,7 +57,8 @@ export async function transformCases(): Promise<BenchCase[]> {
     {
       name: 'transform: 1,000 lines, no acquire',
       measures:
-        'A 1,000-line module that never says "acquire" is skipped before parsing: instrumentSource vs oxc-parser parsing it.',
+        'A 1,000-line module that never says "acquire" is skipped before parsing: ' +
+        'instrumentSource vs oxc-parser parsing it.',
       ours: {
         label: 'instrumentSource, skipped',
         run: (ops) => void repeat(ops, () => instrumentSource(noAcquire, '/app/src/module.ts')),

@@ -45,7 +45,8 @@ export function plainReentryError(node: LockNode): DeadlockError {
     {
       reason:
         `re-acquiring ${node.kind} ${JSON.stringify(node.name)}, which this task holds through a plain ` +
-        '`await lock.acquire()`. Re-entry needs to know the owner, and only `using` or `withLock` ' +
+        '`await lock.acquire()`. Re-entry needs to know the owner, and only `using` or ' +
+        '`withLock` ' +
         'tell it; without them this acquire waits for ever. Hold it with ' +
         '`using guard = await lock.acquire()` or `await lock.withLock(…)`.',
     },

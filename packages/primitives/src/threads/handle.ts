@@ -32,7 +32,7 @@ export function makeHandle<K extends PrimitiveKind>(
     name,
     memory: domain.buffer,
     index,
-  }) as ThreadHandle<K>;
+  });
 }
 
 /** "an Event", "an RLock" (said "ar-lock"), "a Lock". */

@@ -268,7 +268,7 @@ export class Permits {
     const words = this.words;
     const waiting = Atomics.load(words, this.#waiters);
     const below = Atomics.load(words, this.#tickets);
-    let moved = 0;
+    let moved: number;
     for (;;) {
       const state = Atomics.load(words, this.#state);
       moved = Math.min(n, waiting, state & maxPermits, maxReserved - (state >>> freeBits));
@@ -297,7 +297,7 @@ export class Permits {
   /** Turns up to `n` reserved permits back into free ones and wakes as many sleepers. */
   #unreserve(n: number): void {
     const words = this.words;
-    let moved = 0;
+    let moved: number;
     for (;;) {
       const state = Atomics.load(words, this.#state);
       moved = Math.min(n, state >>> freeBits);

@@ -56,7 +56,7 @@ export class Semaphore extends PermitPrimitive {
 
   /** @param value initial permits (0 … 1,048,575). @default 1 */
   constructor(value: number = 1, options?: ThreadPrimitiveOptions) {
-    super(placement((new.target as typeof Semaphore).primitiveKind, value, options));
+    super(placement(new.target.primitiveKind, value, options));
   }
 
   /** Rebuilds a Semaphore from its `handle`. @throws {TypeError} a bad handle. */

@@ -74,7 +74,7 @@ export function wrapWebLocks(domain: SharedDomain): void {
       try {
         token = probe.beforeAcquire(lock, orderingHolds(), false, blocking);
       } catch (error) {
-        return Promise.reject(error as Error);
+        return Promise.reject(error);
       }
       return request(name, options, (granted: Lock | null) => {
         if (granted === null) return callback(null);

@@ -8,7 +8,6 @@ import {
   BIND_IDENTIFIER,
   instrumentProgram,
   mayAcquire,
-  type AstNode,
   type InstrumentedSource,
 } from './instrument-source.ts';
 
@@ -79,7 +78,7 @@ export function instrumentSource(
     return undefined;
   }
   if (parsed.errors.length > 0) return undefined;
-  return instrumentProgram(code, parsed.program as unknown as AstNode, {
+  return instrumentProgram(code, parsed.program, {
     file,
     preamble: bindPreamble(options.bindSpecifier ?? '@interlock/primitives/bind', format),
   });

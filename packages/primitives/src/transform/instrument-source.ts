@@ -13,7 +13,9 @@ import MagicString, { type SourceMap } from 'magic-string';
 /** The identifier instrumented code calls; declared by the preamble the caller chooses. */
 export const BIND_IDENTIFIER = '__interlock_bind';
 
-/** The smallest view of an ESTree node this walk needs (oxc's AST, as Vite and oxc-parser give it). */
+/**
+ * The smallest view of an ESTree node this walk needs (oxc's AST, as Vite and oxc-parser give it).
+ */
 export interface AstNode {
   readonly type: string;
   readonly start: number;
@@ -168,7 +170,9 @@ function isNode(value: unknown): value is AstNode {
   );
 }
 
-/** The child nodes of `node`, in source order of their keys (ESTree's key order is source order). */
+/**
+ * The child nodes of `node`, in source order of their keys (ESTree's key order is source order).
+ */
 function* children(node: AstNode): Generator<AstNode> {
   for (const key in node) {
     if (key === 'parent') continue;

@@ -108,7 +108,7 @@ export function describeStylesContract(label: string, hooks: ContractHooks = {})
       const lockGuard = await lock.acquire();
       lock.release(); // a Lock has one hold: this ends it
       expect(lockGuard.released).toBe(true);
-      const result = await sem.withLock(async () => {
+      const result = await sem.withLock(() => {
         sem.release(); // Python's release: one more permit, whoever holds what
         return undefined;
       });

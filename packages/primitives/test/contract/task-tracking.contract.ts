@@ -194,7 +194,7 @@ export function describeTaskTrackingContract(label: string, hooks: ContractHooks
 
     it('RLock holds always enter the frame: ownership reads it', async () => {
       const rlock = new RLock();
-      await rlock.withLock(async () => {
+      await rlock.withLock(() => {
         expect(currentFrame()?.holds.map((h) => h.lock.kind)).toEqual(['RLock']);
       });
       expect(currentFrame()).toBeUndefined();

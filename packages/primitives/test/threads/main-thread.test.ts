@@ -1,3 +1,6 @@
+/* eslint-disable @interlock/condition-wait-in-loop, @interlock/no-unmanaged-acquire -- Single waits
+   and hand-released guards are what these tests check (a blocking call on the main thread must
+   throw). */
 // What the main thread (where these tests run) can and cannot do, handles, and argument errors.
 import { describe, expect, it } from 'vitest';
 import {

@@ -104,7 +104,8 @@ describe('an RLock re-entered through a plain-style hold', () => {
     expect(run.status, run.output).toBe(1);
     expect(run.output).not.toContain('Test timed out');
     expect(run.output).toContain(
-      'DeadlockError: Deadlock: re-acquiring RLock "journal", which this task holds through a plain',
+      'DeadlockError: Deadlock: re-acquiring RLock "journal", which this task holds through a ' +
+        'plain',
     );
     expect(run.output).toMatch(/using guard = await lock\.acquire\(\)`.*withLock/s);
   });

@@ -8,7 +8,8 @@ const orderingMethods = new Set(['sort', 'toSorted', 'localeCompare']);
 /**
  * Whether the code before an outer acquisition visibly puts its objects in an order first: a
  * comparison (`a.id < b.id`), a `sort`/`toSorted`, or a `localeCompare`, anywhere in the
- * function that takes the outer lock, before it takes it. We do not check *what* is compared: when the code
+ * function that takes the outer lock, before it takes it. We do not check *what* is compared: when
+ * the code
  * orders something before taking two locks of one class, we trust it (a missed finding, never a
  * false one).
  */

@@ -111,7 +111,9 @@ export class CallerLocks {
     this.#calls = calls;
   }
 
-  /** Whether every caller of the function around `node` holds `lockId` (any lock when undefined). */
+  /**
+   * Whether every caller of the function around `node` holds `lockId` (any lock when undefined).
+   */
   holdAround(node: TSESTree.Node, lockId: string | undefined): boolean {
     const fn = enclosingFunction(node);
     return fn !== undefined && this.#callersHold(fn, lockId, 0);

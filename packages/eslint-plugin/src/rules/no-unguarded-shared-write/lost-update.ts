@@ -34,7 +34,9 @@ interface Read {
   readonly location: SharedLocation;
 }
 
-/** A local computed from a stale read: the read, and whether the local is a plain copy of the value. */
+/**
+ * A local computed from a stale read: the read, and whether the local is a plain copy of the value.
+ */
 interface Derived {
   readonly read: TSESTree.Node;
   readonly copy: boolean;
@@ -259,7 +261,8 @@ export class AwaitRaces {
 
   /**
    * Whether an expression's value is the location's old value itself, not computed from it: a
-   * read of exactly the location, a local holding such a copy, or `copy ?? fresh` / `copy || fresh`.
+   * read of exactly the location, a local holding such a copy, or `copy ?? fresh` / `copy ||
+   * fresh`.
    */
   #isCopy(
     expression: TSESTree.Node,
@@ -315,7 +318,7 @@ export class AwaitRaces {
     const visit = (node: TSESTree.Node): void => {
       if (node !== root && isFunction(node)) {
         if (!this.#isLockCallback(node)) return;
-        pauses.push({ node: node.parent!, at: node.range[0] });
+        pauses.push({ node: node.parent, at: node.range[0] });
       }
       switch (node.type) {
         case AST_NODE_TYPES.AwaitExpression:
@@ -400,7 +403,9 @@ function isMathCall(node: TSESTree.CallExpression | TSESTree.NewExpression): boo
   );
 }
 
-/** The name at the root of an access: the identifier, or `this` for `this.x…`; undefined otherwise. */
+/**
+ * The name at the root of an access: the identifier, or `this` for `this.x…`; undefined otherwise.
+ */
 function accessRoot(node: TSESTree.Identifier | TSESTree.MemberExpression): string | undefined {
   if (node.type === AST_NODE_TYPES.Identifier) return isPropertyName(node) ? undefined : node.name;
   let object: TSESTree.Node = node.object;
@@ -460,7 +465,9 @@ function isPropertyName(identifier: TSESTree.Identifier): boolean {
   );
 }
 
-/** A branch that always leaves: `return`, `throw`, `break`, `continue`, or a block ending in one. */
+/**
+ * A branch that always leaves: `return`, `throw`, `break`, `continue`, or a block ending in one.
+ */
 function exitsEarly(statement: TSESTree.Statement): boolean {
   if (statement.type === AST_NODE_TYPES.BlockStatement) {
     const last = statement.body.at(-1);

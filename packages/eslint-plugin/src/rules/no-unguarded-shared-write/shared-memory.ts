@@ -5,7 +5,10 @@ import { skipTypeWrappers } from '../../analysis/estree.ts';
 /** A non-atomic read-modify-write of one element of a typed array over shared memory. */
 export interface SharedMemoryUpdate {
   readonly element: TSESTree.MemberExpression;
-  /** The `Atomics` call that does the same atomically, when there is one (integer arrays, statement position). */
+  /**
+   * The `Atomics` call that does the same atomically, when there is one (integer arrays, statement
+   * position).
+   */
   readonly replacement?: string;
 }
 

@@ -20,7 +20,10 @@ export interface WriteEvent {
     | TSESTree.UnaryExpression
     | TSESTree.CallExpression;
   readonly kind: WriteKind;
-  /** The expression written: the assignment's left side, the updated or deleted operand, the receiver. */
+  /**
+   * The expression written: the assignment's left side, the updated or deleted operand, the
+   * receiver.
+   */
   readonly target: TSESTree.Node;
   readonly location: SharedLocation;
   /** The mutating method, for `call`. */
@@ -114,7 +117,9 @@ function isConstructor(fn: FunctionNode): boolean {
   return fn.parent?.type === AST_NODE_TYPES.MethodDefinition && fn.parent.kind === 'constructor';
 }
 
-/** The name callers use for a function: a method's key, a declared or `const`-bound function's name. */
+/**
+ * The name callers use for a function: a method's key, a declared or `const`-bound function's name.
+ */
 export function calleeNameOf(fn: FunctionNode): { name: string; method: boolean } | undefined {
   const parent = fn.parent;
   if (
@@ -166,7 +171,10 @@ export function everyNode(
   }
 }
 
-/** Whether a write really changes its location: always, except a mutating-named call on something that is no array, Map or Set. */
+/**
+ * Whether a write really changes its location: always, except a mutating-named call on something
+ * that is no array, Map or Set.
+ */
 export function isCollectionWrite(event: WriteEvent, model: FileLockModel): boolean {
   if (event.kind !== 'call' || event.node.type !== AST_NODE_TYPES.CallExpression) return true;
   const callee = event.node.callee;

@@ -18,9 +18,11 @@ export function startWorker(name: string, workerData: unknown): Started {
   const messages: unknown[] = [];
   worker.on('message', (message: unknown) => messages.push(message));
   const exited = new Promise<number>((resolve, reject) => {
-    let failure: unknown;
-    worker.on('error', (error) => (failure = error));
-    worker.on('exit', (code) => (failure === undefined ? resolve(code) : reject(failure as Error)));
+    let failure: Error | undefined;
+    worker.on('error', (error: Error) => {
+      failure = error;
+    });
+    worker.on('exit', (code) => (failure === undefined ? resolve(code) : reject(failure)));
   });
   return { worker, messages, exited };
 }

@@ -1,3 +1,5 @@
+/* eslint-disable @interlock/no-self-deadlock -- This worker deadlocks on purpose, for the test that
+   uses it. */
 // Takes a Lock and asks for it again (Python's Lock would hang here); reports how it ended.
 import { parentPort, workerData } from 'node:worker_threads';
 import { DeadlockError, Lock } from '../../../src/threads/index.ts';
