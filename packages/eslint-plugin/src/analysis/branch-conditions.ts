@@ -1,5 +1,6 @@
-import { ASTUtils, AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { enclosingFunction, isFunction, skipTypeWrappers } from './estree.ts';
+import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { childNodes, enclosingFunction, isFunction, skipTypeWrappers } from './estree.ts';
+import { variableOf } from './shared-locations.ts';
 
 /**
  * The test of an `if` that a conditional hold can be correlated with (`if (c) await m.acquire()`
@@ -109,7 +110,7 @@ function stableBindingKey(
   identifier: TSESTree.Identifier,
   sourceCode: Readonly<TSESLint.SourceCode>,
 ): string | undefined {
-  const variable = bindingOf(identifier, sourceCode);
+  const variable = variableOf(identifier, sourceCode);
   const definition = variable?.defs[0];
   if (
     !variable ||
@@ -121,10 +122,6 @@ function stableBindingKey(
   if (variable.references.some((reference) => reference.isWrite() && !reference.init))
     return undefined;
   return `${definition.name.range[0]}`;
-}
-
-function bindingOf(identifier: TSESTree.Identifier, sourceCode: Readonly<TSESLint.SourceCode>) {
-  return ASTUtils.findVariable(sourceCode.getScope(identifier), identifier.name) ?? undefined;
 }
 
 /**
@@ -196,13 +193,7 @@ export function unchangedBetween(
       }
       if (!unchanged) return;
     }
-    for (const key of keys[node.type] ?? []) {
-      const value = (node as unknown as Record<string, unknown>)[key];
-      for (const child of Array.isArray(value) ? value : [value]) {
-        if (typeof child === 'object' && child !== null && 'type' in child)
-          visit(child as TSESTree.Node);
-      }
-    }
+    for (const child of childNodes(node, keys)) visit(child);
   };
   visit(root);
   return unchanged;
@@ -220,7 +211,7 @@ function writtenPath(
   const inner = skipTypeWrappers(target);
   switch (inner.type) {
     case AST_NODE_TYPES.Identifier: {
-      const definition = bindingOf(inner, sourceCode)?.defs[0];
+      const definition = variableOf(inner, sourceCode)?.defs[0];
       return definition ? `${definition.name.range[0]}` : undefined;
     }
     case AST_NODE_TYPES.ThisExpression:

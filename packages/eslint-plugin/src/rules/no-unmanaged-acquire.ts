@@ -8,7 +8,12 @@ import {
   type ReleaseTarget,
 } from '../analysis/release-sites.ts';
 import { cannotThrow } from '../analysis/cannot-throw.ts';
-import { enclosingFunction, isFunction, type FunctionNode } from '../analysis/estree.ts';
+import {
+  childNodes,
+  enclosingFunction,
+  isFunction,
+  type FunctionNode,
+} from '../analysis/estree.ts';
 import { sharedLocationOf } from '../analysis/shared-locations.ts';
 import { canonicalId, type LockOp } from '../analysis/types.ts';
 import { createRule } from '../util/create-rule.ts';
@@ -411,13 +416,7 @@ export default createRule<Options, MessageIds>({
             localOnly = false;
           return;
         }
-        for (const key of sourceCode.visitorKeys[node.type] ?? []) {
-          const value = (node as unknown as Record<string, unknown>)[key];
-          for (const child of Array.isArray(value) ? value : [value]) {
-            if (typeof child === 'object' && child !== null && 'type' in child)
-              visit(child as TSESTree.Node);
-          }
-        }
+        for (const child of childNodes(node, sourceCode.visitorKeys)) visit(child);
       };
       visit(test);
       return localOnly;
