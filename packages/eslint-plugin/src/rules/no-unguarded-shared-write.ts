@@ -189,6 +189,9 @@ export default createRule<Options, MessageIds>({
     }
 
     function analyse(): void {
+      // A lock-free file reports only from its assignments and `++`/`--`: without any, there is
+      // nothing to ask the lock model or the type checker.
+      if (lockFree && candidates.length === 0) return;
       const model = lockModelFor(context);
       const facts = fileFactsFor(sourceCode, model);
       const done = checkSharedMemory(candidates, facts.heldAt);
