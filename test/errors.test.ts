@@ -30,6 +30,11 @@ function codeRows(heading: string): string[] {
   return section.split('\n').filter((line) => /^\| `ERR_/.test(line));
 }
 
+/** Codes of argument errors (built-in TypeError/RangeError with a code): their own table. */
+function argumentCodes(): string[] {
+  return codeRows('Bad arguments').map((row) => /`([^`]+)`/.exec(row)?.[1] ?? '');
+}
+
 /** Codes of process warnings (`process.emitWarning(…, { code })`): no class, their own table. */
 function warningCodes(): string[] {
   return codeRows('Process warnings').map((row) => /`([^`]+)`/.exec(row)?.[1] ?? '');
@@ -170,8 +175,49 @@ describe('error codes', () => {
     for (const code of warningCodes()) expect(code).toMatch(CODE_SCHEME);
   });
 
+  it('argument errors: the documented codes are the ones core gives every TypeError/RangeError', async () => {
+    const { argumentErrorCodes } = (await import(
+      join(repoRoot, 'packages/core/src/index.ts')
+    )) as typeof import('../packages/core/src/index.ts');
+    expect(argumentCodes().sort()).toEqual(Object.values(argumentErrorCodes).sort());
+    const { Lock, Semaphore, BoundedSemaphore } = (await import(
+      join(repoRoot, 'packages/primitives/src/index.ts')
+    )) as typeof import('../packages/primitives/src/index.ts');
+    const thrown = (fn: () => unknown): unknown => {
+      try {
+        fn();
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    const wrongType = thrown(() => new Lock('a' as never));
+    expect(wrongType).toBeInstanceOf(TypeError);
+    expect(wrongType).toMatchObject({ code: argumentErrorCodes.type });
+    const outOfRange = thrown(() => new Semaphore(-1));
+    expect(outOfRange).toBeInstanceOf(RangeError);
+    expect(outOfRange).toMatchObject({ code: argumentErrorCodes.range });
+    const bounded = new BoundedSemaphore(1);
+    expect(thrown(() => bounded.release())).toMatchObject({ code: argumentErrorCodes.range });
+    expect(bounded.value).toBe(1);
+  });
+
+  it('no package source builds a TypeError or RangeError by hand: all come with their code', () => {
+    for (const pkg of workspacePackages()) {
+      for (const file of filesUnder(join(pkg.path, 'src'), (name) => name.endsWith('.ts'))) {
+        if (fromRoot(file) === 'packages/core/src/arguments.ts') continue;
+        const text = readFileSync(file, 'utf8');
+        expect(text, fromRoot(file)).not.toMatch(/\bnew (?:TypeError|RangeError)\(/);
+      }
+    }
+  });
+
   it('every ERR_ code named in the docs and READMEs is in the table', () => {
-    const known = new Set([...documented.map((entry) => entry.code), ...warningCodes()]);
+    const known = new Set([
+      ...documented.map((entry) => entry.code),
+      ...warningCodes(),
+      ...argumentCodes(),
+    ]);
     const markdown = [
       ...filesUnder(join(repoRoot, 'docs'), (name) => name.endsWith('.md')),
       ...filesUnder(join(repoRoot, 'packages'), (name) => name.endsWith('.md')),

@@ -23,6 +23,8 @@ export interface PackedProject {
 
 /** Third-party packages the README snippets use, at the versions the workspace tests with. */
 const THIRD_PARTY = [
+  'async-mutex',
+  'vitest',
   'eslint',
   'typescript',
   'typescript-eslint',

@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { expect } from 'vitest';
 import { userCompilerOptions } from '../support/workspace.ts';
 import type { PackedProject, RunResult } from './project.ts';
@@ -75,9 +76,13 @@ function interlockFindings(result: RunResult): [string | null, number, number][]
     .map((message) => [message.ruleId, message.line, message.severity]);
 }
 
-function eslintSnippet(id: string, conditionSeverity: number): PackSnippet {
+function eslintSnippet(
+  id: string,
+  conditionSeverity: number,
+  readme = 'packages/eslint-plugin/README.md',
+): PackSnippet {
   return {
-    readme: 'packages/eslint-plugin/README.md',
+    readme,
     id,
     fileName: 'eslint.config.js',
     files: lintedProject,
@@ -131,10 +136,63 @@ const cliSarif: PackSnippet = {
   },
 };
 
+/**
+ * A service with one lock from async-mutex and one of ours, and two test files that each pass
+ * alone but take them in opposite orders: the plugin must fail the run on the cross-file cycle.
+ * The async-mutex case is the one that broke once outside the workspace (its instrumented stub
+ * lives under node_modules, where vitest externalises by default).
+ */
+const crossFileCycle = {
+  'src/books.ts': `import { Mutex } from 'async-mutex';
+import { Lock } from '@interlock/primitives';
+
+export const accounts = new Mutex();
+export const ledger = new Lock({ name: 'ledger' });
+`,
+  'tests/transfer.test.ts': `import { expect, it } from 'vitest';
+import { accounts, ledger } from '../src/books.ts';
+
+it('a transfer takes accounts, then ledger', async () => {
+  await accounts.runExclusive(() => ledger.withLock(() => undefined));
+  expect(ledger.locked).toBe(false);
+});
+`,
+  'tests/audit.test.ts': `import { expect, it } from 'vitest';
+import { accounts, ledger } from '../src/books.ts';
+
+it('an audit takes ledger, then accounts', async () => {
+  using _books = await ledger.acquire();
+  const release = await accounts.acquire();
+  release();
+  expect(accounts.isLocked()).toBe(false);
+});
+`,
+};
+
+const vitestConfig = (readme: string, id: string): PackSnippet => ({
+  readme,
+  id,
+  fileName: 'vitest.config.ts',
+  files: crossFileCycle,
+  command: (project, node) => [node, `${project.dir}/node_modules/vitest/vitest.mjs`, 'run'],
+  check: (result) => {
+    const output = stripVTControlCharacters(result.stdout + result.stderr);
+    expect(output).toMatch(/✓ tests\/audit\.test\.ts/);
+    expect(output).toMatch(/✓ tests\/transfer\.test\.ts/);
+    expect(output).toContain('lock-order cycle across test files');
+    expect(output).toMatch(/tests\/audit\.test\.ts:6:\d+/); // where the audit asks for accounts
+    expect(output).toMatch(/tests\/transfer\.test\.ts:5:\d+/); // where the transfer asks for ledger
+    expect(result.status, output).toBe(1);
+  },
+});
+
 export const packSnippets: readonly PackSnippet[] = [
   eslintSnippet('define-config', 2),
   eslintSnippet('flat-array', 2),
   eslintSnippet('tseslint-config', 2),
   eslintSnippet('pick-rules', 1),
+  eslintSnippet('root-eslint', 2, 'README.md'),
   cliSarif,
+  vitestConfig('packages/vitest/README.md', 'vitest-config'),
+  vitestConfig('README.md', 'root-vitest'),
 ];

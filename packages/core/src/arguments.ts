@@ -27,15 +27,33 @@ export function describeValue(value: unknown): string {
   return `${value as number | boolean}`;
 }
 
-/** Throws the house error: `'type'` → TypeError, `'range'` → RangeError. */
+/**
+ * The `code` of every argument error, by kind. Bad arguments stay the built-in TypeError and
+ * RangeError (what `instanceof` checks and Node's own argument checks use), with a stable code
+ * the way Node's own argument checks give their built-in errors a code.
+ */
+export const argumentErrorCodes = {
+  type: 'ERR_INTERLOCK_INVALID_ARG_TYPE',
+  range: 'ERR_INTERLOCK_ARG_OUT_OF_RANGE',
+} as const;
+
+/** A TypeError (`'type'`) or RangeError (`'range'`) carrying its `argumentErrorCodes` code. */
+export function argumentError(
+  kind: 'type' | 'range',
+  message: string,
+): (TypeError | RangeError) & { readonly code: string } {
+  const error = kind === 'type' ? new TypeError(message) : new RangeError(message);
+  return Object.assign(error, { code: argumentErrorCodes[kind] });
+}
+
+/** Throws the house error: "Expected `name` to be <expected>, got <value>", with its code. */
 export function invalidArgument(
   kind: 'type' | 'range',
   name: string,
   expected: string,
   value: unknown,
 ): never {
-  const message = `Expected \`${name}\` to be ${expected}, got ${describeValue(value)}`;
-  throw kind === 'type' ? new TypeError(message) : new RangeError(message);
+  throw argumentError(kind, `Expected \`${name}\` to be ${expected}, got ${describeValue(value)}`);
 }
 
 /**

@@ -6,7 +6,13 @@
 // The seam: a lock's identity, the hold shape, and the probe every lock calls (Detector is one).
 export { LockNode, type Hold, type LockInfo } from './lock-node.ts';
 export type { AcquireSite, LockProbe } from './probe.ts';
-export { describeValue, invalidArgument, validateOptionsBag } from './arguments.ts';
+export {
+  argumentError,
+  argumentErrorCodes,
+  describeValue,
+  invalidArgument,
+  validateOptionsBag,
+} from './arguments.ts';
 export type { WaitTicket } from './blocked-waits.ts';
 export { Detector } from './detector.ts';
 export {

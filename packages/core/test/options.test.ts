@@ -7,6 +7,7 @@ import {
   type DetectorOptions,
   type LockGraphReport,
 } from '../src/index.ts';
+import { argumentError } from '../src/index.ts';
 
 const empty: LockGraphReport = { version: 1, locks: [], edges: [], cycles: [], deadlocks: [] };
 
@@ -17,7 +18,7 @@ describe('resolveOptions', () => {
       expect(() => new Detector(value as DetectorOptions)).toThrow(TypeError);
     }
     expect(() => resolveOptions('warn' as DetectorOptions)).toThrow(
-      new TypeError('Expected `options` to be an object, got "warn"'),
+      argumentError('type', 'Expected `options` to be an object, got "warn"'),
     );
   });
 
@@ -45,10 +46,10 @@ describe('resolveOptions', () => {
 describe('formatReport', () => {
   it('an unknown format or a bad cwd is a TypeError', () => {
     expect(() => formatReport(empty, 'xml' as 'text')).toThrow(
-      new TypeError("Expected `format` to be 'text' or 'json', got \"xml\""),
+      argumentError('type', "Expected `format` to be 'text' or 'json', got \"xml\""),
     );
     expect(() => formatReport(empty, 'text', { cwd: 3 as unknown as string })).toThrow(
-      new TypeError('Expected `cwd` to be a string, got 3'),
+      argumentError('type', 'Expected `cwd` to be a string, got 3'),
     );
     expect(formatReport(empty, 'text')).toContain('no lock-order cycles');
   });

@@ -9,7 +9,7 @@ import {
 } from './internal/exclusive-lock.ts';
 import { taskContext } from './internal/task-context.ts';
 import {
-  describeValue,
+  invalidArgument,
   validateFunction,
   validateInteger,
   validateName,
@@ -66,7 +66,7 @@ export class Condition {
     validateOptions(options);
     validateName(options?.name);
     if (lock !== undefined && !(lock instanceof ExclusiveLock)) {
-      throw new TypeError(`Expected \`lock\` to be a Lock or RLock, got ${describeValue(lock)}`);
+      invalidArgument('type', 'lock', 'a Lock or RLock', lock);
     }
     this.#lock =
       lock ?? new RLock(options?.name === undefined ? undefined : { name: options.name });

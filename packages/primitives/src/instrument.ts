@@ -17,7 +17,7 @@ import {
   type Frame,
   type HoldReleaser,
 } from './internal/task-context.ts';
-import { describeValue, validateName } from './internal/validate.ts';
+import { invalidArgument, validateName } from './internal/validate.ts';
 
 /** Options of {@link instrument}. */
 export interface InstrumentOptions {
@@ -107,15 +107,13 @@ export function instrument<T extends object>(
   options: InstrumentOptions = {},
 ): Instrumented<T> {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
+    invalidArgument('type', 'options', 'an object', options);
   }
   validateName(options.name);
   validateName(options.kind, 'kind');
   for (const flag of ['exclusive', 'reentrant'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
-      throw new TypeError(
-        `Expected \`${flag}\` to be a boolean, got ${describeValue(options[flag])}`,
-      );
+      invalidArgument('type', flag, 'a boolean', options[flag]);
     }
   }
   const target = lock as InstrumentableLock;
@@ -124,9 +122,7 @@ export function instrument<T extends object>(
     target === null ||
     (typeof target.acquire !== 'function' && typeof target.runExclusive !== 'function')
   ) {
-    throw new TypeError(
-      `Expected \`lock\` to be an object with an acquire() or runExclusive() method, got ${describeValue(lock)}`,
-    );
+    invalidArgument('type', 'lock', 'an object with an acquire() or runExclusive() method', lock);
   }
   // tsc needs the assertion (typescript-eslint's checker thinks it changes nothing).
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion

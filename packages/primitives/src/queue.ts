@@ -1,5 +1,5 @@
 import { QueueEmptyError, QueueFullError, QueueTimeoutError } from './errors.ts';
-import { validateInteger } from './internal/validate.ts';
+import { argumentError, validateInteger } from './internal/validate.ts';
 import {
   abortedBeforeStart,
   WaiterQueue,
@@ -141,7 +141,8 @@ export class Queue<T> {
    */
   taskDone(): void {
     if (this.#unfinished === 0)
-      throw new RangeError(
+      throw argumentError(
+        'range',
         'Expected `taskDone()` to follow a `put()` not yet marked done, got one call too many',
       );
     this.#unfinished -= 1;

@@ -12,6 +12,7 @@ import {
   type HoldReleaser,
 } from './internal/task-context.ts';
 import {
+  argumentError,
   validateFunction,
   validateInteger,
   validateName,
@@ -193,7 +194,8 @@ export class Semaphore {
   #checkBound(n: number): void {
     // Outstanding permits = bound − value when bounded; a release may not push value past it.
     if (this.#value + n > this.#bound) {
-      throw new RangeError(
+      throw argumentError(
+        'range',
         `Expected \`n\` to be at most ${this.#bound - this.#value} (permits outstanding on ${this.#id.kind} ${this.#id.name}), got ${n}`,
       );
     }

@@ -19,6 +19,7 @@ import {
   Semaphore,
 } from '../src/index.ts';
 import { disableAfterEach, enableFresh } from './support/detector.ts';
+import { argumentError } from '@interlock/core';
 
 disableAfterEach();
 
@@ -73,9 +74,9 @@ describe('name options', () => {
       () => new Barrier(2, { name: bad }),
       () => instrument(new Mutex(), { name: bad }),
     ];
-    for (const make of makers) expect(make).toThrow(new TypeError(message));
+    for (const make of makers) expect(make).toThrow(argumentError('type', message));
     expect(() => new Lock({ name: { toString: () => 'x' } as unknown as string })).toThrow(
-      new TypeError('Expected `name` to be a string, got an object'),
+      argumentError('type', 'Expected `name` to be a string, got an object'),
     );
   });
 });

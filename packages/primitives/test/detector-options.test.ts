@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { detector, Lock, type DetectorEnableOptions } from '../src/index.ts';
 import { disableAfterEach, enableFresh } from './support/detector.ts';
+import { argumentError } from '@interlock/core';
 
 disableAfterEach();
 
@@ -33,16 +34,16 @@ describe('detector.enable validates before it changes anything', () => {
   it("enable('warn') and enable(42) throw TypeError and leave a disabled detector disabled", () => {
     detector.disable();
     expect(() => enableWith('warn')).toThrow(
-      new TypeError('Expected `options` to be an object, got "warn"'),
+      argumentError('type', 'Expected `options` to be an object, got "warn"'),
     );
     expect(() => enableWith(42)).toThrow(
-      new TypeError('Expected `options` to be an object, got 42'),
+      argumentError('type', 'Expected `options` to be an object, got 42'),
     );
     expect(() => enableWith(null)).toThrow(
-      new TypeError('Expected `options` to be an object, got null'),
+      argumentError('type', 'Expected `options` to be an object, got null'),
     );
     expect(() => enableWith(['warn'])).toThrow(
-      new TypeError('Expected `options` to be an object, got an array'),
+      argumentError('type', 'Expected `options` to be an object, got an array'),
     );
     expect(detector.enabled).toBe(false);
   });
@@ -91,7 +92,7 @@ describe('detector.enable validates before it changes anything', () => {
       ],
     ];
     for (const [options, message] of cases)
-      expect(() => detector.enable(options)).toThrow(new TypeError(message));
+      expect(() => detector.enable(options)).toThrow(argumentError('type', message));
   });
 
   it('an out-of-range number is a RangeError', () => {
@@ -100,7 +101,8 @@ describe('detector.enable validates before it changes anything', () => {
       expect(() => detector.enable({ holdTimeout })).toThrow(RangeError);
     }
     expect(() => detector.enable({ holdTimeout: -1 })).toThrow(
-      new RangeError(
+      argumentError(
+        'range',
         'Expected `holdTimeout` to be a number of milliseconds from 0 to 2147483647, got -1',
       ),
     );
@@ -118,7 +120,7 @@ describe('detector.enable validates before it changes anything', () => {
 describe('detector.format validates its arguments', () => {
   it('an unknown format is a TypeError, not silently text', () => {
     expect(() => detector.format(detector.snapshot(), 'xml' as 'text')).toThrow(
-      new TypeError("Expected `format` to be 'text' or 'json', got \"xml\""),
+      argumentError('type', "Expected `format` to be 'text' or 'json', got \"xml\""),
     );
   });
 });

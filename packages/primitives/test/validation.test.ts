@@ -17,24 +17,25 @@ import {
   InterlockError,
   QueueTimeoutError,
 } from '../src/index.ts';
+import { argumentError } from '@interlock/core';
 
 describe('argument validation', () => {
   it('timeouts: negative and NaN are RangeErrors, non-numbers TypeErrors, with the exact message', () => {
     const lock = new Lock();
     expect(() => lock.acquire({ timeout: -1 })).toThrow(
-      new RangeError('Expected `timeout` to be a non-negative number, got -1'),
+      argumentError('range', 'Expected `timeout` to be a non-negative number, got -1'),
     );
     expect(() => lock.acquire({ timeout: Number.NaN })).toThrow(
-      new RangeError('Expected `timeout` to be a non-negative number, got NaN'),
+      argumentError('range', 'Expected `timeout` to be a non-negative number, got NaN'),
     );
     expect(() => lock.acquire({ timeout: '5' as unknown as number })).toThrow(
-      new TypeError('Expected `timeout` to be a non-negative number, got "5"'),
+      argumentError('type', 'Expected `timeout` to be a non-negative number, got "5"'),
     );
     expect(() => lock.acquire({ signal: {} as AbortSignal })).toThrow(
-      new TypeError('Expected `signal` to be an AbortSignal, got an object'),
+      argumentError('type', 'Expected `signal` to be an AbortSignal, got an object'),
     );
     expect(() => lock.acquire(null as unknown as undefined)).toThrow(
-      new TypeError('Expected `options` to be an object, got null'),
+      argumentError('type', 'Expected `options` to be an object, got null'),
     );
     expect(lock.locked).toBe(false);
   });
@@ -58,60 +59,60 @@ describe('argument validation', () => {
       expect(() => cond.wait(bad)).toThrow(RangeError);
       expect(() => cond.waitFor(() => true, bad)).toThrow(RangeError);
       expect(() => cond.waitFor('x' as unknown as () => boolean)).toThrow(
-        new TypeError('Expected `predicate` to be a function, got "x"'),
+        argumentError('type', 'Expected `predicate` to be a function, got "x"'),
       );
       expect(cond.locked).toBe(true);
     });
     expect(() => new Lock().withLock(() => 1, bad)).toThrow(RangeError);
     expect(() => new Semaphore(1).withLock(() => 1, bad)).toThrow(RangeError);
     expect(() => new Lock().withLock(undefined as unknown as () => void)).toThrow(
-      new TypeError('Expected `fn` to be a function, got undefined'),
+      argumentError('type', 'Expected `fn` to be a function, got undefined'),
     );
   });
 
   it('constructors: semaphore value, barrier parties, queue maxsize, names, actions', () => {
     expect(() => new Semaphore(-1)).toThrow(
-      new RangeError('Expected `value` to be a non-negative integer, got -1'),
+      argumentError('range', 'Expected `value` to be a non-negative integer, got -1'),
     );
     expect(() => new BoundedSemaphore(Number.NaN)).toThrow(
-      new RangeError('Expected `value` to be a non-negative integer, got NaN'),
+      argumentError('range', 'Expected `value` to be a non-negative integer, got NaN'),
     );
     expect(() => new Semaphore('2' as unknown as number)).toThrow(
-      new TypeError('Expected `value` to be a non-negative integer, got "2"'),
+      argumentError('type', 'Expected `value` to be a non-negative integer, got "2"'),
     );
     expect(() => new Barrier(0)).toThrow(
-      new RangeError('Expected `parties` to be a positive integer, got 0'),
+      argumentError('range', 'Expected `parties` to be a positive integer, got 0'),
     );
     expect(() => new Barrier(2.5)).toThrow(RangeError);
     expect(() => new Barrier(2, { timeout: -1 })).toThrow(
-      new RangeError('Expected `timeout` to be a non-negative number, got -1'),
+      argumentError('range', 'Expected `timeout` to be a non-negative number, got -1'),
     );
     expect(() => new Barrier(2, { action: 1 as unknown as () => void })).toThrow(
-      new TypeError('Expected `action` to be a function, got 1'),
+      argumentError('type', 'Expected `action` to be a function, got 1'),
     );
     expect(() => new Queue(-1)).toThrow(
-      new RangeError('Expected `maxsize` to be a non-negative integer, got -1'),
+      argumentError('range', 'Expected `maxsize` to be a non-negative integer, got -1'),
     );
     expect(() => new Lock({ name: 3 as unknown as string })).toThrow(
-      new TypeError('Expected `name` to be a string, got 3'),
+      argumentError('type', 'Expected `name` to be a string, got 3'),
     );
     expect(() => new RLock({ name: null as unknown as string })).toThrow(TypeError);
     expect(() => new Condition(new Semaphore() as unknown as Lock)).toThrow(
-      new TypeError('Expected `lock` to be a Lock or RLock, got an instance of Semaphore'),
+      argumentError('type', 'Expected `lock` to be a Lock or RLock, got an instance of Semaphore'),
     );
   });
 
   it('counts: release(n) and notify(n)', async () => {
     const sem = new Semaphore(1);
     expect(() => sem.release(0)).toThrow(
-      new RangeError('Expected `n` to be a positive integer, got 0'),
+      argumentError('range', 'Expected `n` to be a positive integer, got 0'),
     );
     expect(() => sem.release(1.5)).toThrow(RangeError);
     expect(sem.value).toBe(1);
     const cond = new Condition();
     await cond.withLock(() => {
       expect(() => cond.notify(-1)).toThrow(
-        new RangeError('Expected `n` to be a non-negative integer, got -1'),
+        argumentError('range', 'Expected `n` to be a non-negative integer, got -1'),
       );
     });
   });

@@ -3,9 +3,14 @@
  * the message form "Expected `name` to be <what>, got <value>": TypeError for the wrong type,
  * RangeError for a value of the right type outside the allowed range.
  */
-import { describeValue, invalidArgument as fail, validateOptionsBag } from '@interlock/core';
+import {
+  argumentError,
+  describeValue,
+  invalidArgument as fail,
+  validateOptionsBag,
+} from '@interlock/core';
 
-export { describeValue };
+export { argumentError, describeValue, fail as invalidArgument };
 
 /** A timeout in milliseconds: a non-negative number, `Infinity` allowed, `NaN` not. */
 export function validateTimeout(value: unknown, name = 'timeout'): asserts value is number {

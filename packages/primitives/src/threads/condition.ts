@@ -2,6 +2,7 @@
 import { LockStateError } from '../errors.ts';
 import type { Guard } from '../guard.ts';
 import {
+  argumentError,
   describeValue,
   validateFunction,
   validateInteger,
@@ -55,7 +56,8 @@ export class Condition {
       this.lock = from.lock as Lock | RLock;
     } else {
       if (lock !== undefined && !(lock instanceof Lock) && !(lock instanceof RLock)) {
-        throw new TypeError(
+        throw argumentError(
+          'type',
           `Expected \`lock\` to be a thread Lock or RLock, got ${describeValue(lock)}`,
         );
       }

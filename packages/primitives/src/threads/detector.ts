@@ -20,6 +20,7 @@ import { probeFor, setFollower, type ThreadProbe } from './probe.ts';
 import { currentDomain, domainHeader, whenJoined, type SharedDomain } from './shared-memory.ts';
 import { ThreadGraph, type GraphSettings } from './thread-graph.ts';
 import { setWebLockIdentity, wrapWebLocks } from './web-locks.ts';
+import { argumentError } from '../internal/validate.ts';
 
 /** Options of {@link ThreadDetector.enable}. */
 export interface ThreadDetectorOptions {
@@ -119,14 +120,15 @@ export class ThreadDetector {
   enable(options: ThreadDetectorOptions = {}): void {
     const onCycle = options.onCycle ?? 'throw';
     if (!onCycleCodes.includes(onCycle)) {
-      throw new RangeError(
+      throw argumentError(
+        'range',
         `Expected \`onCycle\` to be 'throw', 'warn' or 'record', got ${JSON.stringify(onCycle)}`,
       );
     }
     if (options.stacks !== undefined && typeof options.stacks !== 'boolean')
-      throw new TypeError('Expected `stacks` to be a boolean');
+      throw argumentError('type', 'Expected `stacks` to be a boolean');
     if (options.onWarning !== undefined && typeof options.onWarning !== 'function')
-      throw new TypeError('Expected `onWarning` to be a function');
+      throw argumentError('type', 'Expected `onWarning` to be a function');
     onWarning = options.onWarning ?? ((warning) => process.emitWarning(warning));
     const words = currentDomain().header;
     Atomics.store(words, domainHeader.detectorOnCycle, onCycleCodes.indexOf(onCycle));

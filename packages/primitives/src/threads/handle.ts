@@ -3,7 +3,7 @@
  * domain's `SharedArrayBuffer`, where the primitive lives in it, its kind and name), so it goes
  * through `workerData` and `postMessage` as is; `X.from(handle)` rebuilds the primitive.
  */
-import { describeValue } from '../internal/validate.ts';
+import { argumentError, describeValue } from '../internal/validate.ts';
 import { joinDomain, SharedDomain, tags, type PrimitiveKind } from './shared-memory.ts';
 
 /** Marks an object as an interlock thread handle (and its format version). */
@@ -55,23 +55,29 @@ export function openHandle(
     handle === null ||
     (handle as Partial<ThreadHandle>)[marker] !== 1
   ) {
-    throw new TypeError(`Expected \`handle\` to be ${expected}, got ${describeValue(handle)}`);
+    throw argumentError(
+      'type',
+      `Expected \`handle\` to be ${expected}, got ${describeValue(handle)}`,
+    );
   }
   const { kind, name, memory, index } = handle as ThreadHandle;
   if (!kinds.includes(kind)) {
-    throw new TypeError(
+    throw argumentError(
+      'type',
       `Expected \`handle\` to be ${expected}, got ${article(String(kind))} ${String(kind)} handle`,
     );
   }
   const opened = SharedDomain.open(memory);
   if (opened === undefined || typeof name !== 'string' || opened.tagAt(index) !== tags[kind]) {
-    throw new TypeError(
+    throw argumentError(
+      'type',
       `Expected \`handle\` to be ${expected}, got a damaged ${String(kind)} handle`,
     );
   }
   const domain = joinDomain(opened);
   if (domain === undefined) {
-    throw new TypeError(
+    throw argumentError(
+      'type',
       `Expected \`handle\` to be ${expected} of this thread's detector, got one from another detector: ` +
         'a thread belongs to the detector of the first handle it receives (or creates); ' +
         'rebuild received handles before creating primitives in a worker',

@@ -19,6 +19,7 @@
  * back to free only when an eligible waiter gives up (timeout, abort).
  */
 import { assertMayBlock, remaining, waitAsync, waitSync } from './futex.ts';
+import { argumentError } from '../internal/validate.ts';
 
 export const stateWord = 0;
 export const seqWord = 1;
@@ -217,7 +218,7 @@ export class Permits {
       const free = state & maxPermits;
       if (limit !== undefined && free + (state >>> freeBits) + n > limit) return false;
       if (free + n > maxPermits)
-        throw new RangeError(`A thread semaphore holds at most ${maxPermits} permits`);
+        throw argumentError('range', `A thread semaphore holds at most ${maxPermits} permits`);
       if (Atomics.compareExchange(words, this.#state, state, state + n) === state) break;
     }
     if (Atomics.load(words, this.#waiters) !== 0) this.#handOff(n);

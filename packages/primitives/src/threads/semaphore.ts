@@ -1,5 +1,10 @@
 /** Semaphore and BoundedSemaphore across threads. */
-import { validateInteger, validateName, validateOptions } from '../internal/validate.ts';
+import {
+  argumentError,
+  validateInteger,
+  validateName,
+  validateOptions,
+} from '../internal/validate.ts';
 import { holdOf, removeHold, type ThreadHold } from './holds.ts';
 import {
   PermitPrimitive,
@@ -28,7 +33,10 @@ function placement(
   if (from !== undefined) return from;
   validateInteger(value, 'value', 0);
   if (value > maxPermits)
-    throw new RangeError(`Expected \`value\` to be an integer ≤ ${maxPermits}, got ${value}`);
+    throw argumentError(
+      'range',
+      `Expected \`value\` to be an integer ≤ ${maxPermits}, got ${value}`,
+    );
   validateOptions(options);
   validateName(options?.name);
   return place(kind, PermitPrimitive.counterWords + ownWords, options?.name, (words, base) => {
@@ -83,7 +91,10 @@ export class Semaphore extends PermitPrimitive {
   release(n = 1): void {
     validateInteger(n, 'n', 1);
     if (!this.permits.release(n, this.limit)) {
-      throw new RangeError(`${this.name} released too many times: at most ${this.limit} permits`);
+      throw argumentError(
+        'range',
+        `${this.name} released too many times: at most ${this.limit} permits`,
+      );
     }
     for (let left = n; left > 0; left--) {
       const hold = holdOf(this);
@@ -96,7 +107,10 @@ export class Semaphore extends PermitPrimitive {
 
   releaseHold(hold: ThreadHold): void {
     if (!this.permits.release(1, this.limit))
-      throw new RangeError(`${this.name} released too many times: at most ${this.limit} permits`);
+      throw argumentError(
+        'range',
+        `${this.name} released too many times: at most ${this.limit} permits`,
+      );
     hold.count = 0;
     removeHold(hold);
     installedProbe()?.released(hold);

@@ -9,6 +9,7 @@ import type { Lock, LockManager, LockOptions } from 'node:worker_threads';
 import { orderingHolds, runHoldingTask, ThreadHold, type HeldPrimitive } from './holds.ts';
 import { probeFor } from './probe.ts';
 import { currentDomain, domainHeader, type SharedDomain } from './shared-memory.ts';
+import { argumentError } from '../internal/validate.ts';
 
 /** What the wrapper needs of the thread detector (set by detector.ts, which owns the graph). */
 let identify: ((domain: SharedDomain, name: string) => number) | undefined;
@@ -120,7 +121,8 @@ export function wrapWebLocks(domain: SharedDomain): void {
  */
 export function instrumentWebLocks(): void {
   if (globalThis.navigator?.locks === undefined) {
-    throw new TypeError(
+    throw argumentError(
+      'type',
       'Expected `navigator.locks` (Web Locks, Node 24.5 or later) to exist, got undefined',
     );
   }

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Barrier, BrokenBarrierError, LockStateError } from '../../src/index.ts';
 import { gate, settle, track, type ContractHooks } from '../support/async.ts';
+import { argumentError } from '@interlock/core';
 
 const N = 5;
 
@@ -205,11 +206,11 @@ export function describeBarrierContract(label: string, hooks: ContractHooks = {}
 
     it('BarrierTests.test_constructor: parties below 1 and non-object options are rejected', () => {
       expect(() => new Barrier(0)).toThrow(
-        new RangeError('Expected `parties` to be a positive integer, got 0'),
+        argumentError('range', 'Expected `parties` to be a positive integer, got 0'),
       );
       expect(() => new Barrier(-1)).toThrow(RangeError);
       expect(() => new Barrier(2, 5 as never)).toThrow(
-        new TypeError('Expected `options` to be an object, got 5'),
+        argumentError('type', 'Expected `options` to be an object, got 5'),
       );
     });
 

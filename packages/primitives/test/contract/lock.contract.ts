@@ -9,6 +9,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Condition, Lock, LockStateError, RLock, TimeoutError } from '../../src/index.ts';
 import { gate, settle, track, type ContractHooks } from '../support/async.ts';
+import { argumentError } from '@interlock/core';
 
 type LockClass = typeof Lock | typeof RLock;
 
@@ -23,10 +24,10 @@ function describeBaseLockTests(Kind: LockClass): void {
 
     it('BaseLockTests.test_constructor_noargs: anything but an options object is a TypeError', () => {
       expect(() => new Kind('accounts' as never)).toThrow(
-        new TypeError('Expected `options` to be an object, got "accounts"'),
+        argumentError('type', 'Expected `options` to be an object, got "accounts"'),
       );
       expect(() => new Kind(1 as never)).toThrow(
-        new TypeError('Expected `options` to be an object, got 1'),
+        argumentError('type', 'Expected `options` to be an object, got 1'),
       );
       expect(() => new Kind(null as never)).toThrow(TypeError);
       expect(new Kind(undefined).locked).toBe(false);

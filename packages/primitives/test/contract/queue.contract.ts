@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Queue, QueueEmptyError, QueueFullError, TimeoutError } from '../../src/index.ts';
 import { settle, track, type ContractHooks } from '../support/async.ts';
+import { argumentError } from '@interlock/core';
 
 export function describeQueueContract(label: string, hooks: ContractHooks = {}): void {
   describe(`queue contract (${label})`, () => {
@@ -141,7 +142,7 @@ export function describeQueueContract(label: string, hooks: ContractHooks = {}):
 
     it('Queue: a negative or fractional maxsize is a RangeError', () => {
       expect(() => new Queue(-1)).toThrow(
-        new RangeError('Expected `maxsize` to be a non-negative integer, got -1'),
+        argumentError('range', 'Expected `maxsize` to be a non-negative integer, got -1'),
       );
       expect(() => new Queue(1.5)).toThrow(RangeError);
     });

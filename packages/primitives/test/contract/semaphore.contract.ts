@@ -8,6 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BoundedSemaphore, Semaphore, TimeoutError } from '../../src/index.ts';
 import { settle, track, type ContractHooks } from '../support/async.ts';
+import { argumentError } from '@interlock/core';
 
 /**
  * CPython's contended-semaphore scenario on a Semaphore(7): one permit taken, ten tasks that each
@@ -55,7 +56,7 @@ function describeBaseSemaphoreTests(Kind: typeof Semaphore): void {
   describe(`${Kind.name}: BaseSemaphoreTests`, () => {
     it('BaseSemaphoreTests.test_constructor: a negative or fractional value is a RangeError', () => {
       expect(() => new Kind(-1)).toThrow(
-        new RangeError('Expected `value` to be a non-negative integer, got -1'),
+        argumentError('range', 'Expected `value` to be a non-negative integer, got -1'),
       );
       expect(() => new Kind(-Number.MAX_SAFE_INTEGER)).toThrow(RangeError);
       expect(() => new Kind(1.5)).toThrow(RangeError);
@@ -93,7 +94,7 @@ function describeBaseSemaphoreTests(Kind: typeof Semaphore): void {
 
     it('BaseSemaphoreTests.test_constructor_noargs: options must be an object', () => {
       expect(() => new Kind(1, 'pool' as never)).toThrow(
-        new TypeError('Expected `options` to be an object, got "pool"'),
+        argumentError('type', 'Expected `options` to be an object, got "pool"'),
       );
       expect(new Kind(1, { name: 'pool' }).name).toBe('pool');
     });

@@ -16,6 +16,7 @@ import {
 } from '../../src/threads/index.ts';
 import { SharedDomain } from '../../src/threads/shared-memory.ts';
 import { makeHandle } from '../../src/threads/handle.ts';
+import { argumentError } from '@interlock/core';
 
 describe('the main thread', () => {
   it('a blocking acquire that would wait throws MainThreadBlockingError instead of freezing the process', () => {
@@ -150,7 +151,7 @@ describe('handles', () => {
 
   it('a bad handle is a TypeError naming what was expected', () => {
     expect(() => Lock.from({})).toThrow(
-      new TypeError('Expected `handle` to be a Lock handle (`lock.handle`), got an object'),
+      argumentError('type', 'Expected `handle` to be a Lock handle (`lock.handle`), got an object'),
     );
     expect(() => Lock.from(undefined)).toThrow(
       'Expected `handle` to be a Lock handle (`lock.handle`), got undefined',
