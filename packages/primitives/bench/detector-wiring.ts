@@ -1,5 +1,3 @@
-/* eslint-disable @interlock/no-unmanaged-acquire -- The benchmarks time the raw acquire/release
-   protocol itself, against async-mutex. */
 /**
  * What the detector wiring costs beyond the three issue-3 targets in cases/detector.ts: contended
  * hand-offs (every blocked wait enters the wait-for graph; a site is captured only for a waiter

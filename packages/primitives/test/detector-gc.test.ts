@@ -1,5 +1,5 @@
-/* eslint-disable @interlock/consistent-lock-order, @interlock/no-unmanaged-acquire -- These tests
-   build lock-order cycles for the detector to find, and an acquire released on the next line. */
+/* eslint-disable @interlock/consistent-lock-order -- These tests build lock-order cycles for the
+   detector to find. */
 /**
  * Bounded memory: the detector keeps nothing per acquisition, and a lock that is garbage-collected
  * leaves the live graph (FinalizationRegistry → core's forgetLock) while the cycles already

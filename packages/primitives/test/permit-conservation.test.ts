@@ -1,6 +1,5 @@
-/* eslint-disable @interlock/no-unmanaged-acquire, @interlock/no-unguarded-shared-write -- Plain
-   acquires and releases in every mix are what these schedules test; the model's check-then-act runs
-   in one synchronous step. */
+/* eslint-disable @interlock/no-unguarded-shared-write -- The model's check-then-act runs in one
+   synchronous step. */
 /**
  * Issue 8, item 2: no permit is ever lost or duplicated when one semaphore is used in several
  * styles at once. A plain `release(n)` returns `n` permits, as Python's does, and never consults

@@ -66,3 +66,19 @@ export function memberKeyName(key: TSESTree.Node): string | undefined {
   if (key.type === AST_NODE_TYPES.Identifier) return key.name;
   return key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${key.name}` : undefined;
 }
+
+/** The child nodes of a node, by the parser's visitor keys. */
+export function childNodes(
+  node: TSESTree.Node,
+  keys: Readonly<Record<string, readonly string[] | undefined>>,
+): TSESTree.Node[] {
+  const children: TSESTree.Node[] = [];
+  for (const key of keys[node.type] ?? []) {
+    const value = (node as unknown as Record<string, unknown>)[key];
+    for (const child of Array.isArray(value) ? value : [value]) {
+      if (typeof child === 'object' && child !== null && 'type' in child)
+        children.push(child as TSESTree.Node);
+    }
+  }
+  return children;
+}

@@ -1,11 +1,10 @@
-import { ASTUtils, AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { awaitedCall, isFunction, skipTypeWrappers, type FunctionNode } from './estree.ts';
+import { branchCondition, unchangedBetween } from './branch-conditions.ts';
 import { bindingName, findLastIndex, mergeFlows, releasedBinding, type Flow } from './held-set.ts';
 import type { FileLockModel } from './lock-model.ts';
 import { canonicalId, type HeldSet, type Hold, type LockOp } from './types.ts';
 import { isWaitedOn } from './waited-on.ts';
-
-const { DefinitionType } = TSESLint.Scope;
 
 /** A lock operation with the locks held just before it. */
 export interface OpFact {
@@ -347,9 +346,10 @@ export class HeldLockWalker {
       ? this.#statement(node.alternate, whenFalse)
       : { held: whenFalse, completes: true };
     const merged = mergeFlows(consequent, alternate);
-    const condition = this.#stableCondition(node.test);
-    if (!condition || !merged.completes || !consequent.completes || !alternate.completes)
-      return merged;
+    const test = this.#sourceCode && branchCondition(node.test, this.#sourceCode);
+    if (!test || !merged.completes || !consequent.completes || !alternate.completes) return merged;
+    const condition = { binding: test.key, negated: test.negated };
+    const checked = test.members.length > 0 ? { test, since: node.test.range[1] } : {};
     // A hold taken on one branch only is held exactly when the test was truthy (or falsy).
     const definitelyIn = (flow: Flow, hold: Hold): boolean =>
       flow.held.some((h) => h.site === hold.site && h.definite);
@@ -358,40 +358,20 @@ export class HeldLockWalker {
     const correlated = merged.held.map((hold): Hold => {
       if (hold.definite || hold.condition) return hold;
       if (definitelyIn(consequent, hold) && !anywhereIn(alternate, hold)) {
-        return { ...hold, condition: { binding: condition.binding, branch: !condition.negated } };
+        return {
+          ...hold,
+          condition: { binding: condition.binding, branch: !condition.negated, ...checked },
+        };
       }
       if (definitelyIn(alternate, hold) && !anywhereIn(consequent, hold)) {
-        return { ...hold, condition: { binding: condition.binding, branch: condition.negated } };
+        return {
+          ...hold,
+          condition: { binding: condition.binding, branch: condition.negated, ...checked },
+        };
       }
       return hold;
     });
     return { held: correlated, completes: true };
-  }
-
-  /**
-   * The binding an `if` tests, when the test is a binding (or its negation) that is never
-   * assigned after its declaration: `const`, or a parameter or `let` nobody writes. Two tests
-   * of it anywhere in the function then agree.
-   */
-  #stableCondition(test: TSESTree.Node): { binding: string; negated: boolean } | undefined {
-    let inner = skipTypeWrappers(test);
-    let negated = false;
-    while (inner.type === AST_NODE_TYPES.UnaryExpression && inner.operator === '!') {
-      negated = !negated;
-      inner = skipTypeWrappers(inner.argument);
-    }
-    if (inner.type !== AST_NODE_TYPES.Identifier || !this.#sourceCode) return undefined;
-    const variable = ASTUtils.findVariable(this.#sourceCode.getScope(inner), inner.name);
-    const definition = variable?.defs[0];
-    if (
-      !variable ||
-      !definition ||
-      (definition.type !== DefinitionType.Variable && definition.type !== DefinitionType.Parameter)
-    )
-      return undefined;
-    if (variable.references.some((reference) => reference.isWrite() && !reference.init))
-      return undefined;
-    return { binding: `${definition.name.range[0]}`, negated };
   }
 
   /** Held sets in the two branches of a test: a checked try-acquire result is held where truthy. */
@@ -404,15 +384,30 @@ export class HeldLockWalker {
     }
     let whenTruthy = held;
     let whenFalsy = held;
-    const condition = held.some((hold) => hold.condition && !hold.definite)
-      ? this.#stableCondition(inner)
-      : undefined;
-    if (condition) {
-      // Correlated branches: the hold is certain where the binding has the value it was taken with.
+    const sourceCode = this.#sourceCode;
+    const condition =
+      sourceCode && held.some((hold) => hold.condition && !hold.definite)
+        ? branchCondition(inner, sourceCode)
+        : undefined;
+    if (sourceCode && condition) {
+      // Correlated branches: the hold is certain where the condition has the value it was taken
+      // with — for a condition on members, when nothing between the two tests can change them.
+      const correlates = (hold: Hold): boolean => {
+        const taken = hold.condition;
+        if (hold.definite || taken?.binding !== condition.key) return false;
+        if (!taken.test || taken.since === undefined) return true;
+        return unchangedBetween(
+          taken.test,
+          taken.since,
+          inner.range[0],
+          sourceCode,
+          (call) => this.#model.classify(call) !== undefined,
+        );
+      };
       const inBranch = (truthy: boolean): HeldSet =>
         held.flatMap((hold) => {
-          if (hold.definite || hold.condition?.binding !== condition.binding) return [hold];
-          return hold.condition.branch === truthy ? [{ ...hold, definite: true }] : [];
+          if (!correlates(hold)) return [hold];
+          return hold.condition!.branch === truthy ? [{ ...hold, definite: true }] : [];
         });
       whenTruthy = inBranch(true);
       whenFalsy = inBranch(false);

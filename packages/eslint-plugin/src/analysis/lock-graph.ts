@@ -3,7 +3,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { fileFactsFor, type FileFacts } from './held-walk.ts';
 import {
   lockModelFor,
-  programEntryFor,
+  wholeProgramEntryFor,
   type AnyContext,
   type FileLockModel,
   type ProgramEntry,
@@ -95,10 +95,12 @@ const graphsBySource = new WeakMap<object, LockGraph>();
  * The lock graph the linted file belongs to. With type information: the whole program's,
  * built once per program (and settings) from the files that can take a lock — a cheap text
  * test picks them (`ProgramModel.mayAcquire`), so the cost follows the code that uses locks,
- * not the size of the program. Without type information: the linted file's alone.
+ * not the size of the program. A file parsed again in single-run mode gets the graph of the real
+ * program it belongs to, with its current text (`wholeProgramEntryFor`). Without type
+ * information: the linted file's alone.
  */
 export function lockGraphFor(context: AnyContext): LockGraph {
-  const entry = programEntryFor(context);
+  const entry = wholeProgramEntryFor(context);
   if (!entry) {
     const cached = graphsBySource.get(context.sourceCode);
     if (cached) return cached;

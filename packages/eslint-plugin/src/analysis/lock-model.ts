@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type ts from 'typescript';
 import { declarationKey } from './ts-identity.ts';
 import { ProgramModel } from './program-model.ts';
-import { lockUsageTest } from './lock-usage.ts';
+import { fileRelevance } from './file-relevance.ts';
+import { reparsedProgram } from './reparsed-program.ts';
 import { readSettings, type InterlockSettings } from './settings.ts';
 import { AcquisitionSummaries, type AcquisitionSummary } from './summaries.ts';
 import { SyntacticModel } from './syntactic-model.ts';
@@ -17,7 +19,7 @@ export interface FileLockModel {
   readonly typed: boolean;
   /**
    * False when the file's text calls no method of any lock kind and never mentions Web Locks
-   * (`lockUsageTest`): nothing in it can be held, so the walk only collects its writes.
+   * (`fileRelevance`): nothing in it can be held, so the walk only collects its writes.
    */
   readonly mayUseLocks: boolean;
   /** The lock operation a call performs, or undefined. Memoised per node. */
@@ -72,10 +74,11 @@ export function lockModelFor(context: AnyContext): FileLockModel {
   const settings = readSettings(context.settings);
   const services = typeServicesOf(sourceCode);
   const entry = services && programEntry(services.program, settings);
+  const { mayUseLocks } = fileRelevance(context);
   const model =
     services && entry
-      ? typedFileModel(entry, services.esTreeNodeToTSNodeMap, sourceCode)
-      : syntacticFileModel(new SyntacticModel(sourceCode, settings), sourceCode, settings);
+      ? typedFileModel(entry, services.esTreeNodeToTSNodeMap, sourceCode, mayUseLocks)
+      : syntacticFileModel(new SyntacticModel(sourceCode, settings), sourceCode, mayUseLocks);
   fileModels.set(sourceCode, model);
   return model;
 }
@@ -84,6 +87,18 @@ export function lockModelFor(context: AnyContext): FileLockModel {
 export function programEntryFor(context: AnyContext): ProgramEntry | undefined {
   const services = typeServicesOf(context.sourceCode);
   return services ? programEntry(services.program, readSettings(context.settings)) : undefined;
+}
+
+/**
+ * The program-wide model for whole-program analyses: the parser's program, or, for a file parsed
+ * again in single-run mode (an isolated program, which counts as none), the real program it
+ * belongs to with its current text (`reparsed-program.ts`): the lock graph survives the re-parse.
+ */
+export function wholeProgramEntryFor(context: AnyContext): ProgramEntry | undefined {
+  const entry = programEntryFor(context);
+  if (entry) return entry;
+  const program = reparsedProgram(context.sourceCode, path.resolve(context.cwd, context.filename));
+  return program && programEntry(program, readSettings(context.settings));
 }
 
 function programEntry(program: ts.Program, settings: InterlockSettings): ProgramEntry {
@@ -108,12 +123,12 @@ export function typedFileModel(
   entry: ProgramEntry,
   nodeMap: NodeMap,
   sourceCode: Readonly<TSESLint.SourceCode> | undefined,
+  mayUseLocks = true,
 ): FileLockModel {
   const ops = new WeakMap<TSESTree.CallExpression, LockOp | null>();
   return {
     typed: true,
-    mayUseLocks:
-      sourceCode === undefined || lockUsageTest(entry.settings).mayUseLocks(sourceCode.text),
+    mayUseLocks,
     classify(call) {
       const memo = ops.get(call);
       if (memo !== undefined) return memo ?? undefined;
@@ -173,12 +188,12 @@ export function typedFileModel(
 function syntacticFileModel(
   model: SyntacticModel,
   sourceCode: Readonly<TSESLint.SourceCode>,
-  settings: InterlockSettings,
+  mayUseLocks: boolean,
 ): FileLockModel {
   const ops = new WeakMap<TSESTree.CallExpression, LockOp | null>();
   return {
     typed: false,
-    mayUseLocks: lockUsageTest(settings).mayUseLocks(sourceCode.text),
+    mayUseLocks,
     classify(call) {
       const memo = ops.get(call);
       if (memo !== undefined) return memo ?? undefined;

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { knownLockTypes, methodNamesOf, webLockKind } from './known-locks.ts';
-import { lockUsageTest, type LockUsageTest } from './lock-usage.ts';
+import { lockUsageTest, programMentionsWebLocks, type LockUsageTest } from './lock-usage.ts';
 import { TypeRecogniser } from './recognise-type.ts';
 import type { InterlockSettings } from './settings.ts';
 import { calledMemberName, skipOuter } from './ts-ast.ts';
@@ -57,7 +57,7 @@ export class ProgramModel {
   mayAcquire(sourceFile: ts.SourceFile): boolean {
     let found = this.#mayAcquire.get(sourceFile);
     if (found === undefined) {
-      found = this.#usage.mayAcquire(sourceFile.text);
+      found = this.#usage.mayAcquire(sourceFile.text, programMentionsWebLocks(this.program));
       this.#mayAcquire.set(sourceFile, found);
     }
     return found;

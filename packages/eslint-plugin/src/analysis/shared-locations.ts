@@ -112,7 +112,8 @@ function memberText(
   return `[${sourceCode.getText(property)}]`;
 }
 
-function variableOf(
+/** The variable an identifier refers to, from the scope it is used in. */
+export function variableOf(
   identifier: TSESTree.Identifier,
   sourceCode: Readonly<TSESLint.SourceCode>,
 ): Variable | undefined {

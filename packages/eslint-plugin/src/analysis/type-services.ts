@@ -28,7 +28,38 @@ export function typeServicesOf(
   const program = services?.program ?? undefined;
   const esTreeNodeToTSNodeMap = services?.esTreeNodeToTSNodeMap;
   if (!program || !esTreeNodeToTSNodeMap || isIsolatedProgram(program)) return undefined;
+  remember(program);
   return { program, esTreeNodeToTSNodeMap };
+}
+
+/** Whether the parser handed this file an isolated program (a re-parse in single-run mode). */
+export function hasIsolatedProgram(sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  const program = sourceCode.parserServices?.program;
+  return program !== undefined && program !== null && isIsolatedProgram(program);
+}
+
+// The real programs rules have seen, newest last: a file parsed again in single-run mode is
+// analysed against the one that holds it (`reparsed-program.ts`). Weak references: the parser
+// decides how long a program lives; a handful of projects is the common case, so the list is
+// short and kept to the newest few.
+const seenPrograms: WeakRef<ts.Program>[] = [];
+const seen = new WeakSet<ts.Program>();
+const maxSeenPrograms = 16;
+
+function remember(program: ts.Program): void {
+  if (seen.has(program)) return;
+  seen.add(program);
+  seenPrograms.push(new WeakRef(program));
+  if (seenPrograms.length > maxSeenPrograms) seenPrograms.shift();
+}
+
+/** The newest real program seen in this process that has `fileName` among its source files. */
+export function seenProgramWith(fileName: string): ts.Program | undefined {
+  for (let index = seenPrograms.length - 1; index >= 0; index -= 1) {
+    const program = seenPrograms[index]!.deref();
+    if (program?.getSourceFile(fileName)) return program;
+  }
+  return undefined;
 }
 
 function isIsolatedProgram(program: ts.Program): boolean {

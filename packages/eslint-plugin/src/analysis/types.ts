@@ -1,3 +1,4 @@
+import type { BranchCondition } from './branch-conditions.ts';
 import type { TSESTree } from '@typescript-eslint/utils';
 import type ts from 'typescript';
 
@@ -99,11 +100,19 @@ export interface Hold {
   /** The variable bound to the guard or releaser, when there is one. */
   readonly binding?: string;
   /**
-   * For a hold taken on one branch of an `if` whose test is a binding that never changes
-   * (`if (exclusive) await lock.acquire()`): held exactly when that binding is truthy
-   * (`branch: true`) or falsy. A later `if` on the same binding knows for sure.
+   * For a hold taken on one branch of an `if` whose test is made of reads
+   * (`if (exclusive) await lock.acquire()`, `if (this.flag)`, `if (a && b)`; see
+   * `branch-conditions.ts`): held exactly when that test is truthy (`branch: true`) or falsy.
+   * `binding` is the test's key. A later `if` with the same key knows for sure — for a test
+   * that reads members (`test`), when nothing from `since` (the end of the first test) to the
+   * later test can change them.
    */
-  readonly condition?: { readonly binding: string; readonly branch: boolean };
+  readonly condition?: {
+    readonly binding: string;
+    readonly branch: boolean;
+    readonly test?: BranchCondition;
+    readonly since?: number;
+  };
 }
 
 export type HeldSet = readonly Hold[];

@@ -4,6 +4,7 @@ import { fileFactsFor } from '../analysis/held-walk.ts';
 import { lockModelFor } from '../analysis/lock-model.ts';
 import type { LockOp } from '../analysis/types.ts';
 import { createRule } from '../util/create-rule.ts';
+import { fileRelevance } from '../analysis/file-relevance.ts';
 
 export type Options = [];
 export type MessageIds = 'waitNotInLoop' | 'ifToWhile';
@@ -31,6 +32,8 @@ export default createRule<Options, MessageIds>({
     defaultOptions: [],
   },
   create(context) {
+    // Only a `wait` call can be reported: a file that calls no lock method has none.
+    if (!fileRelevance(context).mayUseLocks) return {};
     const sourceCode = context.sourceCode;
     const model = lockModelFor(context);
 

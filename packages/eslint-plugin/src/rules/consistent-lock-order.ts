@@ -5,6 +5,7 @@ import type { LockRef } from '../analysis/types.ts';
 import { createRule } from '../util/create-rule.ts';
 import { declaredOrderBroken, namesOf } from './consistent-lock-order/declared-order.ts';
 import { visiblyOrderedBefore } from './consistent-lock-order/visible-ordering.ts';
+import { fileRelevance } from '../analysis/file-relevance.ts';
 
 export type Options = [{ order?: string[][]; ignore?: string[] }];
 export type MessageIds = 'cycle' | 'sameClass' | 'declaredOrder';
@@ -60,6 +61,10 @@ export default createRule<Options, MessageIds>({
     defaultOptions: [{ order: [], ignore: [] }],
   },
   create(context, [{ order = [], ignore = [] }]) {
+    // Edges are reported where they are written, and an edge needs a lock held in this file: a
+    // file that takes none is not even looked up in the graph, which is built by the first file
+    // that may take a lock.
+    if (!fileRelevance(context).mayAcquire) return {};
     const ignored = ignore.map((pattern) => new RegExp(pattern, 'u'));
     const isIgnored = (lock: LockRef): boolean =>
       namesOf(lock).some((name) => ignored.some((re) => re.test(name)));

@@ -5,6 +5,7 @@ import { lockModelFor } from '../analysis/lock-model.ts';
 import type { LockOp } from '../analysis/types.ts';
 import { createRule } from '../util/create-rule.ts';
 import { acquisitionSite } from '../analysis/acquisition-site.ts';
+import { fileRelevance } from '../analysis/file-relevance.ts';
 
 export type Options = [];
 export type MessageIds = 'floating' | 'droppedTryResult';
@@ -31,6 +32,8 @@ export default createRule<Options, MessageIds>({
     defaultOptions: [],
   },
   create(context) {
+    // Only acquires can be reported: a file that takes no lock has none.
+    if (!fileRelevance(context).mayAcquire) return {};
     const sourceCode = context.sourceCode;
     const model = lockModelFor(context);
 

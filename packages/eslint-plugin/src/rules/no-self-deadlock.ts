@@ -11,6 +11,7 @@ import {
 } from '../analysis/types.ts';
 import { knownLockTypes } from '../analysis/known-locks.ts';
 import { createRule } from '../util/create-rule.ts';
+import { fileRelevance } from '../analysis/file-relevance.ts';
 
 export type Options = [{ checkCalls?: boolean }];
 export type MessageIds =
@@ -58,6 +59,8 @@ export default createRule<Options, MessageIds>({
     defaultOptions: [{ checkCalls: true }],
   },
   create(context, [{ checkCalls = true }]) {
+    // A self-deadlock needs a lock held in this file: a file that takes none has none.
+    if (!fileRelevance(context).mayAcquire) return {};
     const model = lockModelFor(context);
 
     /**

@@ -6,6 +6,7 @@ import { lockModelFor } from '../analysis/lock-model.ts';
 import { sharedLocationOf, type SharedLocation } from '../analysis/shared-locations.ts';
 import { classOfThisEstree } from '../analysis/this-class.ts';
 import { typeServicesOf } from '../analysis/type-services.ts';
+import { fileRelevance } from '../analysis/file-relevance.ts';
 import { createRule } from '../util/create-rule.ts';
 import {
   CallerLocks,
@@ -117,6 +118,12 @@ export default createRule<Options, MessageIds>({
     [{ checkReads = false, inferGuards = true, lostUpdates = true, sharedMemory = true }],
   ) {
     const sourceCode = context.sourceCode;
+    const relevance = fileRelevance(context);
+    // No lock method called and no `@guardedBy`/`@requiresLock` tag: nothing is held and no guard
+    // is declared, so only two findings are possible — a lost update of a module or captured
+    // variable in an async function, and a shared-memory update — and both start from an
+    // assignment or `++`/`--`. Calls, `delete` and reads are not even collected.
+    const lockFree = !relevance.mayUseLocks && !relevance.annotated;
     const candidates: WriteNode[] = [];
     const calls: TSESTree.CallExpression[] = [];
     const readCandidates: (TSESTree.Identifier | TSESTree.MemberExpression)[] = [];
@@ -182,16 +189,27 @@ export default createRule<Options, MessageIds>({
     }
 
     function analyse(): void {
+      // A lock-free file reports only from its assignments and `++`/`--`: without any, there is
+      // nothing to ask the lock model or the type checker.
+      if (lockFree && candidates.length === 0) return;
       const model = lockModelFor(context);
       const facts = fileFactsFor(sourceCode, model);
       const done = checkSharedMemory(candidates, facts.heldAt);
-      const events = candidates.flatMap((node) => {
+      // Lock-free: a lost update needs a pause, and only an async function pauses.
+      const writes = lockFree
+        ? lostUpdates
+          ? candidates.filter((node) => enclosingFunction(node)?.async === true)
+          : []
+        : candidates;
+      const events = writes.flatMap((node) => {
         if (done.has(node)) return [];
         const event = writeEventOf(node, sourceCode);
         return event ? [event] : [];
       });
       if (events.length === 0 && readCandidates.length === 0) return;
-      const guards = declaredGuards(sourceCode, model);
+      const guards: ReadonlyMap<string, DeclaredGuard> = sourceCode.text.includes('@guardedBy')
+        ? declaredGuards(sourceCode, model)
+        : new Map();
       const callers = new CallerLocks(sourceCode, model, facts, calls);
       const races = new AwaitRaces(sourceCode, model, facts);
       const reported = new Set<WriteEvent>();
@@ -243,7 +261,8 @@ export default createRule<Options, MessageIds>({
             });
             continue;
           }
-          const race = races.checkThenAct(event);
+          // Check-then-act needs a lock taken after the check: none in a lock-free file.
+          const race = lockFree ? undefined : races.checkThenAct(event);
           if (race && confirmed(event)) {
             reported.add(event);
             context.report({
@@ -286,7 +305,8 @@ export default createRule<Options, MessageIds>({
         });
       }
 
-      if (inferGuards) {
+      // An inferred guard needs writes made under a lock: none in a lock-free file.
+      if (inferGuards && !lockFree) {
         const open = events.filter(
           (event) =>
             !guards.has(event.location.guardKey) &&
@@ -357,6 +377,12 @@ export default createRule<Options, MessageIds>({
       readCandidates.push(node);
     }
 
+    if (lockFree)
+      return {
+        AssignmentExpression: (node) => void candidates.push(node),
+        UpdateExpression: (node) => void candidates.push(node),
+        'Program:exit': analyse,
+      };
     return {
       AssignmentExpression: (node) => void candidates.push(node),
       UpdateExpression: (node) => void candidates.push(node),

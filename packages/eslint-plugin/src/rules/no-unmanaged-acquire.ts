@@ -8,7 +8,12 @@ import {
   type ReleaseTarget,
 } from '../analysis/release-sites.ts';
 import { cannotThrow } from '../analysis/cannot-throw.ts';
-import { enclosingFunction, isFunction, type FunctionNode } from '../analysis/estree.ts';
+import {
+  childNodes,
+  enclosingFunction,
+  isFunction,
+  type FunctionNode,
+} from '../analysis/estree.ts';
 import { sharedLocationOf } from '../analysis/shared-locations.ts';
 import { canonicalId, type LockOp } from '../analysis/types.ts';
 import { createRule } from '../util/create-rule.ts';
@@ -20,6 +25,7 @@ import {
   statementList,
 } from '../analysis/acquisition-site.ts';
 import { usingFix, type UsingRewrite } from './no-unmanaged-acquire/using-fix.ts';
+import { fileRelevance } from '../analysis/file-relevance.ts';
 
 export type Options = [{ preferUsing?: boolean }];
 export type MessageIds =
@@ -72,6 +78,8 @@ export default createRule<Options, MessageIds>({
     defaultOptions: [{ preferUsing: false }],
   },
   create(context, [{ preferUsing = false }]) {
+    // Only acquires can be reported: a file that takes no lock has none.
+    if (!fileRelevance(context).mayAcquire) return {};
     const sourceCode = context.sourceCode;
     const model = lockModelFor(context);
 
@@ -118,17 +126,7 @@ export default createRule<Options, MessageIds>({
     ): TSESTree.Node | undefined {
       const list = statementList(statement);
       const last = list?.at(-1);
-      if (!last || last === statement || last.type !== AST_NODE_TYPES.ExpressionStatement)
-        return undefined;
-      const call =
-        last.expression.type === AST_NODE_TYPES.ChainExpression
-          ? last.expression.expression
-          : last.expression;
-      if (
-        call.type !== AST_NODE_TYPES.CallExpression ||
-        !isReleaseOf(call, target, model, sourceCode)
-      )
-        return undefined;
+      if (!last || last === statement || !isReleaseStatement(last, target)) return undefined;
       // Another release between them would make the guard release twice.
       const between = (list ?? []).slice(list!.indexOf(statement) + 1, -1);
       return between.some((node) => containsRelease(node, target, model, sourceCode))
@@ -162,6 +160,8 @@ export default createRule<Options, MessageIds>({
       const { following, skipped } = managingStatement(statement);
       const acquireText = sourceCode.getText(outer);
       const constBinding = site.form === 'binding' && site.constant ? binding : undefined;
+      // `await x.acquire(); x.release();`: released before anything that could throw runs.
+      if (isReleaseStatement(following, target)) return;
       if (finallyReleases(following, target, model, sourceCode)) {
         const conditional = conditionalFinallyRelease(following.finalizer, target);
         if (conditional) {
@@ -285,6 +285,22 @@ export default createRule<Options, MessageIds>({
       return containsRelease(tryStatement.block, target, model, sourceCode);
     }
 
+    /** `x.release();` (or `release?.();`) of the target as a statement of its own. */
+    function isReleaseStatement(
+      statement: TSESTree.Node | undefined,
+      target: ReleaseTarget,
+    ): boolean {
+      if (statement?.type !== AST_NODE_TYPES.ExpressionStatement) return false;
+      const expression =
+        statement.expression.type === AST_NODE_TYPES.ChainExpression
+          ? statement.expression.expression
+          : statement.expression;
+      return (
+        expression.type === AST_NODE_TYPES.CallExpression &&
+        isReleaseOf(expression, target, model, sourceCode)
+      );
+    }
+
     function isOnlyRelease(finalizer: TSESTree.BlockStatement, target: ReleaseTarget): boolean {
       const [only] = finalizer.body;
       if (finalizer.body.length !== 1 || only?.type !== AST_NODE_TYPES.ExpressionStatement)
@@ -400,13 +416,7 @@ export default createRule<Options, MessageIds>({
             localOnly = false;
           return;
         }
-        for (const key of sourceCode.visitorKeys[node.type] ?? []) {
-          const value = (node as unknown as Record<string, unknown>)[key];
-          for (const child of Array.isArray(value) ? value : [value]) {
-            if (typeof child === 'object' && child !== null && 'type' in child)
-              visit(child as TSESTree.Node);
-          }
-        }
+        for (const child of childNodes(node, sourceCode.visitorKeys)) visit(child);
       };
       visit(test);
       return localOnly;

@@ -4,6 +4,7 @@ import { fileFactsFor, type OpFact } from '../analysis/held-walk.ts';
 import { lockModelFor } from '../analysis/lock-model.ts';
 import { canonicalId } from '../analysis/types.ts';
 import { createRule } from '../util/create-rule.ts';
+import { fileRelevance } from '../analysis/file-relevance.ts';
 
 export type Options = [];
 export type MessageIds = 'lockNotHeld';
@@ -41,6 +42,8 @@ export default createRule<Options, MessageIds>({
     defaultOptions: [],
   },
   create(context) {
+    // Only `wait`/`notify` calls can be reported: a file that calls no lock method has none.
+    if (!fileRelevance(context).mayUseLocks) return {};
     const sourceCode = context.sourceCode;
     const model = lockModelFor(context);
 

@@ -1,4 +1,4 @@
-import { ESLintUtils } from '@typescript-eslint/utils';
+import { ESLintUtils, type TSESLint } from '@typescript-eslint/utils';
 
 /** The `meta.docs` every interlock rule carries. */
 export interface InterlockRuleDocs {
@@ -12,6 +12,39 @@ export interface InterlockRuleDocs {
 const docsBase =
   'https://github.com/interlock-js/interlock/blob/main/packages/eslint-plugin/docs/rules';
 
-export const createRule = ESLintUtils.RuleCreator<InterlockRuleDocs>(
-  (name) => `${docsBase}/${name}.md`,
-);
+const namedRule = ESLintUtils.RuleCreator<InterlockRuleDocs>((name) => `${docsBase}/${name}.md`);
+
+/**
+ * typescript-eslint's `RuleCreator` (docs URL, typed options), except that the options with
+ * their defaults are merged once per distinct configured options instead of once per file:
+ * `RuleCreator` deep-copies the defaults with `structuredClone` on every file for every rule,
+ * which on a 2,000-file program was the largest part of what our rules cost on lock-free files
+ * (~10 µs × 7 rules × 2,000 files). The merged options are frozen, so no file can change
+ * another's.
+ */
+export function createRule<Options extends readonly unknown[], MessageIds extends string>(
+  rule: Readonly<ESLintUtils.RuleWithMetaAndName<Options, MessageIds, InterlockRuleDocs>>,
+): ReturnType<typeof namedRule<Options, MessageIds>> {
+  const created = namedRule(rule);
+  const defaults = (rule.meta.defaultOptions ?? []) as Options;
+  const merged = new Map<string, Options>();
+  return {
+    ...created,
+    create(context: Readonly<TSESLint.RuleContext<MessageIds, Options>>) {
+      const key = context.options.length === 0 ? '' : JSON.stringify(context.options);
+      const cached = merged.get(key);
+      const options =
+        cached ?? deepFreeze(ESLintUtils.applyDefault<Options, Options>(defaults, context.options));
+      if (cached === undefined) merged.set(key, options);
+      return rule.create(context, options);
+    },
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -9,6 +9,72 @@ import { sharedLock, sharedRLock, sharedMutex, updateShared, updateSharedMutex, 
 
 typedRuleTester().run('no-self-deadlock', rule, {
   valid: [
+    // Correlated branches on an expression: only when nothing between the tests can change it.
+    // Reassigned in between.
+    `${imports}
+class Store {
+  readonly lock = new Lock();
+  exclusive = false;
+  async run() {
+    if (this.exclusive) await this.lock.acquire();
+    this.exclusive = false;
+    if (this.exclusive) await this.lock.acquire();
+  }
+}`,
+    // An object on the path replaced in between.
+    `${imports}
+class Store {
+  readonly lock = new Lock();
+  state = { exclusive: false };
+  async run() {
+    if (this.state.exclusive) await this.lock.acquire();
+    this.state = { exclusive: true };
+    if (this.state.exclusive) await this.lock.acquire();
+  }
+}`,
+    // A call in between may change it.
+    `${imports}
+const lock = new Lock();
+export async function f(opts: { exclusive: boolean }, reset: () => void) {
+  if (opts.exclusive) await lock.acquire();
+  reset();
+  if (opts.exclusive) await lock.acquire();
+}`,
+    // An await of something else in between lets other code run.
+    `${imports}
+const lock = new Lock();
+declare function tick(): Promise<void>;
+export async function f(opts: { exclusive: boolean }) {
+  if (opts.exclusive) await lock.acquire();
+  await tick();
+  if (opts.exclusive) await lock.acquire();
+}`,
+    // Different members, different expressions, a key computed at run time: nothing correlates.
+    `${imports}
+const lock = new Lock();
+export async function f(opts: { a: boolean; b: boolean }) {
+  if (opts.a) await lock.acquire();
+  if (opts.b) await lock.acquire();
+}`,
+    `${imports}
+const lock = new Lock();
+export async function f(a: boolean, b: boolean) {
+  if (a && b) await lock.acquire();
+  if (a || b) await lock.acquire();
+}`,
+    `${imports}
+const lock = new Lock();
+export async function f(opts: Record<string, boolean>, key: string) {
+  if (opts[key]) await lock.acquire();
+  if (opts[key]) await lock.acquire();
+}`,
+    // Taken when the flag is set, re-taken when it is not: never both.
+    `${imports}
+const lock = new Lock();
+export async function f(opts: { exclusive: boolean }) {
+  if (opts.exclusive) await lock.acquire();
+  if (!opts.exclusive) await lock.acquire();
+}`,
     // Sequential acquisitions: the first guard is disposed at the end of its block.
     `${imports}
 const lock = new Lock();
@@ -299,6 +365,63 @@ export async function f() {
 }`,
   ],
   invalid: [
+    // Correlated branches on the same expression, unchanged in between (issue 11).
+    {
+      code: `${imports}
+class Store {
+  readonly lock = new Lock();
+  exclusive = false;
+  async run() {
+    if (this.exclusive) await this.lock.acquire();
+    try {
+      if (this.exclusive) await this.lock.acquire();
+    } finally {
+      if (this.exclusive) this.lock.release();
+    }
+  }
+}`,
+      errors: [
+        { messageId: 'selfDeadlock', line: 12, column: 33, data: { lock: 'Store.lock', line: 10 } },
+      ],
+    },
+    {
+      code: `${imports}
+const mutex = new Mutex();
+export async function f(opts: { exclusive: boolean }, items: number[]) {
+  if (opts.exclusive) await mutex.acquire();
+  let total = 0;
+  for (const item of items) total += item;
+  if (opts.exclusive) await mutex.runExclusive(() => total);
+}`,
+      errors: [
+        { messageId: 'selfDeadlock', line: 11, column: 29, data: { lock: 'mutex', line: 8 } },
+      ],
+    },
+    {
+      code: `${imports}
+const lock = new Lock();
+export async function f(a: boolean, b: boolean) {
+  if (a && b) await lock.acquire();
+  if (a && b) await lock.acquire();
+}`,
+      errors: [{ messageId: 'selfDeadlock', line: 9, column: 21, data: { lock: 'lock', line: 8 } }],
+    },
+    {
+      code: `${imports}
+class Store {
+  readonly lock = new Lock();
+  shared = false;
+  async run() {
+    if (!this.shared) {
+      await this.lock.acquire();
+    }
+    if (!this.shared) await this.lock.acquire();
+  }
+}`,
+      errors: [
+        { messageId: 'selfDeadlock', line: 13, column: 29, data: { lock: 'Store.lock', line: 11 } },
+      ],
+    },
     // Correlated branches: held exactly when `exclusive`, taken again under the same test.
     {
       code: `${imports}

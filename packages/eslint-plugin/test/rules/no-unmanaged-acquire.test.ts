@@ -274,6 +274,45 @@ export async function f() {
   const release = await mutex.acquire();
   try { work(); } finally { if (release) release(); }
 }`,
+    // Acquire immediately followed by its release (a barrier: wait for the current holder).
+    // Nothing that can throw runs in between, so no path leaves the lock held.
+    `${imports}const lock = new Lock();
+export async function f() {
+  await lock.acquire();
+  lock.release();
+}`,
+    `${imports}const mutex = new Mutex();
+export async function f() {
+  await mutex.acquire();
+  mutex.release();
+}`,
+    `${imports}const mutex = new Mutex();
+export async function f() {
+  const release = await mutex.acquire();
+  release();
+}`,
+    `${imports}const lock = new AwaitLock();
+export async function f() {
+  await lock.acquireAsync();
+  let drained = true;
+  lock.release();
+  return drained;
+}`,
+    // Only a push onto an array (cannot throw, see cannot-throw.ts) between acquire and release.
+    `${imports}class Store {
+  readonly lock = new Lock();
+  readonly items: number[] = [];
+  async add(item: number) {
+    await this.lock.acquire();
+    this.items.push(item);
+    this.lock.release();
+  }
+}`,
+    `${imports}const sem = new Semaphore(2);
+export async function f() {
+  await sem.acquire();
+  sem.release();
+}`,
   ],
   invalid: [
     // Precision on real code: a statement that can throw between acquire and try is still reported.
@@ -537,6 +576,7 @@ export function f() {
   async add(item: number) {
     await this.lock.acquire();
     this.items.push(item);
+    work();
     this.lock.release();
   }
 }`,
@@ -556,6 +596,7 @@ export function f() {
   async add(item: number) {
     using guard = await this.lock.acquire();
     this.items.push(item);
+    work();
   }
 }`,
             },
@@ -815,6 +856,11 @@ export function f() {
 
 untypedRuleTester().run('no-unmanaged-acquire (no type information)', rule, {
   valid: [
+    `${imports}const mutex = new Mutex();
+export async function f() {
+  await mutex.acquire();
+  mutex.release();
+}`,
     `${imports}export async function f(lock: Lock) {
   await lock.acquire();
   work();

@@ -17,6 +17,8 @@ export type TypeAwareLintOptions = {
   configs: readonly Linter.Config[];
   /** Collect per-rule times (`result.stats`), as `TIMING` would. @default false */
   stats?: boolean;
+  /** Apply fixes as `eslint --fix` does (re-linting each fixed file; nothing is written). */
+  fix?: boolean;
 };
 
 /** The namespace our rules are registered under in every config the harness builds. */
@@ -37,6 +39,7 @@ function createTypeScriptESLint(
     cwd: options.cwd,
     overrideConfigFile: true,
     stats: options.stats ?? false,
+    fix: options.fix ?? false,
     // Corpora live in node_modules, which ESLint ignores by default (`ignore: false` does not
     // lift that default); un-ignoring it is the documented way.
     // The harness lints code written for other rule sets (the workspace's own config, corpora):

@@ -1,5 +1,3 @@
-/* eslint-disable @interlock/no-unmanaged-acquire -- The benchmarks time the raw acquire/release
-   protocol itself, against async-mutex. */
 /**
  * `Lock` against async-mutex's `Mutex`: uncontended acquire/release in each acquisition style,
  * and a contended hand-off between tasks. Target (issue 2, item 7): ours ≤ 1.0× on both.

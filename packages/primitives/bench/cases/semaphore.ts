@@ -1,5 +1,3 @@
-/* eslint-disable @interlock/no-unmanaged-acquire -- The benchmarks time the raw acquire/release
-   protocol itself, against async-mutex. */
 /**
  * `Semaphore(3)` against async-mutex's `Semaphore(3)`: uncontended acquire/release and a
  * contended hand-off (more tasks than permits). No target is set by the issue; the ratios are

@@ -52,6 +52,13 @@ export function sharedMemoryUpdate(
     node.type === AST_NODE_TYPES.UpdateExpression ? node.argument : node.left,
   );
   if (target.type !== AST_NODE_TYPES.MemberExpression || !target.computed) return undefined;
+  // `a[i] = v` changes nothing it read unless `v` is a binary expression: no type question.
+  if (
+    node.type === AST_NODE_TYPES.AssignmentExpression &&
+    node.operator === '=' &&
+    skipTypeWrappers(node.right).type !== AST_NODE_TYPES.BinaryExpression
+  )
+    return undefined;
   const arrayKind = sharedArrayKind(target.object, services);
   if (!arrayKind) return undefined;
   const statement = node.parent?.type === AST_NODE_TYPES.ExpressionStatement;

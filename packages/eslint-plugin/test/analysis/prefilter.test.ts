@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ESLint } from 'eslint';
+import plugin from '../../src/index.ts';
+import type { FileRelevance } from '../../src/analysis/file-relevance.ts';
+import { lockCodeCorpus } from '../support/corpus.ts';
+import {
+  createTypeAwareESLint,
+  everyRuleOn,
+  harnessProblems,
+  lintFilesOneByOne,
+} from '../support/lint-harness.ts';
+import type { TempTsconfig } from '../support/temp-tsconfig.ts';
+import { fixturesDir } from '../rules/rule-tester.ts';
+
+// The per-file prefilter (analysis/file-relevance.ts) lets a rule skip a file its text tests
+// call lock-free. It may cost a walk, never a finding: every rule over the same code must find
+// the same things with the prefilter as with every file treated as "maybe uses locks".
+const prefilter = vi.hoisted(() => ({ off: false }));
+vi.mock('../../src/analysis/file-relevance.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/analysis/file-relevance.ts')>();
+  const everything: FileRelevance = { mayUseLocks: true, mayAcquire: true, annotated: true };
+  return {
+    ...original,
+    fileRelevance: (context: Parameters<typeof original.fileRelevance>[0]) =>
+      prefilter.off ? everything : original.fileRelevance(context),
+  };
+});
+
+type Finding = string;
+
+function findingsOf(results: readonly ESLint.LintResult[], cwd: string): Finding[] {
+  return results
+    .flatMap((result) =>
+      result.messages.map(
+        (message) =>
+          `${path.relative(cwd, result.filePath)}:${message.line}:${message.column} ${message.ruleId}: ${message.message}`,
+      ),
+    )
+    .sort();
+}
+
+async function lint(cwd: string, tsconfigPath: string, files: readonly string[], off: boolean) {
+  prefilter.off = off;
+  try {
+    const eslint = createTypeAwareESLint({ cwd, tsconfigPath, configs: [everyRuleOn(plugin)] });
+    const { results, crashes } = await lintFilesOneByOne(eslint, files);
+    expect(crashes).toEqual([]);
+    expect(harnessProblems(results)).toEqual([]);
+    return findingsOf(results, cwd);
+  } finally {
+    prefilter.off = false;
+  }
+}
+
+describe('locks reached only through re-exports and aliases (fixtures/prefilter-project)', () => {
+  const dir = path.join(fixturesDir, 'prefilter-project');
+  const tsconfig = path.join(dir, 'tsconfig.json');
+  const files = ['barrel.ts', 'close.ts', 'counter.ts', 'locks.ts', 'sync.ts', 'transfer.ts'].map(
+    (file) => path.join(dir, file),
+  );
+  let withPrefilter: Finding[] = [];
+  let without: Finding[] = [];
+
+  beforeAll(async () => {
+    withPrefilter = await lint(dir, tsconfig, files, false);
+    without = await lint(dir, tsconfig, files, true);
+  }, 120_000);
+
+  it('finds the cycle, the Web Lock self-deadlock and the lock-free races', () => {
+    const where = withPrefilter.map((finding) => finding.replace(/ [^ ]*: .*$/s, ''));
+    const rules = withPrefilter.map((finding) => finding.split(' ')[1]);
+    expect(rules).toEqual([
+      // close.ts: `accounts` taken while `ledger` is held, against transfer.ts' order.
+      '@interlock/consistent-lock-order:',
+      '@interlock/no-unguarded-shared-write:',
+      '@interlock/no-unguarded-shared-write:',
+      '@interlock/no-self-deadlock:',
+      '@interlock/consistent-lock-order:',
+    ]);
+    expect(where).toEqual([
+      'close.ts:6:11',
+      'counter.ts:11:3',
+      'counter.ts:15:3',
+      'sync.ts:7:11',
+      'transfer.ts:7:11',
+    ]);
+  });
+
+  it('finds exactly what it finds with every file treated as using locks', () => {
+    expect(withPrefilter).toEqual(without);
+  });
+});
+
+describe('the lock-heavy corpus', () => {
+  const corpus = lockCodeCorpus();
+  let project: TempTsconfig | undefined;
+  let withPrefilter: Finding[] = [];
+  let without: Finding[] = [];
+
+  beforeAll(async () => {
+    project = await corpus.writeTsconfig();
+    withPrefilter = await lint(corpus.cwd, project.path, corpus.files, false);
+    without = await lint(corpus.cwd, project.path, corpus.files, true);
+  }, 300_000);
+
+  afterAll(() => project?.remove());
+
+  it('has findings to compare', () => {
+    expect(withPrefilter.length).toBeGreaterThan(0);
+  });
+
+  it('finds exactly what it finds with every file treated as using locks', () => {
+    expect(withPrefilter).toEqual(without);
+  });
+});
