@@ -51,6 +51,30 @@ describe('a cycle inside one test file', () => {
   });
 });
 
+describe('work started inside a critical section and not awaited', () => {
+  it('closes only a doubtful cycle: it is printed, and every test passes', async () => {
+    const run = await runFixture('bank', {
+      vitest: { filters: ['tests/fire-and-forget-in-one-file.test.ts'] },
+    });
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toContain('interlock: doubtful finding (not failing the test)');
+    expect(run.output).toContain('DOUBTFUL');
+    expect(run.output).not.toContain('LockOrderCycleError');
+    expect(run.report?.cycles.map((cycle) => cycle.doubtful)).toEqual([true]);
+  });
+
+  it('split across two test files, the doubtful cycle is printed after the run, which passes', async () => {
+    const run = await runFixture('bank', {
+      vitest: { filters: ['tests/fire-and-forget.test.ts', 'tests/second-then-first.test.ts'] },
+    });
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toContain(
+      'doubtful lock-order cycle across test files (not failing the run)',
+    );
+    expect(run.report?.cycles.map((cycle) => cycle.doubtful)).toEqual([true]);
+  });
+});
+
 describe('a real deadlock', () => {
   it('fails each deadlocking test at once with DeadlockError and the wait-for cycle, plain and async-mutex styles', async () => {
     // onCycle 'record' lets both orders be taken, so the tasks really block on each other.
