@@ -2,39 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LockOrderError } from '../src/errors.ts';
 import { setup } from './harness.ts';
-
-/** Is there a cycle among `edges` (pairs over 0..n-1)? Brute force: DFS colouring. */
-function hasCycle(edges: ReadonlySet<string>, n: number): boolean {
-  const next = (node: number) =>
-    [...edges]
-      .filter((edge) => edge.startsWith(`${node}>`))
-      .map((edge) => Number(edge.split('>')[1]));
-  const colour = new Array<number>(n).fill(0);
-  const visit = (node: number): boolean => {
-    colour[node] = 1;
-    for (const target of next(node)) {
-      if (colour[target] === 1 || (colour[target] === 0 && visit(target))) return true;
-    }
-    colour[node] = 2;
-    return false;
-  };
-  return Array.from({ length: n }, (_, node) => node).some(
-    (node) => colour[node] === 0 && visit(node),
-  );
-}
-
-/** Every pair `a>b` such that `b` is reachable from `a` over `edges`. */
-function closure(edges: ReadonlySet<string>, n: number): Set<string> {
-  const reach = new Set(edges);
-  for (let via = 0; via < n; via++) {
-    for (let from = 0; from < n; from++) {
-      for (let to = 0; to < n; to++) {
-        if (reach.has(`${from}>${via}`) && reach.has(`${via}>${to}`)) reach.add(`${from}>${to}`);
-      }
-    }
-  }
-  return reach;
-}
+import { closure, hasCycle } from './reference-graph.ts';
 
 describe('Detector fuzz', () => {
   it("'record': a cycle is reported exactly when the orders the program took contain one", () => {

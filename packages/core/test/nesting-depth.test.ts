@@ -11,24 +11,7 @@ import { LockOrderError } from '../src/errors.ts';
 import type { LockNode } from '../src/lock-node.ts';
 import { defaultFrameFilters } from '../src/sites.ts';
 import { setup, type Hold, type Task } from './harness.ts';
-
-/** Every pair `a>b` such that `b` is reachable from `a` over `edges`. */
-function closure(edges: Iterable<string>, n: number): Set<string> {
-  const reach = new Set(edges);
-  for (let via = 0; via < n; via++) {
-    for (let from = 0; from < n; from++) {
-      for (let to = 0; to < n; to++) {
-        if (reach.has(`${from}>${via}`) && reach.has(`${via}>${to}`)) reach.add(`${from}>${to}`);
-      }
-    }
-  }
-  return reach;
-}
-
-function hasCycle(edges: Iterable<string>, n: number): boolean {
-  const reach = closure(edges, n);
-  return Array.from({ length: n }, (_, node) => node).some((node) => reach.has(`${node}>${node}`));
-}
+import { closure, hasCycle } from './reference-graph.ts';
 
 describe('nesting depth', () => {
   it('a task holding 2,000 locks at once records 1,999 edges, not 2 million', () => {
