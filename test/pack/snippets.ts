@@ -114,7 +114,7 @@ const b = new Lock({ name: 'b' });
 await a.withLock(() => b.withLock(() => undefined));
 await b.withLock(() => a.withLock(() => undefined));
 mkdirSync('.interlock', { recursive: true });
-writeFileSync('.interlock/report.json', JSON.stringify(detector.snapshot()));
+writeFileSync('.interlock/report.json', detector.format(detector.snapshot(), 'json')); // version 2
 `;
 
 const cliSarif: PackSnippet = {

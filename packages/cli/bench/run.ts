@@ -5,18 +5,23 @@
  *   pnpm exec node packages/cli/bench/run.ts --rounds 3 [--cases merge] [--json]
  *
  * Each case runs the CLI in-process (`run()`: read the file, validate it, render, write the output
- * file atomically — everything but Node's start-up), best of `--rounds` runs. The baseline,
- * measured in the same run on the same file, is the floor for any tool that reads a report:
- * `JSON.parse` of the file plus `JSON.stringify` of the result, on one thread. Targets (issue 10):
- * a 10,000-lock, 50,000-edge report to text and to HTML under 1 s each; merging 20 such reports
- * under 2 s. Merges run twice: on one thread (`--jobs 1`) and on two (`--jobs 2`: the main
- * thread and one worker). Each row also gives the process's CPU time for its best round (all
- * threads), which on a shared machine says more than the wall time.
+ * file atomically — everything but Node's start-up), best of `--rounds` runs. The report files
+ * are written as interlock writes them, version 2 (docs/reports.md); `--input-version 1` renders
+ * from version 1 files instead. The baseline, measured in the same run on the same files, is the
+ * floor for any tool that reads a report: `JSON.parse` of the file plus `JSON.stringify` of the
+ * result, on one thread. Targets (issue 10): a 10,000-lock, 50,000-edge report to text and to
+ * HTML under 1 s each; merging 20 such reports under 2 s. Merges of version 2 shards run on one
+ * thread (`--jobs 1`) and on two (`--jobs 2`: the main thread and one worker); the merge of the
+ * same shards as version 1 files (`--jobs 1`, against the version 1 baseline) runs in the same
+ * process, so the two formats are compared under the same load. Each row also gives the
+ * process's CPU time for its best round (all threads), which on a shared machine says more than
+ * the wall time.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatReport, type LockGraphReport } from '@interlock/core';
 import { run } from '../src/cli.ts';
 import { syntheticReport } from './generate.ts';
 
@@ -26,8 +31,11 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     // Comma-separated: text, html, sarif, dot, merge. All by default.
     cases: { type: 'string', default: 'text,html,sarif,dot,merge' },
+    // The version of the report files the text/html/sarif/dot cases read: 2 (default) or 1.
+    'input-version': { type: 'string', default: '2' },
   },
 });
+const inputVersion = values['input-version'] === '1' ? 1 : 2;
 const cases = new Set(values.cases.split(','));
 const rounds = Math.max(1, Number(values.rounds));
 const dir = mkdtempSync(path.join(tmpdir(), 'interlock-cli-bench-'));
@@ -89,8 +97,9 @@ const sizes = [1_000, 2_000, 5_000, 10_000];
 const TARGETS: Record<string, number> = {
   text: 1000,
   html: 1000,
-  'merge 20, --jobs 1': 2000,
-  'merge 20, --jobs 2': 2000,
+  'merge 20 (v2), --jobs 1': 2000,
+  'merge 20 (v2), --jobs 2': 2000,
+  'merge 20 (v1), --jobs 1': 2000,
 };
 
 await cli([
@@ -102,14 +111,15 @@ await cli([
   'warmup.html',
 ]);
 
-function writeReport(name: string, report: unknown): string {
+/** Writes `report` as a file of `version` (what `detector.format(report, 'json')` writes). */
+function writeReport(name: string, report: LockGraphReport, version: 1 | 2 = 2): string {
   const file = path.join(dir, name);
-  writeFileSync(file, JSON.stringify(report));
+  writeFileSync(file, formatReport(report, 'json', { version }));
   return file;
 }
 
 for (const locks of sizes) {
-  const file = writeReport(`report-${locks}.json`, syntheticReport({ locks }));
+  const file = writeReport(`report-${locks}.json`, syntheticReport({ locks }), inputVersion);
   const mib = statSync(file).size / 1024 / 1024;
   const baseline = await best(() => JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))));
   for (const format of ['text', 'html', 'sarif', 'dot'].filter((name) => cases.has(name))) {
@@ -132,34 +142,39 @@ for (const locks of sizes) {
     });
   }
   if (cases.has('merge') && (locks === 10_000 || locks === 1_000)) {
-    const shards = Array.from({ length: 20 }, (_, shard) =>
-      writeReport(`shard-${locks}-${shard}.json`, syntheticReport({ locks, seed: shard + 1 })),
+    const reports = Array.from({ length: 20 }, (_, shard) =>
+      syntheticReport({ locks, seed: shard + 1 }),
     );
-    const mergeBaseline = await best(() =>
-      shards.map((shard) => JSON.stringify(JSON.parse(readFileSync(shard, 'utf8')))),
-    );
-    process.stderr.write(spread(`baseline 20 × ${locks}`, mergeBaseline));
-    for (const [name, jobs] of [
-      ['merge 20, --jobs 1', ['--jobs', '1']],
-      ['merge 20, --jobs 2', ['--jobs', '2']],
-    ] as const) {
-      const { ms, cpuMs, roundsMs } = await best(() =>
-        cli(['merge', ...shards, '-o', `merged-${locks}.json`, ...jobs]),
+    for (const version of [2, 1] as const) {
+      const shards = reports.map((report, shard) =>
+        writeReport(`shard-${locks}-${shard}.v${version}.json`, report, version),
       );
-      process.stderr.write(spread(`${name} × ${locks}`, { ms, roundsMs }));
-      rows.push({
-        case: name,
-        locks,
-        edges: locks * 5 + 10,
-        mib: mib * 20,
-        ms,
-        cpuMs,
-        roundsMs,
-        baselineMs: mergeBaseline.ms,
-        baselineRoundsMs: mergeBaseline.roundsMs,
-        baselineCpuMs: mergeBaseline.cpuMs,
-        ...(locks === 10_000 ? { target: TARGETS[name] } : {}),
-      });
+      const shardMib = shards.reduce((sum, shard) => sum + statSync(shard).size, 0) / 2 ** 20;
+      const mergeBaseline = await best(() =>
+        shards.map((shard) => JSON.stringify(JSON.parse(readFileSync(shard, 'utf8')))),
+      );
+      process.stderr.write(spread(`baseline 20 × ${locks} (v${version})`, mergeBaseline));
+      const variants = version === 2 ? (['1', '2'] as const) : (['1'] as const);
+      for (const jobs of variants) {
+        const name = `merge 20 (v${version}), --jobs ${jobs}`;
+        const { ms, cpuMs, roundsMs } = await best(() =>
+          cli(['merge', ...shards, '-o', `merged-${locks}.json`, '--jobs', jobs]),
+        );
+        process.stderr.write(spread(`${name} × ${locks}`, { ms, roundsMs }));
+        rows.push({
+          case: name,
+          locks,
+          edges: locks * 5 + 10,
+          mib: shardMib,
+          ms,
+          cpuMs,
+          roundsMs,
+          baselineMs: mergeBaseline.ms,
+          baselineRoundsMs: mergeBaseline.roundsMs,
+          baselineCpuMs: mergeBaseline.cpuMs,
+          ...(locks === 10_000 ? { target: TARGETS[name] } : {}),
+        });
+      }
     }
   }
 }

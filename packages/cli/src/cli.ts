@@ -5,14 +5,13 @@
  */
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ReportFormatError, type LockGraphReport } from '@interlock/core';
+import { ReportFormatError, reportJsonChunks, type LockGraphReport } from '@interlock/core';
 import { wantsColor, type ColorTarget } from './color.ts';
 import { CliError, ReportTooLargeError } from './errors.ts';
 import { DEFAULT_MAX_BYTES, MERGE_TOTAL_FACTOR } from './limits.ts';
 import { defaultJobs, mergeFiles, type MergeInput } from './merge-files.ts';
 import { checkCounts, fileSize, mebibytes, readReport } from './read-report.ts';
 import { FORMATS, render, type Format } from './render/index.ts';
-import { reportJsonChunks } from './report-json.ts';
 import { findRepositoryRoot } from './repository-root.ts';
 import { VERSION } from './version.ts';
 import { writeAtomically } from './write-output.ts';
@@ -38,12 +37,14 @@ interface ReportOptions {
   readonly output?: string;
   readonly root?: string;
   readonly maxSize: number;
+  readonly reportVersion: (typeof REPORT_VERSIONS)[number];
 }
 
 interface MergeOptions {
   readonly output?: string;
   readonly maxSize: number;
   readonly jobs: number;
+  readonly reportVersion: (typeof REPORT_VERSIONS)[number];
 }
 
 /** Collapses a message to one printable line (file names and parser snippets may hold breaks). */
@@ -82,6 +83,18 @@ function standardOptions(command: Command, helpAfter: string): Command {
 
 function hasFindings(report: LockGraphReport): boolean {
   return report.cycles.length > 0 || report.deadlocks.length > 0;
+}
+
+/**
+ * `--report-version`: the report file version that JSON output is written in. 2 (the default) is
+ * the compact format; 1 is for tools that read only version 1 (docs/reports.md).
+ */
+const REPORT_VERSIONS = ['1', '2'] as const;
+
+function reportVersionOption(): Option {
+  return new Option('--report-version <version>', 'write report JSON as version 2 or 1')
+    .choices(REPORT_VERSIONS)
+    .default('2');
 }
 
 function maxSizeOption(): Option {
@@ -126,6 +139,7 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
       'repository root that sarif and html paths are relative to ' +
         '(default: the enclosing git repository)',
     )
+    .addOption(reportVersionOption())
     .addOption(maxSizeOption());
   standardOptions(report, exitStatus('a cycle or deadlock was found')).action(
     async (file: string, options: ReportOptions) => {
@@ -139,7 +153,13 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
       const color =
         options.output === undefined && options.format === 'text' && wantsColor(io.stdout, io.env);
       await emit(
-        render(report, options.format, { cwd: io.cwd, root, color, source: file }),
+        render(report, options.format, {
+          cwd: io.cwd,
+          root,
+          color,
+          source: file,
+          reportVersion: Number(options.reportVersion) as 1 | 2,
+        }),
         options.output,
       );
       status = hasFindings(report) ? EXIT_FINDINGS : EXIT_CLEAN;
@@ -154,6 +174,7 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
       '-o, --output <file>',
       'write the merged report to this file (atomically) instead of stdout',
     )
+    .addOption(reportVersionOption())
     .addOption(maxSizeOption())
     .addOption(
       new Option('-j, --jobs <threads>', 'read this many reports at once, in worker threads')
@@ -180,7 +201,10 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
       const union = await mergeFiles(inputs, { maxBytes: options.maxSize, jobs: options.jobs });
       const merged = union.merged();
       checkCounts(merged, 'merged report');
-      await emit(reportJsonChunks(merged), options.output);
+      await emit(
+        reportJsonChunks(merged, { version: Number(options.reportVersion) as 1 | 2 }),
+        options.output,
+      );
       status = hasFindings(merged) ? EXIT_FINDINGS : EXIT_CLEAN;
     },
   );

@@ -57,6 +57,29 @@ describe('interlock report: exit codes', () => {
     ]);
     expect(parseReport(stdout, 'stdout')).toEqual(report);
   });
+
+  it('json is written as version 2, or as version 1 with --report-version 1', async () => {
+    const dir = temporaryDirectory();
+    const report = bankReport();
+    const v1File = writeReport(dir, 'bank.json', report);
+    const v2 = await cli(['report', v1File, '--format', 'json']);
+    expect(Object.keys(JSON.parse(v2.stdout) as object).slice(0, 3)).toEqual([
+      'version',
+      'generatedAt',
+      'strings',
+    ]);
+    expect(JSON.parse(v2.stdout)).toMatchObject({ version: 2 });
+    // A version 2 file reads like the version 1 file it came from.
+    const v2File = writeReport(dir, 'bank-v2.json', v2.stdout);
+    expect((await cli(['report', v2File])).stdout).toBe((await cli(['report', v1File])).stdout);
+    const v1 = await cli(['report', v2File, '--format', 'json', '--report-version', '1']);
+    expect(JSON.parse(v1.stdout)).toEqual(JSON.parse(JSON.stringify(report)));
+    const bad = await cli(['report', v1File, '--format', 'json', '--report-version', '3']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(
+      /^interlock: option '--report-version <version>' argument '3' is invalid/,
+    );
+  });
 });
 
 describe('--help and --version on every command', () => {
@@ -105,8 +128,8 @@ describe('bad input: exit 2, one line naming the file and the problem', () => {
     ],
     [
       'an unknown version',
-      () => ['report', writeReport(dir, 'v2.json', { ...bankReport(), version: 2 } as never)],
-      /v2\.json: unsupported report version 2/,
+      () => ['report', writeReport(dir, 'v3.json', { ...bankReport(), version: 3 } as never)],
+      /v3\.json: unsupported report version 3 \(this interlock reads versions 1 and 2\)/,
     ],
     [
       'a schema-invalid report',

@@ -56,6 +56,29 @@ describe('interlock merge', () => {
     expect(merged.generatedAt).toBeUndefined();
   });
 
+  it('writes version 2 (or 1 with --report-version 1) and reads shards of either version', async () => {
+    const dir = temporaryDirectory();
+    const one = writeReport(dir, 'shard-1.json', shard('a', 'b'));
+    const two = writeReport(dir, 'shard-2.json', shard('b', 'a'));
+    const fromV1 = await cli(['merge', one, two]);
+    expect(JSON.parse(fromV1.stdout)).toMatchObject({ version: 2 });
+    // The same shards, one of them re-encoded as version 2: the same merged report.
+    const twoV2 = writeReport(
+      dir,
+      'shard-2.v2.json',
+      (await cli(['report', two, '-f', 'json'])).stdout,
+    );
+    const mixed = await cli(['merge', one, twoV2]);
+    expect(mixed).toEqual({ ...fromV1 });
+    const v1 = await cli(['merge', one, twoV2, '--report-version', '1']);
+    expect(v1.status).toBe(1);
+    expect(JSON.parse(v1.stdout)).toMatchObject({
+      version: 1,
+      locks: [{ id: 'K1' }, { id: 'K2' }],
+    });
+    expect(parseReport(v1.stdout, 'v1')).toEqual(parseReport(fromV1.stdout, 'v2'));
+  });
+
   it('names the bad shard and writes nothing when one input is invalid', async () => {
     const dir = temporaryDirectory();
     const good = writeReport(dir, 'good.json', cleanReport());

@@ -6,6 +6,7 @@
  */
 import { invalidArgument, validateOptionsBag } from './arguments.ts';
 import { escapeControls, nameLabel, quoteText } from './escape.ts';
+import { fileVersionOption, reportJsonChunks } from './report-json.ts';
 import type { Cycle, CycleLock, LockGraphReport, LongHold, ReportLock, Site } from './report.ts';
 
 /** Output formats of {@link formatReport}. */
@@ -18,12 +19,19 @@ export interface FormatOptions {
    * @default undefined (paths as recorded)
    */
   readonly cwd?: string;
+  /**
+   * The file version `'json'` writes: 2, the compact tables of docs/reports.md, or 1, the
+   * in-memory shape as it is (for tools that read only version 1). `parseReport` reads both.
+   * @default 2
+   */
+  readonly version?: 1 | 2;
 }
 
 /**
  * Renders a report.
  * @param format - `'text'`: lockdep-style, one section per cycle and deadlock, then long holds
- *   and a summary line. `'json'`: the report itself, pretty-printed.
+ *   and a summary line. `'json'`: the report file's text (version 2 unless `options.version` is 1),
+ *   one entry per line, which `parseReport` reads back to an equal report.
  * @default format 'text'
  * @example
  * ```ts
@@ -40,7 +48,8 @@ export function formatReport(
   validateOptionsBag(options);
   if (options.cwd !== undefined && typeof options.cwd !== 'string')
     invalidArgument('type', 'cwd', 'a string', options.cwd);
-  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  const version = fileVersionOption(options);
+  if (format === 'json') return [...reportJsonChunks(report, { version })].join('');
   const locks = new Map<string, ReportLock>(report.locks.map((lock) => [lock.id, lock]));
   const where = (site: Site | undefined): string =>
     site === undefined ? 'an unknown site' : siteText(site, options.cwd);

@@ -54,4 +54,16 @@ export {
 } from './report.ts';
 export { formatReport, type FormatOptions, type ReportFormat } from './format-text.ts';
 export { parseReport, validateReport } from './validate-report.ts';
+export {
+  FILE_VERSION,
+  encodeReport,
+  type CycleEdgeTuple,
+  type CycleEntry,
+  type EdgeTuple,
+  type LockTuple,
+  type LongHoldTuple,
+  type ReportFileV2,
+  type SiteTuple,
+} from './report-v2.ts';
+export { reportJsonChunks, type ReportJsonOptions } from './report-json.ts';
 export { mergeReports, ReportUnion } from './merge.ts';

@@ -1,6 +1,8 @@
 /**
- * `LockGraphReport` version 1: the one plain-JSON format the detector produces, the vitest
- * integration writes and the CLI reads. Every field is documented in `docs/reports.md`.
+ * `LockGraphReport`: the one plain-JSON report the detector produces (`version: 1`, the shape the
+ * contract promises for `snapshot()`), the vitest integration writes and the CLI reads. Files are
+ * written in the compact version 2 encoding of the same content (`report-v2.ts`) and read back
+ * into this shape from either version. Every field is documented in `docs/reports.md`.
  */
 
 /** A source position in the user's code: where a lock was created, taken or requested. */
@@ -115,7 +117,10 @@ export interface LockGraphReport {
   readonly longWaits?: readonly LongHold[];
 }
 
-/** Current report version. */
+/**
+ * The version of the in-memory report shape (and of files written in it: version 1). Files are
+ * written as version 2 (`FILE_VERSION`), which `parseReport` reads back into this shape.
+ */
 export const REPORT_VERSION = 1;
 
 /** `"file:line:column"`, the form editors and terminals link. */

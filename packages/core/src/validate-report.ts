@@ -5,79 +5,20 @@
 import { ReportFormatError } from './errors.ts';
 import { quoteText } from './escape.ts';
 import { REPORT_VERSION, type LockGraphReport } from './report.ts';
-
-type Json = unknown;
-
-/**
- * A problem found in the report; caught below and rethrown as a ReportFormatError. Its `path`
- * is built only on the way out, as each enclosing check prepends its own part (`edges[3]`,
- * `.holder`): a valid report — 50,000 edges with two sites each — builds no path string at all.
- */
-class Problem extends Error {
-  /** Where in the report, filled in from the inside out. */
-  path: string;
-  /** The message after the path. */
-  readonly detail: string;
-
-  constructor(path: string, detail: string) {
-    super(detail);
-    this.path = path;
-    this.detail = detail;
-  }
-
-  /** The finished message: "`edges[3].from` must be …", or the detail alone without a path. */
-  describe(): string {
-    return this.path === '' ? this.detail : `\`${this.path}\` ${this.detail}`;
-  }
-}
-
-/** Rethrows `error` with `prefix` prepended to a {@link Problem}'s path. */
-function inside(prefix: string, error: unknown): never {
-  if (error instanceof Problem) error.path = prefix + error.path;
-  throw error;
-}
-
-function describe(value: Json): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string')
-    return quoteText(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'object') return 'an object';
-  // What is left of JSON: a number or a boolean.
-  return `${value as number | boolean}`;
-}
-
-function fail(path: string, expected: string, value: Json): never {
-  throw new Problem(path, `must be ${expected}, got ${describe(value)}`);
-}
-
-function object(value: Json, path: string): Record<string, Json> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    fail(path, 'an object', value);
-  return value as Record<string, Json>;
-}
-
-function array(value: Json, path: string): readonly Json[] {
-  if (!Array.isArray(value)) fail(path, 'an array', value);
-  return value;
-}
-
-function string(value: Json, path: string): string {
-  if (typeof value !== 'string') fail(path, 'a string', value);
-  return value;
-}
-
-function positiveInteger(value: Json, path: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
-    fail(path, 'a positive integer', value);
-  return value;
-}
-
-function nonNegative(value: Json, path: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-    fail(path, 'a non-negative number', value);
-  return value;
-}
+import {
+  Problem,
+  array,
+  doubtfulMark,
+  eachItem,
+  fail,
+  inside,
+  nonNegative,
+  object,
+  positiveInteger,
+  string,
+  type Json,
+} from './report-checks.ts';
+import { FILE_VERSION, decodeCompactReport } from './report-v2.ts';
 
 /** Checks a site; paths in its problems are relative to it (`.line`). */
 function site(value: Json): void {
@@ -105,17 +46,6 @@ function lockId(value: Json, path: string, ids: ReadonlySet<string>): void {
     throw new Problem(path, `names lock ${quoteText(id)}, which \`locks\` does not list`);
 }
 
-/** Runs `check` on every item of `list`, prefixing a problem's path with `name[index]`. */
-function eachItem(name: string, list: readonly Json[], check: (item: Json) => void): void {
-  for (let index = 0; index < list.length; index++) {
-    try {
-      check(list[index]);
-    } catch (error) {
-      inside(`${name}[${index}]`, error);
-    }
-  }
-}
-
 /** Checks a cycle or deadlock; paths relative to it. */
 function cycle(value: Json, ids: ReadonlySet<string>): void {
   const entry = object(value, '');
@@ -134,8 +64,7 @@ function cycle(value: Json, ids: ReadonlySet<string>): void {
     );
   }
   eachItem('.edges', edges, (edge) => edgeEntry(edge, ids));
-  if (entry['doubtful'] !== undefined && entry['doubtful'] !== true)
-    fail('.doubtful', 'true when present', entry['doubtful']);
+  doubtfulMark(entry['doubtful'], '.doubtful');
 }
 
 /** Checks an edge (a report's or a cycle's); paths relative to it. */
@@ -158,17 +87,26 @@ function longHolds(value: Json, name: string, ids: ReadonlySet<string>): void {
   });
 }
 
+/** The versions this interlock reads: the in-memory (and version 1 file) shape, and version 2. */
+const READABLE = `versions ${REPORT_VERSION} and ${FILE_VERSION}`;
+
 function check(value: Json): LockGraphReport {
   const report = object(value, 'report');
-  if (report['version'] !== REPORT_VERSION) {
-    if (typeof report['version'] === 'number') {
+  const version = report['version'];
+  if (version === FILE_VERSION) return decodeCompactReport(report);
+  if (version !== REPORT_VERSION) {
+    if (typeof version === 'number')
       throw new Problem(
         '',
-        `unsupported report version ${report['version']} (this interlock reads version ${REPORT_VERSION})`,
+        `unsupported report version ${version} (this interlock reads ${READABLE})`,
       );
-    }
-    fail('version', String(REPORT_VERSION), report['version']);
+    fail('version', `${REPORT_VERSION} or ${FILE_VERSION}`, version);
   }
+  return checkVersion1(report);
+}
+
+/** Checks a version 1 report: the in-memory shape, written out as it is. */
+function checkVersion1(report: Record<string, Json>): LockGraphReport {
   if (report['generatedAt'] !== undefined) string(report['generatedAt'], 'generatedAt');
   const ids = new Set<string>();
   eachItem('locks', array(report['locks'], 'locks'), (item) => {
@@ -184,8 +122,7 @@ function check(value: Json): LockGraphReport {
   eachItem('edges', array(report['edges'], 'edges'), (item) => {
     const entry = edgeEntry(item, ids);
     if (entry['count'] !== undefined) positiveInteger(entry['count'], '.count');
-    if (entry['doubtful'] !== undefined && entry['doubtful'] !== true)
-      fail('.doubtful', 'true when present', entry['doubtful']);
+    doubtfulMark(entry['doubtful'], '.doubtful');
   });
   eachItem('cycles', array(report['cycles'], 'cycles'), (item) => cycle(item, ids));
   eachItem('deadlocks', array(report['deadlocks'], 'deadlocks'), (item) => cycle(item, ids));
@@ -195,7 +132,9 @@ function check(value: Json): LockGraphReport {
 }
 
 /**
- * Checks that `value` is a `LockGraphReport` version 1.
+ * Checks that `value` is a report file's content, version 1 or 2, and returns the report in its
+ * in-memory shape (`version: 1`): a version 1 file is that shape already, a version 2 file
+ * (`docs/reports.md`) is decoded. Renderers and merges never see the file's version.
  * @param fileName - names the source in error messages.
  * @throws {ReportFormatError} naming the file and the first problem (`edges[2].from must be …`).
  * @example

@@ -132,10 +132,10 @@ describe('LockGraphReport', () => {
     const a = report.locks[0]!.id;
     expectProblem([], '`report` must be an object, got an array');
     expectProblem(
-      { ...report, version: 2 },
-      'unsupported report version 2 (this interlock reads version 1)',
+      { ...report, version: 3 },
+      'unsupported report version 3 (this interlock reads versions 1 and 2)',
     );
-    expectProblem({ ...report, version: '1' }, '`version` must be 1, got "1"');
+    expectProblem({ ...report, version: '1' }, '`version` must be 1 or 2, got "1"');
     expectProblem({ ...report, locks: {} }, '`locks` must be an array, got an object');
     expectProblem(
       { ...report, locks: [{ ...report.locks[0], name: 7 }] },

@@ -231,7 +231,8 @@ export class InterlockDetector {
   }
 
   /**
-   * Everything seen so far as a plain-JSON `LockGraphReport` (version 1, docs/reports.md).
+   * Everything seen so far as a plain-JSON `LockGraphReport` (the in-memory shape, `version: 1`,
+   * docs/reports.md). `format(report, 'json')` writes it as a report file (version 2).
    * O(locks + edges + findings).
    */
   snapshot(): LockGraphReport {
@@ -240,7 +241,8 @@ export class InterlockDetector {
 
   /**
    * Renders a report: `'text'` reads like Linux lockdep (the cycle, both sites of every edge, a
-   * two-task unsafe scenario); `'json'` is the report itself.
+   * two-task unsafe scenario); `'json'` is the report file's text, version 2 (docs/reports.md),
+   * which `parseReport` from `@interlock/core` reads back into an equal report.
    * @default report this.snapshot()
    * @default format 'text'
    * @example

@@ -19,7 +19,7 @@ import {
   Semaphore,
 } from '../src/index.ts';
 import { disableAfterEach, enableFresh } from './support/detector.ts';
-import { argumentError } from '@interlock/core';
+import { argumentError, parseReport } from '@interlock/core';
 
 disableAfterEach();
 
@@ -45,7 +45,7 @@ describe('hostile lock names', () => {
       expect.arrayContaining([forged, 'rtl\u202eevil']),
     );
     expect(
-      (JSON.parse(detector.format(report, 'json')) as typeof report).cycles[0]!.locks.map(
+      parseReport(detector.format(report, 'json'), 'report.json').cycles[0]!.locks.map(
         (lock) => lock.name,
       ),
     ).toEqual([forged, 'rtl\u202eevil']);

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LockGraphReport, ReportLock } from '@interlock/core';
+import { parseReport, type LockGraphReport, type ReportLock } from '@interlock/core';
 import type { TestModule, Vitest } from 'vitest/node';
 import { resolvePluginOptions } from '../src/options.ts';
 import { InterlockReporter } from '../src/reporter.ts';
@@ -63,7 +63,9 @@ describe('InterlockReporter: the merged report', () => {
     const backward = mergedReport([statements, ledger]);
     expect(backward).toBe(forward);
     // Ordered by test file: ledger.test.ts's locks come first.
-    const report = JSON.parse(forward) as LockGraphReport;
+    // Written as a version 2 file (docs/reports.md), read back into the in-memory shape.
+    expect(JSON.parse(forward)).toMatchObject({ version: 2 });
+    const report = parseReport(forward, 'report.json');
     expect(report.locks.map((entry) => `${entry.id} ${entry.name}`)).toEqual([
       'K1 accounts',
       'K2 journal',

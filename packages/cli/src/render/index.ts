@@ -1,6 +1,5 @@
 /** Every output format of `interlock report`, behind one function. */
-import type { LockGraphReport } from '@interlock/core';
-import { reportJsonChunks } from '../report-json.ts';
+import { reportJsonChunks, type LockGraphReport } from '@interlock/core';
 import { renderDot } from './dot.ts';
 import { renderHtml } from './html.ts';
 import { renderMermaid } from './mermaid.ts';
@@ -21,6 +20,8 @@ export interface RenderContext {
   readonly color: boolean;
   /** The report's file name, as the user gave it (HTML shows it in the title). */
   readonly source: string;
+  /** The report file version `json` writes (docs/reports.md). @default 2 */
+  readonly reportVersion?: 1 | 2;
 }
 
 /**
@@ -36,7 +37,7 @@ export function render(
     case 'text':
       return renderText(report, { cwd: context.cwd, color: context.color });
     case 'json':
-      return reportJsonChunks(report);
+      return reportJsonChunks(report, { version: context.reportVersion ?? 2 });
     case 'dot':
       return renderDot(report);
     case 'mermaid':

@@ -1,0 +1,418 @@
+/**
+ * Report files, version 2: the in-memory `LockGraphReport` (version 1 shape) in a compact, still
+ * plain-JSON encoding. Every string is stored once in a `strings` table, every distinct site once
+ * in a `sites` table, and locks, sites and edges are tuples of indices — a program takes its locks
+ * at far fewer places than it has lock orders, and version 1 repeated two full site objects per
+ * edge (three quarters of a file's bytes). The layout is specified in docs/reports.md; the
+ * measurements that chose it are in docs/benchmarks.md.
+ *
+ * `encodeReport` writes it; `decodeCompactReport` checks and reads it back into the in-memory
+ * shape, sharing one `Site` object per site-table entry.
+ */
+import { invalidArgument } from './arguments.ts';
+import { quoteText } from './escape.ts';
+import {
+  REPORT_VERSION,
+  type Cycle,
+  type CycleEdge,
+  type LockGraphReport,
+  type LongHold,
+  type ReportEdge,
+  type ReportLock,
+  type Site,
+} from './report.ts';
+import {
+  Problem,
+  array,
+  doubtfulMark,
+  fail,
+  inside,
+  nonNegative,
+  object,
+  positiveInteger,
+  string,
+  type Json,
+} from './report-checks.ts';
+
+/** The version of the report files interlock writes. */
+export const FILE_VERSION = 2;
+
+/** `[file, line, column]` or `[file, line, column, function]`; `file`, `function`: strings. */
+export type SiteTuple =
+  | readonly [file: number, line: number, column: number]
+  | readonly [file: number, line: number, column: number, fn: number];
+/** `[id, key, name, kind]` or `[id, key, name, kind, site]`: strings, and a site index. */
+export type LockTuple =
+  | readonly [id: number, key: number, name: number, kind: number]
+  | readonly [id: number, key: number, name: number, kind: number, site: number];
+/** `[from, to, holder, acquirer, count]`, plus `true` when doubtful; `null` where v1 omits. */
+export type EdgeTuple =
+  | readonly [
+      from: number,
+      to: number,
+      holder: number | null,
+      acquirer: number | null,
+      count: number | null,
+    ]
+  | readonly [
+      from: number,
+      to: number,
+      holder: number | null,
+      acquirer: number | null,
+      count: number | null,
+      doubtful: true,
+    ];
+/** A cycle's edge: `[from, to, holder, acquirer]`. */
+export type CycleEdgeTuple = readonly [
+  from: number,
+  to: number,
+  holder: number | null,
+  acquirer: number | null,
+];
+/** A cycle or deadlock: its locks as `[lock, name]`, its edges as tuples. */
+export interface CycleEntry {
+  readonly locks: readonly (readonly [lock: number, name: number])[];
+  readonly edges: readonly CycleEdgeTuple[];
+  readonly doubtful?: true;
+}
+/** `[lock, site, limit, count]`. */
+export type LongHoldTuple = readonly [
+  lock: number,
+  site: number | null,
+  limit: number,
+  count: number,
+];
+
+/** A report file, version 2 (docs/reports.md). */
+export interface ReportFileV2 {
+  readonly version: 2;
+  readonly generatedAt?: string;
+  readonly strings: readonly string[];
+  readonly sites: readonly SiteTuple[];
+  readonly locks: readonly LockTuple[];
+  readonly edges: readonly EdgeTuple[];
+  readonly cycles: readonly CycleEntry[];
+  readonly deadlocks: readonly CycleEntry[];
+  readonly longHolds?: readonly LongHoldTuple[];
+  readonly longWaits?: readonly LongHoldTuple[];
+}
+
+/** Builds the tables while a report is encoded: each string and each site gets one index. */
+class Tables {
+  readonly strings: string[] = [];
+  readonly sites: SiteTuple[] = [];
+  readonly #stringIndex = new Map<string, number>();
+  /** Site objects seen → index (reports share one object per site: most lookups end here). */
+  readonly #siteObjects = new Map<Site, number>();
+  /** `file \0 line \0 column \0 function` → index, for equal sites held by different objects. */
+  readonly #siteText = new Map<string, number>();
+
+  string(text: string): number {
+    let index = this.#stringIndex.get(text);
+    if (index === undefined) {
+      index = this.strings.length;
+      this.strings.push(text);
+      this.#stringIndex.set(text, index);
+    }
+    return index;
+  }
+
+  site(site: Site | undefined): number | null {
+    if (site === undefined) return null;
+    let index = this.#siteObjects.get(site);
+    if (index !== undefined) return index;
+    const fn = site.function;
+    const text = `${site.file}\0${site.line}\0${site.column}\0${fn === undefined ? '' : `\0${fn}`}`;
+    index = this.#siteText.get(text);
+    if (index === undefined) {
+      index = this.sites.length;
+      const file = this.string(site.file);
+      this.sites.push(
+        fn === undefined
+          ? [file, site.line, site.column]
+          : [file, site.line, site.column, this.string(fn)],
+      );
+      this.#siteText.set(text, index);
+    }
+    this.#siteObjects.set(site, index);
+    return index;
+  }
+}
+
+/**
+ * Encodes a report as a version 2 file (docs/reports.md): plain JSON, for `JSON.stringify` or
+ * `reportJsonChunks`. `decodeCompactReport` (through `validateReport`) gives back an equal report.
+ * Cost: O(size), one map lookup per string and per site.
+ * @throws {RangeError} `ERR_INTERLOCK_ARG_OUT_OF_RANGE` when an edge, cycle or long hold names a
+ *   lock id that `report.locks` does not list (such a report is not valid in any version).
+ * @example
+ * ```ts
+ * writeFileSync('report.json', JSON.stringify(encodeReport(detector.snapshot())));
+ * ```
+ */
+export function encodeReport(report: LockGraphReport): ReportFileV2 {
+  const tables = new Tables();
+  const lockIndex = new Map<string, number>();
+  const locks = report.locks.map((lock, index): LockTuple => {
+    lockIndex.set(lock.id, index);
+    const head = [
+      tables.string(lock.id),
+      tables.string(lock.key),
+      tables.string(lock.name),
+      tables.string(lock.kind),
+    ] as const;
+    return lock.site === undefined ? head : [...head, tables.site(lock.site)!];
+  });
+  const lockOf = (id: string, where: string): number => {
+    const index = lockIndex.get(id);
+    if (index === undefined) invalidArgument('range', where, 'the id of a lock in `locks`', id);
+    return index;
+  };
+  const edges = report.edges.map((edge, index): EdgeTuple => {
+    const tuple = [
+      lockOf(edge.from, `report.edges[${index}].from`),
+      lockOf(edge.to, `report.edges[${index}].to`),
+      tables.site(edge.holder),
+      tables.site(edge.acquirer),
+      edge.count ?? null,
+    ] as const;
+    return edge.doubtful === true ? [...tuple, true] : tuple;
+  });
+  const cycle =
+    (list: string) =>
+    (entry: Cycle, index: number): CycleEntry => {
+      const where = `report.${list}[${index}]`;
+      return {
+        locks: entry.locks.map((lock) => [
+          lockOf(lock.id, `${where}.locks`),
+          tables.string(lock.name),
+        ]),
+        edges: entry.edges.map((edge): CycleEdgeTuple => [
+          lockOf(edge.from, `${where}.edges`),
+          lockOf(edge.to, `${where}.edges`),
+          tables.site(edge.holder),
+          tables.site(edge.acquirer),
+        ]),
+        ...(entry.doubtful === true ? { doubtful: true as const } : {}),
+      };
+    };
+  const long =
+    (list: string) =>
+    (entry: LongHold, index: number): LongHoldTuple => [
+      lockOf(entry.lock, `report.${list}[${index}].lock`),
+      tables.site(entry.site),
+      entry.limit,
+      entry.count,
+    ];
+  const cycles = report.cycles.map(cycle('cycles'));
+  const deadlocks = report.deadlocks.map(cycle('deadlocks'));
+  const longHolds = report.longHolds?.map(long('longHolds'));
+  const longWaits = report.longWaits?.map(long('longWaits'));
+  return {
+    version: FILE_VERSION,
+    ...(report.generatedAt === undefined ? {} : { generatedAt: report.generatedAt }),
+    strings: tables.strings,
+    sites: tables.sites,
+    locks,
+    edges,
+    cycles,
+    deadlocks,
+    ...(longHolds === undefined ? {} : { longHolds }),
+    ...(longWaits === undefined ? {} : { longWaits }),
+  };
+}
+
+/** Problems are "must be an index into `strings` (0 to 41), got 57". */
+function index(value: Json, table: string, length: number, path: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= length) {
+    const range = length === 0 ? 'which is empty' : `0 to ${length - 1}`;
+    fail(path, `an index into \`${table}\` (${range})`, value);
+  }
+  return value;
+}
+
+/** `value` as a tuple of one of the `arities`; paths relative to it. */
+function tuple(value: Json, arities: string, min: number, max: number): readonly Json[] {
+  if (!Array.isArray(value)) fail('', `an array of ${arities} items`, value);
+  if (value.length < min || value.length > max)
+    throw new Problem('', `must have ${arities} items, got ${value.length}`);
+  return value;
+}
+
+/** Decodes every item of `list` with `decode`, prefixing a problem's path with `name[index]`. */
+function decodeAll<T>(name: string, list: readonly Json[], decode: (item: Json) => T): T[] {
+  const out = new Array<T>(list.length);
+  let at = 0;
+  try {
+    for (; at < list.length; at++) out[at] = decode(list[at]);
+  } catch (error) {
+    inside(`${name}[${at}]`, error);
+  }
+  return out;
+}
+
+/** The report's tables and its locks, once read: what the entries index. */
+interface Context {
+  readonly strings: readonly string[];
+  readonly sites: readonly Site[];
+  readonly locks: readonly ReportLock[];
+}
+
+function text(context: Context, value: Json, path: string): string {
+  return context.strings[index(value, 'strings', context.strings.length, path)]!;
+}
+
+function siteAt(context: Context, value: Json, path: string): Site | undefined {
+  if (value === null) return undefined;
+  return context.sites[index(value, 'sites', context.sites.length, path)];
+}
+
+function lockAt(context: Context, value: Json, path: string): string {
+  return context.locks[index(value, 'locks', context.locks.length, path)]!.id;
+}
+
+function decodeSite(strings: readonly string[], value: Json): Site {
+  const entry = tuple(value, '3 or 4', 3, 4);
+  const file = strings[index(entry[0], 'strings', strings.length, '[0]')]!;
+  const line = nonNegative(entry[1], '[1]');
+  const column = nonNegative(entry[2], '[2]');
+  if (entry.length === 3) return { file, line, column };
+  return {
+    file,
+    line,
+    column,
+    function: strings[index(entry[3], 'strings', strings.length, '[3]')]!,
+  };
+}
+
+/** An edge object with the keys version 1 would have (absent ones left out, not undefined). */
+function edgeObject(
+  from: string,
+  to: string,
+  holder: Site | undefined,
+  acquirer: Site | undefined,
+): CycleEdge {
+  if (holder !== undefined && acquirer !== undefined) return { from, to, holder, acquirer };
+  return {
+    from,
+    to,
+    ...(holder === undefined ? {} : { holder }),
+    ...(acquirer === undefined ? {} : { acquirer }),
+  };
+}
+
+function decodeEdge(context: Context, value: Json): ReportEdge {
+  const entry = tuple(value, '5 or 6', 5, 6);
+  const from = lockAt(context, entry[0], '[0]');
+  const to = lockAt(context, entry[1], '[1]');
+  const holder = siteAt(context, entry[2], '[2]');
+  const acquirer = siteAt(context, entry[3], '[3]');
+  const count = entry[4] === null ? undefined : positiveInteger(entry[4], '[4]');
+  if (entry.length === 6 && entry[5] !== true) fail('[5]', 'true when present', entry[5]);
+  if (holder !== undefined && acquirer !== undefined && count !== undefined) {
+    return entry.length === 6
+      ? { from, to, holder, acquirer, count, doubtful: true }
+      : { from, to, holder, acquirer, count };
+  }
+  return {
+    ...edgeObject(from, to, holder, acquirer),
+    ...(count === undefined ? {} : { count }),
+    ...(entry.length === 6 ? { doubtful: true as const } : {}),
+  };
+}
+
+function decodeCycle(context: Context, value: Json): Cycle {
+  const entry = object(value, '');
+  const lockList = array(entry['locks'], '.locks');
+  if (lockList.length === 0) fail('.locks', 'a non-empty array', lockList);
+  const locks = decodeAll('.locks', lockList, (item) => {
+    const pair = tuple(item, '2', 2, 2);
+    return { id: lockAt(context, pair[0], '[0]'), name: text(context, pair[1], '[1]') };
+  });
+  const edgeList = array(entry['edges'], '.edges');
+  if (edgeList.length !== locks.length) {
+    throw new Problem(
+      '.edges',
+      `must have one edge per lock (${locks.length}), got ${edgeList.length}`,
+    );
+  }
+  const edges = decodeAll('.edges', edgeList, (item) => {
+    const edge = tuple(item, '4', 4, 4);
+    return edgeObject(
+      lockAt(context, edge[0], '[0]'),
+      lockAt(context, edge[1], '[1]'),
+      siteAt(context, edge[2], '[2]'),
+      siteAt(context, edge[3], '[3]'),
+    );
+  });
+  const doubtful = doubtfulMark(entry['doubtful'], '.doubtful');
+  return doubtful ? { doubtful: true, locks, edges } : { locks, edges };
+}
+
+function decodeLong(context: Context, name: string, value: Json): LongHold[] {
+  return decodeAll(name, array(value, name), (item) => {
+    const entry = tuple(item, '4', 4, 4);
+    const lock = lockAt(context, entry[0], '[0]');
+    const site = siteAt(context, entry[1], '[1]');
+    const limit = nonNegative(entry[2], '[2]');
+    const count = positiveInteger(entry[3], '[3]');
+    return site === undefined ? { lock, limit, count } : { lock, site, limit, count };
+  });
+}
+
+/**
+ * Checks a version 2 report (already known to have `version: 2`) and decodes it into the
+ * in-memory shape. Problems carry paths such as `edges[3][1]`; `validateReport` turns them into a
+ * `ReportFormatError`. Equal sites share one object.
+ */
+export function decodeCompactReport(report: Record<string, Json>): LockGraphReport {
+  const generatedAt =
+    report['generatedAt'] === undefined ? undefined : string(report['generatedAt'], 'generatedAt');
+  const strings = decodeAll('strings', array(report['strings'], 'strings'), (item) =>
+    string(item, ''),
+  );
+  const sites = decodeAll('sites', array(report['sites'], 'sites'), (item) =>
+    decodeSite(strings, item),
+  );
+  const ids = new Set<string>();
+  const partial: Context = { strings, sites, locks: [] };
+  const locks = decodeAll('locks', array(report['locks'], 'locks'), (item): ReportLock => {
+    const entry = tuple(item, '4 or 5', 4, 5);
+    const id = text(partial, entry[0], '[0]');
+    if (ids.has(id)) throw new Problem('[0]', `repeats lock id ${quoteText(id)}`);
+    ids.add(id);
+    const key = text(partial, entry[1], '[1]');
+    const name = text(partial, entry[2], '[2]');
+    const kind = text(partial, entry[3], '[3]');
+    if (entry.length === 4) return { id, key, name, kind };
+    return { id, key, name, kind, site: sites[index(entry[4], 'sites', sites.length, '[4]')]! };
+  });
+  const context: Context = { strings, sites, locks };
+  const edges = decodeAll('edges', array(report['edges'], 'edges'), (item) =>
+    decodeEdge(context, item),
+  );
+  const cycles = decodeAll('cycles', array(report['cycles'], 'cycles'), (item) =>
+    decodeCycle(context, item),
+  );
+  const deadlocks = decodeAll('deadlocks', array(report['deadlocks'], 'deadlocks'), (item) =>
+    decodeCycle(context, item),
+  );
+  const longHolds =
+    report['longHolds'] === undefined
+      ? undefined
+      : decodeLong(context, 'longHolds', report['longHolds']);
+  const longWaits =
+    report['longWaits'] === undefined
+      ? undefined
+      : decodeLong(context, 'longWaits', report['longWaits']);
+  return {
+    version: REPORT_VERSION,
+    ...(generatedAt === undefined ? {} : { generatedAt }),
+    locks,
+    edges,
+    cycles,
+    deadlocks,
+    ...(longHolds === undefined ? {} : { longHolds }),
+    ...(longWaits === undefined ? {} : { longWaits }),
+  };
+}
