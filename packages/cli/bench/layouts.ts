@@ -1,12 +1,26 @@
 /**
- * Which compact layout parses fastest? Encodes one synthetic shard (10,000 locks, 50,010 edges) in
- * candidate layouts and times JSON.parse, and JSON.parse plus rebuilding the in-memory report
- * (version 1 objects), paired: every round times every layout, in a rotating order.
+ * Which compact layout parses fastest? Encodes one synthetic shard (10,000 locks, 50,010 edges,
+ * sites shared as `generate.ts` describes) in candidate layouts and times `JSON.parse`, and
+ * `JSON.parse` plus rebuilding the in-memory report, paired: every round times every layout, in
+ * a rotating order. CPU time of this thread, median and range over the rounds.
  *
  *   pnpm exec node packages/cli/bench/layouts.ts [--rounds 15] [--locks 10000]
+ *
+ * The version 1 file and the site table (version 2, what interlock writes) are read with the real
+ * `parseReport`, validation included; the two other candidates with a bare decoder (no checks),
+ * which flatters them.
  */
 import { parseArgs } from 'node:util';
-import type { LockGraphReport, ReportEdge, ReportLock, Site } from '@interlock/core';
+import {
+  encodeReport,
+  parseReport,
+  type LockGraphReport,
+  type ReportEdge,
+  type ReportFileV2,
+  type ReportLock,
+  type Site,
+  type SiteTuple,
+} from '@interlock/core';
 import { syntheticReport } from './generate.ts';
 
 const { values } = parseArgs({
@@ -16,122 +30,51 @@ const { values } = parseArgs({
   },
 });
 
-class Strings {
-  readonly list: string[] = [];
-  readonly #index = new Map<string, number>();
-  of(text: string): number {
-    let index = this.#index.get(text);
-    if (index === undefined) {
-      index = this.list.length;
-      this.list.push(text);
-      this.#index.set(text, index);
-    }
-    return index;
-  }
+/** A site tuple of the table back as a `Site` (no checks). */
+function siteFrom(strings: readonly string[], tuple: readonly number[]): Site {
+  const [file, line, column, fn] = tuple as [number, number, number, number?];
+  return fn === undefined
+    ? { file: strings[file]!, line, column }
+    : { file: strings[file]!, line, column, function: strings[fn]! };
 }
 
-type Tuple = (number | null)[];
-const siteTuple = (strings: Strings, site: Site): number[] =>
-  site.function === undefined
-    ? [strings.of(site.file), site.line, site.column]
-    : [strings.of(site.file), site.line, site.column, strings.of(site.function)];
-
-/** The proposal of docs/benchmarks.md: a string table and each site a tuple, edges as objects. */
-function tupleSites(report: LockGraphReport): unknown {
-  const strings = new Strings();
-  const edges = report.edges.map((edge) => ({
-    from: edge.from,
-    to: edge.to,
-    count: edge.count,
-    ...(edge.holder ? { holder: siteTuple(strings, edge.holder) } : {}),
-    ...(edge.acquirer ? { acquirer: siteTuple(strings, edge.acquirer) } : {}),
-  }));
-  const locks = report.locks.map((lock) => ({
-    ...lock,
-    ...(lock.site ? { site: siteTuple(strings, lock.site) } : {}),
-  }));
-  return { version: 2, strings: strings.list, locks, edges };
-}
-
-/** A site table the edges index; locks and edges as tuples; every string in the table. */
-function siteTable(report: LockGraphReport, missing: null | -1): unknown {
-  const strings = new Strings();
-  const sites: number[][] = [];
-  const siteIndex = new Map<Site, number>();
-  const byText = new Map<string, number>();
-  const siteOf = (site: Site | undefined): number | null => {
-    if (site === undefined) return missing;
-    let index = siteIndex.get(site);
-    if (index === undefined) {
-      const text = `${site.file}\0${site.line}\0${site.column}\0${site.function ?? ''}`;
-      index = byText.get(text);
-      if (index === undefined) {
-        index = sites.length;
-        sites.push(siteTuple(strings, site));
-        byText.set(text, index);
-      }
-      siteIndex.set(site, index);
-    }
-    return index;
-  };
-  const lockIndex = new Map(report.locks.map((lock, index) => [lock.id, index]));
-  const locks = report.locks.map((lock) => {
-    const tuple: Tuple = [
-      strings.of(lock.id),
-      strings.of(lock.key),
-      strings.of(lock.name),
-      strings.of(lock.kind),
-    ];
-    if (lock.site) tuple.push(siteOf(lock.site));
-    return tuple;
-  });
-  const edges = report.edges.map((edge) => [
-    lockIndex.get(edge.from)!,
-    lockIndex.get(edge.to)!,
-    siteOf(edge.holder),
-    siteOf(edge.acquirer),
-    edge.count ?? missing,
-  ]);
-  return { version: 2, strings: strings.list, sites, locks, edges };
-}
-
-/** As the site table, but sites and edges as one flat array of numbers each. */
-function flat(report: LockGraphReport): unknown {
-  const table = siteTable(report, -1) as {
-    strings: string[];
-    sites: number[][];
-    locks: Tuple[];
-    edges: number[][];
-  };
+/**
+ * The proposal of the previous session: a string table, each site an inline tuple of it, locks
+ * and edges still objects.
+ */
+function inlineTuples(file: ReportFileV2): unknown {
+  const id = (lock: number): string => file.strings[file.locks[lock]![0]]!;
   return {
-    ...table,
-    sites: table.sites.flatMap((site) => (site.length === 3 ? [...site, -1] : site)),
-    edges: table.edges.flat(),
+    version: 2,
+    strings: file.strings,
+    locks: file.locks.map(([lockId, key, name, kind, site]) => ({
+      id: file.strings[lockId],
+      key: file.strings[key],
+      name: file.strings[name],
+      kind: file.strings[kind],
+      ...(site === undefined ? {} : { site: file.sites[site] }),
+    })),
+    edges: file.edges.map(([from, to, holder, acquirer, count]) => ({
+      from: id(from),
+      to: id(to),
+      count,
+      ...(holder === null ? {} : { holder: file.sites[holder] }),
+      ...(acquirer === null ? {} : { acquirer: file.sites[acquirer] }),
+    })),
   };
 }
 
-// Decoders back to version-1 objects (unchecked: the cost of building the objects).
-function decodeTupleSites(value: {
+function decodeInlineTuples(value: {
   strings: string[];
-  locks: (Omit<ReportLock, 'site'> & { site?: number[] })[];
-  edges: { from: string; to: string; count: number; holder?: number[]; acquirer?: number[] }[];
+  locks: (Omit<ReportLock, 'site'> & { site?: SiteTuple })[];
+  edges: { from: string; to: string; count: number; holder?: SiteTuple; acquirer?: SiteTuple }[];
 }): LockGraphReport {
-  const { strings } = value;
-  const site = (tuple: number[] | undefined): Site | undefined =>
-    tuple === undefined
-      ? undefined
-      : tuple.length === 3
-        ? { file: strings[tuple[0]!]!, line: tuple[1]!, column: tuple[2]! }
-        : {
-            file: strings[tuple[0]!]!,
-            line: tuple[1]!,
-            column: tuple[2]!,
-            function: strings[tuple[3]!]!,
-          };
+  const site = (tuple: SiteTuple | undefined): Site | undefined =>
+    tuple === undefined ? undefined : siteFrom(value.strings, tuple);
   return {
     version: 1,
     locks: value.locks.map((lock) => ({ ...lock, site: site(lock.site) })),
-    edges: value.edges.map((edge) => ({
+    edges: value.edges.map((edge): ReportEdge => ({
       from: edge.from,
       to: edge.to,
       count: edge.count,
@@ -143,42 +86,19 @@ function decodeTupleSites(value: {
   };
 }
 
-function decodeSiteTable(value: {
-  strings: string[];
-  sites: number[][];
-  locks: number[][];
-  edges: (number | null)[][];
-}): LockGraphReport {
-  const { strings } = value;
-  const sites: Site[] = value.sites.map((tuple) =>
-    tuple.length === 3
-      ? { file: strings[tuple[0]!]!, line: tuple[1]!, column: tuple[2]! }
-      : {
-          file: strings[tuple[0]!]!,
-          line: tuple[1]!,
-          column: tuple[2]!,
-          function: strings[tuple[3]!]!,
-        },
-  );
-  const locks: ReportLock[] = value.locks.map((tuple) => ({
-    id: strings[tuple[0]!]!,
-    key: strings[tuple[1]!]!,
-    name: strings[tuple[2]!]!,
-    kind: strings[tuple[3]!]!,
-    ...(tuple.length > 4 ? { site: sites[tuple[4]!]! } : {}),
-  }));
-  const edges: ReportEdge[] = value.edges.map((tuple) => {
-    const holder = tuple[2];
-    const acquirer = tuple[3];
-    return {
-      from: locks[tuple[0]!]!.id,
-      to: locks[tuple[1]!]!.id,
-      ...(holder === null || holder === -1 ? {} : { holder: sites[holder!]! }),
-      ...(acquirer === null || acquirer === -1 ? {} : { acquirer: sites[acquirer!]! }),
-      count: tuple[4]!,
-    };
-  });
-  return { version: 1, locks, edges, cycles: [], deadlocks: [] };
+/** The site table with sites and edges as one flat array of numbers each (-1: none). */
+function flat(file: ReportFileV2): unknown {
+  return {
+    ...file,
+    sites: file.sites.flatMap((site) => (site.length === 3 ? [...site, -1] : site)),
+    edges: file.edges.flatMap(([from, to, holder, acquirer, count]) => [
+      from,
+      to,
+      holder ?? -1,
+      acquirer ?? -1,
+      count ?? -1,
+    ]),
+  };
 }
 
 function decodeFlat(value: {
@@ -187,36 +107,51 @@ function decodeFlat(value: {
   locks: number[][];
   edges: number[];
 }): LockGraphReport {
-  const tupled: number[][] = [];
+  const { strings } = value;
+  const sites: Site[] = [];
   for (let index = 0; index < value.sites.length; index += 4) {
     const fn = value.sites[index + 3]!;
-    tupled.push(value.sites.slice(index, index + (fn === -1 ? 3 : 4)));
+    sites.push(siteFrom(strings, value.sites.slice(index, index + (fn === -1 ? 3 : 4))));
   }
-  const edges: number[][] = [];
-  for (let index = 0; index < value.edges.length; index += 5)
-    edges.push(value.edges.slice(index, index + 5));
-  return decodeSiteTable({ strings: value.strings, sites: tupled, locks: value.locks, edges });
+  const locks = value.locks.map(([id, key, name, kind, site]): ReportLock => ({
+    id: strings[id!]!,
+    key: strings[key!]!,
+    name: strings[name!]!,
+    kind: strings[kind!]!,
+    ...(site === undefined ? {} : { site: sites[site]! }),
+  }));
+  const edges: ReportEdge[] = [];
+  const list = value.edges;
+  for (let index = 0; index < list.length; index += 5) {
+    const holder = list[index + 2]!;
+    const acquirer = list[index + 3]!;
+    edges.push({
+      from: locks[list[index]!]!.id,
+      to: locks[list[index + 1]!]!.id,
+      ...(holder === -1 ? {} : { holder: sites[holder]! }),
+      ...(acquirer === -1 ? {} : { acquirer: sites[acquirer]! }),
+      count: list[index + 4]!,
+    });
+  }
+  return { version: 1, locks, edges, cycles: [], deadlocks: [] };
 }
 
 const report = syntheticReport({ locks: Number(values.locks), seed: 1 });
-const layouts: { name: string; text: string; decode: (value: never) => unknown }[] = [
-  { name: 'v1 objects', text: JSON.stringify(report), decode: (value) => value },
+const encoded = encodeReport(report);
+const checked = (text: string): unknown => parseReport(text, 'shard.json');
+const layouts: { name: string; text: string; read: (text: string) => unknown }[] = [
+  { name: 'version 1 (objects)', text: JSON.stringify(report), read: checked },
   {
-    name: 'strings + tuple sites',
-    text: JSON.stringify(tupleSites(report)),
-    decode: decodeTupleSites,
+    name: 'string table, inline site tuples',
+    text: JSON.stringify(inlineTuples(encoded)),
+    read: (text) => decodeInlineTuples(JSON.parse(text) as never),
   },
+  { name: 'site table, tuples (version 2)', text: JSON.stringify(encoded), read: checked },
   {
-    name: 'site table, tuples, null',
-    text: JSON.stringify(siteTable(report, null)),
-    decode: decodeSiteTable,
+    name: 'site table, flat number arrays',
+    text: JSON.stringify(flat(encoded)),
+    read: (text) => decodeFlat(JSON.parse(text) as never),
   },
-  {
-    name: 'site table, tuples, -1',
-    text: JSON.stringify(siteTable(report, -1)),
-    decode: decodeSiteTable,
-  },
-  { name: 'site table, flat arrays', text: JSON.stringify(flat(report)), decode: decodeFlat },
 ];
 
 function cpuMs(task: () => unknown): number {
@@ -228,32 +163,33 @@ function cpuMs(task: () => unknown): number {
 
 const rounds = Number(values.rounds);
 const parse = layouts.map(() => [] as number[]);
-const parseDecode = layouts.map(() => [] as number[]);
+const read = layouts.map(() => [] as number[]);
 for (let round = 0; round < rounds; round++) {
   for (let step = 0; step < layouts.length; step++) {
     const index = (round + step) % layouts.length;
     const layout = layouts[index]!;
     parse[index]!.push(cpuMs(() => JSON.parse(layout.text)));
-    parseDecode[index]!.push(cpuMs(() => layout.decode(JSON.parse(layout.text) as never)));
+    read[index]!.push(cpuMs(() => layout.read(layout.text)));
   }
 }
 const median = (list: number[]): number => [...list].sort((a, b) => a - b)[list.length >> 1]!;
-const sites = new Set(
+const range = (list: number[]): string =>
+  `${median(list).toFixed(0)} (${Math.min(...list).toFixed(0)}–${Math.max(...list).toFixed(0)})`;
+const edgeSites = new Set(
   report.edges.flatMap((edge) => [edge.holder, edge.acquirer]).map((site) => JSON.stringify(site)),
 );
 console.log(
-  `${report.locks.length} locks, ${report.edges.length} edges, ${sites.size} distinct edge sites ` +
-    `(${(sites.size / report.edges.length).toFixed(2)} per edge); CPU ms, median (min–max) of ${rounds}`,
+  `${report.locks.length} locks, ${report.edges.length} edges, ${edgeSites.size} distinct edge ` +
+    `sites (${(edgeSites.size / report.edges.length).toFixed(2)} per edge); ` +
+    `CPU ms, median (min–max) of ${rounds} rounds`,
 );
-console.log('| layout | MiB | JSON.parse | parse + decode | × v1 (parse + decode) |');
+console.log('| layout | MiB | JSON.parse | parse + read into memory | × version 1 |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
-const v1 = median(parseDecode[0]!);
+const v1 = median(read[0]!);
 layouts.forEach((layout, index) => {
-  const range = (list: number[]): string =>
-    `${median(list).toFixed(0)} (${Math.min(...list).toFixed(0)}–${Math.max(...list).toFixed(0)})`;
   console.log(
     `| ${layout.name} | ${(Buffer.byteLength(layout.text) / 2 ** 20).toFixed(1)} | ` +
-      `${range(parse[index]!)} | ${range(parseDecode[index]!)} | ` +
-      `${(median(parseDecode[index]!) / v1).toFixed(2)} |`,
+      `${range(parse[index]!)} | ${range(read[index]!)} | ` +
+      `${(median(read[index]!) / v1).toFixed(2)} |`,
   );
 });

@@ -15,9 +15,15 @@ import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ReportFormatError, ReportUnion, parseReport, type LockGraphReport } from '@interlock/core';
+import {
+  ReportFormatError,
+  ReportUnion,
+  parseReportForMerge,
+  type LockGraphReport,
+  type PackedReport,
+} from '@interlock/core';
 import { ReportInputError, ReportTooLargeError } from './errors.ts';
-import { readReport } from './read-report.ts';
+import { readReportForMerge } from './read-report.ts';
 
 /** One file to merge. */
 export interface MergeInput {
@@ -142,12 +148,13 @@ export async function foldInto(
   inputs: readonly MergeInput[],
   maxBytes: number,
 ): Promise<void> {
-  for (const input of inputs) union.add(await readReport(input.file, input.label, { maxBytes }));
+  for (const input of inputs)
+    union.add(await readReportForMerge(input.file, input.label, { maxBytes }));
 }
 
 interface RunningWorker {
   /** The share's union; rejects with the share's first failure. */
-  readonly union: Promise<LockGraphReport>;
+  readonly union: Promise<LockGraphReport | PackedReport>;
   /** Ends the worker if it is still running. */
   stop(): void;
 }
@@ -159,9 +166,9 @@ function startWorker(task: WorkerTask): RunningWorker {
   const worker = new Worker(new URL(`./merge-worker${extension}`, import.meta.url), {
     workerData: task,
   });
-  const union = new Promise<LockGraphReport>((resolve, reject) => {
+  const union = new Promise<LockGraphReport | PackedReport>((resolve, reject) => {
     worker.once('message', (reply: WorkerReply) => {
-      if (reply.ok) resolve(parseReport(reply.union, 'a merge worker’s union'));
+      if (reply.ok) resolve(parseReportForMerge(reply.union, 'a merge worker’s union'));
       else reject(receiveError(reply.error));
     });
     worker.once('error', reject);

@@ -3,7 +3,12 @@
  * file and the problem, before any output is produced.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { parseReport, type LockGraphReport } from '@interlock/core';
+import {
+  parseReport,
+  parseReportForMerge,
+  type LockGraphReport,
+  type PackedReport,
+} from '@interlock/core';
 import { ReportInputError, ReportTooLargeError, describeSystemError } from './errors.ts';
 import { MAX_EDGES, MAX_LOCKS } from './limits.ts';
 
@@ -35,6 +40,22 @@ export async function readReport(
   const report = parseReport(text, label);
   checkCounts(report, label);
   return report;
+}
+
+/**
+ * Reads and validates one report file for `interlock merge`: as {@link readReport}, but a
+ * version 2 file's edges stay tuples (core's `parseReportForMerge`), which the union folds
+ * without building an object per edge.
+ */
+export async function readReportForMerge(
+  file: string,
+  label: string,
+  limits: ReadLimits,
+): Promise<LockGraphReport | PackedReport> {
+  const text = await readText(file, label, limits.maxBytes);
+  const read = parseReportForMerge(text, label);
+  checkCounts('sites' in read ? { locks: read.report.locks, edges: read.edges } : read, label);
+  return read;
 }
 
 /**
@@ -85,7 +106,10 @@ async function readText(file: string, fileName: string, maxBytes: number): Promi
 }
 
 /** Refuses a report with more locks or edges than the renderers are built for. */
-export function checkCounts(report: LockGraphReport, fileName: string): void {
+export function checkCounts(
+  report: { readonly locks: readonly unknown[]; readonly edges: readonly unknown[] },
+  fileName: string,
+): void {
   if (report.locks.length > MAX_LOCKS) {
     throw new ReportTooLargeError(
       fileName,

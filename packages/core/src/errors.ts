@@ -120,7 +120,7 @@ export class LongWaitWarning extends InterlockError {
   }
 }
 
-/** A report file could not be read as a `LockGraphReport` version 1. */
+/** A report file could not be read as a `LockGraphReport` (file version 1 or 2). */
 export class ReportFormatError extends InterlockError {
   readonly code = 'ERR_INTERLOCK_REPORT_FORMAT' as const;
   override readonly name = 'ReportFormatError';

@@ -53,7 +53,7 @@ export {
   type Site,
 } from './report.ts';
 export { formatReport, type FormatOptions, type ReportFormat } from './format-text.ts';
-export { parseReport, validateReport } from './validate-report.ts';
+export { parseReport, parseReportForMerge, validateReport } from './validate-report.ts';
 export {
   FILE_VERSION,
   encodeReport,
@@ -62,6 +62,7 @@ export {
   type EdgeTuple,
   type LockTuple,
   type LongHoldTuple,
+  type PackedReport,
   type ReportFileV2,
   type SiteTuple,
 } from './report-v2.ts';

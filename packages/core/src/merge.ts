@@ -22,6 +22,7 @@ import {
   type ReportLock,
   type Site,
 } from './report.ts';
+import type { PackedReport } from './report-v2.ts';
 
 /** One edge of the union: the first sites seen, the summed count. */
 export interface MergedEdge {
@@ -74,10 +75,17 @@ export class ReportUnion {
   readonly #longHolds = new Map<string, LongHold>();
   readonly #longWaits = new Map<string, LongHold>();
 
-  /** Folds one report in. The report is not retained except for the sites and findings kept. */
-  add(report: LockGraphReport): void {
-    // This report's ids → node numbers.
+  /**
+   * Folds one report in: an in-memory report, or a version 2 file read by `parseReportForMerge`
+   * (its edges still tuples — the same result without an object per edge). The report is not
+   * retained except for the sites and findings kept.
+   */
+  add(input: LockGraphReport | PackedReport): void {
+    const packed = 'sites' in input ? input : undefined;
+    const report = packed === undefined ? (input as LockGraphReport) : packed.report;
+    // This report's ids → node numbers, and the same by position in `locks`.
     const nodes = new Map<string, number>();
+    const nodeAt: number[] = [];
     for (const lock of report.locks) {
       let node = this.#byKey.get(lock.key);
       if (node === undefined) {
@@ -87,32 +95,33 @@ export class ReportUnion {
         this.#byKey.set(lock.key, node);
       }
       nodes.set(lock.id, node);
+      nodeAt.push(node);
     }
     const nodeOf = (id: string): number => nodes.get(id) ?? this.#unlistedNode(id);
-    const out = this.#out;
-    for (const edge of report.edges) {
-      const from = nodeOf(edge.from);
-      const to = nodeOf(edge.to);
-      if (from === to) continue;
-      let targets = out[from];
-      if (targets === undefined) {
-        out[from] = targets = new Map<number, MergedEdge>();
-        this.#fromOrder.push(from);
+    if (packed === undefined) {
+      for (const edge of report.edges) {
+        this.#addEdge(
+          nodeOf(edge.from),
+          nodeOf(edge.to),
+          edge.holder,
+          edge.acquirer,
+          edge.count ?? 1,
+          edge.doubtful === true,
+        );
       }
-      const known = targets.get(to);
-      const doubtful = edge.doubtful === true;
-      if (known === undefined) {
-        targets.set(to, {
-          holder: edge.holder,
-          acquirer: edge.acquirer,
-          count: edge.count ?? 1,
-          doubtful,
-        });
-      } else {
-        known.count += edge.count ?? 1;
-        known.doubtful &&= doubtful;
-        known.holder ??= edge.holder;
-        known.acquirer ??= edge.acquirer;
+    } else {
+      const sites = packed.sites;
+      for (const edge of packed.edges) {
+        const holder = edge[2];
+        const acquirer = edge[3];
+        this.#addEdge(
+          nodeAt[edge[0]]!,
+          nodeAt[edge[1]]!,
+          holder === null ? undefined : sites[holder],
+          acquirer === null ? undefined : sites[acquirer],
+          edge[4] ?? 1,
+          edge.length === 6,
+        );
       }
     }
     const map = (id: string): string => this.#ids[nodeOf(id)]!;
@@ -172,6 +181,32 @@ export class ReportUnion {
     const ids = this.#ids;
     for (const from of this.#fromOrder) {
       for (const [to, edge] of this.#out[from]!) yield [ids[from]!, ids[to]!, edge];
+    }
+  }
+
+  /** Unions one edge in: the first sites seen are kept, counts summed. */
+  #addEdge(
+    from: number,
+    to: number,
+    holder: Site | undefined,
+    acquirer: Site | undefined,
+    count: number,
+    doubtful: boolean,
+  ): void {
+    if (from === to) return;
+    let targets = this.#out[from];
+    if (targets === undefined) {
+      this.#out[from] = targets = new Map<number, MergedEdge>();
+      this.#fromOrder.push(from);
+    }
+    const known = targets.get(to);
+    if (known === undefined) {
+      targets.set(to, { holder, acquirer, count, doubtful });
+    } else {
+      known.count += count;
+      known.doubtful &&= doubtful;
+      known.holder ??= holder;
+      known.acquirer ??= acquirer;
     }
   }
 

@@ -45,30 +45,17 @@ export type SiteTuple =
 export type LockTuple =
   | readonly [id: number, key: number, name: number, kind: number]
   | readonly [id: number, key: number, name: number, kind: number, site: number];
-/** `[from, to, holder, acquirer, count]`, plus `true` when doubtful; `null` where v1 omits. */
-export type EdgeTuple =
-  | readonly [
-      from: number,
-      to: number,
-      holder: number | null,
-      acquirer: number | null,
-      count: number | null,
-    ]
-  | readonly [
-      from: number,
-      to: number,
-      holder: number | null,
-      acquirer: number | null,
-      count: number | null,
-      doubtful: true,
-    ];
-/** A cycle's edge: `[from, to, holder, acquirer]`. */
+/** A cycle's edge: `[from, to, holder, acquirer]` (lock indices; site indices or `null`). */
 export type CycleEdgeTuple = readonly [
   from: number,
   to: number,
   holder: number | null,
   acquirer: number | null,
 ];
+/** A cycle's edge plus `count` (`null` where v1 omits it), and `true` when doubtful. */
+export type EdgeTuple =
+  | readonly [...CycleEdgeTuple, count: number | null]
+  | readonly [...CycleEdgeTuple, count: number | null, doubtful: true];
 /** A cycle or deadlock: its locks as `[lock, name]`, its edges as tuples. */
 export interface CycleEntry {
   readonly locks: readonly (readonly [lock: number, name: number])[];
@@ -301,14 +288,26 @@ function edgeObject(
   };
 }
 
-function decodeEdge(context: Context, value: Json): ReportEdge {
+/** Checks an edge tuple against the tables; the tuple, typed. */
+function checkEdge(context: Context, value: Json): EdgeTuple {
   const entry = tuple(value, '5 or 6', 5, 6);
-  const from = lockAt(context, entry[0], '[0]');
-  const to = lockAt(context, entry[1], '[1]');
-  const holder = siteAt(context, entry[2], '[2]');
-  const acquirer = siteAt(context, entry[3], '[3]');
-  const count = entry[4] === null ? undefined : positiveInteger(entry[4], '[4]');
+  index(entry[0], 'locks', context.locks.length, '[0]');
+  index(entry[1], 'locks', context.locks.length, '[1]');
+  if (entry[2] !== null) index(entry[2], 'sites', context.sites.length, '[2]');
+  if (entry[3] !== null) index(entry[3], 'sites', context.sites.length, '[3]');
+  if (entry[4] !== null) positiveInteger(entry[4], '[4]');
   if (entry.length === 6 && entry[5] !== true) fail('[5]', 'true when present', entry[5]);
+  return entry as unknown as EdgeTuple;
+}
+
+function decodeEdge(context: Context, value: Json): ReportEdge {
+  const entry = checkEdge(context, value);
+  const { locks, sites } = context;
+  const from = locks[entry[0]]!.id;
+  const to = locks[entry[1]]!.id;
+  const holder = entry[2] === null ? undefined : sites[entry[2]];
+  const acquirer = entry[3] === null ? undefined : sites[entry[3]];
+  const count = entry[4] ?? undefined;
   if (holder !== undefined && acquirer !== undefined && count !== undefined) {
     return entry.length === 6
       ? { from, to, holder, acquirer, count, doubtful: true }
@@ -361,11 +360,34 @@ function decodeLong(context: Context, name: string, value: Json): LongHold[] {
 }
 
 /**
+ * A version 2 report read for a merge: everything in the in-memory shape but the edges, which
+ * stay the checked tuples of the file (`ReportUnion.add` folds them without building an object
+ * per edge). Only `parseReportForMerge` makes one.
+ */
+export interface PackedReport {
+  /** The report, with `edges` empty. */
+  readonly report: LockGraphReport;
+  /** The edges: `[from, to, holder, acquirer, count(, true)]` over `report.locks` and `sites`. */
+  readonly edges: readonly EdgeTuple[];
+  /** The site table. */
+  readonly sites: readonly Site[];
+}
+
+/**
  * Checks a version 2 report (already known to have `version: 2`) and decodes it into the
  * in-memory shape. Problems carry paths such as `edges[3][1]`; `validateReport` turns them into a
  * `ReportFormatError`. Equal sites share one object.
  */
 export function decodeCompactReport(report: Record<string, Json>): LockGraphReport {
+  return decode(report, true) as LockGraphReport;
+}
+
+/** As {@link decodeCompactReport}, but the edges stay checked tuples. */
+export function decodePackedReport(report: Record<string, Json>): PackedReport {
+  return decode(report, false) as PackedReport;
+}
+
+function decode(report: Record<string, Json>, expand: boolean): LockGraphReport | PackedReport {
   const generatedAt =
     report['generatedAt'] === undefined ? undefined : string(report['generatedAt'], 'generatedAt');
   const strings = decodeAll('strings', array(report['strings'], 'strings'), (item) =>
@@ -388,9 +410,9 @@ export function decodeCompactReport(report: Record<string, Json>): LockGraphRepo
     return { id, key, name, kind, site: sites[index(entry[4], 'sites', sites.length, '[4]')]! };
   });
   const context: Context = { strings, sites, locks };
-  const edges = decodeAll('edges', array(report['edges'], 'edges'), (item) =>
-    decodeEdge(context, item),
-  );
+  const edgeList = array(report['edges'], 'edges');
+  const edges = expand ? decodeAll('edges', edgeList, (item) => decodeEdge(context, item)) : [];
+  const tuples = expand ? [] : decodeAll('edges', edgeList, (item) => checkEdge(context, item));
   const cycles = decodeAll('cycles', array(report['cycles'], 'cycles'), (item) =>
     decodeCycle(context, item),
   );
@@ -405,7 +427,7 @@ export function decodeCompactReport(report: Record<string, Json>): LockGraphRepo
     report['longWaits'] === undefined
       ? undefined
       : decodeLong(context, 'longWaits', report['longWaits']);
-  return {
+  const decoded: LockGraphReport = {
     version: REPORT_VERSION,
     ...(generatedAt === undefined ? {} : { generatedAt }),
     locks,
@@ -415,4 +437,5 @@ export function decodeCompactReport(report: Record<string, Json>): LockGraphRepo
     ...(longHolds === undefined ? {} : { longHolds }),
     ...(longWaits === undefined ? {} : { longWaits }),
   };
+  return expand ? decoded : { report: decoded, edges: tuples, sites };
 }

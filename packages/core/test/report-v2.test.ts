@@ -3,6 +3,7 @@
  * sites are stored once, both versions read into the same in-memory report, and bad version 2
  * input fails with one line naming the file and the entry.
  */
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ReportFormatError } from '../src/errors.ts';
@@ -10,7 +11,8 @@ import { formatReport } from '../src/format-text.ts';
 import type { Cycle, LockGraphReport, ReportEdge, ReportLock, Site } from '../src/report.ts';
 import { reportJsonChunks } from '../src/report-json.ts';
 import { encodeReport, type ReportFileV2 } from '../src/report-v2.ts';
-import { parseReport, validateReport } from '../src/validate-report.ts';
+import { ReportUnion } from '../src/merge.ts';
+import { parseReport, parseReportForMerge, validateReport } from '../src/validate-report.ts';
 
 const site = (file: string, line: number, column: number, fn?: string): Site => ({
   file,
@@ -251,6 +253,47 @@ describe('report files, version 2', () => {
   });
 });
 
+describe('parseReportForMerge', () => {
+  it('folds into a union exactly as the parsed report does, edges left as tuples (property)', () => {
+    fc.assert(
+      fc.property(fc.array(anyReport, { minLength: 1, maxLength: 4 }), (reports) => {
+        const expected = new ReportUnion();
+        const packed = new ReportUnion();
+        for (const [index, report] of reports.entries()) {
+          expected.add(report);
+          // Alternate the versions: a merge may mix them.
+          const text = formatReport(report, 'json', { version: index % 2 === 0 ? 2 : 1 });
+          const read = parseReportForMerge(text, `shard-${index}.json`);
+          expect('sites' in read).toBe(index % 2 === 0);
+          packed.add(read);
+        }
+        expect(packed.toReport()).toStrictEqual(expected.toReport());
+        expect(packed.merged()).toStrictEqual(expected.merged());
+      }),
+    );
+  });
+
+  it('checks a version 2 file as parseReport does', () => {
+    const file = JSON.parse(JSON.stringify(encodeReport(bank()))) as ReportFileV2;
+    for (const bad of [
+      { ...file, edges: [[0, 2, null, null, 1]] },
+      { ...file, edges: [[0, 1, null, null, 1, 1]] },
+      { ...file, sites: [] },
+      { ...file, version: 3 },
+    ]) {
+      const text = JSON.stringify(bad);
+      let expected: unknown;
+      try {
+        parseReport(text, 'bad.json');
+      } catch (error) {
+        expected = error;
+      }
+      expect(expected).toBeInstanceOf(ReportFormatError);
+      expect(() => parseReportForMerge(text, 'bad.json')).toThrow((expected as Error).message);
+    }
+  });
+});
+
 describe('bad version 2 input', () => {
   const good = (): ReportFileV2 => JSON.parse(JSON.stringify(encodeReport(bank()))) as ReportFileV2;
   const last = (list: readonly unknown[]) => list.length - 1;
@@ -353,5 +396,16 @@ describe('bad version 2 input', () => {
     expect(() => parseReport(text.slice(0, text.length / 2), 'cut.json')).toThrow(
       /^cut\.json: not valid JSON \(/,
     );
+  });
+});
+
+describe('docs/reports.md', () => {
+  it('its version 2 example reads as its version 1 example, and is what formatReport writes', () => {
+    const docs = readFileSync(new URL('../../../docs/reports.md', import.meta.url), 'utf8');
+    const [v1, v2] = [...docs.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => match[1]!);
+    const report = parseReport(v1!, 'v1 example');
+    expect(JSON.parse(v2!)).toMatchObject({ version: 2 });
+    expect(parseReport(v2!, 'v2 example')).toStrictEqual(report);
+    expect(formatReport(report, 'json')).toBe(v2);
   });
 });
