@@ -54,9 +54,9 @@ export {
 } from './report.ts';
 export { formatReport, type FormatOptions, type ReportFormat } from './format-text.ts';
 export { parseReport, parseReportForMerge, validateReport } from './validate-report.ts';
+export { encodeReport } from './report-encode.ts';
 export {
   FILE_VERSION,
-  encodeReport,
   type CycleEdgeTuple,
   type CycleEntry,
   type EdgeTuple,

@@ -6,7 +6,8 @@
  */
 import { invalidArgument, validateOptionsBag } from './arguments.ts';
 import type { LockGraphReport } from './report.ts';
-import { FILE_VERSION, encodeReport } from './report-v2.ts';
+import { encodeReport } from './report-encode.ts';
+import { FILE_VERSION } from './report-v2.ts';
 
 /** Options of {@link reportJsonChunks}. */
 export interface ReportJsonOptions {

@@ -6,10 +6,9 @@
  * edge (three quarters of a file's bytes). The layout is specified in docs/reports.md; the
  * measurements that chose it are in docs/benchmarks.md.
  *
- * `encodeReport` writes it; `decodeCompactReport` checks and reads it back into the in-memory
- * shape, sharing one `Site` object per site-table entry.
+ * `encodeReport` (`report-encode.ts`) writes it; `decodeCompactReport` checks and reads it back
+ * into the in-memory shape, sharing one `Site` object per site-table entry.
  */
-import { invalidArgument } from './arguments.ts';
 import { quoteText } from './escape.ts';
 import {
   REPORT_VERSION,
@@ -82,131 +81,6 @@ export interface ReportFileV2 {
   readonly deadlocks: readonly CycleEntry[];
   readonly longHolds?: readonly LongHoldTuple[];
   readonly longWaits?: readonly LongHoldTuple[];
-}
-
-/** Builds the tables while a report is encoded: each string and each site gets one index. */
-class Tables {
-  readonly strings: string[] = [];
-  readonly sites: SiteTuple[] = [];
-  readonly #stringIndex = new Map<string, number>();
-  /** Site objects seen → index (reports share one object per site: most lookups end here). */
-  readonly #siteObjects = new Map<Site, number>();
-  /** `file \0 line \0 column \0 function` → index, for equal sites held by different objects. */
-  readonly #siteText = new Map<string, number>();
-
-  string(text: string): number {
-    let index = this.#stringIndex.get(text);
-    if (index === undefined) {
-      index = this.strings.length;
-      this.strings.push(text);
-      this.#stringIndex.set(text, index);
-    }
-    return index;
-  }
-
-  site(site: Site | undefined): number | null {
-    if (site === undefined) return null;
-    let index = this.#siteObjects.get(site);
-    if (index !== undefined) return index;
-    const fn = site.function;
-    const text = `${site.file}\0${site.line}\0${site.column}\0${fn === undefined ? '' : `\0${fn}`}`;
-    index = this.#siteText.get(text);
-    if (index === undefined) {
-      index = this.sites.length;
-      const file = this.string(site.file);
-      this.sites.push(
-        fn === undefined
-          ? [file, site.line, site.column]
-          : [file, site.line, site.column, this.string(fn)],
-      );
-      this.#siteText.set(text, index);
-    }
-    this.#siteObjects.set(site, index);
-    return index;
-  }
-}
-
-/**
- * Encodes a report as a version 2 file (docs/reports.md): plain JSON, for `JSON.stringify` or
- * `reportJsonChunks`. `decodeCompactReport` (through `validateReport`) gives back an equal report.
- * Cost: O(size), one map lookup per string and per site.
- * @throws {RangeError} `ERR_INTERLOCK_ARG_OUT_OF_RANGE` when an edge, cycle or long hold names a
- *   lock id that `report.locks` does not list (such a report is not valid in any version).
- * @example
- * ```ts
- * writeFileSync('report.json', JSON.stringify(encodeReport(detector.snapshot())));
- * ```
- */
-export function encodeReport(report: LockGraphReport): ReportFileV2 {
-  const tables = new Tables();
-  const lockIndex = new Map<string, number>();
-  const locks = report.locks.map((lock, index): LockTuple => {
-    lockIndex.set(lock.id, index);
-    const head = [
-      tables.string(lock.id),
-      tables.string(lock.key),
-      tables.string(lock.name),
-      tables.string(lock.kind),
-    ] as const;
-    return lock.site === undefined ? head : [...head, tables.site(lock.site)!];
-  });
-  const lockOf = (id: string, where: string): number => {
-    const index = lockIndex.get(id);
-    if (index === undefined) invalidArgument('range', where, 'the id of a lock in `locks`', id);
-    return index;
-  };
-  const edges = report.edges.map((edge, index): EdgeTuple => {
-    const tuple = [
-      lockOf(edge.from, `report.edges[${index}].from`),
-      lockOf(edge.to, `report.edges[${index}].to`),
-      tables.site(edge.holder),
-      tables.site(edge.acquirer),
-      edge.count ?? null,
-    ] as const;
-    return edge.doubtful === true ? [...tuple, true] : tuple;
-  });
-  const cycle =
-    (list: string) =>
-    (entry: Cycle, index: number): CycleEntry => {
-      const where = `report.${list}[${index}]`;
-      return {
-        locks: entry.locks.map((lock) => [
-          lockOf(lock.id, `${where}.locks`),
-          tables.string(lock.name),
-        ]),
-        edges: entry.edges.map((edge): CycleEdgeTuple => [
-          lockOf(edge.from, `${where}.edges`),
-          lockOf(edge.to, `${where}.edges`),
-          tables.site(edge.holder),
-          tables.site(edge.acquirer),
-        ]),
-        ...(entry.doubtful === true ? { doubtful: true as const } : {}),
-      };
-    };
-  const long =
-    (list: string) =>
-    (entry: LongHold, index: number): LongHoldTuple => [
-      lockOf(entry.lock, `report.${list}[${index}].lock`),
-      tables.site(entry.site),
-      entry.limit,
-      entry.count,
-    ];
-  const cycles = report.cycles.map(cycle('cycles'));
-  const deadlocks = report.deadlocks.map(cycle('deadlocks'));
-  const longHolds = report.longHolds?.map(long('longHolds'));
-  const longWaits = report.longWaits?.map(long('longWaits'));
-  return {
-    version: FILE_VERSION,
-    ...(report.generatedAt === undefined ? {} : { generatedAt: report.generatedAt }),
-    strings: tables.strings,
-    sites: tables.sites,
-    locks,
-    edges,
-    cycles,
-    deadlocks,
-    ...(longHolds === undefined ? {} : { longHolds }),
-    ...(longWaits === undefined ? {} : { longWaits }),
-  };
 }
 
 /** Problems are "must be an index into `strings` (0 to 41), got 57". */

@@ -10,7 +10,8 @@ import { ReportFormatError } from '../src/errors.ts';
 import { formatReport } from '../src/format-text.ts';
 import type { Cycle, LockGraphReport, ReportEdge, ReportLock, Site } from '../src/report.ts';
 import { reportJsonChunks } from '../src/report-json.ts';
-import { encodeReport, type ReportFileV2 } from '../src/report-v2.ts';
+import { encodeReport } from '../src/report-encode.ts';
+import type { ReportFileV2 } from '../src/report-v2.ts';
 import { ReportUnion } from '../src/merge.ts';
 import { parseReport, parseReportForMerge, validateReport } from '../src/validate-report.ts';
 
