@@ -14,6 +14,10 @@ import { encodeReport } from '../src/report-encode.ts';
 import type { ReportFileV2 } from '../src/report-v2.ts';
 import { ReportUnion } from '../src/merge.ts';
 import { parseReport, parseReportForMerge, validateReport } from '../src/validate-report.ts';
+import { expectProblem as expectProblemIn } from './report-problems.ts';
+
+const expectProblem = (value: unknown, message: string): void =>
+  expectProblemIn(value, message, 'shard-2.json');
 
 const site = (file: string, line: number, column: number, fn?: string): Site => ({
   file,
@@ -157,19 +161,6 @@ const anyReport: fc.Arbitrary<LockGraphReport> = fc
         ...(longWaits === undefined ? {} : { longWaits }),
       }));
   });
-
-/** Expects `parseReport` of `value` to fail with exactly `message`. */
-function expectProblem(value: unknown, message: string): void {
-  let error: unknown;
-  try {
-    parseReport(JSON.stringify(value), 'shard-2.json');
-  } catch (caught) {
-    error = caught;
-  }
-  expect(error).toBeInstanceOf(ReportFormatError);
-  expect((error as ReportFormatError).code).toBe('ERR_INTERLOCK_REPORT_FORMAT');
-  expect((error as Error).message).toBe(`shard-2.json: ${message}`);
-}
 
 describe('report files, version 2', () => {
   it('any valid report reads back exactly from version 2 and from version 1 (property)', () => {

@@ -3,6 +3,7 @@ import { ReportFormatError } from '../src/errors.ts';
 import { formatReport } from '../src/format-text.ts';
 import { LockNode } from '../src/lock-node.ts';
 import { parseReport, validateReport } from '../src/validate-report.ts';
+import { expectProblem } from './report-problems.ts';
 import { harnessFiltered, nest, setup } from './harness.ts';
 
 function recordedReport() {
@@ -22,20 +23,6 @@ function recordedReport() {
   t.acquire(a);
   t.waitFor(a); // self-deadlock, recorded (broken at once: deadlockGrace 0)
   return detector.snapshot();
-}
-
-/** Expects `parseReport` to fail with exactly `message`. */
-function expectProblem(value: unknown, message: string): void {
-  let error: unknown;
-  try {
-    parseReport(JSON.stringify(value), 'shard-1.json');
-  } catch (caught) {
-    error = caught;
-  }
-  expect(error).toBeInstanceOf(ReportFormatError);
-  expect((error as ReportFormatError).code).toBe('ERR_INTERLOCK_REPORT_FORMAT');
-  expect((error as ReportFormatError).fileName).toBe('shard-1.json');
-  expect((error as Error).message).toBe(`shard-1.json: ${message}`);
 }
 
 describe('LockGraphReport', () => {
