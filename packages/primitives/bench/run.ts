@@ -15,6 +15,7 @@ import { detectorCases } from './cases/detector.ts';
 import { fastestStyleCases } from './cases/fastest-style.ts';
 import { loadOurPrimitives } from './cases/load.ts';
 import { lockCases } from './cases/lock.ts';
+import { rlockReentryCases } from './cases/rlock-reentry.ts';
 import { semaphoreCases } from './cases/semaphore.ts';
 import { threadCases } from './cases/threads.ts';
 import { transformCases } from './cases/transform.ts';
@@ -28,6 +29,7 @@ const cases = [
   ...detectorCases(primitives),
   ...threadCases(),
   ...fastestStyleCases(primitives),
+  ...rlockReentryCases(primitives),
   ...usingFloorCases(primitives),
   ...(await bindCases(primitives)),
   ...(await transformCases()),

@@ -7,7 +7,7 @@ import type { LockNode } from '@interlock/core';
 import { AcquireTimeoutError } from '../errors.ts';
 import { HoldGuard, type Guard } from '../guard.ts';
 import { probe } from './probe.ts';
-import { frameHas, frameWith, holdsOf, taskContext } from './task-context.ts';
+import { frameClaiming, frameHas, holdsOf, taskContext } from './task-context.ts';
 import type { Waiter, WaiterQueue } from './waiter-queue.ts';
 
 /** The timeout policy of a queued acquire of `lock`. */
@@ -60,10 +60,9 @@ export async function runHolding<T>(
     if (probe === undefined && !hold.lock.reentrant) return await fn();
     const frame = taskContext.getStore();
     if (frameHas(frame, hold)) return await fn();
-    hold.claimed = true;
     // For the detector: this frame (HOLD_SCOPE_RUNNER in core) stands for the holder, `fn`.
     hold.scoped = true;
-    return await taskContext.run(frameWith(frame, hold), fn);
+    return await taskContext.run(frameClaiming(frame, hold), fn);
   } finally {
     guard.release();
   }
