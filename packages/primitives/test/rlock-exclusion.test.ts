@@ -11,7 +11,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detached, detector, Lock, RLock, scoped, type Guard } from '../src/index.ts';
+import { Condition, detached, detector, Lock, RLock, scoped, type Guard } from '../src/index.ts';
+import { currentFrame } from '../src/internal/task-context.ts';
 import { gate, settle, track } from './support/async.ts';
 import { disableAfterEach, edgeNames, enableFresh } from './support/detector.ts';
 
@@ -253,6 +254,64 @@ describe('RLock: plain and try-acquired re-entries', () => {
     expect(rlock.locked).toBe(false);
   });
 
+  it('loops of plain and try-acquired re-entries (released plainly, through the guard, or timed out) do not grow the frame', async () => {
+    const rlock = new RLock({ name: 'r' });
+    const depths = new Set<number | undefined>();
+    const leave = gate();
+    await rlock.withLock(async () => {
+      const sibling = (async () => {
+        await settle();
+        await rlock.acquire();
+        await leave.promise;
+        rlock.release();
+      })();
+      for (let turn = 0; turn < 50; turn++) {
+        if (turn === 25) await settle(); // the sibling is inside from here on
+        if (turn < 25) {
+          await rlock.acquire();
+          rlock.release();
+          rlock.tryAcquire()!.release();
+        } else {
+          // Times out behind the sibling's level: its level never becomes live.
+          await expect(rlock.acquire({ timeout: 1 })).rejects.toThrow(/Timed out/);
+        }
+        depths.add(currentFrame()?.holds.length);
+      }
+      leave.open();
+      await sibling;
+    });
+    // The base and the last ended level (a guard's release does not leave the frame; the next
+    // request drops it): never more, however many turns.
+    expect([...depths]).toEqual([2]);
+    expect(rlock.locked).toBe(false);
+  });
+
+  it('Condition.wait under a plain re-entry releases every level (an outsider gets in) and gives them back to their owner', async () => {
+    const rlock = new RLock({ name: 'r' });
+    const condition = new Condition(rlock);
+    const order: string[] = [];
+    await rlock.withLock(async () => {
+      await rlock.acquire();
+      // One wait, one notify: what is checked is the lock around them.
+      // eslint-disable-next-line @interlock/condition-wait-in-loop
+      const waiting = condition.wait();
+      expect(rlock.locked).toBe(false);
+      await detached(async () => {
+        using _guard = await rlock.acquire();
+        order.push('outsider in');
+        condition.notify();
+      });
+      await waiting;
+      order.push('back');
+      const nested = rlock.tryAcquire(); // the plain level is this task's again
+      expect(nested).toBeDefined();
+      nested!.release();
+      rlock.release();
+    });
+    expect(order).toEqual(['outsider in', 'back']);
+    expect(rlock.locked).toBe(false);
+  });
+
   it('a level stays its owner’s when a hold below it leaves the frame out of order', async () => {
     const rlock = new RLock({ name: 'r' });
     const other = new RLock({ name: 'other' });
@@ -346,6 +405,45 @@ describe('RLock: plain and try-acquired re-entries', () => {
       return overlapped;
     }
     const bare = <T>(fn: () => T): T => fn();
+
+    it('with the detector on: a caller that left its own hold while the leaked level is still open orders its next lock after the RLock', async () => {
+      enableFresh({ onCycle: 'record' });
+      const rlock = new RLock({ name: 'r' });
+      const x = new Lock({ name: 'x' });
+      const leave = gate();
+      const child = async (): Promise<void> => {
+        await rlock.acquire(); // first segment: the level enters the caller's frame too
+        await leave.promise;
+        rlock.release();
+      };
+      let running: Promise<void> | undefined;
+      {
+        using _base = await rlock.acquire();
+        running = child(); // fire-and-forget: outlives the block
+      }
+      expect(rlock.locked).toBe(true); // the child's level
+      await x.withLock(() => undefined);
+      leave.open();
+      await running;
+      expect(edgeNames()).toEqual(['r→x']); // although this task held no level of r any more
+      const scopedRun = async (): Promise<string[]> => {
+        enableFresh({ onCycle: 'record' });
+        const again = gate();
+        {
+          using _base = await rlock.acquire();
+          running = scoped(async () => {
+            await rlock.acquire();
+            await again.promise;
+            rlock.release();
+          });
+        }
+        await x.withLock(() => undefined);
+        again.open();
+        await running;
+        return edgeNames();
+      };
+      expect(await scopedRun()).toEqual([]); // through scoped(): nothing leaks
+    });
 
     it('a plain one: a sibling started after it that asks after an await is let in; one that asks at once waits; scoped() keeps it exact', async () => {
       expect(await overlaps('plain', 'after an await', bare)).toBe(true);

@@ -43,9 +43,10 @@ export function watchWaiter<T>(waiters: WaiterQueue<T>, waiter: Waiter<T>, lock:
 /**
  * The body of every `withLock`: wait for `acquiring`, run `fn` in a frame that holds the new hold
  * (so an RLock can be re-entered inside and the detector orders nested locks after it), and
- * release however `fn` ends. An RLock re-entry returns the hold the frame already has, so the
- * frame is left as it is. A `Lock` or `Semaphore` run while the detector is off enters no frame
- * (nothing would read it); its hold is then anonymous to a detector enabled during `fn`.
+ * release however `fn` ends. A hold the frame has already (bound by instrumentation) leaves the
+ * frame as it is; an RLock re-entry level is owned by the frame `fn` runs in. A `Lock` or
+ * `Semaphore` run while the detector is off enters no frame (nothing would read it); its hold is
+ * then anonymous to a detector enabled during `fn`.
  * Its name is core's `HOLD_SCOPE_RUNNER`: the detector finds this frame in the async stack of a
  * request made by `fn` or by work `fn` awaits, and so knows the request acts for this hold.
  */
