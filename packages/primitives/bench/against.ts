@@ -72,6 +72,15 @@ function reentry(body: (rlock: RLockLike, ops: number) => Promise<void>) {
   };
 }
 
+/** Takes `locks` nested with `using`, one inside the other. */
+async function nest(locks: readonly AcquirableLike[], index: number): Promise<void> {
+  if (index === locks.length) return;
+  using _row = await locks[index]!.acquire();
+  await nest(locks, index + 1);
+}
+
+const nestedDepth = 100;
+
 const styles: readonly (readonly [name: string, style: Style])[] = [
   [
     'Lock: using',
@@ -109,6 +118,18 @@ const styles: readonly (readonly [name: string, style: Style])[] = [
           for (let i = 0; i < ops; i++) {
             using _guard = await rlock.acquire();
           }
+        },
+      };
+    },
+  ],
+  [
+    `RLock: ${nestedDepth} distinct RLocks nested with using`,
+    ({ RLock }, label) => {
+      const locks = Array.from({ length: nestedDepth }, (_, i) => new RLock({ name: `row${i}` }));
+      return {
+        label,
+        async run(ops) {
+          for (let done = 0; done < ops; done += nestedDepth) await nest(locks, 0);
         },
       };
     },
