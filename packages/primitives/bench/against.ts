@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { main } from './cli.ts';
 import type { BenchCase, Subject } from './harness.ts';
+import { usingLoop } from './cases/fastest-style.ts';
 import type { AcquirableLike, GuardLike } from './cases/load.ts';
 
 /** The part of an RLock the cases use. */
@@ -82,20 +83,7 @@ async function nest(locks: readonly AcquirableLike[], index: number): Promise<vo
 const nestedDepth = 100;
 
 const styles: readonly (readonly [name: string, style: Style])[] = [
-  [
-    'Lock: using',
-    ({ Lock }, label) => {
-      const lock = new Lock({ name: 'bench' });
-      return {
-        label,
-        async run(ops) {
-          for (let i = 0; i < ops; i++) {
-            using _guard = await lock.acquire();
-          }
-        },
-      };
-    },
-  ],
+  ['Lock: using', ({ Lock }, label) => usingLoop(label, new Lock({ name: 'bench' }))],
   [
     'Lock: withLock',
     ({ Lock }, label) => {
@@ -108,20 +96,7 @@ const styles: readonly (readonly [name: string, style: Style])[] = [
       };
     },
   ],
-  [
-    'RLock: using',
-    ({ RLock }, label) => {
-      const rlock = new RLock({ name: 'bench' });
-      return {
-        label,
-        async run(ops) {
-          for (let i = 0; i < ops; i++) {
-            using _guard = await rlock.acquire();
-          }
-        },
-      };
-    },
-  ],
+  ['RLock: using', ({ RLock }, label) => usingLoop(label, new RLock({ name: 'bench' }))],
   [
     `RLock: ${nestedDepth} distinct RLocks nested with using`,
     ({ RLock }, label) => {

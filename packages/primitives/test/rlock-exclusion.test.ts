@@ -69,6 +69,25 @@ class SectionLog {
   }
 }
 
+/**
+ * The holder (task `parent`) runs `children` concurrently inside its own section, then checks that
+ * no two unrelated sections overlapped and that the lock ended free.
+ */
+async function holderRuns(
+  rlock: RLock,
+  log: SectionLog,
+  parent: number,
+  children: readonly (() => Promise<void>)[],
+): Promise<void> {
+  await rlock.withLock(async () => {
+    log.enter(parent);
+    await Promise.all(children.map((child) => child()));
+    log.exit(parent);
+  });
+  expect(log.violations).toEqual([]);
+  expect(rlock.locked).toBe(false);
+}
+
 describe('RLock: concurrent children of the holder', () => {
   for (const on of [false, true]) {
     it(`two children that both re-enter with \`using\` never run their re-entered sections together (detector ${on ? 'on: and no deadlock' : 'off'})`, async () => {
@@ -84,13 +103,7 @@ describe('RLock: concurrent children of the holder', () => {
         await settle();
         log.exit(id);
       };
-      await rlock.withLock(async () => {
-        log.enter(parent);
-        await Promise.all([child(), child()]);
-        log.exit(parent);
-      });
-      expect(log.violations).toEqual([]);
-      expect(rlock.locked).toBe(false);
+      await holderRuns(rlock, log, parent, [child, child]);
       expect(detector.deadlocks()).toEqual([]);
     });
   }
@@ -112,13 +125,7 @@ describe('RLock: concurrent children of the holder', () => {
         log.exit(id);
       });
     };
-    await rlock.withLock(async () => {
-      log.enter(parent);
-      await Promise.all([child(), child(), child()]);
-      log.exit(parent);
-    });
-    expect(log.violations).toEqual([]);
-    expect(rlock.locked).toBe(false);
+    await holderRuns(rlock, log, parent, [child, child, child]);
   });
 
   it('a waiting child is let in as soon as the sibling’s level is released, before an outsider waiting for the lock', async () => {
@@ -184,13 +191,7 @@ describe('RLock: plain and try-acquired re-entries', () => {
         log.exit(id);
         rlock.release();
       };
-      await rlock.withLock(async () => {
-        log.enter(parent);
-        await Promise.all([child(), child()]);
-        log.exit(parent);
-      });
-      expect(log.violations).toEqual([]);
-      expect(rlock.locked).toBe(false);
+      await holderRuns(rlock, log, parent, [child, child]);
     });
   }
 
