@@ -241,7 +241,8 @@ export class ExclusiveLock {
 
   /**
    * Take the lock only if that needs no waiting (Python's `acquire(blocking=False)`): never
-   * while others are queued. The hold is anonymous — see docs/primitives.md.
+   * while others are queued. The hold is anonymous — see docs/primitives.md — except an RLock
+   * re-entry, whose level is this task's from here (reentry-levels.ts).
    *
    * @example
    * ```ts

@@ -27,9 +27,10 @@ export type ReentryVerdict =
   /** The frame holds no level that counts: an outsider (or an anonymous holder). */
   | { readonly kind: 'outsider' }
   /**
-   * The frame holds the innermost live level only through source instrumentation's `bind` (in the
-   * frame, never claimed): to the lock an anonymous holder, which cannot re-enter (it waits, as
-   * without instrumentation); the detector reports it instead of letting it wait for ever.
+   * No level is live and the frame holds the base only through source instrumentation's `bind`
+   * (in the frame, never claimed): to the lock an anonymous holder, which cannot re-enter (it
+   * waits, as without instrumentation); the detector reports it instead of letting it wait for
+   * ever. (Re-entry levels are owned from their request, so `bind` never makes one plain-held.)
    */
   | { readonly kind: 'plain-held' };
 

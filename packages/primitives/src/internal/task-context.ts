@@ -36,7 +36,10 @@ export class Hold implements DetectorHold {
   count = 1;
   /** False once released, and while a Condition waits with this hold's lock released. */
   live = true;
-  /** True once the hold has been entered into some task's frame (`using` / `withLock`). */
+  /**
+   * True once the hold has been entered into some task's frame as its own (`using` / `withLock`;
+   * an RLock re-entry level from its request, in any style).
+   */
   claimed = false;
   /** True when `withLock` runs its callback holding this hold (see core's `Hold.scoped`). */
   scoped = false;
