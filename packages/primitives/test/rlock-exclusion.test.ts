@@ -683,6 +683,7 @@ describe('RLock exclusion: property', () => {
         ),
         { numRuns: 300 },
       );
-    });
+      // About 1 s here; a loaded machine must not fail it on vitest's 5 s default.
+    }, 30_000);
   }
 });
