@@ -19,6 +19,7 @@ import { semaphoreCases } from './cases/semaphore.ts';
 import { threadCases } from './cases/threads.ts';
 import { transformCases } from './cases/transform.ts';
 import { usingFloorCases } from './cases/using-floor.ts';
+import { usingLoweredCases } from './cases/using-lowered.ts';
 
 const primitives = await loadOurPrimitives();
 
@@ -29,6 +30,7 @@ const cases = [
   ...threadCases(),
   ...fastestStyleCases(primitives),
   ...usingFloorCases(primitives),
+  ...usingLoweredCases(primitives),
   ...(await bindCases(primitives)),
   ...(await transformCases()),
 ];
