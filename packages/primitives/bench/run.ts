@@ -20,6 +20,7 @@ import { semaphoreCases } from './cases/semaphore.ts';
 import { threadCases } from './cases/threads.ts';
 import { transformCases } from './cases/transform.ts';
 import { usingFloorCases } from './cases/using-floor.ts';
+import { usingLoweredCases } from './cases/using-lowered.ts';
 
 const primitives = await loadOurPrimitives();
 
@@ -31,6 +32,7 @@ const cases = [
   ...fastestStyleCases(primitives),
   ...rlockReentryCases(primitives),
   ...usingFloorCases(primitives),
+  ...usingLoweredCases(primitives),
   ...(await bindCases(primitives)),
   ...(await transformCases()),
 ];
