@@ -13,7 +13,7 @@ import {
   blockHeaderWords,
   currentThread,
   domainHeader,
-  headerWords,
+  arenaStart,
   joinedDomain,
   tags,
   type SharedDomain,
@@ -66,7 +66,7 @@ export function reclaimDeadOwner(domain: SharedDomain, thread: number): number {
   const words = domain.words;
   const end = Atomics.load(words, domainHeader.bump);
   let found = 0;
-  for (let at = headerWords; at < end;) {
+  for (let at = arenaStart; at < end;) {
     const size = Atomics.load(words, at + 1);
     // A block still being written by its allocator (its size comes before its tag): blocks past
     // it cannot be found this time. Never a lock the dead thread held: it was complete.
