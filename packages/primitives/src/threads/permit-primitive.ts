@@ -22,6 +22,7 @@ import {
   soleOrderingHold,
   type HeldPrimitive,
 } from './holds.ts';
+import { notePermits } from './held-permits.ts';
 import { permitWords, Permits, type Refusal } from './permits.ts';
 import { installedProbe, probeFor, type ThreadProbe } from './probe.ts';
 import {
@@ -170,6 +171,7 @@ export abstract class PermitPrimitive implements HeldPrimitive {
       this.permits.tryTake()
     ) {
       if (this.#owner !== -1) this.permits.words[this.#owner] = currentThread + 1;
+      else notePermits(this.#domain, this.index, 1);
       const hold = new ThreadHold(this);
       addHold(hold);
       return hold;
@@ -327,11 +329,17 @@ export abstract class PermitPrimitive implements HeldPrimitive {
   /** Records the new hold (or, for a Condition's re-acquire, revives the suspended one). */
   #held(token: unknown, resume?: ThreadHold): ThreadHold {
     const hold = resume ?? new ThreadHold(this);
-    this.setOwner(currentThread);
+    if (this.#owner !== -1) this.permits.words[this.#owner] = currentThread + 1;
+    else notePermits(this.#domain, this.index, 1);
     hold.live = true;
     addHold(hold);
     installedProbe()?.acquired(hold, token);
     return hold;
+  }
+
+  /** A counting primitive's hold of this thread ended (its permit was given back). */
+  protected permitGone(): void {
+    notePermits(this.#domain, this.index, -1);
   }
 
   /** Ends `hold` (all its levels) and returns its permit. */
@@ -374,6 +382,8 @@ export abstract class PermitPrimitive implements HeldPrimitive {
       site,
     });
     if (poisons) this.permits.poison(currentThread);
+    // Reported here: the creating thread's check for terminated workers must not report it again.
+    else notePermits(this.#domain, this.index, -1);
     const where = site === undefined ? '' : ` taken at ${site}`;
     const outcome = poisons ? 'it is now poisoned' : 'its permit stays taken';
     process.emitWarning(

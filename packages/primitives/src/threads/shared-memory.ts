@@ -75,8 +75,13 @@ export const tags = {
   ThreadSlot: 9,
   /** The identity of one Web Lock name (no payload). */
   WebLock: 10,
+  /** Semaphore permits one thread holds (threads/held-permits.ts). */
+  HeldPermits: 11,
 } as const;
-export type PrimitiveKind = Exclude<keyof typeof tags, 'LogRecord' | 'ThreadSlot' | 'WebLock'>;
+export type PrimitiveKind = Exclude<
+  keyof typeof tags,
+  'LogRecord' | 'ThreadSlot' | 'WebLock' | 'HeldPermits'
+>;
 
 /** Words before a block's payload: tag, size, id. */
 export const blockHeaderWords = 3;

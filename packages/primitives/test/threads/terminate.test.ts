@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { detector, Event, Lock, LockPoisonedError, RLock } from '../../src/threads/index.ts';
+import {
+  detector,
+  Event,
+  Lock,
+  LockPoisonedError,
+  RLock,
+  Semaphore,
+} from '../../src/threads/index.ts';
+import { currentDomain } from '../../src/threads/shared-memory.ts';
 import { startWorker, workerTestTimeout } from './support/workers.ts';
 
 /** Warnings emitted in this thread while `fn` runs. */
@@ -82,6 +90,81 @@ describe('a worker terminated while holding a lock', { timeout: workerTestTimeou
     expect(other.poisoned).toBe(false);
     using guard = other.tryAcquire();
     expect(guard).toBeDefined();
+  });
+
+  it('semaphore permits it held are reported with the count and the site; they stay taken, and permits it gave back are not', async () => {
+    detector.enable({ onCycle: 'record' });
+    const slots = new Semaphore(5, { name: 'slots' });
+    const spare = new Semaphore(2, { name: 'spare' });
+    const held = new Event();
+    const holder = startWorker('hold-and-hang', {
+      lock: slots.handle,
+      held: held.handle,
+      times: 3,
+      giveBack: 1,
+    });
+    const thread = holder.worker.threadId;
+    expect(await held.waitAsync({ timeout: workerTestTimeout })).toBe(true);
+    expect(slots.value).toBe(3);
+    const warnings = await warningsDuring(async () => {
+      await holder.worker.terminate();
+    });
+    expect(warnings.map((warning) => warning.message)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Thread ${thread} was terminated holding 2 permits of Semaphore slots taken at .*hold-and-hang\\.ts:\\d+:\\d+; they stay taken`,
+        ),
+      ),
+    ]);
+    expect((warnings[0] as { code?: string }).code).toBe('ERR_INTERLOCK_OWNER_EXITED');
+    // Not owned, so not poisoned: any thread may still release them.
+    expect(slots.value).toBe(3);
+    slots.release(2);
+    expect(slots.value).toBe(5);
+    expect(spare.value).toBe(2);
+  });
+
+  it('a worker that ends normally holding a permit reports it itself, and only once', async () => {
+    const slots = new Semaphore(2, { name: 'once' });
+    const held = new Event();
+    const holder = startWorker('hold-and-exit', {
+      role: 'holder',
+      how: 'return',
+      lock: slots.handle,
+      held: held.handle,
+    });
+    const warnings = await warningsDuring(async () => {
+      await holder.exited;
+    });
+    // The worker's own exit handler reported it (in the worker, and in the shared log); the
+    // creator's check for terminated workers finds its record empty.
+    expect(warnings).toEqual([]);
+    const reports = currentDomain()
+      .readRecords(0)
+      .records.filter(
+        (record) =>
+          (record as { type?: string; index?: number }).type === 'owner-exited' &&
+          (record as { index?: number }).index === slots.handle.index,
+      );
+    expect(reports).toEqual([expect.objectContaining({ kind: 'Semaphore', name: 'once' })]);
+    expect(slots.value).toBe(1);
+  });
+
+  it('a semaphore whose permits the worker all gave back is not reported, with the detector off', async () => {
+    const slots = new Semaphore(2, { name: 'returned' });
+    const held = new Event();
+    const holder = startWorker('hold-and-hang', {
+      lock: slots.handle,
+      held: held.handle,
+      times: 2,
+      giveBack: 2,
+    });
+    expect(await held.waitAsync({ timeout: workerTestTimeout })).toBe(true);
+    const warnings = await warningsDuring(async () => {
+      await holder.worker.terminate();
+    });
+    expect(warnings).toEqual([]);
+    expect(slots.value).toBe(2);
   });
 
   it('a lock the worker released before it was terminated is left alone', async () => {
