@@ -8,7 +8,8 @@ import {
   Semaphore,
 } from '../../src/threads/index.ts';
 import { currentDomain } from '../../src/threads/shared-memory.ts';
-import { startWorker, workerTestTimeout } from './support/workers.ts';
+import type { ThreadHandle } from '../../src/threads/index.ts';
+import { startWorker, workerTestTimeout, type Started } from './support/workers.ts';
 
 /** Warnings emitted in this thread while `fn` runs. */
 async function warningsDuring(fn: () => Promise<void>): Promise<Error[]> {
@@ -23,6 +24,20 @@ async function warningsDuring(fn: () => Promise<void>): Promise<Error[]> {
     process.off('warning', listener);
   }
   return seen;
+}
+
+/**
+ * Starts a worker that takes `handle`'s lock (or `times` permits, `giveBack` of them released
+ * again) and then hangs; resolves once it holds them.
+ */
+async function holdAndHang(
+  handle: ThreadHandle,
+  permits?: { times: number; giveBack: number },
+): Promise<Started> {
+  const held = new Event();
+  const holder = startWorker('hold-and-hang', { lock: handle, held: held.handle, ...permits });
+  expect(await held.waitAsync({ timeout: workerTestTimeout })).toBe(true);
+  return holder;
 }
 
 describe('a worker terminated while holding a lock', { timeout: workerTestTimeout }, () => {
@@ -75,10 +90,8 @@ describe('a worker terminated while holding a lock', { timeout: workerTestTimeou
   it('an RLock is poisoned the same way, also with the detector off (then without a site)', async () => {
     const lock = new RLock({ name: 'r' });
     const other = new Lock({ name: 'untouched' });
-    const held = new Event();
-    const holder = startWorker('hold-and-hang', { lock: lock.handle, held: held.handle });
+    const holder = await holdAndHang(lock.handle);
     const thread = holder.worker.threadId;
-    expect(await held.waitAsync({ timeout: workerTestTimeout })).toBe(true);
     const warnings = await warningsDuring(async () => {
       await holder.worker.terminate();
     });
@@ -96,15 +109,8 @@ describe('a worker terminated while holding a lock', { timeout: workerTestTimeou
     detector.enable({ onCycle: 'record' });
     const slots = new Semaphore(5, { name: 'slots' });
     const spare = new Semaphore(2, { name: 'spare' });
-    const held = new Event();
-    const holder = startWorker('hold-and-hang', {
-      lock: slots.handle,
-      held: held.handle,
-      times: 3,
-      giveBack: 1,
-    });
+    const holder = await holdAndHang(slots.handle, { times: 3, giveBack: 1 });
     const thread = holder.worker.threadId;
-    expect(await held.waitAsync({ timeout: workerTestTimeout })).toBe(true);
     expect(slots.value).toBe(3);
     const warnings = await warningsDuring(async () => {
       await holder.worker.terminate();
@@ -152,14 +158,7 @@ describe('a worker terminated while holding a lock', { timeout: workerTestTimeou
 
   it('a semaphore whose permits the worker all gave back is not reported, with the detector off', async () => {
     const slots = new Semaphore(2, { name: 'returned' });
-    const held = new Event();
-    const holder = startWorker('hold-and-hang', {
-      lock: slots.handle,
-      held: held.handle,
-      times: 2,
-      giveBack: 2,
-    });
-    expect(await held.waitAsync({ timeout: workerTestTimeout })).toBe(true);
+    const holder = await holdAndHang(slots.handle, { times: 2, giveBack: 2 });
     const warnings = await warningsDuring(async () => {
       await holder.worker.terminate();
     });
@@ -169,9 +168,7 @@ describe('a worker terminated while holding a lock', { timeout: workerTestTimeou
 
   it('a lock the worker released before it was terminated is left alone', async () => {
     const lock = new Lock({ name: 'released' });
-    const held = new Event();
-    const holder = startWorker('hold-and-hang', { lock: lock.handle, held: held.handle });
-    expect(await held.waitAsync({ timeout: workerTestTimeout })).toBe(true);
+    const holder = await holdAndHang(lock.handle);
     // Any thread may release a Lock: the main thread does, for the worker.
     lock.release();
     const warnings = await warningsDuring(async () => {

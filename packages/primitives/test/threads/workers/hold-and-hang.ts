@@ -2,8 +2,9 @@
 // so, then blocks for ever: the test ends it with `worker.terminate()`, which runs none of this
 // thread's exit handlers.
 import { workerData } from 'node:worker_threads';
-import { Event, Lock, RLock, Semaphore } from '../../../src/threads/index.ts';
+import { Event } from '../../../src/threads/index.ts';
 import type { ThreadHandle } from '../../../src/threads/index.ts';
+import { lockOrSemaphoreFrom } from '../support/primitive-from.ts';
 
 const data = workerData as {
   lock: ThreadHandle;
@@ -11,12 +12,7 @@ const data = workerData as {
   times?: number;
   giveBack?: number;
 };
-const lock =
-  data.lock.kind === 'RLock'
-    ? RLock.from(data.lock)
-    : data.lock.kind === 'Semaphore'
-      ? Semaphore.from(data.lock)
-      : Lock.from(data.lock);
+const lock = lockOrSemaphoreFrom(data.lock);
 const held = Event.from(data.held);
 const times = data.times ?? 1;
 // Never released (but `giveBack` of them): that is the point.
