@@ -83,7 +83,8 @@ abstract class ExclusiveThreadLock extends PermitPrimitive {
 
 /**
  * A mutual-exclusion lock shared by threads (Python's `threading.Lock`). Not re-entrant; any
- * thread may release it. Granted in the order waiters fell asleep (docs/threads.md, fairness).
+ * thread may release it. A waiter is passed over for about 1 ms at most (plus up to 64 critical
+ * sections of others: docs/threads.md, fairness).
  *
  * @example
  * ```ts

@@ -67,8 +67,8 @@ export const maxBarges = 64;
  * (Go's `sync.Mutex` switches to hand-off after a waiter waited 1 ms, for the same reason): a
  * hand-off costs a context switch to a sleeping thread (tens of µs, milliseconds on a loaded
  * machine) during which nobody holds the lock, so it must be rare next to the critical sections
- * it interrupts. A bound in releases (the first version: 64) paid a hand-off every 65
- * acquisitions: 5–15× slower than an unbounded barging mutex.
+ * it interrupts. A bound in releases (the first version: 64) paid one every 65 contended
+ * acquisitions.
  */
 export const patienceUs = 1000;
 
