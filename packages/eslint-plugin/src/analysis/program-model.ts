@@ -10,6 +10,12 @@ import { tsWebLockView, webLockRequest } from './web-locks.ts';
 
 const webLockRequestMethod = [...webLockKind.callback][0] ?? 'request';
 
+/** What a file of the program may do with locks, by its text and its Web Lock requests. */
+interface FileUsage {
+  readonly mayAcquire: boolean;
+  readonly mayUseLocks: boolean;
+}
+
 /** A lock operation found in the TypeScript AST. */
 export interface TsLockOp {
   readonly kind: LockOpKind;
@@ -32,11 +38,8 @@ export class ProgramModel {
   // Method names any recognised lock type reacts to: calls of other names never ask the checker.
   readonly #methodNames: ReadonlySet<string>;
   readonly #usage: LockUsageTest;
-  // Per source file: whether it may take a lock (see `mayAcquire`), may use one at all, and
-  // calls `request` on a LockManager without naming Web Locks (see `requestsWebLock`).
-  readonly #mayAcquire = new WeakMap<ts.SourceFile, boolean>();
-  readonly #mayUseLocks = new WeakMap<ts.SourceFile, boolean>();
-  readonly #requestsWebLock = new WeakMap<ts.SourceFile, boolean>();
+  // Per source file: what it may do with locks (see `mayAcquire`).
+  readonly #fileUsage = new WeakMap<ts.SourceFile, FileUsage>();
   // Per call node; undefined results stored as null.
   readonly #ops = new WeakMap<ts.CallExpression, TsLockOp | null>();
 
@@ -61,22 +64,29 @@ export class ProgramModel {
    * whole-program analyses skip the files that cannot hold a lock (never a false "no").
    */
   mayAcquire(sourceFile: ts.SourceFile): boolean {
-    let found = this.#mayAcquire.get(sourceFile);
-    if (found === undefined) {
-      found = this.#usage.mayAcquire(sourceFile.text) || this.requestsWebLock(sourceFile);
-      this.#mayAcquire.set(sourceFile, found);
-    }
-    return found;
+    return this.#usageOf(sourceFile).mayAcquire;
   }
 
   /** Whether a file may call any lock method (release, wait, notify… too); see `mayAcquire`. */
   mayUseLocks(sourceFile: ts.SourceFile): boolean {
-    let found = this.#mayUseLocks.get(sourceFile);
-    if (found === undefined) {
-      found = this.#usage.mayUseLocks(sourceFile.text) || this.requestsWebLock(sourceFile);
-      this.#mayUseLocks.set(sourceFile, found);
+    return this.#usageOf(sourceFile).mayUseLocks;
+  }
+
+  #usageOf(sourceFile: ts.SourceFile): FileUsage {
+    let usage = this.#fileUsage.get(sourceFile);
+    if (!usage) {
+      const text = sourceFile.text;
+      // A file whose text may acquire may use locks too; otherwise only a Web Lock request can
+      // make it take one.
+      const acquires = this.#usage.mayAcquire(text);
+      const requests = !acquires && this.requestsWebLock(sourceFile);
+      usage = {
+        mayAcquire: acquires || requests,
+        mayUseLocks: acquires || requests || this.#usage.mayUseLocks(text),
+      };
+      this.#fileUsage.set(sourceFile, usage);
     }
-    return found;
+    return usage;
   }
 
   /**
@@ -89,15 +99,11 @@ export class ProgramModel {
    * (`http.request(url, done)`) — and the answer is the one `classify` gives the rules.
    */
   requestsWebLock(sourceFile: ts.SourceFile): boolean {
-    let found = this.#requestsWebLock.get(sourceFile);
-    if (found === undefined) {
-      found =
-        programMentionsWebLocks(this.program) &&
-        this.#usage.callsRequest(sourceFile.text) &&
-        this.#someWebLockRequest(sourceFile);
-      this.#requestsWebLock.set(sourceFile, found);
-    }
-    return found;
+    return (
+      programMentionsWebLocks(this.program) &&
+      this.#usage.callsRequest(sourceFile.text) &&
+      this.#someWebLockRequest(sourceFile)
+    );
   }
 
   #someWebLockRequest(root: ts.Node): boolean {
