@@ -1,7 +1,7 @@
 import path from 'node:path';
 import ts from 'typescript';
 import type { AnyContext } from './lock-model.ts';
-import { lockUsageTest, programMentionsWebLocks } from './lock-usage.ts';
+import { fileLockUsage, lockUsageTest, programMentionsWebLocks } from './lock-usage.ts';
 import { programEntry } from './program-entry.ts';
 import { readSettings } from './settings.ts';
 import { hasIsolatedProgram, seenProgramWith, typeServicesOf } from './type-services.ts';
@@ -30,42 +30,30 @@ export function fileRelevance(context: AnyContext): FileRelevance {
   const cached = relevanceBySource.get(sourceCode);
   if (cached) return cached;
   const text = sourceCode.text;
-  const usage = lockUsage(context);
-  const relevance: FileRelevance = {
-    mayUseLocks: usage.mayUseLocks,
-    mayAcquire: usage.mayUseLocks && usage.mayAcquire,
-    annotated: annotation.test(text),
-  };
+  const usage = fileLockUsage(lockUsageTest(readSettings(context.settings)), text, () =>
+    requestsWebLock(context),
+  );
+  const relevance: FileRelevance = { ...usage, annotated: annotation.test(text) };
   relevanceBySource.set(sourceCode, relevance);
   return relevance;
 }
 
 /**
- * With types, the program model decides (text tests, then a type question for a `request(` that
- * could be a Web Lock: a LockManager can arrive from another file under any name). A file parsed
- * again in single-run mode is asked about with the program it belongs to; when its text has
- * changed since, a `request(` counts as a Web Lock if the program mentions them at all. Without
- * types the syntactic model only knows Web Locks the file itself names, so the text decides.
+ * Whether the linted file, whose text calls `request(` and never names Web Locks, requests one.
+ * With types the program model decides (a LockManager can arrive from another file under any
+ * name). A file parsed again in single-run mode is asked about with the program it belongs to;
+ * when its text has changed since, any `request(` counts if the program mentions Web Locks at
+ * all. Without types the syntactic model only knows Web Locks the file itself names: no.
  */
-function lockUsage(context: AnyContext): { mayUseLocks: boolean; mayAcquire: boolean } {
+function requestsWebLock(context: AnyContext): boolean {
   const sourceCode = context.sourceCode;
-  const settings = readSettings(context.settings);
-  const text = sourceCode.text;
-  const test = lockUsageTest(settings);
   const services = typeServicesOf(sourceCode);
   const fileName = path.resolve(context.cwd, context.filename);
   const program =
     services?.program ?? (hasIsolatedProgram(sourceCode) ? seenProgramWith(fileName) : undefined);
-  if (!program) return { mayUseLocks: test.mayUseLocks(text), mayAcquire: test.mayAcquire(text) };
+  if (!program) return false;
   const mapped = services?.esTreeNodeToTSNodeMap.get(sourceCode.ast);
   const sourceFile = mapped && ts.isSourceFile(mapped) ? mapped : program.getSourceFile(fileName);
-  if (sourceFile?.text === text) {
-    const { model } = programEntry(program, settings);
-    return { mayUseLocks: model.mayUseLocks(sourceFile), mayAcquire: model.mayAcquire(sourceFile) };
-  }
-  const request = programMentionsWebLocks(program) && test.callsRequest(text);
-  return {
-    mayUseLocks: request || test.mayUseLocks(text),
-    mayAcquire: request || test.mayAcquire(text),
-  };
+  if (sourceFile?.text !== sourceCode.text) return programMentionsWebLocks(program);
+  return programEntry(program, readSettings(context.settings)).model.requestsWebLock(sourceFile);
 }

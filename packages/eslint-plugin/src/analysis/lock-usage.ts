@@ -20,6 +20,31 @@ export interface LockUsageTest {
   callsRequest(text: string): boolean;
 }
 
+/** What a file may do with locks (see `fileLockUsage`). */
+export interface FileLockUsage {
+  readonly mayAcquire: boolean;
+  readonly mayUseLocks: boolean;
+}
+
+const nothing: FileLockUsage = { mayAcquire: false, mayUseLocks: false };
+const everything: FileLockUsage = { mayAcquire: true, mayUseLocks: true };
+
+/**
+ * What a file may do with locks: the text tests decide, except for a `request(` in a file that
+ * does not already count as taking a lock, where `requestsWebLock` (a type question, see
+ * `ProgramModel.requestsWebLock`) is asked. Most files stop at the first text test that fails.
+ */
+export function fileLockUsage(
+  test: LockUsageTest,
+  text: string,
+  requestsWebLock: () => boolean,
+): FileLockUsage {
+  if (test.mayAcquire(text)) return everything;
+  const mayUseLocks = test.mayUseLocks(text);
+  if (test.callsRequest(text) && requestsWebLock()) return everything;
+  return mayUseLocks ? { mayAcquire: false, mayUseLocks } : nothing;
+}
+
 const tests = new WeakMap<InterlockSettings, LockUsageTest>();
 
 /** The tests for the lock kinds built in and declared in settings; one per settings object. */

@@ -1,6 +1,12 @@
 import ts from 'typescript';
 import { knownLockTypes, methodNamesOf, webLockKind } from './known-locks.ts';
-import { lockUsageTest, programMentionsWebLocks, type LockUsageTest } from './lock-usage.ts';
+import {
+  fileLockUsage,
+  lockUsageTest,
+  programMentionsWebLocks,
+  type FileLockUsage,
+  type LockUsageTest,
+} from './lock-usage.ts';
 import { TypeRecogniser } from './recognise-type.ts';
 import type { InterlockSettings } from './settings.ts';
 import { calledMemberName, skipOuter } from './ts-ast.ts';
@@ -9,12 +15,6 @@ import type { LockKind, LockOpKind, LockRef } from './types.ts';
 import { tsWebLockView, webLockRequest } from './web-locks.ts';
 
 const webLockRequestMethod = [...webLockKind.callback][0] ?? 'request';
-
-/** What a file of the program may do with locks, by its text and its Web Lock requests. */
-interface FileUsage {
-  readonly mayAcquire: boolean;
-  readonly mayUseLocks: boolean;
-}
 
 /** A lock operation found in the TypeScript AST. */
 export interface TsLockOp {
@@ -39,7 +39,7 @@ export class ProgramModel {
   readonly #methodNames: ReadonlySet<string>;
   readonly #usage: LockUsageTest;
   // Per source file: what it may do with locks (see `mayAcquire`).
-  readonly #fileUsage = new WeakMap<ts.SourceFile, FileUsage>();
+  readonly #fileUsage = new WeakMap<ts.SourceFile, FileLockUsage>();
   // Per call node; undefined results stored as null.
   readonly #ops = new WeakMap<ts.CallExpression, TsLockOp | null>();
 
@@ -72,18 +72,10 @@ export class ProgramModel {
     return this.#usageOf(sourceFile).mayUseLocks;
   }
 
-  #usageOf(sourceFile: ts.SourceFile): FileUsage {
+  #usageOf(sourceFile: ts.SourceFile): FileLockUsage {
     let usage = this.#fileUsage.get(sourceFile);
     if (!usage) {
-      const text = sourceFile.text;
-      // A file whose text may acquire may use locks too; otherwise only a Web Lock request can
-      // make it take one.
-      const acquires = this.#usage.mayAcquire(text);
-      const requests = !acquires && this.requestsWebLock(sourceFile);
-      usage = {
-        mayAcquire: acquires || requests,
-        mayUseLocks: acquires || requests || this.#usage.mayUseLocks(text),
-      };
+      usage = fileLockUsage(this.#usage, sourceFile.text, () => this.requestsWebLock(sourceFile));
       this.#fileUsage.set(sourceFile, usage);
     }
     return usage;
@@ -99,11 +91,7 @@ export class ProgramModel {
    * (`http.request(url, done)`) — and the answer is the one `classify` gives the rules.
    */
   requestsWebLock(sourceFile: ts.SourceFile): boolean {
-    return (
-      programMentionsWebLocks(this.program) &&
-      this.#usage.callsRequest(sourceFile.text) &&
-      this.#someWebLockRequest(sourceFile)
-    );
+    return programMentionsWebLocks(this.program) && this.#someWebLockRequest(sourceFile);
   }
 
   #someWebLockRequest(root: ts.Node): boolean {
