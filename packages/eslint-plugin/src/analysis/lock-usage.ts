@@ -13,9 +13,9 @@ export interface LockUsageTest {
   /** The text calls any method of any lock kind (release, wait, notify…) or names Web Locks. */
   mayUseLocks(text: string): boolean;
   /**
-   * The text calls a method named like a Web Locks request (`request(`) without naming Web Locks:
-   * a lock operation only where the receiver's type is a `LockManager`, which only the type
-   * checker can tell (`ProgramModel.requestsWebLock`). HTTP clients share the name.
+   * The text calls a method named like a Web Locks request (`request(`): a lock operation only
+   * where the receiver's type is a `LockManager`, which only the type checker can tell
+   * (`ProgramModel.requestsWebLock`). HTTP clients share the name.
    */
   callsRequest(text: string): boolean;
 }
