@@ -15,10 +15,12 @@ import { detectorCases } from './cases/detector.ts';
 import { fastestStyleCases } from './cases/fastest-style.ts';
 import { loadOurPrimitives } from './cases/load.ts';
 import { lockCases } from './cases/lock.ts';
+import { rlockReentryCases } from './cases/rlock-reentry.ts';
 import { semaphoreCases } from './cases/semaphore.ts';
 import { threadCases } from './cases/threads.ts';
 import { transformCases } from './cases/transform.ts';
 import { usingFloorCases } from './cases/using-floor.ts';
+import { usingLoweredCases } from './cases/using-lowered.ts';
 
 const primitives = await loadOurPrimitives();
 
@@ -28,7 +30,9 @@ const cases = [
   ...detectorCases(primitives),
   ...threadCases(),
   ...fastestStyleCases(primitives),
+  ...rlockReentryCases(primitives),
   ...usingFloorCases(primitives),
+  ...usingLoweredCases(primitives),
   ...(await bindCases(primitives)),
   ...(await transformCases()),
 ];

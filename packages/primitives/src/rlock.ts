@@ -4,8 +4,8 @@ import { ExclusiveLock, type LockOptions } from './internal/exclusive-lock.ts';
  * A re-entrant lock (Python's `threading.RLock`): the task that holds it may acquire it again;
  * it is free once every acquisition has been released. Ownership follows the task (async
  * context), so concurrent sibling tasks never share it. Re-entry is recognised for holds taken
- * with `using` or `withLock`; a hold taken with a bare `await acquire()` is anonymous and cannot
- * be re-entered (see docs/primitives.md).
+ * with `using` or `withLock` (and, inside those, for re-entries in any style); a first hold taken
+ * with a bare `await acquire()` is anonymous and cannot be re-entered (see docs/primitives.md).
  *
  * @example
  * ```ts

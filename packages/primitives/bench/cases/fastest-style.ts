@@ -15,7 +15,8 @@ const fastestTarget = 1.5;
 
 const mutexSemaphore = mutexSemaphoreAcquireRelease;
 
-function usingLoop(label: string, lock: AcquirableLike): Subject {
+/** `ops` times `using g = await lock.acquire()`, the guard released as the block ends. */
+export function usingLoop(label: string, lock: AcquirableLike): Subject {
   return {
     label,
     async run(ops) {

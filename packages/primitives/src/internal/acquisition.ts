@@ -7,7 +7,7 @@ import type { LockNode } from '@interlock/core';
 import { AcquireTimeoutError } from '../errors.ts';
 import { HoldGuard, type Guard } from '../guard.ts';
 import { probe } from './probe.ts';
-import { frameHas, frameWith, holdsOf, taskContext } from './task-context.ts';
+import { frameClaiming, frameHas, holdsOf, taskContext } from './task-context.ts';
 import type { Waiter, WaiterQueue } from './waiter-queue.ts';
 
 /** The timeout policy of a queued acquire of `lock`. */
@@ -43,9 +43,10 @@ export function watchWaiter<T>(waiters: WaiterQueue<T>, waiter: Waiter<T>, lock:
 /**
  * The body of every `withLock`: wait for `acquiring`, run `fn` in a frame that holds the new hold
  * (so an RLock can be re-entered inside and the detector orders nested locks after it), and
- * release however `fn` ends. An RLock re-entry returns the hold the frame already has, so the
- * frame is left as it is. A `Lock` or `Semaphore` run while the detector is off enters no frame
- * (nothing would read it); its hold is then anonymous to a detector enabled during `fn`.
+ * release however `fn` ends. A hold the frame has already (bound by instrumentation) leaves the
+ * frame as it is; an RLock re-entry level is owned by the frame `fn` runs in. A `Lock` or
+ * `Semaphore` run while the detector is off enters no frame (nothing would read it); its hold is
+ * then anonymous to a detector enabled during `fn`.
  * Its name is core's `HOLD_SCOPE_RUNNER`: the detector finds this frame in the async stack of a
  * request made by `fn` or by work `fn` awaits, and so knows the request acts for this hold.
  */
@@ -60,10 +61,9 @@ export async function runHolding<T>(
     if (probe === undefined && !hold.lock.reentrant) return await fn();
     const frame = taskContext.getStore();
     if (frameHas(frame, hold)) return await fn();
-    hold.claimed = true;
     // For the detector: this frame (HOLD_SCOPE_RUNNER in core) stands for the holder, `fn`.
     hold.scoped = true;
-    return await taskContext.run(frameWith(frame, hold), fn);
+    return await taskContext.run(frameClaiming(frame, hold), fn);
   } finally {
     guard.release();
   }

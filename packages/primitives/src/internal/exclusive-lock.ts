@@ -10,6 +10,7 @@ import { plainReentryError } from './bound-holds.ts';
 import { lockNode, probe } from './probe.ts';
 import { deliverLater, ReentryLevels } from './reentry-levels.ts';
 import {
+  enterRequested,
   frameHas,
   Hold,
   holdsOf,
@@ -41,6 +42,21 @@ export class SavedHolds {
   constructor(base: Hold, levels: readonly Hold[]) {
     this.base = base;
     this.levels = levels;
+  }
+}
+
+/**
+ * A re-entry that must wait for a sibling's level: its level, created (and, unless `withLock` binds
+ * it, entered into the requester's frame) when requested, and the levels the requester's frame
+ * must never be taken for the owner of (reentry-levels.ts `pendingIn`).
+ */
+class PendingReentry {
+  readonly level: Hold;
+  readonly disowned: readonly Hold[];
+
+  constructor(level: Hold, disowned: readonly Hold[]) {
+    this.level = level;
+    this.disowned = disowned;
   }
 }
 
@@ -100,11 +116,22 @@ export class ExclusiveLock {
   acquire(options?: AcquireOptions): Promise<Guard> {
     const aborted = abortedBeforeStart(options);
     if (aborted !== undefined) return aborted;
-    if (probe === undefined && !this.#id.reentrant) {
-      // The fastest path: a plain Lock with the detector off reads no frame at all.
-      if (this.#hold === undefined) return Promise.resolve(grantedGuard(this.#take(undefined)));
-      return this.#enqueue(options, undefined, undefined);
-    }
+    if (probe === undefined && !this.#id.reentrant) return this.#acquireUntracked(options);
+    return this.#acquireTracked(options, true);
+  }
+
+  /** The fastest path: a plain Lock with the detector off reads no frame at all. */
+  #acquireUntracked(options: AcquireOptions | undefined): Promise<Guard> {
+    if (this.#hold === undefined) return Promise.resolve(grantedGuard(this.#take(undefined)));
+    return this.#enqueue(options, undefined, undefined);
+  }
+
+  /**
+   * `acquire` for an RLock, or with the detector on. `enter`: a re-entry level is entered into the
+   * requester's frame now (what a plain or `using` request needs: see reentry-levels.ts); false
+   * for `withLock`, which runs its callback in a frame holding the level (acquisition.ts).
+   */
+  #acquireTracked(options: AcquireOptions | undefined, enter: boolean): Promise<Guard> {
     const frame = taskContext.getStore();
     const hold = this.#hold;
     const verdict =
@@ -126,9 +153,58 @@ export class ExclusiveLock {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (verdict?.kind === 'reenter') return Promise.resolve(grantedGuard(this.#nest(false)));
+    if (verdict?.kind === 'reenter') {
+      const level = this.#nest(this.#newLevel(), false);
+      if (enter) enterRequested(level);
+      return Promise.resolve(grantedGuard(level));
+    }
     if (this.#hold === undefined) return Promise.resolve(grantedGuard(this.#take(site)));
+    if (verdict?.kind === 'wait-sibling') return this.#enqueueReentry(options, frame, site, enter);
     return this.#enqueue(options, frame, site);
+  }
+
+  /**
+   * Queue a re-entry behind a sibling's level. Its level exists from now on (not live until
+   * granted) and is entered into the requester's frame now, like an immediate re-entry's: the
+   * grant comes from another task's release, where it could not be entered into this one's.
+   */
+  #enqueueReentry(
+    options: AcquireOptions | undefined,
+    frame: Frame | undefined,
+    site: AcquireSite,
+    enter: boolean,
+  ): Promise<Guard> {
+    const level = this.#newLevel();
+    level.live = false;
+    const pending = new PendingReentry(level, this.#levels.pendingIn(frame, this.#queuedLevels()));
+    const { promise, waiter } = this.#waiters.wait(options, frame, pending);
+    waiter.site = site;
+    watchWaiter(this.#waiters, waiter, this.#id);
+    if (waiter.settled) {
+      level.count = 0;
+      return promise as Promise<Guard>;
+    }
+    // A waiter that ends without being let in (timeout, abort, the detector) leaves a dead level.
+    const probeEnd = waiter.onEnd;
+    waiter.onEnd = () => {
+      probeEnd?.();
+      if (!level.live) level.count = 0;
+    };
+    if (enter) enterRequested(level);
+    return promise as Promise<Guard>;
+  }
+
+  /** The levels of queued re-entries (entered into their requesters' frames already). */
+  *#queuedLevels(): Generator<Hold> {
+    for (let waiter = this.#waiters.first; waiter !== null; waiter = waiter.next)
+      if (waiter.payload instanceof PendingReentry && waiter.payload.level.owner !== undefined)
+        yield waiter.payload.level;
+  }
+
+  #newLevel(): Hold {
+    const level = new Hold(this.#id, this.#releaser);
+    level.reentryLevel = true;
+    return level;
   }
 
   #enqueue(
@@ -151,11 +227,12 @@ export class ExclusiveLock {
   }
 
   /**
-   * A new re-entry level, innermost. `delivered`: the caller has it now (tryAcquire); otherwise
-   * it blocks sibling re-entries until its promise reached the awaiting continuation.
+   * `level` becomes the innermost re-entry level. `delivered`: the caller has it now
+   * (tryAcquire); otherwise it blocks every re-entry until its promise reached the awaiting
+   * continuation.
    */
-  #nest(delivered: boolean): Hold {
-    const level = new Hold(this.#id, this.#releaser);
+  #nest(level: Hold, delivered: boolean): Hold {
+    level.live = true;
     level.delivered = delivered;
     this.#levels.push(level);
     if (!delivered) deliverLater(level);
@@ -164,7 +241,8 @@ export class ExclusiveLock {
 
   /**
    * Take the lock only if that needs no waiting (Python's `acquire(blocking=False)`): never
-   * while others are queued. The hold is anonymous — see docs/primitives.md.
+   * while others are queued. The hold is anonymous — see docs/primitives.md — except an RLock
+   * re-entry, whose level is this task's from here (reentry-levels.ts).
    *
    * @example
    * ```ts
@@ -188,7 +266,10 @@ export class ExclusiveLock {
     const frame = taskContext.getStore();
     if (this.#levels.verdict(frame, hold).kind !== 'reenter') return undefined;
     probe?.beforeAcquire(holdsOf(frame), this.#id, true, false);
-    return new HoldGuard(this.#nest(true));
+    const level = this.#nest(this.#newLevel(), true);
+    // Owned from here, like a plain re-entry (see reentry-levels.ts).
+    enterRequested(level);
+    return new HoldGuard(level);
   }
 
   /**
@@ -227,8 +308,15 @@ export class ExclusiveLock {
    */
   withLock<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T> {
     validateFunction(fn, 'fn');
-    // acquire() throws synchronously on bad options, before anything changes.
-    return runHolding(this.acquire(options), fn);
+    // Throws synchronously on bad options, before anything changes.
+    const aborted = abortedBeforeStart(options);
+    if (aborted !== undefined) return aborted;
+    return runHolding(
+      probe === undefined && !this.#id.reentrant
+        ? this.#acquireUntracked(options)
+        : this.#acquireTracked(options, false),
+      fn,
+    );
   }
 
   #releaseHold(hold: Hold): void {
@@ -264,9 +352,10 @@ export class ExclusiveLock {
   /** After a level was released: the oldest waiter that may now re-enter nests, if any. */
   #letSiblingIn(base: Hold): void {
     for (let waiter = this.#waiters.first; waiter !== null; waiter = waiter.next) {
-      if (waiter.payload !== undefined) continue;
-      if (this.#levels.verdict(waiter.frame, base).kind !== 'reenter') continue;
-      this.#waiters.grant(waiter, grantedGuard(this.#nest(false)));
+      const pending = waiter.payload;
+      if (!(pending instanceof PendingReentry)) continue;
+      if (this.#levels.verdict(waiter.frame, base, pending.disowned).kind !== 'reenter') continue;
+      this.#waiters.grant(waiter, grantedGuard(this.#nest(pending.level, false)));
       return;
     }
   }
@@ -283,6 +372,9 @@ export class ExclusiveLock {
       this.#waiters.grant(waiter, undefined);
       return;
     }
+    // A re-entry still waiting when the whole lock came free takes the lock instead; the level
+    // it would have nested is never used.
+    if (waiter.payload instanceof PendingReentry) waiter.payload.level.count = 0;
     this.#waiters.grant(waiter, grantedGuard(this.#take(waiter.site)));
   }
 
@@ -302,7 +394,7 @@ export class ExclusiveLock {
       // A plain Lock has no owner (any task may release it); an RLock's innermost level must be
       // the caller's, or anonymous (CPython's fallback when it cannot tell the owner).
       if (!lock.#id.reentrant) return !hold.claimed || frameHas(taskContext.getStore(), hold);
-      return lock.#levels.ownerLevel(taskContext.getStore(), hold) !== undefined;
+      return lock.#levels.ownerLevel(taskContext.getStore(), hold, true) !== undefined;
     };
     releaseSave = (lock) => {
       const hold = lock.#hold;

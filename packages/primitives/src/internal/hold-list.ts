@@ -36,10 +36,17 @@ export class HoldNode {
   readonly depth: number;
   /** Where this node's path was last materialised (see {@link heldArray}); may be stale. */
   buffer: HoldBuffer;
+  /**
+   * The node this one stands for: itself, or — when a hold below was dropped out of order and this
+   * node was rebuilt on top of the rest — the node it replaces. RLock re-entry levels are owned by
+   * a node, not by the hold (see {@link listOwns}), and a rebuilt list keeps what it owned.
+   */
+  readonly origin: HoldNode;
 
-  constructor(hold: Hold, below: HoldNode | undefined) {
+  constructor(hold: Hold, below: HoldNode | undefined, origin?: HoldNode) {
     this.hold = hold;
     this.below = below;
+    this.origin = origin ?? this;
     this.depth = below === undefined ? 1 : below.depth + 1;
     this.buffer = below === undefined ? new HoldBuffer() : below.buffer;
     if (this.depth < hold.shallowest) hold.shallowest = this.depth;
@@ -53,6 +60,18 @@ export class HoldNode {
 export function listHas(top: HoldNode | undefined, hold: Hold): boolean {
   for (let node = top; node !== undefined && node.depth >= hold.shallowest; node = node.below)
     if (node.hold === hold) return true;
+  return false;
+}
+
+/**
+ * Does the list `top` hold `hold` through `owner` (its node, or a node rebuilt from it)? A list
+ * that holds the same hold through another node — a copy that leaked into a caller's frame before
+ * the owner claimed it where it bound it (see reentry-levels.ts) — does not own it. Walks down
+ * only to the shallowest depth `hold` was ever pushed at, as {@link listHas} does.
+ */
+export function listOwns(top: HoldNode | undefined, hold: Hold, owner: HoldNode): boolean {
+  for (let node = top; node !== undefined && node.depth >= hold.shallowest; node = node.below)
+    if (node.hold === hold) return node.origin === owner;
   return false;
 }
 
@@ -72,16 +91,18 @@ export function listFind(
 export function listWithout(top: HoldNode | undefined, hold: Hold): HoldNode | undefined {
   if (top === undefined) return undefined;
   if (top.hold === hold) return top.below;
-  const above: Hold[] = [];
+  const above: HoldNode[] = [];
   let node: HoldNode | undefined = top;
   for (; node !== undefined && node.hold !== hold; node = node.below) {
     if (node.depth < hold.shallowest) return top;
-    above.push(node.hold);
+    above.push(node);
   }
   if (node === undefined) return top;
   let rebuilt = node.below;
-  for (let index = above.length - 1; index >= 0; index--)
-    rebuilt = new HoldNode(above[index]!, rebuilt);
+  for (let index = above.length - 1; index >= 0; index--) {
+    const old = above[index]!;
+    rebuilt = new HoldNode(old.hold, rebuilt, old.origin);
+  }
   return rebuilt;
 }
 

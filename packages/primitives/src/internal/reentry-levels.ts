@@ -1,18 +1,23 @@
 /**
  * RLock re-entry as a stack of levels (issue 8, item 1). Every re-entry is a new level — a `Hold`
- * of its own that the re-entering task's frame claims — nested inside the level below it. A task
- * may re-enter at once only if its frame holds the **innermost** live level, so two concurrent
- * children of the holder that both re-enter never run their re-entered sections at the same time:
- * the second waits until the first leaves, then nests inside the level they share.
+ * of its own — nested inside the level below it, and owned by one frame node (`Hold.owner`): the
+ * node that entered it into the requester's frame when it was requested (plain `await
+ * rlock.acquire()` and `tryAcquire()`), or where it was bound (`using`, `withLock`). A task may
+ * re-enter at once only if its frame owns the **innermost** live level, so two concurrent children
+ * of the holder that both re-enter never run their re-entered sections at the same time: the
+ * second waits until the first leaves, then nests inside the level they share.
  *
- * An unclaimed level is one no frame names: a plain `await rlock.acquire()` or a `tryAcquire()`
- * re-entry (anonymous, see docs/primitives.md), or a `using` re-entry whose continuation has not
- * run yet. The last kind must block everyone — its owner is about to bind it — so a fresh level
- * counts as unclaimed-but-pending until its promise has been delivered; after that an unclaimed
- * level is transparent (its owner is unknown: the task that nests on the level below may go on,
- * which is what a plain re-entry of the same task needs).
+ * A level blocks everyone, its owner's frame included, until its acquire promise was delivered
+ * (`deliverLater`): a request in an async function's first synchronous segment enters the level
+ * into the caller's frame too (that segment runs in the caller's context), and siblings the caller
+ * starts in the same synchronous run inherit it — they must wait. Such a waiter remembers the
+ * levels it found pending in its frame (`disowned`) and is never taken for their owner later.
+ * What stays open: a task that got the leaked copy and asks only after the level was delivered
+ * (after an `await`) owns it — run time cannot tell it from the requester's own continuation.
+ * `using`/`withLock` re-entries are exact (bound where the continuation runs; the leaked copy is
+ * another node), and `scoped()` keeps a first segment's entries out of the caller.
  */
-import { frameHas, type Frame, type Hold } from './task-context.ts';
+import { frameHas, frameOwns, type Frame, type Hold } from './task-context.ts';
 
 /** Which level of the stack a request may nest on, or why not. */
 export type ReentryVerdict =
@@ -22,9 +27,10 @@ export type ReentryVerdict =
   /** The frame holds no level that counts: an outsider (or an anonymous holder). */
   | { readonly kind: 'outsider' }
   /**
-   * The frame holds the innermost live level only through source instrumentation's `bind` (in the
-   * frame, never claimed): to the lock an anonymous holder, which cannot re-enter (it waits, as
-   * without instrumentation); the detector reports it instead of letting it wait for ever.
+   * No level is live and the frame holds the base only through source instrumentation's `bind`
+   * (in the frame, never claimed): to the lock an anonymous holder, which cannot re-enter (it
+   * waits, as without instrumentation); the detector reports it instead of letting it wait for
+   * ever. (Re-entry levels are owned from their request, so `bind` never makes one plain-held.)
    */
   | { readonly kind: 'plain-held' };
 
@@ -32,6 +38,7 @@ const reenter: ReentryVerdict = { kind: 'reenter' };
 const waitSibling: ReentryVerdict = { kind: 'wait-sibling' };
 const outsider: ReentryVerdict = { kind: 'outsider' };
 const plainHeld: ReentryVerdict = { kind: 'plain-held' };
+const noLevels: readonly Hold[] = [];
 
 /** Marks `level` delivered once the microtasks queued before it (its awaiter's resumption) ran. */
 export function deliverLater(level: Hold): void {
@@ -75,38 +82,64 @@ export class ReentryLevels {
 
   /**
    * May a task whose frame is `frame` re-enter now? Walks from the innermost live level (the
-   * levels above `base`, then `base`) down: a level in the frame → yes; a claimed level, or a
-   * fresh one not yet delivered, not in the frame → a sibling is inside: no; an unclaimed,
-   * delivered level → transparent, keep walking.
+   * levels above `base`, then `base`) down: a level not yet delivered → nobody may (wait); a level
+   * the frame owns (and does not `disown`) → yes; another's → a sibling is inside: no. At the base,
+   * the frame must have it, claimed (see `plain-held`).
    */
-  verdict(frame: Frame | undefined, base: Hold): ReentryVerdict {
+  verdict(
+    frame: Frame | undefined,
+    base: Hold,
+    disowned: readonly Hold[] = noLevels,
+  ): ReentryVerdict {
     if (frame === undefined) return outsider;
     const levels = this.#levels;
-    for (let index = levels.length - 1; index >= -1; index--) {
-      const level = index === -1 ? base : levels[index]!;
+    for (let index = levels.length - 1; index >= 0; index--) {
+      const level = levels[index]!;
       if (level.count === 0) continue;
-      // Claimed levels are what re-entry follows; an unclaimed one in a frame was bound by
-      // instrumentation, which must not change what the lock does.
-      if (frameHas(frame, level)) return level.claimed ? reenter : plainHeld;
-      if (level.claimed || (index >= 0 && !level.delivered))
-        return this.#holdsAny(frame, base, index) ? waitSibling : outsider;
+      if (level.delivered && frameOwns(frame, level) && !disowned.includes(level)) return reenter;
+      return this.#holdsAny(frame, base, index) ? waitSibling : outsider;
     }
-    return outsider;
+    if (base.count === 0 || !frameHas(frame, base)) return outsider;
+    // An unclaimed base in a frame was bound by instrumentation, which must not change what the
+    // lock does.
+    return base.claimed ? reenter : plainHeld;
   }
 
   /**
-   * The level a plain `release()` from `frame` ends: the innermost live level, if the frame holds
-   * it or nobody claimed it (an anonymous level may be released by anyone, as CPython does when it
-   * cannot tell the owner); undefined when a claimed level of another task is innermost.
+   * The live levels not yet delivered whose owner node is in `frame`: a request from `frame` that
+   * must wait now was not made by their owner's continuation (which has not run yet), so `frame`
+   * must never be taken for their owner (see the top of this file). `queued` are the levels of
+   * requests still waiting, entered into their requesters' frames already.
    */
-  ownerLevel(frame: Frame | undefined, base: Hold): Hold | undefined {
+  pendingIn(frame: Frame | undefined, queued: Iterable<Hold>): Hold[] {
+    const found: Hold[] = [];
+    if (frame === undefined) return found;
+    for (const level of this.#levels)
+      if (level.count > 0 && !level.delivered && frameOwns(frame, level)) found.push(level);
+    for (const level of queued) if (frameOwns(frame, level)) found.push(level);
+    return found;
+  }
+
+  /**
+   * The level a plain `release()` from `frame` ends: the innermost live level the frame owns
+   * (a level of a child still inside, nested above it, stays); at the base, the base if the frame
+   * has it or nobody claimed it (anyone may release an anonymous hold, as CPython does when it
+   * cannot tell the owner) and no other task's level is open above it. Undefined otherwise.
+   * `innermostOnly`: only the innermost live level counts (Condition's "owned by the caller").
+   */
+  ownerLevel(frame: Frame | undefined, base: Hold, innermostOnly = false): Hold | undefined {
     const levels = this.#levels;
-    for (let index = levels.length - 1; index >= -1; index--) {
-      const level = index === -1 ? base : levels[index]!;
+    let passedAnother = false;
+    for (let index = levels.length - 1; index >= 0; index--) {
+      const level = levels[index]!;
       if (level.count === 0) continue;
-      return !level.claimed || frameHas(frame, level) ? level : undefined;
+      if (frameOwns(frame, level)) return level;
+      if (innermostOnly) return undefined;
+      passedAnother = true;
     }
-    return undefined;
+    if (base.count === 0) return undefined;
+    if (frameHas(frame, base)) return base;
+    return !base.claimed && !passedAnother ? base : undefined;
   }
 
   /** Whether `frame` holds `base` or a live level below `below`. */

@@ -8,7 +8,15 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Hold as DetectorHold, LockNode } from '@interlock/core';
-import { heldArray, HoldNode, listFind, listHas, listWithout, noHolds } from './hold-list.ts';
+import {
+  heldArray,
+  HoldNode,
+  listFind,
+  listHas,
+  listOwns,
+  listWithout,
+  noHolds,
+} from './hold-list.ts';
 
 /** Releases one level of a hold on the primitive that granted it (what `Guard.release` calls). */
 export type HoldReleaser = (hold: Hold) => void;
@@ -28,15 +36,27 @@ export class Hold implements DetectorHold {
   count = 1;
   /** False once released, and while a Condition waits with this hold's lock released. */
   live = true;
-  /** True once the hold has been entered into some task's frame (`using` / `withLock`). */
+  /**
+   * True once the hold has been entered into some task's frame as its own (`using` / `withLock`;
+   * an RLock re-entry level from its request, in any style).
+   */
   claimed = false;
   /** True when `withLock` runs its callback holding this hold (see core's `Hold.scoped`). */
   scoped = false;
   /**
    * False for an RLock re-entry level until its acquire promise has been delivered to the awaiting
-   * continuation (see reentry-levels.ts): until then it blocks sibling re-entries.
+   * continuation (see reentry-levels.ts): until then it blocks every re-entry.
    */
   delivered = true;
+  /** True for an RLock re-entry level (a hold above the lock's base hold). */
+  reentryLevel = false;
+  /**
+   * A re-entry level's owner: the frame node that entered it — when it was requested (plain and
+   * `tryAcquire` styles), or where it was bound (`using`, `withLock`). A frame owns the level iff
+   * its list contains this node (hold-list.ts `listOwns`), not merely the hold: a copy that leaked
+   * into a caller's frame at request time is no owner once the level was bound elsewhere.
+   */
+  owner: HoldNode | undefined = undefined;
   /**
    * Set when source instrumentation bound this hold into a frame: `file:line:column` of the
    * acquire (for leak reports), or `''` when no position was given.
@@ -104,6 +124,12 @@ export function frameHas(frame: Frame | undefined, hold: Hold): boolean {
   return frame !== undefined && listHas(frame.top, hold);
 }
 
+/** Does `frame` own the re-entry level `level` (contain its owner node)? See `Hold.owner`. */
+export function frameOwns(frame: Frame | undefined, level: Hold): boolean {
+  const owner = level.owner;
+  return owner !== undefined && frame !== undefined && listOwns(frame.top, level, owner);
+}
+
 /** The most recent hold of `frame` that satisfies `test`, if any. */
 export function findHold(
   frame: Frame | undefined,
@@ -134,11 +160,56 @@ export function enterFrame(next: Frame | undefined): void {
   taskContext.enterWith(next as Frame);
 }
 
-/** Enter `hold` into the current task's frame for the rest of this synchronous run (see Guard). */
+/**
+ * Enter `hold` into the current task's frame for the rest of this synchronous run (see Guard). A
+ * re-entry level gets a node of its own here, which becomes its owner, even if the frame has it
+ * already: entered when it was requested, the level may also have leaked into the requester's
+ * caller (reentry-levels.ts), and that copy must stop counting once the level is bound here.
+ */
 export function claimHold(hold: Hold): void {
   const frame = taskContext.getStore();
   hold.claimed = true;
+  if (hold.reentryLevel) {
+    const owner = new HoldNode(hold, listWithout(frame?.top, hold));
+    hold.owner = owner;
+    enterFrame(new Frame(owner, frame?.home));
+    return;
+  }
   if (!frameHas(frame, hold)) enterFrame(frameWith(frame, hold));
+}
+
+/**
+ * `frame + hold` for `withLock` to run its callback in; a re-entry level is owned by the new node.
+ */
+export function frameClaiming(frame: Frame | undefined, hold: Hold): Frame {
+  hold.claimed = true;
+  const next = frameWith(frame, hold);
+  if (hold.reentryLevel) hold.owner = next.top;
+  return next;
+}
+
+/**
+ * Enter the re-entry level `level` into the current task's frame when it is requested, as its
+ * owner (plain and `tryAcquire` re-entries are never bound anywhere else). A request runs
+ * synchronously in the requester's context, so the requester's continuation has the level: its
+ * own nested plain re-entries and its plain `release()` find it, a sibling's frame lacks it. In an
+ * async function's first synchronous segment the entry also reaches the caller for the rest of its
+ * synchronous run (see reentry-levels.ts for what that allows). Levels that ended on top of the
+ * frame are dropped first, so a loop of plain re-entries does not grow it.
+ */
+export function enterRequested(level: Hold): void {
+  const frame = taskContext.getStore();
+  const node = new HoldNode(level, liveTop(frame));
+  level.claimed = true;
+  level.owner = node;
+  enterFrame(new Frame(node, frame?.home));
+}
+
+/** The top of `frame` without the ended holds on top of it. */
+function liveTop(frame: Frame | undefined): HoldNode | undefined {
+  let top = frame?.top;
+  while (top !== undefined && top.hold.count === 0) top = top.below;
+  return top;
 }
 
 /**
@@ -150,9 +221,7 @@ export function claimHold(hold: Hold): void {
 export function enterUnclaimed(hold: Hold): void {
   const frame = taskContext.getStore();
   if (frameHas(frame, hold)) return;
-  let top = frame?.top;
-  while (top !== undefined && top.hold.count === 0) top = top.below;
-  enterFrame(new Frame(new HoldNode(hold, top), frame?.home));
+  enterFrame(new Frame(new HoldNode(hold, liveTop(frame)), frame?.home));
 }
 
 /** Drop `hold` from the current task's frame, if it is there. */
