@@ -4,16 +4,18 @@
  * every other way a worker ends). The thread that created the worker sees it go instead: Node
  * emits `process` 'worker' for every Worker a thread creates, and that Worker's 'exit' after the
  * thread is gone. There, every exclusive lock of the domain whose owner word still names the dead
- * thread is reported and poisoned, exactly as the worker itself would have done.
+ * thread is reported and poisoned, and every semaphore permit its record (held-permits.ts) still
+ * lists is reported, exactly as the worker itself would have done.
  */
 import { type Worker } from 'node:worker_threads';
+import { permitsHeldBy } from './held-permits.ts';
 import { Permits } from './permits.ts';
 import { ownerWordInBlock } from './permit-primitive.ts';
 import {
   blockHeaderWords,
   currentThread,
   domainHeader,
-  headerWords,
+  arenaStart,
   joinedDomain,
   tags,
   type SharedDomain,
@@ -60,13 +62,15 @@ function describe(
 
 /**
  * Reports and poisons every Lock and RLock of `domain` that `thread` (gone without running its
- * exit handlers) still owns. Returns how many it found.
+ * exit handlers) still owns, and reports the semaphore permits it still held (they stay taken,
+ * as when a thread exits holding them: permits are not owned, and another thread may
+ * legitimately release them). Returns how many locks and semaphores it found.
  */
 export function reclaimDeadOwner(domain: SharedDomain, thread: number): number {
   const words = domain.words;
   const end = Atomics.load(words, domainHeader.bump);
   let found = 0;
-  for (let at = headerWords; at < end;) {
+  for (let at = arenaStart; at < end;) {
     const size = Atomics.load(words, at + 1);
     // A block still being written by its allocator (its size comes before its tag): blocks past
     // it cannot be found this time. Never a lock the dead thread held: it was complete.
@@ -81,6 +85,11 @@ export function reclaimDeadOwner(domain: SharedDomain, thread: number): number {
         found++;
         report(domain, at, thread, permits);
       }
+    } else if (tag === tags.HeldPermits) {
+      for (const [index, count] of permitsHeldBy(domain, at, thread) ?? []) {
+        found++;
+        reportPermits(domain, index, thread, count);
+      }
     }
     at += size;
   }
@@ -94,6 +103,27 @@ function report(domain: SharedDomain, index: number, thread: number, permits: Pe
   const where = site === undefined ? '' : ` taken at ${site}`;
   process.emitWarning(
     `Thread ${thread} was terminated holding ${kind} ${name}${where}; it is now poisoned (seen by thread ${currentThread})`,
+    { type: 'InterlockWarning', code: 'ERR_INTERLOCK_OWNER_EXITED' },
+  );
+}
+
+function reportPermits(domain: SharedDomain, index: number, thread: number, count: number): void {
+  const { name, kind, site } = describe(domain, index, thread);
+  domain.appendRecord({
+    type: 'owner-exited',
+    index,
+    name,
+    kind,
+    thread,
+    site,
+    terminated: true,
+    permits: count,
+  });
+  const where = site === undefined ? '' : ` taken at ${site}`;
+  const what = count === 1 ? 'a permit' : `${count} permits`;
+  const outcome = count === 1 ? 'it stays taken' : 'they stay taken';
+  process.emitWarning(
+    `Thread ${thread} was terminated holding ${what} of ${kind} ${name}${where}; ${outcome} (seen by thread ${currentThread})`,
     { type: 'InterlockWarning', code: 'ERR_INTERLOCK_OWNER_EXITED' },
   );
 }

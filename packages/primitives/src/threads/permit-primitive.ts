@@ -22,6 +22,7 @@ import {
   soleOrderingHold,
   type HeldPrimitive,
 } from './holds.ts';
+import { notePermits } from './held-permits.ts';
 import { permitWords, Permits, type Refusal } from './permits.ts';
 import { installedProbe, probeFor, type ThreadProbe } from './probe.ts';
 import {
@@ -170,12 +171,42 @@ export abstract class PermitPrimitive implements HeldPrimitive {
       this.permits.tryTake()
     ) {
       if (this.#owner !== -1) this.permits.words[this.#owner] = currentThread + 1;
+      else notePermits(this.#domain, this.index, 1);
       const hold = new ThreadHold(this);
       addHold(hold);
       return hold;
     }
     return this.#takeSlow(options, resume);
   }
+
+  /**
+   * The uncontended path of a Lock's `acquire()`, reusing the hold its last one ended (see
+   * ReusedHoldGuard); undefined when the lock is not free or the detector has something to do.
+   */
+  protected takeReusing(): ThreadHold | undefined {
+    if (
+      (probeFor(this.#domain) !== undefined && !this.#nothingToDecide()) ||
+      !this.permits.tryTake()
+    )
+      return undefined;
+    if (this.#owner !== -1) this.permits.words[this.#owner] = currentThread + 1;
+    let hold = this.#spare;
+    if (hold === undefined) {
+      hold = new ThreadHold(this);
+      hold.reusable = true;
+    } else {
+      // As a new hold (a Condition wait may have given it a token and taken `live` away).
+      this.#spare = undefined;
+      hold.count = 1;
+      hold.live = true;
+      hold.token = undefined;
+    }
+    addHold(hold);
+    return hold;
+  }
+
+  /** A reusable hold that ended, kept for this object's next uncontended acquisition. */
+  #spare: ThreadHold | undefined = undefined;
 
   // Everything but the uncontended detector-off path. No allocation before the hold itself when
   // the permit is free (the detector-on path is measured against the detector-off one).
@@ -298,11 +329,17 @@ export abstract class PermitPrimitive implements HeldPrimitive {
   /** Records the new hold (or, for a Condition's re-acquire, revives the suspended one). */
   #held(token: unknown, resume?: ThreadHold): ThreadHold {
     const hold = resume ?? new ThreadHold(this);
-    this.setOwner(currentThread);
+    if (this.#owner !== -1) this.permits.words[this.#owner] = currentThread + 1;
+    else notePermits(this.#domain, this.index, 1);
     hold.live = true;
     addHold(hold);
     installedProbe()?.acquired(hold, token);
     return hold;
+  }
+
+  /** A counting primitive's hold of this thread ended (its permit was given back). */
+  protected permitGone(): void {
+    notePermits(this.#domain, this.index, -1);
   }
 
   /** Ends `hold` (all its levels) and returns its permit. */
@@ -314,7 +351,10 @@ export abstract class PermitPrimitive implements HeldPrimitive {
     if (this.#owner !== -1) this.permits.words[this.#owner] = 0;
     if (!this.permits.releaseOne(limit)) throw new LockStateError(`${this.name} is not locked`);
     hold.count = 0;
+    hold.generation++;
     removeHold(hold);
+    // Back to the lock for its next uncontended acquisition (see ReusedHoldGuard).
+    if (hold.reusable) this.#spare = hold;
   }
 
   /** A Condition wait gives the lock up: the permit goes back, the hold keeps its levels. */
@@ -342,6 +382,8 @@ export abstract class PermitPrimitive implements HeldPrimitive {
       site,
     });
     if (poisons) this.permits.poison(currentThread);
+    // Reported here: the creating thread's check for terminated workers must not report it again.
+    else notePermits(this.#domain, this.index, -1);
     const where = site === undefined ? '' : ` taken at ${site}`;
     const outcome = poisons ? 'it is now poisoned' : 'its permit stays taken';
     process.emitWarning(

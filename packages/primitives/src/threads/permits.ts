@@ -1,6 +1,6 @@
 /**
  * The one waiting algorithm behind Lock, RLock, Semaphore and BoundedSemaphore across threads: a
- * counter of permits in shared memory, barging with a bounded number of barges, then hand-off.
+ * counter of permits in shared memory, barging for a bounded time, then hand-off.
  *
  * Words (from `base`):
  * - `state`: free permits in the low 20 bits, permits *reserved* for waiters above them, and the
@@ -14,15 +14,21 @@
  * - `eligible`: reserved permits belong to waiters whose ticket is below this;
  * - `woken`: 1 while a sleeper has been woken and has not yet looked (later releases need not
  *   wake another: the futex mutex's "contended" state, which keeps barging cheap);
- * - `barges`: releases made while someone waited since a waiter last got a permit.
+ * - `barges`: releases made while someone waited since a waiter last got a permit
+ *   ({@link handOffMark} and above once the bound is reached);
+ * - `since`: when the first of those releases was made (µs on the clock all threads share);
+ * - `patience`: how long (µs) barging may go on while threads wait; 0 = {@link patienceUs},
+ *   negative = no time allowance (only the count: what the fairness test uses to pin the bound).
  *
  * Fairness (docs/threads.md): a release while someone waits frees the permit and wakes one
  * sleeper, and a running thread may take the free permit first (it *barges*: no context switch,
- * which is what makes a contended lock fast). Barging is bounded: once {@link maxBarges} releases
- * in a row have gone to threads that were not waiting, the next release *hands off*: it reserves
- * the permit for the waiters announced so far and wakes the longest sleeper, so a thread that
- * re-acquires in a tight loop queues behind them. Under contention a waiter therefore gets the
- * lock after at most `maxBarges` grants to others.
+ * which is what makes a contended lock fast). Barging is bounded in time, as Go's `sync.Mutex`
+ * bounds it: every {@link maxBarges}-th release in a row made while threads wait looks at the
+ * clock, and once threads have been passed over for {@link patienceUs} µs, releases *hand off*:
+ * they reserve the permit for the waiters announced so far and wake them, so a thread that
+ * re-acquires in a tight loop queues behind them. A waiter therefore gets the lock after at most
+ * 1 ms plus {@link maxBarges} grants to others (and never before {@link maxBarges} of them: the
+ * clock is read once per that many releases, not on every one).
  */
 import { assertMayBlock, remaining, waitAsync, waitSync } from './futex.ts';
 import { argumentError } from '../internal/validate.ts';
@@ -35,8 +41,10 @@ export const ticketsWord = 4;
 export const eligibleWord = 5;
 export const wokenWord = 6;
 export const bargesWord = 7;
+export const sinceWord = 8;
+export const patienceWord = 9;
 /** Words this module uses; primitives put their own words after these. */
-export const permitWords = 8;
+export const permitWords = 10;
 
 const freeBits = 20;
 /** The most permits a thread semaphore can hold at once. */
@@ -48,13 +56,35 @@ const maxReserved = (1 << reservedBits) - 1;
 const queued = 1 << (freeBits + reservedBits);
 
 /**
- * Releases in a row that may go to running threads while others wait, before a release hands
- * off to a waiter: the bound of the lock's unfairness (docs/threads.md, fairness). Large enough
- * that a thread keeps a contended lock for a useful stretch (as a barging mutex does for its
- * time slice), small enough that a waiter never waits for more than this many critical sections
- * of others.
+ * Releases in a row made while threads wait between two looks at the clock, and the least number
+ * of them before a hand-off. Reading the clock costs as much as a whole uncontended acquisition,
+ * so the releases that barge do not each pay for it.
  */
 export const maxBarges = 64;
+
+/**
+ * How long (µs) running threads may keep barging while others wait before releases hand off
+ * (Go's `sync.Mutex` switches to hand-off after a waiter waited 1 ms, for the same reason): a
+ * hand-off costs a context switch to a sleeping thread (tens of µs, milliseconds on a loaded
+ * machine) during which nobody holds the lock, so it must be rare next to the critical sections
+ * it interrupts. A bound in releases (the first version: 64) paid one every 65 contended
+ * acquisitions.
+ */
+export const patienceUs = 1000;
+
+/** State reads a blocking acquirer spins for before it queues (see Permits#spin). */
+const spinLimit = 100;
+
+/** `barges` once the bound is reached: every release hands off until a waiter gets a permit. */
+const handOffMark = 1 << 30;
+
+/**
+ * Microseconds on a clock all threads share, modulo 2³² (compare with wrap-safe differences).
+ * `performance.now()` alone counts from each thread's own start.
+ */
+function nowUs(): number {
+  return ((performance.timeOrigin + performance.now()) * 1000) | 0;
+}
 
 function reservedOf(state: number): number {
   return (state >>> freeBits) & maxReserved;
@@ -83,6 +113,8 @@ export class Permits {
   readonly #eligible: number;
   readonly #woken: number;
   readonly #barges: number;
+  readonly #since: number;
+  readonly #patience: number;
 
   constructor(words: Int32Array, base: number) {
     this.words = words;
@@ -94,6 +126,8 @@ export class Permits {
     this.#eligible = base + eligibleWord;
     this.#woken = base + wokenWord;
     this.#barges = base + bargesWord;
+    this.#since = base + sinceWord;
+    this.#patience = base + patienceWord;
   }
 
   /** Free permits (reserved ones are on their way to a waiter and not counted). */
@@ -140,6 +174,7 @@ export class Permits {
     const first = this.#first(deadline);
     if (first !== 'wait') return first;
     assertMayBlock(what);
+    if (this.#spin()) return undefined;
     const ticket = this.#announce();
     for (;;) {
       const seq = Atomics.load(this.words, this.#seq);
@@ -173,6 +208,24 @@ export class Permits {
       Atomics.store(this.words, this.#woken, 0);
       if (result === 'timed-out' && slice < deadline) this.#heal(ticket);
     }
+  }
+
+  /**
+   * Watches the state word for a short while before queueing, and takes a permit that comes free
+   * (as glibc's adaptive mutex and Go's `sync.Mutex` do): a critical section is usually shorter
+   * than a futex sleep and wake-up, and announcing, queueing and departing write five shared
+   * words that the holder's next acquisition then has to fetch back. Bounded ({@link spinLimit}
+   * reads, about a microsecond), and skipped while a reservation is pending (the permit is then
+   * not for this thread).
+   */
+  #spin(): boolean {
+    const words = this.words;
+    for (let spin = 0; spin < spinLimit; spin++) {
+      const state = Atomics.load(words, this.#state);
+      if (reservedOf(state) !== 0) return false;
+      if ((state & maxPermits) !== 0 && this.tryTake()) return true;
+    }
+    return false;
   }
 
   /** Before queueing: a permit now (undefined), a refusal, or 'wait'. */
@@ -234,6 +287,8 @@ export class Permits {
     const left = Atomics.sub(words, this.#waiters, 1) - 1;
     Atomics.store(words, this.#woken, 0);
     if (left === 0) {
+      // Nobody was passed over any more: the next contended stretch starts a new count.
+      words[this.#barges] = 0;
       this.#unreserve(maxReserved);
       this.#lowerQueued();
     } else if ((Atomics.load(words, this.#state) & maxPermits) !== 0) {
@@ -275,9 +330,12 @@ export class Permits {
   /** `release(1, limit)`, small enough for the engine to inline into the caller. */
   releaseOne(limit: number | undefined): boolean {
     // A held lock nobody waits for is state 0: one CAS, nothing else (the uncontended path).
+    // The plain read first spares a contended release (the queued bit set) a CAS bound to fail.
+    const words = this.words;
     return (
-      ((limit === undefined || limit >= 1) &&
-        Atomics.compareExchange(this.words, this.#state, 0, 1) === 0) ||
+      (words[this.#state] === 0 &&
+        (limit === undefined || limit >= 1) &&
+        Atomics.compareExchange(words, this.#state, 0, 1) === 0) ||
       this.#release(1, limit)
     );
   }
@@ -300,8 +358,8 @@ export class Permits {
 
   /**
    * A release while someone waits: wake a sleeper and let running threads race it for the
-   * permit (barging), unless {@link maxBarges} releases have gone by since a waiter last got
-   * one: then hand the permit off to the waiters.
+   * permit (barging), unless threads have been passed over for longer than the lock's patience:
+   * then hand the permit off to the waiters.
    */
   #afterContendedRelease(n: number): void {
     const words = this.words;
@@ -313,15 +371,36 @@ export class Permits {
     }
     // Plain too: releases of a Lock are serialised by the lock itself (only its holder releases,
     // after a CAS that orders it after the previous holder); for a semaphore released by several
-    // threads at once an increment can be lost, which loosens its bound by as many.
+    // threads at once an increment can be lost, which delays its next look at the clock by one.
     const barges = words[this.#barges]!;
-    words[this.#barges] = barges + 1;
-    if (barges >= maxBarges) this.#handOff(n);
-    else if (n === 1) this.#wakeOne();
+    if (barges < handOffMark) {
+      words[this.#barges] = barges + 1;
+      if (barges === 0) words[this.#since] = nowUs();
+      else if (barges % maxBarges === 0 && this.#patienceSpent()) {
+        words[this.#barges] = handOffMark;
+        this.#handOff(n);
+        return;
+      }
+    } else {
+      this.#handOff(n);
+      return;
+    }
+    if (n === 1) this.#wakeOne();
     else {
       Atomics.add(words, this.#seq, 1);
       Atomics.notify(words, this.#seq, n);
     }
+  }
+
+  /** True once the first release that passed a waiter over is older than the lock's patience. */
+  #patienceSpent(): boolean {
+    const words = this.words;
+    const patience = words[this.#patience]!;
+    if (patience < 0) return true;
+    const elapsed = (nowUs() - words[this.#since]!) | 0;
+    // A negative difference is a wrapped one (over 35 minutes) or another thread's clock a hair
+    // behind: either way long enough.
+    return elapsed < 0 || elapsed >= (patience === 0 ? patienceUs : patience);
   }
 
   /**

@@ -101,6 +101,7 @@ export class Semaphore extends PermitPrimitive {
       if (hold === undefined) break;
       hold.count = 0;
       removeHold(hold);
+      this.permitGone();
       installedProbe()?.released(hold);
     }
   }
@@ -113,6 +114,7 @@ export class Semaphore extends PermitPrimitive {
       );
     hold.count = 0;
     removeHold(hold);
+    this.permitGone();
     installedProbe()?.released(hold);
   }
 }

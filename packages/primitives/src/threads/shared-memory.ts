@@ -44,6 +44,21 @@ const header = {
   graphLock: 12,
 } as const;
 export const headerWords = header.graphLock + permitWords;
+
+/**
+ * Words per cache line. Every block starts on a line of its own and is padded to whole lines,
+ * so a lock's hot words (its state and owner) share one line with nothing another lock or the
+ * log writes: under contention each line written moves between cores, and a lock straddling
+ * two lines, or sharing one with a neighbour, paid for two.
+ */
+const lineWords = 16;
+
+function wholeLines(words: number): number {
+  return Math.ceil(words / lineWords) * lineWords;
+}
+
+/** The first block's word index: the header padded to whole cache lines. */
+export const arenaStart = wholeLines(headerWords);
 export { header as domainHeader };
 
 /** Block tags: what a block of the arena holds. */
@@ -60,8 +75,13 @@ export const tags = {
   ThreadSlot: 9,
   /** The identity of one Web Lock name (no payload). */
   WebLock: 10,
+  /** Semaphore permits one thread holds (threads/held-permits.ts). */
+  HeldPermits: 11,
 } as const;
-export type PrimitiveKind = Exclude<keyof typeof tags, 'LogRecord' | 'ThreadSlot' | 'WebLock'>;
+export type PrimitiveKind = Exclude<
+  keyof typeof tags,
+  'LogRecord' | 'ThreadSlot' | 'WebLock' | 'HeldPermits'
+>;
 
 /** Words before a block's payload: tag, size, id. */
 export const blockHeaderWords = 3;
@@ -103,7 +123,7 @@ export class SharedDomain {
     const words = new Int32Array(buffer);
     words[header.magic] = magic;
     words[header.domain] = randomDomainId() | 0;
-    words[header.bump] = headerWords;
+    words[header.bump] = arenaStart;
     words[header.graphLock] = 1;
     words[header.detectorStacks] = 1;
     return new SharedDomain(buffer);
@@ -122,12 +142,13 @@ export class SharedDomain {
   }
 
   /**
-   * A block of `payloadWords` zeroed words after a `[tag, size, id]` header; returns the word
+   * A block of at least `payloadWords` zeroed words after a `[tag, size, id]` header, on whole
+   * cache lines (`size` counts the padding); returns the word
    * index of its header. Grows the buffer when needed (any thread may grow it).
    * @throws {SharedMemoryExhaustedError} the reserved maximum is reached.
    */
   allocate(tag: number, payloadWords: number): number {
-    const size = blockHeaderWords + payloadWords;
+    const size = wholeLines(blockHeaderWords + payloadWords);
     const start = Atomics.add(this.words, header.bump, size);
     this.#ensure((start + size) * 4);
     const id = Atomics.add(this.words, header.nextId, 1) + 1;
@@ -142,7 +163,7 @@ export class SharedDomain {
   tagAt(index: number): number {
     if (
       !Number.isSafeInteger(index) ||
-      index < headerWords ||
+      index < arenaStart ||
       index >= Atomics.load(this.words, header.bump)
     )
       return 0;

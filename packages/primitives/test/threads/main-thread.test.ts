@@ -19,6 +19,29 @@ import { makeHandle } from '../../src/threads/handle.ts';
 import { argumentError } from '@interlock/core';
 
 describe('the main thread', () => {
+  it('a guard stays released when its lock is acquired again (the uncontended path reuses its hold)', () => {
+    const lock = new Lock({ name: 'reused' });
+    const first = lock.acquire();
+    first.release();
+    const second = lock.acquire();
+    expect(first.released).toBe(true);
+    first.release(); // stale: must not end the second acquisition
+    first[Symbol.dispose]();
+    expect(lock.locked).toBe(true);
+    expect(second.released).toBe(false);
+    // Released through the lock instead of the guard: the guard sees it, and stays a no-op.
+    lock.release();
+    expect(second.released).toBe(true);
+    const third = lock.acquire();
+    second.release();
+    expect(lock.locked).toBe(true);
+    third.release();
+    expect(lock.locked).toBe(false);
+    expect(() => {
+      lock.release();
+    }).toThrow(LockStateError);
+  });
+
   it('a blocking acquire that would wait throws MainThreadBlockingError instead of freezing the process', () => {
     const lock = new Lock({ name: 'm' });
     using _held = lock.acquire(); // free: taking it does not block

@@ -16,6 +16,8 @@ const data = workerData as {
   shared: SharedArrayBuffer;
   /** Word index of the lock's waiter count in `lock.memory`. */
   waitersWord: number;
+  /** Word index of the lock's state (its bit 30: someone is queued). */
+  stateWord: number;
 };
 const shared = new Int32Array(data.shared);
 const lockWords = new Int32Array(data.lock.memory);
@@ -23,7 +25,10 @@ const lock = Lock.from(data.lock);
 Barrier.from(data.barrier).wait();
 
 function grant(): void {
-  const waiting = Atomics.load(lockWords, data.waitersWord) > 0 ? 1 : 0;
+  const queued =
+    Atomics.load(lockWords, data.waitersWord) > 0 &&
+    (Atomics.load(lockWords, data.stateWord) & (1 << 30)) !== 0;
+  const waiting = queued ? 1 : 0;
   const at = Atomics.add(shared, 2, 1);
   if (3 + at < shared.length) Atomics.store(shared, 3 + at, data.id * 2 + waiting);
 }

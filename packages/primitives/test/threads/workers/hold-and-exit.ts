@@ -1,7 +1,8 @@
 // Takes a lock without ever releasing it, reports, then leaves as asked.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Event, Lock, LockPoisonedError, RLock } from '../../../src/threads/index.ts';
+import { Event, LockPoisonedError } from '../../../src/threads/index.ts';
 import type { ThreadHandle } from '../../../src/threads/index.ts';
+import { lockOrSemaphoreFrom } from '../support/primitive-from.ts';
 
 const data = workerData as {
   role: 'holder' | 'waiter';
@@ -9,7 +10,7 @@ const data = workerData as {
   lock: ThreadHandle;
   held: ThreadHandle;
 };
-const lock = data.lock.kind === 'RLock' ? RLock.from(data.lock) : Lock.from(data.lock);
+const lock = lockOrSemaphoreFrom(data.lock);
 const held = Event.from(data.held);
 if (data.role === 'holder') {
   lock.acquire(); // never released: that is the point
