@@ -67,7 +67,10 @@ export function memberKeyName(key: TSESTree.Node): string | undefined {
   return key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${key.name}` : undefined;
 }
 
-/** The child nodes of a node, by the parser's visitor keys. */
+/**
+ * The child nodes of a node, in source order, by the parser's visitor keys: the one way the
+ * analyses step into a node's children (they differ in which children they skip).
+ */
 export function childNodes(
   node: TSESTree.Node,
   keys: Readonly<Record<string, readonly string[] | undefined>>,
@@ -76,9 +79,31 @@ export function childNodes(
   for (const key of keys[node.type] ?? []) {
     const value = (node as unknown as Record<string, unknown>)[key];
     for (const child of Array.isArray(value) ? value : [value]) {
-      if (typeof child === 'object' && child !== null && 'type' in child)
-        children.push(child as TSESTree.Node);
+      if (isNode(child)) children.push(child);
     }
   }
   return children;
+}
+
+/** Every node under `root` (itself included) in source order, nested functions included. */
+export function everyNode(
+  root: TSESTree.Node,
+  keys: Readonly<Record<string, readonly string[] | undefined>>,
+  visit: (node: TSESTree.Node) => void,
+): void {
+  const stack: TSESTree.Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    visit(node);
+    const children = childNodes(node, keys);
+    for (let index = children.length - 1; index >= 0; index--) stack.push(children[index]!);
+  }
+}
+
+function isNode(value: unknown): value is TSESTree.Node {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string'
+  );
 }

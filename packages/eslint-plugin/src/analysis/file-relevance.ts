@@ -1,6 +1,8 @@
 import path from 'node:path';
+import ts from 'typescript';
 import type { AnyContext } from './lock-model.ts';
-import { lockUsageTest, programMentionsWebLocks } from './lock-usage.ts';
+import { fileLockUsage, lockUsageTest, programMentionsWebLocks } from './lock-usage.ts';
+import { programEntry } from './program-entry.ts';
 import { readSettings } from './settings.ts';
 import { hasIsolatedProgram, seenProgramWith, typeServicesOf } from './type-services.ts';
 
@@ -27,23 +29,31 @@ export function fileRelevance(context: AnyContext): FileRelevance {
   const sourceCode = context.sourceCode;
   const cached = relevanceBySource.get(sourceCode);
   if (cached) return cached;
-  const test = lockUsageTest(readSettings(context.settings));
-  // With types, a LockManager can arrive from another file under any name; without them the
-  // syntactic model only knows Web Locks the file itself names.
-  // A file parsed again in single-run mode is asked about with the program it belongs to.
-  const program =
-    typeServicesOf(sourceCode)?.program ??
-    (hasIsolatedProgram(sourceCode)
-      ? seenProgramWith(path.resolve(context.cwd, context.filename))
-      : undefined);
-  const webLocks = program !== undefined && programMentionsWebLocks(program);
   const text = sourceCode.text;
-  const mayUseLocks = test.mayUseLocks(text, webLocks);
-  const relevance: FileRelevance = {
-    mayUseLocks,
-    mayAcquire: mayUseLocks && test.mayAcquire(text, webLocks),
-    annotated: annotation.test(text),
-  };
+  const usage = fileLockUsage(lockUsageTest(readSettings(context.settings)), text, () =>
+    requestsWebLock(context),
+  );
+  const relevance: FileRelevance = { ...usage, annotated: annotation.test(text) };
   relevanceBySource.set(sourceCode, relevance);
   return relevance;
+}
+
+/**
+ * Whether the linted file, whose text calls `request(` and never names Web Locks, requests one.
+ * With types the program model decides (a LockManager can arrive from another file under any
+ * name). A file parsed again in single-run mode is asked about with the program it belongs to;
+ * when its text has changed since, any `request(` counts if the program mentions Web Locks at
+ * all. Without types the syntactic model only knows Web Locks the file itself names: no.
+ */
+function requestsWebLock(context: AnyContext): boolean {
+  const sourceCode = context.sourceCode;
+  const services = typeServicesOf(sourceCode);
+  const fileName = path.resolve(context.cwd, context.filename);
+  const program =
+    services?.program ?? (hasIsolatedProgram(sourceCode) ? seenProgramWith(fileName) : undefined);
+  if (!program) return false;
+  const mapped = services?.esTreeNodeToTSNodeMap.get(sourceCode.ast);
+  const sourceFile = mapped && ts.isSourceFile(mapped) ? mapped : program.getSourceFile(fileName);
+  if (sourceFile?.text !== sourceCode.text) return programMentionsWebLocks(program);
+  return programEntry(program, readSettings(context.settings)).model.requestsWebLock(sourceFile);
 }

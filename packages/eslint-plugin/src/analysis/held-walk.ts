@@ -1,5 +1,12 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { awaitedCall, isFunction, skipTypeWrappers, type FunctionNode } from './estree.ts';
+import {
+  awaitedCall,
+  childNodes,
+  everyNode,
+  isFunction,
+  skipTypeWrappers,
+  type FunctionNode,
+} from './estree.ts';
 import { branchCondition, unchangedBetween } from './branch-conditions.ts';
 import { bindingName, findLastIndex, mergeFlows, releasedBinding, type Flow } from './held-set.ts';
 import type { FileLockModel } from './lock-model.ts';
@@ -79,24 +86,15 @@ function lockFreeFacts(ast: TSESTree.Program, keys: TSESLint.SourceCode.VisitorK
 
 function unheldWrites(ast: TSESTree.Program, keys: TSESLint.SourceCode.VisitorKeys): WriteFact[] {
   const writes: WriteFact[] = [];
-  const stack: unknown[] = [ast];
-  while (stack.length > 0) {
-    const node = stack.pop() as TSESTree.Node;
+  everyNode(ast, keys, (node) => {
     if (
       node.type === AST_NODE_TYPES.AssignmentExpression ||
       node.type === AST_NODE_TYPES.UpdateExpression
     ) {
       writes.push({ node, held: none });
     }
-    for (const key of keys[node.type] ?? []) {
-      const child = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(child)) {
-        for (const item of child) if (item) stack.push(item);
-      } else if (child) {
-        stack.push(child);
-      }
-    }
-  }
+  });
+  // In source order (visitor keys are not always in source order, e.g. a template's parts).
   return writes.sort((a, b) => a.node.range[0] - b.node.range[0]);
 }
 
@@ -534,14 +532,7 @@ export class HeldLockWalker {
   }
 
   #children(node: TSESTree.Node, held: HeldSet): void {
-    for (const key of this.#keys[node.type] ?? []) {
-      const value = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(value)) {
-        for (const child of value) if (isNode(child)) this.#expressionOrStatement(child, held);
-      } else if (isNode(value)) {
-        this.#expressionOrStatement(value, held);
-      }
-    }
+    for (const child of childNodes(node, this.#keys)) this.#expressionOrStatement(child, held);
   }
 
   #expressionOrStatement(node: TSESTree.Node, held: HeldSet): void {
@@ -565,11 +556,3 @@ const recordedTypes: ReadonlySet<string> = new Set([
   AST_NODE_TYPES.UpdateExpression,
   AST_NODE_TYPES.UnaryExpression,
 ]);
-
-function isNode(value: unknown): value is TSESTree.Node {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { type?: unknown }).type === 'string'
-  );
-}

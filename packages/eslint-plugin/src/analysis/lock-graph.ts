@@ -170,8 +170,10 @@ function edgesOf(fileName: string, facts: FileFacts, model: FileLockModel): Lock
   }
   if (!model.typed) return edges;
   for (const { call, held } of facts.callsWhileHeld) {
-    if (!isWaitedOn(call, model)) continue;
-    for (const acquisition of model.acquisitionsOfCall(call)) {
+    // Most calls acquire nothing: ask whether they are waited on (a type question) only after.
+    const acquisitions = model.acquisitionsOfCall(call);
+    if (acquisitions.length === 0 || !isWaitedOn(call, model)) continue;
+    for (const acquisition of acquisitions) {
       for (const hold of held) add(hold, acquisition.lock, call, acquisition.path);
     }
   }

@@ -2,16 +2,18 @@ import path from 'node:path';
 import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type ts from 'typescript';
 import { declarationKey } from './ts-identity.ts';
-import { ProgramModel } from './program-model.ts';
+import { programEntry, type ProgramEntry } from './program-entry.ts';
 import { fileRelevance } from './file-relevance.ts';
 import { reparsedProgram } from './reparsed-program.ts';
-import { readSettings, type InterlockSettings } from './settings.ts';
-import { AcquisitionSummaries, type AcquisitionSummary } from './summaries.ts';
+import { readSettings } from './settings.ts';
+import type { AcquisitionSummary } from './summaries.ts';
 import { SyntacticModel } from './syntactic-model.ts';
 import { typeServicesOf } from './type-services.ts';
 import { immediateCallbackMethods, isLibCollection, runsCallbackNow } from './ts-ast.ts';
 import { calledMethodName, memberKeyName } from './estree.ts';
 import type { LockOp } from './types.ts';
+
+export type { ProgramEntry } from './program-entry.ts';
 
 /** The lock model as the rules of one file see it. */
 export interface FileLockModel {
@@ -51,16 +53,6 @@ export interface FileLockModel {
 
 export type ClassNode = TSESTree.ClassDeclaration | TSESTree.ClassExpression;
 
-/** The program-wide half of the model: built once per program and settings. */
-export interface ProgramEntry {
-  readonly settings: InterlockSettings;
-  readonly model: ProgramModel;
-  readonly summaries: AcquisitionSummaries;
-}
-
-// One model per program (and settings): lock types, identities and call summaries are shared by
-// every file and rule of a lint run.
-const programEntries = new WeakMap<ts.Program, ProgramEntry>();
 // One facade per linted file, shared by the rules that lint it.
 const fileModels = new WeakMap<object, FileLockModel>();
 
@@ -99,15 +91,6 @@ export function wholeProgramEntryFor(context: AnyContext): ProgramEntry | undefi
   if (entry) return entry;
   const program = reparsedProgram(context.sourceCode, path.resolve(context.cwd, context.filename));
   return program && programEntry(program, readSettings(context.settings));
-}
-
-function programEntry(program: ts.Program, settings: InterlockSettings): ProgramEntry {
-  const existing = programEntries.get(program);
-  if (existing && existing.settings === settings) return existing;
-  const model = new ProgramModel(program, settings);
-  const entry = { settings, model, summaries: new AcquisitionSummaries(model) };
-  programEntries.set(program, entry);
-  return entry;
 }
 
 /** ESTree → TypeScript node map of one file (the parser's, or one made for another file). */

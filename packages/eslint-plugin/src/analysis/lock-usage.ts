@@ -8,13 +8,43 @@ import type { InterlockSettings } from './settings.ts';
  * "maybe" for lock-free code (a cost), never "no" for code that uses a lock (a missed finding).
  */
 export interface LockUsageTest {
+  /** The text calls an acquire, try-acquire or callback method, or names the Web Locks manager. */
+  mayAcquire(text: string): boolean;
+  /** The text calls any method of any lock kind (release, wait, notify…) or names Web Locks. */
+  mayUseLocks(text: string): boolean;
   /**
-   * The text calls an acquire, try-acquire or callback method, or uses the Web Locks manager.
-   * `webLocksInProgram` (see `programMentionsWebLocks`): any `request(` call counts as well.
+   * The text calls a method named like a Web Locks request (`request(`): a lock operation only
+   * where the receiver's type is a `LockManager`, which only the type checker can tell
+   * (`ProgramModel.requestsWebLock`). HTTP clients share the name.
    */
-  mayAcquire(text: string, webLocksInProgram?: boolean): boolean;
-  /** The text calls any method of any lock kind (release, wait, notify… too), or uses Web Locks. */
-  mayUseLocks(text: string, webLocksInProgram?: boolean): boolean;
+  callsRequest(text: string): boolean;
+}
+
+/** What a file may do with locks (see `fileLockUsage`). */
+export interface FileLockUsage {
+  readonly mayAcquire: boolean;
+  readonly mayUseLocks: boolean;
+}
+
+const nothing: FileLockUsage = { mayAcquire: false, mayUseLocks: false };
+const everything: FileLockUsage = { mayAcquire: true, mayUseLocks: true };
+const usesWithoutTaking: FileLockUsage = { mayAcquire: false, mayUseLocks: true };
+
+/**
+ * What a file may do with locks: the text tests decide, except for a `request(` in a file that
+ * does not already count as taking a lock, where `requestsWebLock` (a type question, see
+ * `ProgramModel.requestsWebLock`) is asked.
+ */
+export function fileLockUsage(
+  test: LockUsageTest,
+  text: string,
+  requestsWebLock: () => boolean,
+): FileLockUsage {
+  // Taking a lock is using one: most files stop at the first test.
+  const mayUseLocks = test.mayUseLocks(text);
+  if (mayUseLocks && test.mayAcquire(text)) return everything;
+  if (test.callsRequest(text) && requestsWebLock()) return everything;
+  return mayUseLocks ? usesWithoutTaking : nothing;
 }
 
 const tests = new WeakMap<InterlockSettings, LockUsageTest>();
@@ -31,18 +61,17 @@ export function lockUsageTest(settings: InterlockSettings): LockUsageTest {
     kinds.flatMap((kind) => [...kind.acquire, ...kind.tryAcquire, ...kind.callback]),
   );
   const anyMethod = callTest(kinds.flatMap(methodNamesOf));
-  const webLocks = (text: string, inProgram = false): boolean =>
-    usesWebLocks(text) || (inProgram && webLockRequestCall(text));
   const test: LockUsageTest = {
-    mayAcquire: (text, inProgram) => acquisitions(text) || webLocks(text, inProgram),
-    mayUseLocks: (text, inProgram) => anyMethod(text) || webLocks(text, inProgram),
+    mayAcquire: (text) => acquisitions(text) || usesWebLocks(text),
+    mayUseLocks: (text) => anyMethod(text) || usesWebLocks(text),
+    callsRequest: webLockRequestCall,
   };
   tests.set(settings, test);
   return test;
 }
 
-// Web Locks' `request` is a common method name (HTTP clients): it counts only in a file that
-// mentions the lock manager (`navigator.locks`, `locks.request`, a `LockManager` type).
+// Web Locks' `request` is a common method name (HTTP clients): by text it counts only in a file
+// that names the lock manager (`navigator.locks`, `locks.request`, a `LockManager` type).
 const webLocks = new RegExp(
   `\\.locks\\b|\\blocks\\s*\\.\\s*${[...webLockKind.callback][0] ?? 'request'}\\b|\\bLockManager\\b`,
 );
@@ -61,9 +90,9 @@ const webLocksMention = /\bLockManager\b|\blocks\b/;
  * Whether any file of the program other than TypeScript's own lib files (`lib.dom.d.ts` declares
  * `navigator.locks` for every browser project) mentions Web Locks: `LockManager`, or the word
  * `locks` (`navigator.locks`, `const { locks: manager } = navigator`, node's `worker_threads`
- * typings). Only then can a file that never mentions them hold a LockManager — imported under
- * another name, or returned by a function of another file — so only then does a plain
- * `manager.request(` make it a candidate. Once per program: a text search of each file.
+ * typings). Only then can a file that never names them hold a LockManager — imported under
+ * another name, or returned by a function of another file — so only then is a plain
+ * `manager.request(` worth a type question. Once per program: a text search of each file.
  */
 export function programMentionsWebLocks(program: ts.Program): boolean {
   let found = webLocksByProgram.get(program);
@@ -92,7 +121,9 @@ function callTest(names: readonly string[]): (text: string) => boolean {
     `(?:^|[^\\w$])(?:${alternatives})\\s*(?:\\?\\.\\s*)?(?:<[^>(]*>\\s*)?\\(|\\[\\s*['"\`](?:${alternatives})['"\`]\\s*\\]`,
   );
   // One regular expression for "some name occurs" is ~40× faster than a substring search per
-  // name (measured on the synthetic corpus' files); most lock-free text stops there.
-  const anyName = new RegExp(alternatives);
+  // name (measured on the synthetic corpus' files); most lock-free text stops there. Only at a
+  // word's start (a call needs one): `wait` in every `await` sent each async file on to the
+  // slower call pattern, twice the time of the test on the synthetic corpus.
+  const anyName = new RegExp(`\\b(?:${alternatives})`);
   return (text) => anyName.test(text) && call.test(text);
 }

@@ -1,12 +1,20 @@
 import ts from 'typescript';
 import { knownLockTypes, methodNamesOf, webLockKind } from './known-locks.ts';
-import { lockUsageTest, programMentionsWebLocks, type LockUsageTest } from './lock-usage.ts';
+import {
+  fileLockUsage,
+  lockUsageTest,
+  programMentionsWebLocks,
+  type FileLockUsage,
+  type LockUsageTest,
+} from './lock-usage.ts';
 import { TypeRecogniser } from './recognise-type.ts';
 import type { InterlockSettings } from './settings.ts';
 import { calledMemberName, skipOuter } from './ts-ast.ts';
 import { IdentityResolver } from './ts-identity.ts';
 import type { LockKind, LockOpKind, LockRef } from './types.ts';
 import { tsWebLockView, webLockRequest } from './web-locks.ts';
+
+const webLockRequestMethod = [...webLockKind.callback][0] ?? 'request';
 
 /** A lock operation found in the TypeScript AST. */
 export interface TsLockOp {
@@ -30,8 +38,8 @@ export class ProgramModel {
   // Method names any recognised lock type reacts to: calls of other names never ask the checker.
   readonly #methodNames: ReadonlySet<string>;
   readonly #usage: LockUsageTest;
-  // Per source file: whether its text calls such a method (see `mayAcquire`).
-  readonly #mayAcquire = new WeakMap<ts.SourceFile, boolean>();
+  // Per source file: what it may do with locks (see `mayAcquire`).
+  readonly #fileUsage = new WeakMap<ts.SourceFile, FileLockUsage>();
   // Per call node; undefined results stored as null.
   readonly #ops = new WeakMap<ts.CallExpression, TsLockOp | null>();
 
@@ -51,16 +59,77 @@ export class ProgramModel {
 
   /**
    * Whether a file of the program may take a lock: its text calls a method named like an
-   * acquire, try-acquire or callback form of some lock kind. A cheap text test that lets
+   * acquire, try-acquire or callback form of some lock kind or names Web Locks, or it requests a
+   * Web Lock through a manager that reached it under another name (`requestsWebLock`). Lets
    * whole-program analyses skip the files that cannot hold a lock (never a false "no").
    */
   mayAcquire(sourceFile: ts.SourceFile): boolean {
-    let found = this.#mayAcquire.get(sourceFile);
-    if (found === undefined) {
-      found = this.#usage.mayAcquire(sourceFile.text, programMentionsWebLocks(this.program));
-      this.#mayAcquire.set(sourceFile, found);
+    return this.#usageOf(sourceFile).mayAcquire;
+  }
+
+  /** Whether a file may call any lock method (release, wait, notify… too); see `mayAcquire`. */
+  mayUseLocks(sourceFile: ts.SourceFile): boolean {
+    return this.#usageOf(sourceFile).mayUseLocks;
+  }
+
+  #usageOf(sourceFile: ts.SourceFile): FileLockUsage {
+    let usage = this.#fileUsage.get(sourceFile);
+    if (!usage) {
+      usage = fileLockUsage(this.#usage, sourceFile.text, () => this.requestsWebLock(sourceFile));
+      this.#fileUsage.set(sourceFile, usage);
     }
-    return found;
+    return usage;
+  }
+
+  /**
+   * Whether a file whose text never names Web Locks requests one all the same: a LockManager
+   * imported under another name, destructured (`const { locks: m } = navigator`) or passed in as
+   * a parameter whose type is named otherwise. `request` is also the method of every HTTP client,
+   * so the type checker is asked only about calls that could be a Web Lock request — a program
+   * that mentions Web Locks outside TypeScript's own lib files (`programMentionsWebLocks`), a
+   * `request(` in the text, a call with a name and a callback, a receiver that is no module
+   * (`http.request(url, done)`) — and the answer is the one `classify` gives the rules.
+   */
+  requestsWebLock(sourceFile: ts.SourceFile): boolean {
+    return programMentionsWebLocks(this.program) && this.#someWebLockRequest(sourceFile);
+  }
+
+  #someWebLockRequest(root: ts.Node): boolean {
+    const visit = (node: ts.Node): boolean => {
+      if (ts.isCallExpression(node) && this.#mayBeWebLockRequest(node)) {
+        if (this.classify(node)?.lock.kind === webLockKind) return true;
+      }
+      return ts.forEachChild(node, visit) ?? false;
+    };
+    return visit(root);
+  }
+
+  /** The syntax of a Web Lock request (`webLockRequest` needs a name and a callback). */
+  #mayBeWebLockRequest(call: ts.CallExpression): boolean {
+    const member = calledMemberName(call);
+    return (
+      member?.name === webLockRequestMethod &&
+      call.arguments.length >= 2 &&
+      !this.#namesModule(member.receiver)
+    );
+  }
+
+  /**
+   * `http` in `http.request(…)` when it names a module or namespace (`import * as http`, a
+   * default import of a module without one, `namespace api {}`): never a LockManager, and
+   * resolving the name is cheaper than asking for the type.
+   */
+  #namesModule(receiver: ts.Expression): boolean {
+    const inner = skipOuter(receiver);
+    if (!ts.isIdentifier(inner)) return false;
+    let symbol = this.checker.getSymbolAtLocation(inner);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias)
+      symbol = this.checker.getAliasedSymbol(symbol);
+    return (
+      symbol !== undefined &&
+      (symbol.flags & ts.SymbolFlags.Module) !== 0 &&
+      (symbol.flags & ts.SymbolFlags.Variable) === 0
+    );
   }
 
   /** The lock kind of an expression's type. */

@@ -1,5 +1,5 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { isFunction } from './estree.ts';
+import { childNodes, isFunction } from './estree.ts';
 import { releasedBinding } from './held-set.ts';
 import type { FileLockModel } from './lock-model.ts';
 import { canonicalId, type LockRef } from './types.ts';
@@ -50,14 +50,7 @@ export function containsRelease(
       found = true;
       return;
     }
-    for (const key of sourceCode.visitorKeys[node.type] ?? []) {
-      const value = (node as unknown as Record<string, unknown>)[key];
-      const children = Array.isArray(value) ? value : [value];
-      for (const child of children) {
-        if (typeof child === 'object' && child !== null && 'type' in child)
-          visit(child as TSESTree.Node);
-      }
-    }
+    for (const child of childNodes(node, sourceCode.visitorKeys)) visit(child);
   };
   visit(root);
   return found;

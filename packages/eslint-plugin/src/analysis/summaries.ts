@@ -162,11 +162,15 @@ export class AcquisitionSummaries {
     depth: number,
     found: AcquisitionSummary[],
   ): void {
+    // A call adds something only as a lock operation or through a callee in the program: most
+    // calls (`map.get(k)`, `items.filter(f)`) are neither, and are not asked the type question
+    // below. Classifying first changes no answer: both are memoised and have no side effects.
+    const op = this.#model.classify(call);
+    if (!op && !this.#calleeDeclaration(call)) return;
     // Only what the function waits for can block it: an acquire or call left pending does not.
     // What it returns counts too: a summary is only asked for a call its caller waits on, and
     // that caller then waits for the returned promise (`return m.runExclusive(…)`).
     if (!this.#waitedOn(call, declaration)) return;
-    const op = this.#model.classify(call);
     if (op) {
       if (
         (op.kind === 'acquire' || op.kind === 'callback') &&

@@ -2,6 +2,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { fileFactsFor } from '../analysis/held-walk.ts';
 import { lockModelFor } from '../analysis/lock-model.ts';
 import { isWaitedOn } from '../analysis/waited-on.ts';
+import type { AcquisitionSummary } from '../analysis/summaries.ts';
 import {
   canonicalId,
   isReentrant,
@@ -100,12 +101,20 @@ export default createRule<Options, MessageIds>({
         }
       }
       if (!checkCalls || !model.typed) return;
-      for (const { call, held } of facts.callsWhileHeld)
-        if (isWaitedOn(call, model)) checkCall(call, held);
+      for (const { call, held } of facts.callsWhileHeld) {
+        // Most calls acquire nothing: they are not asked whether they are waited on (a type
+        // question for every call that is not awaited).
+        const acquisitions = model.acquisitionsOfCall(call);
+        if (acquisitions.length > 0 && isWaitedOn(call, model)) checkCall(call, held, acquisitions);
+      }
     }
 
-    function checkCall(call: TSESTree.CallExpression, held: HeldSet): void {
-      for (const acquisition of model.acquisitionsOfCall(call)) {
+    function checkCall(
+      call: TSESTree.CallExpression,
+      held: HeldSet,
+      acquisitions: readonly AcquisitionSummary[],
+    ): void {
+      for (const acquisition of acquisitions) {
         const found = heldAgain(acquisition.lock, held);
         if (!found) continue;
         const hold = found.hold;

@@ -16,14 +16,19 @@ import { fixturesDir } from '../rules/rule-tester.ts';
 // The per-file prefilter (analysis/file-relevance.ts) lets a rule skip a file its text tests
 // call lock-free. It may cost a walk, never a finding: every rule over the same code must find
 // the same things with the prefilter as with every file treated as "maybe uses locks".
-const prefilter = vi.hoisted(() => ({ off: false }));
+// What the prefilter said, by file name, is kept to check it skipped what it should.
+const prefilter = vi.hoisted(() => ({ off: false, said: new Map<string, FileRelevance>() }));
 vi.mock('../../src/analysis/file-relevance.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/analysis/file-relevance.ts')>();
   const everything: FileRelevance = { mayUseLocks: true, mayAcquire: true, annotated: true };
   return {
     ...original,
-    fileRelevance: (context: Parameters<typeof original.fileRelevance>[0]) =>
-      prefilter.off ? everything : original.fileRelevance(context),
+    fileRelevance: (context: Parameters<typeof original.fileRelevance>[0]) => {
+      if (prefilter.off) return everything;
+      const relevance = original.fileRelevance(context);
+      prefilter.said.set(path.basename(context.filename), relevance);
+      return relevance;
+    },
   };
 });
 
@@ -56,18 +61,27 @@ async function lint(cwd: string, tsconfigPath: string, files: readonly string[],
 describe('locks reached only through re-exports and aliases (fixtures/prefilter-project)', () => {
   const dir = path.join(fixturesDir, 'prefilter-project');
   const tsconfig = path.join(dir, 'tsconfig.json');
-  const files = ['barrel.ts', 'close.ts', 'counter.ts', 'locks.ts', 'sync.ts', 'transfer.ts'].map(
-    (file) => path.join(dir, file),
-  );
+  const files = [
+    'barrel.ts',
+    'client.ts',
+    'close.ts',
+    'counter.ts',
+    'destructured.ts',
+    'locks.ts',
+    'parameter.ts',
+    'sync.ts',
+    'transfer.ts',
+  ].map((file) => path.join(dir, file));
   let withPrefilter: Finding[] = [];
   let without: Finding[] = [];
 
   beforeAll(async () => {
+    prefilter.said.clear();
     withPrefilter = await lint(dir, tsconfig, files, false);
     without = await lint(dir, tsconfig, files, true);
   }, 120_000);
 
-  it('finds the cycle, the Web Lock self-deadlock and the lock-free races', () => {
+  it('finds the cycle, the Web Lock self-deadlocks and the lock-free races', () => {
     const where = withPrefilter.map((finding) => finding.replace(/ [^ ]*: .*$/s, ''));
     const rules = withPrefilter.map((finding) => finding.split(' ')[1]);
     expect(rules).toEqual([
@@ -76,12 +90,16 @@ describe('locks reached only through re-exports and aliases (fixtures/prefilter-
       '@interlock/no-unguarded-shared-write:',
       '@interlock/no-unguarded-shared-write:',
       '@interlock/no-self-deadlock:',
+      '@interlock/no-self-deadlock:',
+      '@interlock/no-self-deadlock:',
       '@interlock/consistent-lock-order:',
     ]);
     expect(where).toEqual([
       'close.ts:6:11',
       'counter.ts:11:3',
       'counter.ts:15:3',
+      'destructured.ts:7:11',
+      'parameter.ts:6:11',
       'sync.ts:7:11',
       'transfer.ts:7:11',
     ]);
@@ -89,6 +107,16 @@ describe('locks reached only through re-exports and aliases (fixtures/prefilter-
 
   it('finds exactly what it finds with every file treated as using locks', () => {
     expect(withPrefilter).toEqual(without);
+  });
+
+  it("walks the Web Lock files that never name Web Locks, and skips an HTTP client's request", () => {
+    const usesLocks = (file: string) => prefilter.said.get(file)?.mayUseLocks;
+    expect(['destructured.ts', 'parameter.ts', 'sync.ts'].map(usesLocks)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(['client.ts', 'counter.ts', 'barrel.ts'].map(usesLocks)).toEqual([false, false, false]);
   });
 });
 

@@ -1,6 +1,8 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import {
+  childNodes,
   enclosingFunction,
+  everyNode,
   isFunction,
   skipTypeWrappers,
   type FunctionNode,
@@ -13,7 +15,7 @@ import {
   type SharedLocation,
 } from '../../analysis/shared-locations.ts';
 import type { Hold } from '../../analysis/types.ts';
-import { everyNode, type WriteEvent } from './write-events.ts';
+import type { WriteEvent } from './write-events.ts';
 
 /** A write computed from a value of its location read before an `await`. */
 export interface LostUpdate {
@@ -351,17 +353,7 @@ export class AwaitRaces {
         default:
           break;
       }
-      for (const key of this.#sourceCode.visitorKeys[node.type] ?? []) {
-        const value = (node as unknown as Record<string, unknown>)[key];
-        for (const child of Array.isArray(value) ? value : [value]) {
-          if (
-            typeof child === 'object' &&
-            child !== null &&
-            typeof (child as { type?: unknown }).type === 'string'
-          )
-            visit(child as TSESTree.Node);
-        }
-      }
+      for (const child of childNodes(node, this.#sourceCode.visitorKeys)) visit(child);
     };
     visit(root.body);
     pauses.sort((a, b) => a.at - b.at);

@@ -145,32 +145,6 @@ export function calleeNameOf(fn: FunctionNode): { name: string; method: boolean 
   return undefined;
 }
 
-/** Every node of a file, in source order, nested functions included. */
-export function everyNode(
-  root: TSESTree.Node,
-  keys: TSESLint.SourceCode.VisitorKeys,
-  visit: (node: TSESTree.Node) => void,
-): void {
-  const stack: TSESTree.Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    visit(node);
-    const children: TSESTree.Node[] = [];
-    for (const key of keys[node.type] ?? []) {
-      const value = (node as unknown as Record<string, unknown>)[key];
-      for (const child of Array.isArray(value) ? value : [value]) {
-        if (
-          typeof child === 'object' &&
-          child !== null &&
-          typeof (child as { type?: unknown }).type === 'string'
-        )
-          children.push(child as TSESTree.Node);
-      }
-    }
-    for (let index = children.length - 1; index >= 0; index--) stack.push(children[index]!);
-  }
-}
-
 /**
  * Whether a write really changes its location: always, except a mutating-named call on something
  * that is no array, Map or Set.
