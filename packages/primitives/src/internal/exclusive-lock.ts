@@ -114,10 +114,18 @@ export class ExclusiveLock {
    * ```
    */
   acquire(options?: AcquireOptions): Promise<Guard> {
+    return this.#acquire(options, true);
+  }
+
+  /**
+   * `enter`: a re-entry level is entered into the requester's frame at once (plain and `using`
+   * requests); false for `withLock`, which runs its callback in a frame holding the level.
+   */
+  #acquire(options: AcquireOptions | undefined, enter: boolean): Promise<Guard> {
     const aborted = abortedBeforeStart(options);
     if (aborted !== undefined) return aborted;
     if (probe === undefined && !this.#id.reentrant) return this.#acquireUntracked(options);
-    return this.#acquireTracked(options, true);
+    return this.#acquireTracked(options, enter);
   }
 
   /** The fastest path: a plain Lock with the detector off reads no frame at all. */
@@ -126,11 +134,7 @@ export class ExclusiveLock {
     return this.#enqueue(options, undefined, undefined);
   }
 
-  /**
-   * `acquire` for an RLock, or with the detector on. `enter`: a re-entry level is entered into the
-   * requester's frame now (what a plain or `using` request needs: see reentry-levels.ts); false
-   * for `withLock`, which runs its callback in a frame holding the level (acquisition.ts).
-   */
+  /** `acquire` for an RLock, or with the detector on (`enter`: see `#acquire`). */
   #acquireTracked(options: AcquireOptions | undefined, enter: boolean): Promise<Guard> {
     const frame = taskContext.getStore();
     const hold = this.#hold;
@@ -309,14 +313,7 @@ export class ExclusiveLock {
   withLock<T>(fn: () => T | PromiseLike<T>, options?: AcquireOptions): Promise<T> {
     validateFunction(fn, 'fn');
     // Throws synchronously on bad options, before anything changes.
-    const aborted = abortedBeforeStart(options);
-    if (aborted !== undefined) return aborted;
-    return runHolding(
-      probe === undefined && !this.#id.reentrant
-        ? this.#acquireUntracked(options)
-        : this.#acquireTracked(options, false),
-      fn,
-    );
+    return runHolding(this.#acquire(options, false), fn);
   }
 
   #releaseHold(hold: Hold): void {

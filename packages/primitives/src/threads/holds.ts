@@ -51,14 +51,6 @@ export class ThreadHold implements Guard {
   orders = true;
   /** The hold taken before this one, while both are on this thread's stack. */
   below: ThreadHold | undefined = undefined;
-  /**
-   * Bumped each time the hold ends. A hold that only a {@link ReusedHoldGuard} ever exposed is
-   * reused by its lock's next uncontended acquisition; the guards of earlier uses see the
-   * generation moved on and count as released.
-   */
-  generation = 0;
-  /** Only {@link ReusedHoldGuard}s refer to it: it may be reused once it ends. */
-  reusable = false;
 
   constructor(primitive: HeldPrimitive) {
     this.primitive = primitive;
@@ -75,40 +67,6 @@ export class ThreadHold implements Guard {
 
   [Symbol.dispose](): void {
     if (this.count !== 0) this.primitive.releaseHold(this);
-  }
-}
-
-/**
- * The Guard of a Lock's uncontended acquisition: one generation of a hold that the lock reuses
- * (ThreadHold.reusable). A fresh two-field object per acquisition, as a guard must be (a stale
- * guard's `release()` must not end a later acquisition); the hold behind it is not fresh, which
- * spares the uncontended path an allocation that escapes into the thread's hold stack (a new
- * object stored into long-lived memory costs V8's generational write barrier and the next
- * scavenge: ~0.4× the bare CAS + store this path is measured against).
- */
-export class ReusedHoldGuard implements Guard {
-  /** @internal */
-  readonly hold: ThreadHold;
-  /** @internal The hold's generation when this guard was made: another one means it ended. */
-  readonly generation: number;
-
-  constructor(hold: ThreadHold) {
-    this.hold = hold;
-    this.generation = hold.generation;
-  }
-
-  get released(): boolean {
-    return this.hold.generation !== this.generation || this.hold.count === 0;
-  }
-
-  /** Releases this acquisition; later calls (and calls after the lock was released) do nothing. */
-  release(): void {
-    const hold = this.hold;
-    if (hold.generation === this.generation && hold.count !== 0) hold.primitive.releaseHold(hold);
-  }
-
-  [Symbol.dispose](): void {
-    this.release();
   }
 }
 

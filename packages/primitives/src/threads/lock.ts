@@ -3,7 +3,7 @@ import { LockStateError } from '../errors.ts';
 import type { Guard } from '../guard.ts';
 import { validateName, validateOptions } from '../internal/validate.ts';
 import { ThreadGuard } from './guard.ts';
-import { holdOf, ReusedHoldGuard, type ThreadHold } from './holds.ts';
+import { holdOf, type ThreadHold } from './holds.ts';
 import {
   PermitPrimitive,
   place,
@@ -107,14 +107,6 @@ export class Lock extends ExclusiveThreadLock {
   static from(handle: unknown): Lock {
     received = placeFrom(handle, ['Lock']);
     return new Lock();
-  }
-
-  override acquire(options?: ThreadAcquireOptions): Guard {
-    if (options === undefined) {
-      const hold = this.takeReusing();
-      if (hold !== undefined) return new ReusedHoldGuard(hold);
-    }
-    return this.takeSync(options);
   }
 
   release(): void {

@@ -179,35 +179,6 @@ export abstract class PermitPrimitive implements HeldPrimitive {
     return this.#takeSlow(options, resume);
   }
 
-  /**
-   * The uncontended path of a Lock's `acquire()`, reusing the hold its last one ended (see
-   * ReusedHoldGuard); undefined when the lock is not free or the detector has something to do.
-   */
-  protected takeReusing(): ThreadHold | undefined {
-    if (
-      (probeFor(this.#domain) !== undefined && !this.#nothingToDecide()) ||
-      !this.permits.tryTake()
-    )
-      return undefined;
-    if (this.#owner !== -1) this.permits.words[this.#owner] = currentThread + 1;
-    let hold = this.#spare;
-    if (hold === undefined) {
-      hold = new ThreadHold(this);
-      hold.reusable = true;
-    } else {
-      // As a new hold (a Condition wait may have given it a token and taken `live` away).
-      this.#spare = undefined;
-      hold.count = 1;
-      hold.live = true;
-      hold.token = undefined;
-    }
-    addHold(hold);
-    return hold;
-  }
-
-  /** A reusable hold that ended, kept for this object's next uncontended acquisition. */
-  #spare: ThreadHold | undefined = undefined;
-
   // Everything but the uncontended detector-off path. No allocation before the hold itself when
   // the permit is free (the detector-on path is measured against the detector-off one).
   #takeSlow(options: ThreadAcquireOptions | undefined, resume: ThreadHold | undefined): ThreadHold {
@@ -351,10 +322,7 @@ export abstract class PermitPrimitive implements HeldPrimitive {
     if (this.#owner !== -1) this.permits.words[this.#owner] = 0;
     if (!this.permits.releaseOne(limit)) throw new LockStateError(`${this.name} is not locked`);
     hold.count = 0;
-    hold.generation++;
     removeHold(hold);
-    // Back to the lock for its next uncontended acquisition (see ReusedHoldGuard).
-    if (hold.reusable) this.#spare = hold;
   }
 
   /** A Condition wait gives the lock up: the permit goes back, the hold keeps its levels. */

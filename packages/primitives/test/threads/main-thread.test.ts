@@ -19,7 +19,7 @@ import { makeHandle } from '../../src/threads/handle.ts';
 import { argumentError } from '@interlock/core';
 
 describe('the main thread', () => {
-  it('a guard stays released when its lock is acquired again (the uncontended path reuses its hold)', () => {
+  it('a guard stays released when its lock is acquired again', () => {
     const lock = new Lock({ name: 'reused' });
     const first = lock.acquire();
     first.release();
