@@ -37,8 +37,11 @@ export interface Subject {
   readonly label: string;
   /** Performs `ops` operations; the harness times this call as a whole. */
   run(ops: number): void | Promise<void>;
-  /** Untimed, before each sample of this subject (e.g. enable the detector). */
-  before?(): void | Promise<void>;
+  /**
+   * Untimed, before each sample of this subject (e.g. enable the detector, or hand worker
+   * threads the sample's `ops` so that they are running when the timed part starts).
+   */
+  before?(ops: number): void | Promise<void>;
   /** Untimed, after each sample of this subject (e.g. disable the detector). */
   after?(): void | Promise<void>;
 }
@@ -233,7 +236,7 @@ function opsFor(nsPerOp: number, sampleMs: number): number {
 /** One timed run of `subject`; returns elapsed nanoseconds. */
 async function sample(subject: Subject, ops: number, gcMode: GcMode): Promise<number> {
   collectGarbage(gcMode);
-  await subject.before?.();
+  await subject.before?.(ops);
   const start = performance.now();
   await subject.run(ops);
   const elapsedMs = performance.now() - start;

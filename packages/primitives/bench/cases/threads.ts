@@ -7,7 +7,14 @@
  */
 import { Worker } from 'node:worker_threads';
 import { detector, Lock } from '../../src/threads/index.ts';
+import { Permits, permitWords } from '../../src/threads/permits.ts';
 import type { BenchCase, Subject } from '../harness.ts';
+import {
+  control as slot,
+  controlWords,
+  implementation,
+  type Implementation,
+} from '../threads/contended-control.ts';
 
 const uncontendedTarget = 2.0;
 const contendedTarget = 1.0;
@@ -15,72 +22,134 @@ const detectorTarget = 1.5;
 
 /** A pool of workers that run contended rounds on request (started once, stopped at exit). */
 class ContendedPool {
-  readonly #control = new Int32Array(new SharedArrayBuffer(4 * 8));
+  readonly #control = new Int32Array(new SharedArrayBuffer(4 * controlWords));
   readonly #workers: Worker[];
+  /** Baseline acquisitions so far, and how many of them found the mutex taken. */
+  #baselineOps = 0;
+  #baselineContended = 0;
 
-  constructor(count: number, lock: Lock, futex: Int32Array) {
+  constructor(count: number, lock: Lock, futex: Int32Array, permits: Int32Array) {
     this.#workers = Array.from(
       { length: count },
       () =>
         new Worker(new URL('../threads/contended-worker.ts', import.meta.url), {
-          workerData: { control: this.#control.buffer, futex: futex.buffer, lock: lock.handle },
+          workerData: {
+            control: this.#control.buffer,
+            futex: futex.buffer,
+            permits: permits.buffer,
+            lock: lock.handle,
+          },
         }),
     );
     for (const worker of this.#workers) worker.unref();
   }
 
-  /** Runs `ops` rounds in total, split among the workers; resolves when all are done. */
-  async run(implementation: 1 | 2, ops: number): Promise<void> {
+  /**
+   * Untimed: hands the workers a job of `ops` rounds in total and waits until every one of them
+   * is running at the start gate, so the timed part measures the lock, not how long the system
+   * takes to wake a sleeping thread.
+   */
+  async prepare(what: Implementation, ops: number): Promise<void> {
     const control = this.#control;
     const count = this.#workers.length;
-    // Referenced only while a run is in flight: a pending waitAsync alone keeps no process alive,
-    // and idle workers must not keep the benchmark from exiting.
+    // Referenced only while a job is in flight: idle workers must not keep the benchmark alive.
     for (const worker of this.#workers) worker.ref();
-    Atomics.store(control, 1, implementation);
-    Atomics.store(control, 2, Math.max(1, Math.ceil(ops / count)));
-    Atomics.store(control, 3, 0);
-    Atomics.add(control, 0, 1);
-    Atomics.notify(control, 0);
+    Atomics.store(control, slot.implementation, what);
+    Atomics.store(control, slot.ops, Math.max(1, Math.ceil(ops / count)));
+    Atomics.store(control, slot.done, 0);
+    Atomics.store(control, slot.arrived, 0);
+    Atomics.store(control, slot.contended, 0);
+    Atomics.add(control, slot.job, 1);
+    Atomics.notify(control, slot.job);
+    while (Atomics.load(control, slot.arrived) !== count)
+      await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** Timed: opens the gate and resolves when every worker has done its share. */
+  async run(): Promise<void> {
+    const control = this.#control;
+    const count = this.#workers.length;
+    Atomics.store(control, slot.go, Atomics.load(control, slot.job));
     for (;;) {
-      const done = Atomics.load(control, 3);
-      if (done === count) {
-        for (const worker of this.#workers) worker.unref();
-        return;
-      }
-      const wait = Atomics.waitAsync(control, 3, done);
+      const done = Atomics.load(control, slot.done);
+      if (done === count) break;
+      const wait = Atomics.waitAsync(control, slot.done, done);
       if (wait.async) await wait.value;
+    }
+    for (const worker of this.#workers) worker.unref();
+    if (Atomics.load(control, slot.implementation) === implementation.futex) {
+      this.#baselineOps += Atomics.load(control, slot.ops) * count;
+      this.#baselineContended += Atomics.load(control, slot.contended);
     }
   }
 
+  /** The share of the baseline's acquisitions that found the mutex taken. */
+  get baselineContention(): number {
+    return this.#baselineOps === 0 ? 0 : this.#baselineContended / this.#baselineOps;
+  }
+
   stop(): void {
-    Atomics.store(this.#control, 1, 0);
-    Atomics.add(this.#control, 0, 1);
-    Atomics.notify(this.#control, 0);
+    Atomics.store(this.#control, slot.implementation, implementation.stop);
+    Atomics.add(this.#control, slot.job, 1);
+    Atomics.notify(this.#control, slot.job);
   }
 }
 
-function contendedCase(workers: number): BenchCase {
-  let pool: ContendedPool | undefined;
-  const start = (): ContendedPool => {
-    if (pool !== undefined) return pool;
-    const started = new ContendedPool(
-      workers,
-      new Lock({ name: 'bench-contended' }),
-      new Int32Array(new SharedArrayBuffer(4)),
+function contendedSubject(
+  start: () => ContendedPool,
+  what: Implementation,
+  label: string,
+): Subject {
+  return { label, before: (ops) => start().prepare(what, ops), run: () => start().run() };
+}
+
+/** One pool per worker count, started on first use and stopped when the benchmark ends. */
+const pools = new Map<number, ContendedPool>();
+
+function poolOf(workers: number): ContendedPool {
+  let pool = pools.get(workers);
+  if (pool !== undefined) return pool;
+  const words = new Int32Array(new SharedArrayBuffer(4 * permitWords));
+  new Permits(words, 0).init(1);
+  const started = new ContendedPool(
+    workers,
+    new Lock({ name: `bench-contended-${workers}` }),
+    new Int32Array(new SharedArrayBuffer(4)),
+    words,
+  );
+  pools.set(workers, (pool = started));
+  process.once('beforeExit', () => {
+    const share = (100 * started.baselineContention).toFixed(1);
+    process.stderr.write(
+      `${workers} workers: ${share}% of the futex mutex's acquisitions found it taken\n`,
     );
-    process.once('beforeExit', () => started.stop());
-    return (pool = started);
-  };
-  return {
-    name: `threads lock contended: ${workers} workers`,
-    measures: `${workers} workers take turns on one lock, each round lock → non-atomic increment → unlock; time per acquisition, dispatch included.`,
-    ours: { label: `thread Lock, ${workers} workers`, run: (ops) => start().run(1, ops) },
-    baseline: {
-      label: `futex mutex (3-state), ${workers} workers`,
-      run: (ops) => start().run(2, ops),
+    started.stop();
+  });
+  return pool;
+}
+
+function contendedCases(workers: number): BenchCase[] {
+  const pool = (): ContendedPool => poolOf(workers);
+  const futex = contendedSubject(
+    pool,
+    implementation.futex,
+    `futex mutex (3-state), ${workers} workers`,
+  );
+  return [
+    {
+      name: `threads lock contended: ${workers} workers`,
+      measures: `${workers} running workers take turns on one lock, each round lock → non-atomic increment → unlock; time per acquisition.`,
+      ours: contendedSubject(pool, implementation.interlock, `thread Lock, ${workers} workers`),
+      baseline: futex,
+      target: contendedTarget,
     },
-    target: contendedTarget,
-  };
+    {
+      name: `threads waiting algorithm contended: ${workers} workers`,
+      measures: `The same rounds on the thread locks' waiting algorithm alone (Permits: bounded barging, spin, hand-off), without guard, hold record or detector check: what the bookkeeping costs.`,
+      ours: contendedSubject(pool, implementation.permits, `Permits alone, ${workers} workers`),
+      baseline: futex,
+    },
+  ];
 }
 
 function detectorSide(label: string, on: boolean, loop: (ops: number) => void): Subject {
@@ -144,8 +213,8 @@ export function threadCases(): BenchCase[] {
       },
       baseline: { label: 'thread Lock: acquire().release()', run: plain },
     },
-    contendedCase(2),
-    contendedCase(4),
+    ...contendedCases(2),
+    ...contendedCases(4),
     {
       name: 'threads detector uncontended',
       measures:

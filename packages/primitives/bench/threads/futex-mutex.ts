@@ -5,13 +5,15 @@
  * `atomics-sync`, which the npm registry reachable here does not have: docs/benchmarks.md).
  * Barging, no fairness, no timeouts: the floor a fair, feature-complete lock is measured against.
  */
-export function futexLock(word: Int32Array): void {
+/** Takes the mutex; returns true when it was taken by someone else first (a contended call). */
+export function futexLock(word: Int32Array): boolean {
   let state = Atomics.compareExchange(word, 0, 0, 1);
-  if (state === 0) return;
+  if (state === 0) return false;
   do {
     if (state === 2 || Atomics.compareExchange(word, 0, 1, 2) !== 0) Atomics.wait(word, 0, 2);
     state = Atomics.compareExchange(word, 0, 0, 2);
   } while (state !== 0);
+  return true;
 }
 
 export function futexUnlock(word: Int32Array): void {

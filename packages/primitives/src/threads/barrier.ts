@@ -120,7 +120,7 @@ export class Barrier {
 
   /** Blocks until `parties` threads wait; returns this thread's arrival index. Not on main. */
   wait(options?: ThreadAcquireOptions): number {
-    const { arrival, deadline } = this.#begin(options, () => assertMayBlock(`${this.name}.wait()`));
+    const { arrival, deadline } = this.#begin(options, () => assertMayBlock(this.name, 'wait'));
     if (arrival.done) return arrival.index;
     for (;;) {
       const seq = this.#load(w.seq);

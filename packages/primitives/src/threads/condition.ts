@@ -173,7 +173,7 @@ export class Condition {
     const lock = this.#checkHeld(what);
     if (options?.signal?.aborted === true) throw options.signal.reason;
     // A zero timeout never sleeps, so it is allowed on the main thread too.
-    if (blocking && options?.timeout !== 0) assertMayBlock(`${this.name}.wait()`);
+    if (blocking && options?.timeout !== 0) assertMayBlock(this.name, 'wait');
     const deadline = deadlineOf(options?.timeout);
     Atomics.add(this.#words, this.#base + waitingWord, 1);
     return { lock, deadline, hold: lock.releaseForWait() };

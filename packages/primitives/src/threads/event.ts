@@ -80,7 +80,7 @@ export class Event {
       const seq = Atomics.load(this.#words, this.#base + seqWord);
       if (this.isSet()) return true;
       if (remaining(deadline) === 0) return false;
-      assertMayBlock(`${this.name}.wait()`);
+      assertMayBlock(this.name, 'wait');
       waitSync(this.#words, this.#base + seqWord, seq, deadline);
     }
   }

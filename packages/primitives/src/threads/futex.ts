@@ -23,8 +23,9 @@ export function deadlineOf(timeout: number | undefined): number {
  * `postMessage` of the process, so a worker that needs the main thread to make progress would
  * never let it go. Called before any blocking wait.
  */
-export function assertMayBlock(what: string): void {
-  if (isMainThread) throw new MainThreadBlockingError(what);
+export function assertMayBlock(name: string, call: 'acquire' | 'wait'): void {
+  // The call's text is built only when it is thrown: this runs on every contended acquisition.
+  if (isMainThread) throw new MainThreadBlockingError(`${name}.${call}()`);
 }
 
 /** Blocks this thread until `words[index] !== expected`, a notify, or the deadline. */

@@ -167,13 +167,13 @@ export class Permits {
   }
 
   /**
-   * Blocking acquire until `deadline` (ms on `performance.now()`); `what` names the call in the
-   * main-thread error.
+   * Blocking acquire until `deadline` (ms on `performance.now()`); `name` is the primitive's, for
+   * the main-thread error.
    */
-  acquireSync(deadline: number, what: string): Refusal | undefined {
+  acquireSync(deadline: number, name: string): Refusal | undefined {
     const first = this.#first(deadline);
     if (first !== 'wait') return first;
-    assertMayBlock(what);
+    assertMayBlock(name, 'acquire');
     if (this.#spin()) return undefined;
     const ticket = this.#announce();
     for (;;) {
