@@ -58,6 +58,11 @@ export interface BenchCase {
   readonly target?: number;
   /** Set when the case cannot run here (e.g. the primitive is not built yet): the reason. */
   readonly skip?: string;
+  /**
+   * The least sample length (ms) this case needs, when the harness's is shorter: e.g. worker
+   * threads sharing few cores, whose samples must span many scheduler time slices.
+   */
+  readonly minSampleMs?: number;
 }
 
 export interface HarnessOptions {
@@ -153,8 +158,9 @@ export async function runCases(
   return results;
 }
 
-async function measure(benchCase: BenchCase, options: HarnessOptions): Promise<CaseResult> {
+async function measure(benchCase: BenchCase, harness: HarnessOptions): Promise<CaseResult> {
   const { ours, baseline } = benchCase;
+  const options = { ...harness, sampleMs: Math.max(harness.sampleMs, benchCase.minSampleMs ?? 0) };
   let oursOps = await calibrate(ours, options);
   let baselineOps = await calibrate(baseline, options);
   // Warm-up rounds double as a second calibration over more samples: the median per-op time

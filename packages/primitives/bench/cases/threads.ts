@@ -2,7 +2,8 @@
  * Issue 12: `@interlock/primitives/threads` against the floors the issue names, in the same run.
  * - uncontended acquire/release of a thread `Lock` against a bare `Atomics.compareExchange` +
  *   `Atomics.store` pair (target ≤ 2×);
- * - contended hand-off between 2 and 4 workers against the classic futex mutex (target ≤ 1×);
+ * - contended hand-off between 2 and 4 workers against the atomics-sync package's mutex (target
+ *   ≤ 1×), and for information against the leaner 3-state futex mutex;
  * - the thread detector on against off (target ≤ 1.5×).
  */
 import { Worker } from 'node:worker_threads';
@@ -19,23 +20,37 @@ import {
 const uncontendedTarget = 2.0;
 const contendedTarget = 1.0;
 const detectorTarget = 1.5;
+/**
+ * Contended samples last at least this long (ms): with more workers than cores (4 on the
+ * reference machine's 2) a sample must span many scheduler time slices, or it measures one.
+ */
+const contendedSampleMs = 50;
 
 /** A pool of workers that run contended rounds on request (started once, stopped at exit). */
 class ContendedPool {
   readonly #control = new Int32Array(new SharedArrayBuffer(4 * controlWords));
   readonly #workers: Worker[];
-  /** Baseline acquisitions so far, and how many of them found the mutex taken. */
-  #baselineOps = 0;
-  #baselineContended = 0;
+  /** Per baseline: acquisitions so far, and how many of them had to wait. */
+  readonly #baselineOps = new Map<Implementation, number>();
+  readonly #baselineWaited = new Map<Implementation, number>();
+  /** What the shared counter must read once the current job is done. */
+  #expected = 0;
 
-  constructor(count: number, lock: Lock, futex: Int32Array, permits: Int32Array) {
+  constructor(count: number, lock: Lock) {
+    // Each implementation's own shared words: the 3-state futex mutex, the atomics-sync mutex
+    // (state, owner) and a bare Permits counter with one permit.
+    const futex = new SharedArrayBuffer(4);
+    const ownerMutex = new SharedArrayBuffer(8);
+    const permits = new Int32Array(new SharedArrayBuffer(4 * permitWords));
+    new Permits(permits, 0).init(1);
     this.#workers = Array.from(
       { length: count },
       () =>
         new Worker(new URL('../threads/contended-worker.ts', import.meta.url), {
           workerData: {
             control: this.#control.buffer,
-            futex: futex.buffer,
+            futex,
+            ownerMutex,
             permits: permits.buffer,
             lock: lock.handle,
           },
@@ -54,8 +69,10 @@ class ContendedPool {
     const count = this.#workers.length;
     // Referenced only while a job is in flight: idle workers must not keep the benchmark alive.
     for (const worker of this.#workers) worker.ref();
+    const each = Math.max(1, Math.ceil(ops / count));
+    this.#expected = Atomics.load(control, slot.counter) + each * count;
     Atomics.store(control, slot.implementation, what);
-    Atomics.store(control, slot.ops, Math.max(1, Math.ceil(ops / count)));
+    Atomics.store(control, slot.ops, each);
     Atomics.store(control, slot.done, 0);
     Atomics.store(control, slot.arrived, 0);
     Atomics.store(control, slot.contended, 0);
@@ -77,15 +94,25 @@ class ContendedPool {
       if (wait.async) await wait.value;
     }
     for (const worker of this.#workers) worker.unref();
-    if (Atomics.load(control, slot.implementation) === implementation.futex) {
-      this.#baselineOps += Atomics.load(control, slot.ops) * count;
-      this.#baselineContended += Atomics.load(control, slot.contended);
+    const what = Atomics.load(control, slot.implementation) as Implementation;
+    // A lock that let two increments overlap would lose one, and look fast: no result then.
+    const counted = Atomics.load(control, slot.counter);
+    if (counted !== this.#expected)
+      throw new Error(`Implementation ${what} lost ${this.#expected - counted} increments`);
+    if (what === implementation.futex || what === implementation.atomicsSync) {
+      const ops = Atomics.load(control, slot.ops) * count;
+      this.#baselineOps.set(what, (this.#baselineOps.get(what) ?? 0) + ops);
+      const waited = Atomics.load(control, slot.contended);
+      this.#baselineWaited.set(what, (this.#baselineWaited.get(what) ?? 0) + waited);
     }
   }
 
-  /** The share of the baseline's acquisitions that found the mutex taken. */
-  get baselineContention(): number {
-    return this.#baselineOps === 0 ? 0 : this.#baselineContended / this.#baselineOps;
+  /** Per baseline that ran: the share of its acquisitions that had to wait. */
+  contention(): Map<Implementation, number> {
+    const shares = new Map<Implementation, number>();
+    for (const [what, ops] of this.#baselineOps)
+      shares.set(what, (this.#baselineWaited.get(what) ?? 0) / ops);
+    return shares;
   }
 
   stop(): void {
@@ -106,23 +133,23 @@ function contendedSubject(
 /** One pool per worker count, started on first use and stopped when the benchmark ends. */
 const pools = new Map<number, ContendedPool>();
 
+const baselineNames = new Map<Implementation, string>([
+  [implementation.atomicsSync, 'the atomics-sync mutex'],
+  [implementation.futex, 'the 3-state futex mutex'],
+]);
+
 function poolOf(workers: number): ContendedPool {
   let pool = pools.get(workers);
   if (pool !== undefined) return pool;
-  const words = new Int32Array(new SharedArrayBuffer(4 * permitWords));
-  new Permits(words, 0).init(1);
-  const started = new ContendedPool(
-    workers,
-    new Lock({ name: `bench-contended-${workers}` }),
-    new Int32Array(new SharedArrayBuffer(4)),
-    words,
-  );
+  const started = new ContendedPool(workers, new Lock({ name: `bench-contended-${workers}` }));
   pools.set(workers, (pool = started));
+  // How contended the runs really were: on a loaded machine workers may hardly overlap.
   process.once('beforeExit', () => {
-    const share = (100 * started.baselineContention).toFixed(1);
-    process.stderr.write(
-      `${workers} workers: ${share}% of the futex mutex's acquisitions found it taken\n`,
-    );
+    for (const [what, share] of started.contention())
+      process.stderr.write(
+        `${workers} workers: ${(100 * share).toFixed(1)}% of ${baselineNames.get(what)}'s ` +
+          'acquisitions had to wait\n',
+      );
     started.stop();
   });
   return pool;
@@ -130,24 +157,39 @@ function poolOf(workers: number): ContendedPool {
 
 function contendedCases(workers: number): BenchCase[] {
   const pool = (): ContendedPool => poolOf(workers);
+  const ours = contendedSubject(pool, implementation.interlock, `thread Lock, ${workers} workers`);
   const futex = contendedSubject(
     pool,
     implementation.futex,
     `futex mutex (3-state), ${workers} workers`,
   );
+  const rounds = `${workers} running workers take turns on one lock, each round lock → non-atomic increment → unlock; time per acquisition`;
   return [
     {
       name: `threads lock contended: ${workers} workers`,
-      measures: `${workers} running workers take turns on one lock, each round lock → non-atomic increment → unlock; time per acquisition.`,
-      ours: contendedSubject(pool, implementation.interlock, `thread Lock, ${workers} workers`),
-      baseline: futex,
+      measures: `${rounds}, against the atomics-sync package's mutex (its algorithm: bench/threads/atomics-sync-mutex.ts).`,
+      ours,
+      baseline: contendedSubject(
+        pool,
+        implementation.atomicsSync,
+        `atomics-sync Mutex, ${workers} workers`,
+      ),
       target: contendedTarget,
+      minSampleMs: contendedSampleMs,
+    },
+    {
+      name: `threads lock contended vs futex: ${workers} workers`,
+      measures: `${rounds}, against the leanest correct mutex (Drepper's 3-state futex mutex: no checks, no owner, a wake-up only when someone sleeps).`,
+      ours,
+      baseline: futex,
+      minSampleMs: contendedSampleMs,
     },
     {
       name: `threads waiting algorithm contended: ${workers} workers`,
-      measures: `The same rounds on the thread locks' waiting algorithm alone (Permits: bounded barging, spin, hand-off), without guard, hold record or detector check: what the bookkeeping costs.`,
+      measures: `The same rounds on the thread locks' waiting algorithm alone (Permits: bounded barging, spin, hand-off), without guard, hold record or detector check, against the 3-state futex mutex: what the bookkeeping costs.`,
       ours: contendedSubject(pool, implementation.permits, `Permits alone, ${workers} workers`),
       baseline: futex,
+      minSampleMs: contendedSampleMs,
     },
   ];
 }

@@ -13,12 +13,18 @@ export const control = {
   arrived: 5,
   /** Set to the job number to open the gate. */
   go: 6,
-  /** Baseline acquisitions that found the futex mutex taken (how contended the run really was). */
+  /** Baseline acquisitions that had to wait (how contended the run really was). */
   contended: 7,
 } as const;
 
 export const controlWords = 8;
 
 /** What a job runs. */
-export const implementation = { stop: 0, interlock: 1, futex: 2, permits: 3 } as const;
+export const implementation = {
+  stop: 0,
+  interlock: 1,
+  futex: 2,
+  permits: 3,
+  atomicsSync: 4,
+} as const;
 export type Implementation = (typeof implementation)[keyof typeof implementation];
