@@ -105,7 +105,8 @@ export interface GeneratorHome {
  * call (hold-list.ts `heldArray`). Pass it straight to the probe; never keep or mutate it.
  */
 export function holdsOf(frame: Frame | undefined): readonly Hold[] {
-  return frame === undefined ? noHolds : heldArray(frame.top);
+  // Skips the ended holds on top: a `Lock` or `Semaphore` guard ends its hold in place (guard.ts).
+  return frame === undefined ? noHolds : heldArray(liveTop(frame));
 }
 
 /**
@@ -138,9 +139,12 @@ export function findHold(
   return frame === undefined ? undefined : listFind(frame.top, test);
 }
 
-/** `frame + hold` as a new frame (in the same generator home, if any). O(1). */
+/**
+ * `frame + hold` as a new frame (in the same generator home, if any), without the holds that ended
+ * on top of `frame`. O(1) amortised.
+ */
 export function frameWith(frame: Frame | undefined, hold: Hold): Frame {
-  return new Frame(new HoldNode(hold, frame?.top), frame?.home);
+  return new Frame(new HoldNode(hold, liveTop(frame)), frame?.home);
 }
 
 /**
@@ -175,6 +179,7 @@ export function claimHold(hold: Hold): void {
     enterFrame(new Frame(owner, frame?.home));
     return;
   }
+  // frameWith drops the holds that ended on top (left in place by their guards, see guard.ts).
   if (!frameHas(frame, hold)) enterFrame(frameWith(frame, hold));
 }
 
