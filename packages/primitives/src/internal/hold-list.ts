@@ -47,12 +47,17 @@ export class HoldNode {
    */
   readonly origin: HoldNode;
 
-  constructor(hold: Hold, below: HoldNode | undefined, origin?: HoldNode) {
+  /**
+   * `buffer`: for a node with nothing below, a buffer it may take over (an ended list's, see
+   * task-context.ts `pushLive`); any buffer is safe, since a node is read from it only while the
+   * buffer's node at its depth is itself.
+   */
+  constructor(hold: Hold, below: HoldNode | undefined, origin?: HoldNode, buffer?: HoldBuffer) {
     this.hold = hold;
     this.below = below;
     this.origin = origin ?? this;
     this.depth = below === undefined ? 1 : below.depth + 1;
-    this.buffer = below?.buffer;
+    this.buffer = below === undefined ? buffer : below.buffer;
     if (this.depth < hold.shallowest) hold.shallowest = this.depth;
   }
 }
