@@ -65,23 +65,31 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('read' as const), task: fc.nat(7), probe: fc.nat(80) }),
 );
 
+/** A task of the models below: its frame, and the holds the model says it has, oldest first. */
+interface ModelTask {
+  frame: Frame | undefined;
+  model: Hold[];
+}
+
+/** `task` claims a new hold of `node`: its frame gets it, and its model (after `kept`) too. */
+function claimInModel(task: ModelTask, node: LockNode, kept: (model: Hold[]) => Hold[]): Hold {
+  const hold = new Hold(node, () => undefined);
+  task.frame = frameWith(task.frame, hold);
+  task.model = [...kept(task.model), hold];
+  return hold;
+}
+
 describe('the persistent list of holds', () => {
   it('every frame reads exactly the holds its own history gave it', () => {
     const node = new LockNode({ name: 'model', kind: 'Lock', reentrant: false, exclusive: true });
     fc.assert(
       fc.property(fc.array(step, { maxLength: 120 }), (steps) => {
         const made: Hold[] = [];
-        // Each task: its frame and the model of its holds, oldest first.
-        const tasks: { frame: Frame | undefined; model: Hold[] }[] = [
-          { frame: undefined, model: [] },
-        ];
+        const tasks: ModelTask[] = [{ frame: undefined, model: [] }];
         for (const s of steps) {
           const task = tasks[s.task % tasks.length]!;
           if (s.kind === 'claim') {
-            const hold = new Hold(node, () => undefined);
-            made.push(hold);
-            task.frame = frameWith(task.frame, hold);
-            task.model = [...task.model, hold];
+            made.push(claimInModel(task, node, (model) => model));
           } else if (s.kind === 'leave') {
             if (task.frame === undefined || task.model.length === 0) continue;
             const hold = task.model[s.pick % task.model.length]!;
@@ -134,15 +142,11 @@ describe('the persistent list of holds, read rarely, holds ending in place', () 
     const node = new LockNode({ name: 'model', kind: 'Lock', reentrant: false, exclusive: true });
     fc.assert(
       fc.property(fc.array(sparseStep, { maxLength: 200 }), (steps) => {
-        const tasks: { frame: Frame | undefined; model: Hold[] }[] = [
-          { frame: undefined, model: [] },
-        ];
+        const tasks: ModelTask[] = [{ frame: undefined, model: [] }];
         for (const s of steps) {
           const task = tasks[s.task % tasks.length]!;
           if (s.kind === 'claim') {
-            const hold = new Hold(node, () => undefined);
-            task.frame = frameWith(task.frame, hold);
-            task.model = [...withoutEndedTop(task.model), hold];
+            claimInModel(task, node, withoutEndedTop);
           } else if (s.kind === 'end') {
             // The task's most recent live hold ends; its frame keeps it (guard.ts disposeInPlace).
             const live = task.model.findLast((hold) => hold.count > 0);
