@@ -48,6 +48,21 @@ export class HeldChains {
   }
 
   /**
+   * Whether the walk of {@link order} would stop right after the hold at `index` (the task's most
+   * recent live hold) once that hold reaches the target: no earlier hold is left (forgotten ones
+   * do not count), or the prefix below it was found linked, in this epoch, with the same hold just
+   * before it. Then ordering the acquisition needs the edge from that hold only: the detector's
+   * known-edge fast path asks this first and walks nothing. O(1), allocates nothing.
+   */
+  linkedBelow(held: readonly Hold[], index: number): boolean {
+    let before = index - 1;
+    while (before >= 0 && held[before]!.lock.forgotten) before--;
+    if (before < 0) return true;
+    const known = this.#linked.get(held[index]!);
+    return known !== undefined && known.epoch === this.#epoch && known.previous === held[before];
+  }
+
+  /**
    * Calls `addEdge(hold)` for each hold that must be ordered explicitly before the target, most
    * recent first. `addEdge` returns whether the graph has that edge afterwards (`false`: refused
    * and remembered) and may throw to refuse the whole acquisition. `linked(a, b)`: the graph has

@@ -11,6 +11,7 @@
  */
 import { main } from './cli.ts';
 import { bindCases } from './cases/bind.ts';
+import { contextFloorCases } from './cases/context-floor.ts';
 import { detectorCases } from './cases/detector.ts';
 import { fastestStyleCases } from './cases/fastest-style.ts';
 import { loadOurPrimitives } from './cases/load.ts';
@@ -28,6 +29,7 @@ const cases = [
   ...lockCases(primitives),
   ...semaphoreCases(primitives),
   ...detectorCases(primitives),
+  ...contextFloorCases(),
   ...threadCases(),
   ...fastestStyleCases(primitives),
   ...rlockReentryCases(primitives),

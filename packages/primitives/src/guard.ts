@@ -77,19 +77,28 @@ class ClaimingGuard extends HoldGuard {
         const hold = HoldGuard.holdOf(this);
         // A Lock or Semaphore guard bound after the detector was disabled has no reader any more.
         if (hold.count > 0 && (probe !== undefined || hold.lock.reentrant)) claimHold(hold);
-        return disposeClaimed;
+        return hold.lock.reentrant ? disposeClaimed : disposeInPlace;
       },
       configurable: true,
     });
   }
 }
 
-// Shared by every claiming guard (`using` calls it with the guard as `this`): no closure per
-// acquire.
+// Shared by every claiming guard of an RLock (`using` calls it with the guard as `this`): no
+// closure per acquire. A re-entry level is owned by its frame node, so it leaves the frame at once.
 function disposeClaimed(this: HoldGuard): void {
   const hold = HoldGuard.holdOf(this);
   this.release();
   if (hold.count === 0 && hold.claimed) leaveHold(hold);
+}
+
+// A `Lock` or `Semaphore` hold ends where it is and stays in the frame, dead: every reader skips an
+// ended hold (`holdsOf` drops the ended ones on top, the detector ignores holds that are not live),
+// and the task's next claim builds its frame without them (task-context.ts `claimHold`). Leaving
+// the frame would cost a second AsyncContextFrame per acquisition — a copy of the current one, as
+// dear as the whole untracked acquire — for nothing any reader needs (issue 3, item 9).
+function disposeInPlace(this: HoldGuard): void {
+  this.release();
 }
 
 /**

@@ -65,23 +65,31 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('read' as const), task: fc.nat(7), probe: fc.nat(80) }),
 );
 
+/** A task of the models below: its frame, and the holds the model says it has, oldest first. */
+interface ModelTask {
+  frame: Frame | undefined;
+  model: Hold[];
+}
+
+/** `task` claims a new hold of `node`: its frame gets it, and its model (after `kept`) too. */
+function claimInModel(task: ModelTask, node: LockNode, kept: (model: Hold[]) => Hold[]): Hold {
+  const hold = new Hold(node, () => undefined);
+  task.frame = frameWith(task.frame, hold);
+  task.model = [...kept(task.model), hold];
+  return hold;
+}
+
 describe('the persistent list of holds', () => {
   it('every frame reads exactly the holds its own history gave it', () => {
     const node = new LockNode({ name: 'model', kind: 'Lock', reentrant: false, exclusive: true });
     fc.assert(
       fc.property(fc.array(step, { maxLength: 120 }), (steps) => {
         const made: Hold[] = [];
-        // Each task: its frame and the model of its holds, oldest first.
-        const tasks: { frame: Frame | undefined; model: Hold[] }[] = [
-          { frame: undefined, model: [] },
-        ];
+        const tasks: ModelTask[] = [{ frame: undefined, model: [] }];
         for (const s of steps) {
           const task = tasks[s.task % tasks.length]!;
           if (s.kind === 'claim') {
-            const hold = new Hold(node, () => undefined);
-            made.push(hold);
-            task.frame = frameWith(task.frame, hold);
-            task.model = [...task.model, hold];
+            made.push(claimInModel(task, node, (model) => model));
           } else if (s.kind === 'leave') {
             if (task.frame === undefined || task.model.length === 0) continue;
             const hold = task.model[s.pick % task.model.length]!;
@@ -99,6 +107,58 @@ describe('the persistent list of holds', () => {
           }
         }
         for (const task of tasks) expect([...holdsOf(task.frame)]).toEqual(task.model);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/**
+ * Steps of the model below: reads are rare, so lists grow far past `nearTip` without ever being
+ * read (their nodes have no buffer yet), and holds end in place as a `Lock` guard ends them.
+ */
+type SparseStep =
+  | { kind: 'claim'; task: number }
+  | { kind: 'end'; task: number }
+  | { kind: 'fork'; task: number }
+  | { kind: 'read'; task: number };
+
+const sparseStep: fc.Arbitrary<SparseStep> = fc.oneof(
+  { weight: 12, arbitrary: fc.record({ kind: fc.constant('claim' as const), task: fc.nat(5) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('end' as const), task: fc.nat(5) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('fork' as const), task: fc.nat(5) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('read' as const), task: fc.nat(5) }) },
+);
+
+/** The holds a reader is given: without the ended ones on top (task-context.ts `holdsOf`). */
+function withoutEndedTop(holds: readonly Hold[]): Hold[] {
+  let end = holds.length;
+  while (end > 0 && holds[end - 1]!.count === 0) end--;
+  return holds.slice(0, end);
+}
+
+describe('the persistent list of holds, read rarely, holds ending in place', () => {
+  it('every read gives the task’s live history, whichever node first gets a buffer', () => {
+    const node = new LockNode({ name: 'model', kind: 'Lock', reentrant: false, exclusive: true });
+    fc.assert(
+      fc.property(fc.array(sparseStep, { maxLength: 200 }), (steps) => {
+        const tasks: ModelTask[] = [{ frame: undefined, model: [] }];
+        for (const s of steps) {
+          const task = tasks[s.task % tasks.length]!;
+          if (s.kind === 'claim') {
+            claimInModel(task, node, withoutEndedTop);
+          } else if (s.kind === 'end') {
+            // The task's most recent live hold ends; its frame keeps it (guard.ts disposeInPlace).
+            const live = task.model.findLast((hold) => hold.count > 0);
+            if (live !== undefined) live.count = 0;
+          } else if (s.kind === 'fork') {
+            if (tasks.length < 6) tasks.push({ frame: task.frame, model: task.model });
+          } else {
+            expect([...holdsOf(task.frame)]).toEqual(withoutEndedTop(task.model));
+          }
+        }
+        for (const task of tasks)
+          expect([...holdsOf(task.frame)]).toEqual(withoutEndedTop(task.model));
       }),
       { numRuns: 300 },
     );

@@ -63,7 +63,12 @@ export async function runHolding<T>(
     if (frameHas(frame, hold)) return await fn();
     // For the detector: this frame (HOLD_SCOPE_RUNNER in core) stands for the holder, `fn`.
     hold.scoped = true;
-    return await taskContext.run(frameClaiming(frame, hold), fn);
+    // Entered for the rest of this function's own continuation (we are past its first `await`, so
+    // it reaches `fn` and what `fn` starts, never our caller), and never left: this continuation
+    // only releases and returns. `run` would enter a second frame to restore the caller's, and
+    // that one copies a non-empty frame, the dearer kind (issue 3, item 9; docs/design.md).
+    taskContext.enterWith(frameClaiming(frame, hold));
+    return await fn();
   } finally {
     guard.release();
   }

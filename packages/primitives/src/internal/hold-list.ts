@@ -34,8 +34,12 @@ export class HoldNode {
   readonly below: HoldNode | undefined;
   /** How many holds this list has (this one and all below). */
   readonly depth: number;
-  /** Where this node's path was last materialised (see {@link heldArray}); may be stale. */
-  buffer: HoldBuffer;
+  /**
+   * Where this node's path was last materialised (see {@link heldArray}); may be stale. Undefined
+   * until the path is first read: a task that only takes and ends holds (the detector off, or a
+   * lock taken while holding nothing) allocates no buffer for them.
+   */
+  buffer: HoldBuffer | undefined;
   /**
    * The node this one stands for: itself, or — when a hold below was dropped out of order and this
    * node was rebuilt on top of the rest — the node it replaces. RLock re-entry levels are owned by
@@ -43,12 +47,17 @@ export class HoldNode {
    */
   readonly origin: HoldNode;
 
-  constructor(hold: Hold, below: HoldNode | undefined, origin?: HoldNode) {
+  /**
+   * `buffer`: for a node with nothing below, a buffer it may take over (an ended list's, see
+   * task-context.ts `pushLive`); any buffer is safe, since a node is read from it only while the
+   * buffer's node at its depth is itself.
+   */
+  constructor(hold: Hold, below: HoldNode | undefined, origin?: HoldNode, buffer?: HoldBuffer) {
     this.hold = hold;
     this.below = below;
     this.origin = origin ?? this;
     this.depth = below === undefined ? 1 : below.depth + 1;
-    this.buffer = below === undefined ? new HoldBuffer() : below.buffer;
+    this.buffer = below === undefined ? buffer : below.buffer;
     if (this.depth < hold.shallowest) hold.shallowest = this.depth;
   }
 }
@@ -117,7 +126,7 @@ function onPath(node: HoldNode, buffer: HoldBuffer): boolean {
  */
 export function heldArray(top: HoldNode | undefined): readonly Hold[] {
   if (top === undefined) return noHolds;
-  let buffer = top.buffer;
+  let buffer = top.buffer ?? bufferBelow(top);
   if (!onPath(top, buffer)) {
     // Climb down to where this list joins the buffer's path; near the tip, regrow it from there.
     const above: HoldNode[] = [];
@@ -140,6 +149,18 @@ export function heldArray(top: HoldNode | undefined): readonly Hold[] {
     buffer.nodes.length = top.depth;
   }
   return buffer.holds;
+}
+
+/**
+ * A buffer for a node that has none (its path was never read since it was pushed): the nearest
+ * one below it, within {@link nearTip} nodes, for {@link heldArray} to regrow from; a fresh one
+ * when the whole list is that short; otherwise the whole path, materialised.
+ */
+function bufferBelow(top: HoldNode): HoldBuffer {
+  let node = top.below;
+  for (let steps = 0; node !== undefined && steps < nearTip; steps++, node = node.below)
+    if (node.buffer !== undefined) return node.buffer;
+  return node === undefined ? new HoldBuffer() : materialise(top);
 }
 
 function append(buffer: HoldBuffer, node: HoldNode): void {

@@ -105,7 +105,8 @@ export interface GeneratorHome {
  * call (hold-list.ts `heldArray`). Pass it straight to the probe; never keep or mutate it.
  */
 export function holdsOf(frame: Frame | undefined): readonly Hold[] {
-  return frame === undefined ? noHolds : heldArray(frame.top);
+  // Skips the ended holds on top: a `Lock` or `Semaphore` guard ends its hold in place (guard.ts).
+  return frame === undefined ? noHolds : heldArray(liveTop(frame));
 }
 
 /**
@@ -138,9 +139,23 @@ export function findHold(
   return frame === undefined ? undefined : listFind(frame.top, test);
 }
 
-/** `frame + hold` as a new frame (in the same generator home, if any). O(1). */
+/**
+ * `frame + hold` as a new frame (in the same generator home, if any), without the holds that ended
+ * on top of `frame`. O(1) amortised.
+ */
 export function frameWith(frame: Frame | undefined, hold: Hold): Frame {
-  return new Frame(new HoldNode(hold, frame?.top), frame?.home);
+  return new Frame(pushLive(frame, hold), frame?.home);
+}
+
+/**
+ * A node for `hold` on top of the live holds of `frame`. When none is live but the frame still
+ * has ended holds (left in place by their guards, guard.ts), the new list takes over the ended
+ * top's array buffer (hold-list.ts) instead of allocating one on its first read: a task that nests
+ * locks in a loop reuses one buffer.
+ */
+function pushLive(frame: Frame | undefined, hold: Hold): HoldNode {
+  const below = liveTop(frame);
+  return new HoldNode(hold, below, undefined, below === undefined ? frame?.top?.buffer : undefined);
 }
 
 /**
@@ -175,6 +190,7 @@ export function claimHold(hold: Hold): void {
     enterFrame(new Frame(owner, frame?.home));
     return;
   }
+  // frameWith drops the holds that ended on top (left in place by their guards, see guard.ts).
   if (!frameHas(frame, hold)) enterFrame(frameWith(frame, hold));
 }
 
@@ -199,7 +215,7 @@ export function frameClaiming(frame: Frame | undefined, hold: Hold): Frame {
  */
 export function enterRequested(level: Hold): void {
   const frame = taskContext.getStore();
-  const node = new HoldNode(level, liveTop(frame));
+  const node = pushLive(frame, level);
   level.claimed = true;
   level.owner = node;
   enterFrame(new Frame(node, frame?.home));
@@ -221,7 +237,7 @@ function liveTop(frame: Frame | undefined): HoldNode | undefined {
 export function enterUnclaimed(hold: Hold): void {
   const frame = taskContext.getStore();
   if (frameHas(frame, hold)) return;
-  enterFrame(new Frame(new HoldNode(hold, liveTop(frame)), frame?.home));
+  enterFrame(new Frame(pushLive(frame, hold), frame?.home));
 }
 
 /** Drop `hold` from the current task's frame, if it is there. */

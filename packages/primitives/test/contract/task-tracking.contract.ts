@@ -189,7 +189,8 @@ export function describeTaskTrackingContract(label: string, hooks: ContractHooks
           probe === undefined ? undefined : ['Lock'],
         );
       }
-      expect(currentFrame()).toBeUndefined();
+      // The ended hold may stay in the frame, dead (guard.ts `disposeInPlace`); nothing live does.
+      expect(currentFrame()?.holds.filter((hold) => hold.count > 0) ?? []).toEqual([]);
     });
 
     it('RLock holds always enter the frame: ownership reads it', async () => {
