@@ -1,27 +1,17 @@
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { fileRelevance } from '../../src/analysis/file-relevance.ts';
 import type { AnyContext } from '../../src/analysis/lock-model.ts';
 import { lockUsageTest } from '../../src/analysis/lock-usage.ts';
 import { readSettings } from '../../src/analysis/settings.ts';
+import { oneFileProgram } from '../support/one-file-program.ts';
 
 // fileRelevance remembers only the file it answered last (every rule of a file asks in a row),
 // and with types it takes the program model's answer for the file's `ts.SourceFile`. Neither
 // may hand one file's answer to another, nor the program's text's answer to a changed text.
 const fileName = '/virtual/linted.ts';
 
-function programWith(text: string): { program: ts.Program; sourceFile: ts.SourceFile } {
-  const options = { noEmit: true, types: [], noLib: true };
-  const host = ts.createCompilerHost(options);
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, version) =>
-    name === fileName
-      ? ts.createSourceFile(name, text, ts.ScriptTarget.ESNext, true)
-      : getSourceFile(name, version);
-  host.fileExists = (name) => name === fileName;
-  host.getCurrentDirectory = () => '/virtual';
-  const program = ts.createProgram([fileName], options, host);
-  return { program, sourceFile: program.getSourceFile(fileName)! };
+function programWith(text: string): ReturnType<typeof oneFileProgram> {
+  return oneFileProgram(text, fileName);
 }
 
 /** A rule context for `text`; typed when a program (and the file's node in it) is given. */
