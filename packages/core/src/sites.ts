@@ -159,6 +159,11 @@ function fileFromUrl(file: string): string {
  * filtered.
  */
 const SHORT_DEPTH = 16;
+/**
+ * A capture that needs only the site (a lock's creation site: interlock's constructor frames, then
+ * the user's) records fewer frames: V8's cost grows with each frame recorded.
+ */
+const SITE_DEPTH = 8;
 const DEEP_DEPTH = 64;
 
 /**
@@ -385,8 +390,9 @@ function capture(
   // eslint-disable-next-line @typescript-eslint/unbound-method -- only handed to readSites
   const installed = Error.prepareStackTrace;
   if (installed === undefined) return captureFromText(filters, skip);
-  const short = readSites(SHORT_DEPTH, skip, filters, installed, withChain);
-  if (short.site !== undefined || short.frames < SHORT_DEPTH) return short;
+  const depth = withChain ? SHORT_DEPTH : SITE_DEPTH;
+  const short = readSites(depth, skip, filters, installed, withChain);
+  if (short.site !== undefined || short.frames < depth) return short;
   return readSites(DEEP_DEPTH, skip, filters, installed, withChain);
 }
 
