@@ -9,7 +9,8 @@ import {
   type ProgramEntry,
 } from './lock-model.ts';
 import { programFileFacts } from './program-files.ts';
-import { canonicalId, type Hold, type LockRef } from './types.ts';
+import { orderedId, type Hold, type LockRef } from './types.ts';
+import { mayNest } from './may-nest.ts';
 import { isWaitedOn } from './waited-on.ts';
 
 /**
@@ -128,16 +129,12 @@ function programEdges(entry: ProgramEntry, keys: TSESLint.SourceCode.VisitorKeys
   for (const sourceFile of program.getSourceFiles()) {
     if (sourceFile.isDeclarationFile || program.isSourceFileFromExternalLibrary(sourceFile))
       continue;
-    if (!entry.model.mayAcquire(sourceFile)) continue;
+    // The text test first (no type question), then whether any function nests two locks.
+    if (!entry.model.mayAcquire(sourceFile) || !mayNest(entry, sourceFile)) continue;
     const file = programFileFacts(entry, sourceFile, keys);
     if (file) edges.push(...edgesOf(file.fileName, file.facts, file.model));
   }
   return edges;
-}
-
-/** Locks that take part in ordering: a known identity, and not a counting semaphore. */
-function ordered(lock: LockRef): string | undefined {
-  return lock.kind.category === 'semaphore' ? undefined : canonicalId(lock);
 }
 
 /** The nestings one file's facts show: definite holds around waited-for exclusive acquisitions. */
@@ -149,8 +146,8 @@ function edgesOf(fileName: string, facts: FileFacts, model: FileLockModel): Lock
     node: TSESTree.CallExpression,
     via: readonly string[],
   ): void => {
-    const heldId = hold.definite ? ordered(hold.lock) : undefined;
-    const acquiredId = ordered(acquired);
+    const heldId = hold.definite ? orderedId(hold.lock) : undefined;
+    const acquiredId = orderedId(acquired);
     if (heldId === undefined || acquiredId === undefined || heldId === acquiredId) return;
     edges.push({
       held: hold.lock,

@@ -48,11 +48,17 @@ export function fileLockUsage(
 }
 
 const tests = new WeakMap<InterlockSettings, LockUsageTest>();
+// Every file of a run asks with the same settings: the last answer is checked before the map.
+let lastTest: { readonly settings: InterlockSettings; readonly test: LockUsageTest } | undefined;
 
 /** The tests for the lock kinds built in and declared in settings; one per settings object. */
 export function lockUsageTest(settings: InterlockSettings): LockUsageTest {
+  if (lastTest?.settings === settings) return lastTest.test;
   const cached = tests.get(settings);
-  if (cached) return cached;
+  if (cached) {
+    lastTest = { settings, test: cached };
+    return cached;
+  }
   const kinds = [
     ...[...knownLockTypes.values()].flatMap((byName) => [...byName.values()]),
     ...settings.locks.map((lock) => lock.kind),
@@ -67,6 +73,7 @@ export function lockUsageTest(settings: InterlockSettings): LockUsageTest {
     callsRequest: webLockRequestCall,
   };
   tests.set(settings, test);
+  lastTest = { settings, test };
   return test;
 }
 

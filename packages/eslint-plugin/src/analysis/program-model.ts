@@ -64,15 +64,20 @@ export class ProgramModel {
    * whole-program analyses skip the files that cannot hold a lock (never a false "no").
    */
   mayAcquire(sourceFile: ts.SourceFile): boolean {
-    return this.#usageOf(sourceFile).mayAcquire;
+    return this.usageOf(sourceFile).mayAcquire;
   }
 
   /** Whether a file may call any lock method (release, wait, notify… too); see `mayAcquire`. */
   mayUseLocks(sourceFile: ts.SourceFile): boolean {
-    return this.#usageOf(sourceFile).mayUseLocks;
+    return this.usageOf(sourceFile).mayUseLocks;
   }
 
-  #usageOf(sourceFile: ts.SourceFile): FileLockUsage {
+  /**
+   * What a file of the program may do with locks (`fileLockUsage`), once per file: the lock graph
+   * asks it of every file of the program and the per-file prefilter of the file being linted,
+   * whichever comes first computes it for both.
+   */
+  usageOf(sourceFile: ts.SourceFile): FileLockUsage {
     let usage = this.#fileUsage.get(sourceFile);
     if (!usage) {
       usage = fileLockUsage(this.#usage, sourceFile.text, () => this.requestsWebLock(sourceFile));

@@ -33,6 +33,8 @@ export class AcquisitionSummaries {
   #query: Map<ts.Node, QueryEntry> | undefined;
   // The functions being summarised, outermost first.
   readonly #stack: Frame[] = [];
+  // Call → the program function it runs (null: none, or not declared in the program's files).
+  readonly #callees = new WeakMap<ts.CallExpression, ts.FunctionLikeDeclaration | null>();
 
   constructor(model: ProgramModel) {
     this.#model = model;
@@ -219,7 +221,20 @@ export class AcquisitionSummaries {
     return !isAsync && runsCallbackNow(call, this.#model.checker, this.#model.program);
   }
 
+  /**
+   * The function a call runs, when it is declared with a body in the program's own files; once
+   * per call node (asked by the graph's file filter, by the summary that contains the call and by
+   * the walk's edges — each a symbol lookup through the checker).
+   */
   #calleeDeclaration(call: ts.CallExpression): ts.FunctionLikeDeclaration | undefined {
+    const known = this.#callees.get(call);
+    if (known !== undefined) return known ?? undefined;
+    const callee = this.#resolveCallee(call);
+    this.#callees.set(call, callee ?? null);
+    return callee;
+  }
+
+  #resolveCallee(call: ts.CallExpression): ts.FunctionLikeDeclaration | undefined {
     const callee = skipOuter(call.expression);
     const nameNode = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
     let symbol = this.#model.checker.getSymbolAtLocation(nameNode);

@@ -122,6 +122,14 @@ export function canonicalId(lock: LockRef): string | undefined {
   return lock.underlying?.id ?? lock.id;
 }
 
+/**
+ * The id a lock takes part in the lock order under: its canonical id, unless it has none or is a
+ * counting semaphore (several tasks hold one at once, so it orders nothing).
+ */
+export function orderedId(lock: LockRef): string | undefined {
+  return lock.kind.category === 'semaphore' ? undefined : canonicalId(lock);
+}
+
 /** Reentrancy of the lock actually taken (a Condition delegates to its lock). */
 export function isReentrant(lock: LockRef): boolean {
   if (lock.underlying) return lock.underlying.kind.reentrant;

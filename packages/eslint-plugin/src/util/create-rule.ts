@@ -28,17 +28,29 @@ export function createRule<Options extends readonly unknown[], MessageIds extend
   const created = namedRule(rule);
   const defaults = (rule.meta.defaultOptions ?? []) as Options;
   const merged = new Map<string, Options>();
+  // ESLint builds a new options array per file, but for a rule configured without options its
+  // elements are the same `meta.defaultOptions` objects every time: the last merge is reused when
+  // the elements are, with no key to build (JSON.stringify of the options per file and rule was
+  // most of what `consistent-lock-order` cost on a lock-free file).
+  let last: { readonly given: readonly unknown[]; readonly options: Options } | undefined;
   return {
     ...created,
     create(context: Readonly<TSESLint.RuleContext<MessageIds, Options>>) {
-      const key = context.options.length === 0 ? '' : JSON.stringify(context.options);
+      const given = context.options;
+      if (last && sameElements(last.given, given)) return rule.create(context, last.options);
+      const key = given.length === 0 ? '' : JSON.stringify(given);
       const cached = merged.get(key);
       const options =
-        cached ?? deepFreeze(ESLintUtils.applyDefault<Options, Options>(defaults, context.options));
+        cached ?? deepFreeze(ESLintUtils.applyDefault<Options, Options>(defaults, given));
       if (cached === undefined) merged.set(key, options);
+      last = { given, options };
       return rule.create(context, options);
     },
   };
+}
+
+function sameElements(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index]);
 }
 
 function deepFreeze<T>(value: T): T {

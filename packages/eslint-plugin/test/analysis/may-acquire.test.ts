@@ -3,21 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { ProgramModel } from '../../src/analysis/program-model.ts';
 import { lockUsageTest } from '../../src/analysis/lock-usage.ts';
 import { readSettings } from '../../src/analysis/settings.ts';
+import { oneFileProgram } from '../support/one-file-program.ts';
 
 // The text test that picks the files a whole-program analysis walks. It may say "maybe" for a
 // file without locks (a cost), never "no" for a file that takes one (a missed cycle).
 function mayAcquire(text: string, settings: Record<string, unknown> = {}): boolean {
-  const fileName = '/virtual/file.ts';
-  const host = ts.createCompilerHost({ noEmit: true, types: [], noLib: true });
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, version) =>
-    name === fileName
-      ? ts.createSourceFile(name, text, ts.ScriptTarget.ESNext, true)
-      : getSourceFile(name, version);
-  host.fileExists = (name) => name === fileName;
-  const program = ts.createProgram([fileName], { noEmit: true, types: [], noLib: true }, host);
-  const model = new ProgramModel(program, readSettings(settings));
-  return model.mayAcquire(program.getSourceFile(fileName)!);
+  const { program, sourceFile } = oneFileProgram(text);
+  return new ProgramModel(program, readSettings(settings)).mayAcquire(sourceFile);
 }
 
 describe('ProgramModel.mayAcquire', () => {

@@ -14,8 +14,9 @@ import type { TempTsconfig } from '../support/temp-tsconfig.ts';
 import { fixturesDir } from '../rules/rule-tester.ts';
 
 // The per-file prefilter (analysis/file-relevance.ts) lets a rule skip a file its text tests
-// call lock-free. It may cost a walk, never a finding: every rule over the same code must find
-// the same things with the prefilter as with every file treated as "maybe uses locks".
+// call lock-free, and the lock-order graph skips files that nest no two locks. Either may cost a
+// walk, never a finding: every rule over the same code must find the same things with both as
+// with every file treated as "maybe uses locks".
 // What the prefilter said, by file name, is kept to check it skipped what it should.
 const prefilter = vi.hoisted(() => ({ off: false, said: new Map<string, FileRelevance>() }));
 vi.mock('../../src/analysis/file-relevance.ts', async (importOriginal) => {
@@ -29,6 +30,17 @@ vi.mock('../../src/analysis/file-relevance.ts', async (importOriginal) => {
       prefilter.said.set(path.basename(context.filename), relevance);
       return relevance;
     },
+  };
+});
+
+// The lock-order graph's own filter (analysis/may-nest.ts: which files may nest two locks) is
+// switched off with it, so "without" walks every file whose text may take a lock.
+vi.mock('../../src/analysis/may-nest.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/analysis/may-nest.ts')>();
+  return {
+    ...original,
+    mayNest: (...args: Parameters<typeof original.mayNest>) =>
+      prefilter.off || original.mayNest(...args),
   };
 });
 
