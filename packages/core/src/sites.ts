@@ -102,6 +102,24 @@ export function isFiltered(file: string, filters: readonly FrameFilter[]): boole
   return false;
 }
 
+/**
+ * {@link isFiltered}, remembered per filter list and file: a capture asks it for every frame, and
+ * a program's frames come from few files (`replaceAll` and the filter scans cost ~1 µs a frame).
+ */
+const filteredFiles = new WeakMap<readonly FrameFilter[], Map<string, boolean>>();
+
+function isFilteredFile(file: string, filters: readonly FrameFilter[]): boolean {
+  let known = filteredFiles.get(filters);
+  if (known === undefined) filteredFiles.set(filters, (known = new Map<string, boolean>()));
+  let filtered = known.get(file);
+  if (filtered === undefined) {
+    filtered = isFiltered(file, filters);
+    if (known.size >= MAX_REMEMBERED_URLS) known.clear();
+    known.set(file, filtered);
+  }
+  return filtered;
+}
+
 /** The first frame of `stack` outside the filtered code, as a {@link Site}. */
 export function userSite(
   stack: string,
@@ -133,14 +151,19 @@ function fileFromUrl(file: string): string {
 }
 
 /**
- * Frames recorded by a first capture: interlock's own (about 6), the user's nearest, and the
- * functions awaiting it (see {@link AwaitChain}). Formatting costs per frame, so only the first
- * `TEXT_DEPTH` are formatted (the site is among them) while the await chain reads all
- * `SHORT_DEPTH` call sites unformatted; a capture is taken again deeper (still in the same
- * synchronous stack) only when every formatted frame of the short one was filtered.
+ * Frames recorded by a first capture: interlock's own (about 6–11), the user's nearest, and the
+ * functions awaiting it (see {@link AwaitChain}). The call sites are read as structured data and
+ * only the site's own frame is formatted (formatting costs per frame: formatting and parsing the
+ * whole stack made every new edge cost ~10× what it had — docs/benchmarks.md); a capture is taken
+ * again deeper (still in the same synchronous stack) only when every frame of the short one was
+ * filtered.
  */
 const SHORT_DEPTH = 16;
-const TEXT_DEPTH = 12;
+/**
+ * A capture that needs only the site (a lock's creation site: interlock's constructor frames, then
+ * the user's) records fewer frames: V8's cost grows with each frame recorded.
+ */
+const SITE_DEPTH = 8;
 const DEEP_DEPTH = 64;
 
 /**
@@ -192,42 +215,95 @@ interface CallSite {
   isPromiseAll(): boolean;
 }
 
-/** The current stack, below `skip`, formatted with at most `depth` frames, and its await chain. */
+/**
+ * The current stack below `skip`, up to `depth` frames, read once as structured call sites: the
+ * await chain (when `withChain`), the first user frame, and how many frames there were. Only that
+ * frame is formatted, by the installed `Error.prepareStackTrace` (Node's, or a test runner's
+ * source-mapping one) so the site reads exactly as it would in `error.stack`; it is given the
+ * frame below too, which a source-mapping formatter reads for the frame's function name.
+ */
+function readSites(
+  depth: number,
+  skip: StackTop,
+  filters: readonly FrameFilter[],
+  installed: NonNullable<typeof Error.prepareStackTrace>,
+  withChain: boolean,
+): Captured {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = depth;
+  let captured: Captured = { site: undefined, chain: unknownChain, frames: 0 };
+  try {
+    const holder: { stack?: string } = {};
+    Error.captureStackTrace(holder, skip);
+    readStack(holder, (error, sites) => {
+      captured = {
+        site: firstUserSite(error, sites, filters, installed),
+        chain: withChain ? awaitChain(sites, filters) : unknownChain,
+        frames: sites.length,
+      };
+      return '';
+    });
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  return captured;
+}
+
+/** What one capture found; `frames` tells whether the stack ended before the depth asked for. */
+interface Captured {
+  readonly site: Site | undefined;
+  readonly chain: AwaitChain;
+  readonly frames: number;
+}
+
+/** Number of frames {@link firstUserSite} hands the formatter: the site's own and the next. */
+const FORMATTED_FRAMES = 2;
+
+function firstUserSite(
+  error: Error,
+  sites: readonly NodeJS.CallSite[],
+  filters: readonly FrameFilter[],
+  installed: NonNullable<typeof Error.prepareStackTrace>,
+): Site | undefined {
+  for (let index = 0; index < sites.length; index++) {
+    const file = sites[index]!.getFileName();
+    // Frames without a file (native ones) have no position; filtered files are interlock's own.
+    if (file === null || file === undefined || isFilteredFile(fileFromUrl(file), filters)) continue;
+    const text: unknown = installed.call(
+      Error,
+      error,
+      sites.slice(index, index + FORMATTED_FRAMES),
+    );
+    const site = typeof text === 'string' ? userSite(text, filters) : undefined;
+    if (site !== undefined) return site;
+  }
+  return undefined;
+}
+
+/**
+ * Where no `Error.prepareStackTrace` is installed (a `vm` context, such as vitest's vm pools),
+ * Node formats the text itself — source maps included — and only when nobody overrides it, so the
+ * text and the structured call sites (for the await chain) come from two captures.
+ */
 function stackText(
   depth: number,
-  formatted: number,
   skip: StackTop,
   filters: readonly FrameFilter[],
 ): { text: string; chain: AwaitChain } {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = depth;
-  // The structured frames are only handed to `Error.prepareStackTrace` when `stack` is first
-  // read: wrap whichever one is installed (Node's, or a test runner's source-mapping one) for that
-  // one read, so the text is exactly what it would have been. Where none is installed (a `vm`
-  // context, such as vitest's vm pools), Node formats the text itself — source maps included —
-  // and only when nobody overrides it, so the chain is read from a second capture instead.
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- called on `Error` below
-  const installed = Error.prepareStackTrace;
   let chain: AwaitChain = unknownChain;
   let text: string;
   try {
     const holder: { stack?: string } = {};
     Error.captureStackTrace(holder, skip);
-    if (installed === undefined) {
-      text = holder.stack ?? '';
-      const structured: { stack?: string } = {};
-      Error.captureStackTrace(structured, skip);
-      readStack(structured, (_error, sites) => {
-        chain = awaitChain(sites, filters);
-        return '';
-      });
-    } else {
-      text = readStack(holder, (error, sites) => {
-        chain = awaitChain(sites, filters);
-        const shown = sites.length > formatted ? sites.slice(0, formatted) : sites;
-        return installed.call(Error, error, shown) as unknown;
-      });
-    }
+    text = holder.stack ?? '';
+    const structured: { stack?: string } = {};
+    Error.captureStackTrace(structured, skip);
+    readStack(structured, (_error, sites) => {
+      chain = awaitChain(sites, filters);
+      return '';
+    });
   } finally {
     Error.stackTraceLimit = limit;
   }
@@ -262,7 +338,7 @@ function awaitChain(sites: readonly CallSite[], filters: readonly FrameFilter[])
   // Other frames of Node's (`node:events` emitting to a handler) are callers like any other.
   const ours = (site: CallSite): boolean => {
     const file = site.getFileName();
-    return typeof file === 'string' && isFiltered(file, filters);
+    return typeof file === 'string' && isFilteredFile(file, filters);
   };
   let caller: string | undefined;
   let seenUser = false;
@@ -303,18 +379,33 @@ function awaitChain(sites: readonly CallSite[], filters: readonly FrameFilter[])
 export function captureSite(
   filters: readonly FrameFilter[] = defaultFrameFilters,
 ): Site | undefined {
-  return capture(filters, captureSite).site;
+  return capture(filters, captureSite, false).site;
 }
 
 function capture(
   filters: readonly FrameFilter[],
   skip: StackTop,
+  withChain: boolean,
 ): { site: Site | undefined; chain: AwaitChain } {
-  const short = stackText(SHORT_DEPTH, TEXT_DEPTH, skip, filters);
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- only handed to readSites
+  const installed = Error.prepareStackTrace;
+  if (installed === undefined) return captureFromText(filters, skip);
+  const depth = withChain ? SHORT_DEPTH : SITE_DEPTH;
+  const short = readSites(depth, skip, filters, installed, withChain);
+  if (short.site !== undefined || short.frames < depth) return short;
+  return readSites(DEEP_DEPTH, skip, filters, installed, withChain);
+}
+
+/** {@link capture} where Node formats stacks itself (see {@link stackText}). */
+function captureFromText(
+  filters: readonly FrameFilter[],
+  skip: StackTop,
+): { site: Site | undefined; chain: AwaitChain } {
+  const short = stackText(SHORT_DEPTH, skip, filters);
   const site = userSite(short.text, filters);
-  if (site !== undefined || countFrames(short.text) < TEXT_DEPTH)
+  if (site !== undefined || countFrames(short.text) < SHORT_DEPTH)
     return { site, chain: short.chain };
-  const deep = stackText(DEEP_DEPTH, DEEP_DEPTH, skip, filters);
+  const deep = stackText(DEEP_DEPTH, skip, filters);
   return { site: userSite(deep.text, filters), chain: deep.chain };
 }
 
@@ -343,7 +434,7 @@ export class SiteCapture {
   readonly chain: AwaitChain;
 
   constructor(filters: readonly FrameFilter[] = defaultFrameFilters) {
-    const { site, chain } = capture(filters, SiteCapture);
+    const { site, chain } = capture(filters, SiteCapture, true);
     this.site = site;
     this.chain = chain;
   }
