@@ -167,35 +167,31 @@ export abstract class PermitPrimitive implements HeldPrimitive {
     if (
       options === undefined &&
       resume === undefined &&
-      (probeFor(this.#domain) === undefined || this.#nothingToDecide())
+      (probeFor(this.#domain) === undefined || this.#nothingToDecide()) &&
+      this.permits.tryTake()
     ) {
-      // Made before the CAS: what happens between the CAS and the release is the critical
-      // section other threads wait out, so it holds only the stores the hold needs.
+      if (this.#owner !== -1) this.permits.words[this.#owner] = currentThread + 1;
+      else notePermits(this.#domain, this.index, 1);
       const hold = new ThreadHold(this);
-      if (this.permits.tryTake()) {
-        if (this.#owner !== -1) this.permits.words[this.#owner] = currentThread + 1;
-        else notePermits(this.#domain, this.index, 1);
-        addHold(hold);
-        return hold;
-      }
-      return this.#takeSlow(options, hold);
+      addHold(hold);
+      return hold;
     }
-    return this.#takeSlow(options, resume ?? new ThreadHold(this));
+    return this.#takeSlow(options, resume);
   }
 
   // Everything but the uncontended detector-off path. No allocation before the hold itself when
   // the permit is free (the detector-on path is measured against the detector-off one).
-  #takeSlow(options: ThreadAcquireOptions | undefined, hold: ThreadHold): ThreadHold {
+  #takeSlow(options: ThreadAcquireOptions | undefined, resume: ThreadHold | undefined): ThreadHold {
     if (options !== undefined) this.#checkOptions(options);
     const probe = probeFor(this.#domain);
     if (probe === undefined) {
       if (!this.permits.tryTake()) this.#waitSync(options, undefined, none, undefined);
-      return this.#held(undefined, hold);
+      return this.#held(undefined, resume);
     }
     const held = orderingHolds();
     const token = probe.beforeAcquire(this, held, false, options?.timeout !== 0);
     if (!this.permits.tryTake()) this.#waitSync(options, probe, held, token);
-    return this.#held(token, hold);
+    return this.#held(token, resume);
   }
 
   #waitSync(
@@ -223,7 +219,6 @@ export abstract class PermitPrimitive implements HeldPrimitive {
     const probe = probeFor(this.#domain);
     const held = probe === undefined ? none : orderingHolds();
     const token = probe?.beforeAcquire(this, held, false, options?.timeout !== 0);
-    const hold = resume ?? new ThreadHold(this);
     if (!this.permits.tryTake()) {
       const end = probe?.waiting(this, held, token);
       let refusal: Refusal | undefined;
@@ -234,7 +229,7 @@ export abstract class PermitPrimitive implements HeldPrimitive {
       }
       if (refusal !== undefined) throw refusalError(this, refusal, options);
     }
-    this.#held(token, hold);
+    const hold = this.#held(token, resume);
     hold.orders = resume?.orders ?? false;
     return hold;
   }
@@ -295,20 +290,16 @@ export abstract class PermitPrimitive implements HeldPrimitive {
       false,
       false,
     );
-    const hold = new ThreadHold(this);
     if (!this.permits.tryTake()) {
       if (this.permits.poisonedBy !== 0) throw new LockPoisonedError(this.name, this.poisonInfo());
       return undefined;
     }
-    return this.#held(token, hold);
+    return this.#held(token);
   }
 
-  /**
-   * Records `hold`, new or (a Condition's re-acquire) the suspended one revived. Callers make a
-   * new hold before they take the permit: the time between taking and releasing it is what other
-   * threads wait out.
-   */
-  #held(token: unknown, hold: ThreadHold): ThreadHold {
+  /** Records the new hold (or, for a Condition's re-acquire, revives the suspended one). */
+  #held(token: unknown, resume?: ThreadHold): ThreadHold {
+    const hold = resume ?? new ThreadHold(this);
     if (this.#owner !== -1) this.permits.words[this.#owner] = currentThread + 1;
     else notePermits(this.#domain, this.index, 1);
     hold.live = true;
