@@ -30,7 +30,7 @@ const contendedSampleMs = 50;
 class ContendedPool {
   readonly #control = new Int32Array(new SharedArrayBuffer(4 * controlWords));
   readonly #workers: Worker[];
-  /** Per baseline: acquisitions so far, and how many of them had to wait. */
+  /** Per baseline: acquisitions so far, and how many of them found the mutex taken. */
   readonly #baselineOps = new Map<Implementation, number>();
   readonly #baselineWaited = new Map<Implementation, number>();
   /** What the shared counter must read once the current job is done. */
@@ -107,7 +107,7 @@ class ContendedPool {
     }
   }
 
-  /** Per baseline that ran: the share of its acquisitions that had to wait. */
+  /** Per baseline that ran: the share of its acquisitions that found the mutex taken. */
   contention(): Map<Implementation, number> {
     const shares = new Map<Implementation, number>();
     for (const [what, ops] of this.#baselineOps)
@@ -148,7 +148,7 @@ function poolOf(workers: number): ContendedPool {
     for (const [what, share] of started.contention())
       process.stderr.write(
         `${workers} workers: ${(100 * share).toFixed(1)}% of ${baselineNames.get(what)}'s ` +
-          'acquisitions had to wait\n',
+          'acquisitions found it taken\n',
       );
     started.stop();
   });

@@ -22,7 +22,7 @@ function checkId(id: number): void {
     throw new RangeError(`Not a usable thread id: ${id}`);
 }
 
-/** Takes the mutex for thread `id`; returns true when it had to wait (a contended call). */
+/** Takes the mutex for thread `id`; true when it found the mutex taken (a contended call). */
 export function ownerMutexLock(words: Int32Array, id: number): boolean {
   checkId(id);
   if (Atomics.load(words, ownerAt) === id) throw new Error('This thread already owns the mutex');

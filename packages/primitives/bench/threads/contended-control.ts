@@ -13,7 +13,7 @@ export const control = {
   arrived: 5,
   /** Set to the job number to open the gate. */
   go: 6,
-  /** Baseline acquisitions that had to wait (how contended the run really was). */
+  /** Baseline acquisitions that found the mutex taken (how contended the run really was). */
   contended: 7,
 } as const;
 
