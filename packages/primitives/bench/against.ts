@@ -11,12 +11,11 @@
  * it for revisions whose primitives speak the same core API. Written for issue 8 item 1 (plain and
  * try-acquired RLock re-entries enter the requester's frame); any other flags are bench/cli.ts's.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { main } from './cli.ts';
+import { extractRevision, repository } from './revision.ts';
 import type { BenchCase, Subject } from './harness.ts';
 import { usingLoop } from './cases/fastest-style.ts';
 import type { AcquirableLike, GuardLike } from './cases/load.ts';
@@ -41,15 +40,7 @@ if (revision === undefined || revision.startsWith('--')) {
 }
 const rest = flag === -1 ? argv : [...argv.slice(0, flag), ...argv.slice(flag + 2)];
 
-const repository = fileURLToPath(new URL('../../../', import.meta.url));
-const other = mkdtempSync(join(tmpdir(), 'interlock-against-'));
-process.on('exit', () => rmSync(other, { recursive: true, force: true }));
-const archive = execFileSync(
-  'git',
-  ['-C', repository, 'archive', '--format=tar', revision, 'packages/primitives/src'],
-  { maxBuffer: 256 * 1024 * 1024 },
-);
-execFileSync('tar', ['-x', '-C', other], { input: archive });
+const other = extractRevision(revision, ['packages/primitives/src']);
 symlinkSync(
   join(repository, 'packages/primitives/node_modules'),
   join(other, 'packages/primitives/node_modules'),

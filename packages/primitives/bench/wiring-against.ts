@@ -14,11 +14,10 @@
  * linked to the revision's own core.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { extractRevision, repository } from './revision.ts';
 
 const { values, tokens } = parseArgs({
   options: {
@@ -41,15 +40,7 @@ for (const token of tokens) {
   } else if (token.kind === 'positional') passed.push(token.value);
 }
 
-const repository = fileURLToPath(new URL('../../../', import.meta.url));
-const other = mkdtempSync(join(tmpdir(), 'interlock-wiring-'));
-process.on('exit', () => rmSync(other, { recursive: true, force: true }));
-const archive = execFileSync(
-  'git',
-  ['-C', repository, 'archive', '--format=tar', revision, 'packages/core', 'packages/primitives'],
-  { maxBuffer: 256 * 1024 * 1024 },
-);
-execFileSync('tar', ['-x', '-C', other], { input: archive });
+const other = extractRevision(revision, ['packages/core', 'packages/primitives']);
 for (const name of ['core', 'primitives']) {
   const modules = join(repository, 'packages', name, 'node_modules');
   const target = join(other, 'packages', name, 'node_modules');
